@@ -1,0 +1,32 @@
+# One command to set up and run the main job, one to set up and run the tests.
+# Both create .venv on first use (and again when pyproject.toml changes).
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+
+.PHONY: demo test lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+demo: $(VENV)/.installed  ## analyze the bundled examples/ corpus into out/
+	rm -f out/variorum.db out/variorum.db-wal out/variorum.db-shm
+	$(BIN)/variorum analyze examples/ -o out/
+
+test: $(VENV)/.installed  ## lint, then the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -n 2
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+bench: $(VENV)/.installed  ## scale benchmark (by hand, not in CI)
+	$(BIN)/python benchmarks/scale.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .ruff_cache

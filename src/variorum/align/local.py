@@ -1,0 +1,177 @@
+"""Local alignment of two token sequences into shared passages (seed, chain, extend).
+
+1. **Seeds** are positions where both texts have the same word n-gram (exact, on normalized
+   tokens). An n-gram that repeats many times in either text is a stock phrase inside that
+   document and seeds nothing.
+2. **Chains**: seeds are taken in order of their position in ``a``; a seed continues the chain
+   whose last seed is at most ``max_gap`` tokens behind it in *both* texts, preferring the chain
+   whose diagonal (offset between the texts) is closest. A substituted word, a dropped clause or a
+   word that stayed split therefore bends a chain but does not cut it, while a moved paragraph
+   (a far jump of the diagonal) or an inserted paragraph (a long gap on one side) starts a new
+   one: passages are local, which is what makes moves and containment visible.
+3. **Extension** carries each chain's ends over matching tokens that are too short a run to
+   seed (fewer than ``ngram`` words before the text ends or diverges).
+4. A chain that spans at least ``min_words`` tokens on both sides is a passage; its identity
+   is 1 - the normalized Levenshtein distance between the two token sequences (rapidfuzz).
+
+Chains overlapping on both sides (a side effect of repeated phrases) are merged. Everything works
+on token indices; :mod:`variorum.align.passages` turns them into quoted character spans.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+# An n-gram occurring more often than this in one text seeds nothing (a refrain, a list marker).
+MAX_SEED_REPEATS = 8
+
+
+@dataclass(frozen=True)
+class Match:
+    """Aligned token ranges ``a[a0:a1]`` and ``b[b0:b1]`` with their identity."""
+
+    a0: int
+    a1: int
+    b0: int
+    b1: int
+    identity: float
+
+
+def seeds(a_grams: np.ndarray, b_grams: np.ndarray) -> list[tuple[int, int]]:
+    """All (i, j) with ``a_grams[i] == b_grams[j]``, sorted, repeats beyond the cap dropped."""
+    if len(a_grams) == 0 or len(b_grams) == 0:
+        return []
+    common = np.intersect1d(a_grams, b_grams, assume_unique=False)
+    if len(common) == 0:
+        return []
+    a_idx = np.nonzero(np.isin(a_grams, common))[0]
+    b_idx = np.nonzero(np.isin(b_grams, common))[0]
+    b_pos: dict[int, list[int]] = defaultdict(list)
+    for j, h in zip(b_idx.tolist(), b_grams[b_idx].tolist(), strict=True):
+        b_pos[h].append(j)
+    a_count: dict[int, int] = defaultdict(int)
+    a_vals = a_grams[a_idx].tolist()
+    for h in a_vals:
+        a_count[h] += 1
+    out: list[tuple[int, int]] = []
+    for i, h in zip(a_idx.tolist(), a_vals, strict=True):
+        js = b_pos[h]
+        if len(js) > MAX_SEED_REPEATS or a_count[h] > MAX_SEED_REPEATS:
+            continue
+        out.extend((i, j) for j in js)
+    return out
+
+
+def chain(seed_list: Sequence[tuple[int, int]], max_gap: int) -> list[list[int]]:
+    """Group seeds into chains ``[first_i, first_j, last_i, last_j]`` (see the module doc)."""
+    active: list[list[int]] = []
+    done: list[list[int]] = []
+    reach = max_gap + 1
+    for i, j in seed_list:
+        best = None
+        best_cost = reach + 1
+        keep: list[list[int]] = []
+        for c in active:
+            li, lj = c[2], c[3]
+            if i - li > reach:
+                done.append(c)
+                continue
+            keep.append(c)
+            if li < i and lj < j <= lj + reach:
+                cost = abs((j - i) - (lj - li))
+                if cost < best_cost:
+                    best, best_cost = c, cost
+        active = keep
+        if best is not None:
+            best[2], best[3] = i, j
+        else:
+            active.append([i, j, i, j])
+    done.extend(active)
+    return done
+
+
+def _extend(a: Sequence[int], b: Sequence[int], a0: int, a1: int, b0: int, b1: int) -> tuple[int, ...]:
+    """Grow the ranges over equal tokens at both ends, bridging one mismatch if 2 matches follow."""
+    na, nb = len(a), len(b)
+    while True:
+        while a1 < na and b1 < nb and a[a1] == b[b1]:
+            a1 += 1
+            b1 += 1
+        if a1 + 2 < na and b1 + 2 < nb and a[a1 + 1] == b[b1 + 1] and a[a1 + 2] == b[b1 + 2]:
+            a1 += 1
+            b1 += 1
+            continue
+        break
+    while True:
+        while a0 > 0 and b0 > 0 and a[a0 - 1] == b[b0 - 1]:
+            a0 -= 1
+            b0 -= 1
+        if a0 >= 3 and b0 >= 3 and a[a0 - 2] == b[b0 - 2] and a[a0 - 3] == b[b0 - 3]:
+            a0 -= 1
+            b0 -= 1
+            continue
+        break
+    return a0, a1, b0, b1
+
+
+def _merge(ranges: list[list[int]]) -> list[list[int]]:
+    """Merge ranges that overlap in both texts (repeats make several chains over one passage)."""
+    ranges.sort()
+    out: list[list[int]] = []
+    for r in ranges:
+        for o in out:
+            if r[0] < o[1] and o[0] < r[1] and r[2] < o[3] and o[2] < r[3]:
+                o[0], o[1] = min(o[0], r[0]), max(o[1], r[1])
+                o[2], o[3] = min(o[2], r[2]), max(o[3], r[3])
+                break
+        else:
+            out.append(list(r))
+    return out
+
+
+def align_tokens(
+    a: Sequence[int],
+    b: Sequence[int],
+    a_grams: np.ndarray,
+    b_grams: np.ndarray,
+    *,
+    ngram: int,
+    max_gap: int,
+    min_words: int,
+) -> list[Match]:
+    """Shared passages of two token-hash sequences, as token ranges, ordered by position in ``a``.
+
+    ``a_grams``/``b_grams`` are the n-gram hashes of ``a``/``b`` (see
+    :func:`variorum.detect.fingerprint.all_ngrams`) so callers that already have them do not
+    hash twice.
+    """
+    chains = chain(seeds(a_grams, b_grams), max_gap)
+    ranges: list[list[int]] = []
+    for fi, fj, li, lj in chains:
+        a0, a1, b0, b1 = _extend(a, b, fi, li + ngram, fj, lj + ngram)
+        if a1 - a0 >= min_words and b1 - b0 >= min_words:
+            ranges.append([a0, a1, b0, b1])
+    matches = []
+    for a0, a1, b0, b1 in _merge(ranges):
+        identity = Levenshtein.normalized_similarity(a[a0:a1], b[b0:b1])
+        matches.append(Match(a0, a1, b0, b1, round(float(identity), 4)))
+    matches.sort(key=lambda m: (m.a0, m.b0))
+    return matches
+
+
+def coverage(n: int, ranges: Sequence[tuple[int, int]], mask: np.ndarray | None = None) -> float:
+    """Share of the ``n`` tokens (or of those where ``mask`` is true) inside any of ``ranges``."""
+    if n == 0:
+        return 0.0
+    covered = np.zeros(n, dtype=bool)
+    for r0, r1 in ranges:
+        covered[r0:r1] = True
+    if mask is not None:
+        total = int(mask.sum())
+        return float((covered & mask).sum()) / total if total else 0.0
+    return float(covered.sum()) / n

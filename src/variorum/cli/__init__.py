@@ -1,0 +1,46 @@
+"""The ``variorum`` command: a thin edge over :mod:`variorum.pipeline`.
+
+Results go to stdout (tables, or JSON with ``--json``); progress and messages go to stderr. A
+user error ends with one line on stderr and exit status 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from variorum.cli.app import app
+from variorum.errors import VariorumError
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit status (0 ok, 1 user error, 130 interrupted)."""
+    try:
+        result = app(args=argv, prog_name="variorum", standalone_mode=False)
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except click.exceptions.Abort:
+        sys.stderr.write("interrupted\n")
+        return 130
+    except click.ClickException as e:
+        sys.stderr.write(f"error: {e.format_message()}\n")
+        return 1
+    except VariorumError as e:
+        sys.stderr.write(f"error: {e}\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted: work committed before this point is kept in the index\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    return result if isinstance(result, int) else 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+__all__ = ["app", "main", "run", "typer"]

@@ -1,0 +1,379 @@
+"""Commands of the ``variorum`` CLI."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from variorum import pipeline
+from variorum.config import DEFAULT_DB, Settings, from_env
+from variorum.errors import InputError, UsageError
+from variorum.ingest import read_file, read_inputs
+from variorum.model import Document, Skip
+from variorum.store.index import Index
+
+app = typer.Typer(
+    help=(
+        "Where has this text been published before, and what changed?\n\n"
+        "Examples:\n\n"
+        "  variorum analyze examples/ -o out/        # the main job: index, discover, summarize\n\n"
+        "  variorum add reports/ --db corpus.db      # index a folder (incremental)\n\n"
+        "  variorum families --json                  # which documents are versions of one text\n\n"
+        "  variorum compare a.pdf b.html             # shared passages of two files, no index\n\n"
+        "  variorum query new.txt                    # where has this text appeared before?"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+out = Console(soft_wrap=True, highlight=False)
+err = Console(stderr=True, highlight=False)
+
+DbOption = Annotated[
+    Path,
+    typer.Option(
+        "--db", envvar="VARIORUM_DB", help="SQLite index file (default ./variorum.db).", show_default=False
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+MinWords = Annotated[
+    int | None, typer.Option("--min-words", help="Shortest passage reported, in words (default 20).", min=5)
+]
+
+
+def _settings(min_words: int | None = None, ignore_series: bool | None = None) -> Settings:
+    s = from_env(Settings())
+    if min_words is not None:
+        s = replace(s, min_words=min_words)
+    if ignore_series is not None:
+        s = replace(s, ignore_series=ignore_series)
+    return s
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _open_index(db: Path, *, create: bool = False) -> Index:
+    return Index.open(db, create=create)
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+def _read_one(path: str) -> Document:
+    if path == "-":
+        return next(iter(read_inputs(["-"], stdin=sys.stdin)))
+    return read_file(path)
+
+
+def _add(
+    paths: list[str], db: Path, settings: Settings, strict: bool, meta: dict[str, str]
+) -> pipeline.AddReport:
+    skipped: list[Skip] = []
+
+    def on_skip(skip: Skip) -> None:
+        if strict:
+            raise InputError(skip.path, f"{skip.reason} (--strict: stopping)")
+        err.print(f"[yellow]skipped[/] {skip}", markup=True, highlight=False)
+        skipped.append(skip)
+
+    with _open_index(db, create=True) as index, _progress() as bar:
+        task = bar.add_task("indexing", total=None)
+
+        def progress(stage: str, advance: int) -> None:
+            bar.update(task, advance=advance, description=stage)
+
+        docs = read_inputs(paths, stdin=sys.stdin, on_skip=on_skip, metadata=meta or None)
+        return pipeline.add(index, docs, settings, skipped=skipped, progress=progress)
+
+
+def _add_summary(report: pipeline.AddReport, db: Path) -> str:
+    return (
+        f"{report.added} added, {report.duplicates} already indexed, {len(report.skipped)} skipped; "
+        f"{report.passages} passages in {report.pairs} pairs ({report.seconds:.1f} s) -> {db}"
+    )
+
+
+@app.command()
+def add(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, globs, JSON Lines, or - for stdin.")],
+    db: DbOption = Path(DEFAULT_DB),
+    strict: Annotated[bool, typer.Option(help="Stop at the first unreadable input.")] = False,
+    date: Annotated[str | None, typer.Option(help="Date of the added documents (YYYY-MM-DD).")] = None,
+    series: Annotated[str | None, typer.Option(help="Series the added documents belong to.")] = None,
+    ignore_series: Annotated[bool, typer.Option(help="Ignore reuse inside one series.")] = False,
+    min_words: MinWords = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Read documents and add them to the index (only new content is processed).
+
+    Example: variorum add statements/ news/*.html --db corpus.db
+    """
+    meta = {k: v for k, v in {"date": date, "series": series}.items() if v}
+    report = _add(paths, db, _settings(min_words, ignore_series), strict, meta)
+    if as_json:
+        _print_json(report.as_dict())
+    else:
+        out.print(_add_summary(report, db))
+
+
+@app.command()
+def families(
+    db: DbOption = Path(DEFAULT_DB),
+    all_: Annotated[bool, typer.Option("--all", help="Also list documents with no other version.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """List families: groups of documents that are versions of the same text.
+
+    Example: variorum families --json
+    """
+    with _open_index(db) as index:
+        fams = pipeline.families(index, _settings(), include_single=all_)
+    if as_json:
+        _print_json(fams)
+        return
+    if not fams:
+        out.print("no families: no two indexed documents are versions of one text")
+        return
+    for fam in fams:
+        table = Table(title=f"family {fam['id']} ({len(fam['documents'])} documents)", title_justify="left")
+        for col in ("date", "id", "languages", "path"):
+            table.add_column(col)
+        for d in fam["documents"]:
+            table.add_row(d["date"] or "?", d["id"], ",".join(d["languages"]), d["path"] or "")
+        out.print(table)
+
+
+@app.command()
+def passages(
+    db: DbOption = Path(DEFAULT_DB),
+    doc: Annotated[str | None, typer.Option("--doc", help="Only passages of this document id.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the shared passages found in the index.
+
+    Example: variorum passages --doc d1a2b3c4 --json
+    """
+    with _open_index(db) as index:
+        rows = pipeline.passages(index, _settings(), doc_id=doc)
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table()
+    for col in ("a", "a chars", "b", "b chars", "words", "identity", "flags", "text"):
+        table.add_column(col)
+    for p in rows:
+        flags = ("boilerplate " if p["boilerplate"] else "") + (
+            f"{p['earlier']} earlier" if p["earlier"] else ""
+        )
+        table.add_row(
+            p["a"],
+            f"{p['a_start']}-{p['a_end']}",
+            p["b"],
+            f"{p['b_start']}-{p['b_end']}",
+            str(p["words"]),
+            f"{p['identity']:.2f}",
+            flags.strip(),
+            _snippet(p["a_text"]),
+        )
+    out.print(table)
+
+
+def _snippet(text: str, n: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= n else flat[: n - 1] + "…"
+
+
+@app.command()
+def compare(
+    a: Annotated[str, typer.Argument(help="First file.")],
+    b: Annotated[str, typer.Argument(help="Second file.")],
+    min_words: MinWords = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Find the passages two files share (no index needed).
+
+    Offsets are character offsets into the text `variorum text FILE` prints.
+
+    Example: variorum compare letter.pdf press-release.html --json
+    """
+    result = pipeline.compare(_read_one(a), _read_one(b), _settings(min_words))
+    if as_json:
+        _print_json(result)
+        return
+    cov = result["coverage"]
+    out.print(f"{a}: {cov['a']:.0%} of its words shared; {b}: {cov['b']:.0%}")
+    _passage_table(result["passages"])
+
+
+def _passage_table(rows: list[dict[str, Any]]) -> None:
+    table = Table()
+    for col in ("a chars", "b chars", "words", "identity", "text (a)"):
+        table.add_column(col)
+    for p in rows:
+        table.add_row(
+            f"{p['a_start']}-{p['a_end']}",
+            f"{p['b_start']}-{p['b_end']}",
+            str(p["words"]),
+            f"{p['identity']:.2f}",
+            _snippet(p["a_text"]),
+        )
+    out.print(table)
+
+
+@app.command()
+def query(
+    file: Annotated[str, typer.Argument(help="A file, or - for stdin.")],
+    db: DbOption = Path(DEFAULT_DB),
+    min_words: MinWords = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Where has this text appeared before? (The file is not added to the index.)
+
+    Example: cat new-statement.txt | variorum query - --json
+    """
+    doc = _read_one(file)
+    with _open_index(db) as index:
+        result = pipeline.query(index, doc, _settings(min_words))
+    if as_json:
+        _print_json(result)
+        return
+    out.print(f"{result['coverage']:.0%} of {file} found in {len(result['matches'])} indexed documents")
+    for m in result["matches"]:
+        d = m["document"]
+        out.print(f"\n[bold]{d['id']}[/] {d['date'] or '?'} {d['path'] or ''}", markup=True)
+        _passage_table(m["passages"])
+    if result["new"]:
+        out.print(f"\nnew stretches: {len(result['new'])}")
+        for s in result["new"][:20]:
+            out.print(f"  {s['start']}-{s['end']} ({s['words']} words) {_snippet(s['text'])}")
+
+
+@app.command()
+def doc(
+    path_or_id: Annotated[str, typer.Argument(help="A file (no index needed) or an indexed document id.")],
+    db: DbOption = Path(DEFAULT_DB),
+    as_json: JsonOption = False,
+) -> None:
+    """Show a document's metadata, languages and segments (body or wrapper).
+
+    Example: variorum doc letter.pdf --json
+    """
+    if path_or_id == "-" or Path(path_or_id).exists():
+        info = pipeline.describe(_read_one(path_or_id))
+    else:
+        if not db.exists():
+            raise UsageError(f"{path_or_id}: no such file, and no index at {db} to look it up")
+        with _open_index(db) as index:
+            info = pipeline.describe_indexed(index, path_or_id)
+    if as_json:
+        _print_json(info)
+        return
+    out.print(f"{info['id']}  {info['path'] or ''}")
+    out.print(f"date {info['date'] or '?'} (found: {', '.join(info['dates']) or 'none'})")
+    out.print(f"languages {', '.join(info['languages']) or '?'}; {info['words']} words")
+    table = Table()
+    for col in ("chars", "role", "language"):
+        table.add_column(col)
+    for s in info["segments"]:
+        table.add_row(f"{s['start']}-{s['end']}", s["role"], s["language"] or "?")
+    out.print(table)
+
+
+@app.command()
+def text(file: Annotated[str, typer.Argument(help="A file, or - for stdin.")]) -> None:
+    """Print the extracted original text: the text every character offset indexes.
+
+    Example: variorum text report.pdf | less
+    """
+    sys.stdout.write(_read_one(file).text)
+
+
+@app.command()
+def analyze(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, globs, JSON Lines, or -.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Folder for the results.")] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db", envvar="VARIORUM_DB", help="Index file (default OUTPUT/variorum.db or ./variorum.db)."
+        ),
+    ] = None,
+    strict: Annotated[bool, typer.Option(help="Stop at the first unreadable input.")] = False,
+    min_words: MinWords = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The main job: index PATHS, find shared passages and families, and write a summary.
+
+    Example: variorum analyze examples/ -o out/
+    """
+    if db is None:
+        db = (output / DEFAULT_DB) if output else Path(DEFAULT_DB)
+    settings = _settings(min_words)
+    report = _add(paths, db, settings, strict, {})
+    with _open_index(db) as index:
+        summary = pipeline.summary(index, settings, report)
+    if output:
+        output.mkdir(parents=True, exist_ok=True)
+        (output / "summary.json").write_text(
+            json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+    if as_json:
+        _print_json(summary)
+        return
+    err.print(_add_summary(report, db))
+    _print_summary(summary)
+    if output:
+        out.print(f"\nwritten: {output / 'summary.json'}")
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    c = summary["counts"]
+    out.print(
+        f"{c['documents']} documents, {c['families']} families of versions, "
+        f"{c['passages']} shared passages ({c['boilerplate']} boilerplate), {c['skipped']} skipped inputs"
+    )
+    for fam in summary["families"]:
+        table = Table(title=f"family {fam['id']}: {len(fam['documents'])} versions", title_justify="left")
+        for col in ("date", "id", "languages", "words", "path"):
+            table.add_column(col)
+        for d in fam["documents"]:
+            table.add_row(
+                d["date"] or "?", d["id"], ",".join(d["languages"]), str(d["words"]), d["path"] or ""
+            )
+        out.print(table)
+    if summary["links"]:
+        table = Table(title="passages shared outside families", title_justify="left")
+        for col in ("from", "to", "passages", "words", "boilerplate"):
+            table.add_column(col)
+        for link in summary["links"][:20]:
+            table.add_row(
+                link["a"], link["b"], str(link["passages"]), str(link["words"]), str(link["boilerplate"])
+            )
+        out.print(table)

@@ -1,0 +1,96 @@
+"""Winnowed word n-gram fingerprints.
+
+A document's fingerprints are a sample of the hashes of its word n-grams chosen by *winnowing*
+(Schleimer, Wilkerson & Aiken 2003): in every window of ``window`` consecutive n-gram hashes the
+smallest is kept. Because the choice depends only on the window's contents, two documents that
+share a run of ``ngram + window - 1`` tokens always keep at least one common fingerprint, and a
+longer shared run keeps one per ``window`` n-grams. With the defaults (5-word n-grams, windows
+of 5) any shared run of 9 clean words is found, so a 20-word passage is found even when a noisy
+word cuts it in two.
+
+Stability: a token's hash is xxh3-64 of its normalized UTF-8 bytes, and an n-gram's hash is a
+polynomial of its token hashes in wrapping 64-bit arithmetic followed by a splitmix64 finalizer.
+Nothing depends on the process (no ``hash()``), the platform's byte order or numpy's version, so
+an index built on one machine answers queries from another. ``FINGERPRINT_VERSION`` in
+:mod:`variorum.config` names this format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import xxhash
+
+_MULT = np.uint64(0x100000001B3)  # FNV-64 prime: odd, so the polynomial keeps every token's bits
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+
+_token_cache: dict[str, int] = {}
+
+
+def token_hashes(norms: Sequence[str]) -> np.ndarray:
+    """xxh3-64 of each normalized token, as ``uint64``; cached since vocabularies repeat."""
+    cache = _token_cache
+    out = np.empty(len(norms), dtype=np.uint64)
+    for i, tok in enumerate(norms):
+        h = cache.get(tok)
+        if h is None:
+            h = xxhash.xxh3_64_intdigest(tok.encode("utf-8"))
+            if len(cache) < 2_000_000:
+                cache[tok] = h
+        out[i] = h
+    return out
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """splitmix64 finalizer: spreads the polynomial's bits so minima are uniform."""
+    h = h ^ (h >> np.uint64(30))
+    h = h * _M1
+    h = h ^ (h >> np.uint64(27))
+    h = h * _M2
+    return h ^ (h >> np.uint64(31))
+
+
+def ngram_hashes(tok: np.ndarray, n: int) -> np.ndarray:
+    """Hash of every run of ``n`` consecutive tokens (``len(tok) - n + 1`` values, or none)."""
+    count = len(tok) - n + 1
+    if count <= 0:
+        return np.empty(0, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        h = tok[:count].copy()
+        for j in range(1, n):
+            h = h * _MULT + tok[j : j + count]
+        return _mix(h)
+
+
+def winnow(hashes: np.ndarray, window: int) -> np.ndarray:
+    """Positions kept by winnowing: the rightmost minimum of every window, each once, in order.
+
+    A text shorter than one window keeps its single minimum, so short documents still get a
+    fingerprint.
+    """
+    if len(hashes) == 0:
+        return np.empty(0, dtype=np.int64)
+    if len(hashes) <= window:
+        rev = hashes[::-1]
+        return np.array([len(hashes) - 1 - int(np.argmin(rev))], dtype=np.int64)
+    windows = np.lib.stride_tricks.sliding_window_view(hashes, window)
+    # Rightmost minimum: argmin over the reversed window, mapped back.
+    pos = np.arange(len(windows)) + (window - 1 - np.argmin(windows[:, ::-1], axis=1))
+    return np.unique(pos)
+
+
+def fingerprints(norms: Sequence[str], ngram: int, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """The winnowed fingerprints of a token sequence: ``(hashes as int64, token positions)``.
+
+    Hashes are returned as signed 64-bit integers because that is what SQLite stores.
+    """
+    grams = ngram_hashes(token_hashes(norms), ngram)
+    pos = winnow(grams, window)
+    return grams[pos].view(np.int64), pos
+
+
+def all_ngrams(norms: Sequence[str], ngram: int) -> np.ndarray:
+    """Every n-gram hash as int64, for seeding a pairwise alignment."""
+    return ngram_hashes(token_hashes(norms), ngram).view(np.int64)

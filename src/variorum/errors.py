@@ -1,0 +1,64 @@
+"""The exception tree. Every error a user can cause is a ``VariorumError`` with a one-line message.
+
+    VariorumError
+    ├── InputError            an input file or record cannot be read (names the file and the reason)
+    │   ├── UnsupportedFormat     not a format variorum reads (or a binary file)
+    │   ├── EmptyDocument         no text left after extraction
+    │   ├── EncryptedDocument     a password-protected PDF or DOCX
+    │   └── MalformedDocument     a corrupt PDF/DOCX/HTML, or a bad JSON Lines record
+    ├── IndexError_           the SQLite index is missing, unreadable, or of a newer schema
+    └── UsageError            a bad argument combination or an unknown id
+
+The CLI prints ``str(error)`` and exits 1; library code never prints.
+"""
+
+from __future__ import annotations
+
+
+class VariorumError(Exception):
+    """Base of every error variorum raises on purpose."""
+
+
+class InputError(VariorumError):
+    """An input cannot be read. ``path`` names it; the message says why."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class UnsupportedFormat(InputError):
+    """The file is not one of the formats variorum reads, or is binary."""
+
+
+class EmptyDocument(InputError):
+    """The file was read, but no text remained after extraction."""
+
+
+class EncryptedDocument(InputError):
+    """The file is password-protected and its text cannot be extracted."""
+
+
+class MalformedDocument(InputError):
+    """The file or record is corrupt or does not follow its format."""
+
+
+class IndexError_(VariorumError):
+    """The SQLite index cannot be used as it is (missing, corrupt, or too new a schema)."""
+
+
+class UsageError(VariorumError):
+    """The caller asked for something that cannot be done (unknown id, bad flag combination)."""
+
+
+__all__ = [
+    "EmptyDocument",
+    "EncryptedDocument",
+    "IndexError_",
+    "InputError",
+    "MalformedDocument",
+    "UnsupportedFormat",
+    "UsageError",
+    "VariorumError",
+]

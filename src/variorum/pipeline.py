@@ -1,0 +1,441 @@
+"""The verbs that the CLI, the web app and notebooks call: add, families, passages, compare, query.
+
+Each verb takes an open :class:`~variorum.store.index.Index` (where it needs one), documents
+already read by :mod:`variorum.ingest`, and a :class:`~variorum.config.Settings`; it returns
+plain, JSON-ready data and reports progress through an optional callback, never by printing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from variorum.align.passages import PairResult, compare_prepared
+from variorum.config import Settings
+from variorum.group.boilerplate import flag_boilerplate
+from variorum.group.families import group_families
+from variorum.model import Document, Passage, Skip, content_id
+from variorum.prepare import Prepared, prepare
+from variorum.store.index import Index
+from variorum.text.normalize import count_vocabulary, raw_tokens
+
+#: ``progress(stage, advance)``: called as work is done, e.g. ``("documents", 1)``.
+Progress = Callable[[str, int], None]
+
+
+def _noop(stage: str, advance: int) -> None:
+    return None
+
+
+class _Vocab(Mapping[str, int]):
+    """Two word counts read as their sum, without copying the larger one."""
+
+    def __init__(self, base: Mapping[str, int], extra: Mapping[str, int]) -> None:
+        self.base, self.extra = base, extra
+
+    def __getitem__(self, key: str) -> int:
+        n = self.base.get(key, 0) + self.extra.get(key, 0)
+        if not n:
+            raise KeyError(key)
+        return n
+
+    def get(self, key: str, default: Any = None) -> Any:  # fast path for the split repair
+        n = self.base.get(key, 0) + self.extra.get(key, 0)
+        return n if n else default
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(set(self.base) | set(self.extra))
+
+    def __len__(self) -> int:
+        return len(set(self.base) | set(self.extra))
+
+
+@dataclass
+class AddReport:
+    """What one ``add`` did."""
+
+    added: int = 0
+    duplicates: int = 0
+    skipped: list[Skip] = field(default_factory=list)
+    pairs: int = 0
+    passages: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "added": self.added,
+            "duplicates": self.duplicates,
+            "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
+            "pairs": self.pairs,
+            "passages": self.passages,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def _batches(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def add(
+    index: Index,
+    documents: Iterable[Document],
+    settings: Settings,
+    *,
+    skipped: list[Skip] | None = None,
+    progress: Progress = _noop,
+) -> AddReport:
+    """Index new documents and align each against everything already indexed.
+
+    Only new content is prepared and aligned (the same text twice is one document). Every batch
+    is one transaction, so an interruption keeps all batches before it. Families and boilerplate
+    are refreshed at the end (:func:`refresh`). ``skipped`` collects inputs the reader skipped,
+    so they are recorded in the index with their reasons.
+    """
+    index.settings_check(settings)
+    report = AddReport()
+    started = time.perf_counter()
+    vocab: Counter[str] = index.vocabulary()
+    cache: dict[int, Prepared] = {}
+    seen: set[str] = set()
+    for batch in _batches(documents, settings.batch_size):
+        hashes = [content_id(d.text) for d in batch]
+        known = index.known_contents(hashes)
+        fresh: list[tuple[Document, str]] = []
+        for d, h in zip(batch, hashes, strict=True):
+            if h in known or h in seen:
+                report.duplicates += 1
+                progress("documents", 1)
+                continue
+            if index.has_id(d.id):
+                skip = Skip(d.path or d.id, f"id {d.id!r} is already used by another text")
+                report.skipped.append(skip)
+                with index.transaction():
+                    index.record_skip(skip)
+                progress("documents", 1)
+                continue
+            seen.add(h)
+            fresh.append((d, h))
+        if not fresh:
+            continue
+        raws = [raw_tokens(d.text) for d, _ in fresh]
+        delta = count_vocabulary(raws)
+        vocab.update(delta)
+        preps = [prepare(d, vocab, settings, raw=r) for (d, _), r in zip(fresh, raws, strict=True)]
+        with index.transaction():
+            nums = [index.insert(p, h) for p, (_, h) in zip(preps, fresh, strict=True)]
+            index.add_vocabulary(delta)
+            local = dict(zip(nums, preps, strict=True))
+            found = index.candidates({n: p.fp_hashes for n, p in local.items()}, settings.max_df)
+            pairs = sorted({(min(x, y), max(x, y)) for x, others in found.items() for y in others})
+            for x, y in pairs:
+                px = local.get(x) or _cached(index, cache, x, settings)
+                py = local.get(y) or _cached(index, cache, y, settings)
+                if settings.ignore_series and px.doc.series and px.doc.series == py.doc.series:
+                    continue
+                result = compare_prepared(px, py, settings)
+                if result.passages:
+                    covs = (result.a_coverage, result.b_coverage, result.a_body, result.b_body)
+                    index.insert_pair(x, y, result.passages, covs, result.shared_words)
+                    report.pairs += 1
+                    report.passages += len(result.passages)
+        report.added += len(nums)
+        progress("documents", len(fresh))
+    if skipped:
+        with index.transaction():
+            for s in skipped:
+                index.record_skip(s)
+        report.skipped = list(skipped) + report.skipped
+    refresh(index, settings)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _cached(index: Index, cache: dict[int, Prepared], num: int, settings: Settings) -> Prepared:
+    p = cache.get(num)
+    if p is None:
+        if len(cache) > 4096:
+            cache.clear()
+        p = cache[num] = index.load_prepared(num, settings)
+    return p
+
+
+def refresh(index: Index, settings: Settings) -> None:
+    """Recompute families and boilerplate flags from the stored alignments (one transaction)."""
+    ids = index.document_ids()
+    links = [(a, b, ab, bb) for a, b, ab, bb, _ in index.pair_rows()]
+    with index.transaction():
+        family_of = group_families(ids, links, ids, settings)
+        index.set_families(family_of)
+        rows = [(r[0], r[1], r[2], r[3], r[4], r[5], r[6], min(r[7], r[8])) for r in index.passage_rows()]
+        index.set_boilerplate(flag_boilerplate(rows, family_of, settings))
+
+
+def ensure_fresh(index: Index, settings: Settings) -> None:
+    """Refresh families if an interrupted ``add`` left them out of date."""
+    if index.families_stale():
+        refresh(index, settings)
+
+
+# -- reading the index ----------------------------------------------------------------------
+
+
+def _doc_entry(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {"id": row["id"], "path": row["path"], "date": row["date"], "languages": row["languages"]}
+
+
+def families(index: Index, settings: Settings, *, include_single: bool = False) -> list[dict[str, Any]]:
+    """Families of versions, each with its documents in date order (undated last)."""
+    ensure_fresh(index, settings)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in index.doc_rows():
+        groups.setdefault(row["family"], []).append(row)
+    out = []
+    for fid, rows in groups.items():
+        if len(rows) < 2 and not include_single:
+            continue
+        rows.sort(key=lambda r: (r["date"] is None, r["date"] or "", r["id"]))
+        out.append({"id": fid, "documents": [_doc_entry(r) for r in rows]})
+    out.sort(key=lambda f: (-len(f["documents"]), f["documents"][0]["date"] or "", f["id"]))
+    return out
+
+
+def passage_dict(p: Passage) -> dict[str, Any]:
+    """The JSON form of a passage (the same keys in every command)."""
+    return {
+        "a_start": p.a_start,
+        "a_end": p.a_end,
+        "b_start": p.b_start,
+        "b_end": p.b_end,
+        "words": p.words,
+        "a_words": p.a_words,
+        "b_words": p.b_words,
+        "identity": p.identity,
+        "boilerplate": p.boilerplate,
+        "earlier": p.earlier,
+        "a_text": p.a_text,
+        "b_text": p.b_text,
+    }
+
+
+def passages(index: Index, settings: Settings, *, doc_id: str | None = None) -> list[dict[str, Any]]:
+    """Stored passages (all, or those of one document, seen from that document as side a)."""
+    ensure_fresh(index, settings)
+    num = index.num_of(doc_id) if doc_id else None
+    docs: dict[int, Document] = {}
+
+    def doc(n: int) -> Document:
+        if n not in docs:
+            docs[n] = index.document(n)
+        return docs[n]
+
+    out = []
+    for pid, a, b, a0, a1, b0, b1, aw, bw, ident, boiler, earlier in index.passage_rows(num):
+        p = Passage(
+            a_doc=doc(a).id,
+            b_doc=doc(b).id,
+            a_start=a0,
+            a_end=a1,
+            b_start=b0,
+            b_end=b1,
+            a_words=aw,
+            b_words=bw,
+            identity=ident,
+            a_text=doc(a).text[a0:a1],
+            b_text=doc(b).text[b0:b1],
+            boilerplate=bool(boiler),
+            earlier=earlier,
+        )
+        if num is not None and b == num:
+            p = p.swapped()
+        out.append({"id": pid, "a": p.a_doc, "b": p.b_doc, **passage_dict(p)})
+    return out
+
+
+# -- no index needed ------------------------------------------------------------------------
+
+
+def _doc_summary(p: Prepared) -> dict[str, Any]:
+    d = p.doc
+    return {"id": d.id, "path": d.path, "title": d.title, "date": d.date, "languages": list(p.languages)}
+
+
+def compare(a: Document, b: Document, settings: Settings) -> dict[str, Any]:
+    """Passages shared by two documents, with the share of each document they cover.
+
+    The vocabulary that repairs split words is the two documents' own.
+    """
+    ra, rb = raw_tokens(a.text), raw_tokens(b.text)
+    vocab = count_vocabulary([ra, rb])
+    pa = prepare(a, vocab, settings, raw=ra)
+    pb = prepare(b, vocab, settings, raw=rb)
+    result = compare_prepared(pa, pb, settings)
+    return _pair_json(pa, pb, result)
+
+
+def _pair_json(pa: Prepared, pb: Prepared, result: PairResult) -> dict[str, Any]:
+    return {
+        "a": _doc_summary(pa),
+        "b": _doc_summary(pb),
+        "passages": [passage_dict(p) for p in result.passages],
+        "coverage": {"a": result.a_coverage, "b": result.b_coverage},
+        "body_coverage": {"a": result.a_body, "b": result.b_body},
+    }
+
+
+def describe(doc: Document) -> dict[str, Any]:
+    """A document's metadata and segments (what ``variorum doc FILE`` shows)."""
+    p = prepare(doc, count_vocabulary([raw_tokens(doc.text)]), Settings())
+    return _describe(p.doc, p.segments, list(p.languages), len(p.tokens))
+
+
+def describe_indexed(index: Index, doc_id: str) -> dict[str, Any]:
+    num = index.num_of(doc_id)
+    doc = index.document(num)
+    words = index.conn.execute("SELECT n_words FROM documents WHERE num=?", (num,)).fetchone()[0]
+    return _describe(doc, index.segments(num), index.languages(num), words)
+
+
+def _describe(doc: Document, segments: Iterable[Any], languages: list[str], words: int) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "path": doc.path,
+        "title": doc.title,
+        "format": doc.format,
+        "date": doc.date,
+        "dates": list(doc.dates),
+        "series": doc.series,
+        "languages": languages,
+        "words": words,
+        "metadata": dict(doc.metadata),
+        "segments": [
+            {"start": s.start, "end": s.end, "language": s.language, "role": s.role} for s in segments
+        ],
+    }
+
+
+# -- query ----------------------------------------------------------------------------------
+
+
+def query(index: Index, doc: Document, settings: Settings) -> dict[str, Any]:
+    """Where the text of ``doc`` appeared before, without adding it to the index.
+
+    ``matches`` lists the indexed documents sharing passages with it (most shared words first);
+    ``new`` lists the stretches of ``doc`` found in none of them; ``coverage`` is the share of its
+    words that were found.
+    """
+    index.settings_check(settings)
+    ensure_fresh(index, settings)
+    raw = raw_tokens(doc.text)
+    own = count_vocabulary([raw])
+    wanted = set(own)
+    wanted.update(a + b for a, b in zip(raw.norms, raw.norms[1:], strict=False))
+    vocab = _Vocab(index.vocabulary_for(wanted), own)
+    p = prepare(doc, vocab, settings, raw=raw)
+    found = index.candidates({-1: p.fp_hashes}, settings.max_df)[-1]
+    families_of = {r["num"]: r for r in index.doc_rows_for(found)}
+    covered: list[tuple[int, int]] = []
+    matches = []
+    for num in found:
+        other = index.load_prepared(num, settings)
+        result = compare_prepared(p, other, settings)
+        if not result.passages:
+            continue
+        boiler = index.boilerplate_spans(num)
+        plist = []
+        for pas in result.passages:
+            is_boiler = any(_mostly_inside(pas.b_start, pas.b_end, s, e) for s, e in boiler)
+            plist.append({**passage_dict(pas), "boilerplate": is_boiler})
+        covered.extend(_token_ranges(p, result.passages))
+        row = families_of.get(num, {})
+        matches.append(
+            {
+                "document": {**_doc_summary(other), "family": row.get("family")},
+                "passages": plist,
+                "coverage": {"query": result.a_coverage, "document": result.b_coverage},
+                "shared_words": result.shared_words,
+            }
+        )
+    matches.sort(key=lambda m: (-m["shared_words"], m["document"]["id"]))
+    new, share = _uncovered(p, covered)
+    return {"query": _doc_summary(p), "matches": matches, "new": new, "coverage": share}
+
+
+def _mostly_inside(s0: int, e0: int, s1: int, e1: int) -> bool:
+    inter = min(e0, e1) - max(s0, s1)
+    return inter > 0 and inter * 2 >= (e0 - s0)
+
+
+def _token_ranges(p: Prepared, plist: Iterable[Passage]) -> list[tuple[int, int]]:
+    """Token index ranges of ``p`` covered by passages (side a), found by their char spans."""
+    import bisect
+
+    starts = p.tokens.starts
+    return [(bisect.bisect_left(starts, pas.a_start), bisect.bisect_left(starts, pas.a_end)) for pas in plist]
+
+
+def _uncovered(p: Prepared, ranges: list[tuple[int, int]]) -> tuple[list[dict[str, Any]], float]:
+    n = len(p.tokens)
+    covered = [False] * n
+    for r0, r1 in ranges:
+        for i in range(r0, min(r1, n)):
+            covered[i] = True
+    new = []
+    i = 0
+    while i < n:
+        if covered[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and not covered[j]:
+            j += 1
+        start, end = p.tokens.span(i, j)
+        new.append({"start": start, "end": end, "words": j - i, "text": p.doc.text[start:end]})
+        i = j
+    share = round(sum(covered) / n, 4) if n else 0.0
+    return new, share
+
+
+def summary(index: Index, settings: Settings, report: AddReport | None = None) -> dict[str, Any]:
+    """What ``analyze`` reports: counts, families with their documents, and cross-family links."""
+    ensure_fresh(index, settings)
+    rows = {r["num"]: r for r in index.doc_rows()}
+    fams = families(index, settings)
+    words = {r["id"]: r["words"] for r in rows.values()}
+    for fam in fams:
+        for d in fam["documents"]:
+            d["words"] = words[d["id"]]
+    links: dict[tuple[str, str], dict[str, Any]] = {}
+    n_passages = n_boiler = 0
+    for _pid, a, b, *_offsets, aw, bw, _ident, boiler, _earlier in index.passage_rows():
+        n_passages += 1
+        n_boiler += bool(boiler)
+        ra, rb = rows[a], rows[b]
+        if ra["family"] == rb["family"]:
+            continue
+        key = (ra["id"], rb["id"])
+        link = links.setdefault(
+            key, {"a": ra["id"], "b": rb["id"], "passages": 0, "words": 0, "boilerplate": 0}
+        )
+        link["passages"] += 1
+        link["words"] += min(aw, bw)
+        link["boilerplate"] += bool(boiler)
+    skipped = index.conn.execute("SELECT path, reason FROM skips ORDER BY rowid").fetchall()
+    return {
+        "counts": {
+            "documents": len(rows),
+            "families": len(fams),
+            "passages": n_passages,
+            "boilerplate": n_boiler,
+            "skipped": len(skipped),
+        },
+        "run": report.as_dict() if report else None,
+        "families": fams,
+        "links": sorted(links.values(), key=lambda x: -x["words"]),
+        "skipped": [{"path": p, "reason": r} for p, r in skipped],
+    }

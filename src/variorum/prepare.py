@@ -1,0 +1,91 @@
+"""A document made ready for comparison: tokens, hashes, fingerprints, segments.
+
+Preparing is the per-document work (normalize, segment, fingerprint) that every comparison
+reuses; it depends on nothing but the document, the vocabulary used to repair split words and
+the settings, so it runs the same in the CLI, the web app and a Spark executor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from variorum.config import Settings
+from variorum.detect.fingerprint import fingerprints, ngram_hashes, token_hashes, winnow
+from variorum.model import Document, Segment
+from variorum.text.language import document_languages
+from variorum.text.normalize import RawTokens, Tokens, raw_tokens, repair_splits
+from variorum.text.segment import segment
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Everything the aligner needs about one document."""
+
+    doc: Document
+    tokens: Tokens
+    hashes: np.ndarray  # uint64 hash of each token
+    grams: np.ndarray  # int64 hash of every n-gram (seeds)
+    fp_hashes: np.ndarray  # int64 winnowed fingerprints (the index)
+    fp_positions: np.ndarray  # their token positions
+    segments: tuple[Segment, ...]
+    body: np.ndarray  # bool per token: inside a body segment
+    languages: tuple[str, ...]
+
+    @property
+    def hash_list(self) -> list[int]:
+        return self.hashes.tolist()
+
+    def body_words(self) -> int:
+        return int(self.body.sum())
+
+
+def body_mask(tokens: Tokens, segments: tuple[Segment, ...]) -> np.ndarray:
+    """True for tokens that start inside a ``body`` segment.
+
+    A document with no body segment at all (everything looked like a wrapper) counts every token
+    as body: it is better to compare a short note in full than to ignore it.
+    """
+    starts = np.asarray(tokens.starts, dtype=np.int64)
+    mask = np.zeros(len(starts), dtype=bool)
+    for seg in segments:
+        if seg.role != "body":
+            continue
+        lo = np.searchsorted(starts, seg.start, side="left")
+        hi = np.searchsorted(starts, seg.end, side="left")
+        mask[lo:hi] = True
+    if not mask.any():
+        mask[:] = True
+    return mask
+
+
+def prepare(
+    doc: Document,
+    vocabulary: Mapping[str, int],
+    settings: Settings,
+    raw: RawTokens | None = None,
+    segments: tuple[Segment, ...] | None = None,
+) -> Prepared:
+    """Normalize, segment and fingerprint ``doc``; ``raw`` may be passed if already cut."""
+    raw = raw if raw is not None else raw_tokens(doc.text)
+    tokens = repair_splits(doc.text, raw, vocabulary)
+    hashes = token_hashes(tokens.norms)
+    grams = ngram_hashes(hashes, settings.ngram)
+    pos = winnow(grams, settings.window)
+    segs = segments if segments is not None else tuple(segment(doc.text))
+    return Prepared(
+        doc=doc,
+        tokens=tokens,
+        hashes=hashes,
+        grams=grams.view(np.int64),
+        fp_hashes=grams[pos].view(np.int64),
+        fp_positions=pos,
+        segments=segs,
+        body=body_mask(tokens, segs),
+        languages=tuple(document_languages(segs)),
+    )
+
+
+__all__ = ["Prepared", "body_mask", "fingerprints", "prepare"]

@@ -1,0 +1,446 @@
+"""The embedded index: the one place that reads and writes SQL.
+
+The database runs in WAL mode, and every batch of documents is written in one ``BEGIN
+IMMEDIATE`` transaction (documents, fingerprints, alignments together), so a crash or Ctrl-C
+loses at most the batch in flight and never leaves half a document behind. Readers never block
+the writer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from variorum.config import FINGERPRINT_VERSION, Settings
+from variorum.detect.fingerprint import ngram_hashes, token_hashes
+from variorum.errors import IndexError_, UsageError
+from variorum.model import Document, Passage, Segment, Skip
+from variorum.prepare import Prepared, body_mask
+from variorum.store.schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
+from variorum.text.normalize import Tokens
+
+_SEP = "\x1f"
+
+
+def _pack_ints(values: Iterable[int]) -> bytes:
+    return zlib.compress(np.asarray(list(values), dtype="<i4").tobytes(), 1)
+
+
+def _unpack_ints(blob: bytes) -> list[int]:
+    return np.frombuffer(zlib.decompress(blob), dtype="<i4").astype(np.int64).tolist()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Index:
+    """A variorum index in one SQLite file. Use :meth:`open`; close with :meth:`close`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str) -> None:
+        self.conn = conn
+        self.path = path
+
+    # -- opening -----------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = True, settings: Settings | None = None) -> Index:
+        """Open (and with ``create``, make) the index at ``path``, migrating an older schema.
+
+        Raises ``IndexError_`` when the file is missing (without ``create``), is not a SQLite
+        database, is a newer schema than this version understands, or was built with other
+        fingerprint settings.
+        """
+        p = Path(path)
+        if not create and not p.exists():
+            raise IndexError_(f"{p}: no index here (run `variorum add` first, or pass --db)")
+        if p.parent and not p.parent.exists():
+            p.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(str(p), isolation_level=None, timeout=30, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as e:
+            raise IndexError_(f"{p}: not a variorum index ({e})") from None
+        index = cls(conn, str(p))
+        index._ensure_schema(version, settings or Settings())
+        return index
+
+    def _ensure_schema(self, version: int, settings: Settings) -> None:
+        if version > SCHEMA_VERSION:
+            raise IndexError_(
+                f"{self.path}: index schema {version} is newer than this variorum ({SCHEMA_VERSION}); "
+                "upgrade variorum"
+            )
+        if version == 0:
+            tables = self.conn.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
+            if tables:
+                raise IndexError_(f"{self.path}: a SQLite file, but not a variorum index")
+            with self.transaction():
+                self._script(SCHEMA)
+                self._set_meta("fingerprint_version", str(FINGERPRINT_VERSION))
+                self._set_meta("ngram", str(settings.ngram))
+                self._set_meta("window", str(settings.window))
+                self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            return
+        for step in range(version + 1, SCHEMA_VERSION + 1):
+            with self.transaction():
+                self._script(MIGRATIONS[step])
+                self.conn.execute(f"PRAGMA user_version={step}")
+        fp = self.meta("fingerprint_version")
+        if fp != str(FINGERPRINT_VERSION):
+            raise IndexError_(f"{self.path}: fingerprints of format {fp}, expected {FINGERPRINT_VERSION}")
+
+    def _script(self, script: str) -> None:
+        for statement in script.split(";"):
+            if statement.strip():
+                self.conn.execute(statement)
+
+    def settings_check(self, settings: Settings) -> None:
+        """Refuse n-gram or window settings other than the ones the index was built with."""
+        for key in ("ngram", "window"):
+            stored = self.meta(key)
+            if stored is not None and int(stored) != getattr(settings, key):
+                raise UsageError(
+                    f"{self.path}: index built with {key}={stored}, not {getattr(settings, key)}"
+                )
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic write: everything inside commits together or not at all."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- meta and vocabulary -----------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    def vocabulary(self) -> Counter[str]:
+        return Counter(dict(self.conn.execute("SELECT token, cf FROM vocabulary")))
+
+    def add_vocabulary(self, delta: Mapping[str, int]) -> None:
+        self.conn.executemany(
+            "INSERT INTO vocabulary(token, cf) VALUES (?, ?) "
+            "ON CONFLICT(token) DO UPDATE SET cf = cf + excluded.cf",
+            delta.items(),
+        )
+
+    # -- writing documents -------------------------------------------------------------------
+
+    def known_contents(self, hashes: Iterable[str]) -> set[str]:
+        """Which of these content hashes are already indexed."""
+        hs = list(hashes)
+        found: set[str] = set()
+        for i in range(0, len(hs), 500):
+            chunk = hs[i : i + 500]
+            q = f"SELECT content_hash FROM documents WHERE content_hash IN ({','.join('?' * len(chunk))})"
+            found.update(r[0] for r in self.conn.execute(q, chunk))
+        return found
+
+    def has_id(self, doc_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM documents WHERE id=?", (doc_id,)).fetchone() is not None
+
+    def insert(self, prep: Prepared, content_hash: str) -> int:
+        """Store a prepared document with its tokens, segments and fingerprints; returns its num."""
+        d = prep.doc
+        cur = self.conn.execute(
+            "INSERT INTO documents(id, content_hash, path, format, title, source, date, dates, series, "
+            "metadata, languages, n_words, body_words, text, added_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                d.id,
+                content_hash,
+                d.path,
+                d.format,
+                d.title,
+                d.source,
+                d.date,
+                json.dumps(list(d.dates)),
+                d.series,
+                json.dumps(dict(d.metadata), ensure_ascii=False, default=str),
+                json.dumps(list(prep.languages)),
+                len(prep.tokens),
+                prep.body_words(),
+                d.text,
+                _now(),
+            ),
+        )
+        num = int(cur.lastrowid)  # type: ignore[arg-type]
+        t = prep.tokens
+        self.conn.execute(
+            "INSERT INTO tokens(num, norms, starts, ends) VALUES (?,?,?,?)",
+            (
+                num,
+                zlib.compress(_SEP.join(t.norms).encode("utf-8"), 1),
+                _pack_ints(t.starts),
+                _pack_ints(t.ends),
+            ),
+        )
+        self.conn.executemany(
+            "INSERT INTO segments(num, idx, start, end, language, role, sentences) VALUES (?,?,?,?,?,?,?)",
+            [
+                (num, i, s.start, s.end, s.language, s.role, json.dumps([list(x) for x in s.sentences]))
+                for i, s in enumerate(prep.segments)
+            ],
+        )
+        self.conn.executemany(
+            "INSERT INTO postings(hash, num, pos) VALUES (?,?,?)",
+            zip(
+                prep.fp_hashes.tolist(), [num] * len(prep.fp_hashes), prep.fp_positions.tolist(), strict=True
+            ),
+        )
+        self._set_meta("families_stale", "1")
+        return num
+
+    def record_skip(self, skip: Skip) -> None:
+        self.conn.execute(
+            "INSERT INTO skips(path, reason, at) VALUES (?,?,?)", (skip.path, skip.reason, _now())
+        )
+
+    # -- candidates --------------------------------------------------------------------------
+
+    def candidates(self, fps: Mapping[int, np.ndarray], max_df: int) -> dict[int, Counter[int]]:
+        """For each document num in ``fps``, the indexed documents sharing a fingerprint with it.
+
+        Fingerprints held by more than ``max_df`` documents are stock phrases and ignored. The
+        answer maps each num to a Counter of other nums -> shared fingerprints.
+        """
+        c = self.conn
+        c.execute("CREATE TEMP TABLE IF NOT EXISTS probe(hash INTEGER NOT NULL, num INTEGER NOT NULL)")
+        c.execute("DELETE FROM probe")
+        c.executemany(
+            "INSERT INTO probe(hash, num) VALUES (?, ?)",
+            ((h, num) for num, hs in fps.items() for h in set(hs.tolist())),
+        )
+        c.execute(
+            "DELETE FROM probe WHERE hash IN (SELECT p.hash FROM postings p "
+            "WHERE p.hash IN (SELECT DISTINCT hash FROM probe) "
+            "GROUP BY p.hash HAVING COUNT(DISTINCT p.num) > ?)",
+            (max_df,),
+        )
+        out: dict[int, Counter[int]] = {num: Counter() for num in fps}
+        rows = c.execute(
+            "SELECT q.num, p.num, COUNT(*) FROM probe q JOIN postings p ON p.hash = q.hash "
+            "WHERE p.num != q.num GROUP BY q.num, p.num"
+        )
+        for qnum, pnum, n in rows:
+            out[qnum][pnum] = n
+        c.execute("DELETE FROM probe")
+        return out
+
+    # -- reading documents -------------------------------------------------------------------
+
+    def num_of(self, doc_id: str) -> int:
+        row = self.conn.execute("SELECT num FROM documents WHERE id=?", (doc_id,)).fetchone()
+        if row is None:
+            row = self.conn.execute(
+                "SELECT num FROM documents WHERE id LIKE ? || '%' LIMIT 2", (doc_id,)
+            ).fetchall()
+            if len(row) == 1:
+                return int(row[0][0])
+            raise UsageError(f"no document {doc_id!r} in {self.path}")
+        return int(row[0])
+
+    def document(self, num: int) -> Document:
+        row = self.conn.execute(
+            "SELECT id, text, path, format, title, source, date, dates, series, metadata "
+            "FROM documents WHERE num=?",
+            (num,),
+        ).fetchone()
+        if row is None:
+            raise UsageError(f"no document #{num} in {self.path}")
+        return Document(
+            id=row[0],
+            text=row[1],
+            path=row[2],
+            format=row[3],
+            title=row[4],
+            source=row[5],
+            date=row[6],
+            dates=tuple(json.loads(row[7])),
+            series=row[8],
+            metadata=json.loads(row[9]),
+        )
+
+    def segments(self, num: int) -> tuple[Segment, ...]:
+        rows = self.conn.execute(
+            "SELECT start, end, language, role, sentences FROM segments WHERE num=? ORDER BY idx", (num,)
+        )
+        return tuple(
+            Segment(s, e, lang, role, tuple(tuple(x) for x in json.loads(sents)))  # type: ignore[misc]
+            for s, e, lang, role, sents in rows
+        )
+
+    def languages(self, num: int) -> list[str]:
+        row = self.conn.execute("SELECT languages FROM documents WHERE num=?", (num,)).fetchone()
+        return json.loads(row[0]) if row else []
+
+    def load_prepared(self, num: int, settings: Settings) -> Prepared:
+        """Rebuild a document's :class:`Prepared` from the stored tokens (no re-normalization)."""
+        doc = self.document(num)
+        norms_blob, starts, ends = self.conn.execute(
+            "SELECT norms, starts, ends FROM tokens WHERE num=?", (num,)
+        ).fetchone()
+        text = zlib.decompress(norms_blob).decode("utf-8")
+        tokens = Tokens(text.split(_SEP) if text else [], _unpack_ints(starts), _unpack_ints(ends))
+        hashes = token_hashes(tokens.norms)
+        grams = ngram_hashes(hashes, settings.ngram).view(np.int64)
+        segs = self.segments(num)
+        return Prepared(
+            doc=doc,
+            tokens=tokens,
+            hashes=hashes,
+            grams=grams,
+            fp_hashes=np.empty(0, dtype=np.int64),
+            fp_positions=np.empty(0, dtype=np.int64),
+            segments=segs,
+            body=body_mask(tokens, segs),
+            languages=tuple(self.languages(num)),
+        )
+
+    def doc_rows(self) -> list[dict[str, Any]]:
+        """Every document's listing fields, in the order they were added."""
+        rows = self.conn.execute(
+            "SELECT d.num, d.id, d.path, d.date, d.languages, d.title, d.series, d.n_words, f.family "
+            "FROM documents d LEFT JOIN families f ON f.num = d.num ORDER BY d.num"
+        )
+        return [
+            {
+                "num": num,
+                "id": did,
+                "path": path,
+                "date": date,
+                "languages": json.loads(langs),
+                "title": title,
+                "series": series,
+                "words": words,
+                "family": fam,
+            }
+            for num, did, path, date, langs, title, series, words, fam in rows
+        ]
+
+    def count(self, table: str) -> int:
+        if table not in {"documents", "passages", "pairs", "skips", "postings"}:
+            raise ValueError(table)
+        return int(self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+    # -- pairs, passages and families --------------------------------------------------------
+
+    def insert_pair(
+        self, a: int, b: int, passages: Iterable[Passage], covs: tuple[float, ...], shared: int
+    ) -> None:
+        """Store the alignment of documents ``a`` and ``b`` (either order; stored with a < b)."""
+        plist = list(passages)
+        a_cov, b_cov, a_body, b_body = covs
+        if a > b:
+            a, b = b, a
+            a_cov, b_cov, a_body, b_body = b_cov, a_cov, b_body, a_body
+            plist = [p.swapped() for p in plist]
+        self.conn.execute(
+            "INSERT OR REPLACE INTO pairs(a, b, a_coverage, b_coverage, a_body, b_body, shared_words) "
+            "VALUES (?,?,?,?,?,?,?)",
+            (a, b, a_cov, b_cov, a_body, b_body, shared),
+        )
+        self.conn.executemany(
+            "INSERT INTO passages(a, b, a_start, a_end, b_start, b_end, a_words, b_words, identity, earlier) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [
+                (a, b, p.a_start, p.a_end, p.b_start, p.b_end, p.a_words, p.b_words, p.identity, p.earlier)
+                for p in plist
+            ],
+        )
+
+    def pair_rows(self) -> list[tuple[int, int, float, float, int]]:
+        return self.conn.execute("SELECT a, b, a_body, b_body, shared_words FROM pairs").fetchall()
+
+    def passage_rows(self, num: int | None = None) -> list[tuple]:
+        """Raw passage rows ``(id, a, b, a_start, a_end, b_start, b_end, a_words, b_words,
+        identity, boilerplate, earlier)``, optionally only those touching document ``num``."""
+        cols = "id, a, b, a_start, a_end, b_start, b_end, a_words, b_words, identity, boilerplate, earlier"
+        if num is None:
+            return self.conn.execute(f"SELECT {cols} FROM passages ORDER BY a, b, a_start").fetchall()
+        return self.conn.execute(
+            f"SELECT {cols} FROM passages WHERE a=? OR b=? ORDER BY a, b, a_start", (num, num)
+        ).fetchall()
+
+    def set_boilerplate(self, ids: Iterable[int]) -> None:
+        self.conn.execute("UPDATE passages SET boilerplate=0")
+        self.conn.executemany("UPDATE passages SET boilerplate=1 WHERE id=?", ((i,) for i in ids))
+
+    def set_families(self, families: Mapping[int, str]) -> None:
+        self.conn.execute("DELETE FROM families")
+        self.conn.executemany("INSERT INTO families(num, family) VALUES (?, ?)", families.items())
+        self._set_meta("families_stale", "0")
+
+    def families_stale(self) -> bool:
+        return self.meta("families_stale") == "1"
+
+    def document_ids(self) -> dict[int, str]:
+        return dict(self.conn.execute("SELECT num, id FROM documents"))
+
+    def dates(self) -> dict[int, str | None]:
+        return dict(self.conn.execute("SELECT num, date FROM documents"))
+
+    # -- query helpers -----------------------------------------------------------------------
+
+    def vocabulary_for(self, tokens: Iterable[str]) -> dict[str, int]:
+        """Collection frequencies of just these word forms (a query needs no whole vocabulary)."""
+        toks = list(tokens)
+        out: dict[str, int] = {}
+        for i in range(0, len(toks), 900):
+            chunk = toks[i : i + 900]
+            q = f"SELECT token, cf FROM vocabulary WHERE token IN ({','.join('?' * len(chunk))})"
+            out.update(self.conn.execute(q, chunk))
+        return out
+
+    def doc_rows_for(self, nums: Iterable[int]) -> list[dict[str, Any]]:
+        """``num``, ``id`` and ``family`` of just these documents."""
+        wanted = sorted(set(nums))
+        out: list[dict[str, Any]] = []
+        for i in range(0, len(wanted), 900):
+            chunk = wanted[i : i + 900]
+            q = (
+                "SELECT d.num, d.id, f.family FROM documents d LEFT JOIN families f ON f.num = d.num "
+                f"WHERE d.num IN ({','.join('?' * len(chunk))})"
+            )
+            out.extend({"num": n, "id": d, "family": f} for n, d, f in self.conn.execute(q, chunk))
+        return out
+
+    def boilerplate_spans(self, num: int) -> list[tuple[int, int]]:
+        """Character spans of document ``num`` that are flagged boilerplate in some passage."""
+        rows = self.conn.execute(
+            "SELECT CASE WHEN a=? THEN a_start ELSE b_start END, CASE WHEN a=? THEN a_end ELSE b_end END "
+            "FROM passages WHERE boilerplate=1 AND (a=? OR b=?)",
+            (num, num, num, num),
+        )
+        return [(s, e) for s, e in rows]

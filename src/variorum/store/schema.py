@@ -1,0 +1,105 @@
+"""The SQLite schema of the index, versioned with ``PRAGMA user_version``.
+
+Version history (bump ``SCHEMA_VERSION`` and add a step to ``MIGRATIONS`` for every change):
+
+* 1 — documents, tokens, segments, postings (winnowed fingerprints), pairs, passages,
+  families, vocabulary, skips, meta.
+
+Documents have an integer ``num`` (the rowid, compact in postings) and a public text ``id``.
+Passages do not store their text: it is always re-quoted from ``documents.text`` by offsets, so
+there is exactly one copy of every original.
+"""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS documents (
+    num INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    content_hash TEXT NOT NULL UNIQUE,
+    path TEXT,
+    format TEXT,
+    title TEXT,
+    source TEXT,
+    date TEXT,
+    dates TEXT NOT NULL DEFAULT '[]',
+    series TEXT,
+    metadata TEXT NOT NULL DEFAULT '{}',
+    languages TEXT NOT NULL DEFAULT '[]',
+    n_words INTEGER NOT NULL,
+    body_words INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    added_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    num INTEGER PRIMARY KEY REFERENCES documents(num),
+    norms BLOB NOT NULL,
+    starts BLOB NOT NULL,
+    ends BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS segments (
+    num INTEGER NOT NULL REFERENCES documents(num),
+    idx INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    language TEXT,
+    role TEXT NOT NULL,
+    sentences TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY (num, idx)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS postings (
+    hash INTEGER NOT NULL,
+    num INTEGER NOT NULL,
+    pos INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS postings_hash ON postings(hash);
+CREATE TABLE IF NOT EXISTS pairs (
+    a INTEGER NOT NULL,
+    b INTEGER NOT NULL,
+    a_coverage REAL NOT NULL,
+    b_coverage REAL NOT NULL,
+    a_body REAL NOT NULL,
+    b_body REAL NOT NULL,
+    shared_words INTEGER NOT NULL,
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS passages (
+    id INTEGER PRIMARY KEY,
+    a INTEGER NOT NULL,
+    b INTEGER NOT NULL,
+    a_start INTEGER NOT NULL,
+    a_end INTEGER NOT NULL,
+    b_start INTEGER NOT NULL,
+    b_end INTEGER NOT NULL,
+    a_words INTEGER NOT NULL,
+    b_words INTEGER NOT NULL,
+    identity REAL NOT NULL,
+    boilerplate INTEGER NOT NULL DEFAULT 0,
+    earlier TEXT
+);
+CREATE INDEX IF NOT EXISTS passages_a ON passages(a);
+CREATE INDEX IF NOT EXISTS passages_b ON passages(b);
+CREATE TABLE IF NOT EXISTS families (
+    num INTEGER PRIMARY KEY,
+    family TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS families_family ON families(family);
+CREATE TABLE IF NOT EXISTS vocabulary (
+    token TEXT PRIMARY KEY,
+    cf INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS skips (
+    path TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+"""
+
+#: Steps from version N-1 to N, applied in order to an older index.
+MIGRATIONS: dict[int, str] = {}

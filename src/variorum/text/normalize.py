@@ -1,0 +1,234 @@
+"""Tokens with a map back to the original text.
+
+Variorum never rewrites a document to compare it. It cuts the original text into tokens and gives
+each token a *normalized form* (what comparisons see) and the *character span* it came from
+(what reports quote). Everything that makes two copies of one text look different without
+changing what they say is absorbed in the normalized form:
+
+* Unicode compatibility forms (NFKC), case (casefold), diacritics (``é`` = ``e``, ``ё`` = ``е``),
+  apostrophes (``Azerbaijan’s`` = ``Azerbaijan's`` = ``Azerbaijans``), soft hyphens;
+* punctuation, quotes and dashes, which are never tokens (``Mi–24`` = ``Mi-24`` = ``Mi 24``);
+* whitespace and hard line wraps, which separate tokens and nothing more;
+* Markdown and LaTeX residue: ``**``, ``*…*`` are punctuation; superscripts like ``^{er}`` are
+  skipped;
+* number formats: ``60.000`` = ``60,000`` = ``60 000`` → ``60000``; ``06`` → ``6``; ``3,5`` → ``3.5``.
+  Digits are always kept: figures, dates and document symbols are what changes between versions;
+* words cut by extraction: ``aggr ession``, ``civi lians``, ``fro m`` and ``counter-⏎measures`` are
+  joined (see :func:`repair_splits`) where the vocabulary shows the joined word.
+
+Scripts: letters and marks of any script form words; Han, Hiragana and Katakana, which are written
+without spaces, give one token per character, so Chinese and Japanese texts align character by
+character.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import regex
+
+# One alternation, tried left to right at each position:
+#   1. LaTeX-like superscript residue, skipped (e.g. the "^{er}" of "43^{er} período");
+#   2. grouped numbers: 1-3 digits then groups of exactly 3 after "." "," or a (narrow) space;
+#   3. other numbers, with an optional decimal part;
+#   4. one CJK ideograph or kana;
+#   5. a word: letters and marks (soft hyphens and inner apostrophes allowed).
+_TOKEN_RE = regex.compile(
+    r"""
+    (?P<skip>\^\{[^{}\n]{0,12}\})
+  | (?P<group>(?<![\d.,])\d{1,3}(?:(?:[.,]|[ \u00a0\u202f\u2009])\d{3})+(?![\d]|[.,]\d))
+  | (?P<num>\d+(?:[.,]\d+)*)
+  | (?P<cjk>[\p{Han}\p{Hiragana}\p{Katakana}])
+  | (?P<word>[\p{L}\p{M}\u00ad]+(?:['’ʼ`][\p{L}\p{M}\u00ad]+)*)
+    """,
+    regex.VERBOSE | regex.V1,
+)
+
+WORD, NUMBER, CJK = 0, 1, 2
+
+_APOSTROPHES = str.maketrans("", "", "'’ʼ`\u00ad")
+# Combining marks removed after NFKD: Latin/Greek/Cyrillic diacritics and Arabic harakat and
+# tatweel. Marks of other scripts (e.g. Devanagari vowel signs) carry letters and are kept.
+_FOLDED_MARKS = {chr(c) for c in range(0x0300, 0x0370)} | {chr(c) for c in range(0x064B, 0x0660)}
+_FOLDED_MARKS |= {"\u0670", "\u0640"}
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """Normalized tokens of one text and the character span of each in that text.
+
+    ``norms[i]`` is compared; ``text[starts[i]:ends[i]]`` is what the document actually says.
+    A joined split word spans both pieces and the space between them.
+    """
+
+    norms: list[str]
+    starts: list[int]
+    ends: list[int]
+
+    def __len__(self) -> int:
+        return len(self.norms)
+
+    def span(self, first: int, last: int) -> tuple[int, int]:
+        """Character span from the start of token ``first`` to the end of token ``last - 1``."""
+        return self.starts[first], self.ends[last - 1]
+
+
+@dataclass(frozen=True)
+class RawTokens:
+    """Tokens before split-word repair; ``kinds`` says WORD, NUMBER or CJK for each."""
+
+    norms: list[str]
+    starts: list[int]
+    ends: list[int]
+    kinds: list[int]
+
+
+_norm_cache: dict[str, str] = {}
+
+
+def normalize_word(raw: str) -> str:
+    """The normalized form of one word: NFKC, casefold, diacritics and apostrophes folded."""
+    cached = _norm_cache.get(raw)
+    if cached is not None:
+        return cached
+    s = unicodedata.normalize("NFKC", raw).casefold()
+    if not s.isascii():
+        decomposed = unicodedata.normalize("NFKD", s)
+        s = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _FOLDED_MARKS))
+    s = s.translate(_APOSTROPHES)
+    if len(_norm_cache) < 1_000_000:
+        _norm_cache[raw] = s
+    return s
+
+
+def normalize_number(raw: str, grouped: bool) -> str:
+    """Canonical digits: thousands separators dropped, decimal comma as a point, no leading zeros.
+
+    A separator followed by exactly three digits is read as a thousands separator (``60.000``,
+    ``1,500``): official texts use both conventions and "1.500" meaning 1.5 is rarer there than
+    "1.500" meaning 1500.
+    """
+    s = unicodedata.normalize("NFKC", raw)
+    if grouped:
+        return "".join(c for c in s if c.isdigit()).lstrip("0") or "0"
+    parts = regex.split(r"[.,]", s)
+    if len(parts) > 1 and all(len(p) == 3 for p in parts[1:]):
+        return "".join(parts).lstrip("0") or "0"
+    head = parts[0].lstrip("0") or "0"
+    return ".".join([head, *parts[1:]])
+
+
+def raw_tokens(text: str) -> RawTokens:
+    """Cut ``text`` into tokens with normalized forms, before split-word repair."""
+    norms: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    kinds: list[int] = []
+    for m in _TOKEN_RE.finditer(text):
+        group = m.lastgroup
+        if group == "skip":
+            continue
+        raw = m.group()
+        if group == "word":
+            norm = normalize_word(raw)
+            kind = WORD
+        elif group == "cjk":
+            norm = normalize_word(raw)
+            kind = CJK
+        else:
+            norm = normalize_number(raw, grouped=group == "group")
+            kind = NUMBER
+        if not norm:
+            continue
+        s, e = m.span()
+        norms.append(norm)
+        starts.append(s)
+        ends.append(e)
+        kinds.append(kind)
+    return RawTokens(norms, starts, ends, kinds)
+
+
+def count_vocabulary(tokens: Iterable[RawTokens], into: Counter[str] | None = None) -> Counter[str]:
+    """Collection frequency of each word form (before repair), the evidence for joining splits."""
+    counts: Counter[str] = into if into is not None else Counter()
+    for t in tokens:
+        counts.update(n for n, k in zip(t.norms, t.kinds, strict=True) if k == WORD)
+    return counts
+
+
+def _gap_kind(text: str, end: int, start: int) -> int:
+    """0: not joinable; 1: a space or line break; 2: a hyphen at a line end (``coun-⏎ter``)."""
+    gap = text[end:start]
+    if not gap or len(gap) > 4:
+        return 0
+    if gap.isspace():
+        return 1
+    if gap[0] in "-\u00ad\u2010" and "\n" in gap and gap[1:].isspace():
+        return 2
+    return 0
+
+
+def repair_splits(text: str, raw: RawTokens, vocabulary: Mapping[str, int]) -> Tokens:
+    """Join words that extraction split, where the vocabulary shows the joined word.
+
+    ``a b`` (or ``a-⏎b`` at a line end) becomes one token ``ab`` when ``ab`` occurs unsplit in
+    the vocabulary and is at least as frequent as the rarer piece. The frequency test keeps real
+    word pairs apart: ``a part`` stays two words because "apart" is rarer than "part", while the
+    pieces of ``aggr ession`` or ``fro m`` are rarer than "aggression" and "from". For a hyphen at
+    a line end the joined word only has to occur. Three pieces (``intern ationa l``) are tried
+    when two are not enough.
+    """
+    norms, starts, ends, kinds = raw.norms, raw.starts, raw.ends, raw.kinds
+    n = len(norms)
+    out_norms: list[str] = []
+    out_starts: list[int] = []
+    out_ends: list[int] = []
+    get = vocabulary.get
+    i = 0
+    while i < n:
+        if kinds[i] == WORD and i + 1 < n and kinds[i + 1] == WORD:
+            gap = _gap_kind(text, ends[i], starts[i + 1])
+            if gap:
+                a, b = norms[i], norms[i + 1]
+                joined = a + b
+                cf = get(joined, 0)
+                if cf and (gap == 2 or min(get(a, 0), get(b, 0)) <= cf):
+                    out_norms.append(joined)
+                    out_starts.append(starts[i])
+                    out_ends.append(ends[i + 1])
+                    i += 2
+                    continue
+                if i + 2 < n and kinds[i + 2] == WORD and _gap_kind(text, ends[i + 1], starts[i + 2]):
+                    c = norms[i + 2]
+                    cf3 = get(joined + c, 0)
+                    if cf3 and min(get(a, 0), get(b, 0), get(c, 0)) <= cf3:
+                        out_norms.append(joined + c)
+                        out_starts.append(starts[i])
+                        out_ends.append(ends[i + 2])
+                        i += 3
+                        continue
+        out_norms.append(norms[i])
+        out_starts.append(starts[i])
+        out_ends.append(ends[i])
+        i += 1
+    return Tokens(out_norms, out_starts, out_ends)
+
+
+def tokenize(text: str, vocabulary: Mapping[str, int] | None = None) -> Tokens:
+    """Normalized tokens of ``text`` with their spans; splits are repaired against ``vocabulary``.
+
+    Without a vocabulary the text's own word counts are used, which already repairs a split word
+    that the same text also spells whole.
+    """
+    raw = raw_tokens(text)
+    if vocabulary is None:
+        vocabulary = count_vocabulary([raw])
+    return repair_splits(text, raw, vocabulary)
+
+
+def renormalize(text: str, start: int, end: int, vocabulary: Mapping[str, int]) -> list[str]:
+    """The normalized tokens of ``text[start:end]``, for checking a quoted passage."""
+    return tokenize(text[start:end], vocabulary).norms
