@@ -420,7 +420,16 @@ def summary(index: Index, settings: Settings, report: AddReport | None = None) -
             continue
         key = (ra["id"], rb["id"])
         link = links.setdefault(
-            key, {"a": ra["id"], "b": rb["id"], "passages": 0, "words": 0, "boilerplate": 0}
+            key,
+            {
+                "a": ra["id"],
+                "b": rb["id"],
+                "a_path": ra["path"],
+                "b_path": rb["path"],
+                "passages": 0,
+                "words": 0,
+                "boilerplate": 0,
+            },
         )
         link["passages"] += 1
         link["words"] += min(aw, bw)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from variorum.cli.app import app
@@ -19,12 +18,12 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit status (0 ok, 1 user error, 130 interrupted)."""
     try:
         result = app(args=argv, prog_name="variorum", standalone_mode=False)
-    except click.exceptions.Exit as e:
+    except typer.Exit as e:
         return e.exit_code
-    except click.exceptions.Abort:
+    except typer.Abort:
         sys.stderr.write("interrupted\n")
         return 130
-    except click.ClickException as e:
+    except typer.TyperException as e:  # usage errors: unknown option, missing argument
         sys.stderr.write(f"error: {e.format_message()}\n")
         return 1
     except VariorumError as e:

@@ -23,7 +23,7 @@ from rich.table import Table
 from variorum import pipeline
 from variorum.config import DEFAULT_DB, Settings, from_env
 from variorum.errors import InputError, UsageError
-from variorum.ingest import read_file, read_inputs
+from variorum.ingest import read_file, read_inputs, read_text
 from variorum.model import Document, Skip
 from variorum.store.index import Index
 
@@ -43,7 +43,7 @@ app = typer.Typer(
 )
 
 out = Console(soft_wrap=True, highlight=False)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DbOption = Annotated[
     Path,
@@ -88,7 +88,7 @@ def _progress() -> Progress:
 
 def _read_one(path: str) -> Document:
     if path == "-":
-        return next(iter(read_inputs(["-"], stdin=sys.stdin)))
+        return read_text(sys.stdin.read())
     return read_file(path)
 
 
@@ -100,7 +100,7 @@ def _add(
     def on_skip(skip: Skip) -> None:
         if strict:
             raise InputError(skip.path, f"{skip.reason} (--strict: stopping)")
-        err.print(f"[yellow]skipped[/] {skip}", markup=True, highlight=False)
+        err.print(str(skip), markup=False, highlight=False)
         skipped.append(skip)
 
     with _open_index(db, create=True) as index, _progress() as bar:
@@ -163,8 +163,9 @@ def families(
         return
     for fam in fams:
         table = Table(title=f"family {fam['id']} ({len(fam['documents'])} documents)", title_justify="left")
-        for col in ("date", "id", "languages", "path"):
-            table.add_column(col)
+        for col in ("date", "id", "languages"):
+            table.add_column(col, no_wrap=True)
+        table.add_column("path", overflow="fold")
         for d in fam["documents"]:
             table.add_row(d["date"] or "?", d["id"], ",".join(d["languages"]), d["path"] or "")
         out.print(table)
@@ -361,8 +362,9 @@ def _print_summary(summary: dict[str, Any]) -> None:
     )
     for fam in summary["families"]:
         table = Table(title=f"family {fam['id']}: {len(fam['documents'])} versions", title_justify="left")
-        for col in ("date", "id", "languages", "words", "path"):
-            table.add_column(col)
+        for col in ("date", "id", "languages", "words"):
+            table.add_column(col, no_wrap=True)
+        table.add_column("path", overflow="fold")
         for d in fam["documents"]:
             table.add_row(
                 d["date"] or "?", d["id"], ",".join(d["languages"]), str(d["words"]), d["path"] or ""
@@ -370,10 +372,16 @@ def _print_summary(summary: dict[str, Any]) -> None:
         out.print(table)
     if summary["links"]:
         table = Table(title="passages shared outside families", title_justify="left")
-        for col in ("from", "to", "passages", "words", "boilerplate"):
-            table.add_column(col)
+        table.add_column("from", overflow="fold")
+        table.add_column("to", overflow="fold")
+        for col in ("passages", "words", "boilerplate"):
+            table.add_column(col, no_wrap=True)
         for link in summary["links"][:20]:
             table.add_row(
-                link["a"], link["b"], str(link["passages"]), str(link["words"]), str(link["boilerplate"])
+                link["a_path"] or link["a"],
+                link["b_path"] or link["b"],
+                str(link["passages"]),
+                str(link["words"]),
+                str(link["boilerplate"]),
             )
         out.print(table)

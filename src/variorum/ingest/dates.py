@@ -1,0 +1,226 @@
+"""Dates written in the head of a document, and the document's own date among them.
+
+The date of a version decides which of two versions came first, so the wrong date is worse than
+none. Official texts name many dates near the top: their own ("Letter dated 17 April 2018",
+"Distr.: General 6 May 2020", "Press release 02 April 2018"), the session they belong to
+("24 June – 12 July 2019"), and historical dates in their first sentences ("On April 2, 1993").
+The document's date is therefore the first date of the head that is not one end of a range,
+where the head stops at the first long prose line; a date introduced as the document's own
+("dated", "of", "от", "de fecha", "Press release") counts even inside prose.
+
+Supported forms, in English, Russian (genitive months), Spanish, French and German: "17 April
+2018", "02 April 2018", "17 Apr. 2018", "2nd April 2018", "April 2, 2018", "6 июня 2019 года",
+"6 de mayo de 2020", "1er avril 2022", "3. März 2020", "03.04.2020" (day.month.year),
+"2020-04-03". Impossible dates (31.02.2020) are ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+#: How much of a document's beginning is searched for dates, in characters.
+HEAD_CHARS = 1500
+#: A line longer than this is running prose: the head of the document has ended.
+PROSE_LINE_CHARS = 200
+
+_MONTH_NAMES: dict[int, tuple[str, ...]] = {
+    1: ("january", "jan", "января", "enero", "janvier", "januar", "jänner"),
+    2: ("february", "feb", "февраля", "febrero", "février", "fevrier", "februar"),
+    3: ("march", "mar", "марта", "marzo", "mars", "märz", "maerz"),
+    4: ("april", "apr", "апреля", "abril", "avril"),
+    5: ("may", "мая", "mayo", "mai"),
+    6: ("june", "jun", "июня", "junio", "juin", "juni"),
+    7: ("july", "jul", "июля", "julio", "juillet", "juli"),
+    8: ("august", "aug", "августа", "agosto", "août", "aout"),
+    9: ("september", "sept", "sep", "сентября", "septiembre", "setiembre", "septembre"),
+    10: ("october", "oct", "октября", "octubre", "octobre", "oktober", "okt"),
+    11: ("november", "nov", "ноября", "noviembre", "novembre"),
+    12: ("december", "dec", "декабря", "diciembre", "décembre", "decembre", "dezember", "dez"),
+}
+_MONTHS = {name: number for number, names in _MONTH_NAMES.items() for name in names}
+_MONTH_ALTERNATION = "|".join(sorted(_MONTHS, key=len, reverse=True))
+
+
+def _month(group: str) -> str:
+    return rf"(?P<{group}>{_MONTH_ALTERNATION})(?!\w)\.?"
+
+
+_ORDINAL = r"(?:st|nd|rd|th|er|ᵉʳ|\.?º|°)?"
+_DAY = rf"(?<!\w)(?P<day>[0-3]?\d){_ORDINAL}\.?"
+_YEAR = r"(?P<year>\d{4})(?!\d)"
+_FLAGS = re.IGNORECASE
+
+# "17 April 2018", "6 de mayo de 2020", "6 июня 2019 года", "1er avril 2022", "3. März 2020"
+_DAY_MONTH_YEAR = re.compile(
+    rf"{_DAY}\s+(?:de\s+|of\s+)?{_month('month')},?\s+(?:de\s+|del\s+)?{_YEAR}", _FLAGS
+)
+# "April 2, 2018", "Apr. 2nd 2018"
+_MONTH_DAY_YEAR = re.compile(
+    rf"(?<!\w){_month('month')}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?!\d),?\s+{_YEAR}", _FLAGS
+)
+# "2020-04-03", "2020/04/03"
+_ISO = re.compile(r"(?<![\w.-])(?P<year>\d{4})([-/])(?P<month>\d{1,2})\2(?P<day>\d{1,2})(?!\d)")
+# "03.04.2020": always day.month.year, the order of every language variorum reads but English.
+_DOTTED = re.compile(r"(?<![\w.])(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>\d{4})(?!\d|\.\d)")
+# "June 24–28, 2019": a range whose first end has no date form of its own.
+_MONTH_DAYS_YEAR = re.compile(
+    rf"(?<!\w){_month('month')}\s+(?P<day>[0-3]?\d)\s*[–—‒-]\s*(?P<day2>[0-3]?\d)(?!\d),?\s+{_YEAR}", _FLAGS
+)
+_FULL_FORMS = (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _ISO, _DOTTED)
+
+_CONNECTOR = r"(?:\s*[–—‒-]\s*|\s+(?:to|until|till|through|a|al|au|à|bis|по|до)\s+)"
+# The first end of a range, just before a full date: "24 June – ", "24 de febrero a ", "June 24 – ".
+_RANGE_START = re.compile(
+    rf"(?:(?<!\w)(?P<day>[0-3]?\d){_ORDINAL}\.?(?:\s+(?:de\s+)?{_month('month')})?"
+    rf"|(?<!\w){_month('month2')}\s+(?P<day2>[0-3]?\d))"
+    rf"(?:,?\s+(?:de\s+)?(?P<year>\d{{4}}))?{_CONNECTOR}$",
+    _FLAGS,
+)
+_RANGE_GAP = re.compile(rf"{_CONNECTOR}$", _FLAGS)  # used with match(): anchored at both ends
+# Words that introduce a document's own date.
+_INTRODUCED = re.compile(
+    r"(?<!\w)(?:dated|of|от|de\s+fecha|fecha|en\s+date\s+du|du|vom|press\s+release|"
+    r"communiqué\s+de\s+presse|comunicado\s+de\s+prensa)\s*[:,]?\s*$",
+    _FLAGS,
+)
+
+
+@dataclass(frozen=True)
+class _Found:
+    start: int
+    end: int
+    iso: str
+    in_range: bool = False
+
+
+def find_dates(text: str, head_chars: int = HEAD_CHARS) -> list[str]:
+    """Every date written in the first ``head_chars`` characters, as ISO strings, in text order.
+
+    Both ends of a range are included ("24 June – 12 July 2019" gives 2019-06-24 and 2019-07-12);
+    a date written twice is listed once, where it first appears.
+    """
+    seen: dict[str, None] = {}
+    for found in _scan(text, head_chars):
+        seen.setdefault(found.iso, None)
+    return list(seen)
+
+
+def document_date(text: str, head_chars: int = HEAD_CHARS) -> str | None:
+    """The document's own date: the first date of its head that is not one end of a range."""
+    prose = _first_prose_line(text)
+    for found in _scan(text, head_chars):
+        if found.in_range:
+            continue
+        if found.start < prose or _INTRODUCED.search(text, max(0, found.start - 40), found.start):
+            return found.iso
+    return None
+
+
+def normalize_date(value: object) -> str | None:
+    """An ISO date from a metadata value: "2018-04-17", "2018-04-17T10:00:00Z", "17 April 2018".
+
+    Returns None when the value holds no complete, valid date (a year alone is not a date).
+    """
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        return None
+    match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})(?![\d-])", value)
+    if match:
+        return _iso(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    found = _scan(value, len(value))
+    return found[0].iso if found else None
+
+
+def _scan(text: str, head_chars: int) -> list[_Found]:
+    # A little past the limit, so that a date straddling it is read whole (and then dropped).
+    head = text[: head_chars + 40]
+    candidates: list[tuple[int, int, int, int, int]] = []  # start, end, year, month, day
+    for form in _FULL_FORMS:
+        for match in form.finditer(head):
+            month = match.group("month")
+            number = int(month) if month.isdigit() else _MONTHS[month.lower()]
+            candidates.append(
+                (match.start(), match.end(), int(match.group("year")), number, int(match.group("day")))
+            )
+    found: list[_Found] = []
+    taken: list[tuple[int, int]] = []
+    for start, end, year, month, day in sorted(candidates, key=lambda c: (c[0], -c[1])):
+        iso = _iso(year, month, day)
+        if (
+            iso is None
+            or start >= head_chars
+            or any(start < t_end and t_start < end for t_start, t_end in taken)
+        ):
+            continue
+        taken.append((start, end))
+        found.append(_Found(start, end, iso))
+    for match in _MONTH_DAYS_YEAR.finditer(head):
+        if match.start() >= head_chars or any(match.start() < e and s < match.end() for s, e in taken):
+            continue
+        month, year = _MONTHS[match.group("month").lower()], int(match.group("year"))
+        for day in (match.group("day"), match.group("day2")):
+            iso = _iso(year, month, int(day))
+            if iso is not None:
+                found.append(_Found(match.start(), match.end(), iso, in_range=True))
+    found.sort(key=lambda f: f.start)
+    return _mark_ranges(head, found)
+
+
+def _mark_ranges(head: str, found: list[_Found]) -> list[_Found]:
+    """Mark both ends of every range, adding the first end when it is written without a year."""
+    marked: list[_Found] = []
+    for index, current in enumerate(found):
+        in_range = current.in_range
+        following = found[index + 1] if index + 1 < len(found) else None
+        preceding = found[index - 1] if index else None
+        if following is not None and _RANGE_GAP.match(head, current.end, following.start):
+            in_range = True
+        if preceding is not None and _RANGE_GAP.match(head, preceding.end, current.start):
+            in_range = True
+        elif not current.in_range:
+            start_end = _range_start(head, current)
+            if start_end is not None:
+                marked.append(start_end)
+                in_range = True
+        marked.append(_Found(current.start, current.end, current.iso, in_range))
+    return marked
+
+
+def _range_start(head: str, end: _Found) -> _Found | None:
+    """The first end of a range written just before ``end`` ("24 June – "), completed from ``end``."""
+    match = _RANGE_START.search(head, max(0, end.start - 60), end.start)
+    if match is None:
+        return None
+    year, month, _ = (int(part) for part in end.iso.split("-"))
+    if match.group("year"):
+        year = int(match.group("year"))
+    name = match.group("month") or match.group("month2")
+    if name:
+        month = _MONTHS[name.lower()]
+    day = int(match.group("day") or match.group("day2"))
+    iso = _iso(year, month, day)
+    return None if iso is None else _Found(match.start(), match.end(), iso, in_range=True)
+
+
+def _first_prose_line(text: str) -> int:
+    """Offset of the first line of running prose, or the text's length if there is none."""
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        if len(line.strip()) > PROSE_LINE_CHARS:
+            return offset
+        offset += len(line)
+    return len(text)
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    if not 1000 <= year <= 2999:
+        return None
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None

@@ -1,0 +1,101 @@
+"""From what the user typed (files, folders, glob patterns, ``-``) to the files to read.
+
+The expansion is deterministic, so that two runs over the same folder add documents in the same
+order: folder contents and glob matches are sorted. Hidden files and folders (``.git``,
+``.DS_Store``) are never documents and are passed over silently; a walked file of an unknown
+extension is reported, since a silently ignored ``.rtf`` would look like a missing document.
+A file named twice (directly and through its folder, or by two patterns) is read once.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from variorum.errors import EmptyDocument, InputError
+from variorum.ingest.formats import format_of
+from variorum.model import Skip
+
+STDIN = "-"
+MISSING_REASON = "no such file"
+NO_MATCH_REASON = "no files match the pattern"
+_GLOB_MAGIC = re.compile(r"[*?[]")
+
+
+def read_bytes(path: str) -> bytes:
+    """The bytes of a file, or the :class:`InputError` that says why it cannot be read."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError as error:
+        raise InputError(path, MISSING_REASON) from error
+    except IsADirectoryError as error:
+        raise InputError(path, "is a folder, not a file (read_inputs walks folders)") from error
+    except PermissionError as error:
+        raise InputError(path, "cannot read file: permission denied") from error
+    except OSError as error:
+        raise InputError(path, f"cannot read file: {error.strerror or error}") from error
+    if not data:
+        raise EmptyDocument(path, "empty file")
+    return data
+
+
+def expand_inputs(inputs: Sequence[str], on_skip: Callable[[Skip], None]) -> Iterator[str]:
+    """The files (and ``-``) named by ``inputs``, in order, each once.
+
+    Missing paths, patterns matching nothing and walked files of unknown extension are passed to
+    ``on_skip``; files named directly are yielded whatever their extension (the reader decides).
+    """
+    seen: set[str] = set()
+
+    def first_time(path: str) -> bool:
+        key = path if path == STDIN else os.path.normcase(os.path.abspath(path))
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
+    for item in inputs:
+        item = os.fspath(item)
+        if item == STDIN or os.path.isfile(item):
+            if first_time(item):
+                yield item
+        elif os.path.isdir(item):
+            yield from (path for path in _walk(item, on_skip) if first_time(path))
+        elif _GLOB_MAGIC.search(item):
+            matches = sorted(glob.glob(item, recursive=True))
+            if not matches:
+                on_skip(Skip(item, NO_MATCH_REASON))
+            for match in matches:
+                if os.path.isdir(match):
+                    yield from (path for path in _walk(match, on_skip) if first_time(path))
+                elif first_time(match):
+                    yield match
+        elif os.path.lexists(item):
+            on_skip(Skip(item, "not a regular file"))  # a broken link, a socket, a device
+        else:
+            on_skip(Skip(item, MISSING_REASON))
+
+
+def _walk(folder: str, on_skip: Callable[[Skip], None]) -> Iterator[str]:
+    """Every visible file under ``folder`` with a known extension, sorted by path."""
+    found: list[tuple[tuple[str, ...], str]] = []
+
+    def unreadable(error: OSError) -> None:
+        on_skip(Skip(error.filename or folder, f"cannot read folder: {error.strerror or error}"))
+
+    for root, dirs, files in os.walk(folder, onerror=unreadable):
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        for name in files:
+            if name.startswith("."):
+                continue
+            path = os.path.join(root, name)
+            found.append((Path(os.path.relpath(path, folder)).parts, path))
+    for _, path in sorted(found):
+        if format_of(path) is not None:
+            yield path
+            continue
+        extension = os.path.splitext(path)[1].lower() or "(no extension)"
+        on_skip(Skip(path, f"unsupported format {extension}"))

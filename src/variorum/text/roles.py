@@ -1,0 +1,289 @@
+"""Which paragraphs belong to the republished text ("body") and which frame it ("wrapper").
+
+A statement republished as the annex of a UN letter, in a note verbale or on a news site arrives
+wrapped in text that differs in every copy: the cover letter, the document header, a signature,
+the site's headline and dateline. Telling the frame from the text keeps that noise out of the
+comparison. Body is the default; a paragraph becomes wrapper on evidence, by these rules in order:
+
+1. **Frame formulas** (multilingual, :data:`_FRAME_PHRASES`, :data:`_FRAME_START`): cover letters and notes verbales ("I have
+   the honour to", "Upon instructions from my Government", "I should be grateful if you would have
+   the present letter ... circulated", "présente ses compliments", "свидетельствует свое уважение",
+   "saluda atentamente", "tiene el honor de"), footnotes ("The annex is being circulated in the
+   language of submission only", "Se reproduce tal como se recibió", "Воспроизводится в том виде"),
+   headings ("Letter dated ...", "Nota verbal de fecha ...", "Annex to the note verbale dated ..."),
+   news frames ("... has issued a statement", "The statement reads:", "Press release 02 April
+   2018", "Kaynak/Source:").
+2. **Header lines**: a paragraph all of whose lines are header lines (:func:`is_header_line`: UN
+   organs, sessions, agenda items, "Distr.", "Original:", UN symbols, dates, "(Signed) ...",
+   "Ambassador", separators such as "---", bare URLs).
+3. **Language**: a paragraph whose language differs from the main body language is wrapper. The
+   main language holds most words among the paragraphs not caught by 1-2, so that a long cover
+   letter in Spanish cannot outvote the English statement it transmits.
+4. **Position**: the body runs from the first to the last long (>= 25 words) paragraph left by
+   1-3. A short paragraph before it or after it is wrapper when it has a header or footer shape: a
+   dateline ("News.az (02 April 2020)"), an all-caps headline, a footnote ("* ..."), no letters
+   (dates, separators, URLs); after the body, also a short title-case line without final
+   punctuation (a signature name). A statement title such as "Statement by the Press Service of the
+   Ministry of Foreign Affairs on the anniversary ..." right before the body has none of these
+   shapes and stays body: it is part of the republished text, and copies of the statement share it.
+5. **Introducers**: when an "Annex to ..." heading or "The statement reads:" comes before the body
+   and the paragraphs before it hold fewer words than the body after it, everything up to and
+   including it is the frame.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from variorum.model import Role
+
+#: Paragraphs with at least this many words anchor the body (rule 4).
+LONG_WORDS = 25
+
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "setiembre", "octubre", "noviembre", "diciembre", "janvier", "février", "fevrier", "mars", "avril", "mai", "juin", "juillet", "août", "aout", "septembre", "octobre", "novembre", "décembre", "decembre", "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь", "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря", "januar", "februar", "märz", "maerz", "juni", "juli", "oktober", "dezember", "janeiro", "fevereiro", "março", "junho", "julho", "setembro", "outubro", "novembro", "dezembro", "ocak", "şubat", "nisan", "mayıs", "haziran", "temmuz", "ağustos", "eylül", "ekim", "kasım", "aralık", "yanvar", "fevral", "aprel", "iyun", "iyul", "avqust", "sentyabr", "oktyabr", "noyabr", "dekabr"]
+_MONTH_SET = frozenset(_MONTHS)
+_MONTH_RX = "|".join(sorted(set(_MONTHS), key=len, reverse=True))
+_DATE_FILLERS = frozenset(
+    ["de", "del", "of", "the", "to", "a", "au", "and", "y", "et", "und", "bis", "до", "по", "от", "с", "le", "el", "года", "год", "г", "er", "st", "nd", "rd", "th", "e"]
+)
+_NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b")
+_DATE = re.compile(
+    rf"{_NUMERIC_DATE.pattern}|\b\d{{1,2}}(?:st|nd|rd|th|er)?\s+(?:de\s+)?(?:{_MONTH_RX})\b\.?"
+    rf"(?:\s+(?:de\s+)?\d{{4}})?|\b(?:{_MONTH_RX})\s+\d{{1,2}},?\s+\d{{4}}\b",
+    re.IGNORECASE,
+)
+_TOKEN = re.compile(r"\w+")
+_MARKUP = "*_#>`~ \t"
+
+_ORGANS = re.compile(
+    r"(?:united nations|general assembly|security council|human rights council|economic and social "
+    r"council|naciones unidas|asamblea general|consejo de seguridad|consejo de derechos humanos|"
+    r"consejo económico y social|nations unies|assemblée générale|conseil de sécurité|conseil des "
+    r"droits de l'homme|организация объединенных наций|генеральная ассамблея|совет безопасности|"
+    r"совет по правам человека|экономический и социальный совет)",
+    re.IGNORECASE,
+)
+_HEADER_LINE = re.compile(
+    r"""
+    (?:provisional\ )?agenda\ items?\ \d.* | items?\ \d+\ of\ the\ (?:provisional\ )?agenda.*
+    | temas?\ \d+.*\ (?:de\ la\ agenda|del\ programa).* | пункты?\ \d+.*\ повестки\ дня.*
+    | points?\ \d+.*\ de\ l'ordre\ du\ jour.*
+    | distr\.?\s*:?\s*\w+.* | orig(?:inal|\.)\s*:\s*\w+.* | [a-z]{1,6}/[\w./\-–*]*\d[\w./\-–*]*    # UN symbol
+    | english|español|spanish|french|français|russian|русский|arabic|chinese|inglés|anglais
+    | (?:english|spanish|french|russian|arabic|chinese)\ only
+    | \((?:signed|firmado|signé|подпись|подписано|sgd\.?)\).*
+    | (?:deputy\ )?permanent\ representative(?:\ of\ .{1,40})? | ambassador(?:\ extraordinary.*)?
+    | chargé\ d'affaires.* | embajadora? | representante\ permanente(?:\ adjunt[oa])?
+    | ambassadeur | représentante?\ permanente? | (?:постоянный\ )?представитель | посол
+    | <?(?:https?://|www\.)\S+>?
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_SESSION_LINE = re.compile(
+    r"(?:[\w\-–^{}.]+ ){1,4}(?:session|sesiones|sesión|сессия|сессии)", re.IGNORECASE
+)  # "Forty-first session", "43^{er} período de sesiones", "Сорок первая сессия"
+_SESSION_KEYS = ("session", "sesi", "сесси")
+_ALNUM = re.compile(r"[^\W_]")
+_DIGIT = re.compile(r"\d")
+# Formulas that frame a text wherever they occur in a paragraph, each behind a literal key: one
+# big alternation searched over every paragraph would cost more than the rest of segmentation.
+_FRAME_PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (key, re.compile(pattern))
+    for key, pattern in (
+        ("honou", r"\bi have the honou?r to\b|\bhas the honou?r to\b"),
+        ("compliments", r"\bpresents? its compliments\b|\bprésente ses compliments\b"),
+        ("opportunity", r"\bavails? itself of this opportunity\b"),
+        ("instructions", r"\b(?:up)?on (?:the )?instructions? (?:from|of) my government\b"),
+        ("grateful", r"\bi (?:should|would) be grateful if\b"),
+        ("present ", r"\bhave the present (?:letter|note)\b"),
+        (
+            "circulated",
+            r"\bcirculated (?:as (?:an? )?(?:official )?document of|in the language of)\b"
+            r"|\bthe annex is being circulated\b",
+        ),
+        ("reproduc", r"\breproduced as received\b|\bse reproduce tal como se recibió\b"),
+        ("l'honneur", r"\ba l'honneur de\b"),
+        ("saisit", r"\bsaisit cette occasion\b"),
+        ("serais", r"\bje vous serais (?:reconnaissant|obligée?)\b"),
+        ("distribu", r"\bfaire distribuer\b|\btenga a bien distribuir\b"),
+        ("honor", r"\b(?:tiene|tengo) el honor de\b"),
+        ("atentamente", r"\bsaluda atentamente\b"),
+        ("oportunidad", r"\baprovecha (?:la|esta) oportunidad\b"),
+        ("agradecería", r"\ble agradecería\b"),
+        ("честь", r"\bимеет честь\b"),
+        ("уважение", r"\bсвидетельствует сво[её] уважение\b"),
+        ("возможностью", r"\bпользуется (?:этой )?возможностью\b"),
+        ("признател", r"\bбыл[аои]? бы признател"),
+        ("распространить", r"\bраспространить настоящ"),
+        ("воспроизводится", r"\bвоспроизводится в том виде\b"),
+        ("يتشرف", r"يتشرف"),
+        ("تحياتها", r"تهدي .{0,80}تحياتها"),
+        ("谨随函", r"谨随函转递"),
+        ("荣幸", r"荣幸地"),
+        (
+            "statement",
+            r"\b(?:has|have) (?:issued|released|published|made) (?:a|the) statement\b"
+            r"|\bthe statement (?:reads|says)\b|\bfull text of the statement\b",
+        ),
+        ("as follows", r"\breads? as follows\b"),
+        (
+            "attention",
+            r"\bsituations? that requires? the council's attention"
+            r"|\brequièrent l'attention du conseil",
+        ),
+        ("atención", r"\brequieren la atención del consejo"),
+        ("внимания", r"\bтребующие внимания со стороны совета"),
+        ("rights reserved", r"\ball rights reserved\b"),
+    )
+)
+# Headings, datelines and source lines, which frame a text when a paragraph starts with them.
+_FRAME_START = re.compile(
+    r"""
+    (?:letter|identical\ letters|note\ verbale)\ dated\b | (?:carta|cartas\ idénticas|nota\ verbal)
+      \ de\ fecha\b | (?:lettre|lettres\ identiques|note\ verbale)\ datée?s?\ du\b
+    | (?:письмо|идентичные\ письма|вербальная\ нота)\b
+    | (?:press\ release|пресс-релиз|comunicado\ de\ prensa|communiqué\ de\ presse)\b
+    | (?:kaynak|source|sources|источник|fuente|quelle)\s*(?:/\s*\w+\s*)?:
+    | (?:read\ more|read\ also|share\ this|related\ articles?|follow\ us|tags?:|photo:)
+    | ©
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_ANNEX_HEADING = re.compile(
+    r"^(?:annex|annexe|anexo|приложение)(?:\s+[ivx\d]+)?(?:\s+(?:to|à|a|de|del|al|к)\b|\s*$)",
+    re.IGNORECASE,
+)
+_INTRODUCER = re.compile(
+    r"""(?:statement|declaration)\ (?:reads|says)|reads?\ as\ follows|^(?:the\ )?(?:full\ )?text\ of
+    |^текст\ заявления|^el\ texto\ de|^le\ texte\ de""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_FINAL = re.compile(r"[.!?…:;。！？।]['\"”’»)\]*]*$")
+
+
+def _plain(line: str) -> str:
+    """A line without surrounding Markdown emphasis, heading or quote marks."""
+    return line.strip(_MARKUP)
+
+
+def is_date_line(line: str) -> bool:
+    """Whether ``line`` is only a date or a date range ("03.04.2020", "24 июня – 12 июля 2019 года")."""
+    if len(line) > 60 or not _DIGIT.search(line):
+        return False
+    tokens = _TOKEN.findall(line.lower())
+    if not tokens or len(tokens) > 12 or not any(t.isdigit() for t in tokens):
+        return False
+    if not any(t in _MONTH_SET for t in tokens) and not _NUMERIC_DATE.search(line):
+        return False
+    return all(t.isdigit() or t in _MONTH_SET or t in _DATE_FILLERS for t in tokens)
+
+
+def is_header_line(line: str) -> bool:
+    """Whether one line is a document-header or signature line, never statement text.
+
+    UN organs, sessions, agenda items, "Distr."/"Original:", UN symbols, language names, dates,
+    "(Signed) ...", signature titles, bare URLs and separator lines ("---", "* * *").
+    """
+    plain = _plain(line)
+    if not _ALNUM.search(plain):
+        return True  # a separator
+    if len(plain) > 100:
+        return False
+    if _ORGANS.fullmatch(plain.rstrip(" ,")) or _HEADER_LINE.fullmatch(plain) or is_date_line(plain):
+        return True
+    lowered = plain.lower()
+    return any(key in lowered for key in _SESSION_KEYS) and bool(_SESSION_LINE.fullmatch(plain))
+
+
+def is_separator(line: str) -> bool:
+    """A line without letters or digits ("---", "* * *"), which is never part of a paragraph."""
+    return not _ALNUM.search(line)
+
+
+def _has_letters(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
+def _is_all_caps(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha() and (ch.isupper() or ch.islower())]
+    return len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+
+
+def _is_dateline(text: str, words: int) -> bool:
+    """A short line carrying a date and no sentence: "News.az (02 April 2020)", "Baku, 2 May"."""
+    return words <= 10 and not _FINAL.search(text.rstrip(")")) and bool(_DATE.search(text))
+
+
+def _is_signature_name(text: str, words: int) -> bool:
+    tokens = [t for t in _TOKEN.findall(text) if not t.isdigit()]
+    return 0 < words <= 6 and not _FINAL.search(text) and all(t[0].isupper() or len(t) <= 3 for t in tokens)
+
+
+def _frame(text: str) -> bool:
+    plain = _plain(" ".join(text[:600].split()))
+    if _FRAME_START.match(plain) or (_ANNEX_HEADING.match(plain) and len(plain) < 400):
+        return True
+    lowered = plain.lower()
+    if any(key in lowered and rx.search(lowered) for key, rx in _FRAME_PHRASES):
+        return True
+    return all(is_header_line(line) for line in text.splitlines() if line.strip())
+
+
+def assign_roles(texts: Sequence[str], languages: Sequence[str | None], words: Sequence[int]) -> list[Role]:
+    """The role of each paragraph of one document, by the rules of the module docstring."""
+    n = len(texts)
+    wrapper = [_frame(text) for text in texts]
+
+    weights: Counter[str] = Counter()
+    for i in range(n):
+        if not wrapper[i] and languages[i]:
+            weights[languages[i]] += words[i]  # type: ignore[index]
+    if not weights:
+        for i in range(n):
+            if languages[i]:
+                weights[languages[i]] += words[i]  # type: ignore[index]
+    main = weights.most_common(1)[0][0] if weights else None
+    for i in range(n):
+        if main is not None and languages[i] is not None and languages[i] != main:
+            wrapper[i] = True
+
+    long_body = [i for i in range(n) if not wrapper[i] and words[i] >= LONG_WORDS]
+    if long_body:
+        first, last = long_body[0], long_body[-1]
+        for i in [*range(first), *range(last + 1, n)]:
+            if not wrapper[i] and words[i] < LONG_WORDS:
+                wrapper[i] = _outside_shape(texts[i], words[i], after=i > last)
+        _frame_before_introducer(texts, words, wrapper, first)
+    return ["wrapper" if w else "body" for w in wrapper]
+
+
+def _outside_shape(text: str, words: int, *, after: bool) -> bool:
+    """Whether a short paragraph before or after the body looks like a header or footer."""
+    plain = _plain(text)
+    return (
+        not _has_letters(plain)
+        or words == 0
+        or plain.startswith(("*", "¹", "†"))
+        or _is_all_caps(plain)
+        or _is_dateline(plain, words)
+        or (after and _is_signature_name(plain, words))
+    )
+
+
+def _frame_before_introducer(
+    texts: Sequence[str], words: Sequence[int], wrapper: list[bool], first: int
+) -> None:
+    """Rule 5: everything up to an annex heading or "The statement reads:" is frame."""
+    for k in range(first):
+        plain = _plain(" ".join(texts[k].split()))
+        is_annex = bool(_ANNEX_HEADING.match(plain))
+        if not (is_annex or (words[k] <= 15 and plain.endswith(":") and _INTRODUCER.search(plain))):
+            continue
+        before = sum(words[: k + 1])
+        after = sum(w for w, wrapped in zip(words[k + 1 :], wrapper[k + 1 :], strict=True) if not wrapped)
+        if before < after:
+            for i in range(k + 1):
+                wrapper[i] = True
+        return

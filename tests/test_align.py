@@ -1,0 +1,134 @@
+"""The local aligner against a slow, obviously-correct reference, plus the cases that matter."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from variorum.align.local import align_tokens
+from variorum.align.passages import compare_prepared
+from variorum.config import Settings
+from variorum.detect.fingerprint import all_ngrams
+from variorum.model import Document
+from variorum.prepare import prepare
+from variorum.text.normalize import count_vocabulary, raw_tokens, tokenize
+
+S = Settings()
+
+
+def reference_runs(a: list[str], b: list[str], min_len: int) -> list[tuple[int, int, int]]:
+    """Every maximal exact common run (i, j, length) with length >= min_len, by dynamic programming."""
+    runs = []
+    prev = [0] * (len(b) + 1)
+    for i in range(1, len(a) + 1):
+        cur = [0] * (len(b) + 1)
+        for j in range(1, len(b) + 1):
+            if a[i - 1] == b[j - 1]:
+                cur[j] = prev[j - 1] + 1
+        for j in range(1, len(b) + 1):
+            n = cur[j]
+            ends_here = i == len(a) or j == len(b) or a[i] != b[j]
+            if n >= min_len and ends_here:
+                runs.append((i - n, j - n, n))
+        prev = cur
+    return runs
+
+
+def align(a: list[str], b: list[str], **kw):
+    opts = {"ngram": S.ngram, "max_gap": S.max_gap, "min_words": S.min_words, **kw}
+    return align_tokens(a, b, all_ngrams(a, S.ngram), all_ngrams(b, S.ngram), **opts)
+
+
+vocab = [f"w{i}" for i in range(300)]
+word_lists = st.lists(st.sampled_from(vocab), min_size=0, max_size=120)
+
+
+# Refrains (an n-gram repeated more than MAX_SEED_REPEATS times in one text) seed nothing by design,
+# so the shared run is drawn without repeated words.
+@given(
+    word_lists,
+    word_lists,
+    st.lists(st.sampled_from(vocab), min_size=20, max_size=60, unique=True),
+    st.integers(0, 10**6),
+)
+@settings(max_examples=150, deadline=None)
+def test_every_exact_shared_run_of_min_words_is_inside_a_passage(left, right, shared, seed):
+    rnd = random.Random(seed)
+    a = left + shared + right
+    b = right[: rnd.randint(0, len(right))] + shared + left[: rnd.randint(0, len(left))]
+    found = align(a, b)
+    for i, j, n in reference_runs(a, b, S.min_words):
+        assert any(m.a0 <= i and i + n <= m.a1 and m.b0 <= j and j + n <= m.b1 for m in found), (i, j, n)
+
+
+@given(word_lists, word_lists)
+@settings(max_examples=100, deadline=None)
+def test_passages_are_within_bounds_and_long_enough(a, b):
+    for m in align(a, b):
+        assert 0 <= m.a0 < m.a1 <= len(a) and 0 <= m.b0 < m.b1 <= len(b)
+        assert m.a1 - m.a0 >= S.min_words and m.b1 - m.b0 >= S.min_words
+        assert 0.0 <= m.identity <= 1.0
+
+
+def words(n: int, seed: int) -> list[str]:
+    rnd = random.Random(seed)
+    return [rnd.choice(vocab) for _ in range(n)]
+
+
+def test_sparse_substitutions_and_a_split_word_do_not_cut_a_passage():
+    a = words(80, 1)
+    b = list(a)
+    b[20] = "changed"
+    b[50:51] = ["spl", "it"]
+    found = align(a, b)
+    assert len(found) == 1
+    assert (found[0].a0, found[0].a1) == (0, 80)
+    assert found[0].identity < 1.0
+
+
+def test_a_moved_paragraph_is_its_own_passage():
+    p1, p2, p3 = words(40, 2), words(40, 3), words(40, 4)
+    found = align(p1 + p2 + p3, p1 + p3 + p2)
+    spans = sorted((m.a0, m.a1, m.b0, m.b1) for m in found)
+    assert (40, 80, 80, 120) in spans  # p2 found at its new place
+    assert any(a0 == 80 and b0 == 40 for a0, _, b0, _ in spans)  # p3 too
+
+
+def test_an_inserted_paragraph_splits_the_passage_and_is_not_covered():
+    p1, new, p2 = words(40, 5), words(40, 6), words(40, 7)
+    found = align(p1 + p2, p1 + new + p2)
+    assert [(m.b0, m.b1) for m in found] == [(0, 40), (80, 120)]
+
+
+def test_short_overlaps_are_not_passages():
+    a = words(60, 8)
+    b = words(30, 9) + a[10:25] + words(30, 10)
+    assert align(a, b) == []
+
+
+def test_repeated_refrain_does_not_explode():
+    refrain = words(6, 11)
+    a = (refrain + words(3, 12)) * 30
+    b = (refrain + words(3, 13)) * 30
+    assert len(align(a, b)) <= 30
+
+
+def _prepared(text: str, vocab):
+    return prepare(Document(id="x" + str(hash(text) % 1000), text=text), vocab, S, segments=())
+
+
+def test_quoted_passage_renormalizes_to_the_aligned_tokens():
+    a_text = "Intro words here. " + " ".join(words(60, 14)) + " and the aggr ession ended. " + "tail " * 5
+    b_text = "Other opening! " + " ".join(words(60, 14)) + " and the aggression ended."
+    ra, rb = raw_tokens(a_text), raw_tokens(b_text)
+    vocab = count_vocabulary([ra, rb])
+    pa, pb = _prepared(a_text, vocab), _prepared(b_text, vocab)
+    result = compare_prepared(pa, pb, S)
+    assert len(result.passages) == 1
+    p = result.passages[0]
+    assert p.a_text == a_text[p.a_start : p.a_end]
+    assert tokenize(p.a_text, vocab).norms == tokenize(p.b_text, vocab).norms
+    assert p.a_text.endswith("aggr ession ended")
+    assert p.identity == 1.0

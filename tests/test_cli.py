@@ -1,0 +1,175 @@
+"""The command line, end to end: shapes of --json output, exit codes, messages, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, seed_path
+
+from variorum.cli import main
+from variorum.cli.app import app
+
+COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands)
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def run_json(capsys, *args: str):
+    code, out, err = run(capsys, *args, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_every_command_exists():
+    assert COMMANDS == ["add", "analyze", "compare", "doc", "families", "passages", "query", "text"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(capsys, command):
+    code, out, _ = run(capsys, command, "--help")
+    assert code == 0
+    assert "Example" in out
+
+
+def test_every_command_is_documented_in_the_readme():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    for command in COMMANDS:
+        assert f"variorum {command}" in readme, command
+
+
+def test_compare_json_shape_and_offsets_index_the_text_command(capsys, seeds):
+    a, b = seed_path("003"), seed_path("004")
+    result = run_json(capsys, "compare", str(a), str(b))
+    assert set(result) >= {"a", "b", "passages", "coverage"}
+    assert set(result["a"]) >= {"path", "date", "languages"}
+    assert set(result["coverage"]) == {"a", "b"}
+    code, text_a, _ = run(capsys, "text", str(a))
+    assert code == 0
+    for p in result["passages"]:
+        assert set(p) >= {"a_start", "a_end", "b_start", "b_end", "words", "identity", "a_text", "b_text"}
+        assert text_a[p["a_start"] : p["a_end"]] == p["a_text"]
+
+
+def test_index_commands_json_shapes(capsys, seeds, tmp_path):
+    db = str(tmp_path / "i.db")
+    code, out, _err = run(capsys, "add", str(seeds), "--db", db)
+    assert code == 0 and "5 added" in out
+    fams = run_json(capsys, "families", "--db", db)
+    assert len(fams) == 1
+    assert set(fams[0]) == {"id", "documents"}
+    assert set(fams[0]["documents"][0]) == {"id", "path", "date", "languages"}
+    doc_id = fams[0]["documents"][0]["id"]
+    rows = run_json(capsys, "passages", "--db", db, "--doc", doc_id)
+    assert rows and all(r["a"] == doc_id for r in rows)
+    info = run_json(capsys, "doc", doc_id, "--db", db)
+    assert set(info) >= {"id", "path", "date", "dates", "languages", "segments"}
+    assert set(info["segments"][0]) >= {"start", "end", "language", "role"}
+    answer = run_json(capsys, "query", str(seed_path("001")), "--db", db)
+    assert set(answer) >= {"matches", "new", "coverage"}
+    assert set(answer["matches"][0]) >= {"document", "passages"}
+
+
+def test_doc_of_a_file_needs_no_index(capsys, seeds, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    info = run_json(capsys, "doc", str(seed_path("002")))
+    assert info["date"] == "2019-06-06"
+    assert not (tmp_path / "variorum.db").exists()
+
+
+def test_user_errors_exit_1_with_one_line_and_no_traceback(capsys, tmp_path):
+    cases = [
+        ("families", "--db", str(tmp_path / "missing.db")),
+        ("doc", "no-such-id", "--db", str(tmp_path / "missing.db")),
+        ("compare", str(tmp_path / "nope.txt"), str(tmp_path / "nope2.txt")),
+        ("add", "--no-such-flag"),
+    ]
+    for args in cases:
+        code, _out, err = run(capsys, *args)
+        assert code == 1, args
+        assert "Traceback" not in err
+        assert len(err.strip().splitlines()) == 1, err
+
+
+def test_unknown_document_id_in_an_index(capsys, seeds, tmp_path):
+    db = str(tmp_path / "i.db")
+    run(capsys, "add", str(seed_path("001")), "--db", db)
+    code, _, err = run(capsys, "passages", "--db", db, "--doc", "zzz")
+    assert code == 1 and "no document 'zzz'" in err
+
+
+def bad_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text("A perfectly ordinary statement about water supplies. " * 5)
+    (folder / "empty.txt").write_text("   \n")
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02\xff" * 50)
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
+    (folder / "broken.docx").write_bytes(b"PK\x03\x04 not a docx")
+    return folder
+
+
+def test_bad_inputs_are_skipped_with_a_reason_and_the_run_goes_on(capsys, tmp_path):
+    db = str(tmp_path / "b.db")
+    code, out, err = run(capsys, "add", str(bad_folder(tmp_path)), "--db", db)
+    assert code == 0
+    assert "1 added" in out and "4 skipped" in out
+    for name in ("empty.txt", "binary.txt", "broken.pdf", "broken.docx"):
+        assert name in err
+    assert len([line for line in err.splitlines() if "skipped" in line]) == 4
+
+
+def test_strict_makes_a_skip_fatal(capsys, tmp_path):
+    code, _out, err = run(
+        capsys, "add", str(bad_folder(tmp_path)), "--db", str(tmp_path / "s.db"), "--strict"
+    )
+    assert code == 1
+    assert "--strict" in err and "Traceback" not in err
+
+
+def test_skips_are_recorded_in_the_index(capsys, tmp_path):
+    db = str(tmp_path / "r.db")
+    run(capsys, "add", str(bad_folder(tmp_path)), "--db", db)
+    import sqlite3
+
+    reasons = sqlite3.connect(db).execute("SELECT path, reason FROM skips").fetchall()
+    assert len(reasons) == 4
+
+
+def test_stdin_and_jsonl(capsys, tmp_path, monkeypatch):
+    import io
+
+    text = "The harbour authority confirmed the new ferry timetable for the summer season today. " * 3
+    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+    code, out, _ = run(capsys, "text", "-")
+    assert code == 0 and out == text
+    records = tmp_path / "r.jsonl"
+    records.write_text(
+        json.dumps({"id": "r1", "text": text, "series": "gazette", "date": "2021-06-01", "page": 4}) + "\n"
+    )
+    db = str(tmp_path / "j.db")
+    assert run(capsys, "add", str(records), "--db", db)[0] == 0
+    info = run_json(capsys, "doc", "r1", "--db", db)
+    assert info["id"] == "r1" and info["date"] == "2021-06-01" and info["series"] == "gazette"
+
+
+def test_analyze_writes_a_summary(capsys, tmp_path):
+    out_dir = tmp_path / "out"
+    code, _out, err = run(capsys, "analyze", str(EXAMPLES), "-o", str(out_dir))
+    assert code == 0, err
+    summary = json.loads((out_dir / "summary.json").read_text())
+    assert summary["counts"]["families"] >= 1
+    assert (out_dir / "variorum.db").exists()
+
+
+def test_console_script_runs(tmp_path):
+    exe = Path(sys.executable).with_name("variorum")
+    result = subprocess.run([str(exe), "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "analyze" in result.stdout

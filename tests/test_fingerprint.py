@@ -1,0 +1,69 @@
+"""Fingerprints: stable across processes, and winnowing's guarantee."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from variorum.detect.fingerprint import fingerprints, ngram_hashes, token_hashes, winnow
+
+TEXT = ["the", "only", "way", "to", "achieve", "a", "durable", "and", "lasting", "peace", "is", "to", "ensure", "the", "complete", "withdrawal"]
+
+
+def test_fingerprints_are_the_same_in_another_process_with_another_hash_seed():
+    here, _ = fingerprints(TEXT, 5, 5)
+    code = (
+        "import json; from variorum.detect.fingerprint import fingerprints;"
+        f"print(json.dumps(fingerprints({TEXT!r}, 5, 5)[0].tolist()))"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert json.loads(out.stdout) == here.tolist()
+
+
+def test_known_values_pin_the_format():
+    # If this changes, bump FINGERPRINT_VERSION: old indexes would silently stop matching.
+    assert int(token_hashes(["peace"])[0]) == 0x6260F90662EECD9E
+    assert fingerprints(TEXT, 5, 5)[0].tolist()[:3] == [
+        5984122082765189054,
+        6727307058325580370,
+        4171089447789624448,
+    ]
+    assert ngram_hashes(token_hashes(TEXT), 5).dtype == np.uint64
+    assert len(ngram_hashes(token_hashes(TEXT), 5)) == len(TEXT) - 4
+
+
+def test_short_texts_still_get_one_fingerprint():
+    h, _pos = fingerprints(["a", "b", "c", "d", "e", "f"], 5, 5)
+    assert len(h) == 1
+    assert fingerprints(["too", "short"], 5, 5)[0].size == 0
+
+
+words = st.lists(st.sampled_from([f"w{i}" for i in range(40)]), min_size=0, max_size=60)
+
+
+@given(words, words, words)
+@settings(max_examples=200, deadline=None)
+def test_any_shared_run_of_ngram_plus_window_minus_one_words_shares_a_fingerprint(left, right, shared_pad):
+    shared = [f"s{i}" for i in range(9)] + shared_pad[:3]  # >= 5 + 5 - 1 tokens
+    a = left + shared + right
+    b = right[::-1] + shared + left
+    ha, _ = fingerprints(a, 5, 5)
+    hb, _ = fingerprints(b, 5, 5)
+    assert set(ha.tolist()) & set(hb.tolist())
+
+
+@given(st.lists(st.integers(0, 2**63), min_size=1, max_size=50), st.integers(1, 8))
+def test_winnowing_keeps_a_minimum_of_every_window(values, window):
+    h = np.array(values, dtype=np.uint64)
+    kept = set(winnow(h, window).tolist())
+    for i in range(max(1, len(h) - window + 1)):
+        win = range(i, min(i + window, len(h)))
+        assert any(k in kept for k in win)
+        assert min(h[k] for k in win) in {h[k] for k in kept if k in win}

@@ -1,0 +1,124 @@
+"""The normalizer: what counts as the same word, and the map back to the original characters."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from variorum.text.normalize import count_vocabulary, raw_tokens, repair_splits, tokenize
+
+
+def norms(text: str, vocab: dict[str, int] | None = None) -> list[str]:
+    return tokenize(text, vocab).norms
+
+
+def test_case_quotes_dashes_and_punctuation_are_not_words():
+    assert (
+        norms("“The Mi–24” **helicopter**")
+        == norms('"the mi-24" helicopter')
+        == ["the", "mi", "24", "helicopter"]
+    )
+
+
+def test_apostrophes_fold_so_possessives_match_their_typos():
+    assert norms("Azerbaijan’s") == norms("Azerbaijan's") == norms("Azerbaijans") == ["azerbaijans"]
+
+
+def test_number_formats_are_one_figure():
+    assert norms("60.000") == norms("60,000") == norms("60 000") == norms("60\u202f000") == ["60000"]
+    assert norms("06 April") == ["6", "april"]
+    assert norms("3,5 and 3.5") == ["3.5", "and", "3.5"]
+
+
+def test_numbers_in_lists_and_years_are_not_merged():
+    assert norms("resolutions 853 (1993), 874 (1993)") == ["resolutions", "853", "1993", "874", "1993"]
+    assert norms("in 1993 150 villages") == ["in", "1993", "150", "villages"]
+
+
+def test_digits_are_kept_and_document_symbols_split_into_parts():
+    assert norms("A/73/825 of 2 April") == ["a", "73", "825", "of", "2", "april"]
+
+
+def test_latex_superscript_residue_is_ignored():
+    assert norms("43^{er} período de sesiones") == ["43", "periodo", "de", "sesiones"]
+
+
+def test_diacritics_fold_across_scripts():
+    assert norms("Ёлка período") == ["елка", "periodo"]
+
+
+def test_cjk_without_spaces_gives_one_token_per_character():
+    assert norms("联合国大会") == ["联", "合", "国", "大", "会"]
+    assert norms("これは声明です") == ["こ", "れ", "は", "声", "明", "で", "す"]
+
+
+def test_arabic_words_and_harakat():
+    assert norms("بيان وزارة الخارجية") == ["بيان", "وزارة", "الخارجية"]
+    assert norms("بَيَان") == ["بيان"]
+
+
+def test_split_words_are_repaired_where_the_vocabulary_shows_the_joined_word():
+    text = "policy of aggr ession and fro m the civi lians; aggression from civilians"
+    assert norms(text)[:5] == ["policy", "of", "aggression", "and", "from"]
+
+
+def test_real_word_pairs_stay_apart():
+    vocab = Counter({"a": 500, "part": 40, "apart": 3, "in": 900, "to": 800, "into": 60})
+    assert norms("a part of it went in to the room", vocab)[:6] == ["a", "part", "of", "it", "went", "in"]
+
+
+def test_hyphen_at_line_end_is_joined_when_the_word_exists():
+    vocab = Counter({"countermeasures": 2, "counter": 1, "measures": 3})
+    tokens = tokenize("taken counter-\nmeasures which", vocab)
+    assert tokens.norms == ["taken", "countermeasures", "which"]
+
+
+def test_joined_token_spans_both_pieces():
+    text = "the aggr ession, aggression"
+    t = tokenize(text)
+    assert text[t.starts[1] : t.ends[1]] == "aggr ession"
+
+
+# -- properties of the offset map ---------------------------------------------------------------
+
+pieces = st.sampled_from(
+    [*list("abc xyz ABC éñ ё ж 联合 12 3.,-’'*^{}\n\t\xad"), "60.000", " fro m ", "er}"]
+)
+texts = st.lists(pieces, max_size=80).map("".join)
+
+
+@given(texts)
+@settings(max_examples=300, deadline=None)
+def test_spans_are_ordered_and_inside_the_text(text):
+    t = tokenize(text)
+    assert len(t.norms) == len(t.starts) == len(t.ends)
+    previous_end = 0
+    for s, e, n in zip(t.starts, t.ends, t.norms, strict=True):
+        assert previous_end <= s < e <= len(text)
+        assert n
+        previous_end = e
+
+
+@given(texts)
+@settings(max_examples=300, deadline=None)
+def test_every_token_renormalizes_from_its_original_characters(text):
+    raw = raw_tokens(text)
+    vocab = count_vocabulary([raw])
+    t = repair_splits(text, raw, vocab)
+    for s, e, n in zip(t.starts, t.ends, t.norms, strict=True):
+        assert "".join(tokenize(text[s:e], vocab).norms) == n
+
+
+@given(texts, st.integers(0, 30), st.integers(0, 30))
+@settings(max_examples=300, deadline=None)
+def test_any_token_aligned_slice_renormalizes_to_its_tokens(text, i, j):
+    raw = raw_tokens(text)
+    vocab = count_vocabulary([raw])
+    t = repair_splits(text, raw, vocab)
+    if not t.norms:
+        return
+    i, j = sorted((i % len(t.norms), j % len(t.norms)))
+    start, end = t.span(i, j + 1)
+    assert tokenize(text[start:end], vocab).norms == t.norms[i : j + 1]

@@ -1,0 +1,146 @@
+"""The SQLite index: schema versioning, WAL, idempotent and incremental adds, crash safety."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from variorum import pipeline
+from variorum.config import Settings
+from variorum.errors import IndexError_, UsageError
+from variorum.model import Document, content_id
+from variorum.store.index import Index
+from variorum.store.schema import SCHEMA_VERSION
+
+STATEMENT = (
+    "The commission met on 4 May and agreed that the harbour works would resume once the survey of the "
+    "northern breakwater was complete and the contractor had filed its revised safety plan with the port "
+    "authority. Fishing crews were told to keep clear of the channel until further notice, and the "
+    "ferry timetable will change from the first Monday of June."
+)
+
+
+def doc(text: str, **kw) -> Document:
+    return Document(id=kw.pop("id", content_id(text)), text=text, **kw)
+
+
+def versions() -> list[Document]:
+    return [
+        doc("Press release 4 May 2021\n\n" + STATEMENT, date="2021-05-04"),
+        doc("Notice, 9 May 2021.\n\n" + STATEMENT.replace("4 May", "the 4th of May"), date="2021-05-09"),
+        doc(
+            "A note on something else entirely, with no shared wording at all, about the library opening hours."
+        ),
+    ]
+
+
+def test_new_index_has_schema_version_and_wal(tmp_path: Path):
+    db = tmp_path / "v.db"
+    Index.open(db).close()
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_newer_schema_is_refused(tmp_path: Path):
+    db = tmp_path / "v.db"
+    Index.open(db).close()
+    conn = sqlite3.connect(db)
+    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    with pytest.raises(IndexError_, match="newer"):
+        Index.open(db)
+
+
+def test_foreign_sqlite_file_and_garbage_file_are_refused(tmp_path: Path):
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE t(x)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(IndexError_, match="not a variorum index"):
+        Index.open(other)
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(IndexError_, match="not a variorum index"):
+        Index.open(junk)
+
+
+def test_missing_index_without_create(tmp_path: Path):
+    with pytest.raises(IndexError_, match="no index here"):
+        Index.open(tmp_path / "nope.db", create=False)
+
+
+def test_other_ngram_settings_are_refused(index: Index):
+    with pytest.raises(UsageError, match="ngram"):
+        pipeline.add(index, [], Settings(ngram=7))
+
+
+def test_add_is_idempotent_and_incremental(index: Index, settings: Settings):
+    first = pipeline.add(index, versions()[:1], settings)
+    assert first.added == 1 and first.pairs == 0
+    second = pipeline.add(index, versions(), settings)
+    assert (second.added, second.duplicates) == (2, 1)
+    assert second.pairs == 1  # only the new document's alignment was computed
+    again = pipeline.add(index, versions(), settings)
+    assert (again.added, again.duplicates, again.pairs) == (0, 3, 0)
+    assert index.count("documents") == 3
+    fams = pipeline.families(index, settings)
+    assert len(fams) == 1 and len(fams[0]["documents"]) == 2
+    assert [d["date"] for d in fams[0]["documents"]] == ["2021-05-04", "2021-05-09"]
+
+
+def test_same_id_for_other_content_is_skipped_not_overwritten(index: Index, settings: Settings):
+    pipeline.add(index, [doc(STATEMENT, id="rec-1")], settings)
+    report = pipeline.add(index, [doc("different text entirely " * 10, id="rec-1")], settings)
+    assert report.added == 0
+    assert "already used" in report.skipped[0].reason
+    assert index.document(index.num_of("rec-1")).text == STATEMENT
+
+
+def test_interrupted_add_keeps_committed_batches_and_a_readable_index(tmp_path: Path):
+    settings = Settings(batch_size=2)
+    db = tmp_path / "crash.db"
+    texts = [f"Document number {i}. " + STATEMENT for i in range(3)] + ["x " * 40]
+
+    def docs():
+        for i, t in enumerate(texts):
+            if i == 3:
+                raise KeyboardInterrupt  # Ctrl-C while reading the second batch
+            yield doc(t)
+
+    with Index.open(db) as index, pytest.raises(KeyboardInterrupt):
+        pipeline.add(index, docs(), settings)
+    with Index.open(db) as index:
+        assert index.count("documents") == 2
+        assert index.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        # the interrupted run left families stale; reading refreshes them
+        assert len(pipeline.families(index, settings)) == 1
+        report = pipeline.add(index, [doc(t) for t in texts], settings)
+        assert (report.added, report.duplicates) == (2, 2)
+
+
+def test_failure_inside_a_batch_rolls_back_that_batch_only(tmp_path: Path, monkeypatch):
+    settings = Settings(batch_size=1)
+    db = tmp_path / "fail.db"
+    calls = {"n": 0}
+    real = pipeline.compare_prepared
+
+    def flaky(*args, **kw):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("disk on fire")
+        return real(*args, **kw)
+
+    monkeypatch.setattr(pipeline, "compare_prepared", flaky)
+    texts = [f"Version {i}. " + STATEMENT for i in range(3)]
+    with Index.open(db) as index, pytest.raises(RuntimeError):
+        pipeline.add(index, [doc(t) for t in texts], settings)
+    with Index.open(db) as index:
+        assert index.count("documents") == 2  # the third document's batch was rolled back whole
+        assert index.count("passages") == 1
+        nums = [r["num"] for r in index.doc_rows()]
+        assert index.conn.execute("SELECT COUNT(*) FROM tokens").fetchone()[0] == len(nums)
