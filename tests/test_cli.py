@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, seed_path
 
 from variorum.cli import main
 from variorum.cli.app import app
+
+from conftest import EXAMPLES, seed_path
 
 COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands)
 

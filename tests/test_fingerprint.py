@@ -13,7 +13,24 @@ from hypothesis import strategies as st
 
 from variorum.detect.fingerprint import fingerprints, ngram_hashes, token_hashes, winnow
 
-TEXT = ["the", "only", "way", "to", "achieve", "a", "durable", "and", "lasting", "peace", "is", "to", "ensure", "the", "complete", "withdrawal"]
+TEXT = [
+    "the",
+    "only",
+    "way",
+    "to",
+    "achieve",
+    "a",
+    "durable",
+    "and",
+    "lasting",
+    "peace",
+    "is",
+    "to",
+    "ensure",
+    "the",
+    "complete",
+    "withdrawal",
+]
 
 
 def test_fingerprints_are_the_same_in_another_process_with_another_hash_seed():

@@ -6,7 +6,6 @@ import random
 from pathlib import Path
 
 import pytest
-from conftest import seed_path
 
 from variorum import pipeline
 from variorum.config import Settings
@@ -14,6 +13,8 @@ from variorum.ingest import read_file, read_inputs
 from variorum.model import Document, content_id
 from variorum.store.index import Index
 from variorum.text.normalize import tokenize
+
+from conftest import seed_path
 
 pytestmark = pytest.mark.usefixtures("seeds")
 
