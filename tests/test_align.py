@@ -132,3 +132,38 @@ def test_quoted_passage_renormalizes_to_the_aligned_tokens():
     assert tokenize(p.a_text, vocab).norms == tokenize(p.b_text, vocab).norms
     assert p.a_text.endswith("aggr ession ended")
     assert p.identity == 1.0
+
+
+noise_words = [
+    "peace",
+    "withdrawal",
+    "Kalbajar",
+    "occupied",
+    "60.000",
+    "Mi–24",
+    "district",
+    "“forces”",
+    "the",
+    "of",
+]
+
+
+@given(
+    st.lists(st.sampled_from(noise_words + vocab[:40]), min_size=25, max_size=80),
+    st.lists(st.sampled_from(["", "\n", "  ", "**", " -\n"]), min_size=80, max_size=80),
+    st.integers(0, 10**6),
+)
+@settings(max_examples=100, deadline=None)
+def test_quoted_originals_renormalize_to_exactly_the_aligned_tokens(words_, seps, seed):
+    rnd = random.Random(seed)
+    a_text = "Preface. " + " ".join(w + s for w, s in zip(words_, seps, strict=False)) + " End."
+    b_words = [w.upper() if rnd.random() < 0.2 else w.replace(".", ",") for w in words_]
+    b_text = "Other. " + "\n".join(b_words)
+    ra, rb = raw_tokens(a_text), raw_tokens(b_text)
+    vocab_ = count_vocabulary([ra, rb])
+    pa, pb = _prepared(a_text, vocab_), _prepared(b_text, vocab_)
+    for p in compare_prepared(pa, pb, S).passages:
+        i = pa.tokens.starts.index(p.a_start)
+        j = pb.tokens.starts.index(p.b_start)
+        assert tokenize(p.a_text, vocab_).norms == pa.tokens.norms[i : i + p.a_words]
+        assert tokenize(p.b_text, vocab_).norms == pb.tokens.norms[j : j + p.b_words]
