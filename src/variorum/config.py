@@ -49,6 +49,9 @@ class Settings:
     ignore_series: bool = False
     # Documents per SQLite transaction while adding; a crash loses at most one batch.
     batch_size: int = 500
+    # Processes that tokenize and segment documents while the main process aligns and writes
+    # the previous batch. 1 does everything in one process (small adds always do).
+    workers: int = max(1, min(2, os.cpu_count() or 1))
 
 
 def from_env(base: Settings | None = None, environ: dict[str, str] | None = None) -> Settings:

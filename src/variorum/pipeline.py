@@ -7,9 +7,11 @@ plain, JSON-ready data and reports progress through an optional callback, never 
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -19,7 +21,7 @@ from variorum.config import Settings
 from variorum.group.boilerplate import flag_boilerplate
 from variorum.group.families import group_families
 from variorum.model import Document, Passage, Skip, content_id
-from variorum.prepare import Prepared, prepare
+from variorum.prepare import Prepared, prepare, preprocess
 from variorum.store.index import Index
 from variorum.text.normalize import count_vocabulary, raw_tokens
 
@@ -93,40 +95,99 @@ def add(
     """Index new documents and align each against everything already indexed.
 
     Only new content is prepared and aligned (the same text twice is one document). Every batch
-    is one transaction, so an interruption keeps all batches before it. Families and boilerplate
-    are refreshed at the end (:func:`refresh`). ``skipped`` collects inputs the reader skipped,
-    so they are recorded in the index with their reasons.
+    is one transaction, so an interruption keeps all batches before it. While one batch is
+    aligned and written, worker processes already tokenize and segment the next one. Families
+    and boilerplate are refreshed at the end (:func:`refresh`). ``skipped`` collects inputs the
+    reader skipped, so they are recorded in the index with their reasons.
     """
     index.settings_check(settings)
     report = AddReport()
     started = time.perf_counter()
-    vocab: Counter[str] = index.vocabulary()
-    cache: dict[int, Prepared] = {}
-    seen: set[str] = set()
-    for batch in _batches(documents, settings.batch_size):
+    state = _AddState(index, settings, report, progress)
+    pool: ProcessPoolExecutor | None = None
+    pending: tuple[list[tuple[Document, str]], list[Future[Any]] | None] | None = None
+    try:
+        for batch in _batches(documents, settings.batch_size):
+            fresh = state.fresh(batch)
+            if not fresh:
+                continue
+            if pool is None and settings.workers > 1 and len(fresh) >= _POOL_THRESHOLD:
+                pool = ProcessPoolExecutor(settings.workers, mp_context=multiprocessing.get_context("fork"))
+            if pool is None:
+                state.commit(fresh, None)
+                continue
+            work = [pool.submit(preprocess, d.text) for d, _ in fresh]
+            if pending is not None:
+                ready, pending = pending, None
+                state.commit(*ready)
+            pending = (fresh, work)
+        if pending is not None:
+            ready, pending = pending, None
+            state.commit(*ready)
+    except BaseException:
+        # Interrupted while reading the next batch: keep the batch already prepared, if it is.
+        # (A batch whose own commit failed is not pending any more and is not retried.)
+        if pending is not None and all(f.done() and not f.exception() for f in pending[1] or []):
+            state.commit(*pending)
+        raise
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    if skipped:
+        with index.transaction():
+            for s in skipped:
+                index.record_skip(s)
+        report.skipped = list(skipped) + report.skipped
+    refresh(index, settings)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+# Below this many new documents in a batch, starting worker processes costs more than it saves.
+_POOL_THRESHOLD = 64
+
+
+class _AddState:
+    """What one ``add`` carries from batch to batch: the vocabulary, seen contents, a cache."""
+
+    def __init__(self, index: Index, settings: Settings, report: AddReport, progress: Progress) -> None:
+        self.index, self.settings, self.report, self.progress = index, settings, report, progress
+        self.vocab: Counter[str] = index.vocabulary()
+        self.cache: dict[int, Prepared] = {}
+        self.seen: set[str] = set()
+
+    def fresh(self, batch: list[Document]) -> list[tuple[Document, str]]:
+        """The documents of ``batch`` not indexed yet, with their content hashes."""
+        index, report = self.index, self.report
         hashes = [content_id(d.text) for d in batch]
         known = index.known_contents(hashes)
         fresh: list[tuple[Document, str]] = []
         for d, h in zip(batch, hashes, strict=True):
-            if h in known or h in seen:
+            if h in known or h in self.seen:
                 report.duplicates += 1
-                progress("documents", 1)
+                self.progress("documents", 1)
                 continue
             if index.has_id(d.id):
                 skip = Skip(d.path or d.id, f"id {d.id!r} is already used by another text")
                 report.skipped.append(skip)
                 with index.transaction():
                     index.record_skip(skip)
-                progress("documents", 1)
+                self.progress("documents", 1)
                 continue
-            seen.add(h)
+            self.seen.add(h)
             fresh.append((d, h))
-        if not fresh:
-            continue
-        raws = [raw_tokens(d.text) for d, _ in fresh]
-        delta = count_vocabulary(raws)
-        vocab.update(delta)
-        preps = [prepare(d, vocab, settings, raw=r) for (d, _), r in zip(fresh, raws, strict=True)]
+        return fresh
+
+    def commit(self, fresh: list[tuple[Document, str]], work: list[Future[Any]] | None) -> None:
+        """Prepare, insert and align one batch in one transaction."""
+        index, settings, report = self.index, self.settings, self.report
+        done = [f.result() for f in work] if work is not None else [preprocess(d.text) for d, _ in fresh]
+        delta = count_vocabulary(raw for raw, _ in done)
+        self.vocab.update(delta)
+        preps = [
+            prepare(d, self.vocab, settings, raw=raw, segments=segs)
+            for (d, _), (raw, segs) in zip(fresh, done, strict=True)
+        ]
         with index.transaction():
             nums = [index.insert(p, h) for p, (_, h) in zip(preps, fresh, strict=True)]
             index.add_vocabulary(delta)
@@ -134,8 +195,8 @@ def add(
             found = index.candidates({n: p.fp_hashes for n, p in local.items()}, settings.max_df)
             pairs = sorted({(min(x, y), max(x, y)) for x, others in found.items() for y in others})
             for x, y in pairs:
-                px = local.get(x) or _cached(index, cache, x, settings)
-                py = local.get(y) or _cached(index, cache, y, settings)
+                px = local.get(x) or _cached(index, self.cache, x, settings)
+                py = local.get(y) or _cached(index, self.cache, y, settings)
                 if settings.ignore_series and px.doc.series and px.doc.series == py.doc.series:
                     continue
                 result = compare_prepared(px, py, settings)
@@ -145,15 +206,7 @@ def add(
                     report.pairs += 1
                     report.passages += len(result.passages)
         report.added += len(nums)
-        progress("documents", len(fresh))
-    if skipped:
-        with index.transaction():
-            for s in skipped:
-                index.record_skip(s)
-        report.skipped = list(skipped) + report.skipped
-    refresh(index, settings)
-    report.seconds = time.perf_counter() - started
-    return report
+        self.progress("documents", len(fresh))
 
 
 def _cached(index: Index, cache: dict[int, Prepared], num: int, settings: Settings) -> Prepared:

@@ -61,6 +61,15 @@ def body_mask(tokens: Tokens, segments: tuple[Segment, ...]) -> np.ndarray:
     return mask
 
 
+def preprocess(text: str) -> tuple[RawTokens, tuple[Segment, ...]]:
+    """The part of preparing that needs no vocabulary: cutting tokens and segmenting.
+
+    It is the expensive part (language identification above all), so :func:`variorum.pipeline.add`
+    runs it in worker processes, ahead of the batch being aligned.
+    """
+    return raw_tokens(text), tuple(segment(text))
+
+
 def prepare(
     doc: Document,
     vocabulary: Mapping[str, int],
@@ -88,4 +97,4 @@ def prepare(
     )
 
 
-__all__ = ["Prepared", "body_mask", "fingerprints", "prepare"]
+__all__ = ["Prepared", "body_mask", "fingerprints", "prepare", "preprocess"]

@@ -26,14 +26,16 @@ Decisions, and why:
   (a profile naming no language, or another one) still goes to the model.
 * **Script first**: letters mostly in Han, Kana, Hangul, Greek, Hebrew, Georgian, Armenian or Thai
   script decide the language without the model (Han with any Kana is Japanese).
-* **Short paragraphs** (fewer than :data:`SHORT_WORDS` words) are too short for the model. In a
-  document (:func:`paragraph_languages`) a Cyrillic one takes the main Cyrillic language of the
+* **Short paragraphs** (fewer than :data:`SHORT_WORDS` words) are too short for the model alone. In
+  a document (:func:`paragraph_languages`) a Cyrillic one takes the main Cyrillic language of the
   document (else "ru"), an Arabic-script one the main Arabic-script language (else "ar"), a
-  Devanagari one "hi", and any other takes the language of the nearest long paragraph in the same
-  script (the previous one on a tie). A long paragraph classified with low confidence (a list of
-  place names, say) takes the language its long neighbours agree on. Text without letters (dates,
-  separators, URLs) has no language (None), and :func:`detect_language` returns None for fewer than
-  :data:`MIN_WORDS` words.
+  Devanagari one "hi", and any other takes the language of the long paragraphs around it in the
+  same script; when the one before and the one after differ, the model ranks the short paragraph's
+  own words to choose between the two (a title between a Spanish cover note and an English
+  statement). A long paragraph the model is less than :data:`SURE` of and whose function words do
+  not back it up (a list of place names, which the model calls Uzbek) takes the language its long
+  neighbours agree on. Text without letters (dates, separators, URLs) has no language (None), and
+  :func:`detect_language` returns None for fewer than :data:`MIN_WORDS` words.
 """
 
 from __future__ import annotations
@@ -64,8 +66,6 @@ SAMPLE_CHARS = 120
 #: ... and again, when it is less sure than :data:`SURE` of that sample.
 RETRY_CHARS = 480
 SURE = 0.9
-#: Below this confidence a long paragraph yields to what its long neighbours agree on.
-WEAK_CONFIDENCE = 0.5
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # A word is a run of letters, except that each Han or Kana character counts as one word: Chinese
@@ -139,7 +139,10 @@ def _get_identifier() -> Any:
                 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
                 # py3langid 0.4 renamed from_pickled_model to from_model_file.
-                load = getattr(LanguageIdentifier, "from_model_file", None) or LanguageIdentifier.from_pickled_model
+                load = (
+                    getattr(LanguageIdentifier, "from_model_file", None)
+                    or LanguageIdentifier.from_pickled_model
+                )
                 identifier = load(MODEL_FILE, norm_probs=True)
                 known = set(identifier.nb_classes)
                 identifier.set_languages([lang for lang in LANGUAGES if lang in known])
@@ -182,16 +185,17 @@ def script_of(text: str) -> str | None:
 def _profile(sample: str) -> str | None:
     """The language whose function words clearly dominate ``sample``, if one does."""
     tokens = _WORD.findall(sample.lower())
-    hits: Counter[str] = Counter()
+    hits: dict[str, int] = {}
     for token in tokens:
         for lang in _FUNCTION_WORD_LANGUAGES.get(token, ()):
-            hits[lang] += 1
-    top = hits.most_common(2)
-    if not top or top[0][1] < max(4, 0.2 * len(tokens)):
+            hits[lang] = hits.get(lang, 0) + 1
+    if not hits:
         return None
-    if len(top) > 1 and top[1][1] > 0.6 * top[0][1]:
+    best = max(hits, key=hits.__getitem__)
+    top = hits.pop(best)
+    if top < max(4, 0.2 * len(tokens)) or max(hits.values(), default=0) > 0.6 * top:
         return None
-    return top[0][0]
+    return best
 
 
 def _classify(text: str) -> tuple[str, float]:
@@ -223,6 +227,14 @@ def detect_language(text: str) -> str | None:
     return _classify(clean)[0]
 
 
+def _prefer(text: str, candidates: set[str]) -> str:
+    """Whichever of ``candidates`` the model ranks higher for ``text``."""
+    for lang, _ in _get_identifier().rank(_sample(text)):
+        if lang in candidates:
+            return str(lang)
+    return min(candidates)
+
+
 def paragraph_words(texts: Iterable[str]) -> list[int]:
     """Word counts of paragraphs, URLs left out; the weights of :func:`document_languages`."""
     return [count_words(strip_urls(text)) for text in texts]
@@ -240,6 +252,7 @@ def paragraph_languages(texts: Sequence[str], words: Sequence[int] | None = None
     scripts: list[str | None] = [None] * n
     confidence = [0.0] * n
     long = [False] * n
+    weak = [False] * n
     confirmed: set[str] = set()  # languages the model and the profile agreed on in this document
     for i, text in enumerate(texts):
         if not words[i]:
@@ -258,11 +271,13 @@ def paragraph_languages(texts: Sequence[str], words: Sequence[int] | None = None
             langs[i], confidence[i] = _classify(clean)
             if profile == langs[i] and confidence[i] >= SURE:
                 confirmed.add(profile)
+            # Not sure, and no function words to back the model: a list of names, say.
+            weak[i] = confidence[i] < SURE and profile != langs[i]
 
     # Weakly classified long paragraphs follow their confident long neighbours.
-    confident = [i for i in range(n) if long[i] and confidence[i] >= WEAK_CONFIDENCE]
+    confident = [i for i in range(n) if long[i] and not weak[i]]
     for i in range(n):
-        if long[i] and confidence[i] < WEAK_CONFIDENCE:
+        if weak[i]:
             around = {
                 langs[j] for j in _neighbours(confident, i) if j is not None and scripts[j] == scripts[i]
             }
@@ -284,10 +299,11 @@ def paragraph_languages(texts: Sequence[str], words: Sequence[int] | None = None
             langs[i] = counts.most_common(1)[0][0] if counts else _SCRIPT_DEFAULT[script]
             continue
         before, after = _neighbours(by_script.get(script, []), i)
-        if before is not None and (after is None or i - before <= after - i):
-            langs[i] = langs[before]
-        elif after is not None:
-            langs[i] = langs[after]
+        candidates = {langs[j] for j in (before, after) if j is not None}
+        if len(candidates) == 2:
+            langs[i] = _prefer(texts[i], candidates)  # type: ignore[arg-type]
+        elif candidates:
+            langs[i] = candidates.pop()
         elif words[i] >= MIN_WORDS:
             langs[i] = _classify(texts[i])[0]
     return langs
@@ -314,9 +330,6 @@ def document_languages(segments: Sequence[Segment], text: str | None = None) -> 
     for seg in segments:
         if seg.language is None:
             continue
-        if text is None:
-            weight = seg.end - seg.start
-        else:
-            weight = count_words(strip_urls(text[seg.start : seg.end]))
-        weights[seg.language] += weight
+        span = text[seg.start : seg.end] if text is not None else None
+        weights[seg.language] += seg.end - seg.start if span is None else count_words(strip_urls(span))
     return [lang for lang, _ in sorted(weights.items(), key=lambda item: -item[1])]

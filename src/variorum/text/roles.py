@@ -5,14 +5,14 @@ wrapped in text that differs in every copy: the cover letter, the document heade
 the site's headline and dateline. Telling the frame from the text keeps that noise out of the
 comparison. Body is the default; a paragraph becomes wrapper on evidence, by these rules in order:
 
-1. **Frame formulas** (multilingual, :data:`_FRAME_PHRASES`, :data:`_FRAME_START`): cover letters and notes verbales ("I have
-   the honour to", "Upon instructions from my Government", "I should be grateful if you would have
-   the present letter ... circulated", "présente ses compliments", "свидетельствует свое уважение",
-   "saluda atentamente", "tiene el honor de"), footnotes ("The annex is being circulated in the
-   language of submission only", "Se reproduce tal como se recibió", "Воспроизводится в том виде"),
-   headings ("Letter dated ...", "Nota verbal de fecha ...", "Annex to the note verbale dated ..."),
-   news frames ("... has issued a statement", "The statement reads:", "Press release 02 April
-   2018", "Kaynak/Source:").
+1. **Frame formulas** (multilingual, ``_FRAME_PHRASES`` and ``_FRAME_START``): cover letters and
+   notes verbales ("I have the honour to", "Upon instructions from my Government", "I should be
+   grateful if you would have the present letter ... circulated", "présente ses compliments",
+   "свидетельствует свое уважение", "saluda atentamente", "tiene el honor de"), footnotes ("The
+   annex is being circulated in the language of submission only", "Se reproduce tal como se
+   recibió", "Воспроизводится в том виде"), headings ("Letter dated ...", "Nota verbal de fecha
+   ...", "Annex to the note verbale dated ..."), news frames ("... has issued a statement", "The
+   statement reads:", "Press release 02 April 2018", "Kaynak/Source:").
 2. **Header lines**: a paragraph all of whose lines are header lines (:func:`is_header_line`: UN
    organs, sessions, agenda items, "Distr.", "Original:", UN symbols, dates, "(Signed) ...",
    "Ambassador", separators such as "---", bare URLs).
@@ -39,14 +39,32 @@ from collections.abc import Sequence
 
 from variorum.model import Role
 
+
+def _word_list(words: str) -> list[str]:
+    """Words written as one whitespace-separated string, to keep long lists compact."""
+    return words.split()
+
+
 #: Paragraphs with at least this many words anchor the body (rule 4).
 LONG_WORDS = 25
 
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "setiembre", "octubre", "noviembre", "diciembre", "janvier", "février", "fevrier", "mars", "avril", "mai", "juin", "juillet", "août", "aout", "septembre", "octobre", "novembre", "décembre", "decembre", "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь", "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря", "januar", "februar", "märz", "maerz", "juni", "juli", "oktober", "dezember", "janeiro", "fevereiro", "março", "junho", "julho", "setembro", "outubro", "novembro", "dezembro", "ocak", "şubat", "nisan", "mayıs", "haziran", "temmuz", "ağustos", "eylül", "ekim", "kasım", "aralık", "yanvar", "fevral", "aprel", "iyun", "iyul", "avqust", "sentyabr", "oktyabr", "noyabr", "dekabr"]
+_MONTHS = _word_list(
+    """
+    january february march april may june july august september october november december jan feb
+    mar apr jun jul aug sep sept oct nov dec enero febrero marzo abril mayo junio julio agosto
+    septiembre setiembre octubre noviembre diciembre janvier février fevrier mars avril mai juin
+    juillet août aout septembre octobre novembre décembre decembre январь февраль март апрель май
+    июнь июль август сентябрь октябрь ноябрь декабрь января февраля марта апреля мая июня июля
+    августа сентября октября ноября декабря januar februar märz maerz juni juli oktober dezember
+    janeiro fevereiro março junho julho setembro outubro novembro dezembro ocak şubat nisan mayıs
+    haziran temmuz ağustos eylül ekim kasım aralık yanvar fevral aprel iyun iyul avqust sentyabr
+    oktyabr noyabr dekabr
+    """
+)
 _MONTH_SET = frozenset(_MONTHS)
 _MONTH_RX = "|".join(sorted(set(_MONTHS), key=len, reverse=True))
 _DATE_FILLERS = frozenset(
-    ["de", "del", "of", "the", "to", "a", "au", "and", "y", "et", "und", "bis", "до", "по", "от", "с", "le", "el", "года", "год", "г", "er", "st", "nd", "rd", "th", "e"]
+    _word_list("de del of the to a au and y et und bis до по от с le el года год г er st nd rd th e")
 )
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b")
 _DATE = re.compile(
@@ -218,7 +236,7 @@ def _is_dateline(text: str, words: int) -> bool:
 
 def _is_signature_name(text: str, words: int) -> bool:
     tokens = [t for t in _TOKEN.findall(text) if not t.isdigit()]
-    return 0 < words <= 6 and not _FINAL.search(text) and all(t[0].isupper() or len(t) <= 3 for t in tokens)
+    return 0 < words <= 10 and not _FINAL.search(text) and all(t[0].isupper() or len(t) <= 3 for t in tokens)
 
 
 def _frame(text: str) -> bool:

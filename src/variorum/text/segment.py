@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from variorum.model import Segment
 from variorum.text.language import paragraph_languages, paragraph_words
@@ -57,11 +58,28 @@ SHORT_LINE = 0.75
 #: With strict splitting a sentence-final line must be shorter than this share of the width.
 SHORT_FINAL_LINE = 0.9
 
-_CONNECTORS = frozenset(
-    ["a", "an", "the", "of", "to", "and", "or", "for", "from", "in", "on", "at", "by", "with", "as", "that", "which", "who", "whose", "its", "their", "his", "her", "our", "this", "these", "those", "is", "are", "was", "were", "be", "been", "has", "have", "had", "not", "nor", "but", "into", "onto", "upon", "between", "among", "under", "over", "than", "about", "against", "through", "within", "without", "during", "per", "via", "le", "la", "les", "l", "de", "du", "des", "d", "et", "ou", "à", "au", "aux", "en", "par", "pour", "sur", "dans", "avec", "que", "qui", "son", "sa", "ses", "leur", "leurs", "un", "une", "el", "los", "las", "del", "y", "al", "por", "para", "con", "su", "sus", "e", "u", "и", "в", "во", "на", "по", "к", "ко", "с", "со", "о", "об", "от", "до", "из", "за", "для", "при", "не", "что", "как", "а", "но", "или", "его", "ее", "её", "их", "der", "die", "das", "den", "dem", "und", "oder", "zu", "zum", "zur", "von", "mit", "im", "auf", "für", "ein", "eine", "ve", "və", "ilə"]
+
+def _word_set(words: str) -> frozenset[str]:
+    """A set of words written as one whitespace-separated string, to keep long lists compact."""
+    return frozenset(words.split())
+
+
+_CONNECTORS = _word_set(
+    """
+    a an the of to and or for from in on at by with as that which who whose its their his her our
+    this these those is are was were be been has have had not nor but into onto upon between among
+    under over than about against through within without during per via le la les l de du des d et
+    ou à au aux en par pour sur dans avec que qui son sa ses leur leurs un une el los las del y al
+    por para con su sus e u и в во на по к ко с со о об от до из за для при не что как а но или его
+    ее её их der die das den dem und oder zu zum zur von mit im auf für ein eine ve və ilə
+    """
 )
-_ABBREVIATIONS = frozenset(
-    ["mr", "mrs", "ms", "dr", "no", "nos", "nr", "ltd", "st", "inc", "co", "art", "arts", "para", "paras", "vol", "vols", "pp", "p", "jr", "sr", "prof", "gen", "col", "lt", "sgt", "rev", "vs", "cf", "fig", "figs", "approx", "dept", "est", "govt", "hon", "sen", "rep", "mt", "ft", "op", "ch", "sec", "sra", "sres", "núm", "pág", "av", "mme", "mlle", "см", "г", "гг", "т", "тт", "им", "ул", "стр", "ст"]
+_ABBREVIATIONS = _word_set(
+    """
+    mr mrs ms dr no nos nr ltd st inc co art arts para paras vol vols pp p jr sr prof gen col lt sgt
+    rev vs cf fig figs approx dept est govt hon sen rep mt ft op ch sec sra sres núm pág av mme mlle
+    см г гг т тт им ул стр ст
+    """
 )
 _OPEN_END = ",-‐–—/(&[{"
 _OPENERS = "\"'“‘„«‹([¿¡*•-–—#>§"
@@ -164,8 +182,6 @@ def _breaks(p: _Line, n: _Line, n2: _Line | None, width: float, aggressive: bool
             and not _ends_sentence(n.text)
             and len(n.text) + 1 + len(_first_word(n2.text)) < SHORT_FINAL_LINE * width
         )
-    if p.text[-1] in _CJK_END:
-        return True
     if fill >= SHORT_LINE * width:
         return False
     sibling = len(n.text) < SHORT_LINE * width and 0.7 <= len(n.text) / len(p.text) <= 1.4
@@ -194,7 +210,7 @@ def _blocks(lines: list[_Line]) -> list[list[_Line]]:
 def _is_double_spaced(blocks: list[list[_Line]]) -> bool:
     """A blank line after every wrapped line: single-line blocks that end mid-sentence."""
     wrapped = 0
-    for block, following in zip(blocks, blocks[1:], strict=False):
+    for block, following in pairwise(blocks):
         line = block[0].text
         if (
             len(block) == 1
@@ -255,9 +271,14 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> tuple[tuple[int, int], ...]:
-    """The (start, end) offsets of the sentences of ``text[start:end]``, a stripped span."""
-    if end is None:
-        end = len(text)
+    """The (start, end) offsets of the sentences of ``text[start:end]``, without surrounding spaces."""
+    end = len(text) if end is None else end
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while start < end and text[start].isspace():
+        start += 1
+    if start == end:
+        return ()
     spans: list[tuple[int, int]] = []
     begin = start
     for match in _SENTENCE_END.finditer(text, start, end):
@@ -265,20 +286,23 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> tuple[t
         nxt = _NEXT_CHAR.match(text, cut, end)
         if nxt is None:
             break
-        if match.group()[0] not in _CJK_END:
+        mark = match.group()
+        if mark[0] not in _CJK_END:
             if not _starts_paragraph(nxt.group(1)):
                 continue
-            if (
-                match.group()[0] == "."
-                and len(match.group().rstrip("\"'”’»)]*")) == 1
-                and _is_abbreviation(_last_word(text[max(begin, match.start() - 24) : match.start()]))
-                and not text[match.start() - 1].isspace()
-            ):
+            if _is_abbreviation_stop(text, begin, match.start(), mark):
                 continue
         spans.append((begin, cut))
         begin = nxt.start(1)
     spans.append((begin, end))
     return tuple(spans)
+
+
+def _is_abbreviation_stop(text: str, begin: int, at: int, mark: str) -> bool:
+    """Whether the full stop at ``at`` closes an abbreviation ("Mr.", "U.N.") rather than a sentence."""
+    if mark[0] != "." or len(mark.rstrip("\"'”’»)]*")) != 1 or at == begin or text[at - 1].isspace():
+        return False
+    return _is_abbreviation(_last_word(text[max(begin, at - 24) : at]))
 
 
 def segment(text: str) -> list[Segment]:

@@ -1,0 +1,104 @@
+"""Language identification of texts and paragraphs (``variorum.text.language``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from variorum.model import Segment
+from variorum.text.language import (
+    LANGUAGES,
+    detect_language,
+    document_languages,
+    paragraph_languages,
+    script_of,
+)
+
+SAMPLES = {
+    "en": "The Ministry of Foreign Affairs issued a statement on the anniversary of the occupation.",
+    "es": "El Ministerio de Relaciones Exteriores emitió una declaración con motivo del aniversario.",
+    "fr": "Le ministère des Affaires étrangères a publié une déclaration à l'occasion de l'anniversaire.",
+    "de": "Das Außenministerium hat anlässlich des Jahrestages der Besetzung eine Erklärung abgegeben.",
+    "ru": "Министерство иностранных дел опубликовало заявление в связи с годовщиной оккупации района.",
+    "tr": "Dışişleri Bakanlığı, bölgenin işgalinin yıldönümü münasebetiyle bir açıklama yaptı.",
+    "ar": "أصدرت وزارة الخارجية بيانا بمناسبة ذكرى احتلال المنطقة ودعت إلى انسحاب القوات.",
+    "zh": "外交部就该地区被占领周年发表声明，呼吁占领军立即撤出。",
+    "ja": "外務省は地域の占領から一周年にあたり声明を発表しました。",
+    "ko": "외교부는 지역 점령 기념일을 맞아 성명을 발표했습니다.",
+}
+
+
+@pytest.mark.parametrize(("expected", "text"), sorted(SAMPLES.items()))
+def test_detects_the_language_of_a_sentence(expected: str, text: str) -> None:
+    assert detect_language(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "   ", "Hello there", "03.04.2020", "---", "https://news.az/a/1"])
+def test_too_few_words_have_no_language(text: str) -> None:
+    assert detect_language(text) is None
+
+
+def test_short_text_in_a_shared_script_gets_the_script_default() -> None:
+    assert detect_language("Сорок первая сессия") == "ru"
+    assert detect_language("بيان وزارة الخارجية") == "ar"
+
+
+def test_results_are_deterministic_and_in_the_restricted_set() -> None:
+    texts = [
+        *SAMPLES.values(),
+        "Agdam, Jabrayil, Gubadly, Fizuli and Zangilan regions",
+        "Tema 4 de la agenda",
+    ]
+    first = [detect_language(t) for t in texts]
+    assert first == [detect_language(t) for t in texts]
+    assert all(lang in LANGUAGES for lang in first)
+
+
+def test_script_of() -> None:
+    assert script_of("Kalbajar district") == "latin"
+    assert script_of("Кельбаджарский район") == "cyrillic"
+    assert script_of("外務省は声明") == "kana"  # Han with Kana counts as Japanese writing
+    assert script_of("12.04 — ---") is None
+
+
+def test_short_paragraphs_take_the_language_of_their_neighbours() -> None:
+    texts = [
+        "Consejo de Derechos Humanos",
+        SAMPLES["es"],
+        "Tema 4 de la agenda",
+        SAMPLES["en"],
+        "The statement reads:",
+        SAMPLES["en"],
+        "03.04.2020",
+        "Сорок первая сессия",
+    ]
+    assert paragraph_languages(texts) == ["es", "es", "es", "en", "en", "en", None, "ru"]
+
+
+def test_short_cyrillic_paragraph_takes_the_main_cyrillic_language() -> None:
+    ukrainian = "Міністерство закордонних справ оприлюднило заяву з нагоди річниці окупації району."
+    assert paragraph_languages([ukrainian, "Сорок перша сесія"]) == ["uk", "uk"]
+
+
+def test_weakly_classified_paragraph_follows_its_neighbours() -> None:
+    names = "Agdam, Jabrayil, Gubadly, Fizuli, Zangilan, Lachin, Kalbajar and Shusha"
+    langs = paragraph_languages([SAMPLES["en"], names, SAMPLES["en"]])
+    assert langs == ["en", "en", "en"]
+
+
+def test_a_paragraph_in_another_language_is_not_absorbed() -> None:
+    english = [SAMPLES["en"]] * 3
+    langs = paragraph_languages([*english, SAMPLES["es"], *english, SAMPLES["fr"]])
+    assert langs == ["en", "en", "en", "es", "en", "en", "en", "fr"]
+
+
+def test_document_languages_orders_by_words() -> None:
+    text = "uno dos tres cuatro\n\none two\n\nthree four five six seven\n\n2020"
+    segments = [
+        Segment(0, 19, "es", "wrapper"),
+        Segment(21, 28, "en", "body"),
+        Segment(30, 55, "en", "body"),
+        Segment(57, 61, None, "wrapper"),
+    ]
+    assert document_languages(segments, text) == ["en", "es"]
+    assert document_languages(segments) == ["en", "es"]
+    assert document_languages([]) == []
