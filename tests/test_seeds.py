@@ -26,6 +26,8 @@ def compare(a: str, b: str) -> dict:
 def test_press_release_is_almost_wholly_inside_the_un_letter():
     result = compare("000", "001")
     assert result["coverage"]["b"] >= 0.95
+    # the press release (2 April) is the earlier side of every passage
+    assert {p["earlier"] for p in result["passages"]} == {"b"}
 
 
 def test_2020_news_copy_and_2020_annex_share_the_whole_statement():

@@ -144,3 +144,25 @@ def test_failure_inside_a_batch_rolls_back_that_batch_only(tmp_path: Path, monke
         assert index.count("passages") == 1
         nums = [r["num"] for r in index.doc_rows()]
         assert index.conn.execute("SELECT COUNT(*) FROM tokens").fetchone()[0] == len(nums)
+
+
+def test_reuse_inside_one_series_can_be_ignored(tmp_path: Path):
+    from dataclasses import replace
+
+    docs = [
+        doc(f"Edition {i} of the gazette. " + STATEMENT, series="gazette", date=f"2021-0{i}-01")
+        for i in (1, 2)
+    ]
+    with Index.open(tmp_path / "s1.db") as index:
+        assert pipeline.add(index, docs, Settings()).pairs == 1
+    with Index.open(tmp_path / "s2.db") as index:
+        assert pipeline.add(index, docs, replace(Settings(), ignore_series=True)).pairs == 0
+
+
+def test_each_passage_says_which_side_is_earlier(index: Index, settings: Settings):
+    pipeline.add(index, versions(), settings)
+    rows = pipeline.passages(index, settings)
+    assert rows
+    for p in rows:
+        earlier_id = p["a"] if p["earlier"] == "a" else p["b"]
+        assert index.document(index.num_of(earlier_id)).date == "2021-05-04"

@@ -93,7 +93,7 @@ def prepare(
         fp_positions=pos,
         segments=segs,
         body=body_mask(tokens, segs),
-        languages=tuple(document_languages(segs)),
+        languages=tuple(document_languages(segs, doc.text)),
     )
 
 

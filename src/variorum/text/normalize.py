@@ -190,26 +190,37 @@ def repair_splits(text: str, raw: RawTokens, vocabulary: Mapping[str, int]) -> T
     i = 0
     while i < n:
         if kinds[i] == WORD and i + 1 < n and kinds[i + 1] == WORD:
-            gap = _gap_kind(text, ends[i], starts[i + 1])
+            # Vocabulary lookups first: they are cheap and almost always fail, while the gap
+            # test slices the text.
+            a, b = norms[i], norms[i + 1]
+            joined = a + b
+            cf = get(joined, 0)
+            if cf and min(get(a, 0), get(b, 0)) <= cf:
+                gap = _gap_kind(text, ends[i], starts[i + 1])
+            elif cf:
+                gap = 2 if _gap_kind(text, ends[i], starts[i + 1]) == 2 else 0
+            else:
+                gap = 0
             if gap:
-                a, b = norms[i], norms[i + 1]
-                joined = a + b
-                cf = get(joined, 0)
-                if cf and (gap == 2 or min(get(a, 0), get(b, 0)) <= cf):
-                    out_norms.append(joined)
+                out_norms.append(joined)
+                out_starts.append(starts[i])
+                out_ends.append(ends[i + 1])
+                i += 2
+                continue
+            if i + 2 < n and kinds[i + 2] == WORD:
+                c = norms[i + 2]
+                cf3 = get(joined + c, 0)
+                if (
+                    cf3
+                    and min(get(a, 0), get(b, 0), get(c, 0)) <= cf3
+                    and _gap_kind(text, ends[i], starts[i + 1])
+                    and _gap_kind(text, ends[i + 1], starts[i + 2])
+                ):
+                    out_norms.append(joined + c)
                     out_starts.append(starts[i])
-                    out_ends.append(ends[i + 1])
-                    i += 2
+                    out_ends.append(ends[i + 2])
+                    i += 3
                     continue
-                if i + 2 < n and kinds[i + 2] == WORD and _gap_kind(text, ends[i + 1], starts[i + 2]):
-                    c = norms[i + 2]
-                    cf3 = get(joined + c, 0)
-                    if cf3 and min(get(a, 0), get(b, 0), get(c, 0)) <= cf3:
-                        out_norms.append(joined + c)
-                        out_starts.append(starts[i])
-                        out_ends.append(ends[i + 2])
-                        i += 3
-                        continue
         out_norms.append(norms[i])
         out_starts.append(starts[i])
         out_ends.append(ends[i])
