@@ -2,7 +2,7 @@
 
 Version history (bump ``SCHEMA_VERSION`` and add a step to ``MIGRATIONS`` for every change):
 
-* 1 — documents, tokens, segments, postings (winnowed fingerprints), pairs, passages,
+* 1 — documents, tokens, segments, postings (winnowed fingerprints, clustered by hash), pairs, passages,
   families, vocabulary, skips, meta.
 
 Documents have an integer ``num`` (the rowid, compact in postings) and a public text ``id``.
@@ -56,9 +56,9 @@ CREATE TABLE IF NOT EXISTS segments (
 CREATE TABLE IF NOT EXISTS postings (
     hash INTEGER NOT NULL,
     num INTEGER NOT NULL,
-    pos INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS postings_hash ON postings(hash);
+    pos INTEGER NOT NULL,
+    PRIMARY KEY (hash, num, pos)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS pairs (
     a INTEGER NOT NULL,
     b INTEGER NOT NULL,
