@@ -174,3 +174,20 @@ def test_console_script_runs(tmp_path):
     exe = Path(sys.executable).with_name("variorum")
     result = subprocess.run([str(exe), "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "analyze" in result.stdout
+
+
+def test_analyze_with_its_output_inside_the_input_folder_never_reads_its_own_files(capsys, tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "The harbour authority confirmed the new ferry timetable for the summer. " * 4
+    )
+    for _ in range(2):
+        code, _out, err = run(capsys, "analyze", str(folder), "-o", str(folder / "out"))
+        assert code == 0 and "skipped" not in err.replace("0 skipped", "")
+
+
+def test_nothing_readable_is_a_user_error(capsys, tmp_path):
+    code, _out, err = run(capsys, "add", str(tmp_path / "missing"), "--db", str(tmp_path / "x.db"))
+    assert code == 1
+    assert "no such file" in err and "nothing could be read" in err

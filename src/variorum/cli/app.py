@@ -40,6 +40,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
+    pretty_exceptions_enable=False,
 )
 
 out = Console(soft_wrap=True, highlight=False)
@@ -93,8 +94,14 @@ def _read_one(path: str) -> Document:
 
 
 def _add(
-    paths: list[str], db: Path, settings: Settings, strict: bool, meta: dict[str, str]
+    paths: list[str],
+    db: Path,
+    settings: Settings,
+    strict: bool,
+    meta: dict[str, str],
+    exclude_dirs: tuple[Path, ...] = (),
 ) -> pipeline.AddReport:
+    """Add ``paths`` to the index at ``db`` with a progress bar; never reads the index itself."""
     skipped: list[Skip] = []
 
     def on_skip(skip: Skip) -> None:
@@ -109,8 +116,12 @@ def _add(
         def progress(stage: str, advance: int) -> None:
             bar.update(task, advance=advance, description=stage)
 
-        docs = read_inputs(paths, stdin=sys.stdin, on_skip=on_skip, metadata=meta or None)
-        return pipeline.add(index, docs, settings, skipped=skipped, progress=progress)
+        exclude = [str(db), f"{db}-wal", f"{db}-shm", f"{db}-journal", *map(str, exclude_dirs)]
+        docs = read_inputs(paths, stdin=sys.stdin, on_skip=on_skip, metadata=meta or None, exclude=exclude)
+        report = pipeline.add(index, docs, settings, skipped=skipped, progress=progress)
+    if report.added == 0 and report.duplicates == 0 and report.skipped:
+        raise UsageError(f"nothing could be read: {len(report.skipped)} inputs skipped (see above)")
+    return report
 
 
 def _add_summary(report: pipeline.AddReport, db: Path) -> str:
@@ -230,7 +241,10 @@ def compare(
         return
     cov = result["coverage"]
     out.print(f"{a}: {cov['a']:.0%} of its words shared; {b}: {cov['b']:.0%}")
-    _passage_table(result["passages"])
+    if result["passages"]:
+        _passage_table(result["passages"])
+    else:
+        out.print(f"no shared passage of {_settings(min_words).min_words} words or more")
 
 
 def _passage_table(rows: list[dict[str, Any]]) -> None:
@@ -337,7 +351,7 @@ def analyze(
     if db is None:
         db = (output / DEFAULT_DB) if output else Path(DEFAULT_DB)
     settings = _settings(min_words)
-    report = _add(paths, db, settings, strict, {})
+    report = _add(paths, db, settings, strict, {}, (output,) if output else ())
     with _open_index(db) as index:
         summary = pipeline.summary(index, settings, report)
     if output:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any, TextIO
 
 from variorum.errors import InputError, UnsupportedFormat
@@ -33,8 +33,11 @@ def read_inputs(
     stdin: TextIO | None = None,
     on_skip: Callable[[Skip], None] | None = None,
     metadata: Mapping[str, Any] | None = None,
+    exclude: Collection[str] = (),
 ) -> Iterator[Document]:
     """Every document named by ``inputs``: files, folders (walked), glob patterns, ``-`` for stdin.
+
+    Paths in ``exclude`` (files or folders, such as the index being written) are never read.
 
     ``stdin`` is the stream ``-`` reads (``sys.stdin`` by default). Each input that cannot be read
     is passed to ``on_skip`` and the iteration goes on. ``metadata`` applies to every document:
@@ -46,7 +49,7 @@ def read_inputs(
         if on_skip is not None:
             on_skip(skip)
 
-    for path in expand_inputs(inputs, report):
+    for path in expand_inputs(inputs, report, exclude):
         # on_skip may raise (a --strict run stops at the first skip): it is never called inside
         # the try blocks, so its exception propagates as it is.
         if format_of(path) == "jsonl":

@@ -12,7 +12,7 @@ from __future__ import annotations
 import glob
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 
 from variorum.errors import EmptyDocument, InputError
@@ -42,17 +42,25 @@ def read_bytes(path: str) -> bytes:
     return data
 
 
-def expand_inputs(inputs: Sequence[str], on_skip: Callable[[Skip], None]) -> Iterator[str]:
+def expand_inputs(
+    inputs: Sequence[str], on_skip: Callable[[Skip], None], exclude: Collection[str] = ()
+) -> Iterator[str]:
     """The files (and ``-``) named by ``inputs``, in order, each once.
 
     Missing paths, patterns matching nothing and walked files of unknown extension are passed to
     ``on_skip``; files named directly are yielded whatever their extension (the reader decides).
+    Paths in ``exclude``, and everything under an excluded folder, are passed over silently: the
+    index and the output folder of a run may lie inside the folder it reads.
     """
-    seen: set[str] = set()
+    excluded = [os.path.normcase(os.path.abspath(p)) for p in exclude]
+    seen: set[str] = {p for p in excluded}
+
+    def is_excluded(key: str) -> bool:
+        return any(key == p or key.startswith(p.rstrip(os.sep) + os.sep) for p in excluded)
 
     def first_time(path: str) -> bool:
         key = path if path == STDIN else os.path.normcase(os.path.abspath(path))
-        if key in seen:
+        if key in seen or (key != STDIN and is_excluded(key)):
             return False
         seen.add(key)
         return True
@@ -63,14 +71,14 @@ def expand_inputs(inputs: Sequence[str], on_skip: Callable[[Skip], None]) -> Ite
             if first_time(item):
                 yield item
         elif os.path.isdir(item):
-            yield from (path for path in _walk(item, on_skip) if first_time(path))
+            yield from (path for path in _walk(item, on_skip, is_excluded) if first_time(path))
         elif _GLOB_MAGIC.search(item):
             matches = sorted(glob.glob(item, recursive=True))
             if not matches:
                 on_skip(Skip(item, NO_MATCH_REASON))
             for match in matches:
                 if os.path.isdir(match):
-                    yield from (path for path in _walk(match, on_skip) if first_time(path))
+                    yield from (path for path in _walk(match, on_skip, is_excluded) if first_time(path))
                 elif first_time(match):
                     yield match
         elif os.path.lexists(item):
@@ -79,19 +87,28 @@ def expand_inputs(inputs: Sequence[str], on_skip: Callable[[Skip], None]) -> Ite
             on_skip(Skip(item, MISSING_REASON))
 
 
-def _walk(folder: str, on_skip: Callable[[Skip], None]) -> Iterator[str]:
-    """Every visible file under ``folder`` with a known extension, sorted by path."""
+def _walk(
+    folder: str, on_skip: Callable[[Skip], None], is_excluded: Callable[[str], bool] = lambda _: False
+) -> Iterator[str]:
+    """Every visible, not excluded file under ``folder`` with a known extension, sorted by path."""
     found: list[tuple[tuple[str, ...], str]] = []
 
     def unreadable(error: OSError) -> None:
         on_skip(Skip(error.filename or folder, f"cannot read folder: {error.strerror or error}"))
 
     for root, dirs, files in os.walk(folder, onerror=unreadable):
-        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        dirs[:] = [
+            name
+            for name in dirs
+            if not name.startswith(".")
+            and not is_excluded(os.path.normcase(os.path.abspath(os.path.join(root, name))))
+        ]
         for name in files:
             if name.startswith("."):
                 continue
             path = os.path.join(root, name)
+            if is_excluded(os.path.normcase(os.path.abspath(path))):
+                continue
             found.append((Path(os.path.relpath(path, folder)).parts, path))
     for _, path in sorted(found):
         if format_of(path) is not None:
