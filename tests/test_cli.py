@@ -30,7 +30,17 @@ def run_json(capsys, *args: str):
 
 
 def test_every_command_exists():
-    assert COMMANDS == ["add", "analyze", "compare", "doc", "families", "passages", "query", "text"]
+    assert COMMANDS == [
+        "add",
+        "analyze",
+        "collate",
+        "compare",
+        "doc",
+        "families",
+        "passages",
+        "query",
+        "text",
+    ]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -17,7 +17,9 @@ from itertools import islice
 from typing import Any
 
 from variorum.align.passages import PairResult, compare_prepared
+from variorum.collate import Collation, collate_witnesses, make_witnesses
 from variorum.config import Settings
+from variorum.errors import UsageError
 from variorum.group.boilerplate import flag_boilerplate
 from variorum.group.families import group_families
 from variorum.model import Document, Passage, Skip, content_id
@@ -308,6 +310,29 @@ def passages(index: Index, settings: Settings, *, doc_id: str | None = None) -> 
             p = p.swapped()
         out.append({"id": pid, "a": p.a_doc, "b": p.b_doc, **passage_dict(p)})
     return out
+
+
+# -- collation -------------------------------------------------------------------------------
+
+
+def family_documents(index: Index, settings: Settings, family_id: str) -> list[Document]:
+    """The documents of one family (a unique prefix of its id is enough), in date order."""
+    ensure_fresh(index, settings)
+    rows = index.doc_rows()
+    ids = sorted({r["family"] for r in rows if r["family"] and r["family"].startswith(family_id)})
+    if len(ids) != 1:
+        raise UsageError(
+            f"no family {family_id!r} in {index.path}" if not ids else f"{family_id!r} names several families"
+        )
+    members = [r for r in rows if r["family"] == ids[0]]
+    return [index.document(r["num"]) for r in members]
+
+
+def collate_family(index: Index, settings: Settings, family_id: str) -> Collation:
+    """Collate the versions of one indexed family, reusing their stored segments."""
+    docs = family_documents(index, settings, family_id)
+    segments = [index.segments(index.num_of(d.id)) for d in docs]
+    return collate_witnesses(make_witnesses(docs, segments=segments))
 
 
 # -- no index needed ------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -399,3 +400,76 @@ def _print_summary(summary: dict[str, Any]) -> None:
                 str(link["boilerplate"]),
             )
         out.print(table)
+
+
+FORMATS = ("text", "json", "tei", "collatex")
+
+
+@app.command()
+def collate(
+    items: Annotated[
+        list[str] | None,
+        typer.Argument(help="A family id (from `variorum families`), or files with --files."),
+    ] = None,
+    files: Annotated[bool, typer.Option("--files", help="Collate the files given, no index needed.")] = False,
+    from_collatex: Annotated[
+        Path | None, typer.Option("--from-collatex", help="Read witnesses from CollateX's witness JSON.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text, json, tei or collatex.")] = "text",
+    all_variants: Annotated[bool, typer.Option("--all", help="text: show formal variants too.")] = False,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
+    db: DbOption = Path(DEFAULT_DB),
+) -> None:
+    """Collate versions: word-level variants, moves, changed claims and a stemma.
+
+    Examples: variorum collate f3a9c2d1 ; variorum collate --files 2018.pdf 2019.docx 2020.html --format tei ;
+    variorum collate --from-collatex witnesses.json --format collatex
+    """
+    from variorum.collate import collate as collate_documents
+    from variorum.collate import collate_witnesses
+    from variorum.export.collatex import collation_to_collatex, read_collatex_witnesses
+    from variorum.export.collation_json import collation_to_json
+    from variorum.export.tei import collation_to_tei
+
+    if fmt not in FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    items = items or []
+    if from_collatex is not None:
+        try:
+            data = json.loads(from_collatex.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise InputError(str(from_collatex), f"not readable CollateX JSON: {e}") from None
+        if not isinstance(data, dict):
+            raise InputError(str(from_collatex), "not CollateX witness JSON (expected an object)")
+        result = collate_witnesses(read_collatex_witnesses(data, str(from_collatex)))
+    elif files:
+        if len(items) < 2:
+            raise UsageError("--files needs at least two files")
+        result = collate_documents([_read_one(p) for p in items])
+    else:
+        if len(items) != 1:
+            raise UsageError("give one family id, or --files A B …, or --from-collatex FILE")
+        with _open_index(db) as index:
+            result = pipeline.collate_family(index, _settings(), items[0])
+    if fmt == "text" and output is None:
+        from variorum.cli.apparatus import render
+
+        render(result, out, formal=all_variants)
+        return
+    if fmt == "tei":
+        payload = collation_to_tei(result)
+    elif fmt == "collatex":
+        payload = json.dumps(collation_to_collatex(result), ensure_ascii=False, sort_keys=True)
+    elif fmt == "json":
+        payload = json.dumps(collation_to_json(result), ensure_ascii=False, indent=2)
+    else:
+        console = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115
+        from variorum.cli.apparatus import render
+
+        render(result, console, formal=all_variants)
+        payload = console.export_text()
+    if output is not None:
+        output.write_text(payload if payload.endswith("\n") else payload + "\n", encoding="utf-8")
+        err.print(f"written: {output}")
+    else:
+        sys.stdout.write(payload if payload.endswith("\n") else payload + "\n")

@@ -20,6 +20,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+import regex
+
 #: How much of a document's beginning is searched for dates, in characters.
 HEAD_CHARS = 1500
 #: A line longer than this is running prose: the head of the document has ended.
@@ -41,6 +43,16 @@ _MONTH_NAMES: dict[int, tuple[str, ...]] = {
 }
 _MONTHS = {name: number for number, names in _MONTH_NAMES.items() for name in names}
 _MONTH_ALTERNATION = "|".join(sorted(_MONTHS, key=len, reverse=True))
+
+
+def month_number(name: str) -> int | None:
+    """The month (1-12) a name or abbreviation means in any language read here, else None.
+
+    Case-insensitive matching also accepts letters whose lowercase is not the table's (``ſept``,
+    ``APRİL``): those get None here instead of a KeyError.
+    """
+    key = name.lower().rstrip(".")
+    return _MONTHS.get(key) or _MONTHS.get(key.casefold())
 
 
 def _month(group: str) -> str:
@@ -136,6 +148,76 @@ def normalize_date(value: object) -> str | None:
     return found[0].iso if found else None
 
 
+def date_spans(text: str) -> list[tuple[int, int, str]]:
+    """Every complete date anywhere in ``text`` as ``(start, end, iso)``: text order, spans disjoint.
+
+    For quoting dates (:mod:`variorum.collate.claims`) rather than choosing a document's date.
+    Each end of a range is its own span: the first end written without its year ("24 June – 12
+    July 2019") is completed from the other end and quoted without the connector, and "June
+    24–28, 2019" gives "June 24" and "28, 2019". Every full form ends or starts with a four-digit
+    year, so only the surroundings of such years are searched, which keeps long texts fast.
+    """
+    windows = _year_windows(text)
+    candidates: list[tuple[int, int, int, int, int]] = []
+    for low, high in windows:
+        for form in _FULL_FORMS:
+            for match in form.finditer(text, low, high):
+                month = match.group("month")
+                number = int(month) if month.isdigit() else month_number(month)
+                if number is not None:
+                    candidates.append(
+                        (
+                            match.start(),
+                            match.end(),
+                            int(match.group("year")),
+                            number,
+                            int(match.group("day")),
+                        )
+                    )
+    found: list[_Found] = []
+    for start, end, year, month, day in sorted(candidates, key=lambda c: (c[0], -c[1])):
+        iso = _iso(year, month, day)
+        if iso is not None and not (found and start < found[-1].end):
+            found.append(_Found(start, end, iso))
+    pairs: list[_Found] = []
+    for low, high in windows:
+        for match in _MONTH_DAYS_YEAR.finditer(text, low, high):
+            month = month_number(match.group("month"))
+            if month is None or any(match.start() < f.end and f.start < match.end() for f in found):
+                continue
+            first = _iso(int(match.group("year")), month, int(match.group("day")))
+            last = _iso(int(match.group("year")), month, int(match.group("day2")))
+            if first is not None and last is not None:
+                pairs.append(_Found(match.start(), match.end("day"), first, in_range=True))
+                pairs.append(_Found(match.start("day2"), match.end(), last, in_range=True))
+    spans: list[tuple[int, int, str]] = []
+    for found_date in _mark_ranges(text, sorted(found + pairs, key=lambda f: f.start)):
+        start, end = found_date.start, found_date.end
+        connector = _TRAILING_CONNECTOR.search(text, start, end)
+        if connector is not None:
+            end = connector.start()
+        if end > start and not (spans and start < spans[-1][1]):
+            spans.append((start, end, found_date.iso))
+    return spans
+
+
+_TRAILING_CONNECTOR = re.compile(rf"{_CONNECTOR}$", _FLAGS)
+# The regex module finds these several times faster than re, which scans digit classes slowly.
+_YEAR_ANYWHERE = regex.compile(r"(?<!\d)\d{4}(?!\d)")
+
+
+def _year_windows(text: str) -> list[tuple[int, int]]:
+    """Disjoint stretches of ``text`` around its four-digit numbers, wide enough for any full form."""
+    windows: list[tuple[int, int]] = []
+    for match in _YEAR_ANYWHERE.finditer(text):
+        low, high = max(0, match.start() - 40), min(len(text), match.end() + 8)
+        if windows and low <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], high)
+        else:
+            windows.append((low, high))
+    return windows
+
+
 def _scan(text: str, head_chars: int) -> list[_Found]:
     # A little past the limit, so that a date straddling it is read whole (and then dropped).
     head = text[: head_chars + 40]
@@ -143,7 +225,9 @@ def _scan(text: str, head_chars: int) -> list[_Found]:
     for form in _FULL_FORMS:
         for match in form.finditer(head):
             month = match.group("month")
-            number = int(month) if month.isdigit() else _MONTHS[month.lower()]
+            number = int(month) if month.isdigit() else month_number(month)
+            if number is None:
+                continue
             candidates.append(
                 (match.start(), match.end(), int(match.group("year")), number, int(match.group("day")))
             )
@@ -162,7 +246,9 @@ def _scan(text: str, head_chars: int) -> list[_Found]:
     for match in _MONTH_DAYS_YEAR.finditer(head):
         if match.start() >= head_chars or any(match.start() < e and s < match.end() for s, e in taken):
             continue
-        month, year = _MONTHS[match.group("month").lower()], int(match.group("year"))
+        month, year = month_number(match.group("month")), int(match.group("year"))
+        if month is None:
+            continue
         for day in (match.group("day"), match.group("day2")):
             iso = _iso(year, month, int(day))
             if iso is not None:
@@ -201,7 +287,10 @@ def _range_start(head: str, end: _Found) -> _Found | None:
         year = int(match.group("year"))
     name = match.group("month") or match.group("month2")
     if name:
-        month = _MONTHS[name.lower()]
+        named = month_number(name)
+        if named is None:
+            return None
+        month = named
     day = int(match.group("day") or match.group("day2"))
     iso = _iso(year, month, day)
     return None if iso is None else _Found(match.start(), match.end(), iso, in_range=True)

@@ -1,0 +1,51 @@
+"""Collation of versions: alignment table, variants, moves, claim drift and stemma.
+
+``collate(documents)`` is the one entry point; the stages live in their own modules
+(``witness``, ``align``, ``variants``, ``drift``, ``stemma``) and their data in ``model``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+
+from variorum.collate.align import align_witnesses
+from variorum.collate.drift import claim_drift
+from variorum.collate.model import Collation, Witness
+from variorum.collate.stemma import build_stemma
+from variorum.collate.variants import find_variants
+from variorum.collate.witness import canonical_order, make_witnesses
+from variorum.model import Document
+
+
+def collate_witnesses(witnesses: Sequence[Witness], *, stemma: bool = True) -> Collation:
+    """Collate prepared witnesses. The result does not depend on the order they are given in:
+    witnesses are put in canonical order (date, length, id) first, and reported in that order."""
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    ordered = [witnesses[i] for i in canonical_order(witnesses)]
+    table, moves = align_witnesses(ordered, list(range(len(ordered))))
+    t1 = time.perf_counter()
+    variants = find_variants(table, moves)
+    t2 = time.perf_counter()
+    claims = claim_drift(table, list(range(len(ordered))))
+    t3 = time.perf_counter()
+    tree = build_stemma(variants, ordered) if stemma else build_stemma([], [])
+    t4 = time.perf_counter()
+    timings.update(align=t1 - t0, variants=t2 - t1, claims=t3 - t2, stemma=t4 - t3)
+    return Collation(
+        table=table,
+        variants=tuple(variants),
+        moves=tuple(moves),
+        claims=tuple(claims),
+        stemma=tree,
+        timings=timings,
+    )
+
+
+def collate(documents: Sequence[Document], vocabulary: Mapping[str, int] | None = None) -> Collation:
+    """Collate documents (versions of one text): see :func:`collate_witnesses`."""
+    return collate_witnesses(make_witnesses(documents, vocabulary))
+
+
+__all__ = ["Collation", "Witness", "collate", "collate_witnesses", "make_witnesses"]

@@ -1,0 +1,240 @@
+"""Word lists and compiled patterns behind :mod:`variorum.collate.claims`.
+
+Kept apart from the extraction logic so that the vocabulary (qualifiers, number words, stop words,
+document keywords) can be read and extended in one place. Every pattern is compiled once, at
+import. Full-text scans use the ``regex`` module, which finds digit and capital classes several
+times faster than ``re``; case-insensitive alternations of many words are slow in both, so they
+are only ever tried at a few known positions (before a figure, before a year).
+"""
+
+from __future__ import annotations
+
+import regex
+
+from variorum.text.normalize import normalize_word
+
+# Whitespace and Markdown emphasis between two words of one claim; at most one line break, so
+# that a claim may wrap but never runs across a blank line into the next paragraph.
+GAP = r"(?:[ \t\u00a0\u202f*_]|\n(?![ \t\u00a0]*\n))+"
+
+# ---------------------------------------------------------------------------------------------
+# Quantities
+
+#: Words that qualify a figure, written as they are matched (case-insensitive), longest first.
+QUALIFIERS = (
+    "no fewer than", "no less than", "no more than", "as many as", "in excess of", "upwards of",
+    "more than", "fewer than", "less than", "at least", "at most", "up to", "close to", "an estimated",
+    "around", "about", "approximately", "approx.", "roughly", "some", "nearly", "almost", "over",
+    "under", "не менее", "не более", "более чем", "около", "более", "свыше", "почти", "примерно",
+    "приблизительно", "порядка", "менее", "до", "alrededor de", "más de", "menos de", "cerca de",
+    "al menos", "por lo menos", "aproximadamente", "hasta", "casi", "unos", "unas", "environ",
+    "plus de", "moins de", "près de", "au moins", "jusqu'à", "jusqu’à", "presque", "mehr als",
+    "weniger als", "bis zu", "mindestens", "ungefähr", "etwa", "rund", "fast", "knapp",
+)  # fmt: skip
+_QUALIFIER_ALTERNATION = "|".join(
+    regex.escape(q).replace(r"\ ", r"\s+") for q in sorted(QUALIFIERS, key=len, reverse=True)
+)
+#: The qualifiers as compared: casefolded, one space between words, straight apostrophes.
+QUALIFIER_SET = frozenset(" ".join(q.casefold().replace("’", "'").split()) for q in QUALIFIERS)
+
+UNITS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+#: Multipliers after a figure, in the languages read; the value is a power of ten.
+SCALES = {
+    "hundred": 2, "thousand": 3, "million": 6, "millions": 6, "billion": 9, "billions": 9,
+    "mil": 3, "millón": 6, "millon": 6, "millones": 6, "mille": 3, "milliard": 9, "milliards": 9,
+    "тыс": 3, "тысяча": 3, "тысячи": 3, "тысяч": 3, "млн": 6, "миллион": 6, "миллиона": 6,
+    "миллионов": 6, "млрд": 9, "миллиард": 9, "миллиарда": 9, "миллиардов": 9, "tausend": 3,
+    "mio": 6, "millionen": 6, "milliarde": 9, "milliarden": 9, "mrd": 9,
+}  # fmt: skip
+#: Vague figures ("dozens of", "tens of thousands of"): the order of magnitude they name.
+VAGUE = {
+    "dozens": 12, "tens": 10, "hundreds": 100, "thousands": 1000, "millions": 10**6,
+    "billions": 10**9, "decenas": 10, "cientos": 100, "centenares": 100, "miles": 1000,
+    "millones": 10**6, "dizaines": 10, "centaines": 100, "milliers": 1000, "десятки": 10,
+    "сотни": 100, "тысячи": 1000, "тысяч": 1000, "миллионы": 10**6, "миллионов": 10**6,
+}  # fmt: skip
+
+
+def _alternation(words: object) -> str:
+    return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))  # type: ignore[call-overload]
+
+
+_NUMBER_WORD = rf"(?:{_alternation([*UNITS, 'hundred', 'thousand', 'million', 'billion'])})"
+_VAGUE_WORD = rf"(?:{_alternation(VAGUE)})"
+_OF = r"(?:of|de|d['’])"
+#: The tokenizer's two number forms (variorum.text.normalize), so that values equal token norms.
+DIGITS = regex.compile(
+    r"(?P<group>(?<![\d.,])\d{1,3}(?:(?:[.,]|[ \u00a0\u202f\u2009])\d{3})+(?![\d]|[.,]\d))"
+    r"|(?P<num>\d+(?:[.,]\d+)*)"
+)
+SCALE_AFTER = regex.compile(rf"[ \u00a0]+(?P<scale>{_alternation(SCALES)})(?!\w)\.?", regex.I)
+_WORD_FIGURE = (
+    rf"(?P<words>{_NUMBER_WORD}(?:(?:[ \t]+(?:and[ \t]+)?|-){_NUMBER_WORD})*)(?![\w])"
+    rf"|(?P<vague>{_VAGUE_WORD}(?:[ \t]+{_OF}[ \t]*{_VAGUE_WORD}|[ \t]+{_VAGUE_WORD})?"
+    rf"(?:[ \t]+{_OF}(?![\w])|[ \t]+d['’](?=\w))?)(?![\w-])"
+)
+#: Number words and vague figures, matched where a word starts ("two million", "dozens of").
+WORD_FIGURE = regex.compile(_WORD_FIGURE, regex.I)
+#: The same, searched through a whole text (slower; for texts whose lowercase shifts offsets).
+WORD_FIGURE_SCAN = regex.compile(rf"(?<![\w-])(?:{_WORD_FIGURE})", regex.I)
+#: The words a number-word or vague figure can begin with, for a quick search of lowercased text.
+FIGURE_WORD_STARTS = tuple(sorted({*UNITS, *VAGUE}))
+#: Words before "one" that make it a pronoun ("no one", "the one").
+ONE_BLOCKERS = frozenset("no any every some the each this that which such anyone".split())
+PERCENT = regex.compile(
+    r"[ \u00a0]?%|[ \t\u00a0]+(?:per[ \t]?cent|percent|por[ \t]+ciento|pour[ \t]?cent|prozent|"
+    r"процент(?:а|ов)?)(?!\w)",
+    regex.I,
+)
+#: One word of the counted noun phrase after a figure (a hyphenated compound is one word).
+NOUN_WORD = regex.compile(rf"(?:{GAP}|(?<=['’]))(?P<w>[\p{{L}}\p{{M}}]+(?:[-‐'’][\p{{L}}\p{{M}}]+)*)")
+#: Words before a number that designates (an item, a paragraph) rather than counts; compared
+#: casefolded and without a final period. Lists after them designate too: "items 35 and 40".
+DESIGNATOR_WORDS = frozenset(
+    """
+    item items paragraph paragraphs para paras section sections article articles art chapter
+    chapters annex annexes page pages p pp no nos number numbers rule rules point points figure
+    table vol volume version session tema temas punto puntos párrafo párrafos artículo artículos
+    capítulo capítulos tabla sesión alinéa alinéas paragraphe paragraphes chapitre chapitres
+    annexe annexes séance пункт пункта пункту пунктом пунктах пункты статья статьи статье статью
+    раздел раздела разделе глава главы главе параграф сессия сессии tagesordnungspunkt ziffer
+    absatz artikel kapitel sitzung №
+    """.split()
+)
+LIST_SEP = regex.compile(r"\s*(?:,|;|&|[-–]|\s(?:and|or|to|и|или|y|o|et|ou|und|oder)\s)\s*", regex.I)
+#: The word just before a position, across spaces, Markdown and one line break; search it with
+#: a short window ending at the position (reverse search: one attempt, at the end).
+PREV_WORD = regex.compile(rf"(?r)(?<![\w'’])(?P<w>[\p{{L}}№][\p{{L}}\p{{M}}'’]*\.?){GAP}$")
+URL = regex.compile(r"(?:https?://|www\.)[^\s<>\"'“”()]+", regex.I)
+
+#: Words that end a counted noun phrase: function words and auxiliaries, folded like tokens.
+STOP_WORDS = frozenset(
+    normalize_word(w)
+    for w in """
+    of the a an and or but nor in on at to from by for with as per than that which who whom whose
+    were was is are be been being have has had will would shall should may might can could do does
+    did not no this these those it its their they them there here into onto upon over under between
+    among during before after since until till while when where so such each every all both also
+    only just still yet more less most least out up down off about around against within without
+    through across along via if then else i we you he she his her our your my me us one
+    de del la el los las y e o u en a al con por para que fueron fue son es han ha se su sus sin
+    sobre entre desde hasta como mas menos cada este esta estos estas lo le les des du et ou à au
+    aux avec par pour qui ont sont est été sur sans dans depuis comme plus moins l d der die das den
+    dem und oder im am an auf mit von vom zu zur zum für wurden wurde sind ist waren war haben hat
+    и в во на из с со по к о от до для за при были был была было будет является что которые который
+    которая как а но или не это его их ее
+    """.split()
+)
+
+# ---------------------------------------------------------------------------------------------
+# Dates that dates.date_spans does not read: a month with its year, and a year alone.
+
+YEAR = regex.compile(r"(?<![\d.,/])(?P<year>1[5-9]\d\d|20\d\d)(?![\d]|[.,/]\d)")
+#: Russian months in the prepositional case ("в апреле 2016 года"), which full dates never use.
+RU_MONTHS_PREPOSITIONAL = {
+    name: number
+    for number, name in enumerate(
+        "январе феврале марте апреле мае июне июле августе сентябре октябре ноябре декабре".split(), 1
+    )
+}
+#: Words that make a year alone a date: "in 1993", "since 2002", "в 1993 году", "desde 2002".
+YEAR_PREPOSITIONS = frozenset(
+    """
+    in since from until till by before after during of circa в с до к en desde hasta depuis
+    jusqu'en seit jahr bis ab
+    """.split()
+)
+YEAR_SUFFIX = regex.compile(r"[ \t\u00a0]+(?:года|году|г\.)", regex.I)
+
+# ---------------------------------------------------------------------------------------------
+# Citations
+
+_BODY = (
+    r"(?:(?:United\s+Nations\s+|UN\s+)?(?:Security\s+Council|General\s+Assembly|Human\s+Rights\s+Council|"
+    r"Economic\s+and\s+Social\s+Council)|UNSC|UNGA|HRC)\s+"
+)
+_ITEM = r"(?P<num>\d+(?:/[\p{L}\d]+(?:\.[\p{L}\d]+)*)*)(?![\w/])(?:\s*\((?P<year>\d{4})\))?"
+_KEYWORD = (
+    r"(?P<kw>UNSCRs?|resolutions?|resoluci[oó]n(?:es)?|résolutions?|resolutionen|резолюци[а-я]*|"
+    r"decisions?|decisi[oó]n(?:es)?|décisions?|решени[а-я]*|beschl(?:uss|üsse))"
+    rf"\s+(?:(?:No\.|№|n[º°o]\.?)\s*)?{_ITEM}"
+)
+#: "resolution 822 (1993)", "resolutions 853 (1993)", "decision 2/CP.15", matched at the keyword.
+CITATION_AT = regex.compile(_KEYWORD, regex.I)
+#: The same, searched through a whole text (slower; for texts whose lowercase shifts offsets).
+CITATION_SCAN = regex.compile(rf"(?<![\w/]){_KEYWORD}", regex.I)
+#: The body that adopted it, just before the keyword: "Security Council", "UN General Assembly".
+BODY_BEFORE = regex.compile(rf"(?r)(?<![\w/]){_BODY}$", regex.I)
+#: A further item of a cited list: ", 874 (1993) and 884 (1993)".
+CITATION_NEXT = regex.compile(
+    rf"(?:\s*[,;]\s*(?:and\s+|y\s+|et\s+|и\s+)?|\s+(?:and|&|и|y|et|und|as\s+well\s+as)\s+){_ITEM}",
+    regex.I,
+)
+#: UN document symbols: "A/73/825", "S/2018/345", "A/HRC/41/G/7", "E/CN.4/2005/L.10/Rev.1".
+SYMBOL = regex.compile(
+    r"(?<![\w/.])(?P<sym>[A-Z]{1,6}(?:/(?:[A-Z0-9]+(?:[.\-][A-Za-z0-9]+)*|(?:Rev|Add|Corr)\.\d+))+)"
+    r"(?![\w/])(?:\s*\((?P<year>\d{4})\))?"
+)
+#: Symbols of resolutions, read as the resolution they name.
+RESOLUTION_SYMBOL = regex.compile(r"(?:S/RES/(?P<sc>\d+)|(?:A|A/HRC|E)/RES/(?P<ga>\d+/\d+))")
+
+# ---------------------------------------------------------------------------------------------
+# Entities
+
+_CAP_WORD = (
+    r"(?:\p{Lu}\.){2,}"  # U.S., U.N.
+    r"|\p{Lu}[\p{L}\p{M}\d]*(?:['’](?![sS]\b)[\p{L}\p{M}]+)*(?:[-‐–][\p{L}\d][\p{L}\p{M}\d]*)*"
+    r"(?:(?<=\b(?:Ltd|Inc|Corp|Co|Jr|Sr|Bros|Plc|Ltda|Cie))\.|\.[a-z]{2,4}(?![\w.]))?"  # "Ltd.", "News.az"
+)
+CONNECTORS = frozenset(
+    "of the and for de la del des du le los las y para et pour und von für van der di da do dos".split()
+)
+_CONNECTOR = "|".join(sorted(CONNECTORS, key=len, reverse=True))
+_SPACE = r"(?:[ \t\u00a0]+|[ \t\u00a0]*\n[ \t\u00a0]*)"
+#: A maximal run of capitalised words, with lowercase connectors inside and one line break at most
+#: between two words.
+ENTITY_RUN = regex.compile(
+    rf"(?<![\w\-‐–'’])(?:{_CAP_WORD})(?:{_SPACE}(?:(?:{_CONNECTOR}){_SPACE}){{0,2}}(?:{_CAP_WORD}))*"
+)
+WORD_IN_RUN = regex.compile(r"\S+")
+#: Five or more all-capital words in a row (digits and punctuation between them): a headline.
+CAPS_BLOCK = regex.compile(r"\p{Lu}[\p{Lu}\d'’\-]*\b(?:[\s\d,;:&'’\-–—*/]+\p{Lu}[\p{Lu}\d'’\-]*\b){4,}")
+#: Words dropped from the start of a run: function words, and the adverbs and participles that
+#: open sentences ("Following the Presidential Statement ...", "Since 2002, ...").
+LEADING_WORDS = frozenset(
+    """
+    the a an in on at by for from with as of to and but or if this that these those it its our their
+    his her we they he she i you there here when while after before since upon under over following
+    according despite during amidst amid instead currently then also however moreover furthermore
+    all any each every some such other both no not only along among between within without further
+    signed dear yours el la los las un una en de del por para con y según le les une des du dans
+    par pour avec et selon der die das ein eine im in am mit von und auf в на с по и но это как для
+    согласно
+    """.split()
+)
+TITLES = frozenset(
+    "mr mrs ms dr prof sir madam h.e. mr. mrs. ms. dr. prof. г-н г-жа sr sra d. m. mme".split()
+)
+#: Single capitalised words that are not names: weekdays, and the citation keywords.
+NOT_NAMES = frozenset(
+    """
+    resolution resolutions unscr unscrs decision decisions resolución résolution
+    monday tuesday wednesday thursday friday saturday sunday lunes martes miércoles jueves viernes
+    sábado domingo lundi mardi mercredi jeudi vendredi samedi dimanche montag dienstag mittwoch
+    donnerstag freitag samstag sonntag понедельник вторник среда четверг пятница суббота воскресенье
+    """.split()
+)
+SENTENCE_END = frozenset(".!?:;")
+#: The last character of a line after which the next line starts a sentence (a blank line, a
+#: full stop, bold Markdown closing a heading).
+LINE_END = frozenset("\n.!?:;*")
+#: Characters skipped when looking back for the end of the previous sentence.
+OPENERS = frozenset(" \t\u00a0*_#>\"“”„‘’'«»([-–—•")
+#: A line this short (a heading, a signature) is not wrapped prose: a name does not continue
+#: across its end.
+SHORT_LINE = 40

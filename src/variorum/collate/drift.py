@@ -1,0 +1,84 @@
+"""Claim drift: the figures, dates, names and cited documents that changed between versions.
+
+Claims are extracted from every witness's body (:mod:`variorum.collate.claims`) and tied to the
+alignment table by one *anchor* token each (a figure's or a cited document's number, a date's
+year, otherwise the first word), so a
+claim is followed across witnesses at the same aligned place even when its wording moves around
+it ("around 60.000" / "up to 60.000" anchor on the same figure). A place where the witnesses'
+values (with qualifiers) differ is ``changed``; one that the earliest witnesses lack is
+``appeared``; one that later witnesses lack is ``vanished``. Values are canonical, so a figure
+that differs only in format is not a change.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+
+from variorum.collate.claims import extract_claims
+from variorum.collate.model import Claim, ClaimChange, Table, Witness
+
+
+def _anchor(w: Witness, claim: Claim) -> int | None:
+    """Index of the body token that anchors ``claim`` in ``w``, or None if it lies in a wrapper."""
+    starts = w.tokens.starts
+    first = bisect.bisect_left(starts, claim.start)
+    last = bisect.bisect_left(starts, claim.end)
+    if first >= last:
+        return None
+    digits = [i for i in range(first, last) if any(ch.isdigit() for ch in w.tokens.norms[i])]
+    if claim.kind == "date":
+        # the year: "2 April 2016" and "April 2, 2016" put day and month in other columns
+        years = [i for i in digits if len(w.tokens.norms[i]) == 4]
+        return years[-1] if years else (digits[-1] if digits else first)
+    if claim.kind in ("quantity", "citation") and digits:
+        return digits[0]
+    return first
+
+
+def _reading(c: Claim) -> str:
+    return f"{c.qualifier} {c.value}" if c.qualifier else c.value
+
+
+def claim_drift(table: Table, date_order: Sequence[int]) -> list[ClaimChange]:
+    """Every claim that changed, appeared or vanished, in reading order.
+
+    ``date_order`` lists witness indices from the earliest; "appeared" and "vanished" are judged
+    along it.
+    """
+    ws = table.witnesses
+    column_of: list[dict[int, int]] = [{} for _ in ws]
+    for c, col in enumerate(table.columns):
+        for k, tok in enumerate(col):
+            if tok is not None:
+                column_of[k][tok] = c
+    groups: dict[tuple[str, int], dict[int, Claim]] = {}
+    for k, w in enumerate(ws):
+        for claim in extract_claims(w.text):
+            tok = _anchor(w, claim)
+            if tok is None or tok not in column_of[k]:
+                continue
+            groups.setdefault((claim.kind, column_of[k][tok]), {}).setdefault(k, claim)
+    out = []
+    for (kind, column), found in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        values = {ws[k].id: (_reading(found[k]) if k in found else None) for k in range(len(ws))}
+        distinct = {v for v in values.values() if v is not None}
+        present = [k in found for k in date_order]
+        if len(distinct) > 1:
+            change = "changed"
+        elif all(present):
+            continue
+        elif not present[0] and any(present):
+            change = "appeared"
+        else:
+            change = "vanished"
+        out.append(
+            ClaimChange(
+                kind=kind,
+                readings={ws[k].id: (found[k].text if k in found else "") for k in range(len(ws))},
+                values=values,
+                change=change,
+                column=column,
+            )
+        )
+    return out
