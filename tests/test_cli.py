@@ -201,3 +201,87 @@ def test_nothing_readable_is_a_user_error(capsys, tmp_path):
     code, _out, err = run(capsys, "add", str(tmp_path / "missing"), "--db", str(tmp_path / "x.db"))
     assert code == 1
     assert "no such file" in err and "nothing could be read" in err
+
+
+def test_collate_files_json_shape(capsys, tmp_path):
+    a = tmp_path / "a.txt"
+    b = tmp_path / "b.txt"
+    a.write_text(
+        "Press release 1 May 2021\n\nAround 12.000 residents lost their water supply when the dam failed."
+    )
+    b.write_text(
+        "Press release 1 June 2022\n\nUp to 12,000 residents lost their water supply when the old dam failed."
+    )
+    data = run_json_collate(capsys, "collate", "--files", str(a), str(b), "--format", "json")
+    assert set(data) >= {"witnesses", "variants", "claims", "stemma", "table"}
+    assert set(data["witnesses"][0]) >= {"id", "path", "date"}
+    v = data["variants"][0]
+    assert set(v) >= {"kind", "subtype", "substantive", "readings"}
+    assert set(data["stemma"]) >= {"edges"}
+    edge = data["stemma"]["edges"][0]
+    assert set(edge) == {"parent", "child", "evidence", "confidence"}
+    assert [c["change"] for c in data["claims"] if c["kind"] == "quantity"] == ["changed"]
+
+
+def run_json_collate(capsys, *args: str):
+    code, out, err = run(capsys, *args)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_collate_from_collatex_both_witness_forms(capsys, tmp_path):
+    source = tmp_path / "w.json"
+    source.write_text(
+        json.dumps(
+            {
+                "witnesses": [
+                    {"id": "A", "content": "The black cat sat on the mat"},
+                    {
+                        "id": "B",
+                        "tokens": [{"t": "The "}, {"t": "white "}, {"t": "cat "}, {"t": "sat", "n": "sat"}],
+                    },
+                ]
+            }
+        )
+    )
+    data = run_json_collate(capsys, "collate", "--from-collatex", str(source), "--format", "collatex")
+    assert data["witnesses"] == ["A", "B"]
+    rows = data["table"]
+    assert len(rows) == 2 and len(rows[0]) == len(rows[1])
+    a_row, b_row = rows
+    col = next(k for k, cell in enumerate(a_row) if cell and cell[0]["t"].startswith("black"))
+    assert b_row[col][0]["t"].startswith("white")  # the changed word under the word it replaces
+    assert all(cell is None or len(cell) == 1 for row in rows for cell in row)
+
+
+def test_collate_a_family_from_the_index(capsys, tmp_path):
+    db = str(tmp_path / "c.db")
+    assert run(capsys, "add", str(EXAMPLES), "--db", db)[0] == 0
+    family = run_json(capsys, "families", "--db", db)[0]["id"]
+    code, out, err = run(capsys, "collate", family[:6], "--db", db)
+    assert code == 0, err
+    assert "Witnesses" in out and "↔" in out
+    code, _, err = run(capsys, "collate", "nosuchfamily", "--db", db)
+    assert code == 1 and "no family" in err
+
+
+def test_collate_user_errors(capsys, tmp_path):
+    f = tmp_path / "x.txt"
+    f.write_text("some text to collate with itself")
+    for args in (("collate", "--files", str(f)), ("collate", "--files", str(f), str(f), "--format", "pdf")):
+        code, _, err = run(capsys, *args)
+        assert code == 1 and len(err.strip().splitlines()) == 1
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"witnesses": [{"id": "A"}]}')
+    code, _, err = run(capsys, "collate", "--from-collatex", str(bad))
+    assert code == 1 and "bad.json" in err
+
+
+def test_analyze_writes_each_familys_collation(capsys, tmp_path):
+    out_dir = tmp_path / "o"
+    assert run(capsys, "analyze", str(EXAMPLES), "-o", str(out_dir))[0] == 0
+    summary = json.loads((out_dir / "summary.json").read_text())
+    fam = summary["families"][0]
+    assert fam["collation"]["moves"] == 1 and fam["collation"]["substantive"] > 0
+    assert (out_dir / "collations" / f"{fam['id']}.json").exists()
+    assert (out_dir / "collations" / f"{fam['id']}.tei.xml").exists()

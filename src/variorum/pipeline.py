@@ -335,6 +335,19 @@ def collate_family(index: Index, settings: Settings, family_id: str) -> Collatio
     return collate_witnesses(make_witnesses(docs, segments=segments))
 
 
+def collation_summary(c: Collation) -> dict[str, Any]:
+    """Counts that tell at a glance how much a family's versions differ."""
+    return {
+        "witnesses": len(c.witnesses),
+        "variants": len(c.variants),
+        "substantive": sum(1 for v in c.variants if v.substantive),
+        "moves": len(c.moves),
+        "claims": len(c.claims),
+        "stemma_root": c.stemma.root,
+        "lost_sources": len(c.stemma.lost),
+    }
+
+
 # -- no index needed ------------------------------------------------------------------------
 
 

@@ -355,18 +355,32 @@ def analyze(
     report = _add(paths, db, settings, strict, {}, (output,) if output else ())
     with _open_index(db) as index:
         summary = pipeline.summary(index, settings, report)
+        collations = [pipeline.collate_family(index, settings, fam["id"]) for fam in summary["families"]]
+    for fam, result in zip(summary["families"], collations, strict=True):
+        fam["collation"] = pipeline.collation_summary(result)
     if output:
-        output.mkdir(parents=True, exist_ok=True)
-        (output / "summary.json").write_text(
-            json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8"
-        )
+        _write_results(output, summary, collations)
     if as_json:
         _print_json(summary)
         return
     err.print(_add_summary(report, db))
     _print_summary(summary)
     if output:
-        out.print(f"\nwritten: {output / 'summary.json'}")
+        out.print(f"\nwritten: {output / 'summary.json'} and {output / 'collations'}/")
+
+
+def _write_results(output: Path, summary: dict[str, Any], collations: list[Any]) -> None:
+    """The summary, and each family's collation as JSON and TEI, under ``output``."""
+    from variorum.export.collation_json import collation_to_json
+    from variorum.export.tei import collation_to_tei
+
+    folder = output / "collations"
+    folder.mkdir(parents=True, exist_ok=True)
+    for fam, result in zip(summary["families"], collations, strict=True):
+        data = json.dumps(collation_to_json(result), ensure_ascii=False, indent=2)
+        (folder / f"{fam['id']}.json").write_text(data, encoding="utf-8")
+        (folder / f"{fam['id']}.tei.xml").write_text(collation_to_tei(result), encoding="utf-8")
+    (output / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 def _print_summary(summary: dict[str, Any]) -> None:
@@ -376,7 +390,16 @@ def _print_summary(summary: dict[str, Any]) -> None:
         f"{c['passages']} shared passages ({c['boilerplate']} boilerplate), {c['skipped']} skipped inputs"
     )
     for fam in summary["families"]:
-        table = Table(title=f"family {fam['id']}: {len(fam['documents'])} versions", title_justify="left")
+        col = fam.get("collation")
+        note = (
+            f"; {col['substantive']} substantive variants, {col['moves']} moves, "
+            f"{col['claims']} changed claims"
+            if col
+            else ""
+        )
+        table = Table(
+            title=f"family {fam['id']}: {len(fam['documents'])} versions{note}", title_justify="left"
+        )
         for col in ("date", "id", "languages", "words"):
             table.add_column(col, no_wrap=True)
         table.add_column("path", overflow="fold")

@@ -3,11 +3,14 @@ listed under its paragraph, with colour *and* a symbol per kind (readable withou
 
 from __future__ import annotations
 
+import re
+
 from rich.console import Console
 from rich.text import Text
 
 from variorum.collate.model import Collation, Variant
 
+_CLOSING = re.compile(r"[^\w\s]*")
 SYMBOL = {"addition": "+", "omission": "−", "substitution": "~", "transposition": "↔"}
 STYLE = {"addition": "green", "omission": "red", "substitution": "yellow", "transposition": "magenta"}
 
@@ -65,7 +68,8 @@ def render(c: Collation, console: Console, *, formal: bool = False) -> None:
                 line.append(base.text[start:end], style=f"underline {STYLE[v.kind]}")
             line.append(f"[{SYMBOL[v.kind]}{n}]", style=f"bold {STYLE[v.kind]}")
             pos = end
-        line.append(base.text[pos:hi])
+        closing = _CLOSING.match(base.text, hi)
+        line.append(base.text[pos : closing.end() if closing else hi])
         console.print(line)
         for _start, _end, n, v in marks:
             groups: dict[str, list[str]] = {}

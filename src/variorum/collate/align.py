@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Indel, Levenshtein
 
 from variorum.align.local import Match, align_tokens
 from variorum.collate.model import Move, Table, Witness
@@ -39,7 +39,8 @@ MOVE_MIN = 6
 ANCHOR_WEIGHT = 4.0
 # Replaced stretches up to this many cells are aligned by the near-match programme.
 DP_CELLS = 2_500
-# Stretches of at least this many words on both sides, less similar than this, are not paired.
+# Stretches of at least this many words on both sides, of which less than this share of the
+# shorter one is found in the other, are not paired.
 UNRELATED_MIN = 4
 UNRELATED_BELOW = 0.5
 
@@ -175,7 +176,7 @@ def _pair_align(
         return [(s, None) for s in s_idx]
     a = [s_norms[s] for s in s_idx]
     b = [w_norms[w] for w in w_idx]
-    if min(len(a), len(b)) >= UNRELATED_MIN and Levenshtein.normalized_similarity(a, b) < UNRELATED_BELOW:
+    if min(len(a), len(b)) >= UNRELATED_MIN and _containment(a, b) < UNRELATED_BELOW:
         # Two unrelated stretches (a sentence dropped, another added) share only common words:
         # pairing them would scatter one sentence's words under the other's.
         return [(s, None) for s in s_idx] + [(None, w) for w in w_idx]
@@ -194,6 +195,12 @@ def _pair_align(
             out.extend((s_idx[i], None) for i in range(i1, i2))
             out.extend((None, w_idx[j]) for j in range(j1, j2))
     return out
+
+
+def _containment(a: Sequence[str], b: Sequence[str]) -> float:
+    """Share of the shorter stretch's words found, in order, in the other (LCS / shorter length)."""
+    lcs = (len(a) + len(b) - Indel.distance(a, b)) / 2
+    return lcs / min(len(a), len(b))
 
 
 def _insert_extras(pairs: list[Pair], s_extra: Sequence[int], w_extra: Sequence[int]) -> list[Pair]:

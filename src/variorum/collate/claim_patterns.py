@@ -1,13 +1,17 @@
-"""Word lists and compiled patterns behind :mod:`variorum.collate.claims`.
+"""Word lists, compiled patterns and small text helpers behind :mod:`variorum.collate.claims`.
 
 Kept apart from the extraction logic so that the vocabulary (qualifiers, number words, stop words,
 document keywords) can be read and extended in one place. Every pattern is compiled once, at
 import. Full-text scans use the ``regex`` module, which finds digit and capital classes several
 times faster than ``re``; case-insensitive alternations of many words are slow in both, so they
-are only ever tried at a few known positions (before a figure, before a year).
+are only tried at a few known positions (at a keyword found by :func:`find_all`, before a year).
 """
 
 from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from decimal import Decimal, InvalidOperation
 
 import regex
 
@@ -31,9 +35,6 @@ QUALIFIERS = (
     "plus de", "moins de", "près de", "au moins", "jusqu'à", "jusqu’à", "presque", "mehr als",
     "weniger als", "bis zu", "mindestens", "ungefähr", "etwa", "rund", "fast", "knapp",
 )  # fmt: skip
-_QUALIFIER_ALTERNATION = "|".join(
-    regex.escape(q).replace(r"\ ", r"\s+") for q in sorted(QUALIFIERS, key=len, reverse=True)
-)
 #: The qualifiers as compared: casefolded, one space between words, straight apostrophes.
 QUALIFIER_SET = frozenset(" ".join(q.casefold().replace("’", "'").split()) for q in QUALIFIERS)
 
@@ -80,10 +81,13 @@ _WORD_FIGURE = (
 )
 #: Number words and vague figures, matched where a word starts ("two million", "dozens of").
 WORD_FIGURE = regex.compile(_WORD_FIGURE, regex.I)
-#: The same, searched through a whole text (slower; for texts whose lowercase shifts offsets).
-WORD_FIGURE_SCAN = regex.compile(rf"(?<![\w-])(?:{_WORD_FIGURE})", regex.I)
-#: The words a number-word or vague figure can begin with, for a quick search of lowercased text.
-FIGURE_WORD_STARTS = tuple(sorted({*UNITS, *VAGUE}))
+#: Beginnings of every word a number-word or vague figure can start with ("thir" for thirteen
+#: and thirty), for a quick search of lowercased text: fewer searches than words.
+FIGURE_WORD_STARTS = (
+    "one", "two", "thre", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twe",
+    "thir", "fif", "forty", "dozens", "hundred", "thousand", "mill", "billion", "decenas", "cientos",
+    "cent", "dizaines", "miles", "десятки", "сотни", "тысяч", "миллион",
+)  # fmt: skip
 #: Words before "one" that make it a pronoun ("no one", "the one").
 ONE_BLOCKERS = frozenset("no any every some the each this that which such anyone".split())
 PERCENT = regex.compile(
@@ -166,8 +170,8 @@ _KEYWORD = (
 )
 #: "resolution 822 (1993)", "resolutions 853 (1993)", "decision 2/CP.15", matched at the keyword.
 CITATION_AT = regex.compile(_KEYWORD, regex.I)
-#: The same, searched through a whole text (slower; for texts whose lowercase shifts offsets).
-CITATION_SCAN = regex.compile(rf"(?<![\w/]){_KEYWORD}", regex.I)
+#: Beginnings of the keywords, for a quick search of lowercased text.
+CITATION_STEMS = ("resolu", "résolu", "decisi", "décisi", "unscr", "резолюц", "решени", "beschl")
 #: The body that adopted it, just before the keyword: "Security Council", "UN General Assembly".
 BODY_BEFORE = regex.compile(rf"(?r)(?<![\w/]){_BODY}$", regex.I)
 #: A further item of a cited list: ", 874 (1993) and 884 (1993)".
@@ -217,9 +221,7 @@ LEADING_WORDS = frozenset(
     согласно
     """.split()
 )
-TITLES = frozenset(
-    "mr mrs ms dr prof sir madam h.e. mr. mrs. ms. dr. prof. г-н г-жа sr sra d. m. mme".split()
-)
+TITLES = frozenset("mr mrs ms dr prof sir madam mme sra h.e. г-н г-жа".split())
 #: Single capitalised words that are not names: weekdays, and the citation keywords.
 NOT_NAMES = frozenset(
     """
@@ -238,3 +240,146 @@ OPENERS = frozenset(" \t\u00a0*_#>\"“”„‘’'«»([-–—•")
 #: A line this short (a heading, a signature) is not wrapped prose: a name does not continue
 #: across its end.
 SHORT_LINE = 40
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+class Spans:
+    """Character spans merged into disjoint intervals, for fast "does this overlap any" tests."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(spans):
+            if merged and start < merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        self.spans = merged
+        self._starts = [s for s, _ in merged]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_right(self._starts, end - 1) - 1
+        return i >= 0 and self.spans[i][1] > start
+
+
+_FOLD = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "–": "-", "—": "-", "‐": "-", "‑": "-"})
+
+
+def fold(raw: str) -> str:
+    """A claim's words as compared: casefolded, whitespace collapsed, quotes and dashes folded."""
+    return " ".join(raw.translate(_FOLD).casefold().split())
+
+
+def lowercase(text: str) -> str:
+    """``text`` in lowercase with its offsets kept: a character that lowercases to two ("İ")
+    stays as it is."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c if len(low := c.lower()) != 1 else low for c in text)
+
+
+def find_all(lowered: str, needles: Iterable[str]) -> list[int]:
+    """Sorted starts of the needles in lowercased text where they do not continue a word.
+
+    Several str.find calls are faster than one case-insensitive alternation of the same words.
+    """
+    found: set[int] = set()
+    for needle in needles:
+        i = lowered.find(needle)
+        while i != -1:
+            if i == 0 or not (lowered[i - 1].isalnum() or lowered[i - 1] in "-‐'’"):
+                found.add(i)
+            i = lowered.find(needle, i + 1)
+    return sorted(found)
+
+
+def occurrences(text: str, word: str) -> Iterator[int]:
+    """Starts of ``word`` in ``text`` as a whole word."""
+    i = text.find(word)
+    while i != -1:
+        after = i + len(word)
+        if (i == 0 or not text[i - 1].isalpha()) and (after >= len(text) or not text[after].isalpha()):
+            yield i
+        i = text.find(word, i + 1)
+
+
+def ascii_digits(digits: str) -> str:
+    """Digits of any script as ASCII ("١٩٩٣" → "1993")."""
+    try:
+        return str(int(digits))
+    except ValueError:
+        return digits
+
+
+def scaled(value: str, power: int) -> str:
+    """``value`` times ten to ``power``, in plain digits ("1.5", 6 → "1500000")."""
+    try:
+        return format((Decimal(value) * (Decimal(10) ** power)).normalize(), "f")
+    except InvalidOperation:
+        return value
+
+
+def words_value(words: str) -> str:
+    """The number that English number words name: "two million" → "2000000"."""
+    total = current = 0
+    for word in words.casefold().replace("-", " ").split():
+        if word in UNITS:
+            current += UNITS[word]
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        elif word in SCALES:
+            total += max(current, 1) * 10 ** SCALES[word]
+            current = 0
+    return str(total + current)
+
+
+def vague_value(words: str) -> str:
+    """The order of magnitude a vague figure names: "tens of thousands of" → "10000"."""
+    value = 1
+    for word in words.casefold().split():
+        value *= VAGUE.get(word, 1)
+    return str(value)
+
+
+def opening(text: str, position: int) -> int:
+    """What a word at ``position`` opens: 2 a sentence, 1 a line of wrapped prose, 0 neither.
+
+    Markdown, quotes and bullets before it are skipped. A line start begins a sentence unless
+    the line before is wrapped prose: long, and ending without a full stop, as in the
+    hard-wrapped text extracted from PDFs.
+    """
+    i = position - 1
+    while i >= 0 and text[i] in OPENERS:
+        i -= 1
+    if i < 0:
+        return 2
+    if text[i] != "\n":
+        return 2 if text[i] in SENTENCE_END else 0
+    j = i - 1
+    while j >= 0 and text[j] in " \t\r\u00a0":
+        j -= 1
+    if j < 0 or text[j] in LINE_END:
+        return 2
+    return 2 if i - (text.rfind("\n", 0, j) + 1) < SHORT_LINE else 1
+
+
+def ordinary(text: str, word: str, cache: dict[str, bool]) -> bool:
+    """Whether a capitalised word that opens a sentence is an ordinary word rather than a name.
+
+    It is a name only on evidence: written capitalised somewhere a sentence does not start, and
+    never in lowercase. English adverbs and participles in -ly/-ing ("Currently") are ordinary.
+    """
+    known = cache.get(word)
+    if known is not None:
+        return known
+    ordinary = len(word) >= 8 and word[1:].islower() and word.endswith(("ly", "ing"))
+    if not ordinary:
+        lower = word.lower() if word.isupper() else word[:1].lower() + word[1:]
+        ordinary = any(True for _ in occurrences(text, lower))
+    if not ordinary:
+        ordinary = all(opening(text, i) == 2 for i in occurrences(text, word))
+    cache[word] = ordinary
+    return ordinary

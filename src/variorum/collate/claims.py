@@ -16,10 +16,6 @@ for entities, which are runs of capitalised words.
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Iterable, Iterator
-from decimal import Decimal, InvalidOperation
-
 import regex
 
 from variorum.collate import claim_patterns as p
@@ -28,8 +24,6 @@ from variorum.ingest.dates import date_spans, month_number
 from variorum.text.normalize import normalize_number, normalize_word
 
 __all__ = ["extract_claims"]
-
-_CITATION_STEMS = ("resolu", "résolu", "decisi", "décisi", "unscr", "резолюц", "решени", "beschl")
 
 
 def extract_claims(text: str) -> list[Claim]:
@@ -40,74 +34,32 @@ def extract_claims(text: str) -> list[Claim]:
     part of a date or a citation, or that designate ("agenda items 35 and 40", "43^{er} período"),
     are not quantities.
     """
-    lowered = text.lower()
-    # str.lower() keeps offsets unless a character lowercases to two ("İ"); then search the text.
-    aligned = len(lowered) == len(text)
-    citations = _citations(text, lowered if aligned else None)
-    cited = Spans((c.start, c.end) for c in citations)
+    lowered = p.lowercase(text)
+    citations = _citations(text, lowered)
+    cited = p.Spans((c.start, c.end) for c in citations)
     dates = _dates(text, cited)
-    masked = Spans([*cited.spans, *((c.start, c.end) for c in dates)])
-    claims = [
-        *citations,
-        *dates,
-        *_quantities(text, masked, lowered if aligned else None),
-        *_entities(text),
-    ]
-    urls = Spans(_urls(text, lowered if aligned else None))
+    masked = p.Spans([*cited.spans, *((c.start, c.end) for c in dates)])
+    claims = [*citations, *dates, *_quantities(text, masked, lowered), *_entities(text)]
+    urls = p.Spans(_urls(text, lowered))
     if urls.spans:
         claims = [c for c in claims if not urls.overlaps(c.start, c.end)]
     claims.sort(key=lambda c: (c.start, c.end, c.kind))
     return claims
 
 
-class Spans:
-    """Character spans merged into disjoint intervals, for fast "does this overlap any" tests."""
-
-    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
-        merged: list[tuple[int, int]] = []
-        for start, end in sorted(spans):
-            if merged and start < merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-            else:
-                merged.append((start, end))
-        self.spans = merged
-        self._starts = [s for s, _ in merged]
-
-    def overlaps(self, start: int, end: int) -> bool:
-        i = bisect_right(self._starts, end - 1) - 1
-        return i >= 0 and self.spans[i][1] > start
-
-
-def fold(raw: str) -> str:
-    """A claim's words as compared: casefolded, whitespace collapsed, quotes and dashes folded."""
-    return " ".join(raw.translate(_FOLD).casefold().split())
-
-
-_FOLD = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "–": "-", "—": "-", "‐": "-", "‑": "-"})
-
-
-def find_all(lowered: str, needles: Iterable[str]) -> list[int]:
-    """Start of every occurrence of each needle that does not continue a word, sorted."""
-    found: list[int] = []
-    for needle in needles:
-        i = lowered.find(needle)
-        while i != -1:
-            if i == 0 or not (lowered[i - 1].isalnum() or lowered[i - 1] in "-‐'’"):
-                found.append(i)
-            i = lowered.find(needle, i + 1)
-    return sorted(set(found))
-
-
 # ---------------------------------------------------------------------------------------------
 # Citations
 
 
-def _citations(text: str, lowered: str | None) -> list[Claim]:
-    if lowered is not None:
-        starts = find_all(lowered, _CITATION_STEMS)
-        matches = [m for m in (p.CITATION_AT.match(text, s) for s in starts) if m is not None]
-    else:
-        matches = list(p.CITATION_SCAN.finditer(text))
+def _citations(text: str, lowered: str) -> list[Claim]:
+    """Resolutions and decisions by keyword and number, and UN document symbols.
+
+    A list after a plural keyword gives one claim per item, quoting the item alone ("853 (1993)");
+    a single citation quotes the keyword and the body before it ("Security Council resolution 822
+    (1993)"). Values name the kind in English, so translations compare equal.
+    """
+    starts = p.find_all(lowered, p.CITATION_STEMS)
+    matches = [m for m in (p.CITATION_AT.match(text, s) for s in starts) if m is not None]
     claims: list[Claim] = []
     for match in matches:
         keyword = match.group("kw").casefold()
@@ -131,7 +83,7 @@ def _citations(text: str, lowered: str | None) -> list[Claim]:
             number, year = item.group("num"), item.group("year")
             if kind == "decision" and "/" not in number and not year:
                 continue
-            value = f"{kind} {number}" + (f" ({_ascii_digits(year)})" if year else "")
+            value = f"{kind} {number}" + (f" ({p.ascii_digits(year)})" if year else "")
             end = item.end()
             claims.append(Claim("citation", start, end, text[start:end], value))
     for match in p.SYMBOL.finditer(text):
@@ -142,7 +94,7 @@ def _citations(text: str, lowered: str | None) -> list[Claim]:
         if resolution is not None:
             year = match.group("year")
             number = resolution.group("sc") or resolution.group("ga")
-            value = f"resolution {number}" + (f" ({_ascii_digits(year)})" if year else "")
+            value = f"resolution {number}" + (f" ({p.ascii_digits(year)})" if year else "")
             end = match.end()
         else:
             value, end = symbol.upper(), match.end("sym")
@@ -150,18 +102,11 @@ def _citations(text: str, lowered: str | None) -> list[Claim]:
     return _disjoint(claims)
 
 
-def _ascii_digits(digits: str) -> str:
-    try:
-        return str(int(digits))
-    except ValueError:
-        return digits
-
-
 # ---------------------------------------------------------------------------------------------
 # Quantities
 
 
-def _quantities(text: str, masked: Spans, lowered: str | None) -> list[Claim]:
+def _quantities(text: str, masked: p.Spans, lowered: str) -> list[Claim]:
     """Figures with their qualifier before and counted noun phrase after.
 
     A number is not a quantity when it is glued to letters ("Mi-24", "43rd", "43^{er}"), is a
@@ -170,11 +115,8 @@ def _quantities(text: str, masked: Spans, lowered: str | None) -> list[Claim]:
     "пункт"), as do the numbers listed after it ("items 35 and 40").
     """
     figures = list(p.DIGITS.finditer(text))
-    if lowered is not None:
-        starts = find_all(lowered, p.FIGURE_WORD_STARTS)
-        figures += [m for m in (p.WORD_FIGURE.match(text, s) for s in starts) if m is not None]
-    else:
-        figures += list(p.WORD_FIGURE_SCAN.finditer(text))
+    starts = p.find_all(lowered, p.FIGURE_WORD_STARTS)
+    figures += [m for m in (p.WORD_FIGURE.match(text, s) for s in starts) if m is not None]
     figures.sort(key=lambda m: m.start())
     claims: list[Claim] = []
     taken = designated = -1
@@ -195,16 +137,17 @@ def _quantities(text: str, masked: Spans, lowered: str | None) -> list[Claim]:
         vague = None if digits else figure.group("vague")
         scale = None
         if vague:
-            value, qualifier_start, qualifier = str(_vague_value(vague)), start, fold(vague)
+            value, qualifier_start, qualifier = p.vague_value(vague), start, p.fold(vague)
         elif digits:
             if not _free_standing(text, start, end):
                 continue
             value = normalize_number(figure.group(), grouped=figure.group("group") is not None)
             scale = p.SCALE_AFTER.match(text, end)
-            if scale is not None:
-                value, end = scaled(value, p.SCALES[scale.group("scale").casefold()]), scale.end()
+            power = p.SCALES.get(scale.group("scale").casefold()) if scale is not None else None
+            if scale is not None and power is not None:
+                value, end = p.scaled(value, power), scale.end()
         else:
-            value = _words_value(figure.group("words"))
+            value = p.words_value(figure.group("words"))
             hyphenated = text[end : end + 1] in ("-", "‐", "–") and text[end + 1 : end + 2].isalpha()
             if hyphenated or (value == "1" and previous in p.ONE_BLOCKERS):
                 continue  # "forty-first", "one-third", "no one"
@@ -289,32 +232,11 @@ def _noun_end(text: str, position: int) -> int | None:
     return end
 
 
-def _words_value(words: str) -> str:
-    """The number that English number words name: "two million" → "2000000"."""
-    total = current = 0
-    for word in words.casefold().replace("-", " ").split():
-        if word in p.UNITS:
-            current += p.UNITS[word]
-        elif word == "hundred":
-            current = max(current, 1) * 100
-        elif word in p.SCALES:
-            total += max(current, 1) * 10 ** p.SCALES[word]
-            current = 0
-    return str(total + current)
-
-
-def _vague_value(words: str) -> int:
-    value = 1
-    for word in words.casefold().split():
-        value *= p.VAGUE.get(word, 1)
-    return value
-
-
 # ---------------------------------------------------------------------------------------------
 # Dates
 
 
-def _dates(text: str, cited: Spans) -> list[Claim]:
+def _dates(text: str, cited: p.Spans) -> list[Claim]:
     """Full dates from :func:`variorum.ingest.dates.date_spans`, then months and years alone.
 
     A year alone is a date only when a preposition introduces it ("in 1993", "since 2002", "в
@@ -323,12 +245,12 @@ def _dates(text: str, cited: Spans) -> list[Claim]:
     claims = [
         Claim("date", s, e, text[s:e], iso) for s, e, iso in date_spans(text) if not cited.overlaps(s, e)
     ]
-    taken = Spans((c.start, c.end) for c in claims)
+    taken = p.Spans((c.start, c.end) for c in claims)
     for match in p.YEAR.finditer(text):
         start, end = match.span()
         if taken.overlaps(start, end) or cited.overlaps(start, end):
             continue
-        year = _ascii_digits(match.group("year"))
+        year = p.ascii_digits(match.group("year"))
         suffix = p.YEAR_SUFFIX.match(text, end)
         if suffix is not None:
             end = suffix.end()
@@ -370,33 +292,50 @@ def _entities(text: str) -> list[Claim]:
     more words, are not entities.
     """
     claims: list[Claim] = []
-    caps: Spans | None = None
-    cache: dict[str, bool] = {}
+    headlines: p.Spans | None = None
+    ordinary: dict[str, bool] = {}
+    values: dict[str, str | None] = {}  # a word's value alone, None when it is no name alone
     for run in p.ENTITY_RUN.finditer(text):
         start, end = run.span()
         raw = run.group()
         if " " in raw or "\n" in raw or "\t" in raw or "\u00a0" in raw:
             words = [(m.start(), m.end(), m.group()) for m in p.WORD_IN_RUN.finditer(text, start, end)]
-            pieces = [_trim(text, piece, cache) for piece in _pieces(text, words)]
-        else:  # one word: most runs
-            pieces = [_trim(text, [(start, end, raw)], cache)]
+            pieces = [_trim(text, piece, ordinary) for piece in _pieces(text, words)]
+        else:  # one word, most runs: spared the cutting and trimming of lists
+            opening = p.opening(text, start)
+            if opening and (
+                raw.casefold() in p.LEADING_WORDS or (opening == 2 and p.ordinary(text, raw, ordinary))
+            ):
+                continue
+            pieces = [[(start, end, raw)]]
         for piece in pieces:
             if not piece:
                 continue
-            if len(piece) == 1:
-                word = piece[0][2]
-                key = word.casefold()
-                if len(word) == 1 or key in p.NOT_NAMES or key in p.TITLES or month_number(key):
-                    continue
             first, last = piece[0][0], piece[-1][1]
-            if all(w.isupper() for _, _, w in piece):
-                if caps is None:
-                    caps = Spans(m.span() for m in p.CAPS_BLOCK.finditer(text))
-                if caps.overlaps(first, last):
-                    continue
             quoted = text[first:last]
-            claims.append(Claim("entity", first, last, quoted, fold(quoted)))
+            if len(piece) == 1:
+                value = values.get(quoted, "")
+                if value == "":
+                    value = values[quoted] = _single_value(quoted)
+                if value is None:
+                    continue
+            else:
+                value = p.fold(quoted)
+            if quoted.isupper() and (len(piece) > 1 or len(quoted) > 1):
+                if headlines is None:
+                    headlines = p.Spans(m.span() for m in p.CAPS_BLOCK.finditer(text))
+                if headlines.overlaps(first, last):
+                    continue
+            claims.append(Claim("entity", first, last, quoted, value))
     return claims
+
+
+def _single_value(word: str) -> str | None:
+    """The value of a one-word entity, or None for words that are no name alone."""
+    key = word.casefold()
+    if len(word) == 1 or key in p.NOT_NAMES or key in p.TITLES or month_number(key):
+        return None
+    return p.fold(word)
 
 
 def _pieces(text: str, words: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
@@ -422,12 +361,12 @@ def _trim(
     """Drop connectors at both ends, and the first word when it only opens a sentence."""
     while piece and piece[0][2] in p.CONNECTORS:
         piece = piece[1:]
-    opening = _opening(text, piece[0][0]) if piece else 0
+    opening = p.opening(text, piece[0][0]) if piece else 0
     if opening:
         first = piece[0][2]
         alone = len(piece) == 1 or piece[1][2] in p.CONNECTORS
         if first.casefold() in p.LEADING_WORDS or (
-            opening == 2 and alone and _ordinary(text, first, lowercase_cache)
+            opening == 2 and alone and p.ordinary(text, first, lowercase_cache)
         ):
             piece = piece[1:]
         while piece and piece[0][2] in p.CONNECTORS:
@@ -440,62 +379,11 @@ def _trim(
     return piece
 
 
-def _opening(text: str, position: int) -> int:
-    """What a word at ``position`` opens: 2 a sentence, 1 a line of wrapped prose, 0 neither.
-
-    Markdown, quotes and bullets before it are skipped. A line start begins a sentence unless
-    the line before is wrapped prose: long, and ending without a full stop, as in the
-    hard-wrapped text extracted from PDFs.
-    """
-    i = position - 1
-    while i >= 0 and text[i] in p.OPENERS:
-        i -= 1
-    if i < 0:
-        return 2
-    if text[i] != "\n":
-        return 2 if text[i] in p.SENTENCE_END else 0
-    j = i - 1
-    while j >= 0 and text[j] in " \t\r\u00a0":
-        j -= 1
-    if j < 0 or text[j] in p.LINE_END:
-        return 2
-    return 2 if i - (text.rfind("\n", 0, j) + 1) < p.SHORT_LINE else 1
-
-
-def _ordinary(text: str, word: str, cache: dict[str, bool]) -> bool:
-    """Whether a capitalised word that opens a sentence is an ordinary word rather than a name.
-
-    It is a name only on evidence: written capitalised somewhere a sentence does not start, and
-    never in lowercase. English adverbs and participles in -ly/-ing ("Currently") are ordinary.
-    """
-    known = cache.get(word)
-    if known is not None:
-        return known
-    ordinary = len(word) >= 8 and word[1:].islower() and word.endswith(("ly", "ing"))
-    if not ordinary:
-        lower = word.lower() if word.isupper() else word[:1].lower() + word[1:]
-        ordinary = any(True for _ in _occurrences(text, lower))
-    if not ordinary:
-        ordinary = all(_opening(text, i) == 2 for i in _occurrences(text, word))
-    cache[word] = ordinary
-    return ordinary
-
-
-def _occurrences(text: str, word: str) -> Iterator[int]:
-    """Starts of ``word`` in ``text`` as a whole word."""
-    i = text.find(word)
-    while i != -1:
-        after = i + len(word)
-        if (i == 0 or not text[i - 1].isalpha()) and (after >= len(text) or not text[after].isalpha()):
-            yield i
-        i = text.find(word, i + 1)
-
-
 # ---------------------------------------------------------------------------------------------
 
 
-def _urls(text: str, lowered: str | None) -> list[tuple[int, int]]:
-    if lowered is not None and "://" not in text and "www." not in lowered:
+def _urls(text: str, lowered: str) -> list[tuple[int, int]]:
+    if "://" not in text and "www." not in lowered:
         return []
     return [m.span() for m in p.URL.finditer(text)]
 
@@ -507,11 +395,3 @@ def _disjoint(claims: list[Claim]) -> list[Claim]:
         if not kept or claim.start >= kept[-1].end:
             kept.append(claim)
     return kept
-
-
-def scaled(value: str, power: int) -> str:
-    """``value`` times ten to ``power``, in plain digits ("1.5", 6 → "1500000")."""
-    try:
-        return format((Decimal(value) * (Decimal(10) ** power)).normalize(), "f")
-    except InvalidOperation:
-        return value

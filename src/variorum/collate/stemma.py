@@ -16,7 +16,8 @@ An extant witness can thus be the parent of another.
 
 **Lost sources.** If the chosen parent ``b`` of ``c`` has readings of its own that ``c`` does not
 share, while ``c`` agrees there with ``b``'s own parent, and ``c`` is otherwise a near-copy of
-``b`` (at most ``COPY_MAX`` substantive differences: revisers fix errors, copyists rarely do),
+``b`` (few substantive differences of their own next to the changes they share: revisers fix
+errors, copyists rarely do),
 ``c`` cannot have been copied from ``b``;
 when ``b`` and ``c`` share changes that no earlier witness has, both descend from a lost common
 source, which is added with those shared changes as its evidence.
@@ -46,8 +47,10 @@ MOVE = 2.0  # the child has a passage in another place
 LATER = 1000.0  # the child is dated before the parent
 ROOT = 10_000.0  # cost of a witness being the root (only one is)
 BOOTSTRAP = 100
-# Two witnesses differing in more substantive readings than this are a revision, not a copy.
+# Two witnesses are near-copies (and "copies rarely fix errors" applies) when they differ in at
+# most COPY_MAX substantive readings, or COPY_SHARE of the changes they share against the parent.
 COPY_MAX = 5
+COPY_SHARE = 0.25
 
 
 def _key(v: Variant, wid: str) -> str:
@@ -153,7 +156,8 @@ def _lost_sources(
         shared = [u for u, k in enumerate(keys) if k[b] == k[c] != k[a]]
         # Copies rarely fix errors, but revisers do: the rule only holds between near-copies.
         own_changes = sum(1 for u, k in enumerate(keys) if substantive[u] and k[b] != k[c])
-        if not reverts or not shared or own_changes > COPY_MAX:
+        shared_substantive = sum(1 for u in shared if substantive[u])
+        if not reverts or not shared or own_changes > max(COPY_MAX, COPY_SHARE * shared_substantive):
             continue
         x = n + len(lost)
         lost[x] = (b, c)

@@ -154,33 +154,26 @@ def date_spans(text: str) -> list[tuple[int, int, str]]:
     For quoting dates (:mod:`variorum.collate.claims`) rather than choosing a document's date.
     Each end of a range is its own span: the first end written without its year ("24 June – 12
     July 2019") is completed from the other end and quoted without the connector, and "June
-    24–28, 2019" gives "June 24" and "28, 2019". Every full form ends or starts with a four-digit
-    year, so only the surroundings of such years are searched, which keeps long texts fast.
+    24–28, 2019" gives "June 24" and "28, 2019". Every full form has a four-digit year at one
+    end, so only the few characters next to such years are searched, which keeps long texts fast.
     """
-    windows = _year_windows(text)
+    years = [m.span() for m in _YEAR_ANYWHERE.finditer(text)]
     candidates: list[tuple[int, int, int, int, int]] = []
-    for low, high in windows:
-        for form in _FULL_FORMS:
+    for form, reach in _REACH:
+        for low, high in _windows(years, reach, len(text)):
             for match in form.finditer(text, low, high):
                 month = match.group("month")
                 number = int(month) if month.isdigit() else month_number(month)
                 if number is not None:
-                    candidates.append(
-                        (
-                            match.start(),
-                            match.end(),
-                            int(match.group("year")),
-                            number,
-                            int(match.group("day")),
-                        )
-                    )
+                    year, day = int(match.group("year")), int(match.group("day"))
+                    candidates.append((match.start(), match.end(), year, number, day))
     found: list[_Found] = []
     for start, end, year, month, day in sorted(candidates, key=lambda c: (c[0], -c[1])):
         iso = _iso(year, month, day)
         if iso is not None and not (found and start < found[-1].end):
             found.append(_Found(start, end, iso))
     pairs: list[_Found] = []
-    for low, high in windows:
+    for low, high in _windows(years, 28, len(text)):
         for match in _MONTH_DAYS_YEAR.finditer(text, low, high):
             month = month_number(match.group("month"))
             if month is None or any(match.start() < f.end and f.start < match.end() for f in found):
@@ -201,16 +194,19 @@ def date_spans(text: str) -> list[tuple[int, int, str]]:
     return spans
 
 
+# How far before its year each full form can start ("31st of September, del 2018" is the
+# longest); the ISO form starts with its year.
+_REACH = ((_DAY_MONTH_YEAR, 40), (_MONTH_DAY_YEAR, 28), (_ISO, 0), (_DOTTED, 6))
 _TRAILING_CONNECTOR = re.compile(rf"{_CONNECTOR}$", _FLAGS)
 # The regex module finds these several times faster than re, which scans digit classes slowly.
 _YEAR_ANYWHERE = regex.compile(r"(?<!\d)\d{4}(?!\d)")
 
 
-def _year_windows(text: str) -> list[tuple[int, int]]:
-    """Disjoint stretches of ``text`` around its four-digit numbers, wide enough for any full form."""
+def _windows(years: list[tuple[int, int]], reach: int, length: int) -> list[tuple[int, int]]:
+    """Disjoint stretches from ``reach`` characters before each year to a little after it."""
     windows: list[tuple[int, int]] = []
-    for match in _YEAR_ANYWHERE.finditer(text):
-        low, high = max(0, match.start() - 40), min(len(text), match.end() + 8)
+    for start, end in years:
+        low, high = max(0, start - reach), min(length, end + 8)
         if windows and low <= windows[-1][1]:
             windows[-1] = (windows[-1][0], high)
         else:
@@ -279,6 +275,10 @@ def _mark_ranges(head: str, found: list[_Found]) -> list[_Found]:
 
 def _range_start(head: str, end: _Found) -> _Found | None:
     """The first end of a range written just before ``end`` ("24 June – "), completed from ``end``."""
+    # Same answer, faster: no range can start where no connector ends (the month alternation
+    # of _RANGE_START is slow to try at every position).
+    if _TRAILING_CONNECTOR.search(head, max(0, end.start - 60), end.start) is None:
+        return None
     match = _RANGE_START.search(head, max(0, end.start - 60), end.start)
     if match is None:
         return None
