@@ -61,8 +61,8 @@ VAGUE = {
 }  # fmt: skip
 
 
-def _alternation(words: object) -> str:
-    return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))  # type: ignore[call-overload]
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 _NUMBER_WORD = rf"(?:{_alternation([*UNITS, 'hundred', 'thousand', 'million', 'billion'])})"
@@ -101,13 +101,12 @@ NOUN_WORD = regex.compile(rf"(?:{GAP}|(?<=['’]))(?P<w>[\p{{L}}\p{{M}}]+(?:[-�
 #: casefolded and without a final period. Lists after them designate too: "items 35 and 40".
 DESIGNATOR_WORDS = frozenset(
     """
-    item items paragraph paragraphs para paras section sections article articles art chapter
-    chapters annex annexes page pages p pp no nos number numbers rule rules point points figure
-    table vol volume version session tema temas punto puntos párrafo párrafos artículo artículos
-    capítulo capítulos tabla sesión alinéa alinéas paragraphe paragraphes chapitre chapitres
-    annexe annexes séance пункт пункта пункту пунктом пунктах пункты статья статьи статье статью
-    раздел раздела разделе глава главы главе параграф сессия сессии tagesordnungspunkt ziffer
-    absatz artikel kapitel sitzung №
+    item items paragraph paragraphs para paras section sections article articles art chapter chapters
+    annex annexes page pages p pp no nos number numbers rule rules point points figure table vol volume
+    version session tema temas punto puntos párrafo párrafos artículo artículos capítulo capítulos tabla
+    sesión alinéa alinéas paragraphe paragraphes chapitre chapitres annexe annexes séance пункт пункта
+    пункту пунктом пунктах пункты статья статьи статье статью раздел раздела разделе глава главы главе
+    параграф сессия сессии tagesordnungspunkt ziffer absatz artikel kapitel sitzung №
     """.split()
 )
 LIST_SEP = regex.compile(r"\s*(?:,|;|&|[-–]|\s(?:and|or|to|и|или|y|o|et|ou|und|oder)\s)\s*", regex.I)
@@ -120,18 +119,17 @@ URL = regex.compile(r"(?:https?://|www\.)[^\s<>\"'“”()]+", regex.I)
 STOP_WORDS = frozenset(
     normalize_word(w)
     for w in """
-    of the a an and or but nor in on at to from by for with as per than that which who whom whose
-    were was is are be been being have has had will would shall should may might can could do does
-    did not no this these those it its their they them there here into onto upon over under between
-    among during before after since until till while when where so such each every all both also
-    only just still yet more less most least out up down off about around against within without
-    through across along via if then else i we you he she his her our your my me us one
-    de del la el los las y e o u en a al con por para que fueron fue son es han ha se su sus sin
-    sobre entre desde hasta como mas menos cada este esta estos estas lo le les des du et ou à au
-    aux avec par pour qui ont sont est été sur sans dans depuis comme plus moins l d der die das den
-    dem und oder im am an auf mit von vom zu zur zum für wurden wurde sind ist waren war haben hat
-    и в во на из с со по к о от до для за при были был была было будет является что которые который
-    которая как а но или не это его их ее
+    of the a an and or but nor in on at to from by for with as per than that which who whom whose were was
+    is are be been being have has had will would shall should may might can could do does did not no this
+    these those it its their they them there here into onto upon over under between among during before
+    after since until till while when where so such each every all both also only just still yet more less
+    most least out up down off about around against within without through across along via if then else i
+    we you he she his her our your my me us one de del la el los las y e o u en a al con por para que
+    fueron fue son es han ha se su sus sin sobre entre desde hasta como mas menos cada este esta estos
+    estas lo le les des du et ou à au aux avec par pour qui ont sont est été sur sans dans depuis comme
+    plus moins l d der die das den dem und oder im am an auf mit von vom zu zur zum für wurden wurde sind
+    ist waren war haben hat и в во на из с со по к о от до для за при были был была было будет является
+    что которые который которая как а но или не это его их ее
     """.split()
 )
 
@@ -140,18 +138,12 @@ STOP_WORDS = frozenset(
 
 YEAR = regex.compile(r"(?<![\d.,/])(?P<year>1[5-9]\d\d|20\d\d)(?![\d]|[.,/]\d)")
 #: Russian months in the prepositional case ("в апреле 2016 года"), which full dates never use.
-RU_MONTHS_PREPOSITIONAL = {
-    name: number
-    for number, name in enumerate(
-        "январе феврале марте апреле мае июне июле августе сентябре октябре ноябре декабре".split(), 1
-    )
-}
+_RU_MONTHS = "январе феврале марте апреле мае июне июле августе сентябре октябре ноябре декабре"
+RU_MONTHS_PREPOSITIONAL = {name: number for number, name in enumerate(_RU_MONTHS.split(), 1)}
 #: Words that make a year alone a date: "in 1993", "since 2002", "в 1993 году", "desde 2002".
 YEAR_PREPOSITIONS = frozenset(
-    """
-    in since from until till by before after during of circa в с до к en desde hasta depuis
-    jusqu'en seit jahr bis ab
-    """.split()
+    "in since from until till by before after during of circa в с до к en desde hasta depuis jusqu'en "
+    "seit jahr bis ab".split()
 )
 YEAR_SUFFIX = regex.compile(r"[ \t\u00a0]+(?:года|году|г\.)", regex.I)
 
@@ -203,7 +195,7 @@ _SPACE = r"(?:[ \t\u00a0]+|[ \t\u00a0]*\n[ \t\u00a0]*)"
 #: A maximal run of capitalised words, with lowercase connectors inside and one line break at most
 #: between two words.
 ENTITY_RUN = regex.compile(
-    rf"(?<![\w\-‐–'’])(?:{_CAP_WORD})(?:{_SPACE}(?:(?:{_CONNECTOR}){_SPACE}){{0,2}}(?:{_CAP_WORD}))*"
+    rf"(?<![\w\-‐–'’/])(?:{_CAP_WORD})(?:{_SPACE}(?:(?:{_CONNECTOR}){_SPACE}){{0,2}}(?:{_CAP_WORD}))*"
 )
 WORD_IN_RUN = regex.compile(r"\S+")
 #: Five or more all-capital words in a row (digits and punctuation between them): a headline.
@@ -212,33 +204,30 @@ CAPS_BLOCK = regex.compile(r"\p{Lu}[\p{Lu}\d'’\-]*\b(?:[\s\d,;:&'’\-–—*/
 #: open sentences ("Following the Presidential Statement ...", "Since 2002, ...").
 LEADING_WORDS = frozenset(
     """
-    the a an in on at by for from with as of to and but or if this that these those it its our their
-    his her we they he she i you there here when while after before since upon under over following
-    according despite during amidst amid instead currently then also however moreover furthermore
-    all any each every some such other both no not only along among between within without further
-    signed dear yours el la los las un una en de del por para con y según le les une des du dans
-    par pour avec et selon der die das ein eine im in am mit von und auf в на с по и но это как для
-    согласно
+    the a an in on at by for from with as of to and but or if this that these those it its our their his
+    her we they he she i you there here when while after before since upon under over following according
+    despite during amidst amid instead currently then also however moreover furthermore all any each every
+    some such other both no not only along among between within without further signed dear yours el la
+    los las un una en de del por para con y según le les une des du dans par pour avec et selon der die
+    das ein eine im in am mit von und auf в на с по и но это как для согласно
     """.split()
 )
 TITLES = frozenset("mr mrs ms dr prof sir madam mme sra h.e. г-н г-жа".split())
 #: Single capitalised words that are not names: weekdays, and the citation keywords.
 NOT_NAMES = frozenset(
     """
-    resolution resolutions unscr unscrs decision decisions resolución résolution
-    monday tuesday wednesday thursday friday saturday sunday lunes martes miércoles jueves viernes
-    sábado domingo lundi mardi mercredi jeudi vendredi samedi dimanche montag dienstag mittwoch
-    donnerstag freitag samstag sonntag понедельник вторник среда четверг пятница суббота воскресенье
+    resolution resolutions unscr unscrs decision decisions resolución résolution monday tuesday wednesday
+    thursday friday saturday sunday lunes martes miércoles jueves viernes sábado domingo lundi mardi
+    mercredi jeudi vendredi samedi dimanche montag dienstag mittwoch donnerstag freitag samstag sonntag
+    понедельник вторник среда четверг пятница суббота воскресенье
     """.split()
 )
 SENTENCE_END = frozenset(".!?:;")
-#: The last character of a line after which the next line starts a sentence (a blank line, a
-#: full stop, bold Markdown closing a heading).
+#: A line ending in these (a blank line, a full stop, bold Markdown) is followed by a sentence.
 LINE_END = frozenset("\n.!?:;*")
 #: Characters skipped when looking back for the end of the previous sentence.
 OPENERS = frozenset(" \t\u00a0*_#>\"“”„‘’'«»([-–—•")
-#: A line this short (a heading, a signature) is not wrapped prose: a name does not continue
-#: across its end.
+#: A line shorter than this is a heading or a signature, not wrapped prose (see heading_line).
 SHORT_LINE = 40
 
 
@@ -273,8 +262,7 @@ def fold(raw: str) -> str:
 
 
 def lowercase(text: str) -> str:
-    """``text`` in lowercase with its offsets kept: a character that lowercases to two ("İ")
-    stays as it is."""
+    """``text`` in lowercase, offsets kept: a character that lowercases to two ("İ") stays."""
     lowered = text.lower()
     if len(lowered) == len(text):
         return lowered
@@ -304,6 +292,18 @@ def occurrences(text: str, word: str) -> Iterator[int]:
         if (i == 0 or not text[i - 1].isalpha()) and (after >= len(text) or not text[after].isalpha()):
             yield i
         i = text.find(word, i + 1)
+
+
+def url_spans(text: str, lowered: str) -> list[tuple[int, int]]:
+    """Spans of web addresses, where no claim is read ("news.az/articles/politics/147105")."""
+    if "://" not in text and "www." not in lowered:
+        return []
+    return [m.span() for m in URL.finditer(text)]
+
+
+def looks_like_year(value: str) -> bool:
+    """Whether a bare number is more likely a year than a count."""
+    return len(value) == 4 and "1800" <= value <= "2099"
 
 
 def ascii_digits(digits: str) -> str:
@@ -363,23 +363,35 @@ def opening(text: str, position: int) -> int:
         j -= 1
     if j < 0 or text[j] in LINE_END:
         return 2
-    return 2 if i - (text.rfind("\n", 0, j) + 1) < SHORT_LINE else 1
+    return 2 if heading_line(text, i) else 1
+
+
+def heading_line(text: str, newline: int) -> bool:
+    """Whether the line ending at ``newline`` is a heading or signature line, not wrapped prose.
+
+    Such a line is short and does not start in lowercase: "Ambassador", "(Signed) Yashar Aliyev",
+    "Secretary-General"; a name does not continue across its end.
+    """
+    start = text.rfind("\n", 0, newline) + 1
+    line = text[start:newline].strip(" \t\r\u00a0*_#>")
+    return len(line) < SHORT_LINE and not line[:1].islower()
 
 
 def ordinary(text: str, word: str, cache: dict[str, bool]) -> bool:
     """Whether a capitalised word that opens a sentence is an ordinary word rather than a name.
 
-    It is a name only on evidence: written capitalised somewhere a sentence does not start, and
-    never in lowercase. English adverbs and participles in -ly/-ing ("Currently") are ordinary.
+    It is a name only on evidence: never written in lowercase, and either an acronym or written
+    capitalised somewhere a sentence does not start. English adverbs and participles in -ly/-ing
+    ("Currently") are ordinary.
     """
     known = cache.get(word)
     if known is not None:
         return known
-    ordinary = len(word) >= 8 and word[1:].islower() and word.endswith(("ly", "ing"))
-    if not ordinary:
+    result = len(word) >= 8 and word[1:].islower() and word.endswith(("ly", "ing"))
+    if not result:
         lower = word.lower() if word.isupper() else word[:1].lower() + word[1:]
-        ordinary = any(True for _ in occurrences(text, lower))
-    if not ordinary:
-        ordinary = all(opening(text, i) == 2 for i in occurrences(text, word))
-    cache[word] = ordinary
-    return ordinary
+        result = any(True for _ in occurrences(text, lower))
+    if not result and not (word.isupper() and len(word) > 1):  # an acronym is a name
+        result = all(opening(text, i) == 2 for i in occurrences(text, word))
+    cache[word] = result
+    return result

@@ -10,7 +10,7 @@ same thing in another format: ``60.000`` = ``60,000`` = ``60 000`` → ``60000``
 "Resolution 822 (1993)" → ``resolution 822 (1993)``.
 
 Everything is regular expressions and word lists (:mod:`variorum.collate.claim_patterns`): no
-model, no dictionary, about a millisecond per thousand words. The price is heuristics, chiefly
+model, no dictionary, a few passes of compiled patterns. The price is heuristics, chiefly
 for entities, which are runs of capitalised words.
 """
 
@@ -40,7 +40,7 @@ def extract_claims(text: str) -> list[Claim]:
     dates = _dates(text, cited)
     masked = p.Spans([*cited.spans, *((c.start, c.end) for c in dates)])
     claims = [*citations, *dates, *_quantities(text, masked, lowered), *_entities(text)]
-    urls = p.Spans(_urls(text, lowered))
+    urls = p.Spans(p.url_spans(text, lowered))
     if urls.spans:
         claims = [c for c in claims if not urls.overlaps(c.start, c.end)]
     claims.sort(key=lambda c: (c.start, c.end, c.kind))
@@ -81,6 +81,7 @@ def _citations(text: str, lowered: str) -> list[Claim]:
             spans = [(item.start("num"), item) for item in items]
         for start, item in spans:
             number, year = item.group("num"), item.group("year")
+            number = p.ascii_digits(number) if number.isdigit() else number
             if kind == "decision" and "/" not in number and not year:
                 continue
             value = f"{kind} {number}" + (f" ({p.ascii_digits(year)})" if year else "")
@@ -154,7 +155,7 @@ def _quantities(text: str, masked: p.Spans, lowered: str) -> list[Claim]:
         percent = None if vague else p.PERCENT.match(text, end)
         if percent is not None:
             value, end = value + "%", percent.end()
-        elif digits and not (scale or qualifier or figure.group("group")) and _looks_like_year(value):
+        elif digits and not (scale or qualifier or figure.group("group")) and p.looks_like_year(value):
             continue
         noun = end if percent is not None else _noun_end(text, end)
         if noun is None:
@@ -165,10 +166,6 @@ def _quantities(text: str, masked: p.Spans, lowered: str) -> list[Claim]:
         claims.append(Claim("quantity", claim_start, noun, text[claim_start:noun], value, qualifier))
         taken = noun
     return claims
-
-
-def _looks_like_year(value: str) -> bool:
-    return len(value) == 4 and "1800" <= value <= "2099"
 
 
 def _words_before(text: str, position: int) -> list[regex.Match[str]]:
@@ -213,7 +210,10 @@ def _free_standing(text: str, start: int, end: int) -> bool:
 
 
 def _noun_end(text: str, position: int) -> int | None:
-    """End of the counted noun phrase after a figure (at most three words), None before a month."""
+    """End of the counted noun phrase after a figure, None before a month name.
+
+    At most three words, up to a function word, a plural, or a capital after lowercase words.
+    """
     end, count, lowercase_seen = position, 0, False
     while count < 3:
         match = p.NOUN_WORD.match(text, end)
@@ -229,6 +229,8 @@ def _noun_end(text: str, position: int) -> int | None:
             break
         lowercase_seen = word[0].islower()
         end, count = match.end(), count + 1
+        if lowercase_seen and len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+            break  # a plural ends the phrase: "refugees" (fled), "civilians" (killed)
     return end
 
 
@@ -239,12 +241,16 @@ def _noun_end(text: str, position: int) -> int | None:
 def _dates(text: str, cited: p.Spans) -> list[Claim]:
     """Full dates from :func:`variorum.ingest.dates.date_spans`, then months and years alone.
 
-    A year alone is a date only when a preposition introduces it ("in 1993", "since 2002", "в
-    1993 году"); the preposition is part of the quoted text but not of the value.
+    A month with its year ("April 2016", "abril de 2016", "апреле 2016 года") has the value
+    ``YYYY-MM``. A year alone is a date only when a preposition introduces it ("in 1993", "since
+    2002", "в 1993 году") or "года" follows; the preposition is quoted but not part of the value.
     """
-    claims = [
-        Claim("date", s, e, text[s:e], iso) for s, e, iso in date_spans(text) if not cited.overlaps(s, e)
-    ]
+    claims = []
+    for start, end, iso in date_spans(text):
+        suffix = p.YEAR_SUFFIX.match(text, end)  # "6 июня 2019 года"
+        end = suffix.end() if suffix is not None else end
+        if not cited.overlaps(start, end):
+            claims.append(Claim("date", start, end, text[start:end], iso))
     taken = p.Spans((c.start, c.end) for c in claims)
     for match in p.YEAR.finditer(text):
         start, end = match.span()
@@ -287,7 +293,7 @@ def _entities(text: str) -> list[Claim]:
     A run is cut where a short line ends (a heading, a signature) and around titles ("Mr.").
     Connectors are trimmed from its ends; function words ("The", "Since") from its start where a
     sentence or line starts; a first word that opens a sentence alone (or before a connector) is
-    dropped unless the text shows it is a name (see :func:`_ordinary`). Months, weekdays,
+    dropped unless the text shows it is a name (:func:`claim_patterns.ordinary`). Months, weekdays,
     citation keywords and single letters alone, and runs inside all-capital headlines of five or
     more words, are not entities.
     """
@@ -339,7 +345,7 @@ def _single_value(word: str) -> str | None:
 
 
 def _pieces(text: str, words: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
-    """Cut a run where a short line (a heading, a signature) ends, and around titles ("Mr.")."""
+    """Cut a run where a heading or signature line ends, and around titles ("Mr.")."""
     pieces: list[list[tuple[int, int, str]]] = [[]]
     for i, word in enumerate(words):
         if word[2].casefold() in p.TITLES:
@@ -347,16 +353,14 @@ def _pieces(text: str, words: list[tuple[int, int, str]]) -> list[list[tuple[int
             continue
         if i and pieces[-1]:
             newline = text.find("\n", words[i - 1][1], word[0])
-            if newline != -1:
-                line_start = text.rfind("\n", 0, newline) + 1
-                if len(text[line_start:newline].strip()) < p.SHORT_LINE:
-                    pieces.append([])
+            if newline != -1 and p.heading_line(text, newline):
+                pieces.append([])
         pieces[-1].append(word)
     return [piece for piece in pieces if piece]
 
 
 def _trim(
-    text: str, piece: list[tuple[int, int, str]], lowercase_cache: dict[str, bool]
+    text: str, piece: list[tuple[int, int, str]], ordinary: dict[str, bool]
 ) -> list[tuple[int, int, str]]:
     """Drop connectors at both ends, and the first word when it only opens a sentence."""
     while piece and piece[0][2] in p.CONNECTORS:
@@ -366,7 +370,7 @@ def _trim(
         first = piece[0][2]
         alone = len(piece) == 1 or piece[1][2] in p.CONNECTORS
         if first.casefold() in p.LEADING_WORDS or (
-            opening == 2 and alone and p.ordinary(text, first, lowercase_cache)
+            opening == 2 and alone and p.ordinary(text, first, ordinary)
         ):
             piece = piece[1:]
         while piece and piece[0][2] in p.CONNECTORS:
@@ -380,12 +384,6 @@ def _trim(
 
 
 # ---------------------------------------------------------------------------------------------
-
-
-def _urls(text: str, lowered: str) -> list[tuple[int, int]]:
-    if "://" not in text and "www." not in lowered:
-        return []
-    return [m.span() for m in p.URL.finditer(text)]
 
 
 def _disjoint(claims: list[Claim]) -> list[Claim]:

@@ -22,18 +22,18 @@ errors, copyists rarely do),
 when ``b`` and ``c`` share changes that no earlier witness has, both descend from a lost common
 source, which is added with those shared changes as its evidence.
 
-**Confidence** of an edge is the share of bootstrap replicates (variation units resampled with
-replacement) in which the same edge appears.
+**Confidence** of an edge is the share of bootstrap replicates (chunks of consecutive variation
+units resampled with replacement) in which the same edge appears.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import networkx as nx
 import numpy as np
 import xxhash
 
+from variorum.collate.arborescence import min_arborescence
 from variorum.collate.model import Stemma, StemmaEdge, Variant, Witness
 
 OMIT = 0.2  # per word the child lacks
@@ -47,6 +47,9 @@ MOVE = 2.0  # the child has a passage in another place
 LATER = 1000.0  # the child is dated before the parent
 ROOT = 10_000.0  # cost of a witness being the root (only one is)
 BOOTSTRAP = 100
+BOOTSTRAP_LARGE = 30  # replicates for more than 20 witnesses
+# Units are summed into at most this many consecutive chunks, the unit of the block bootstrap.
+BOOTSTRAP_CHUNKS = 200
 # Two witnesses are near-copies (and "copies rarely fix errors" applies) when they differ in at
 # most COPY_MAX substantive readings, or COPY_SHARE of the changes they share against the parent.
 COPY_MAX = 5
@@ -68,35 +71,77 @@ def _in_target(v: Variant, wid: str) -> bool:
     )
 
 
-def unit_costs(variants: Sequence[Variant], witnesses: Sequence[Witness]) -> np.ndarray:
-    """``costs[u, p, c]``: what unit ``u`` says against ``c`` having been copied from ``p``."""
-    ids = [w.id for w in witnesses]
-    n = len(ids)
-    units = [v for v in variants if not v.wrapper]
-    out = np.zeros((len(units), n, n), dtype=np.float64)
-    for u, v in enumerate(units):
-        keys = [_key(v, i) for i in ids]
-        words = max(1, max(len(v.readings.get(i, "").split()) for i in ids))
-        counts: dict[str, int] = {}
-        for k in keys:
-            counts[k] = counts.get(k, 0) + 1
-        for p in range(n):
-            for c in range(n):
-                if p == c or keys[p] == keys[c]:
-                    continue
-                kp, kc = keys[p], keys[c]
-                shared = counts[kc] > 1  # the child's reading is found in another witness too
-                if v.kind == "transposition":
-                    out[u, p, c] = MOVE if kp and kc else (OMIT * words if not kc else ADD * words)
-                elif not kc:
-                    out[u, p, c] = OMIT * words
-                elif not kp:
-                    out[u, p, c] = (ADD_SHARED if shared else ADD) * words
-                elif v.substantive:
-                    out[u, p, c] = SUBST_SHARED if shared else SUBST
-                else:
-                    out[u, p, c] = FIX if counts[kp] == 1 and shared else SLIP
+class Units:
+    """The variation units as arrays: ``codes[u, w]`` numbers witness ``w``'s reading of unit
+    ``u`` (-1 where it has none), so that costs are computed for all pairs at once."""
+
+    def __init__(self, variants: Sequence[Variant], witnesses: Sequence[Witness]) -> None:
+        ids = [w.id for w in witnesses]
+        self.variants = [v for v in variants if not v.wrapper]
+        n, u = len(ids), len(self.variants)
+        self.codes = np.full((u, n), -1, dtype=np.int32)
+        self.words = np.ones(u)
+        self.substantive = np.zeros(u, dtype=bool)
+        self.move = np.zeros(u, dtype=bool)
+        for k, v in enumerate(self.variants):
+            seen: dict[str, int] = {}
+            for w, wid in enumerate(ids):
+                key = _key(v, wid)
+                if key:
+                    self.codes[k, w] = seen.setdefault(key, len(seen))
+            self.words[k] = max(1, max(len(v.readings.get(i, "").split()) for i in ids))
+            self.substantive[k] = v.substantive
+            self.move[k] = v.kind == "transposition"
+        # how many witnesses share each witness's reading (0 where it has none)
+        same = self.codes[:, :, None] == self.codes[:, None, :]
+        self.support = np.where(self.codes >= 0, same.sum(axis=1), 0)
+
+    def __len__(self) -> int:
+        return len(self.variants)
+
+
+def _costs(
+    codes: np.ndarray, support: np.ndarray, words: np.ndarray, substantive: np.ndarray, move: np.ndarray
+) -> np.ndarray:
+    """``costs[u, p, c]`` for a batch of units (the rules of the module docstring)."""
+    cp, cc = codes[:, :, None], codes[:, None, :]
+    p_empty, c_empty = cp < 0, cc < 0
+    shared_c = support[:, None, :] > 1  # the child's reading is found in another witness too
+    unique_p = support[:, :, None] == 1
+    w = words[:, None, None]
+    subst = np.where(
+        substantive[:, None, None],
+        np.where(shared_c, SUBST_SHARED, SUBST),
+        np.where(unique_p & shared_c, FIX, SLIP),
+    )
+    cost = np.where(c_empty, OMIT * w, np.where(p_empty, np.where(shared_c, ADD_SHARED, ADD) * w, subst))
+    cost = np.where(move[:, None, None] & ~c_empty & ~p_empty, MOVE, cost)
+    return np.where(cp == cc, 0.0, cost)
+
+
+def chunk_costs(units: Units, chunks: int) -> np.ndarray:
+    """Costs summed over ``chunks`` consecutive groups of units: ``[chunk, p, c]``.
+
+    Summing by chunks keeps memory independent of the number of units, and the bootstrap
+    resamples chunks (a block bootstrap, which also respects that neighbouring units are not
+    independent).
+    """
+    n = units.codes.shape[1]
+    out = np.zeros((chunks, n, n))
+    size = max(1, -(-len(units) // chunks))
+    for k, start in enumerate(range(0, len(units), size)):
+        sl = slice(start, start + size)
+        out[k] = _costs(
+            units.codes[sl], units.support[sl], units.words[sl], units.substantive[sl], units.move[sl]
+        ).sum(axis=0)
     return out
+
+
+def pair_costs(units: Units, p: int, c: int) -> np.ndarray:
+    """Per-unit costs of ``c`` having been copied from ``p``."""
+    idx = np.array([p, c])
+    costs = _costs(units.codes[:, idx], units.support[:, idx], units.words, units.substantive, units.move)
+    return costs[:, 0, 1]
 
 
 def _date_prior(witnesses: Sequence[Witness]) -> np.ndarray:
@@ -110,36 +155,33 @@ def _date_prior(witnesses: Sequence[Witness]) -> np.ndarray:
 
 
 def _arborescence(cost: np.ndarray, witnesses: Sequence[Witness]) -> dict[int, int]:
-    """Parent of each witness (-1 for the root) in the minimum spanning arborescence."""
+    """Parent of each witness (-1 for the root) in the minimum spanning arborescence, found with a
+    virtual root whose edges cost ``ROOT`` (earlier witnesses a hair cheaper), so exactly one
+    witness is the root."""
     n = cost.shape[0]
-    g = nx.DiGraph()
+    full = np.full((n + 1, n + 1), np.inf)
+    # deterministic tie-breaking: a negligible, distinct amount per edge
+    full[:n, :n] = cost + 1e-6 * np.arange(n * n).reshape(n, n)
     dated = sorted(range(n), key=lambda i: (witnesses[i].date or "9999", i))
     for rank, i in enumerate(dated):
-        g.add_edge(-1, i, weight=ROOT + rank * 1e-3)
-    for p in range(n):
-        for c in range(n):
-            if p != c:
-                g.add_edge(p, c, weight=float(cost[p, c]) + 1e-6 * (p * n + c))  # deterministic ties
-    tree = nx.minimum_spanning_arborescence(g, attr="weight", preserve_attrs=False)
-    return {c: p for p, c in tree.edges()}
-
-
-def _reading_agrees(keys: list[str], a: int, b: int) -> bool:
-    return keys[a] == keys[b]
+        full[n, i] = ROOT + rank * 1e-3
+    parent = min_arborescence(full, n)
+    return {c: (-1 if int(parent[c]) == n else int(parent[c])) for c in range(n)}
 
 
 def _lost_sources(
-    parent: dict[int, int], keys: list[list[str]], substantive: list[bool], n: int
+    parent: dict[int, int], units: Units, n: int
 ) -> tuple[dict[int, int], dict[int, tuple[int, int]], dict[int, list[int]]]:
-    """Insert lost common sources where a child reverts its parent's own readings (see above).
+    """Insert lost common sources where a near-copy reverts its parent's own readings.
 
     Returns the new parent map (lost sources get ids n, n+1, ...), the children of each lost
     source, and the units that are the lost source's evidence (the changes its children share).
     """
+    codes = units.codes
     parent = dict(parent)
     lost: dict[int, tuple[int, int]] = {}
     evidence: dict[int, list[int]] = {}
-    for c in sorted(parent, key=lambda x: x):
+    for c in sorted(parent):
         b = parent[c]
         if b < 0 or b >= n:
             continue
@@ -148,20 +190,23 @@ def _lost_sources(
             a = parent.get(a, -1)
         if a < 0:
             continue
+        ka, kb, kc = codes[:, a], codes[:, b], codes[:, c]
         # c has a reading (not a gap: dropping text is cheap) where b alone reads otherwise and c
         # reads like b's own parent: c would have had to undo b's change.
-        reverts = [
-            u for u, k in enumerate(keys) if k[c] and k[c] == k[a] != k[b] and sum(x == k[b] for x in k) == 1
-        ]
-        shared = [u for u, k in enumerate(keys) if k[b] == k[c] != k[a]]
+        reverts = (kc >= 0) & (kc == ka) & (ka != kb) & (units.support[:, b] == 1)
+        shared = (kb == kc) & (kb != ka)
+        own_changes = int((units.substantive & (kb != kc)).sum())
+        shared_substantive = int((units.substantive & shared).sum())
         # Copies rarely fix errors, but revisers do: the rule only holds between near-copies.
-        own_changes = sum(1 for u, k in enumerate(keys) if substantive[u] and k[b] != k[c])
-        shared_substantive = sum(1 for u in shared if substantive[u])
-        if not reverts or not shared or own_changes > max(COPY_MAX, COPY_SHARE * shared_substantive):
+        if (
+            not reverts.any()
+            or not shared.any()
+            or own_changes > max(COPY_MAX, COPY_SHARE * shared_substantive)
+        ):
             continue
         x = n + len(lost)
         lost[x] = (b, c)
-        evidence[x] = shared
+        evidence[x] = np.nonzero(shared)[0].tolist()
         parent[x] = parent[b]
         parent[b] = x
         parent[c] = x
@@ -189,35 +234,31 @@ def build_stemma(variants: Sequence[Variant], witnesses: Sequence[Witness], seed
     ids = [w.id for w in witnesses]
     if n == 0:
         return Stemma(edges=(), root=None)
-    units = [v for v in variants if not v.wrapper]
-    costs = unit_costs(units, witnesses)
+    units = Units(variants, witnesses)
+    chunks = min(len(units), BOOTSTRAP_CHUNKS)
+    costs = chunk_costs(units, chunks) if len(units) else np.zeros((0, n, n))
     prior = _date_prior(witnesses)
-    keys = [[_key(v, i) for i in ids] for v in units]
-    substantive = [v.substantive for v in units]
 
     def solve(weights: np.ndarray) -> tuple[dict[int, int], dict[int, tuple[int, int]], dict[int, list[int]]]:
         total = np.tensordot(weights, costs, axes=1) if len(units) else np.zeros((n, n))
-        tree = _arborescence(total + prior, witnesses)
-        return _lost_sources(tree, keys, substantive, n)
+        return _lost_sources(_arborescence(total + prior, witnesses), units, n)
 
-    parent, lost, evidence = solve(np.ones(len(units)))
-    names = {i: ids[i] for i in range(n)}
-    for x, children in lost.items():
-        names[x] = (
-            "lost-" + xxhash.xxh3_64_hexdigest("\n".join(sorted(ids[c] for c in children)).encode())[:8]
-        )
+    parent, lost, evidence = solve(np.ones(chunks))
+
+    def lost_name(children: tuple[int, int]) -> str:
+        return "lost-" + xxhash.xxh3_64_hexdigest("\n".join(sorted(ids[c] for c in children)).encode())[:8]
+
+    names = {i: ids[i] for i in range(n)} | {x: lost_name(ch) for x, ch in lost.items()}
 
     def signature(par: dict[int, int], lst: dict[int, tuple[int, int]]) -> set[tuple[str, str]]:
-        nm = {i: ids[i] for i in range(n)}
-        for x, ch in lst.items():
-            nm[x] = "lost-" + xxhash.xxh3_64_hexdigest("\n".join(sorted(ids[c] for c in ch)).encode())[:8]
+        nm = {i: ids[i] for i in range(n)} | {x: lost_name(ch) for x, ch in lst.items()}
         return {(nm[p], nm[c]) for c, p in par.items() if p >= 0}
 
     rng = np.random.default_rng(seed)
     tally: dict[tuple[str, str], int] = {}
-    replicates = BOOTSTRAP if n <= 20 else 30
-    for _ in range(replicates if units else 0):
-        weights = np.bincount(rng.integers(0, len(units), len(units)), minlength=len(units)).astype(float)
+    replicates = BOOTSTRAP if n <= 20 else BOOTSTRAP_LARGE
+    for _ in range(replicates if len(units) else 0):
+        weights = np.bincount(rng.integers(0, chunks, chunks), minlength=chunks).astype(float)
         for edge in signature(*solve(weights)[:2]):
             tally[edge] = tally.get(edge, 0) + 1
 
@@ -227,25 +268,25 @@ def build_stemma(variants: Sequence[Variant], witnesses: Sequence[Witness], seed
             x = parent.get(x, -1)
         return x
 
+    def describe(order: list[int], p: int, c: int) -> tuple[str, ...]:
+        return tuple(_describe(units.variants[u], ids[p], ids[c]) for u in order[:10])
+
     def evidence_of(p: int, c: int) -> tuple[str, ...]:
         if c >= n:  # parent -> lost source: the changes its children share
-            ref, child = extant(p), lost[c][0]
-            return (
-                tuple(_describe(units[u], ids[ref], ids[child]) for u in evidence[c][:10]) if ref >= 0 else ()
-            )
+            ref = extant(p)
+            return describe(evidence[c], ref, lost[c][0]) if ref >= 0 else ()
         if p >= n:  # lost source -> child: what this child changed on its own
             sibling = next(s for s in lost[p] if s != c)
-            own = [u for u in range(len(units)) if keys[u][c] != keys[u][sibling]]
-            own.sort(key=lambda u: -costs[u, sibling, c])
-            return tuple(_describe(units[u], ids[sibling], ids[c]) for u in own[:10])
-        order = sorted(range(len(units)), key=lambda u: -costs[u, p, c])
-        return tuple(_describe(units[u], ids[p], ids[c]) for u in order[:10] if costs[u, p, c] > 0)
+            pc = pair_costs(units, sibling, c)
+            return describe([u for u in np.argsort(-pc, kind="stable").tolist() if pc[u] > 0], sibling, c)
+        pc = pair_costs(units, p, c)
+        return describe([u for u in np.argsort(-pc, kind="stable").tolist() if pc[u] > 0], p, c)
 
     edges = []
     for c, p in sorted(parent.items(), key=lambda kv: (names.get(kv[1], ""), names[kv[0]])):
         if p < 0:
             continue
-        confidence = tally.get((names[p], names[c]), 0) / replicates if units else 1.0
+        confidence = tally.get((names[p], names[c]), 0) / replicates if len(units) else 1.0
         edges.append(StemmaEdge(names[p], names[c], evidence_of(p, c), round(confidence, 3)))
     root = next((names[c] for c, p in parent.items() if p < 0), None)
     return Stemma(edges=tuple(edges), root=root, lost=tuple(names[x] for x in lost))

@@ -1,0 +1,117 @@
+"""Stemma: the arborescence solver against brute force, and the derivation rules on designed cases."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from variorum.collate import collate
+from variorum.collate.arborescence import min_arborescence
+from variorum.model import Document, content_id
+
+
+def brute_force(cost: np.ndarray, root: int) -> float:
+    n = len(cost)
+    best = np.inf
+    nodes = [v for v in range(n) if v != root]
+    for parents in itertools.product(range(n), repeat=len(nodes)):
+        par = dict(zip(nodes, parents, strict=True))
+        if any(p == v for v, p in par.items()):
+            continue
+        ok = True
+        for v in nodes:  # every node must reach the root
+            seen, u = set(), v
+            while u != root:
+                if u in seen:
+                    ok = False
+                    break
+                seen.add(u)
+                u = par[u]
+            if not ok:
+                break
+        if ok:
+            best = min(best, sum(cost[p, v] for v, p in par.items()))
+    return best
+
+
+@given(st.integers(2, 5), st.integers(0, 2**32 - 1))
+@settings(max_examples=150, deadline=None)
+def test_edmonds_finds_the_cheapest_arborescence(n, seed):
+    rng = np.random.default_rng(seed)
+    cost = rng.integers(1, 20, size=(n, n)).astype(float)
+    parent = min_arborescence(cost, 0)
+    assert parent[0] == -1
+    total = sum(cost[parent[v], v] for v in range(1, n))
+    assert total == brute_force(cost, 0)
+
+
+BASE = [
+    "The agency opened the northern dam on 4 May after a survey of the spillway found no damage.",
+    "Around 1,200 residents of the valley were moved to the school in Tarn for three nights.",
+    "The minister thanked the volunteers of the Red Cross and the fire brigade of Kessel.",
+    "Compensation claims can be filed with the district office until the end of the year.",
+    "The agency will publish the full report of the survey before the autumn session.",
+]
+
+
+def doc(paragraphs: list[str], date: str) -> Document:
+    text = "\n\n".join(paragraphs)
+    return Document(id=content_id(text), text=text, date=date, path=f"{date}.txt")
+
+
+def edges(c) -> set[tuple[str, str]]:
+    return {(e.parent, e.child) for e in c.stemma.edges}
+
+
+def test_an_abridged_later_copy_is_the_child():
+    original = doc(BASE, "2020-01-01")
+    abridged = doc([BASE[0], BASE[1], BASE[4]], "2021-01-01")
+    c = collate([abridged, original])
+    assert edges(c) == {(original.id, abridged.id)}
+    assert c.stemma.root == original.id
+    assert all(e.evidence and 0 <= e.confidence <= 1 for e in c.stemma.edges)
+
+
+def test_new_material_points_to_the_parent_with_less():
+    original = doc(BASE, "2020-01-01")
+    expanded = doc([*BASE, "A second report on the eastern dam is expected next spring."], "2020-06-01")
+    expanded_more = doc(
+        [
+            *BASE,
+            "A second report on the eastern dam is expected next spring.",
+            "Questions go to the press office.",
+        ],
+        "2021-01-01",
+    )
+    c = collate([expanded_more, original, expanded])
+    assert edges(c) == {(original.id, expanded.id), (expanded.id, expanded_more.id)}
+
+
+def test_near_copies_that_share_changes_descend_from_a_lost_source():
+    original = doc(BASE, "2019-01-01")
+    revised = [
+        BASE[0],
+        BASE[1].replace("Around", "Up to"),
+        BASE[2],
+        BASE[4],
+        "The agency thanks its partners.",
+    ]
+    # copy A drops the comma of a figure (a slip); copy B keeps it but changes a word
+    copy_a = doc([revised[0], revised[1].replace("1,200", "1200"), *revised[2:]], "2020-03-01")
+    copy_b = doc([revised[0].replace("opened", "reopened"), *revised[1:]], "2020-04-01")
+    c = collate([original, copy_a, copy_b])
+    assert len(c.stemma.lost) == 1
+    lost = c.stemma.lost[0]
+    assert edges(c) == {(original.id, lost), (lost, copy_a.id), (lost, copy_b.id)}
+    shared = next(e for e in c.stemma.edges if e.child == lost).evidence
+    assert any("Up to" in s for s in shared)
+
+
+def test_a_witness_dated_earlier_is_never_the_child():
+    early = doc([BASE[0], BASE[1]], "2018-01-01")
+    late = doc(BASE, "2019-01-01")  # more material, but later: the early one cannot descend from it
+    c = collate([late, early])
+    assert edges(c) == {(early.id, late.id)}
