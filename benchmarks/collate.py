@@ -63,11 +63,12 @@ MEMORY_SERIES = (10, 25, 50)
 CX_MEMORY = 6 * 1024**3  # RLIMIT_AS of every CollateX child
 CX_SECONDS_SMALL = 300.0  # seeds
 CX_SECONDS_LARGE = 600.0  # 5 × 2,000 words
-#: Measured with this script's CollateX child on 2 cores (README, "CollateX's cost"): 5 × 4,000
-#: words took ~15 min and ~3.7 GiB; the edit table grows with the square of the length.
+#: Measured by hand with this script's CollateX child on 2 cores (README, "CollateX's cost"):
+#: 5 × 2,000 words take ~90 s and ~1 GiB, 5 × 4,000 words ~570 s and ~3.6 GiB. Its edit table grows
+#: with the square of the length, so 5 × 10,000 words would need ~6× that: past both limits.
 CX_SKIP_FROM = 4_000
 CX_SKIP_NOTE = "skipped: CollateX needs >{s:,} s / >{gb} GB here, per the figures in the README"
-CX_NEEDS = {WORDS: (5_000, 20)}  # 10,000 words: ≥ 6× the 4,000-word figures
+CX_NEEDS = {WORDS: (3_500, 20)}  # seconds, GB for 5 × 10,000 words
 
 EXIT_OUT_OF_MEMORY = 3
 DEFAULT_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"  # beside the checkout
@@ -134,6 +135,14 @@ def child_variorum_seeds(params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def check_tokens(family: list[SynthWitness]) -> None:
+    """The truth indexes the generator's tokens, the scoring variorum's: they must be the same."""
+    for k, w in enumerate(family):
+        n = len(tokenize(w.doc.text))
+        if n != len(w.origin):
+            raise SystemExit(f"witness {k}: variorum reads {n} tokens, the generator made {len(w.origin)}")
+
+
 def child_variorum_synth(params: dict[str, Any]) -> dict[str, Any]:
     """Cases 2-4 for variorum: time (and score) ``collate`` on one seeded synthetic family.
 
@@ -157,6 +166,7 @@ def child_variorum_synth(params: dict[str, Any]) -> dict[str, Any]:
         "moves": len(c.moves),
     }
     if params["quality"]:
+        check_tokens(family)
         index = {w.doc.id: k for k, w in enumerate(family)}
         exclude = {w.doc.id: w.moved for w in family}
         out["quality"] = scores(predicted_pairs(c, index, exclude), true_pairs(family))
@@ -210,9 +220,7 @@ def child_collatex_synth(params: dict[str, Any]) -> dict[str, Any]:
     """Cases 2 and 4 for CollateX: the same family as variorum's, pre-tokenized, then scored."""
     family = make_family(params["witnesses"], params["words"], params["seed"])
     witnesses = [{"id": f"w{k}", "tokens": collatex_tokens(w.doc.text)} for k, w in enumerate(family)]
-    for k, (w, cx) in enumerate(zip(family, witnesses, strict=True)):
-        if len(cx["tokens"]) != len(w.origin):
-            raise SystemExit(f"witness {k}: {len(cx['tokens'])} tokens, the generator made {len(w.origin)}")
+    check_tokens(family)
     before = rss_now_kib()
     seconds, table, peak = run_collatex(witnesses)
     exclude = [w.moved for w in family]
@@ -314,29 +322,25 @@ def scores(predicted: set[Pair], truth: set[Pair]) -> dict[str, float]:
 
 
 def moved_blocks_found(c: Collation, family: list[SynthWitness]) -> int:
-    """How many of the generator's moved blocks a :class:`Move` covers.
+    """How many of the generator's moved blocks variorum's :class:`Move` s cover.
 
-    A block counts as found when some move whose column range belongs to the block's witness
-    (as ``from_witness`` with ``source`` or as ``to_witness`` with ``target``) holds at least
-    half of the block's tokens there: the move may be reported from either side.
+    A move's column range that belongs to the block's witness (``source`` when it is the
+    ``from_witness``, ``target`` when it is the ``to_witness``: a move may be reported from either
+    side) covers that witness's tokens in those columns. A block counts as found when the moves
+    together cover at least half of it: an edit inside a moved block can cut it into two moves.
     """
     row = {w.id: k for k, w in enumerate(c.witnesses)}
     full = {w.id: {s: i for i, s in enumerate(tokenize(w.text).starts)} for w in c.witnesses}
-    moved = {w.doc.id: w.moved for w in family if w.moved}
-    found: set[str] = set()
+    covered: dict[str, set[int]] = {w.doc.id: set() for w in family}
     for m in c.moves:
         for wid, (lo, hi) in ((m.from_witness, m.source), (m.to_witness, m.target)):
-            if wid not in moved:
-                continue
             w = c.witnesses[row[wid]]
-            tokens = {
+            covered[wid].update(
                 full[wid][w.tokens.starts[t]]
                 for col in c.table.columns[lo:hi]
                 if (t := col[row[wid]]) is not None
-            }
-            if len(tokens & moved[wid]) >= len(moved[wid]) / 2:
-                found.add(wid)
-    return len(found)
+            )
+    return sum(1 for w in family if w.moved and len(covered[w.doc.id] & w.moved) >= len(w.moved) / 2)
 
 
 # -- child processes ----------------------------------------------------------------------------
@@ -348,11 +352,13 @@ class Outcome:
 
     result: dict[str, Any] | None
     status: str  # "finished", "timed out after N s", "out of memory (RLIMIT_AS N GiB)", "failed …"
-    maxrss_kib: int  # from wait4, so also known for a child that was killed
+    maxrss_kib: int  # the child's whole life, from wait4: also known for a child that was killed
 
     @property
-    def finished(self) -> bool:
-        return self.result is not None
+    def peak_kib(self) -> int:
+        """Peak RSS up to the end of the collation, read by the child before it scores the
+        result (scoring holds sets of pairs); the whole life's peak for a child that did not finish."""
+        return self.result["maxrss_kib"] if self.result else self.maxrss_kib
 
 
 def run_child(
@@ -392,7 +398,7 @@ def run_child(
     elif timed_out:
         state = f"timed out after {seconds:.0f} s"
     elif code == EXIT_OUT_OF_MEMORY:
-        state = f"out of memory (RLIMIT_AS {memory / 1024**3:.0f} GiB)" if memory else "out of memory"
+        state = f"out of memory (RLIMIT_AS {memory / 1024**3:.3g} GiB)" if memory else "out of memory"
     else:
         state = f"failed (exit code {code})"
     return Outcome(result, state, usage.ru_maxrss)
@@ -428,11 +434,11 @@ def describe_variorum(r: dict[str, Any]) -> None:
 
 def describe_collatex(o: Outcome) -> None:
     if o.result is None:
-        print(f"  CollateX: {o.status}; peak RSS {mib(o.maxrss_kib):,.0f} MiB")
+        print(f"  CollateX: {o.status}; peak RSS {mib(o.peak_kib):,.0f} MiB")
         return
     r = o.result
     print(
-        f"  CollateX: {r['seconds']:.2f} s, peak RSS {mib(o.maxrss_kib):,.0f} MiB "
+        f"  CollateX: {r['seconds']:.2f} s, peak RSS {mib(o.peak_kib):,.0f} MiB "
         f"({mib(r['rss_before_kib']):,.0f} MiB before collating); {r['columns']:,} columns; {o.status}"
     )
 
@@ -509,7 +515,7 @@ def case_seeds(args: argparse.Namespace, have_cx: bool) -> list[Row]:
     return [
         Row("seeds: collate (s)", vr and vr["seconds"], cr and cr["seconds"], ".3f",
             f"< {SEEDS_SECONDS} s", vr is not None and vr["seconds"] < SEEDS_SECONDS),
-        Row("seeds: peak RSS (MiB)", vr and mib(vr["maxrss_kib"]), cx and mib(cx.maxrss_kib), ",.0f",
+        Row("seeds: peak RSS (MiB)", vr and mib(vr["maxrss_kib"]), cx and mib(cx.peak_kib), ",.0f",
             "—", None),
     ]  # fmt: skip
 
@@ -552,7 +558,7 @@ def case_synthetic(args: argparse.Namespace, have_cx: bool) -> list[Row]:
         planted = vr["blocks_planted"] if vr else 2
         rows += [
             Row(f"{label}: collate (s)", vr and vr["seconds"], cr and cr["seconds"], ".3f", target, met),
-            Row(f"{label}: peak RSS (MiB)", vr and mib(vr["maxrss_kib"]), cx and mib(cx.maxrss_kib),
+            Row(f"{label}: peak RSS (MiB)", vr and mib(vr["maxrss_kib"]), cx and mib(cx.peak_kib),
                 ",.0f", "—", None),
             Row(f"{label}: match F1", vr and vr["quality"]["f1"], cr and cr["quality"]["f1"], ".4f",
                 f"≥ {MATCH_F1}", vr is not None and vr["quality"]["f1"] >= MATCH_F1),
@@ -583,13 +589,14 @@ def case_memory(args: argparse.Namespace) -> list[Row]:
             rows.append(Row(f"memory: {n}×{WORDS:,} (MiB/Mword)", None, None, ",.0f", "—", None))
             continue
         mwords = r["words"] / 1e6
+        mcells = r["columns"] * n / 1e6  # the table is columns × witnesses
         grew = mib(r["maxrss_kib"] - r["rss_before_kib"])
         per_mword.append(grew / mwords)
         print(
             f"  {n}×{WORDS:,}: {r['seconds']:.2f} s ({stages_text(r['stages'])}); peak RSS "
             f"{mib(r['maxrss_kib']):,.0f} MiB, +{grew:,.0f} MiB collating = {grew / mwords:,.0f} MiB per "
-            f"million words ({mib(r['maxrss_kib']) / mwords:,.0f} counting the whole process); "
-            f"{r['columns']:,} columns, {r['moves']} moves"
+            f"million words ({mib(r['maxrss_kib']) / mwords:,.0f} counting the whole process), "
+            f"{grew / mcells:,.0f} MiB per million table cells; {r['columns']:,} columns, {r['moves']} moves"
         )
         rows.append(Row(f"memory: {n}×{WORDS:,} (MiB/Mword)", grew / mwords, None, ",.0f", "—", None))
         if n == MEMORY_SERIES[-1]:
