@@ -39,6 +39,8 @@ def test_every_command_exists():
         "families",
         "passages",
         "query",
+        "report",
+        "serve",
         "text",
     ]
 

@@ -597,11 +597,28 @@ def test_long_first_line_title_is_cut_at_a_word() -> None:
     assert title.endswith("word…")
 
 
+def test_read_data_reads_bytes_as_the_file_of_that_name_would_be_read(tmp_path: Path) -> None:
+    data = b"<html><body><p>Uploaded statement on fisheries.</p></body></html>"
+    (tmp_path / "page.html").write_bytes(data)
+    [document] = ingest.read_data(data, "page.html")
+    assert document.text == read_file(tmp_path / "page.html").text
+    assert document.path == "page.html"
+    with pytest.raises(EmptyDocument, match=r"upload\.txt: empty file"):
+        ingest.read_data(b"", "upload.txt")
+    with pytest.raises(MalformedDocument, match=r"broken\.pdf: malformed PDF"):
+        ingest.read_data(b"%PDF-1.4 not really", "broken.pdf")
+    skips: list[Skip] = []
+    lines = b'{"id": "r1", "text": "one"}\nnot json\n'
+    assert [d.id for d in ingest.read_data(lines, "c.jsonl", on_skip=skips.append)] == ["r1"]
+    assert [s.path for s in skips] == ["c.jsonl:2"]
+
+
 def test_public_surface() -> None:
     assert sorted(ingest.__all__) == [
         "document_date",
         "find_dates",
         "normalize_date",
+        "read_data",
         "read_file",
         "read_inputs",
         "read_jsonl",

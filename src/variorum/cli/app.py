@@ -356,17 +356,23 @@ def analyze(
     with _open_index(db) as index:
         summary = pipeline.summary(index, settings, report)
         collations = [pipeline.collate_family(index, settings, fam["id"]) for fam in summary["families"]]
-    for fam, result in zip(summary["families"], collations, strict=True):
-        fam["collation"] = pipeline.collation_summary(result)
-    if output:
-        _write_results(output, summary, collations)
+        for fam, result in zip(summary["families"], collations, strict=True):
+            fam["collation"] = pipeline.collation_summary(result)
+        if output:
+            from variorum.export.report.render import write_report
+
+            _write_results(output, summary, collations)
+            write_report(index, settings, output)
     if as_json:
         _print_json(summary)
         return
     err.print(_add_summary(report, db))
     _print_summary(summary)
     if output:
-        out.print(f"\nwritten: {output / 'summary.json'} and {output / 'collations'}/")
+        out.print(
+            f"\nwritten: {output / 'summary.json'}, {output / 'collations'}/ and the report: "
+            f"open {output / 'index.html'}"
+        )
 
 
 def _write_results(output: Path, summary: dict[str, Any], collations: list[Any]) -> None:
@@ -496,3 +502,44 @@ def collate(
         err.print(f"written: {output}")
     else:
         sys.stdout.write(payload if payload.endswith("\n") else payload + "\n")
+
+
+@app.command()
+def report(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the HTML report.")],
+    db: DbOption = Path(DEFAULT_DB),
+) -> None:
+    """Write the static HTML report of the index: open DIR/index.html from disk, no server needed.
+
+    Example: variorum report -o out/
+    """
+    from variorum.export.report.render import write_report
+
+    with _open_index(db) as index:
+        written = write_report(index, _settings(), output)
+    out.print(f"{len(written)} pages written; open {output / 'index.html'}")
+
+
+@app.command()
+def serve(
+    db: DbOption = Path(DEFAULT_DB),
+    host: Annotated[
+        str, typer.Option(help="Address to bind; 127.0.0.1 keeps it on this machine.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the report, the query page and the JSON API from the index (local web app).
+
+    Example: variorum serve --db corpus.db --port 8080
+    """
+    try:
+        from variorum.web.app import serve as run_server
+    except ImportError as e:  # the web extra is not installed
+        raise UsageError(
+            f"the web app needs the web extra: pip install 'variorum[web]' ({e.name} missing)"
+        ) from None
+    if not db.exists():
+        raise UsageError(
+            f"{db}: no index here (run `variorum add` or `variorum analyze` first, or pass --db)"
+        )
+    run_server(db, host=host, port=port, settings=_settings())

@@ -18,9 +18,10 @@ import sys
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any, TextIO
 
-from variorum.errors import InputError, UnsupportedFormat
+from variorum.errors import EmptyDocument, InputError, UnsupportedFormat
 from variorum.ingest.build import make_document
 from variorum.ingest.dates import document_date, find_dates, normalize_date
+from variorum.ingest.decode import decode_bytes
 from variorum.ingest.formats import TEXT_FORMATS, extract_bytes, extract_str, format_of
 from variorum.ingest.jsonl import load_jsonl, read_jsonl, records
 from variorum.ingest.sources import STDIN, expand_inputs, read_bytes
@@ -96,6 +97,32 @@ def read_text(text: str, *, path: str = STDIN, fmt: str = "txt", **meta: Any) ->
     return make_document(extract_str(text, path, fmt), path=path, given=meta)
 
 
+def read_data(
+    data: bytes,
+    name: str,
+    *,
+    on_skip: Callable[[Skip], None] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+) -> list[Document]:
+    """The documents in the bytes of one file called ``name`` that is not on disk (a web upload).
+
+    ``name`` only chooses the format (by extension, as for files) and labels the documents and
+    errors; nothing is read from or written to the file system. A file that cannot be read raises
+    its :class:`InputError`; a JSON Lines file gives one document per good record and passes each
+    bad record to ``on_skip``, as :func:`read_jsonl` does. The result is a list, so that every
+    error of a plain file is raised here and not later, while the caller iterates.
+    """
+    if not data:
+        raise EmptyDocument(name, "empty file")
+    fmt = format_of(name)
+    if fmt == "jsonl":
+        text = decode_bytes(data, name)
+        if not text.strip():
+            raise EmptyDocument(name, "empty after extraction")
+        return list(records(text, name, on_skip=on_skip, metadata=metadata))
+    return [make_document(extract_bytes(data, name, fmt), path=name, given=metadata)]
+
+
 def _read_stream(stream: TextIO, metadata: Mapping[str, Any] | None) -> Document:
     try:
         text = stream.read()
@@ -108,6 +135,7 @@ __all__ = [
     "document_date",
     "find_dates",
     "normalize_date",
+    "read_data",
     "read_file",
     "read_inputs",
     "read_jsonl",

@@ -7,8 +7,36 @@ only ever call a :class:`Links` object, never build URLs themselves.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
 from urllib.parse import quote
+
+_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+def file_stem(item_id: str) -> str:
+    """A document or family id as it appears in a report file name.
+
+    Ids are content hashes, but a JSON Lines record may bring its own (``"a/b"``, ``"../x"``):
+    such an id is reduced to safe characters plus a short hash of the original, so every page
+    is one file in the report folder and two ids never share a file. The report's links and its
+    file names both come from here, so they always agree.
+    """
+    if _PLAIN.fullmatch(item_id) and len(item_id) <= 120:
+        return item_id
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", item_id)[:60].strip("._") or "id"
+    return f"{safe}-{hashlib.sha1(item_id.encode('utf-8')).hexdigest()[:10]}"
+
+
+def family_file(family_id: str) -> str:
+    """File name of a family page in the static report."""
+    return f"family-{file_stem(family_id)}.html"
+
+
+def document_file(doc_id: str) -> str:
+    """File name of a document page in the static report."""
+    return f"doc-{file_stem(doc_id)}.html"
 
 
 @dataclass(frozen=True)
@@ -21,11 +49,11 @@ class Links:
         return "index.html" if self.static else "/"
 
     def family(self, family_id: str) -> str:
-        return f"family-{quote(family_id)}.html" if self.static else f"/families/{quote(family_id)}"
+        return family_file(family_id) if self.static else f"/families/{quote(family_id, safe='')}"
 
     def document(self, doc_id: str, anchor: str | None = None) -> str:
-        base = f"doc-{quote(doc_id)}.html" if self.static else f"/documents/{quote(doc_id)}"
-        return f"{base}#{quote(anchor)}" if anchor else base
+        base = document_file(doc_id) if self.static else f"/documents/{quote(doc_id, safe='')}"
+        return f"{base}#{quote(anchor, safe='')}" if anchor else base
 
     def query(self) -> str | None:
         """The query page exists only in the web app."""

@@ -1,0 +1,100 @@
+"""The JSON twin of every page, and the query endpoint.
+
+Answers are the pipeline's and the report views' own plain data, sent as JSON as they are (the
+models in :mod:`variorum.web.models` document them in ``/openapi.json``): ``POST /api/query``
+gives exactly what ``variorum query --json`` prints for the same text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+import variorum
+from variorum import pipeline
+from variorum.ingest import read_text
+from variorum.web import lookup, models
+from variorum.web.guards import same_origin
+from variorum.web.state import IndexState
+
+router = APIRouter()
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": models.ErrorMessage, "description": "The text cannot be read (the message says why)."},
+    413: {"model": models.ErrorMessage, "description": "The request body is over the server's limit."},
+}
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": models.ErrorMessage, "description": "No such id in the index."},
+}
+
+
+def _state(request: Request) -> IndexState:
+    return request.app.state.index
+
+
+def _json(data: Any) -> JSONResponse:
+    return JSONResponse(data)
+
+
+@router.get("/healthz", response_model=models.Health, tags=["meta"])
+def healthz(request: Request) -> JSONResponse:
+    """Liveness and readiness: the index can be read, and how many documents it holds."""
+    with _state(request).read() as index:
+        documents = index.count("documents")
+    return _json({"status": "ok", "version": variorum.__version__, "documents": documents})
+
+
+@router.get("/api/families", response_model=models.Corpus, tags=["pages"])
+def corpus(request: Request) -> JSONResponse:
+    """The corpus page as data: the families of versions and the documents of the index."""
+    state = _state(request)
+    with state.read() as index:
+        return _json(lookup.corpus(index, state.settings))
+
+
+@router.get(
+    "/api/families/{family_id:path}", response_model=models.FamilyPage, responses=_NOT_FOUND, tags=["pages"]
+)
+def family(request: Request, family_id: str) -> JSONResponse:
+    """A family page as data, with its collation (format ``variorum-collation``)."""
+    state = _state(request)
+    with state.read() as index:
+        return _json(lookup.family(index, state.settings, family_id))
+
+
+@router.get(
+    "/api/documents/{doc_id:path}", response_model=models.DocumentPage, responses=_NOT_FOUND, tags=["pages"]
+)
+def document(request: Request, doc_id: str) -> JSONResponse:
+    """A document page as data: its text, metadata and the passages it shares."""
+    state = _state(request)
+    with state.read() as index:
+        return _json(lookup.document(index, state.settings, doc_id))
+
+
+@router.post(
+    "/api/query",
+    response_model=models.QueryResult,
+    responses=_ERRORS,
+    tags=["query"],
+    dependencies=[Depends(same_origin)],
+)
+async def query(request: Request, body: models.QueryRequest) -> JSONResponse:
+    """Where this text appeared before; the text is not added. Same JSON as ``variorum query --json``."""
+    return _json(await run_in_threadpool(run_query, _state(request), body.text, body.format))
+
+
+def run_query(state: IndexState, text: str, fmt: str = "txt") -> dict[str, Any]:
+    """``pipeline.query`` of a pasted text, read as ``variorum query -`` reads stdin.
+
+    Raises :class:`~variorum.errors.InputError` when nothing is left of the text after extraction.
+    """
+    doc = read_text(text, fmt=fmt)
+    with state.read() as index:
+        return pipeline.query(index, doc, state.settings)
+
+
+__all__ = ["router", "run_query"]

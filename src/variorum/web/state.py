@@ -1,0 +1,134 @@
+"""The index behind the web app: many readers, one writer.
+
+SQLite in WAL mode lets readers go on while one connection writes. Each request borrows a
+reader connection from a small pool (a page cache stays warm between requests, and a burst of
+requests cannot open a connection each) and reads inside one transaction, so that every page
+sees one consistent state of the index even while an upload commits. Writes (uploads) go through
+a single connection behind one lock: two uploads run one after the other.
+
+The path is fixed when the app is made; nothing in a request ever names a file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from variorum import pipeline
+from variorum.config import Settings
+from variorum.model import Document
+from variorum.store.index import Index
+
+_WARM_UP = "A short text, looked up once when the server starts, so that nothing is loaded later."
+
+#: Reader connections kept open at most. Requests beyond this wait for one to be returned; each
+#: connection may hold a page cache of up to 128 MiB (see :meth:`Index.open`), which bounds memory.
+READERS = 4
+
+
+class IndexState:
+    """Where the index is, the settings it is read with, and the connections to it."""
+
+    def __init__(self, db_path: str | Path, settings: Settings, readers: int = READERS) -> None:
+        self.db_path = Path(db_path)
+        self.settings = settings
+        self._write_lock = threading.Lock()
+        self._writer: Index | None = None
+        self._idle: queue.LifoQueue[Index] = queue.LifoQueue()
+        self._slots = threading.BoundedSemaphore(readers)
+        self._all: list[Index] = []
+        self._all_lock = threading.Lock()
+
+    def prepare(self) -> None:
+        """Create or migrate the index and bring its families up to date, before any request.
+
+        Doing this once at startup, under the write lock, means readers find a current index and
+        never have to write themselves; a bad path or foreign file fails here, not on a request.
+        """
+        with self.write() as index:
+            pipeline.ensure_fresh(index, self.settings)
+
+    def warm_up(self) -> None:
+        """Query a few words once, so the first real query does not pay for loading the
+        language model and opening a connection (about half a second)."""
+        with self.read() as index:
+            pipeline.query(index, Document(id="warm-up", text=_WARM_UP), self.settings)
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Index]:
+        """A reader connection inside one read transaction (a snapshot), returned to the pool after."""
+        self._slots.acquire()
+        try:
+            index = self._borrow()
+            try:
+                with self._snapshot(index):
+                    yield index
+            finally:
+                self._idle.put(index)
+        finally:
+            self._slots.release()
+
+    def _borrow(self) -> Index:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            index = Index.open(self.db_path, create=False)
+            with self._all_lock:
+                self._all.append(index)
+            return index
+
+    @contextlib.contextmanager
+    def _snapshot(self, index: Index) -> Iterator[None]:
+        """Yield ``index`` in a read transaction whose families are current.
+
+        The pipeline refreshes stale families itself, which is a write, and must not happen on
+        a reader. An upload leaves them stale between committing its documents and refreshing
+        them, so a reader that sees that state waits for the writer to finish (or, after an
+        interrupted write, refreshes them itself under the write lock) and starts its snapshot
+        while holding the lock, when nothing can be writing. The first read of a transaction
+        fixes its snapshot, so the flag cannot change under the reader afterwards.
+        """
+        conn = index.conn
+        conn.execute("BEGIN")
+        if index.families_stale():
+            conn.execute("ROLLBACK")
+            with self._write_lock:
+                pipeline.ensure_fresh(self._writer_index(), self.settings)
+                conn.execute("BEGIN")
+                index.families_stale()  # the snapshot starts here
+        try:
+            yield
+        finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Index]:
+        """The one writer connection, held exclusively for the duration of the block."""
+        with self._write_lock:
+            yield self._writer_index()
+
+    def _writer_index(self) -> Index:
+        if self._writer is None:
+            self._writer = Index.open(self.db_path, create=True, settings=self.settings)
+            self._writer.settings_check(self.settings)
+        return self._writer
+
+    def close(self) -> None:
+        """Close every connection; called at shutdown, when no request is in flight."""
+        with self._write_lock:
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = None
+        with self._all_lock:
+            for index in self._all:
+                index.close()
+            self._all.clear()
+        while True:
+            try:
+                self._idle.get_nowait()
+            except queue.Empty:
+                break

@@ -1,0 +1,411 @@
+"""The static HTML report: pages written from an index, parsed back with lxml."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from lxml import html
+
+from variorum import pipeline
+from variorum.collate.reading import Piece, reading_paragraphs
+from variorum.config import Settings
+from variorum.export.report import views
+from variorum.export.report.links import STATIC, WEB, document_file, file_stem
+from variorum.export.report.render import render_page, write_report
+from variorum.export.report.sidebyside import pair_rows
+from variorum.ingest import read_inputs
+from variorum.store.index import Index
+
+from conftest import EXAMPLES
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+EVIL_SCRIPT = "<script>alert(1)</script>"
+EVIL_ATTR = '" onmouseover="x'
+
+
+def build(folder: Path, inputs: list[str]) -> tuple[Path, list[Path]]:
+    """Index ``inputs`` in ``folder`` and write the report there; the index path and the pages."""
+    settings = Settings()
+    skipped: list = []
+    db = folder / "index.db"
+    with Index.open(db) as index:
+        pipeline.add(index, read_inputs(inputs, on_skip=skipped.append), settings, skipped=skipped)
+        pages = write_report(index, settings, folder / "report")
+    return db, pages
+
+
+def parse(path: Path) -> html.HtmlElement:
+    return html.fromstring(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def seeds_report(tmp_path_factory) -> tuple[Path, list[Path]]:
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds not found")
+    return build(tmp_path_factory.mktemp("seeds"), [str(SEEDS)])
+
+
+@pytest.fixture(scope="module")
+def examples_report(tmp_path_factory) -> tuple[Path, list[Path]]:
+    return build(tmp_path_factory.mktemp("examples"), [str(EXAMPLES)])
+
+
+@pytest.fixture(scope="module")
+def evil_report(tmp_path_factory) -> tuple[Path, list[Path]]:
+    """The examples plus a version of the press release carrying markup, and a file whose name
+    carries an attribute, so hostile text reaches every kind of page."""
+    folder = tmp_path_factory.mktemp("evil")
+    inputs = folder / "inputs"
+    shutil.copytree(EXAMPLES, inputs, ignore=shutil.ignore_patterns("other"))
+    release = (EXAMPLES / "2021-03-press-release.txt").read_text(encoding="utf-8")
+    paragraphs = release.split("\n\n")
+    paragraphs.insert(3, f"Readers {EVIL_SCRIPT} were told {EVIL_ATTR} nothing of the kind, said the agency.")
+    (inputs / "2024-01-copy.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+    (inputs / 'x" onmouseover="x.txt').write_text(
+        f"A short note {EVIL_SCRIPT} that nobody copied, {EVIL_ATTR} about the weather in spring.",
+        encoding="utf-8",
+    )
+    return build(folder, [str(inputs)])
+
+
+def q(root: html.HtmlElement, xpath: str) -> list:
+    """XPath with ``C(name)`` standing for "has class name" (lxml's CSS selectors need an extra
+    package)."""
+    xpath = re.sub(r"C\(([\w-]+)\)", r"contains(concat(' ', normalize-space(@class), ' '), ' \1 ')", xpath)
+    return root.xpath(xpath)
+
+
+def page(pages: list[Path], prefix: str) -> list[Path]:
+    return [p for p in pages if p.name.startswith(prefix)]
+
+
+# -- corpus page --------------------------------------------------------------------------------
+
+
+def test_corpus_page_lists_the_seed_family_on_a_timeline(seeds_report):
+    _, pages = seeds_report
+    assert pages[0].name == "index.html"
+    root = parse(pages[0])
+    families = q(root, "//section[C(family)]")
+    assert len(families) == 1
+    rows = q(families[0], ".//table[C(timeline-table)]/tbody/tr")
+    assert len(rows) == 5
+    years = [q(r, ".//time")[0].get("datetime")[:4] for r in rows]
+    assert years == ["2018", "2018", "2019", "2020", "2020"]
+    markers = q(families[0], ".//svg//a[C(marker)]")
+    assert len(markers) == 5
+    assert {m.get("data-doc") for m in markers} == {r.get("data-doc") for r in rows}
+    assert [t.text for t in q(families[0], ".//svg//text[C(year)]")][:3] == ["2018", "2019", "2020"]
+    link = q(families[0], ".//h3/a")[0].get("href")
+    assert (pages[0].parent / link).is_file()
+
+
+def test_corpus_page_shows_the_quotation_and_the_boilerplate(examples_report):
+    _, pages = examples_report
+    root = parse(pages[0])
+    links = q(root, "//*[@id='links']//article[C(link)]")
+    assert links, "the op-ed's quotation and the shared sign-off are links across families"
+    assert any("quoting-op-ed" in a.text_content() for a in links)
+    flagged = q(root, "//*[@id='links']//ul[C(passages)]/li[C(boilerplate)]")
+    assert flagged and all(q(li, ".//*[C(badge)][C(boilerplate)]") for li in flagged)
+    assert q(root, "//*[@id='singles']//tbody/tr")
+    assert q(root, "//*[@id='skipped']")
+
+
+# -- family page --------------------------------------------------------------------------------
+
+
+def family_page(pages: list[Path]) -> html.HtmlElement:
+    (path,) = page(pages, "family-")
+    return parse(path)
+
+
+def test_family_page_marks_the_2020_addition_and_the_move(seeds_report):
+    root = family_page(seeds_report[1])
+    additions = q(root, "//*[C(reading)]//*[C(variant)][@data-kind='addition']")
+    assert any(
+        "Armenia is responsible for all the illegal activities" in q(a, "./*[C(vreadings)]")[0].text_content()
+        for a in additions
+    )
+    moves = q(root, "//*[C(reading)]//*[C(variant)][@data-kind='transposition']")
+    assert len(moves) == 1
+    move = moves[0]
+    assert "The only way to achieve a durable and lasting peace" in move.text_content()
+    assert move.get("data-subtype") == "paragraph" and move.get("data-substantive") == "true"
+    # the two places link each other
+    other = root.get_element_by_id(f"{move.get('id')}-to")
+    assert q(other, ".//a[C(vmark)]")[0].get("href") == f"#{move.get('id')}"
+    assert q(move, f".//a[@href='#{move.get('id')}-to']")
+
+
+def test_every_variant_element_says_what_it_is(seeds_report):
+    root = family_page(seeds_report[1])
+    variants = q(root, "//*[C(variant)]")
+    assert variants
+    symbols = {"addition": "+", "omission": "−", "substitution": "~", "transposition": "↔"}
+    for v in variants:
+        kind = v.get("data-kind")
+        assert kind in symbols
+        assert v.get("data-substantive") in {"true", "false"}
+        assert re.fullmatch(r"v\d+", v.get("id"))
+        mark = q(v, "./button[C(vmark)]")[0]
+        assert mark.text.startswith(symbols[kind])
+        assert mark.get("aria-describedby") == f"{v.get('id')}-r"
+    formal = q(root, "//*[C(variant)][@data-substantive='false']")
+    assert formal, "formal variants are in the page, hidden by the toggle"
+    toggle = root.get_element_by_id("show-formal")
+    assert toggle.get("type") == "checkbox" and toggle.get("checked") is None
+
+
+def test_family_page_views_are_all_in_the_page(seeds_report):
+    root = family_page(seeds_report[1])
+    tabs = q(root, "//*[@role='tablist']//*[@role='tab']")
+    panels = [root.get_element_by_id(t.get("aria-controls")) for t in tabs]
+    assert [p.get("id") for p in panels] == [
+        "view-reading", "view-sbs", "view-claims", "view-stemma", "view-wrappers",
+    ]  # fmt: skip
+    # side by side: two selects, the first two witnesses shown
+    left, right = root.get_element_by_id("sbs-left"), root.get_element_by_id("sbs-right")
+    assert len(q(left, ".//option")) == len(q(right, ".//option")) == 5
+    assert left.value == "0" and right.value == "1"
+    rows = q(root, "//*[@id='sbs']/*[C(sbs-row)][not(C(sbs-head))]")
+    assert rows and all(len(q(r, "./*[C(cell)]")) == 2 for r in rows)
+    assert q(root, "//*[@id='sbs']/*[C(sbs-row)][C(state-diff)]")
+    assert len(q(root, "//template[@id='sbs-rows']/div")) >= len(rows)
+    # claims: one column per witness
+    claims = q(root, "//table[C(claims)]/tbody/tr")
+    assert claims and all(len(q(r, "./td")) == 2 + 5 + 1 for r in claims)
+    assert any(r.get("data-change") == "changed" for r in claims)
+    # wrappers, labelled, never variants
+    wrappers = q(root, "//*[@id='view-wrappers']//*[C(wrapper)]")
+    assert wrappers and all(q(w, "./*[C(wrapper-label)]")[0].text.startswith("wrapper: ") for w in wrappers)
+
+
+def test_the_stemma_has_five_witnesses_and_one_lost_source(seeds_report):
+    root = family_page(seeds_report[1])
+    nodes = q(root, "//svg[C(stemma-svg)]//g[C(node)]")
+    assert len(nodes) == 6
+    assert [n.get("data-lost") for n in nodes].count("true") == 1
+    lost = next(n for n in nodes if n.get("data-lost") == "true")
+    assert q(lost, ".//rect") and not q(lost, ".//a")
+    edges = q(root, "//svg[C(stemma-svg)]//g[C(edge)]")
+    assert len(edges) == 5
+    ids = {n.get("data-id") for n in nodes}
+    for e in edges:
+        assert e.get("data-parent") in ids and e.get("data-child") in ids
+        assert q(e, "./title")[0].text.startswith("confidence ")
+        assert re.fullmatch(r"\d\.\d\d", q(e, "./text[C(conf)]")[0].text)
+
+
+def test_the_reading_view_keeps_the_base_text_whole(tmp_path):
+    """Cutting the base text into marks never drops or repeats a character."""
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds not found")
+    from variorum.collate import collate
+    from variorum.ingest import read_file
+
+    c = collate([read_file(p) for p in sorted(SEEDS.iterdir())])
+
+    def flat(pieces: list[Piece]) -> str:
+        return "".join(p.text if p.mark is None else flat(p.children) for p in pieces)
+
+    base = c.witnesses[0]
+    paragraphs = reading_paragraphs(c, list(enumerate(c.variants, 1)))
+    assert paragraphs
+    for para in paragraphs:
+        assert flat(para.pieces) == base.text[para.start : para.end]
+
+
+# -- document pages -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("corpus", ["seeds_report", "examples_report"])
+def test_document_pages_mark_passages_linked_to_existing_pages(corpus, request):
+    _, pages = request.getfixturevalue(corpus)
+    folder = pages[0].parent
+    docs = page(pages, "doc-")
+    assert docs
+    marked = 0
+    for path in docs:
+        root = parse(path)
+        for mark in q(root, "//mark[C(passage)]"):
+            marked += 1
+            other = folder / document_file(mark.get("data-other"))
+            assert other.is_file()
+        for a in q(root, "//a[C(plink)]"):
+            target, _, anchor = a.get("href").partition("#")
+            assert (folder / target).is_file()
+            assert parse(folder / target).get_element_by_id(anchor) is not None
+    assert marked
+
+
+def test_boilerplate_and_wrappers_on_a_document_page(examples_report):
+    db, pages = examples_report
+    with Index.open(db) as index:
+        letter = next(r["id"] for r in index.doc_rows() if r["path"].endswith("letter-annex.pdf"))
+    root = parse(pages[0].parent / document_file(letter))
+    assert q(root, "//mark[C(passage)][C(boilerplate)]")
+    wrappers = q(root, "//*[C(doc-text)]/*[C(block)][C(wrapper)]")
+    assert wrappers
+    for w in wrappers:
+        label = q(w, "./*[C(wrapper-label)]")[0].text
+        assert label.startswith("wrapper: ") and w.get("data-wrapper-kind") in label
+
+
+def test_document_text_is_the_original_text(examples_report):
+    """The text blocks hold exactly the document's characters (what #chars- anchors count on)."""
+    db, pages = examples_report
+    with Index.open(db) as index:
+        for row in index.doc_rows()[:6]:
+            text = index.document(row["num"]).text
+            root = parse(pages[0].parent / document_file(row["id"]))
+            for block in q(root, "//*[C(doc-text)]//*[C(text)][@data-start]"):
+                for a in q(block, ".//a[C(plink)]"):
+                    a.drop_tree()
+                start = int(block.get("data-start"))
+                shown = block.text_content()
+                assert text[start : start + len(shown)] == shown
+
+
+# -- safety and self-containment ----------------------------------------------------------------
+
+
+def test_pages_load_nothing_from_the_network(seeds_report, examples_report):
+    for _, pages in (seeds_report, examples_report):
+        for path in pages:
+            root = parse(path)
+            for el in root.iter():
+                for attr in ("src", "href", "action", "data", "poster"):
+                    value = (el.get(attr) or "").strip().lower()
+                    assert not value.startswith(("http:", "https:", "//")), (path.name, el.tag, value)
+            assert not q(root, "//link[@rel='stylesheet'] | //script[@src] | //img | //iframe")
+            for style in root.iter("style"):
+                assert "url(" not in style.text and "@import" not in style.text
+
+
+def test_hostile_text_is_shown_escaped_on_every_page(evil_report):
+    db, pages = evil_report
+    with Index.open(db) as index:
+        hostile = [r for r in index.doc_rows() if EVIL_SCRIPT in index.document(r["num"]).text]
+    assert len(hostile) == 2
+    seen_script = seen_attr = 0
+    for path in pages:
+        source = path.read_text(encoding="utf-8")
+        assert "<script>alert" not in source
+        root = parse(path)
+        scripts = root.iter("script")
+        assert len(list(scripts)) == 1, path.name
+        for el in root.iter():
+            assert not any(name.startswith("on") for name in el.attrib), (path.name, el.tag, el.attrib)
+        text = root.text_content()
+        seen_script += EVIL_SCRIPT in text
+        seen_attr += EVIL_ATTR in text
+    assert seen_script >= 3  # the family page, the copy's page and the note's page at least
+    assert seen_attr >= 3
+    assert page(pages, "family-")
+    family = family_page(pages)
+    assert any(EVIL_SCRIPT in v.text_content() for v in q(family, "//*[C(variant)]"))
+
+
+def test_each_render_has_its_own_nonce(examples_report):
+    db, _ = examples_report
+    with Index.open(db) as index:
+        view = views.corpus_view(index, Settings())
+    pages = [render_page("corpus.html", view, STATIC) for _ in range(2)]
+    nonces = []
+    for source in pages:
+        root = html.fromstring(source)
+        csp = q(root, "//meta[@http-equiv='Content-Security-Policy']")[0].get("content")
+        assert "unsafe-inline" not in csp
+        (nonce,) = set(re.findall(r"'nonce-([^']+)'", csp))
+        assert [s.get("nonce") for s in root.iter("style", "script")] == [nonce, nonce]
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1]
+    # the web app renders the same template with route links
+    web = html.fromstring(render_page("corpus.html", view, WEB))
+    assert q(web, "//a[@href='/query']") and q(web, "//a[starts-with(@href, '/families/')]")
+
+
+def test_report_is_deterministic_apart_from_nonce_and_time(examples_report, tmp_path):
+    db, pages = examples_report
+    with Index.open(db) as index:
+        again = write_report(index, Settings(), tmp_path / "again")
+    assert [p.name for p in again] == [p.name for p in pages]
+
+    def stable(path: Path) -> str:
+        source = path.read_text(encoding="utf-8")
+        source = re.sub(r"nonce-[\w-]+|nonce=\"[\w-]+\"", "NONCE", source)
+        return re.sub(r" on \d{4}-\d\d-\d\d \d\d:\d\d UTC", "", source)
+
+    for a, b in zip(pages, again, strict=True):
+        assert stable(a) == stable(b), a.name
+
+
+def test_views_are_plain_json_data(examples_report):
+    db, _ = examples_report
+    settings = Settings()
+    with Index.open(db) as index:
+        corpus = views.corpus_view(index, settings)
+        fam = views.family_view(index, settings, corpus["families"][0]["id"][:6])
+        doc = views.document_view(index, settings, corpus["families"][0]["documents"][0]["id"])
+
+    def plain(x: object) -> bool:
+        if isinstance(x, dict):
+            return all(isinstance(k, str) and plain(v) for k, v in x.items())
+        if isinstance(x, list):
+            return all(plain(v) for v in x)
+        return x is None or isinstance(x, str | int | float | bool)
+
+    for view in (corpus, fam, doc):
+        assert plain(view)
+        assert json.loads(json.dumps(view)) == view
+        assert view["version"] == views.VIEW_VERSION
+    assert [corpus["kind"], fam["kind"], doc["kind"]] == ["corpus", "family", "document"]
+    assert fam["id"] == corpus["families"][0]["id"]
+    assert fam["collation"]["format"] == "variorum-collation"
+
+
+def test_pair_rows_join_agreement_and_keep_differences():
+    def cell(text: str, g: int, para: bool = False) -> dict:
+        return {"text": text, "g": g, "f": g, "para": para}
+
+    def row(n: int, a: dict, b: dict, kind: str | None = None) -> dict:
+        return {
+            "id": f"r{n}",
+            "kind": kind,
+            "symbol": None,
+            "variant": None,
+            "move": None,
+            "move_link": None,
+            "cells": [a, b],
+        }
+
+    rows = [
+        row(1, cell("The cat ", 0), cell("The cat ", 0)),
+        row(2, cell("sat ", 0), cell("sat ", 0)),
+        row(3, cell("", 0), cell("", 0)),
+        row(4, cell("on ", 0), cell("under ", 1), "substitution"),
+        row(5, cell("the mat.", 0), cell("the mat.", 0)),
+        row(6, cell("New.", 0, para=True), cell("New.", 0, para=True)),
+    ]
+    out = pair_rows(rows, 0, 1)
+    assert [(r["id"], r["state"], r["left"], r["right"]) for r in out] == [
+        ("r1", "same", "The cat sat ", "The cat sat "),
+        ("r4", "diff", "on ", "under "),
+        ("r5", "same", "the mat.", "the mat."),
+        ("r6", "same", "New.", "New."),
+    ]
+    assert out[0]["anchors"] == ["r2"] and out[1]["anchors"] == ["r3"]
+
+
+def test_odd_ids_make_safe_file_names():
+    assert file_stem("d0123abc") == "d0123abc"
+    for odd in ("a/b", "../x", "x y", "", ".hidden"):
+        stem = file_stem(odd)
+        assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", stem)
+    assert file_stem("a/b") != file_stem("a_b")
+    assert WEB.document("a/b", "p1") == "/documents/a%2Fb#p1"
