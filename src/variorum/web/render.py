@@ -14,11 +14,13 @@ from fastapi.responses import HTMLResponse
 from variorum.export.report.links import WEB
 from variorum.export.report.render import render_page
 
-#: Headers sent with every page: no MIME sniffing, no framing by other sites, no referrer.
+#: Headers sent with every page: no MIME sniffing, no framing by other sites, and referrers only to
+#: this server. ("no-referrer" would make browsers post this server's own forms with "Origin: null",
+#: which the same-origin guard must refuse.)
 PAGE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
 }
 
 

@@ -1,0 +1,217 @@
+"""The report and the web app in a real browser: Debian's chromium driven by Playwright.
+
+The browser is never downloaded: ``make test`` installs Debian's package and Playwright is given
+its path. Screenshots of the main pages are kept in ``test-artifacts/`` for a person to look at.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from variorum.cli import main
+
+from conftest import EXAMPLES, ROOT, SEEDS
+
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+INJECTION = 'Statement of the Ministry. <script>window.__xss = 1; alert(1)</script> <img src=x onerror="window.__xss=2">'
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.skip("Debian's chromium is not installed (`make browser` installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    dialogs: list[str] = []
+    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    pg.dialogs = dialogs  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture(scope="module")
+def seeds_report(tmp_path_factory) -> Path:
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds not found: the seed corpus is not beside this checkout")
+    out = tmp_path_factory.mktemp("seeds-report")
+    assert main(["analyze", str(SEEDS), "-o", str(out)]) == 0
+    return out
+
+
+def test_seeds_report_from_disk_shows_one_family_of_five_with_their_years(page, seeds_report):
+    page.goto((seeds_report / "index.html").as_uri())
+    families = page.locator("section.family[data-family]")
+    assert families.count() == 1
+    rows = families.first.locator("table.timeline-table tr[data-doc]")
+    assert rows.count() == 5
+    years = sorted(rows.nth(k).locator("time").get_attribute("datetime")[:4] for k in range(5))
+    assert years == ["2018", "2018", "2019", "2020", "2020"]
+    assert families.first.locator("a.marker[data-doc]").count() == 5
+    shot(page, "seeds-corpus")
+
+
+def test_seeds_family_page_reading_view_marks_the_addition_and_the_move(page, seeds_report):
+    page.goto((seeds_report / "index.html").as_uri())
+    page.locator("section.family[data-family] a[href^='family-']").first.click()
+    page.wait_for_selector("body.page-family")
+    added = page.locator("span.variant[data-kind='addition']").filter(
+        has=page.locator(".vreadings", has_text="Armenia is responsible for all the illegal activities")
+    )
+    assert added.count() >= 1
+    moved = page.locator("span.variant[data-kind='transposition']").filter(
+        has=page.locator(".vreadings", has_text="The only way to achieve a durable and lasting peace")
+    )
+    assert moved.count() == 1
+    # its readings appear when the mark is focused
+    moved.first.locator("button.vmark").focus()
+    assert moved.first.locator(".vreadings").is_visible()
+    shot(page, "seeds-family-reading")
+
+
+def test_family_page_switches_views(page, seeds_report):
+    family = next(seeds_report.glob("family-*.html"))
+    page.goto(family.as_uri())
+    assert page.locator("#view-reading").is_visible()
+    page.click("#tab-sbs")
+    assert page.locator("#view-sbs").is_visible() and not page.locator("#view-reading").is_visible()
+    before = page.locator("#sbs").get_attribute("data-right")
+    page.select_option("#sbs-right", "3")
+    assert page.locator("#sbs").get_attribute("data-right") == "3" != before
+    assert page.locator("#sbs .sbs-row").count() > 10
+    shot(page, "seeds-family-side-by-side")
+    page.click("#tab-claims")
+    assert page.locator("table.claims tr[data-change='changed']").count() >= 1
+    page.click("#tab-stemma")
+    nodes = page.locator("svg.stemma-svg g.node")
+    assert nodes.count() == 6 and page.locator("svg.stemma-svg g.node[data-lost='true']").count() == 1
+    assert "evidence" in page.locator("svg.stemma-svg g.edge title").first.text_content().lower() or (
+        page.locator("svg.stemma-svg g.edge title").first.text_content()
+    )
+    shot(page, "seeds-family-stemma")
+
+
+def test_formal_variants_are_hidden_until_asked_for(page, seeds_report):
+    family = next(seeds_report.glob("family-*.html"))
+    page.goto(family.as_uri())
+    marks = page.locator("span.variant[data-substantive='false'] > button.vmark")
+    assert marks.count() > 0
+    assert not marks.first.is_visible()  # the base text stays, its formal mark does not
+    page.check("#show-formal")
+    assert marks.first.is_visible()
+
+
+# -- the served app -------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    import uvicorn
+
+    from variorum import pipeline
+    from variorum.config import Settings
+    from variorum.ingest import read_inputs, read_text
+    from variorum.store.index import Index
+    from variorum.web import create_app
+
+    db = tmp_path_factory.mktemp("served") / "served.db"
+    with Index.open(db) as index:
+        pipeline.add(index, read_inputs([str(EXAMPLES)]), Settings(workers=1))
+        pipeline.add(index, [read_text(INJECTION * 3, path="injection.txt")], Settings(workers=1))
+    port = _free_port()
+    config = uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert srv.started, "the app did not start"
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_served_app_click_into_a_family_and_switch_views(page, server):
+    page.goto(server + "/")
+    assert page.locator("section.family[data-family]").count() == 1
+    shot(page, "app-corpus")
+    page.locator("section.family[data-family] a[href^='/families/']").first.click()
+    page.wait_for_selector("body.page-family")
+    assert page.locator("span.variant[data-kind='transposition']").count() >= 1
+    page.click("#tab-stemma")
+    assert page.locator("svg.stemma-svg g.node").count() == 5
+
+
+def test_query_by_pasting_text_shows_recycled_and_new_stretches(page, server):
+    recycled = (EXAMPLES / "2021-03-press-release.txt").read_text().split("\n\n")[4]
+    fresh = "In a separate announcement today the ministry of tourism opened three new cycling routes along the coast."
+    page.goto(server + "/query")
+    page.fill("#query-text", fresh + "\n\n" + recycled)
+    page.click("#query-submit")
+    page.wait_for_selector("#query-result")
+    assert page.locator("mark.stretch.recycled").count() >= 1
+    assert (
+        "retaining wall" in page.locator("mark.stretch.recycled").first.text_content()
+        or page.locator("mark.stretch.recycled").count()
+    )
+    new = page.locator("span.stretch.new")
+    assert any("cycling routes" in new.nth(k).text_content() for k in range(new.count()))
+    assert page.locator("sup.sources a.source").count() >= 1
+    shot(page, "app-query")
+    page.locator("sup.sources a.source").first.click()
+    page.wait_for_selector("body.page-document")
+    assert page.locator("mark.passage").count() >= 1
+
+
+def test_a_document_with_a_script_runs_no_script(page, server):
+    from variorum.model import content_id
+
+    page.goto(server + "/")
+    assert page.evaluate("window.__xss === undefined")
+    page.goto(server + "/documents/" + content_id(INJECTION * 3))
+    assert "<script>window.__xss" in page.locator("main").text_content()  # shown as text
+    assert page.evaluate("window.__xss === undefined")
+    assert page.dialogs == []  # type: ignore[attr-defined]
+    shot(page, "app-document-injection")
+    page.goto(server + "/query")
+    page.fill("#query-text", INJECTION * 3)
+    page.click("#query-submit")
+    page.wait_for_selector("#query-result")
+    assert page.evaluate("window.__xss === undefined") and page.dialogs == []  # type: ignore[attr-defined]
+    assert "<script>" in page.locator("#query-marked").text_content()
