@@ -377,6 +377,13 @@ def test_cross_site_posts_are_refused(tmp_path):
         assert r.status_code == 200
 
 
+def test_pages_let_browsers_name_this_server_as_origin(client):
+    # With "no-referrer" a browser posts the app's own forms with "Origin: null", which is refused.
+    assert client.get("/query").headers["referrer-policy"] == "same-origin"
+    r = client.post("/query", data={"text": "a few words"}, headers={"origin": "null"})
+    assert r.status_code == 403
+
+
 def test_readers_go_on_while_an_upload_writes(tmp_path):
     with fresh_client(tmp_path) as client:
         statuses: list[int] = []
