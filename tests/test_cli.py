@@ -41,6 +41,7 @@ def test_every_command_exists():
         "query",
         "report",
         "serve",
+        "spark-discover",
         "text",
     ]
 
@@ -287,3 +288,10 @@ def test_analyze_writes_each_familys_collation(capsys, tmp_path):
     assert fam["collation"]["moves"] == 1 and fam["collation"]["substantive"] > 0
     assert (out_dir / "collations" / f"{fam['id']}.json").exists()
     assert (out_dir / "collations" / f"{fam['id']}.tei.xml").exists()
+
+
+def test_add_from_spark_refuses_paths_too(capsys, tmp_path):
+    code, _, err = run(capsys, "add", "x.txt", "--from-spark", str(tmp_path), "--db", str(tmp_path / "d.db"))
+    assert code == 1 and "not both" in err
+    code, _, err = run(capsys, "add", "--db", str(tmp_path / "d.db"))
+    assert code == 1 and "nothing to add" in err

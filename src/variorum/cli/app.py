@@ -125,6 +125,21 @@ def _add(
     return report
 
 
+def _load_spark(output: Path, db: Path, settings: Settings) -> pipeline.AddReport:
+    """Load a spark-discover output folder into the index (one transaction)."""
+    from variorum.spark import load_spark_output, read_manifest
+
+    total = read_manifest(str(output))["counts"]["documents"]
+    with _open_index(db, create=True) as index, _progress() as bar:
+        task = bar.add_task("loading", total=total)
+        return load_spark_output(
+            index,
+            str(output),
+            settings,
+            progress=lambda stage, n: bar.update(task, advance=n, description=stage),
+        )
+
+
 def _add_summary(report: pipeline.AddReport, db: Path) -> str:
     return (
         f"{report.added} added, {report.duplicates} already indexed, {len(report.skipped)} skipped; "
@@ -134,21 +149,34 @@ def _add_summary(report: pipeline.AddReport, db: Path) -> str:
 
 @app.command()
 def add(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders, globs, JSON Lines, or - for stdin.")],
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Files, folders, globs, JSON Lines, or - for stdin.")
+    ] = None,
     db: DbOption = Path(DEFAULT_DB),
     strict: Annotated[bool, typer.Option(help="Stop at the first unreadable input.")] = False,
     date: Annotated[str | None, typer.Option(help="Date of the added documents (YYYY-MM-DD).")] = None,
     series: Annotated[str | None, typer.Option(help="Series the added documents belong to.")] = None,
     ignore_series: Annotated[bool, typer.Option(help="Ignore reuse inside one series.")] = False,
     min_words: MinWords = None,
+    from_spark: Annotated[
+        Path | None,
+        typer.Option("--from-spark", help="Load the output of `variorum spark-discover` instead."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Read documents and add them to the index (only new content is processed).
 
-    Example: variorum add statements/ news/*.html --db corpus.db
+    Examples: variorum add statements/ news/*.html --db corpus.db ; variorum add --from-spark spark-out/
     """
-    meta = {k: v for k, v in {"date": date, "series": series}.items() if v}
-    report = _add(paths, db, _settings(min_words, ignore_series), strict, meta)
+    if from_spark is not None:
+        if paths:
+            raise UsageError("give either PATHs or --from-spark OUTPUT, not both")
+        report = _load_spark(from_spark, db, _settings(min_words, ignore_series))
+    else:
+        if not paths:
+            raise UsageError("nothing to add: give files, folders, globs, - or --from-spark OUTPUT")
+        meta = {k: v for k, v in {"date": date, "series": series}.items() if v}
+        report = _add(paths, db, _settings(min_words, ignore_series), strict, meta)
     if as_json:
         _print_json(report.as_dict())
     else:
@@ -543,3 +571,35 @@ def serve(
             f"{db}: no index here (run `variorum add` or `variorum analyze` first, or pass --db)"
         )
     run_server(db, host=host, port=port, settings=_settings())
+
+
+@app.command("spark-discover")
+def spark_discover(
+    input_path: Annotated[
+        str, typer.Argument(metavar="INPUT", help="JSON Lines or Parquet (file, folder or URL).")
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the Parquet output.")],
+    master: Annotated[str, typer.Option(help="Spark master URL.")] = "local[*]",
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing OUTPUT.")] = False,
+    min_words: MinWords = None,
+    ignore_series: Annotated[bool, typer.Option(help="Ignore reuse inside one series.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Run discovery (fingerprints, candidates, alignment, families) as Spark jobs; load the result
+    with `variorum add --from-spark OUTPUT`. Needs the spark extra and Java.
+
+    Example: variorum spark-discover corpus.jsonl -o spark-out/ --master local[2]
+    """
+    from variorum.spark import run_spark_discover
+
+    counts = run_spark_discover(
+        input_path, str(output), _settings(min_words, ignore_series), master=master, overwrite=overwrite
+    )
+    if as_json:
+        _print_json(counts)
+        return
+    out.print(
+        f"{counts.get('documents', 0)} documents, {counts.get('pairs', 0)} pairs, "
+        f"{counts.get('passages', 0)} passages, {counts.get('families', 0)} families "
+        f"in {counts.get('seconds', 0):.1f} s -> {output}"
+    )
