@@ -35,6 +35,7 @@ def test_every_command_exists():
         "analyze",
         "collate",
         "compare",
+        "dedup",
         "doc",
         "families",
         "passages",
@@ -295,3 +296,22 @@ def test_add_from_spark_refuses_paths_too(capsys, tmp_path):
     assert code == 1 and "not both" in err
     code, _, err = run(capsys, "add", "--db", str(tmp_path / "d.db"))
     assert code == 1 and "nothing to add" in err
+
+
+def test_dedup_writes_kept_lines_unchanged_and_a_sidecar(capsys, tmp_path):
+    base = (EXAMPLES / "2021-03-press-release.txt").read_text()
+    noisy = base.replace("residents", "resi dents").replace("\n\n", "\n\n\n", 3)
+    lines = [
+        json.dumps({"id": "a", "text": base}),
+        json.dumps({"id": "b", "text": noisy}),
+        json.dumps({"id": "c", "text": (EXAMPLES / "2022-09-quoting-op-ed.txt").read_text()}),
+        "{not json",
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out.jsonl"
+    report = run_json(capsys, "dedup", str(source), "-o", str(out))
+    assert report["removed"] == 1 and report["passed_through"] == 1
+    assert out.read_text().splitlines() == [lines[0], lines[2], lines[3]]
+    removed = [json.loads(x) for x in Path(report["removed_ids"]).read_text().splitlines()]
+    assert [(r["id"], r["duplicate_of"]) for r in removed] == [("b", "a")]

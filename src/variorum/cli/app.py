@@ -603,3 +603,59 @@ def spark_discover(
         f"{counts.get('passages', 0)} passages, {counts.get('families', 0)} families "
         f"in {counts.get('seconds', 0):.1f} s -> {output}"
     )
+
+
+@app.command()
+def dedup(
+    input_path: Annotated[Path, typer.Argument(metavar="INPUT.jsonl", help="JSON Lines with id and text.")],
+    output: Annotated[
+        str, typer.Option("-o", "--output", help="Kept records (JSON Lines), or - for stdout.")
+    ],
+    threshold: Annotated[
+        float, typer.Option(help="Share of words two records must have in common to be duplicates.")
+    ] = 0.8,
+    keep: Annotated[
+        str, typer.Option(help="Which record of a duplicate group to keep: first, longest, earliest.")
+    ] = ("first"),
+    removed: Annotated[
+        Path | None, typer.Option("--removed", help="Sidecar of removed ids (default OUTPUT.removed.jsonl).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Remove near-duplicate records from a JSON Lines dataset, streaming (files larger than memory).
+
+    Kept records are written unchanged; each removed id goes to the sidecar with the id it duplicates.
+
+    Example: variorum dedup corpus.jsonl -o deduped.jsonl --threshold 0.8 --keep longest
+    """
+    from variorum.dedup import dedup as run_dedup
+
+    with _progress() as bar:
+        task = bar.add_task("reading", total=None)
+        result = run_dedup(
+            str(input_path),
+            output,
+            threshold=threshold,
+            keep=keep,
+            removed_path=str(removed) if removed else None,
+            progress=lambda stage, n: bar.update(task, advance=n, description=stage),
+        )
+    for s in result.skipped:
+        err.print(f"{s.path}: {s.reason} (passed through)", markup=False)
+    summary = {
+        "records": result.records,
+        "kept": result.kept,
+        "removed": result.removed,
+        "exact": result.exact,
+        "passed_through": len(result.skipped),
+        "removed_ids": str(result.removed_path),
+        "seconds": round(result.seconds, 3),
+    }
+    if as_json:
+        _print_json(summary)
+    else:
+        (err if output == "-" else out).print(
+            f"{result.records} records: {result.kept} kept, {result.removed} removed "
+            f"({result.exact} exact copies), {len(result.skipped)} malformed lines passed through; "
+            f"removed ids in {result.removed_path}"
+        )

@@ -159,7 +159,7 @@ def count_vocabulary(tokens: Iterable[RawTokens], into: Counter[str] | None = No
     return counts
 
 
-def _gap_kind(text: str, end: int, start: int) -> int:
+def gap_kind(text: str, end: int, start: int) -> int:
     """0: not joinable; 1: a space or line break; 2: a hyphen at a line end (``coun-⏎ter``)."""
     gap = text[end:start]
     if not gap or len(gap) > 4:
@@ -196,9 +196,9 @@ def repair_splits(text: str, raw: RawTokens, vocabulary: Mapping[str, int]) -> T
             joined = a + b
             cf = get(joined, 0)
             if cf and min(get(a, 0), get(b, 0)) <= cf:
-                gap = _gap_kind(text, ends[i], starts[i + 1])
+                gap = gap_kind(text, ends[i], starts[i + 1])
             elif cf:
-                gap = 2 if _gap_kind(text, ends[i], starts[i + 1]) == 2 else 0
+                gap = 2 if gap_kind(text, ends[i], starts[i + 1]) == 2 else 0
             else:
                 gap = 0
             if gap:
@@ -213,8 +213,8 @@ def repair_splits(text: str, raw: RawTokens, vocabulary: Mapping[str, int]) -> T
                 if (
                     cf3
                     and min(get(a, 0), get(b, 0), get(c, 0)) <= cf3
-                    and _gap_kind(text, ends[i], starts[i + 1])
-                    and _gap_kind(text, ends[i + 1], starts[i + 2])
+                    and gap_kind(text, ends[i], starts[i + 1])
+                    and gap_kind(text, ends[i + 1], starts[i + 2])
                 ):
                     out_norms.append(joined + c)
                     out_starts.append(starts[i])

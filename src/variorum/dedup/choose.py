@@ -1,0 +1,162 @@
+"""Which records to keep: exact copies first, then candidates from the bands, compared greedily.
+
+Records are visited in the order of the ``keep`` policy (input order, longest first, earliest
+first). A record is removed when it is similar, at the threshold or above, to a record already
+*kept*; otherwise it is kept. This greedy "leader" grouping, rather than the connected
+components of all similar pairs (union-find), is deliberate: every removed record is similar to
+the record it names in the sidecar, at the similarity written there. Components chain (A ~ B,
+B ~ C, A !~ C) and would remove C in favour of a record it does not duplicate, which also
+undermines precision. Because a record is only compared with kept ones, a large family of
+near-copies costs about one comparison per member, not one per pair.
+
+Exact copies (equal content hashes: the same normalized tokens before split repair) are settled
+without reading anything: the first of them in keep order stands for all, and the others share
+its fate (kept → duplicates of it with similarity 1.0; removed → duplicates of the same kept
+record, at the same similarity).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Kept records remembered per band bucket. A bucket shared by many records that are not
+#: duplicates of each other (a common heading, a disclaimer) would otherwise make the work
+#: quadratic; a true duplicate shares many bands, so it is still found through another one.
+MAX_KEPT_PER_BUCKET = 64
+#: Comparisons per record at most, most promising first (most bands in common).
+MAX_COMPARISONS = 32
+#: Allowance for split-word repair, which can shorten a record after its length was counted.
+LENGTH_SLACK = 0.9
+
+Progress = Callable[[str, int], None]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The outcome for each record: ``duplicate_of`` is -1 for kept records."""
+
+    duplicate_of: np.ndarray  # int64 record index of the kept record, or -1
+    similarity: np.ndarray  # float32, 0 for kept records
+    compared: int  # candidate pairs compared by reading both texts
+
+
+def representatives(content: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """For each record the first record, in keep order, with the same content hash."""
+    n = len(content)
+    by = np.lexsort((rank, content))
+    sorted_content = content[by]
+    new_run = np.ones(n, dtype=bool)
+    new_run[1:] = sorted_content[1:] != sorted_content[:-1]
+    run_first = by[np.flatnonzero(new_run)]
+    rep = np.empty(n, dtype=np.int64)
+    rep[by] = run_first[np.cumsum(new_run) - 1]
+    return rep
+
+
+def buckets_in_place(bands: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Replace each band key of ``members`` by a bucket number shared with equal keys, -1 if alone.
+
+    Works in place (the keys are not needed afterwards) so that selection needs no memory
+    beyond the signatures; rows not in ``members`` become -1. Returns the int64 view.
+    """
+    buckets = bands.view(np.int64)
+    others = np.ones(len(bands), dtype=bool)
+    others[members] = False
+    next_bucket = 0
+    for j in range(bands.shape[1]):
+        column = bands[members, j]
+        order = np.argsort(column, kind="stable")
+        keys = column[order]
+        equal = keys[1:] == keys[:-1]
+        shared = np.zeros(len(keys), dtype=bool)
+        shared[1:] |= equal
+        shared[:-1] |= equal
+        run = np.cumsum(np.concatenate(([True], ~equal))) - 1 + next_bucket
+        ids = np.where(shared, run, -1)
+        next_bucket = int(run[-1]) + 1 if len(run) else next_bucket
+        result = np.empty(len(members), dtype=np.int64)
+        result[order] = ids
+        buckets[members, j] = result
+        buckets[others, j] = -1
+    return buckets
+
+
+def choose(
+    bands: np.ndarray,
+    content: np.ndarray,
+    lengths: np.ndarray,
+    order: np.ndarray,
+    similar: Callable[[int, int], float],
+    threshold: float,
+    progress: Progress | None = None,
+) -> Choice:
+    """Decide every record's fate (see the module docstring).
+
+    ``bands`` (n × BANDS ``uint64``) is overwritten with bucket numbers. ``order`` lists the
+    record indices from the one to keep most to the one to keep least; ``lengths`` are token
+    counts, which bound the similarity (see :func:`variorum.dedup.stream.similarity`) and spare
+    reading pairs of very different length. ``similar(a, b)`` returns the similarity of two
+    records when it is at least ``threshold`` and 0.0 otherwise.
+    """
+    n = len(content)
+    duplicate_of = np.full(n, -1, dtype=np.int64)
+    similarity = np.zeros(n, dtype=np.float32)
+    if n == 0:
+        return Choice(duplicate_of, similarity, 0)
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    rep = representatives(content, rank)
+    reps = np.flatnonzero(rep == np.arange(n))
+    buckets = buckets_in_place(bands, reps)
+    shares = np.zeros(n, dtype=bool)
+    for j in range(buckets.shape[1]):  # column by column: no n × BANDS temporary
+        shares |= buckets[:, j] >= 0
+    active = np.flatnonzero(shares)  # only representatives have buckets
+    active = active[np.argsort(rank[active], kind="stable")]
+
+    kept_in: dict[int, list[int]] = {}
+    compared = 0
+    done = 0
+    ratio = threshold * LENGTH_SLACK
+    for d in active.tolist():
+        mine = [b for b in buckets[d].tolist() if b >= 0]
+        shared: dict[int, int] = {}
+        for b in mine:
+            for k in kept_in.get(b, ()):
+                shared[k] = shared.get(k, 0) + 1
+        if shared:
+            length = int(lengths[d])
+            tries = 0
+            for k in sorted(shared, key=lambda k: (-shared[k], rank[k])):
+                other = int(lengths[k])
+                if min(length, other) < ratio * max(length, other):
+                    continue
+                compared += 1
+                score = similar(d, k)
+                if score >= threshold:
+                    duplicate_of[d] = k
+                    similarity[d] = score
+                    break
+                tries += 1
+                if tries >= MAX_COMPARISONS:
+                    break
+        if duplicate_of[d] < 0:
+            for b in mine:
+                kept = kept_in.setdefault(b, [])
+                if len(kept) < MAX_KEPT_PER_BUCKET:
+                    kept.append(d)
+        done += 1
+        if progress is not None and done % 1024 == 0:
+            progress("comparing", 1024)
+    if progress is not None and done % 1024:
+        progress("comparing", done % 1024)
+
+    copies = np.flatnonzero(rep != np.arange(n))
+    leader = rep[copies]
+    leader_kept = duplicate_of[leader] < 0
+    duplicate_of[copies] = np.where(leader_kept, leader, duplicate_of[leader])
+    similarity[copies] = np.where(leader_kept, 1.0, similarity[leader])
+    return Choice(duplicate_of, similarity, compared)

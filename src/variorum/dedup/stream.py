@@ -1,0 +1,366 @@
+"""Remove near-duplicate records from a JSON Lines file larger than memory, in two passes.
+
+1. **Read**: every line is parsed once; a record keeps only its place in the file and a
+   signature (:data:`~variorum.dedup.records.RECORD_BYTES`, under 300 bytes); its words go into
+   a bounded running vocabulary for split-word repair.
+2. **Choose** (:mod:`variorum.dedup.choose`): exact copies by content hash, then candidate
+   pairs from the signature bands, each compared by reading both records again by offset.
+3. **Write**: the file is read again; every line that is not a removed duplicate is written
+   unchanged, byte for byte and in input order, and each removed record gets a line in the
+   sidecar: ``{"id", "duplicate_of", "similarity", "line", "duplicate_of_line"}``.
+
+Lines that are not records (bad JSON, no ``text``, a text without words) are reported in
+:attr:`DedupReport.skipped` and **passed through unchanged**: a dedup step in a data pipeline
+should never lose data it did not understand. Blank lines are passed through silently.
+
+Similarity is :func:`similarity`: one minus the Levenshtein distance between the two token
+sequences divided by the longer one's length, i.e. the share of the longer record's words left
+as they are. Tokens are the normalizer's (:mod:`variorum.text.normalize`: case, punctuation,
+line wraps, diacritics and number formats do not count) with split words ("aggr ession")
+joined where the record's own words or the running vocabulary show the whole word. At the
+default 0.8 a record is a duplicate when at most one word in five was substituted, deleted or
+inserted; records that only share a paragraph, or only their vocabulary, stay far below.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Mapping
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+from variorum.dedup.choose import Choice, choose
+from variorum.dedup.records import NO_DATE, RecordReader, RecordTable, date_key, parse_line, record_id
+from variorum.dedup.repair import reference_tokens
+from variorum.dedup.signature import band_keys, content_hash
+from variorum.dedup.tokens import ChunkTokens, RunningVocabulary, TokenCache, VocabularyIndex
+from variorum.errors import InputError, UsageError
+from variorum.model import Skip
+from variorum.text.normalize import count_vocabulary, raw_tokens
+
+#: ``progress(stage, advance)``, as in :mod:`variorum.pipeline`: stages "reading", "comparing",
+#: "writing", advanced by records (comparing: records that have candidates).
+Progress = Callable[[str, int], None]
+KEEP = ("first", "longest", "earliest")
+REMOVED_SUFFIX = ".removed.jsonl"
+_STEP = 1024
+CHANGED = "changed while being deduplicated; run again"
+
+
+@dataclass(frozen=True)
+class DedupReport:
+    """What a dedup run did. ``output`` holds ``lines - removed`` lines."""
+
+    input: str
+    output: str
+    removed_path: str
+    lines: int  # lines of the input, blank ones included
+    records: int  # records compared (parsed, with at least one word)
+    kept: int  # of ``records``
+    removed: int  # written to the sidecar instead of the output
+    exact: int  # removed records identical to the kept one once normalized (similarity 1.0)
+    compared: int  # candidate pairs compared by reading both records
+    skipped: tuple[Skip, ...]  # lines passed through without comparison, and why
+    seconds: float
+
+
+def similarity(a: str, b: str, vocabulary: Mapping[str, int] | None = None) -> float:
+    """Similarity of two texts in [0, 1]: 1 - token edit distance / the longer token count.
+
+    Split words are repaired against ``vocabulary`` plus each text's own words; by default the
+    vocabulary is the words of both texts, so "aggr ession" matches the other's "aggression".
+    """
+    complete = vocabulary is None
+    if vocabulary is None:
+        vocabulary = count_vocabulary([raw_tokens(a), raw_tokens(b)])
+    return float(
+        Levenshtein.normalized_similarity(
+            reference_tokens(a, vocabulary, complete=complete),
+            reference_tokens(b, vocabulary, complete=complete),
+        )
+    )
+
+
+def removed_path_for(output_path: str) -> str:
+    """The default sidecar: ``out.jsonl`` -> ``out.removed.jsonl``."""
+    return str(Path(output_path).with_suffix(REMOVED_SUFFIX))
+
+
+def _check_arguments(
+    input_path: str, output_path: str, removed_path: str, threshold: float, keep: str
+) -> None:
+    if keep not in KEEP:
+        raise UsageError(f"--keep {keep!r}: choose one of {', '.join(KEEP)}")
+    if not 0.0 < threshold <= 1.0:
+        raise UsageError(f"--threshold {threshold}: must be above 0 and at most 1")
+    if input_path == "-":
+        raise UsageError("dedup reads its input twice and cannot read stdin; save it to a file first")
+    if not os.path.isfile(input_path):
+        reason = "is a folder, not a file" if os.path.isdir(input_path) else "no such file"
+        raise InputError(input_path, reason)
+    if removed_path == "-":
+        raise UsageError("the removed-records sidecar must be a file, not stdout")
+    paths = [p for p in (input_path, output_path, removed_path) if p != "-"]
+    real = [os.path.realpath(p) for p in paths]
+    if len(set(real)) != len(real):
+        raise UsageError(f"input, output and sidecar must be three different files: {', '.join(paths)}")
+
+
+class _Comparer:
+    """Reads, tokenizes (with the complete vocabulary) and compares records of the first pass."""
+
+    def __init__(
+        self, reader: RecordReader, tokens: ChunkTokens, vocabulary: RunningVocabulary, threshold: float
+    ) -> None:
+        self.reader, self.tokens, self.vocabulary, self.threshold = reader, tokens, vocabulary, threshold
+        self.cache = TokenCache()
+        self.index: VocabularyIndex | None = None  # built at the first comparison
+
+    def _tokens(self, i: int) -> np.ndarray:
+        got = self.cache.get(i)
+        if got is None:
+            if self.index is None:
+                self.index = VocabularyIndex(self.vocabulary.counts)
+            text = self.reader.read(i)["text"]
+            got = self.tokens.compare_tokens(text, self.index, complete=not self.vocabulary.pruned)
+            self.cache.put(i, got)
+        return got
+
+    def __call__(self, a: int, b: int) -> float:
+        # Token hashes stand for the tokens: rapidfuzz compares lists of ints quickly, and two
+        # different tokens sharing a 64-bit hash is too unlikely to matter.
+        score = Levenshtein.normalized_similarity(
+            self._tokens(a).tolist(), self._tokens(b).tolist(), score_cutoff=self.threshold
+        )
+        return float(score)
+
+
+def _read(
+    input_path: str, keep: str, tokens: ChunkTokens, progress: Progress | None
+) -> tuple[RecordTable, list[Skip], int]:
+    """First pass: the record table, the skipped lines and the number of lines."""
+    table = RecordTable()
+    skipped: list[Skip] = []
+    offset = 0
+    number = 0
+    try:
+        file = open(input_path, "rb")  # noqa: SIM115 - closed below
+    except OSError as error:
+        raise InputError(input_path, f"cannot read file: {error.strerror or error}") from error
+    with file:
+        for number, line in enumerate(file, start=1):
+            start, size = offset, len(line)
+            offset += size
+            if progress is not None and number % _STEP == 0:
+                progress("reading", _STEP)
+            if not line or line.isspace():
+                continue
+            where = f"{input_path}:{number}"
+            record = parse_line(line, first=number == 1)
+            if isinstance(record, str):
+                skipped.append(Skip(where, record))
+                continue
+            if not table.fits(size, number):
+                skipped.append(Skip(where, "line too long (4 GiB or more) or too far (line 2**32)"))
+                continue
+            hashes = tokens.scan_tokens(record["text"])
+            if len(hashes) == 0:
+                skipped.append(Skip(where, "text has no words to compare"))
+                continue
+            date = date_key(record) if keep == "earliest" else NO_DATE
+            table.append(start, size, number, len(hashes), date, content_hash(hashes), band_keys(hashes))
+    if progress is not None and number % _STEP:
+        progress("reading", number % _STEP)
+    return table, skipped, number
+
+
+def _keep_order(columns: dict[str, np.ndarray], keep: str) -> np.ndarray:
+    """Record indices from the one to keep most to the one to keep least; ties by input order."""
+    index = np.arange(len(columns["lengths"]))
+    if keep == "longest":
+        return np.lexsort((index, -columns["lengths"].astype(np.int64)))
+    if keep == "earliest":
+        return np.lexsort((index, columns["dates"]))
+    return index
+
+
+class _Output:
+    """A binary stream for ``path``, written to a temporary file renamed into place on success.
+
+    A failed run therefore never leaves a half-written file where a complete one is expected.
+    ``-`` is stdout, written directly.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.temporary: str | None = None
+        if path == "-":
+            self.stream: IO[bytes] = sys.stdout.buffer
+            return
+        folder, name = os.path.split(os.path.abspath(path))
+        self.temporary = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
+        try:
+            self.stream = open(self.temporary, "wb", buffering=1 << 20)  # noqa: SIM115 - see finish()
+        except OSError as error:
+            raise InputError(path, f"cannot write: {error.strerror or error}") from error
+
+    def finish(self, ok: bool) -> None:
+        """Close, then rename into place (``ok``) or delete the temporary file."""
+        if self.temporary is None:
+            self.stream.flush()
+            return
+        self.stream.close()
+        if ok:
+            os.replace(self.temporary, self.path)
+        else:
+            with suppress(FileNotFoundError):
+                os.unlink(self.temporary)
+
+
+@dataclass(frozen=True)
+class _Removals:
+    """The removed records in input order: their lines, what they duplicate and how closely."""
+
+    lines: np.ndarray  # line numbers of the removed records, ascending
+    targets: np.ndarray  # record index of the kept record each duplicates
+    target_lines: np.ndarray
+    similarity: np.ndarray
+    target_ids: dict[int, str | int]  # record index -> id, for every target
+
+
+def _removals(input_path: str, table: RecordTable, choice: Choice, reader: RecordReader) -> _Removals:
+    columns = table.arrays()
+    removed = np.flatnonzero(choice.duplicate_of >= 0)  # record order is input order
+    targets = choice.duplicate_of[removed]
+    ids: dict[int, str | int] = {}
+    for t in np.unique(targets).tolist():  # record order is file order: reads move forward
+        ids[t] = record_id(reader.read(t), f"{input_path}:{int(columns['lines'][t])}")
+    return _Removals(
+        lines=columns["lines"][removed],
+        targets=targets,
+        target_lines=columns["lines"][targets],
+        similarity=choice.similarity[removed],
+        target_ids=ids,
+    )
+
+
+def _write(
+    input_path: str, out: IO[bytes], side: IO[bytes], plan: _Removals, progress: Progress | None
+) -> None:
+    """Second pass: copy every line that is not removed, and describe the removed ones."""
+    removed_lines = plan.lines.tolist()
+    at = 0  # next removed record
+    next_line = removed_lines[0] if removed_lines else -1
+    number = 0
+    with open(input_path, "rb") as file:
+        for number, line in enumerate(file, start=1):
+            if progress is not None and number % _STEP == 0:
+                progress("writing", _STEP)
+            if number != next_line:
+                out.write(line)
+                continue
+            record = parse_line(line, first=number == 1)
+            if isinstance(record, str):
+                raise InputError(f"{input_path}:{number}", CHANGED)
+            entry = {
+                "id": record_id(record, f"{input_path}:{number}"),
+                "duplicate_of": plan.target_ids[int(plan.targets[at])],
+                "similarity": round(float(plan.similarity[at]), 4),
+                "line": number,
+                "duplicate_of_line": int(plan.target_lines[at]),
+            }
+            # A lone surrogate (legal in a JSON string) stays an escape rather than failing.
+            side.write(json.dumps(entry, ensure_ascii=False).encode("utf-8", "backslashreplace") + b"\n")
+            at += 1
+            next_line = removed_lines[at] if at < len(removed_lines) else -1
+    if at != len(removed_lines):
+        raise InputError(input_path, CHANGED)
+    if progress is not None and number % _STEP:
+        progress("writing", number % _STEP)
+
+
+def dedup(
+    input_path: str | os.PathLike[str],
+    output_path: str | os.PathLike[str],
+    *,
+    threshold: float = 0.8,
+    keep: str = "first",
+    removed_path: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+) -> DedupReport:
+    """Write ``input_path`` without its near-duplicate records to ``output_path``.
+
+    ``keep`` says which record of a group stays: ``first`` in input order, ``longest`` (most
+    words; ties by input order) or ``earliest`` (the ``date`` field; records without a readable
+    date come last; ties by input order). ``removed_path`` (default: ``OUTPUT.removed.jsonl``)
+    receives one line per removed record naming the kept record it duplicates. ``output_path``
+    may be ``-`` for stdout; the input must be a regular file, since it is read twice and
+    revisited by offset. Raises :class:`UsageError` for bad arguments and :class:`InputError`
+    when the input cannot be read or changes during the run.
+    """
+    started = time.perf_counter()
+    input_path, output_path = os.fspath(input_path), os.fspath(output_path)
+    if removed_path is not None:
+        removed_path = os.fspath(removed_path)
+    if removed_path is None:
+        if output_path == "-":
+            raise UsageError("writing to stdout needs an explicit path for the removed-records sidecar")
+        removed_path = removed_path_for(output_path)
+    _check_arguments(input_path, output_path, removed_path, threshold, keep)
+    before = os.stat(input_path)
+    vocabulary = RunningVocabulary()
+    tokens = ChunkTokens(vocabulary)
+    table, skipped, lines = _read(input_path, keep, tokens, progress)
+    tokens.fold()
+    columns = table.arrays()
+    reader = RecordReader(input_path, table)
+    try:
+        comparer = _Comparer(reader, tokens, vocabulary, threshold)
+        choice = choose(
+            columns["bands"],
+            columns["content"],
+            columns["lengths"],
+            _keep_order(columns, keep),
+            comparer,
+            threshold,
+            progress,
+        )
+        del columns
+        after = os.stat(input_path)
+        if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+            raise InputError(input_path, CHANGED)
+        plan = _removals(input_path, table, choice, reader)
+    finally:
+        reader.close()
+    outputs = [_Output(output_path)]
+    ok = False
+    try:
+        outputs.append(_Output(removed_path))
+        _write(input_path, outputs[0].stream, outputs[1].stream, plan, progress)
+        ok = True
+    finally:
+        for output in outputs:
+            output.finish(ok)
+    removed = len(plan.lines)
+    exact = int((plan.similarity == 1.0).sum())
+    return DedupReport(
+        input=input_path,
+        output=output_path,
+        removed_path=removed_path,
+        lines=lines,
+        records=len(table),
+        kept=len(table) - removed,
+        removed=removed,
+        exact=exact,
+        compared=choice.compared,
+        skipped=tuple(skipped),
+        seconds=round(time.perf_counter() - started, 3),
+    )
