@@ -42,7 +42,7 @@ from __future__ import annotations
 import numpy as np
 import xxhash
 
-from variorum.detect.fingerprint import ngram_hashes
+from variorum.detect.fingerprint import mix64, ngram_hashes
 
 #: Words per shingle (see the module docstring for why four).
 NGRAM = 4
@@ -56,18 +56,7 @@ SIGNATURE_BYTES = BANDS * 8
 
 _BIN_BITS = np.uint64(64 - int(np.log2(BINS)))
 _BIN_STARTS = np.arange(BINS, dtype=np.uint64) << _BIN_BITS
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
 _MULT = np.uint64(0x100000001B3)
-
-
-def _mix(h: np.ndarray) -> np.ndarray:
-    """splitmix64 finalizer, so that a band key depends on every bit of both values."""
-    h = h ^ (h >> np.uint64(30))
-    h = h * _M1
-    h = h ^ (h >> np.uint64(27))
-    h = h * _M2
-    return h ^ (h >> np.uint64(31))
 
 
 def shingles(tokens: np.ndarray) -> np.ndarray:
@@ -91,7 +80,7 @@ def band_keys(tokens: np.ndarray) -> np.ndarray:
     rows = sketch(tokens).reshape(BANDS, ROWS)
     with np.errstate(over="ignore"):
         combined = rows[:, 0] * _MULT + rows[:, 1]
-    return _mix(combined)
+    return mix64(combined)
 
 
 def content_hash(tokens: np.ndarray) -> int:

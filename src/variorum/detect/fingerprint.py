@@ -43,7 +43,7 @@ def token_hashes(norms: Sequence[str]) -> np.ndarray:
     return out
 
 
-def _mix(h: np.ndarray) -> np.ndarray:
+def mix64(h: np.ndarray) -> np.ndarray:
     """splitmix64 finalizer: spreads the polynomial's bits so minima are uniform."""
     h = h ^ (h >> np.uint64(30))
     h = h * _M1
@@ -61,7 +61,7 @@ def ngram_hashes(tok: np.ndarray, n: int) -> np.ndarray:
         h = tok[:count].copy()
         for j in range(1, n):
             h = h * _MULT + tok[j : j + count]
-        return _mix(h)
+        return mix64(h)
 
 
 def winnow(hashes: np.ndarray, window: int) -> np.ndarray:
