@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -362,12 +363,20 @@ class Outcome:
 
 
 def run_child(
-    mode: str, params: dict[str, Any], *, seconds: float | None = None, memory: int | None = None
+    mode: str,
+    params: dict[str, Any],
+    *,
+    seconds: float | None = None,
+    memory: int | None = None,
+    script: Path = Path(__file__).resolve(),
+    watch: Callable[[int], None] | None = None,
 ) -> Outcome:
-    """Run ``mode`` in a new process of this script, under the given time and address-space limits.
+    """Run ``mode`` in a new process of ``script``, under the given time and address-space limits.
 
     ``os.wait4`` gives the peak RSS of this one child even when it was killed, which the
-    RUSAGE_CHILDREN maximum over all children could not.
+    RUSAGE_CHILDREN maximum over all children could not. ``script`` is another benchmark whose
+    ``--child MODE PARAMS OUT`` calls :func:`child_main` with its own modes (``run.py``);
+    ``watch(pid)`` is called every 50 ms while the child runs (to sample its memory).
     """
 
     def limit() -> None:
@@ -376,7 +385,7 @@ def run_child(
 
     with tempfile.TemporaryDirectory(prefix="variorum-collate-bench-") as tmp:
         out = Path(tmp) / "result.json"
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--child", mode, json.dumps(params), str(out)]
+        cmd = [sys.executable, str(script), "--child", mode, json.dumps(params), str(out)]
         # The child's stdout goes to our stderr: stdout holds only the figures.
         proc = subprocess.Popen(cmd, stdout=sys.stderr, preexec_fn=limit)
         deadline = time.monotonic() + seconds if seconds else None
@@ -385,6 +394,8 @@ def run_child(
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
+            if watch is not None:
+                watch(proc.pid)
             if deadline is not None and time.monotonic() > deadline:
                 proc.kill()
                 timed_out = True
@@ -404,9 +415,14 @@ def run_child(
     return Outcome(result, state, usage.ru_maxrss)
 
 
-def child_main(mode: str, params: str, out: str) -> int:
+def child_main(
+    mode: str,
+    params: str,
+    out: str,
+    children: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = CHILDREN,
+) -> int:
     try:
-        result = CHILDREN[mode](json.loads(params))
+        result = children[mode](json.loads(params))
     except MemoryError:
         os._exit(EXIT_OUT_OF_MEMORY)  # no unwinding: there may be no memory left to do it with
     Path(out).write_text(json.dumps(result))
@@ -520,11 +536,18 @@ def case_seeds(args: argparse.Namespace, have_cx: bool) -> list[Row]:
     ]  # fmt: skip
 
 
-def case_synthetic(args: argparse.Namespace, have_cx: bool) -> list[Row]:
-    """(2) and (4): 5 witnesses of 2,000 words (both tools), and of 10,000 (variorum only)."""
+def case_synthetic(
+    args: argparse.Namespace, have_cx: bool, sizes: list[tuple[int, bool]] | None = None
+) -> list[Row]:
+    """(2) and (4): 5 witnesses of 2,000 words (both tools), and of 10,000 (variorum only).
+
+    ``sizes``: (words per witness, whether CollateX runs too) for each case, in place of these
+    (``run.py`` picks its own).
+    """
     rows: list[Row] = []
-    sizes = [CX_WORDS] if args.quick else [CX_WORDS, WORDS]
-    for words in sizes:
+    if sizes is None:
+        sizes = [(CX_WORDS, False)] if args.quick else [(CX_WORDS, True), (WORDS, False)]
+    for words, with_cx in sizes:
         label = f"5×{words:,}"
         print(f"\n[2][4] synthetic: 5 witnesses of {words:,} words, seed {args.seed}")
         log(f"  variorum on {label} …")
@@ -544,7 +567,7 @@ def case_synthetic(args: argparse.Namespace, have_cx: bool) -> list[Row]:
         if words >= CX_SKIP_FROM:
             s, gb = CX_NEEDS.get(words, CX_NEEDS[WORDS])
             print("  CollateX: " + CX_SKIP_NOTE.format(s=s, gb=gb))
-        elif have_cx and not args.quick:
+        elif have_cx and with_cx:
             log(f"  CollateX on {label} (≤ {CX_SECONDS_LARGE:.0f} s, RLIMIT_AS 6 GiB) …")
             params = {"witnesses": 5, "words": words, "seed": args.seed}
             cx = run_child("collatex-synth", params, seconds=CX_SECONDS_LARGE, memory=CX_MEMORY)

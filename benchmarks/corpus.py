@@ -1,17 +1,21 @@
-"""A seeded synthetic corpus with known families of versions, for ``scale.py``.
+"""A seeded synthetic corpus with known families of versions and known reuse, for the benchmarks.
 
 Real collections cannot be shipped with the repository and have no complete ground truth, so the
 benchmark invents one. Words are pronounceable syllable strings drawn from a Zipf distribution,
 so frequent words are short and collide across documents (stock 5-grams exist, as in real
 prose) while most n-grams are rare. About a fifth of the documents are copies of a common base
-text, each damaged the way republished texts are: paragraphs dropped, a paragraph moved, a few
-words substituted, a few words split by extraction ("aggr ession") and the lines re-wrapped.
-Everything is drawn from ``numpy.random.default_rng`` streams spawned from one seed, so the same
-``--seed`` gives byte-identical texts on every machine.
+text, each damaged the way republished texts are: paragraphs dropped, one added, a paragraph
+moved, a few words substituted, a few words split by extraction ("aggr ession", "aggr-⏎ession")
+and the lines re-wrapped; some copies open with a cover note in another language. Every copy
+records which base paragraph each of its paragraphs comes from and where it is in the text, so
+the reuse between any two documents is known exactly (:meth:`Corpus.shared`). Everything is
+drawn from ``numpy.random.default_rng`` streams spawned from one seed, so the same ``--seed``
+gives byte-identical texts on every machine.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -32,6 +36,15 @@ _CODAS = ("", "", "", "", "n", "r", "s", "l", "m", "t", "nd", "st", "rk", "ng", 
 ZIPF_EXPONENT = 1.0
 #: Share of the documents that belong to a family of versions.
 FAMILY_SHARE = 0.2
+#: Share of family copies that open with a cover note in another language (Spanish or French).
+COVER_SHARE = 0.3
+#: Share of family copies with a paragraph of their own added somewhere.
+ADDED_SHARE = 0.3
+#: Chance that a word of 8 letters or more that does not fit at the end of a line is hyphenated
+#: across the break (``aggr-⏎ession``), as OCR and print keep it.
+HYPHEN_SHARE = 0.15
+#: Size of each cover-note language's vocabulary.
+FOREIGN_VOCABULARY = 5_000
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,21 @@ class QueryText:
     words: int
 
 
+@dataclass(frozen=True)
+class Para:
+    """One paragraph of a family copy, ``text[start:end]``: the ground truth about reuse.
+
+    Two copies of one family that hold paragraphs of the same ``origin`` share that text, edited
+    a little in each. ``words`` counts the generated words (a split word counts once).
+    """
+
+    start: int
+    end: int
+    words: int
+    origin: int | None  # index of the base paragraph it was copied from; None: the copy's own
+    role: str  # "body", or "cover" for a cover note in another language
+
+
 @dataclass
 class Corpus:
     """Documents in indexing order and the ground truth about them."""
@@ -60,10 +88,48 @@ class Corpus:
     family_of: dict[str, str]  # document id -> family label, for family members only
     words: int  # whitespace-separated words over all documents
     families: dict[str, list[str]] = field(default_factory=dict)  # family label -> member ids
+    paragraphs: dict[str, tuple[Para, ...]] = field(default_factory=dict)  # family members only
+    _reuse: dict[tuple[str, str], list[tuple[Para, Para]]] | None = field(default=None, repr=False)
 
     def truth_pairs(self) -> set[tuple[str, str]]:
         """Every unordered pair of documents in the same family: what a perfect grouping links."""
         return family_pairs(self.families.values())
+
+    def shared(self, a: str, b: str) -> list[tuple[Para, Para]]:
+        """The base paragraphs documents ``a`` and ``b`` both hold, as (paragraph in a, in b).
+
+        Empty unless both are copies in one family: unrelated documents and the copies' own
+        paragraphs and cover notes share nothing by construction (beyond chance stock phrases).
+        """
+        fam = self.family_of.get(a)
+        if fam is None or fam != self.family_of.get(b):
+            return []
+        in_b = {p.origin: p for p in self.paragraphs[b] if p.origin is not None}
+        return [(p, in_b[p.origin]) for p in self.paragraphs[a] if p.origin in in_b]
+
+    def reuse(self) -> dict[tuple[str, str], list[tuple[Para, Para]]]:
+        """Every pair (a < b) of documents that share base paragraphs, with those paragraphs."""
+        if self._reuse is None:
+            self._reuse = {}
+            for members in self.families.values():
+                for a, b in itertools.combinations(sorted(members), 2):
+                    if pairs := self.shared(a, b):
+                        self._reuse[a, b] = pairs
+        return self._reuse
+
+    def near_duplicates(self, share: float = 0.8) -> set[tuple[str, str]]:
+        """Pairs (a < b) of one family that share at least ``share`` of each one's body paragraphs.
+
+        Body paragraphs are the base paragraphs and the copy's own additions; the cover note is
+        not counted, as it is not part of the text that was copied.
+        """
+        out: set[tuple[str, str]] = set()
+        for (a, b), pairs in self.reuse().items():
+            n_a = sum(1 for p in self.paragraphs[a] if p.role == "body")
+            n_b = sum(1 for p in self.paragraphs[b] if p.role == "body")
+            if len(pairs) >= share * n_a and len(pairs) >= share * n_b:
+                out.add((a, b))
+        return out
 
 
 def family_pairs(groups: Iterable[Iterable[str]]) -> set[tuple[str, str]]:
@@ -83,17 +149,34 @@ FUNCTION_WORDS = (
     "who will than so can other into only these two may any also after"
 ).split()
 
+#: The most frequent words of the cover notes' languages: real function words, so that language
+#: identification sees Spanish or French, followed by invented words as in the main vocabulary.
+FOREIGN_FUNCTION_WORDS = {
+    "es": (
+        "de la que el en y a los se del las un por con no una su para es al lo como más o pero sus "
+        "le ha me si sin sobre este ya entre cuando todo esta ser son dos también fue había era muy "
+        "años hasta desde está porque han hay vez puede todos así nos ni parte tiene donde bien"
+    ).split(),
+    "fr": (
+        "de la le et les des en un du une que est pour qui dans a par plus pas au sur ne se ce il "
+        "sont été avec ses son cette aux ou mais comme ont nous leur elle sa peut entre "
+        "deux aussi fait lors dont tout sans était ainsi même ces depuis être avait"
+    ).split(),
+}
 
-def make_vocabulary(rng: np.random.Generator, size: int) -> list[str]:
+
+def make_vocabulary(
+    rng: np.random.Generator, size: int, function_words: list[str] = FUNCTION_WORDS
+) -> list[str]:
     """``size`` distinct invented words, in frequency-rank order (shortest first, like real words).
 
     Frequent ranks get one or two syllables and rare ranks two to four, because the Zipf sampler
     draws rank 0 most often and real high-frequency words are short.
     """
-    # The most frequent ranks are English function words, as Zipf's law has them in real text:
+    # The most frequent ranks are real function words, as Zipf's law has them in real text:
     # real statements always contain them, and language identification relies on them. The rest
     # of the vocabulary is invented, so no passage is shared by accident.
-    words: list[str] = list(FUNCTION_WORDS[:size])
+    words: list[str] = list(dict.fromkeys(function_words[:size]))
     seen: set[str] = set(words)
     while len(words) < size:
         rank = len(words)
@@ -130,12 +213,12 @@ class TextMaker:
         idx = np.searchsorted(self.cdf, rng.random(n), side="right")
         return self.vocabulary[np.minimum(idx, len(self.cdf) - 1)].tolist()
 
-    def paragraphs(self, rng: np.random.Generator, target_words: int) -> Paragraphs:
-        """Sentences of 10-30 words until ``target_words``, grouped into paragraphs of 3-6."""
+    def sentences(self, rng: np.random.Generator, target_words: int, shortest: int = 10) -> list[list[str]]:
+        """Sentences of ``shortest``-30 words until ``target_words`` are reached."""
         lengths: list[int] = []
         total = 0
         while total < target_words:
-            lengths.append(int(rng.integers(10, 31)))
+            lengths.append(int(rng.integers(shortest, 31)))
             total += lengths[-1]
         pool = self.words(rng, total)
         sentences: list[list[str]] = []
@@ -143,6 +226,11 @@ class TextMaker:
         for n in lengths:
             sentences.append(pool[at : at + n])
             at += n
+        return sentences
+
+    def paragraphs(self, rng: np.random.Generator, target_words: int) -> Paragraphs:
+        """Sentences of 10-30 words until ``target_words``, grouped into paragraphs of 3-6."""
+        sentences = self.sentences(rng, target_words)
         paras: Paragraphs = []
         i = 0
         while i < len(sentences):
@@ -151,15 +239,29 @@ class TextMaker:
             i += k
         return paras
 
-    def vary(self, rng: np.random.Generator, base: Paragraphs) -> Paragraphs:
-        """One version of ``base``: some paragraphs dropped, one moved, words substituted and split."""
+    def vary(self, rng: np.random.Generator, base: Paragraphs) -> tuple[Paragraphs, list[int | None]]:
+        """One version of ``base`` and the base index of each of its paragraphs (None: added).
+
+        Some paragraphs are dropped, one is moved, sometimes one of the copy's own is added, and
+        a few words are substituted and split by a space.
+        """
         paras = [[list(s) for s in p] for p in base]
+        origins: list[int | None] = list(range(len(paras)))
         if len(paras) >= 3:
             for _ in range(int(rng.integers(1, len(paras) // 3 + 1))):
-                paras.pop(int(rng.integers(len(paras))))
+                k = int(rng.integers(len(paras)))
+                paras.pop(k)
+                origins.pop(k)
         if len(paras) >= 2:
-            moved = paras.pop(int(rng.integers(len(paras))))
-            paras.insert(int(rng.integers(len(paras) + 1)), moved)
+            k = int(rng.integers(len(paras)))
+            moved, origin = paras.pop(k), origins.pop(k)
+            k = int(rng.integers(len(paras) + 1))
+            paras.insert(k, moved)
+            origins.insert(k, origin)
+        if rng.random() < ADDED_SHARE:
+            k = int(rng.integers(len(paras) + 1))
+            paras.insert(k, self.sentences(rng, 60))
+            origins.insert(k, None)
         slots = [
             (p, s, w) for p, para in enumerate(paras) for s, sent in enumerate(para) for w in range(len(sent))
         ]
@@ -177,10 +279,12 @@ class TextMaker:
                 word = paras[p][s][w]
                 cut = int(rng.integers(3, len(word) - 2))
                 paras[p][s][w] = word[:cut] + " " + word[cut:]
-        return paras
+        return paras, origins
 
 
-def render_paragraph(rng: np.random.Generator, sentences: list[list[str]], width: int) -> str:
+def render_paragraph(
+    rng: np.random.Generator, sentences: list[list[str]], width: int, hyphen: float = 0.0
+) -> str:
     """Sentences as prose (capital, a few commas, full stop) wrapped greedily at ``width``."""
     out: list[str] = []
     for sent in sentences:
@@ -192,16 +296,26 @@ def render_paragraph(rng: np.random.Generator, sentences: list[list[str]], width
                 words[i] += ","
         words[-1] += "."
         out.append(" ".join(words))
-    return wrap(" ".join(out), width)
+    return wrap(" ".join(out), width, rng if hyphen else None, hyphen)
 
 
-def wrap(text: str, width: int) -> str:
-    """Greedy line wrapping (textwrap is several times slower and we need nothing it adds)."""
+def wrap(text: str, width: int, rng: np.random.Generator | None = None, hyphen: float = 0.0) -> str:
+    """Greedy line wrapping (textwrap is several times slower and we need nothing it adds).
+
+    With ``rng``, a word of 8 letters or more that does not fit is hyphenated across the break
+    with probability ``hyphen``, its head as long as the line allows (at least 3 letters each side).
+    """
     lines: list[str] = []
     line: list[str] = []
     length = 0
     for word in text.split(" "):
         if line and length + 1 + len(word) > width:
+            room = width - length - 2  # a space before the head and its hyphen
+            if rng is not None and len(word) >= 8 and word.isalpha() and room >= 3 and rng.random() < hyphen:
+                cut = min(room, len(word) - 3)
+                lines.append(" ".join([*line, word[:cut] + "-"]))
+                line, length = [word[cut:]], len(word) - cut
+                continue
             lines.append(" ".join(line))
             line, length = [], 0
         length += len(word) + (1 if line else 0)
@@ -211,10 +325,47 @@ def wrap(text: str, width: int) -> str:
     return "\n".join(lines)
 
 
-def render(rng: np.random.Generator, paras: Paragraphs) -> str:
-    """A whole document; each rendering picks its own line width, as each reprint does."""
+def render(
+    rng: np.random.Generator, paras: Paragraphs, hyphen: float = HYPHEN_SHARE
+) -> tuple[str, list[tuple[int, int]]]:
+    """A whole document and each paragraph's character span in it.
+
+    Each rendering picks its own line width, as each reprint does.
+    """
     width = int(rng.integers(55, 96))
-    return "\n\n".join(render_paragraph(rng, p, width) for p in paras) + "\n"
+    spans: list[tuple[int, int]] = []
+    chunks: list[str] = []
+    at = 0
+    for p in paras:
+        chunk = render_paragraph(rng, p, width, hyphen)
+        spans.append((at, at + len(chunk)))
+        chunks.append(chunk)
+        at += len(chunk) + 2
+    return "\n\n".join(chunks) + "\n", spans
+
+
+def cover_note(rng: np.random.Generator, makers: list[TextMaker]) -> list[list[str]]:
+    """A short paragraph (25-50 words) in one of the cover-note languages."""
+    maker = makers[int(rng.integers(len(makers)))]
+    return maker.sentences(rng, int(rng.integers(25, 51)), shortest=8)
+
+
+def make_copy(
+    rng: np.random.Generator, maker: TextMaker, covers: list[TextMaker], base: Paragraphs
+) -> tuple[str, tuple[Para, ...]]:
+    """One family copy of ``base``: its text and where each of its paragraphs came from."""
+    paras, origins = maker.vary(rng, base)
+    roles = ["body"] * len(paras)
+    if rng.random() < COVER_SHARE:
+        paras.insert(0, cover_note(rng, covers))
+        origins.insert(0, None)
+        roles.insert(0, "cover")
+    text, spans = render(rng, paras)
+    truth = tuple(
+        Para(s, e, sum(len(sent) for sent in p), o, r)
+        for (s, e), p, o, r in zip(spans, paras, origins, roles, strict=True)
+    )
+    return text, truth
 
 
 def make_corpus(
@@ -225,10 +376,18 @@ def make_corpus(
     Documents are shuffled so that versions of one text land in different ``add`` batches, as
     they do when a collection is indexed over time.
     """
-    vocab_ss, docs_ss = np.random.SeedSequence(seed).spawn(2)
+    vocab_ss, docs_ss, foreign_ss = np.random.SeedSequence(seed).spawn(3)
     maker = TextMaker(make_vocabulary(np.random.default_rng(vocab_ss), vocabulary_size))
+    covers = [
+        TextMaker(
+            make_vocabulary(np.random.default_rng(ss), FOREIGN_VOCABULARY, FOREIGN_FUNCTION_WORDS[lang])
+        )
+        for lang, ss in zip(
+            sorted(FOREIGN_FUNCTION_WORDS), foreign_ss.spawn(len(FOREIGN_FUNCTION_WORDS)), strict=True
+        )
+    ]
     rng = np.random.default_rng(docs_ss)
-    texts: list[tuple[str, str | None]] = []
+    texts: list[tuple[str, str | None, tuple[Para, ...]]] = []
     members_left = round(n_docs * FAMILY_SHARE)
     fam_no = 0
     while members_left >= 2:
@@ -237,25 +396,30 @@ def make_corpus(
             size += 1
         label = f"fam{fam_no:05d}"
         base = maker.paragraphs(rng, words)
-        texts.extend((render(rng, maker.vary(rng, base)), label) for _ in range(size))
+        for _ in range(size):
+            text, truth = make_copy(rng, maker, covers, base)
+            texts.append((text, truth, label))
         members_left -= size
         fam_no += 1
     while len(texts) < n_docs:
-        texts.append((render(rng, maker.paragraphs(rng, words)), None))
+        texts.append((render(rng, maker.paragraphs(rng, words))[0], (), None))
     order = rng.permutation(len(texts))
     documents: list[Document] = []
     family_of: dict[str, str] = {}
     families: dict[str, list[str]] = {}
+    paragraphs: dict[str, tuple[Para, ...]] = {}
     total = 0
+    width = len(str(max(len(texts) - 1, 99_999)))
     for i, k in enumerate(order.tolist()):
-        text, label = texts[k]
-        doc_id = f"doc{i:05d}"
+        text, truth, label = texts[k]
+        doc_id = f"doc{i:0{width}d}"
         documents.append(Document(id=doc_id, text=text, path=f"{doc_id}.txt"))
         total += len(text.split())
         if label is not None:
             family_of[doc_id] = label
             families.setdefault(label, []).append(doc_id)
-    return Corpus(documents, family_of, total, families), maker
+            paragraphs[doc_id] = truth
+    return Corpus(documents, family_of, total, families, paragraphs), maker
 
 
 def make_queries(corpus: Corpus, maker: TextMaker, n: int, words: int, seed: int) -> list[QueryText]:
@@ -269,7 +433,8 @@ def make_queries(corpus: Corpus, maker: TextMaker, n: int, words: int, seed: int
     out: list[QueryText] = []
     for q in range(n):
         source = corpus.documents[int(rng.integers(len(corpus.documents)))]
-        paras = [" ".join(p.split()) for p in source.text.split("\n\n") if p.strip()]
+        # Re-typeset: words hyphenated at a line end are whole again, lines are re-wrapped.
+        paras = [" ".join(p.replace("-\n", "").split()) for p in source.text.split("\n\n") if p.strip()]
         take = sorted(rng.choice(len(paras), size=min(len(paras), int(rng.integers(2, 4))), replace=False))
         planted = [paras[int(k)] for k in take]
         new_words = max(0, words - sum(len(p.split()) for p in planted))
