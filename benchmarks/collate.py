@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # benchmark and the tests can never disagree about what the true alignment is.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from collation_synth import SynthWitness, make_family
+from collation_synth import Pair, SynthWitness, make_family, predicted_pairs, true_pairs
 from scale import Row, log, mib, print_table
 
 from variorum.collate import Collation, collate
@@ -247,36 +247,6 @@ CHILDREN = {
 
 
 # -- scoring against the generator's truth ---------------------------------------------------------
-
-Pair = tuple[int, int, int, int]  # (witness i, its token, witness j, its token), i < j
-
-
-def predicted_pairs(c: Collation, wit_index: dict[str, int], exclude: dict[str, set[int]]) -> set[Pair]:
-    """Pairs of tokens in one column of variorum's table, as indices into each witness's full
-    tokenization: tests/test_collate.py ``_predicted_pairs``, so the F1 is the tests' F1."""
-    full = {w.id: {s: i for i, s in enumerate(tokenize(w.text).starts)} for w in c.witnesses}
-    pairs: set[Pair] = set()
-    for col in c.table.columns:
-        present = [
-            (wit_index[w.id], full[w.id][w.tokens.starts[t]])
-            for w, t in zip(c.witnesses, col, strict=True)
-            if t is not None and full[w.id][w.tokens.starts[t]] not in exclude[w.id]
-        ]
-        for (i, ti), (j, tj) in itertools.combinations(sorted(present), 2):
-            pairs.add((i, ti, j, tj))
-    return pairs
-
-
-def true_pairs(family: list[SynthWitness]) -> set[Pair]:
-    """Tokens of two witnesses that come from the same base token and were not moved
-    (tests/test_collate.py ``_true_pairs``)."""
-    pairs: set[Pair] = set()
-    for (i, wi), (j, wj) in itertools.combinations(enumerate(family), 2):
-        where = {o: t for t, o in enumerate(wj.origin) if o is not None and t not in wj.moved}
-        for t, o in enumerate(wi.origin):
-            if o is not None and t not in wi.moved and o in where:
-                pairs.add((i, t, j, where[o]))
-    return pairs
 
 
 def collatex_pairs(

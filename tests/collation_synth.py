@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass
 
+from variorum.collate.model import Collation
 from variorum.model import Document, content_id
+from variorum.text.normalize import tokenize
 
 _SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
 # Letter-only invented words (digits would be separate tokens), a base vocabulary and a
@@ -58,3 +61,33 @@ def make_family(n_witnesses: int, words: int, seed: int, edits: float = 0.03) ->
         doc = Document(id=content_id(text), text=text, path=f"synth-{k}.txt", date=f"20{10 + k:02d}-01-01")
         out.append(SynthWitness(doc, [o for _, o in edited], moved))
     return out
+
+
+Pair = tuple[int, int, int, int]  # (witness i, its token, witness j, its token), i < j
+
+
+def predicted_pairs(c: Collation, wit_index: dict[str, int], exclude: dict[str, set[int]]) -> set[Pair]:
+    """Pairs of tokens in one column of the table, as indices into each witness's full tokenization
+    (a witness's table tokens are its body tokens only, hence the mapping by character offset)."""
+    full = {w.id: {s: i for i, s in enumerate(tokenize(w.text).starts)} for w in c.witnesses}
+    pairs: set[Pair] = set()
+    for col in c.table.columns:
+        present = [
+            (wit_index[w.id], full[w.id][w.tokens.starts[t]])
+            for w, t in zip(c.witnesses, col, strict=True)
+            if t is not None and full[w.id][w.tokens.starts[t]] not in exclude[w.id]
+        ]
+        for (i, ti), (j, tj) in itertools.combinations(sorted(present), 2):
+            pairs.add((i, ti, j, tj))
+    return pairs
+
+
+def true_pairs(family: list[SynthWitness]) -> set[Pair]:
+    """Tokens of two witnesses that come from the same base token and were not moved."""
+    pairs: set[Pair] = set()
+    for (i, wi), (j, wj) in itertools.combinations(enumerate(family), 2):
+        where = {o: t for t, o in enumerate(wj.origin) if o is not None and t not in wj.moved}
+        for t, o in enumerate(wi.origin):
+            if o is not None and t not in wi.moved and o in where:
+                pairs.add((i, t, j, where[o]))
+    return pairs

@@ -5,11 +5,10 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from collation_synth import make_family
+from collation_synth import make_family, predicted_pairs, true_pairs
 
 from variorum.collate import collate
 from variorum.model import Document, content_id
-from variorum.text.normalize import tokenize
 
 
 def doc(text: str, date: str | None = None, path: str | None = None) -> Document:
@@ -119,38 +118,13 @@ def test_a_moved_sentence_and_a_moved_phrase():
     assert [m.level for m in c2.moves] == ["phrase"]
 
 
-def _predicted_pairs(c, wit_index: dict[str, int], exclude: dict[str, set[int]]) -> set:
-    """Pairs of tokens in one column, as indices into each witness's full tokenization."""
-    full = {w.id: {s: i for i, s in enumerate(tokenize(w.text).starts)} for w in c.witnesses}
-    pairs = set()
-    for col in c.table.columns:
-        present = [
-            (wit_index[w.id], full[w.id][w.tokens.starts[t]])
-            for w, t in zip(c.witnesses, col, strict=True)
-            if t is not None and full[w.id][w.tokens.starts[t]] not in exclude[w.id]
-        ]
-        for (i, ti), (j, tj) in itertools.combinations(sorted(present), 2):
-            pairs.add((i, ti, j, tj))
-    return pairs
-
-
-def _true_pairs(family) -> set:
-    pairs = set()
-    for (i, wi), (j, wj) in itertools.combinations(enumerate(family), 2):
-        where = {o: t for t, o in enumerate(wj.origin) if o is not None and t not in wj.moved}
-        for t, o in enumerate(wi.origin):
-            if o is not None and t not in wi.moved and o in where:
-                pairs.add((i, t, j, where[o]))
-    return pairs
-
-
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_synthetic_witnesses_match_f1(seed):
     family = make_family(5, 600, seed)
     c = collate([w.doc for w in family])
     index = {w.doc.id: k for k, w in enumerate(family)}
     exclude = {w.doc.id: w.moved for w in family}
-    predicted, truth = _predicted_pairs(c, index, exclude), _true_pairs(family)
+    predicted, truth = predicted_pairs(c, index, exclude), true_pairs(family)
     precision = len(predicted & truth) / len(predicted)
     recall = len(predicted & truth) / len(truth)
     f1 = 2 * precision * recall / (precision + recall)
