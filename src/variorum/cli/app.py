@@ -390,7 +390,8 @@ def analyze(
             from variorum.export.report.render import write_report
 
             _write_results(output, summary, collations)
-            write_report(index, settings, output)
+            collated = {fam["id"]: c for fam, c in zip(summary["families"], collations, strict=True)}
+            write_report(index, settings, output, collated)
     if as_json:
         _print_json(summary)
         return

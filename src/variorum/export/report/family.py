@@ -204,12 +204,18 @@ def _stemma(cj: dict[str, Any], c: Collation, names: dict[str, str]) -> dict[str
     return {"root": cj["stemma"]["root"], "sigla": sigla_of, **stemma_layout(nodes, edges)}
 
 
-def family_page(index: Index, settings: Settings, family_id: str) -> dict[str, Any]:
-    """The whole family view (see :func:`variorum.export.report.views.family_view`)."""
+def family_page(
+    index: Index, settings: Settings, family_id: str, collation: Collation | None = None
+) -> dict[str, Any]:
+    """The whole family view (see :func:`variorum.export.report.views.family_view`).
+
+    ``collation`` is the family's collation when the caller already has it (``analyze`` does),
+    so that a family is not collated twice.
+    """
     docs = pipeline.family_documents(index, settings, family_id)
     rows = {r["id"]: r for r in index.doc_rows()}
     fid = rows[docs[0].id]["family"]
-    c = pipeline.collate_family(index, settings, fid)
+    c = collation if collation is not None else pipeline.collate_family(index, settings, fid)
     cj = collation_to_json(c)
     names = sigla(c.witnesses)
     entries = _variant_entries(c, cj, names)

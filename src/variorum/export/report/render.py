@@ -10,6 +10,7 @@ into a page could still not run a script.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
@@ -20,6 +21,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from variorum import __version__
+from variorum.collate.model import Collation
 from variorum.config import Settings
 from variorum.export.report import views
 from variorum.export.report.links import STATIC, Links, document_file, family_file
@@ -80,10 +82,13 @@ def render_page(template: str, view: dict[str, Any], links: Links, *, generated:
     )
 
 
-def write_report(index: Index, settings: Settings, out_dir: Path) -> list[Path]:
+def write_report(
+    index: Index, settings: Settings, out_dir: Path, collations: Mapping[str, Collation] | None = None
+) -> list[Path]:
     """Write the static report into ``out_dir``: ``index.html`` (the corpus), one
     ``family-<id>.html`` per family of two or more documents and one ``doc-<id>.html`` per
-    document. Returns the paths written, corpus page first.
+    document. Returns the paths written, corpus page first. ``collations`` maps family ids to
+    collations the caller already computed, so they are not computed again.
 
     The pages link to each other by relative file names and open from disk (``file://``),
     offline. Apart from each page's nonce and the generation time in its footer, the same index
@@ -102,7 +107,8 @@ def write_report(index: Index, settings: Settings, out_dir: Path) -> list[Path]:
     corpus = views.corpus_view(index, settings)
     write(STATIC.corpus(), "corpus.html", corpus)
     for fam in corpus["families"]:
-        write(family_file(fam["id"]), "family.html", views.family_view(index, settings, fam["id"]))
+        given = (collations or {}).get(fam["id"])
+        write(family_file(fam["id"]), "family.html", views.family_view(index, settings, fam["id"], given))
     for row in index.doc_rows():
         write(document_file(row["id"]), "document.html", views.document_view(index, settings, row["id"]))
     return written

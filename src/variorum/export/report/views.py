@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from variorum import pipeline
+from variorum.collate.model import Collation
 from variorum.config import Settings
 from variorum.export.report.document import doc_label, document_page
 from variorum.export.report.family import family_page, short
@@ -29,7 +30,9 @@ _LEDE_CHARS = 220
 _LEDE_MIN_WORDS = 12
 
 
-def family_view(index: Index, settings: Settings, family_id: str) -> dict[str, Any]:
+def family_view(
+    index: Index, settings: Settings, family_id: str, collation: Collation | None = None
+) -> dict[str, Any]:
     """A family of versions, collated.
 
     Keys: ``id``, ``title`` (the first words of the base text), ``witnesses`` (collation order:
@@ -43,10 +46,11 @@ def family_view(index: Index, settings: Settings, family_id: str) -> dict[str, A
     (laid out: ``nodes`` with ``x``, ``y``, ``w``, ``h``; ``edges`` with ``path``), and
     ``collation``: the whole :func:`~variorum.export.collation_json.collation_to_json` export.
 
+    ``collation``, when given, is used instead of collating the family again.
     ``family_id`` may be a unique prefix. Raises :class:`~variorum.errors.UsageError` when it
     names no family or several.
     """
-    return {**family_page(index, settings, family_id), "version": VIEW_VERSION}
+    return {**family_page(index, settings, family_id, collation), "version": VIEW_VERSION}
 
 
 def document_view(index: Index, settings: Settings, doc_id: str) -> dict[str, Any]:
