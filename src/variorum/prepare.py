@@ -97,4 +97,30 @@ def prepare(
     )
 
 
-__all__ = ["Prepared", "body_mask", "fingerprints", "prepare", "preprocess"]
+def rebuild(
+    doc: Document,
+    tokens: Tokens,
+    segments: tuple[Segment, ...],
+    languages: tuple[str, ...],
+    settings: Settings,
+    fp_hashes: np.ndarray | None = None,
+    fp_positions: np.ndarray | None = None,
+) -> Prepared:
+    """A :class:`Prepared` from stored parts (the index, a Spark output), without normalizing
+    again: token and n-gram hashes are recomputed from the stored normalized tokens."""
+    hashes = token_hashes(tokens.norms)
+    empty = np.empty(0, dtype=np.int64)
+    return Prepared(
+        doc=doc,
+        tokens=tokens,
+        hashes=hashes,
+        grams=ngram_hashes(hashes, settings.ngram).view(np.int64),
+        fp_hashes=empty if fp_hashes is None else fp_hashes,
+        fp_positions=empty if fp_positions is None else fp_positions,
+        segments=segments,
+        body=body_mask(tokens, segments),
+        languages=languages,
+    )
+
+
+__all__ = ["Prepared", "body_mask", "fingerprints", "prepare", "preprocess", "rebuild"]

@@ -22,11 +22,10 @@ from typing import Any
 import numpy as np
 
 from variorum.config import FINGERPRINT_VERSION, Settings
-from variorum.detect.fingerprint import ngram_hashes, token_hashes
 from variorum.errors import UsageError
 from variorum.model import Document, Passage, Segment, Skip
 from variorum.pipeline import AddReport, Progress, refresh
-from variorum.prepare import Prepared, body_mask
+from variorum.prepare import Prepared, rebuild
 from variorum.spark.layout import FORMAT_VERSION, MANIFEST
 from variorum.spark.read import PYARROW_HINT, is_local, local_path
 from variorum.store.index import Index
@@ -162,17 +161,14 @@ def _prepared(row: Mapping[str, Any], settings: Settings) -> Prepared:
         Segment(s["start"], s["end"], s["language"], s["role"], tuple(tuple(x) for x in s["sentences"]))
         for s in row["segments"]
     )
-    hashes = token_hashes(tokens.norms)
-    return Prepared(
-        doc=doc,
-        tokens=tokens,
-        hashes=hashes,
-        grams=ngram_hashes(hashes, settings.ngram).view(np.int64),
-        fp_hashes=np.asarray(row["fp_hashes"], dtype=np.int64),
-        fp_positions=np.asarray(row["fp_positions"], dtype=np.int64),
-        segments=segments,
-        body=body_mask(tokens, segments),
-        languages=tuple(row["languages"]),
+    return rebuild(
+        doc,
+        tokens,
+        segments,
+        tuple(row["languages"]),
+        settings,
+        np.asarray(row["fp_hashes"], dtype=np.int64),
+        np.asarray(row["fp_positions"], dtype=np.int64),
     )
 
 

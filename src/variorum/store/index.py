@@ -21,10 +21,9 @@ from typing import Any
 import numpy as np
 
 from variorum.config import FINGERPRINT_VERSION, Settings
-from variorum.detect.fingerprint import ngram_hashes, token_hashes
 from variorum.errors import IndexError_, UsageError
 from variorum.model import Document, Passage, Segment, Skip
-from variorum.prepare import Prepared, body_mask
+from variorum.prepare import Prepared, rebuild
 from variorum.store.schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
 from variorum.text.normalize import Tokens
 
@@ -317,20 +316,7 @@ class Index:
         ).fetchone()
         text = zlib.decompress(norms_blob).decode("utf-8")
         tokens = Tokens(text.split(_SEP) if text else [], _unpack_ints(starts), _unpack_ints(ends))
-        hashes = token_hashes(tokens.norms)
-        grams = ngram_hashes(hashes, settings.ngram).view(np.int64)
-        segs = self.segments(num)
-        return Prepared(
-            doc=doc,
-            tokens=tokens,
-            hashes=hashes,
-            grams=grams,
-            fp_hashes=np.empty(0, dtype=np.int64),
-            fp_positions=np.empty(0, dtype=np.int64),
-            segments=segs,
-            body=body_mask(tokens, segs),
-            languages=tuple(self.languages(num)),
-        )
+        return rebuild(doc, tokens, self.segments(num), tuple(self.languages(num)), settings)
 
     def doc_rows(self) -> list[dict[str, Any]]:
         """Every document's listing fields, in the order they were added."""
