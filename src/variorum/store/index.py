@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from variorum.config import FINGERPRINT_VERSION, Settings
+from variorum.detect.postings import Run, make_run, settle, shared_counts
 from variorum.errors import IndexError_, UsageError
 from variorum.model import Document, Passage, Segment, Skip
 from variorum.prepare import Prepared, rebuild
@@ -48,6 +49,10 @@ class Index:
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:
         self.conn = conn
         self.path = path
+        # Fingerprint postings: the stored runs as loaded (row id, run), and the postings of
+        # documents inserted in the open transaction, written as one run when it commits.
+        self._runs: list[tuple[int, Run]] = []
+        self._pending: list[tuple[int, np.ndarray]] = []
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -100,10 +105,22 @@ class Index:
         for step in range(version + 1, SCHEMA_VERSION + 1):
             with self.transaction():
                 self._script(MIGRATIONS[step])
+                self._migrate(step)
                 self.conn.execute(f"PRAGMA user_version={step}")
         fp = self.meta("fingerprint_version")
         if fp != str(FINGERPRINT_VERSION):
             raise IndexError_(f"{self.path}: fingerprints of format {fp}, expected {FINGERPRINT_VERSION}")
+
+    def _migrate(self, step: int) -> None:
+        """The part of a schema step that SQL alone cannot do."""
+        if step == 2:
+            rows = self.conn.execute("SELECT DISTINCT num, hash FROM postings ORDER BY num").fetchall()
+            by_num: dict[int, list[int]] = {}
+            for num, h in rows:
+                by_num.setdefault(num, []).append(h)
+            if by_num:
+                self._write_run(make_run((n, np.asarray(hs, dtype=np.int64)) for n, hs in by_num.items()))
+            self.conn.execute("DROP TABLE postings")
 
     def _script(self, script: str) -> None:
         for statement in script.split(";"):
@@ -132,10 +149,13 @@ class Index:
     def transaction(self) -> Iterator[None]:
         """One atomic write: everything inside commits together or not at all."""
         self.conn.execute("BEGIN IMMEDIATE")
+        runs = list(self._runs)
         try:
             yield
+            self._flush_postings()
         except BaseException:
             self.conn.execute("ROLLBACK")
+            self._runs, self._pending = runs, []
             raise
         self.conn.execute("COMMIT")
 
@@ -216,12 +236,7 @@ class Index:
                 for i, s in enumerate(prep.segments)
             ],
         )
-        self.conn.executemany(
-            "INSERT INTO postings(hash, num, pos) VALUES (?,?,?)",
-            zip(
-                prep.fp_hashes.tolist(), [num] * len(prep.fp_hashes), prep.fp_positions.tolist(), strict=True
-            ),
-        )
+        self._pending.append((num, prep.fp_hashes))
         self._set_meta("families_stale", "1")
         return num
 
@@ -232,34 +247,72 @@ class Index:
 
     # -- candidates --------------------------------------------------------------------------
 
-    def candidates(self, fps: Mapping[int, np.ndarray], max_df: int) -> dict[int, Counter[int]]:
-        """For each document num in ``fps``, the indexed documents sharing a fingerprint with it.
+    def candidates(
+        self, fps: Mapping[int, np.ndarray], max_df: int, min_shared: int = 1
+    ) -> dict[int, Counter[int]]:
+        """For each document num in ``fps``, the indexed documents sharing fingerprints with it.
 
         Fingerprints held by more than ``max_df`` documents are stock phrases and ignored. The
-        answer maps each num to a Counter of other nums -> shared fingerprints.
+        answer maps each num to a Counter of other nums -> distinct shared fingerprints, keeping
+        those that share at least ``min_shared``. Documents inserted in the open transaction
+        count as indexed.
         """
-        c = self.conn
-        c.execute("CREATE TEMP TABLE IF NOT EXISTS probe(hash INTEGER NOT NULL, num INTEGER NOT NULL)")
-        c.execute("DELETE FROM probe")
-        c.executemany(
-            "INSERT INTO probe(hash, num) VALUES (?, ?)",
-            ((h, num) for num, hs in fps.items() for h in set(hs.tolist())),
+        self._flush_postings()
+        self._sync_runs()
+        found = shared_counts([r for _, r in self._runs], fps, max_df)
+        return {num: Counter({o: c for o, c in got.items() if c >= min_shared}) for num, got in found.items()}
+
+    def postings(self) -> list[tuple[int, int]]:
+        """Every (fingerprint hash, document num), sorted: the index's postings, for checks."""
+        self._flush_postings()
+        self._sync_runs()
+        pairs = {pair for _, r in self._runs for pair in zip(r.hashes.tolist(), r.nums.tolist(), strict=True)}
+        return sorted(pairs)
+
+    def _sync_runs(self) -> None:
+        """Load the stored runs this connection has not seen (another process may have added)."""
+        stored = self.conn.execute("SELECT run FROM posting_runs ORDER BY run").fetchall()
+        ids = [r[0] for r in stored]
+        if ids == [run_id for run_id, _ in self._runs]:
+            return
+        have = dict(self._runs)
+        runs: list[tuple[int, Run]] = []
+        for run_id in ids:
+            run = have.get(run_id)
+            if run is None:
+                level, hashes, nums = self.conn.execute(
+                    "SELECT level, hashes, nums FROM posting_runs WHERE run=?", (run_id,)
+                ).fetchone()
+                run = Run(
+                    level,
+                    np.frombuffer(hashes, dtype="<i8").astype(np.int64, copy=False),
+                    np.frombuffer(nums, dtype="<i4").astype(np.int32, copy=False),
+                )
+            runs.append((run_id, run))
+        self._runs = runs
+
+    def _write_run(self, run: Run) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO posting_runs(level, n, hashes, nums) VALUES (?,?,?,?)",
+            (run.level, len(run), run.hashes.astype("<i8").tobytes(), run.nums.astype("<i4").tobytes()),
         )
-        c.execute(
-            "DELETE FROM probe WHERE hash IN (SELECT p.hash FROM postings p "
-            "WHERE p.hash IN (SELECT DISTINCT hash FROM probe) "
-            "GROUP BY p.hash HAVING COUNT(DISTINCT p.num) > ?)",
-            (max_df,),
-        )
-        out: dict[int, Counter[int]] = {num: Counter() for num in fps}
-        rows = c.execute(
-            "SELECT q.num, p.num, COUNT(*) FROM probe q JOIN postings p ON p.hash = q.hash "
-            "WHERE p.num != q.num GROUP BY q.num, p.num"
-        )
-        for qnum, pnum, n in rows:
-            out[qnum][pnum] = n
-        c.execute("DELETE FROM probe")
-        return out
+        return int(cur.lastrowid)  # type: ignore[arg-type]
+
+    def _flush_postings(self) -> None:
+        """Write the pending postings as a run, then merge runs as :func:`settle` says."""
+        if not self._pending:
+            return
+        self._sync_runs()
+        run = make_run(self._pending)
+        self._pending = []
+        runs = [*self._runs, (self._write_run(run), run)]
+        settled, gone = settle([r for _, r in runs])
+        if gone:
+            self.conn.executemany("DELETE FROM posting_runs WHERE run=?", [(runs[i][0],) for i in gone])
+            kept = [runs[i] for i in range(len(runs)) if i not in set(gone)]
+            merged = settled[len(kept) :]
+            runs = kept + [(self._write_run(m), m) for m in merged]
+        self._runs = runs
 
     # -- reading documents -------------------------------------------------------------------
 
@@ -340,7 +393,9 @@ class Index:
         ]
 
     def count(self, table: str) -> int:
-        if table not in {"documents", "passages", "pairs", "skips", "postings"}:
+        if table == "postings":
+            return int(self.conn.execute("SELECT COALESCE(SUM(n), 0) FROM posting_runs").fetchone()[0])
+        if table not in {"documents", "passages", "pairs", "skips"}:
             raise ValueError(table)
         return int(self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 

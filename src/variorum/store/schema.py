@@ -4,6 +4,9 @@ Version history (bump ``SCHEMA_VERSION`` and add a step to ``MIGRATIONS`` for ev
 
 * 1 — documents, tokens, segments, postings (winnowed fingerprints, clustered by hash), pairs, passages,
   families, vocabulary, skips, meta.
+* 2 — ``postings`` replaced by ``posting_runs``: the same fingerprints, one row per sorted run of
+  ``(hash, num)`` (see :mod:`variorum.detect.postings`), so that adding a batch appends a row
+  instead of writing all over a B-tree. Positions are no longer stored (nothing read them).
 
 Documents have an integer ``num`` (the rowid, compact in postings) and a public text ``id``.
 Passages do not store their text: it is always re-quoted from ``documents.text`` by offsets, so
@@ -12,7 +15,7 @@ there is exactly one copy of every original.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -53,12 +56,13 @@ CREATE TABLE IF NOT EXISTS segments (
     sentences TEXT NOT NULL DEFAULT '[]',
     PRIMARY KEY (num, idx)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS postings (
-    hash INTEGER NOT NULL,
-    num INTEGER NOT NULL,
-    pos INTEGER NOT NULL,
-    PRIMARY KEY (hash, num, pos)
-) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS posting_runs (
+    run INTEGER PRIMARY KEY,
+    level INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    hashes BLOB NOT NULL,  -- n little-endian int64 fingerprints, sorted
+    nums BLOB NOT NULL     -- n little-endian int32 document nums, parallel to hashes
+);
 CREATE TABLE IF NOT EXISTS pairs (
     a INTEGER NOT NULL,
     b INTEGER NOT NULL,
@@ -102,4 +106,16 @@ CREATE TABLE IF NOT EXISTS skips (
 """
 
 #: Steps from version N-1 to N, applied in order to an older index.
-MIGRATIONS: dict[int, str] = {}
+#: Version 2 also moves the rows of ``postings`` into runs, which takes Python
+#: (:meth:`variorum.store.index.Index._migrate`), before the old table is dropped.
+MIGRATIONS: dict[int, str] = {
+    2: """
+CREATE TABLE IF NOT EXISTS posting_runs (
+    run INTEGER PRIMARY KEY,
+    level INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    hashes BLOB NOT NULL,
+    nums BLOB NOT NULL
+);
+""",
+}

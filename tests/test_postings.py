@@ -1,0 +1,156 @@
+"""The fingerprint postings: sorted runs, their merging, and lookups against a plain reference."""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from variorum.config import Settings
+from variorum.detect import postings
+from variorum.detect.postings import FANOUT, Run, make_run, settle, shared_counts
+from variorum.model import Document
+from variorum.prepare import Prepared, prepare
+from variorum.store.index import Index
+
+# Small hash and num alphabets, so that documents share fingerprints often.
+documents = st.dictionaries(
+    st.integers(1, 40), st.lists(st.integers(-6, 6), min_size=0, max_size=12), min_size=0, max_size=12
+)
+
+
+def reference(
+    batches: list[dict[int, list[int]]], probe: dict[int, list[int]], max_df: int
+) -> dict[int, dict[int, int]]:
+    """Shared distinct fingerprints per pair, with sets and loops only."""
+    holders: dict[int, set[int]] = {}
+    for batch in batches:
+        for num, fps in batch.items():
+            for h in fps:
+                holders.setdefault(h, set()).add(num)
+    out: dict[int, dict[int, int]] = {}
+    for num, fps in probe.items():
+        c: Counter[int] = Counter()
+        for h in set(fps):
+            docs = holders.get(h, set())
+            if len(docs) <= max_df:
+                c.update(d for d in docs if d != num)
+        out[num] = dict(c)
+    return out
+
+
+def runs_of(batches: list[dict[int, list[int]]]) -> list[Run]:
+    runs: list[Run] = []
+    for batch in batches:
+        runs, _ = settle([*runs, make_run((n, np.asarray(h, dtype=np.int64)) for n, h in batch.items())])
+    return runs
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(documents, max_size=7), documents, st.integers(1, 5))
+def test_shared_counts_match_the_reference(batches: list, probe: dict, max_df: int) -> None:
+    # Document nums are unique across batches, as in an index.
+    batches = [{num + 100 * i: fps for num, fps in b.items()} for i, b in enumerate(batches)]
+    runs = runs_of(batches)
+    want = reference(batches, probe, max_df)
+    got = shared_counts(runs, {n: np.asarray(h, dtype=np.int64) for n, h in probe.items()}, max_df)
+    assert got == want
+
+
+def test_the_probing_batch_itself_is_found_but_never_paired_with_itself() -> None:
+    batch = {1: [10, 11, 12], 2: [11, 12, 13], 3: [99]}
+    runs = runs_of([batch])
+    got = shared_counts(runs, {n: np.asarray(h) for n, h in batch.items()}, max_df=10)
+    assert got == {1: {2: 2}, 2: {1: 2}, 3: {}}
+
+
+def test_a_query_outside_the_index_uses_a_negative_num() -> None:
+    runs = runs_of([{1: [5, 6]}, {2: [6, 7]}])
+    assert shared_counts(runs, {-1: np.asarray([6, 7, 8])}, max_df=10) == {-1: {1: 1, 2: 2}}
+
+
+def test_stock_phrases_above_max_df_are_ignored() -> None:
+    runs = runs_of([{n: [1, n + 1000] for n in range(1, 6)}])
+    got = shared_counts(runs, {-1: np.asarray([1, 1001])}, max_df=4)
+    assert got == {-1: {1: 1}}
+
+
+def test_runs_merge_by_level_and_stay_few() -> None:
+    runs: list[Run] = []
+    for i in range(FANOUT**3):
+        runs, _gone = settle([*runs, make_run([(i + 1, np.asarray([i % 7, i]))])])
+        assert all(a.level >= b.level for a, b in itertools.pairwise(runs))
+        assert len(runs) <= 3 * (FANOUT - 1) + 1
+    assert [r.level for r in runs] == [3]
+    merged = runs[0]
+    assert np.all(np.diff(merged.hashes) >= 0)
+    assert len(merged) == 2 * FANOUT**3 - 7  # (i % 7, i) coincide for i < 7
+
+
+def test_runs_stop_growing_at_max_run(monkeypatch) -> None:
+    monkeypatch.setattr(postings, "MAX_RUN", 3)
+    runs: list[Run] = []
+    for i in range(FANOUT):
+        runs, gone = settle([*runs, make_run([(i + 1, np.asarray([i]))])])
+    assert [len(r) for r in runs] == [1] * FANOUT and not gone
+
+
+def _prepared(doc_id: str, text: str) -> Prepared:
+    return prepare(Document(id=doc_id, text=text), {}, Settings())
+
+
+def _v1_index(path: Path) -> None:
+    """A version-1 index with a postings table, made with SQL as version 1 wrote it."""
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+        "INSERT INTO meta VALUES ('fingerprint_version', '1');"
+        "CREATE TABLE postings (hash INTEGER NOT NULL, num INTEGER NOT NULL, pos INTEGER NOT NULL,"
+        " PRIMARY KEY (hash, num, pos)) WITHOUT ROWID;"
+        "INSERT INTO postings VALUES (7, 1, 0), (7, 1, 9), (8, 1, 3), (7, 2, 4), (9, 2, 5);"
+        "PRAGMA user_version=1;"
+    )
+    conn.close()
+
+
+def test_a_version_1_index_keeps_its_postings(tmp_path: Path) -> None:
+    _v1_index(tmp_path / "old.db")
+    with Index.open(tmp_path / "old.db") as index:
+        assert index.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert index.postings() == [(7, 1), (7, 2), (8, 1), (9, 2)]
+        assert index.count("postings") == 4
+        assert index.candidates({-1: np.asarray([7, 9])}, max_df=10) == {-1: Counter({2: 2, 1: 1})}
+        tables = {r[0] for r in index.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert "postings" not in tables
+
+
+def test_a_rolled_back_batch_leaves_no_postings(tmp_path: Path) -> None:
+    with Index.open(tmp_path / "v.db") as index:
+        with index.transaction():
+            index.insert(_prepared("a", "one two three four five six seven eight nine ten"), "ha")
+        before = index.postings()
+        try:
+            with index.transaction():
+                index.insert(_prepared("b", "eleven twelve thirteen fourteen fifteen sixteen"), "hb")
+                index.candidates({-1: np.asarray([1])}, max_df=10)  # the batch is flushed as a run
+                raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            pass
+        assert index.postings() == before
+        assert index.count("postings") == len(before)
+
+
+def test_another_connection_sees_new_runs(tmp_path: Path) -> None:
+    with Index.open(tmp_path / "v.db") as writer, Index.open(tmp_path / "v.db") as reader:
+        assert reader.postings() == []
+        with writer.transaction():
+            p = _prepared("a", "one two three four five six seven eight nine ten")
+            writer.insert(p, "ha")
+        assert reader.postings() == writer.postings() != []
+        found = reader.candidates({-1: p.fp_hashes}, max_df=10)[-1]
+        assert found == Counter({1: len(set(p.fp_hashes.tolist()))})
