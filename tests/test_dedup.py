@@ -10,6 +10,7 @@ precision, recall and speed on a larger set of the same kind (see :func:`main`).
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 import time
@@ -24,10 +25,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import variorum.dedup as dedup_package
-from variorum.dedup import RECORD_BYTES, DedupReport, dedup, removed_path_for, similarity
+from variorum.dedup import RECORD_BYTES, DedupReport, dedup, find_duplicates, removed_path_for, similarity
+from variorum.dedup import scan as scan_module
+from variorum.dedup.batch import fast_path, sign_texts, token_arrays
+from variorum.dedup.paragraphs import paragraph_similarity, paragraphs
 from variorum.dedup.records import NO_DATE, date_key
 from variorum.dedup.repair import reference_tokens
-from variorum.dedup.signature import SIGNATURE_BYTES, band_keys
+from variorum.dedup.signature import SIGNATURE_BYTES, band_keys, content_hash
 from variorum.dedup.tokens import ChunkTokens, RunningVocabulary, VocabularyIndex, token_hash
 from variorum.errors import InputError, MalformedDocument, UsageError
 from variorum.ingest import read_jsonl
@@ -356,6 +360,151 @@ def test_band_keys_agree_for_equal_tokens_and_short_texts_get_keys():
     assert len(band_keys(short)) == 32
 
 
+# -- the batch path signs as the per-text path does ------------------------------------------------
+
+ascii_pieces = st.sampled_from(
+    [
+        "abc",
+        "XyZ",
+        " ",
+        "\n",
+        "\n\n",
+        ",",
+        ".",
+        "-",
+        "*",
+        "q",
+        "Hello",
+        "world",
+        "a b c",
+        "\t",
+        "!",
+        "12",
+        "it's",
+    ]
+)
+ascii_texts = st.lists(ascii_pieces, max_size=80).map("".join)
+
+
+def per_text(text: str) -> tuple[int, int, list[int]]:
+    hashes = ChunkTokens().scan_tokens(text)
+    if not len(hashes):
+        return 0, 0, [0] * 32
+    return len(hashes), content_hash(hashes), band_keys(hashes).tolist()
+
+
+@given(st.lists(ascii_texts, min_size=1, max_size=6))
+@settings(max_examples=200, deadline=None)
+def test_the_batch_path_signs_as_the_per_text_path(texts):
+    signed = sign_texts([fast_path(t) for t in texts])
+    for k, text in enumerate(texts):
+        if not signed.ok[k]:
+            assert any(c in text for c in "0123456789'`^")
+            continue
+        got = (int(signed.lengths[k]), int(signed.content[k]), signed.bands[k].tolist())
+        assert got == per_text(text)
+
+
+def test_the_batch_path_on_generated_prose():
+    corpus = make_corpus(seed=8, bases=20)
+    texts = [r["text"] for r in corpus.records]
+    signed = sign_texts([fast_path(t) for t in texts])
+    assert signed.ok.all()
+    for k, text in enumerate(texts):
+        assert (int(signed.lengths[k]), int(signed.content[k]), signed.bands[k].tolist()) == per_text(text)
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGZ .,\n", max_size=200))
+@settings(max_examples=200, deadline=None)
+def test_batch_token_hashes_are_token_hash(text):
+    _, _, hashes = token_arrays(np.frombuffer(text.encode("ascii"), dtype=np.uint8))
+    assert hashes.tolist() == hashed(raw_tokens(text).norms)
+
+
+def test_non_ascii_texts_are_left_to_the_per_text_path():
+    assert fast_path("déjà vu") is None
+    assert fast_path("plain") == b"plain"
+
+
+def test_parallel_reading_gives_the_same_decision(tmp_path, monkeypatch):
+    corpus = make_corpus(seed=12, bases=60, boilerplate=20)
+    corpus.records.append({"id": "accents", "text": "Un texte français, déjà vu, 60 000 fois."})
+    source = corpus.write(tmp_path / "in.jsonl")
+    with source.open("a", encoding="utf-8") as out:
+        out.write("not json\n\n")
+        out.write(json.dumps({"id": "last", "text": corpus.records[0]["text"]}))  # no final newline
+    single = dedup(str(source), str(tmp_path / "one.jsonl"))
+    monkeypatch.setattr(scan_module, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(scan_module, "RANGE_BYTES", 20_000)  # many ranges, lines cut at every range
+    monkeypatch.setattr(scan_module, "BATCH_BYTES", 5_000)
+    parallel = dedup(str(source), str(tmp_path / "two.jsonl"))
+    assert read_sidecar(parallel) == read_sidecar(single)
+    assert parallel.skipped == single.skipped and parallel.lines == single.lines
+    assert Path(parallel.output).read_bytes() == Path(single.output).read_bytes()
+    assert any(r["id"] == "last" for r in read_sidecar(parallel))
+
+
+def test_line_ranges_end_at_line_ends(tmp_path):
+    source = tmp_path / "lines.txt"
+    source.write_bytes(b"".join(b"x" * (i % 7) + b"\n" for i in range(200)) + b"tail")
+    data = source.read_bytes()
+    ranges = scan_module.line_ranges(str(source), len(data), 50)
+    assert ranges[0][0] == 0 and ranges[-1][1] == len(data)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))
+    assert all(data[end - 1 : end] == b"\n" for _, end in ranges[:-1])
+
+
+# -- the paragraphs measure ---------------------------------------------------------------------------
+
+
+def test_paragraphs_measure_forgives_dropped_and_moved_paragraphs():
+    rng = np.random.default_rng(21)
+    words = Words(rng, 5_000)
+    base = [words.draw(rng, 60) for _ in range(10)]
+    copy = edited(rng, words, base, 0.02)
+    copy = [copy[9], *copy[:5], *copy[6:9]]  # one paragraph dropped, the last moved first
+    original, reprint = render(rng, base), render(rng, copy)
+    assert similarity(original, reprint) < 0.8  # as a word sequence, far apart
+    assert similarity(original, reprint, measure="paragraphs") == pytest.approx(0.9)
+    other = render(rng, [base[0], *words.paragraphs(rng, 500)])  # shares one paragraph
+    assert similarity(original, other, measure="paragraphs") < 0.2
+
+
+def test_paragraphs_are_the_same_on_both_paths(monkeypatch):
+    text = "First paragraph here, with words.\n\nSecond one\nwrapped.\n \n\nThird.\n\n\n"
+    fast = paragraphs(text, ChunkTokens())
+    monkeypatch.setattr("variorum.dedup.paragraphs.fast_path", lambda text: None)
+    slow = paragraphs(text, ChunkTokens())
+    assert fast.count == slow.count == 3
+    assert fast.shingles.tolist() == slow.shingles.tolist()
+    assert fast.paragraph.tolist() == slow.paragraph.tolist()
+    assert paragraph_similarity(fast, slow) == 1.0
+
+
+def test_dedup_by_paragraphs_on_generated_near_duplicates(tmp_path):
+    corpus = make_corpus(seed=11, bases=120, boilerplate=40)
+    source = corpus.write(tmp_path / "in.jsonl")
+    report = dedup(str(source), str(tmp_path / "out.jsonl"), measure="paragraphs")
+    precision, recall = precision_recall(corpus, report)
+    assert precision >= 0.99 and recall >= 0.95
+
+
+def test_find_duplicates_groups_and_all_pairs(tmp_path):
+    a, b, c = family()
+    source = write_lines(tmp_path / "in.jsonl", [{"id": i, "text": t} for i, t in enumerate([a, b, c])])
+    found = find_duplicates(source, all_pairs=True)
+    assert found.groups() == [[1, 2, 3]]
+    assert found.pairs is not None
+    assert {(x, y) for x, y, _ in found.pairs} == {(1, 0), (2, 0), (2, 1)}
+    assert find_duplicates(source).pairs is None
+
+
+def test_unknown_measure_is_refused(tmp_path):
+    source = write_lines(tmp_path / "in.jsonl", [{"id": 1, "text": "a b c"}])
+    with pytest.raises(UsageError, match="measure"):
+        dedup(str(source), str(tmp_path / "out.jsonl"), measure="letters")
+
+
 # -- records, sidecar and keep policies -------------------------------------------------------------
 
 
@@ -643,10 +792,13 @@ def test_memory_grows_by_a_few_hundred_bytes_per_record_whatever_the_text_size(t
 def test_public_surface():
     assert set(dedup_package.__all__) == {
         "KEEP",
+        "MEASURES",
         "RECORD_BYTES",
         "REMOVED_SUFFIX",
         "DedupReport",
+        "Duplicates",
         "dedup",
+        "find_duplicates",
         "removed_path_for",
         "similarity",
     }

@@ -92,14 +92,25 @@ def choose(
     similar: Callable[[int, int], float],
     threshold: float,
     progress: Progress | None = None,
+    *,
+    length_ratio: float | None = None,
+    pairs: list[tuple[int, int, float]] | None = None,
 ) -> Choice:
     """Decide every record's fate (see the module docstring).
 
     ``bands`` (n × BANDS ``uint64``) is overwritten with bucket numbers. ``order`` lists the
     record indices from the one to keep most to the one to keep least; ``lengths`` are token
     counts, which bound the similarity (see :func:`variorum.dedup.stream.similarity`) and spare
-    reading pairs of very different length. ``similar(a, b)`` returns the similarity of two
-    records when it is at least ``threshold`` and 0.0 otherwise.
+    reading pairs of very different length: a pair is not compared when the shorter record has
+    fewer than ``length_ratio`` (default ``threshold * LENGTH_SLACK``; 0 compares every pair)
+    times the longer one's tokens. ``similar(a, b)`` returns the similarity of two records when
+    it is at least ``threshold`` and 0.0 otherwise.
+
+    With a ``pairs`` list, each record is also compared with the earlier records (in keep
+    order) that were removed, and every pair found similar is appended to it as ``(record,
+    earlier record, similarity)``, exact copies with their representative at 1.0: all verified
+    near-duplicate pairs rather than only each removed record's kept one. A record is still
+    removed in favour of the first kept record found similar.
     """
     n = len(content)
     duplicate_of = np.full(n, -1, dtype=np.int64)
@@ -118,9 +129,11 @@ def choose(
     active = active[np.argsort(rank[active], kind="stable")]
 
     kept_in: dict[int, list[int]] = {}
+    # In pairs mode every record is remembered, kept or not; kept ones are told apart below.
+    all_pairs = pairs is not None
     compared = 0
     done = 0
-    ratio = threshold * LENGTH_SLACK
+    ratio = threshold * LENGTH_SLACK if length_ratio is None else length_ratio
     for d in active.tolist():
         mine = [b for b in buckets[d].tolist() if b >= 0]
         shared: dict[int, int] = {}
@@ -137,13 +150,18 @@ def choose(
                 compared += 1
                 score = similar(d, k)
                 if score >= threshold:
-                    duplicate_of[d] = k
-                    similarity[d] = score
-                    break
+                    if pairs is not None:
+                        pairs.append((d, k, score))
+                    if duplicate_of[d] < 0 and duplicate_of[k] < 0:
+                        duplicate_of[d] = k
+                        similarity[d] = score
+                    if not all_pairs:
+                        break
+                    continue
                 tries += 1
                 if tries >= MAX_COMPARISONS:
                     break
-        if duplicate_of[d] < 0:
+        if duplicate_of[d] < 0 or all_pairs:
             for b in mine:
                 kept = kept_in.setdefault(b, [])
                 if len(kept) < MAX_KEPT_PER_BUCKET:
@@ -156,6 +174,8 @@ def choose(
 
     copies = np.flatnonzero(rep != np.arange(n))
     leader = rep[copies]
+    if pairs is not None:
+        pairs.extend((c, r, 1.0) for c, r in zip(copies.tolist(), leader.tolist(), strict=True))
     leader_kept = duplicate_of[leader] < 0
     duplicate_of[copies] = np.where(leader_kept, leader, duplicate_of[leader])
     similarity[copies] = np.where(leader_kept, 1.0, similarity[leader])

@@ -114,6 +114,13 @@ class RecordTable:
         self.content.append(content)
         self.bands.frombytes(bands.tobytes())
 
+    def extend(self, columns: dict[str, np.ndarray], line_offset: int = 0) -> None:
+        """Append the records of :meth:`arrays`-shaped ``columns``, their lines moved by ``line_offset``."""
+        for name, column in columns.items():
+            if name == "lines":
+                column = column + np.uint32(line_offset)
+            getattr(self, name).frombytes(np.ascontiguousarray(column).tobytes())
+
     def arrays(self) -> dict[str, np.ndarray]:
         """Numpy views of the columns (no copy); ``bands`` is n × BANDS and writable."""
         views = {

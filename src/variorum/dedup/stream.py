@@ -13,13 +13,19 @@ Lines that are not records (bad JSON, no ``text``, a text without words) are rep
 :attr:`DedupReport.skipped` and **passed through unchanged**: a dedup step in a data pipeline
 should never lose data it did not understand. Blank lines are passed through silently.
 
-Similarity is :func:`similarity`: one minus the Levenshtein distance between the two token
-sequences divided by the longer one's length, i.e. the share of the longer record's words left
-as they are. Tokens are the normalizer's (:mod:`variorum.text.normalize`: case, punctuation,
-line wraps, diacritics and number formats do not count) with split words ("aggr ession")
-joined where the record's own words or the running vocabulary show the whole word. At the
-default 0.8 a record is a duplicate when at most one word in five was substituted, deleted or
-inserted; records that only share a paragraph, or only their vocabulary, stay far below.
+Similarity is :func:`similarity`, by default (``measure="words"``) one minus the Levenshtein
+distance between the two token sequences divided by the longer one's length, i.e. the share of
+the longer record's words left as they are. Tokens are the normalizer's
+(:mod:`variorum.text.normalize`: case, punctuation, line wraps, diacritics and number formats
+do not count) with split words ("aggr ession") joined where the record's own words or the
+running vocabulary show the whole word. At the default 0.8 a record is a duplicate when at
+most one word in five was substituted, deleted or inserted; records that only share a
+paragraph, or only their vocabulary, stay far below.
+``measure="paragraphs"`` (:mod:`variorum.dedup.paragraphs`) is the share of each record's
+paragraphs found in the other instead, for copies that dropped, added or moved paragraphs.
+
+:func:`find_duplicates` is the first two passes alone: which record duplicates which, without
+writing anything. :func:`dedup` writes its decision.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import json
 import os
 import sys
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
@@ -38,9 +45,10 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from variorum.dedup.choose import Choice, choose
-from variorum.dedup.records import NO_DATE, RecordReader, RecordTable, date_key, parse_line, record_id
+from variorum.dedup.paragraphs import Paragraphs, paragraph_similarity, paragraphs
+from variorum.dedup.records import RecordReader, RecordTable, parse_line, record_id
 from variorum.dedup.repair import reference_tokens
-from variorum.dedup.signature import band_keys, content_hash
+from variorum.dedup.scan import scan
 from variorum.dedup.tokens import ChunkTokens, RunningVocabulary, TokenCache, VocabularyIndex
 from variorum.errors import InputError, UsageError
 from variorum.model import Skip
@@ -50,6 +58,7 @@ from variorum.text.normalize import count_vocabulary, raw_tokens
 #: "writing", advanced by records (comparing: records that have candidates).
 Progress = Callable[[str, int], None]
 KEEP = ("first", "longest", "earliest")
+MEASURES = ("words", "paragraphs")
 REMOVED_SUFFIX = ".removed.jsonl"
 _STEP = 1024
 CHANGED = "changed while being deduplicated; run again"
@@ -72,12 +81,21 @@ class DedupReport:
     seconds: float
 
 
-def similarity(a: str, b: str, vocabulary: Mapping[str, int] | None = None) -> float:
+def similarity(
+    a: str, b: str, vocabulary: Mapping[str, int] | None = None, *, measure: str = "words"
+) -> float:
     """Similarity of two texts in [0, 1]: 1 - token edit distance / the longer token count.
 
     Split words are repaired against ``vocabulary`` plus each text's own words; by default the
     vocabulary is the words of both texts, so "aggr ession" matches the other's "aggression".
+    ``measure="paragraphs"`` gives :func:`~variorum.dedup.paragraphs.paragraph_similarity`
+    instead (``vocabulary`` is then not used).
     """
+    if measure not in MEASURES:
+        raise UsageError(f"measure {measure!r}: choose one of {', '.join(MEASURES)}")
+    if measure == "paragraphs":
+        tokens = ChunkTokens()
+        return paragraph_similarity(paragraphs(a, tokens), paragraphs(b, tokens))
     complete = vocabulary is None
     if vocabulary is None:
         vocabulary = count_vocabulary([raw_tokens(a), raw_tokens(b)])
@@ -95,8 +113,15 @@ def removed_path_for(output_path: str) -> str:
 
 
 def _check_arguments(
-    input_path: str, output_path: str, removed_path: str, threshold: float, keep: str
+    input_path: str,
+    output_path: str | None,
+    removed_path: str | None,
+    threshold: float,
+    keep: str,
+    measure: str,
 ) -> None:
+    if measure not in MEASURES:
+        raise UsageError(f"measure {measure!r}: choose one of {', '.join(MEASURES)}")
     if keep not in KEEP:
         raise UsageError(f"--keep {keep!r}: choose one of {', '.join(KEEP)}")
     if not 0.0 < threshold <= 1.0:
@@ -108,7 +133,7 @@ def _check_arguments(
         raise InputError(input_path, reason)
     if removed_path == "-":
         raise UsageError("the removed-records sidecar must be a file, not stdout")
-    paths = [p for p in (input_path, output_path, removed_path) if p != "-"]
+    paths = [p for p in (input_path, output_path, removed_path) if p is not None and p != "-"]
     real = [os.path.realpath(p) for p in paths]
     if len(set(real)) != len(real):
         raise UsageError(f"input, output and sidecar must be three different files: {', '.join(paths)}")
@@ -143,43 +168,32 @@ class _Comparer:
         return float(score)
 
 
-def _read(
-    input_path: str, keep: str, tokens: ChunkTokens, progress: Progress | None
-) -> tuple[RecordTable, list[Skip], int]:
-    """First pass: the record table, the skipped lines and the number of lines."""
-    table = RecordTable()
-    skipped: list[Skip] = []
-    offset = 0
-    number = 0
-    try:
-        file = open(input_path, "rb")  # noqa: SIM115 - closed below
-    except OSError as error:
-        raise InputError(input_path, f"cannot read file: {error.strerror or error}") from error
-    with file:
-        for number, line in enumerate(file, start=1):
-            start, size = offset, len(line)
-            offset += size
-            if progress is not None and number % _STEP == 0:
-                progress("reading", _STEP)
-            if not line or line.isspace():
-                continue
-            where = f"{input_path}:{number}"
-            record = parse_line(line, first=number == 1)
-            if isinstance(record, str):
-                skipped.append(Skip(where, record))
-                continue
-            if not table.fits(size, number):
-                skipped.append(Skip(where, "line too long (4 GiB or more) or too far (line 2**32)"))
-                continue
-            hashes = tokens.scan_tokens(record["text"])
-            if len(hashes) == 0:
-                skipped.append(Skip(where, "text has no words to compare"))
-                continue
-            date = date_key(record) if keep == "earliest" else NO_DATE
-            table.append(start, size, number, len(hashes), date, content_hash(hashes), band_keys(hashes))
-    if progress is not None and number % _STEP:
-        progress("reading", number % _STEP)
-    return table, skipped, number
+class _ParagraphComparer:
+    """Reads records of the first pass and compares them by the ``paragraphs`` measure."""
+
+    def __init__(self, reader: RecordReader, threshold: float, max_shingles: int = 4_000_000) -> None:
+        self.reader, self.threshold = reader, threshold
+        self.tokens = ChunkTokens()
+        self.max_shingles = max_shingles
+        self.size = 0
+        self.cache: OrderedDict[int, Paragraphs] = OrderedDict()
+
+    def _paragraphs(self, i: int) -> Paragraphs:
+        got = self.cache.get(i)
+        if got is not None:
+            self.cache.move_to_end(i)
+            return got
+        got = paragraphs(self.reader.read(i)["text"], self.tokens)
+        self.cache[i] = got
+        self.size += len(got.shingles)
+        while self.size > self.max_shingles and len(self.cache) > 1:
+            _, dropped = self.cache.popitem(last=False)
+            self.size -= len(dropped.shingles)
+        return got
+
+    def __call__(self, a: int, b: int) -> float:
+        score = paragraph_similarity(self._paragraphs(a), self._paragraphs(b))
+        return score if score >= self.threshold else 0.0
 
 
 def _keep_order(columns: dict[str, np.ndarray], keep: str) -> np.ndarray:
@@ -287,12 +301,110 @@ def _write(
         progress("writing", number % _STEP)
 
 
+@dataclass(frozen=True)
+class Duplicates:
+    """Which record duplicates which, as :func:`find_duplicates` decided.
+
+    Records are the lines holding a comparable record, in input order; ``lines[i]`` is record
+    ``i``'s line number (1-based), ``duplicate_of[i]`` the record it duplicates (-1: kept) and
+    ``similarity[i]`` how closely (0 for kept records). Every removed record was compared with
+    the record it names (or is an exact copy of it); two records removed in favour of one kept
+    record were not necessarily compared with each other.
+    """
+
+    input: str
+    lines: np.ndarray  # uint32, per record
+    duplicate_of: np.ndarray  # int64, per record
+    similarity: np.ndarray  # float32, per record
+    line_count: int  # lines of the input, blank ones included
+    compared: int
+    skipped: tuple[Skip, ...]
+    seconds: float
+    table: RecordTable
+    pairs: tuple[tuple[int, int, float], ...] | None  # (record, record, similarity), when asked for
+
+    def groups(self) -> list[list[int]]:
+        """Line numbers of each group of duplicates: the kept record first, then its duplicates."""
+        removed = np.flatnonzero(self.duplicate_of >= 0)
+        groups: dict[int, list[int]] = {}
+        for r, k in zip(removed.tolist(), self.duplicate_of[removed].tolist(), strict=True):
+            groups.setdefault(k, [int(self.lines[k])]).append(int(self.lines[r]))
+        return list(groups.values())
+
+
+def find_duplicates(
+    input_path: str | os.PathLike[str],
+    *,
+    threshold: float = 0.8,
+    keep: str = "first",
+    measure: str = "words",
+    progress: Progress | None = None,
+    workers: int | None = None,
+    all_pairs: bool = False,
+) -> Duplicates:
+    """Decide which records of ``input_path`` are near-duplicates of which, writing nothing.
+
+    This is :func:`dedup` without its third pass, with the same arguments (see there);
+    ``workers`` processes read a large file (default: one per usable core). With
+    ``all_pairs``, :attr:`Duplicates.pairs` also lists every pair of records found similar,
+    removed ones included (more comparisons; see :func:`variorum.dedup.choose.choose`).
+    """
+    started = time.perf_counter()
+    input_path = os.fspath(input_path)
+    _check_arguments(input_path, None, None, threshold, keep, measure)
+    before = os.stat(input_path)
+    words = measure == "words"
+    vocabulary = RunningVocabulary()
+    tokens = ChunkTokens(vocabulary if words else None)
+    table, skipped, lines = scan(
+        input_path, keep, tokens, count_words=words, progress=progress, workers=workers
+    )
+    columns = table.arrays()
+    pairs: list[tuple[int, int, float]] | None = [] if all_pairs else None
+    reader = RecordReader(input_path, table)
+    try:
+        comparer: Callable[[int, int], float] = (
+            _Comparer(reader, tokens, vocabulary, threshold)
+            if words
+            else _ParagraphComparer(reader, threshold)
+        )
+        choice = choose(
+            columns["bands"],
+            columns["content"],
+            columns["lengths"],
+            _keep_order(columns, keep),
+            comparer,
+            threshold,
+            progress,
+            length_ratio=None if words else 0.0,
+            pairs=pairs,
+        )
+    finally:
+        reader.close()
+    after = os.stat(input_path)
+    if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+        raise InputError(input_path, CHANGED)
+    return Duplicates(
+        input=input_path,
+        lines=columns["lines"],
+        duplicate_of=choice.duplicate_of,
+        similarity=choice.similarity,
+        line_count=lines,
+        compared=choice.compared,
+        skipped=tuple(skipped),
+        seconds=round(time.perf_counter() - started, 3),
+        table=table,
+        pairs=None if pairs is None else tuple(pairs),
+    )
+
+
 def dedup(
     input_path: str | os.PathLike[str],
     output_path: str | os.PathLike[str],
     *,
     threshold: float = 0.8,
     keep: str = "first",
+    measure: str = "words",
     removed_path: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
 ) -> DedupReport:
@@ -300,7 +412,9 @@ def dedup(
 
     ``keep`` says which record of a group stays: ``first`` in input order, ``longest`` (most
     words; ties by input order) or ``earliest`` (the ``date`` field; records without a readable
-    date come last; ties by input order). ``removed_path`` (default: ``OUTPUT.removed.jsonl``)
+    date come last; ties by input order). ``measure`` is ``words`` (edit similarity of the
+    token sequences) or ``paragraphs`` (share of paragraphs found in the other record), see
+    :func:`similarity`. ``removed_path`` (default: ``OUTPUT.removed.jsonl``)
     receives one line per removed record naming the kept record it duplicates. ``output_path``
     may be ``-`` for stdout; the input must be a regular file, since it is read twice and
     revisited by offset. Raises :class:`UsageError` for bad arguments and :class:`InputError`
@@ -314,29 +428,12 @@ def dedup(
         if output_path == "-":
             raise UsageError("writing to stdout needs an explicit path for the removed-records sidecar")
         removed_path = removed_path_for(output_path)
-    _check_arguments(input_path, output_path, removed_path, threshold, keep)
-    before = os.stat(input_path)
-    vocabulary = RunningVocabulary()
-    tokens = ChunkTokens(vocabulary)
-    table, skipped, lines = _read(input_path, keep, tokens, progress)
-    tokens.fold()
-    columns = table.arrays()
+    _check_arguments(input_path, output_path, removed_path, threshold, keep, measure)
+    found = find_duplicates(input_path, threshold=threshold, keep=keep, measure=measure, progress=progress)
+    table = found.table
+    choice = Choice(found.duplicate_of, found.similarity, found.compared)
     reader = RecordReader(input_path, table)
     try:
-        comparer = _Comparer(reader, tokens, vocabulary, threshold)
-        choice = choose(
-            columns["bands"],
-            columns["content"],
-            columns["lengths"],
-            _keep_order(columns, keep),
-            comparer,
-            threshold,
-            progress,
-        )
-        del columns
-        after = os.stat(input_path)
-        if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
-            raise InputError(input_path, CHANGED)
         plan = _removals(input_path, table, choice, reader)
     finally:
         reader.close()
@@ -355,12 +452,12 @@ def dedup(
         input=input_path,
         output=output_path,
         removed_path=removed_path,
-        lines=lines,
+        lines=found.line_count,
         records=len(table),
         kept=len(table) - removed,
         removed=removed,
         exact=exact,
-        compared=choice.compared,
-        skipped=tuple(skipped),
+        compared=found.compared,
+        skipped=tuple(found.skipped),
         seconds=round(time.perf_counter() - started, 3),
     )

@@ -23,7 +23,6 @@ from itertools import chain, repeat
 
 import numpy as np
 import regex
-import xxhash
 
 from variorum.dedup.repair import Vocabulary, find_joins, reference_tokens
 from variorum.text.normalize import WORD, raw_tokens
@@ -39,7 +38,10 @@ VOCABULARY_SIZE = 1_000_000
 # A number grouped with a single space ("60 000") is one token across two chunks.
 _CROSS_NUMBER = regex.compile(r"\d[ \u00a0\u202f\u2009]\d")
 _STARTS_DIGIT, _ENDS_DIGIT = 1, 2
-_BASE, _MODULUS = 0x100000001B3, 2**64
+#: Base and modulus of the polynomial hashes (:func:`poly_hash`, :func:`token_hash`).
+BASE, MODULUS = 0x100000001B3, 2**64
+_BASE, _MODULUS = BASE, MODULUS
+_MASK = MODULUS - 1
 _SPREAD = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the top bits of hash * this
 
 
@@ -52,8 +54,20 @@ def poly_hash(text: str) -> int:
 
 
 def token_hash(norm: str) -> int:
-    """xxh3-64 of a normalized token, as :func:`variorum.detect.fingerprint.token_hashes` has it."""
-    return xxhash.xxh3_64_intdigest(norm.encode("utf-8"))
+    """The hash of a normalized token in signatures and comparisons (stable across processes).
+
+    The splitmix64 finalizer (:func:`variorum.detect.fingerprint.mix64`) of the polynomial of
+    the token's UTF-8 bytes: a definition numpy can evaluate for every token of a batch of texts
+    at once (:mod:`variorum.dedup.batch`), with the same result as this one.
+    """
+    h = 0
+    for byte in norm.encode("utf-8"):
+        h = (h * _BASE + byte) & _MASK
+    h ^= h >> 30
+    h = (h * 0xBF58476D1CE4E5B9) & _MASK
+    h ^= h >> 27
+    h = (h * 0x94D049BB133111EB) & _MASK
+    return h ^ (h >> 31)
 
 
 def _grown(*arrays: np.ndarray, at_least: int = 0) -> tuple[np.ndarray, ...]:
@@ -79,6 +93,14 @@ class RunningVocabulary:
             counts = self.counts
             for word in words:
                 counts[word] += times
+        self._bound()
+
+    def add_counts(self, counts: Mapping[str, int]) -> None:
+        """Add word counts (one batch's or one worker's); drop the rarer half beyond ``limit``."""
+        self.counts.update(counts)
+        self._bound()
+
+    def _bound(self) -> None:
         if len(self.counts) > self.limit:
             self.counts = Counter(dict(self.counts.most_common(self.limit // 2)))
             self.pruned = True

@@ -1,0 +1,197 @@
+"""Near-duplicate benchmark: variorum's dedup pass against datasketch MinHash + MinHashLSH.
+
+Run by hand (never by the test suite)::
+
+    python benchmarks/neardup.py [--docs 100000] [--words 500] [--seed 1] [--quick]
+
+The corpus is ``corpus.make_corpus`` written as JSON Lines (as ``scale.py`` writes it). Each
+tool then runs in a child process of its own, so that its time and peak memory are its own:
+
+* variorum: :func:`variorum.dedup.find_duplicates` on the file, ``measure="paragraphs"`` at
+  0.8 with ``all_pairs``: the whole first and second pass of ``variorum dedup`` (reading and
+  parsing the file, signing, candidate selection, verification by re-reading records), timed
+  from the call to its return, on every usable core;
+* datasketch: ``scale.child_minhash``, single process: MinHash.bulk(num_perm=128) over distinct
+  lower-cased 5-word shingles into MinHashLSH(threshold=0.5) ("insert"), then every document
+  queried for its candidate pairs ("query"). Reading the file is not timed.
+
+Truth: ``Corpus.near_duplicates(0.8)``, pairs of one family sharing at least 80% of each one's
+body paragraphs. variorum is scored on its verified pairs (every pair it compared and found at
+or above the threshold, exact copies included), datasketch on its LSH candidate pairs. The
+paragraph measure is used because the truth is about paragraphs: copies drop, add and move
+paragraphs and 30% open with a cover note, which a word-sequence similarity reads as large
+differences (at 0.8 it finds ~4% of the truth pairs here), while "each record keeps >= 80% of its
+paragraphs in the other" is the truth's own definition, up to the cover notes, which count as
+paragraphs for variorum and not for the truth (the pairs it loses).
+
+Figures on stdout, progress on stderr; exit status 1 when a target is NOT MET.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import make_corpus
+from scale import child_minhash, log, mib, pair_scores, write_corpus
+
+from variorum.dedup import find_duplicates
+
+THRESHOLD = 0.8
+MEASURE = "paragraphs"
+#: Targets: throughput against datasketch's insert rate, recall at least datasketch's.
+SPEEDUP = 10.0
+PRECISION = 0.99
+
+
+def child_variorum(corpus_path: Path, out_path: Path) -> dict[str, Any]:
+    """The dedup decision with every verified pair; pairs go to ``out_path`` as line numbers."""
+    started = time.perf_counter()
+    found = find_duplicates(corpus_path, threshold=THRESHOLD, measure=MEASURE, all_pairs=True)
+    seconds = time.perf_counter() - started
+    lines = found.lines.tolist()
+    pairs = [(lines[a], lines[b]) for a, b, _ in found.pairs or ()]
+    out_path.write_text(json.dumps(pairs))
+    return {
+        "seconds": seconds,
+        "records": len(lines),
+        "compared": found.compared,
+        "removed": int((found.duplicate_of >= 0).sum()),
+        "self_maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "workers_maxrss_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    }
+
+
+def run_child(mode: str, args: list[str]) -> tuple[dict[str, Any] | None, int]:
+    """This script in ``mode`` in a new process: its JSON answer (or None) and its peak RSS (KiB)."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", mode, *args]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    output = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    lines = output.strip().splitlines()
+    result = json.loads(lines[-1]) if proc.returncode == 0 and lines else None
+    return result, usage.ru_maxrss
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--docs", type=int, default=100_000, help="documents (default 100,000)")
+    ap.add_argument("--words", type=int, default=500, help="words per document (default 500)")
+    ap.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
+    ap.add_argument("--quick", action="store_true", help="3,000 documents: a smoke run under a minute")
+    ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child:
+        mode, corpus_path, out_path = args.child
+        run = child_variorum if mode == "variorum" else child_minhash
+        print(json.dumps(run(Path(corpus_path), Path(out_path))))
+        return 0
+
+    n_docs = 3_000 if args.quick else args.docs
+    print(f"variorum near-duplicate benchmark: {n_docs:,} documents of ~{args.words} words, seed {args.seed}")
+    print(
+        f"machine: {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}"
+    )
+    t0 = time.perf_counter()
+    corpus, _ = make_corpus(n_docs, args.words, args.seed)
+    truth = corpus.near_duplicates(0.8)
+    ids = [d.id for d in corpus.documents]  # line n of the file is ids[n - 1]
+    print(
+        f"corpus: {len(ids):,} documents, {corpus.words:,} words, {len(truth):,} near-duplicate pairs "
+        f"(same family, >= 80% of each one's body paragraphs shared); generated in "
+        f"{time.perf_counter() - t0:.1f} s"
+    )
+
+    with tempfile.TemporaryDirectory(prefix="variorum-neardup-") as tmp:
+        folder = Path(tmp)
+        corpus_path = folder / "corpus.jsonl"
+        write_corpus(corpus.documents, corpus_path)
+        print(f"file: {corpus_path.stat().st_size / 1024**2:,.0f} MiB of JSON Lines")
+
+        log("variorum: find_duplicates ...")
+        v, v_rss = run_child("variorum", [str(corpus_path), str(folder / "v.json")])
+        v_pairs: set[tuple[str, str]] = set()
+        if v is not None:
+            for a, b in json.loads((folder / "v.json").read_text()):
+                x, y = ids[a - 1], ids[b - 1]
+                v_pairs.add((min(x, y), max(x, y)))
+
+        log("datasketch: MinHash + MinHashLSH ...")
+        try:
+            import datasketch
+
+            version = datasketch.__version__
+            m, m_rss = run_child("minhash", [str(corpus_path), str(folder / "m.json")])
+        except ImportError:
+            version, m, m_rss = None, None, 0
+        m_pairs: set[tuple[str, str]] = set()
+        if m is not None:
+            m_pairs = {(a, b) for a, b in json.loads((folder / "m.json").read_text())}
+
+    print()
+    rows: list[tuple[str, str, str, str, bool | None]] = []
+    if v is None:
+        print("variorum FAILED")
+        return 1
+    v_rate = n_docs / v["seconds"]
+    v_prec, v_rec = pair_scores(v_pairs, truth)
+    v_peak = v_rss + v["workers_maxrss_kib"]
+    print(
+        f"[variorum] find_duplicates(measure={MEASURE!r}, threshold={THRESHOLD}, all_pairs=True): "
+        f"{v['seconds']:.2f} s, {v_rate:,.0f} docs/s, {corpus.words / v['seconds']:,.0f} words/s; "
+        f"{v['compared']:,} pairs compared, {len(v_pairs):,} verified pairs, {v['removed']:,} records "
+        f"removed; peak RSS {mib(v_rss):,.0f} MiB + workers {mib(v['workers_maxrss_kib']):,.0f} MiB"
+    )
+    print(f"           pairs: precision {v_prec:.4f}, recall {v_rec:.4f}")
+    if m is None:
+        print("[datasketch] not installed (pip install -e '.[bench]') or FAILED: no ratios")
+        return 1
+    insert_rate = n_docs / m["insert_seconds"]
+    total_rate = n_docs / m["seconds"]
+    m_prec, m_rec = pair_scores(m_pairs, truth)
+    print(
+        f"[datasketch {version}] insert {m['insert_seconds']:.2f} s ({insert_rate:,.0f} docs/s), "
+        f"insert + query {m['seconds']:.2f} s ({total_rate:,.0f} docs/s); {len(m_pairs):,} candidate "
+        f"pairs; peak RSS {mib(m_rss):,.0f} MiB"
+    )
+    print(f"           pairs: precision {m_prec:.4f}, recall {m_rec:.4f}")
+    print()
+    ratio, ratio_all = v_rate / insert_rate, v_rate / total_rate
+    rows = [
+        ("docs/s vs datasketch insert", f"{v_rate:,.0f} / {insert_rate:,.0f}", f"{ratio:.2f}×",
+         f">= {SPEEDUP:.0f}×", ratio >= SPEEDUP),
+        ("docs/s vs datasketch insert + query", f"{v_rate:,.0f} / {total_rate:,.0f}", f"{ratio_all:.2f}×",
+         "—", None),
+        ("near-dup pair recall", f"{v_rec:.4f} / {m_rec:.4f}", f"{v_rec / m_rec:.2f}×" if m_rec else "—",
+         ">= datasketch", v_rec >= m_rec),
+        ("near-dup pair precision", f"{v_prec:.4f} / {m_prec:.4f}", "—", f">= {PRECISION}",
+         v_prec >= PRECISION),
+        ("peak memory (MiB)", f"{mib(v_peak):,.0f} / {mib(m_rss):,.0f}", "—", "—", None),
+    ]  # fmt: skip
+    header = ("measure", "variorum / datasketch", "ratio", "target", "status")
+    status = {None: "—", True: "MET", False: "NOT MET"}
+    table = [header] + [(a, b, c, d, status[e]) for a, b, c, d, e in rows]
+    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
+    for n, r in enumerate(table):
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+    return 0 if all(r[4] is not False for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

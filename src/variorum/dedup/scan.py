@@ -1,0 +1,244 @@
+"""The first pass of :mod:`variorum.dedup.stream`: every line parsed once, every record signed.
+
+The file is cut into byte ranges that end at line ends. Each range is read, its lines parsed,
+and its records signed in batches (:mod:`variorum.dedup.batch`; texts the fast path cannot read
+go through :class:`~variorum.dedup.tokens.ChunkTokens` one by one). A large file's ranges are
+read by worker processes (one per core, forked, so nothing is pickled on the way in), each
+returning only its records' :data:`~variorum.dedup.records.RECORD_BYTES` and word counts;
+line numbers are counted per range and shifted by the lines of the ranges before. Signatures
+depend on nothing but the text (no ``hash()``, no per-process seed), so the result is the same
+whichever process signed a record.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+from array import array
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from variorum.dedup.batch import fast_path, sign_texts
+from variorum.dedup.records import NO_DATE, RecordTable, date_key, parse_line
+from variorum.dedup.signature import BANDS, band_keys, content_hash
+from variorum.dedup.tokens import ChunkTokens, RunningVocabulary
+from variorum.errors import InputError
+from variorum.model import Skip
+
+Progress = Callable[[str, int], None]
+
+#: Bytes of a range read at once (the lines of one range are in memory together).
+RANGE_BYTES = 1024**2
+#: Files smaller than this are read in the calling process: forking costs more than it saves.
+PARALLEL_BYTES = 24 * 1024**2
+#: Text bytes signed together by the fast path.
+BATCH_BYTES = 128 * 1024
+_MAX_LINE = 2**32 - 1
+
+
+@dataclass
+class RangeRecords:
+    """The records of one byte range: :class:`RecordTable` columns with range-local line numbers."""
+
+    columns: dict[str, np.ndarray]
+    skipped: list[tuple[int, str]]  # (range-local line, reason)
+    lines: int
+    words: Counter[str] | None  # word counts, when counted
+    pruned: bool  # the word counts lost rare forms (see RunningVocabulary)
+
+
+def line_ranges(path: str, size: int, step: int) -> list[tuple[int, int]]:
+    """``[start, end)`` byte ranges of about ``step`` bytes, each ending just after a line end."""
+    bounds = [0]
+    with open(path, "rb") as file:
+        while bounds[-1] + step < size:
+            file.seek(bounds[-1] + step - 1)
+            rest = file.readline()  # up to and including the next "\n" (or to the end)
+            bounds.append(min(size, bounds[-1] + step - 1 + len(rest)))
+            if bounds[-1] >= size:
+                break
+    if bounds[-1] < size:
+        bounds.append(size)
+    return list(itertools.pairwise(bounds))
+
+
+class _Signer:
+    """Signs the records of a range in input order: fast-path texts in batches, others one by one."""
+
+    def __init__(self, tokens: ChunkTokens, count_words: bool) -> None:
+        self.tokens, self.count_words = tokens, count_words
+        self.words: Counter[str] = Counter()
+        self.lengths = array("q")
+        self.content = array("Q")
+        self.bands = array("Q")
+        self.pending: list[tuple[int, bytes, str]] = []  # (row, bytes, text)
+        self.pending_bytes = 0
+
+    def add(self, text: str) -> int:
+        """Queue ``text``; returns its row (results are known after :meth:`flush`)."""
+        row = len(self.lengths)
+        self.lengths.append(0)
+        self.content.append(0)
+        self.bands.frombytes(bytes(8 * BANDS))
+        ascii_bytes = fast_path(text)
+        if ascii_bytes is None:
+            self._slow(row, text)
+        else:
+            self.pending.append((row, ascii_bytes, text))
+            self.pending_bytes += len(ascii_bytes)
+            if self.pending_bytes >= BATCH_BYTES:
+                self.flush()
+        return row
+
+    def _slow(self, row: int, text: str) -> None:
+        hashes = self.tokens.scan_tokens(text)
+        self.lengths[row] = len(hashes)
+        if len(hashes):
+            self.content[row] = content_hash(hashes)
+            self.bands[row * BANDS : (row + 1) * BANDS] = array("Q", band_keys(hashes).tobytes())
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        signed = sign_texts([b for _, b, _ in self.pending], count_words=self.count_words)
+        if signed.words:
+            self.words.update(signed.words)
+        for k, (row, _, text) in enumerate(self.pending):
+            if not signed.ok[k]:
+                self._slow(row, text)
+                continue
+            self.lengths[row] = int(signed.lengths[k])
+            self.content[row] = int(signed.content[k])
+            self.bands[row * BANDS : (row + 1) * BANDS] = array("Q", signed.bands[k].tobytes())
+        self.pending.clear()
+        self.pending_bytes = 0
+
+
+def read_range(
+    path: str, start: int, end: int, keep: str, tokens: ChunkTokens, count_words: bool
+) -> RangeRecords:
+    """Parse and sign the lines of ``path[start:end]`` (``start`` at a line start)."""
+    try:
+        with open(path, "rb") as file:
+            file.seek(start)
+            data = file.read(end - start)
+    except OSError as error:
+        raise InputError(path, f"cannot read file: {error.strerror or error}") from error
+    pieces = data.split(b"\n")
+    ends_line = data.endswith(b"\n")
+    if ends_line:
+        pieces.pop()  # the empty piece after the last "\n"
+    del data
+    signer = _Signer(tokens, count_words)
+    offsets = array("q")
+    sizes = array("q")
+    numbers = array("q")
+    dates = array("i")
+    skipped: list[tuple[int, str]] = []
+    offset = start
+    last = len(pieces)
+    for number, piece in enumerate(pieces, start=1):
+        size = len(piece) + (1 if number < last or ends_line else 0)  # the last line of a file may lack "\n"
+        line_start, offset = offset, offset + size
+        if not piece or piece.isspace():
+            continue
+        record = parse_line(piece, first=line_start == 0)
+        if isinstance(record, str):
+            skipped.append((number, record))
+            continue
+        if size > _MAX_LINE:
+            skipped.append((number, "line too long (4 GiB or more) or too far (line 2**32)"))
+            continue
+        offsets.append(line_start)
+        sizes.append(size)
+        numbers.append(number)
+        dates.append(date_key(record) if keep == "earliest" else NO_DATE)
+        signer.add(record["text"])
+    signer.flush()
+    tokens.fold()
+    lengths = np.frombuffer(signer.lengths, dtype=np.int64)
+    has_words = lengths > 0
+    line_numbers = np.frombuffer(numbers, dtype=np.int64)
+    skipped.extend((n, "text has no words to compare") for n in line_numbers[~has_words].tolist())
+    skipped.sort()
+    columns = {
+        "offsets": np.frombuffer(offsets, dtype=np.int64)[has_words],
+        "sizes": np.frombuffer(sizes, dtype=np.int64)[has_words].astype(np.uint32),
+        "lines": line_numbers[has_words].astype(np.uint32),
+        "lengths": lengths[has_words].astype(np.int32),
+        "dates": np.frombuffer(dates, dtype=np.int32)[has_words],
+        "content": np.frombuffer(signer.content, dtype=np.uint64)[has_words],
+        "bands": np.frombuffer(signer.bands, dtype=np.uint64).reshape(-1, BANDS)[has_words],
+    }
+    vocabulary = tokens.vocabulary
+    words = None
+    pruned = False
+    if count_words and vocabulary is not None:
+        vocabulary.add_counts(signer.words)
+        words, pruned = vocabulary.counts, vocabulary.pruned
+    return RangeRecords(columns, skipped, len(pieces), words, pruned)
+
+
+_worker_state: dict[str, object] = {}
+
+
+def _worker_read(task: tuple[str, int, int, str, bool]) -> RangeRecords:
+    path, start, end, keep, count_words = task
+    vocabulary = RunningVocabulary() if count_words else None
+    tokens = _worker_state.get("tokens")
+    if not isinstance(tokens, ChunkTokens):
+        tokens = _worker_state["tokens"] = ChunkTokens()
+    tokens.vocabulary = vocabulary  # each range's counts go back with it
+    return read_range(path, start, end, keep, tokens, count_words)
+
+
+def scan(
+    path: str,
+    keep: str,
+    tokens: ChunkTokens,
+    *,
+    count_words: bool = True,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> tuple[RecordTable, list[Skip], int]:
+    """The record table, the skipped lines and the number of lines of ``path``.
+
+    ``tokens.vocabulary`` receives the word counts when ``count_words``. ``workers`` (default:
+    the usable cores) processes read a file of :data:`PARALLEL_BYTES` or more.
+    """
+    try:
+        size = os.path.getsize(path)
+    except OSError as error:
+        raise InputError(path, f"cannot read file: {error.strerror or error}") from error
+    if workers is None:
+        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    ranges = line_ranges(path, size, RANGE_BYTES)
+    table = RecordTable()
+    skipped: list[Skip] = []
+    lines = 0
+
+    def take(got: RangeRecords) -> None:
+        nonlocal lines
+        table.extend(got.columns, lines)
+        skipped.extend(Skip(f"{path}:{lines + n}", reason) for n, reason in got.skipped)
+        lines += got.lines
+        if progress is not None and got.lines:
+            progress("reading", got.lines)
+
+    parallel = workers > 1 and size >= PARALLEL_BYTES and len(ranges) > 1
+    if not parallel or "fork" not in multiprocessing.get_all_start_methods():
+        for start, end in ranges:
+            take(read_range(path, start, end, keep, tokens, count_words))
+        return table, skipped, lines
+    tasks = [(path, start, end, keep, count_words) for start, end in ranges]
+    with multiprocessing.get_context("fork").Pool(min(workers, len(ranges))) as pool:
+        for got in pool.imap(_worker_read, tasks):
+            take(got)
+            if got.words is not None and tokens.vocabulary is not None:
+                tokens.vocabulary.add_counts(got.words)
+                tokens.vocabulary.pruned |= got.pruned
+    return table, skipped, lines
