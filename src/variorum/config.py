@@ -34,6 +34,11 @@ class Settings:
     # A fingerprint found in more documents than this is treated as a stock phrase and not used
     # to propose candidate pairs (it is still used inside alignment).
     max_df: int = 200
+    # Two documents are aligned only when they share at least this many distinct fingerprints.
+    # One shared 5-gram is often chance (stock phrases recur across unrelated texts, and such
+    # pairs grow with the square of the corpus); two are guaranteed by any shared run of
+    # ngram + 2 * window - 1 = 14 clean words, or two runs of 9, well inside `min_words`.
+    min_shared: int = 2
     # A short passage whose text recurs in at least this many families is boilerplate
     # (letterheads, "I have the honour to ...", sign-offs).
     boilerplate_families: int = 3

@@ -7,11 +7,10 @@ plain, JSON-ready data and reports progress through an optional callback, never 
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -24,8 +23,10 @@ from variorum.group.boilerplate import flag_boilerplate
 from variorum.group.families import group_families
 from variorum.model import Document, Passage, Skip, content_id
 from variorum.prepare import Prepared, prepare, preprocess
+from variorum.store.codec import Packed
 from variorum.store.index import Index
 from variorum.text.normalize import count_vocabulary, raw_tokens
+from variorum.workers import CombinedVocabulary, Workers, gather
 
 #: ``progress(stage, advance)``: called as work is done, e.g. ``("documents", 1)``.
 Progress = Callable[[str, int], None]
@@ -33,29 +34,6 @@ Progress = Callable[[str, int], None]
 
 def _noop(stage: str, advance: int) -> None:
     return None
-
-
-class _Vocab(Mapping[str, int]):
-    """Two word counts read as their sum, without copying the larger one."""
-
-    def __init__(self, base: Mapping[str, int], extra: Mapping[str, int]) -> None:
-        self.base, self.extra = base, extra
-
-    def __getitem__(self, key: str) -> int:
-        n = self.base.get(key, 0) + self.extra.get(key, 0)
-        if not n:
-            raise KeyError(key)
-        return n
-
-    def get(self, key: str, default: Any = None) -> Any:  # fast path for the split repair
-        n = self.base.get(key, 0) + self.extra.get(key, 0)
-        return n if n else default
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(set(self.base) | set(self.extra))
-
-    def __len__(self) -> int:
-        return len(set(self.base) | set(self.extra))
 
 
 @dataclass
@@ -98,43 +76,50 @@ def add(
 
     Only new content is prepared and aligned (the same text twice is one document). Every batch
     is one transaction, so an interruption keeps all batches before it. While one batch is
-    aligned and written, worker processes already tokenize and segment the next one. Families
-    and boilerplate are refreshed at the end (:func:`refresh`). ``skipped`` collects inputs the
-    reader skipped, so they are recorded in the index with their reasons.
+    aligned and written, worker processes already prepare the next one and preprocess the one
+    after (:mod:`variorum.workers`). Families and boilerplate are refreshed at the end
+    (:func:`refresh`). ``skipped`` collects inputs the reader skipped, so they are recorded in
+    the index with their reasons.
     """
     index.settings_check(settings)
     report = AddReport()
     started = time.perf_counter()
     state = _AddState(index, settings, report, progress)
-    pool: ProcessPoolExecutor | None = None
-    pending: tuple[list[tuple[Document, str]], list[Future[Any]] | None] | None = None
+    workers: Workers | None = None
+    # Batches in flight, oldest last: being preprocessed, then being prepared.
+    preprocessing: _InFlight | None = None
+    preparing: _InFlight | None = None
     try:
         for batch in _batches(documents, settings.batch_size):
             fresh = state.fresh(batch)
             if not fresh:
                 continue
-            if pool is None and settings.workers > 1 and len(fresh) >= _POOL_THRESHOLD:
-                pool = ProcessPoolExecutor(settings.workers, mp_context=multiprocessing.get_context("fork"))
-            if pool is None:
-                state.commit(fresh, None)
+            if workers is None and settings.workers > 1 and len(fresh) >= _POOL_THRESHOLD:
+                workers = Workers(settings.workers, state.vocab, settings)
+            if workers is None:
+                state.commit_here(fresh)
                 continue
-            work = [pool.submit(preprocess, d.text) for d, _ in fresh]
-            if pending is not None:
-                ready, pending = pending, None
-                state.commit(*ready)
-            pending = (fresh, work)
-        if pending is not None:
-            ready, pending = pending, None
-            state.commit(*ready)
+            if preprocessing is not None:
+                preprocessing = preprocessing.to_prepare(workers)
+            ready, preparing, preprocessing = preparing, preprocessing, _InFlight.start(fresh, workers)
+            if ready is not None:
+                state.commit(*ready.results())
+        if workers is not None:
+            if preprocessing is not None:
+                preprocessing = preprocessing.to_prepare(workers)
+            for flight in (preparing, preprocessing):
+                if flight is not None:
+                    state.commit(*flight.results())
+            preparing = preprocessing = None
     except BaseException:
         # Interrupted while reading the next batch: keep the batch already prepared, if it is.
-        # (A batch whose own commit failed is not pending any more and is not retried.)
-        if pending is not None and all(f.done() and not f.exception() for f in pending[1] or []):
-            state.commit(*pending)
+        # (A batch whose own commit failed is not in flight any more and is not retried.)
+        if preparing is not None and preparing.done():
+            state.commit(*preparing.results())
         raise
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        if workers is not None:
+            workers.close()
     if skipped:
         with index.transaction():
             for s in skipped:
@@ -147,6 +132,41 @@ def add(
 
 # Below this many new documents in a batch, starting worker processes costs more than it saves.
 _POOL_THRESHOLD = 64
+
+
+# A batch ready to commit: its (document, content hash)s, prepared forms and word counts.
+_Ready = tuple[list[tuple[Document, str]], list[tuple[Prepared, Packed | None]], Counter[str]]
+
+
+@dataclass
+class _InFlight:
+    """A batch in the workers: its documents, their word counts once known, and the futures."""
+
+    fresh: list[tuple[Document, str]]
+    futures: list[Future[Any]]
+    words: Counter[str] | None = None
+
+    @classmethod
+    def start(cls, fresh: list[tuple[Document, str]], workers: Workers) -> _InFlight:
+        return cls(fresh, workers.preprocess([d for d, _ in fresh]))
+
+    def to_prepare(self, workers: Workers) -> _InFlight:
+        """Wait for the preprocessing, count the batch's words, and start preparing it."""
+        pre: list[Any] = []
+        words: Counter[str] = Counter()
+        for f in self.futures:
+            chunk, counts = f.result()
+            pre += chunk
+            words.update(counts)
+        workers.count(words)
+        return _InFlight(self.fresh, workers.prepare([d for d, _ in self.fresh], pre), words)
+
+    def done(self) -> bool:
+        return self.words is not None and all(f.done() and not f.exception() for f in self.futures)
+
+    def results(self) -> _Ready:
+        assert self.words is not None
+        return self.fresh, gather(self.futures), self.words
 
 
 class _AddState:
@@ -180,21 +200,31 @@ class _AddState:
             fresh.append((d, h))
         return fresh
 
-    def commit(self, fresh: list[tuple[Document, str]], work: list[Future[Any]] | None) -> None:
-        """Prepare, insert and align one batch in one transaction."""
-        index, settings, report = self.index, self.settings, self.report
-        done = [f.result() for f in work] if work is not None else [preprocess(d.text) for d, _ in fresh]
-        delta = count_vocabulary(raw for raw, _ in done)
-        self.vocab.update(delta)
+    def commit_here(self, fresh: list[tuple[Document, str]]) -> None:
+        """Preprocess, prepare and commit one batch in this process."""
+        pre = [preprocess(d.text) for d, _ in fresh]
+        words = count_vocabulary(raw for raw, _, _ in pre)
+        self.vocab.update(words)
         preps = [
-            prepare(d, self.vocab, settings, raw=raw, segments=segs)
-            for (d, _), (raw, segs) in zip(fresh, done, strict=True)
+            (prepare(d, self.vocab, self.settings, raw=raw, segments=segs, languages=langs), None)
+            for (d, _), (raw, segs, langs) in zip(fresh, pre, strict=True)
         ]
+        self.commit(fresh, preps, words)
+
+    def commit(
+        self,
+        fresh: list[tuple[Document, str]],
+        preps: list[tuple[Prepared, Packed | None]],
+        words: Counter[str],
+    ) -> None:
+        """Insert and align one prepared batch in one transaction."""
+        index, settings, report = self.index, self.settings, self.report
         with index.transaction():
-            nums = [index.insert(p, h) for p, (_, h) in zip(preps, fresh, strict=True)]
-            index.add_vocabulary(delta)
-            local = dict(zip(nums, preps, strict=True))
-            found = index.candidates({n: p.fp_hashes for n, p in local.items()}, settings.max_df)
+            nums = [index.insert(p, h, packed) for (p, packed), (_, h) in zip(preps, fresh, strict=True)]
+            index.add_vocabulary(words)
+            local = {n: p for n, (p, _) in zip(nums, preps, strict=True)}
+            fps = {n: p.fp_hashes for n, p in local.items()}
+            found = index.candidates(fps, settings.max_df, settings.min_shared)
             pairs = sorted({(min(x, y), max(x, y)) for x, others in found.items() for y in others})
             for x, y in pairs:
                 px = local.get(x) or _cached(index, self.cache, x, settings)
@@ -426,9 +456,9 @@ def query(index: Index, doc: Document, settings: Settings) -> dict[str, Any]:
     own = count_vocabulary([raw])
     wanted = set(own)
     wanted.update(a + b for a, b in zip(raw.norms, raw.norms[1:], strict=False))
-    vocab = _Vocab(index.vocabulary_for(wanted), own)
+    vocab = CombinedVocabulary(index.vocabulary_for(wanted), own)
     p = prepare(doc, vocab, settings, raw=raw)
-    found = index.candidates({-1: p.fp_hashes}, settings.max_df)[-1]
+    found = index.candidates({-1: p.fp_hashes}, settings.max_df, settings.min_shared)[-1]
     families_of = {r["num"]: r for r in index.doc_rows_for(found)}
     covered: list[tuple[int, int]] = []
     matches = []

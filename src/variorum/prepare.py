@@ -61,13 +61,14 @@ def body_mask(tokens: Tokens, segments: tuple[Segment, ...]) -> np.ndarray:
     return mask
 
 
-def preprocess(text: str) -> tuple[RawTokens, tuple[Segment, ...]]:
-    """The part of preparing that needs no vocabulary: cutting tokens and segmenting.
+def preprocess(text: str) -> tuple[RawTokens, tuple[Segment, ...], tuple[str, ...]]:
+    """The part of preparing that needs no vocabulary: tokens, segments and languages.
 
     It is the expensive part (language identification above all), so :func:`variorum.pipeline.add`
     runs it in worker processes, ahead of the batch being aligned.
     """
-    return raw_tokens(text), tuple(segment(text))
+    segs = tuple(segment(text))
+    return raw_tokens(text), segs, tuple(document_languages(segs, text))
 
 
 def prepare(
@@ -76,8 +77,10 @@ def prepare(
     settings: Settings,
     raw: RawTokens | None = None,
     segments: tuple[Segment, ...] | None = None,
+    languages: tuple[str, ...] | None = None,
 ) -> Prepared:
-    """Normalize, segment and fingerprint ``doc``; ``raw`` may be passed if already cut."""
+    """Normalize, segment and fingerprint ``doc``; the parts :func:`preprocess` makes may be
+    passed if already made."""
     raw = raw if raw is not None else raw_tokens(doc.text)
     tokens = repair_splits(doc.text, raw, vocabulary)
     hashes = token_hashes(tokens.norms)
@@ -93,7 +96,7 @@ def prepare(
         fp_positions=pos,
         segments=segs,
         body=body_mask(tokens, segs),
-        languages=tuple(document_languages(segs, doc.text)),
+        languages=languages if languages is not None else tuple(document_languages(segs, doc.text)),
     )
 
 

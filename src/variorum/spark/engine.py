@@ -123,7 +123,7 @@ def spark_discover(
             .zipWithIndex()
             .map(lambda v: (v[1], (v[0][0][1], v[0][1])))
         )
-        # (ordinal, (Document, content hash, raw tokens, segments)), numbered in input order.
+        # (ordinal, (Document, content hash, raw tokens, segments, languages)), numbered in input order.
         pre = keep(ordered.mapValues(lambda dh: (dh[0], dh[1], *preprocess(dh[0].text))))
         vocab_rdd = keep(pre.mapPartitions(_partition_vocabulary).reduceByKey(operator.add))
         vocabulary = share(vocab_rdd.collectAsMap())
@@ -131,7 +131,7 @@ def spark_discover(
         n_docs = prepared.count()
         pre.unpersist()
 
-        candidates = keep(_candidates(prepared, settings.max_df, parts))
+        candidates = keep(_candidates(prepared, settings.max_df, settings.min_shared, parts))
         aligned = _align(candidates, prepared, settings).collect()
         aligned.sort(key=lambda r: (r[0], r[1]))
         pair_rows, passage_rows, family_of, flagged = _summarize(aligned, settings)
@@ -202,10 +202,11 @@ def _partition_vocabulary(items: Iterable[tuple[int, tuple[Any, ...]]]) -> Itera
 
 
 def _prepare(
-    value: tuple[Document, str, Any, Any], *, vocabulary: Any, settings: Settings
+    value: tuple[Document, str, Any, Any, Any], *, vocabulary: Any, settings: Settings
 ) -> tuple[str, Prepared]:
-    doc, content_hash, raw, segments = value
-    return content_hash, prepare(doc, vocabulary.value, settings, raw=raw, segments=segments)
+    doc, content_hash, raw, segments, languages = value
+    prep = prepare(doc, vocabulary.value, settings, raw=raw, segments=segments, languages=languages)
+    return content_hash, prep
 
 
 def _postings(item: tuple[int, tuple[str, Prepared]]) -> Iterator[tuple[int, int]]:
@@ -213,8 +214,9 @@ def _postings(item: tuple[int, tuple[str, Prepared]]) -> Iterator[tuple[int, int
     return ((h, num) for h in set(p.fp_hashes.tolist()))
 
 
-def _candidates(prepared: RDD[Any], max_df: int, parts: int) -> RDD[tuple[int, int]]:
-    """Document pairs ``(a, b)``, ``a < b``, sharing a fingerprint held by at most ``max_df`` documents.
+def _candidates(prepared: RDD[Any], max_df: int, min_shared: int, parts: int) -> RDD[tuple[int, int]]:
+    """Document pairs ``(a, b)``, ``a < b``, sharing at least ``min_shared`` distinct fingerprints
+    held by at most ``max_df`` documents each (as :meth:`variorum.store.index.Index.candidates`).
 
     A posting list stops growing past ``max_df + 1`` documents: a stock phrase held by a
     million documents never has to fit in one task's memory.
@@ -234,7 +236,8 @@ def _candidates(prepared: RDD[Any], max_df: int, parts: int) -> RDD[tuple[int, i
             yield from combinations(sorted(nums), 2)
 
     lists = prepared.flatMap(_postings).combineByKey(lambda n: [n], add, merge, parts)
-    return lists.values().flatMap(pairs).distinct(parts)
+    shared = lists.values().flatMap(pairs).map(lambda pair: (pair, 1)).reduceByKey(operator.add, parts)
+    return shared.filter(lambda kv: kv[1] >= min_shared).keys()
 
 
 def _align(candidates: RDD[tuple[int, int]], prepared: RDD[Any], settings: Settings) -> RDD[Any]:

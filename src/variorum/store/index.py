@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
@@ -25,18 +24,8 @@ from variorum.detect.postings import Run, make_run, settle, shared_counts
 from variorum.errors import IndexError_, UsageError
 from variorum.model import Document, Passage, Segment, Skip
 from variorum.prepare import Prepared, rebuild
+from variorum.store.codec import Packed, pack, unpack_tokens
 from variorum.store.schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
-from variorum.text.normalize import Tokens
-
-_SEP = "\x1f"
-
-
-def _pack_ints(values: Iterable[int]) -> bytes:
-    return zlib.compress(np.asarray(list(values), dtype="<i4").tobytes(), 1)
-
-
-def _unpack_ints(blob: bytes) -> list[int]:
-    return np.frombuffer(zlib.decompress(blob), dtype="<i4").astype(np.int64).tolist()
 
 
 def _now() -> str:
@@ -193,9 +182,13 @@ class Index:
     def has_id(self, doc_id: str) -> bool:
         return self.conn.execute("SELECT 1 FROM documents WHERE id=?", (doc_id,)).fetchone() is not None
 
-    def insert(self, prep: Prepared, content_hash: str) -> int:
-        """Store a prepared document with its tokens, segments and fingerprints; returns its num."""
+    def insert(self, prep: Prepared, content_hash: str, packed: Packed | None = None) -> int:
+        """Store a prepared document with its tokens, segments and fingerprints; returns its num.
+
+        ``packed`` is ``pack(prep.tokens, prep.segments)`` if a worker already made it.
+        """
         d = prep.doc
+        packed = packed if packed is not None else pack(prep.tokens, prep.segments)
         cur = self.conn.execute(
             "INSERT INTO documents(id, content_hash, path, format, title, source, date, dates, series, "
             "metadata, languages, n_words, body_words, text, added_at) "
@@ -219,22 +212,13 @@ class Index:
             ),
         )
         num = int(cur.lastrowid)  # type: ignore[arg-type]
-        t = prep.tokens
         self.conn.execute(
             "INSERT INTO tokens(num, norms, starts, ends) VALUES (?,?,?,?)",
-            (
-                num,
-                zlib.compress(_SEP.join(t.norms).encode("utf-8"), 1),
-                _pack_ints(t.starts),
-                _pack_ints(t.ends),
-            ),
+            (num, packed.norms, packed.starts, packed.ends),
         )
         self.conn.executemany(
             "INSERT INTO segments(num, idx, start, end, language, role, sentences) VALUES (?,?,?,?,?,?,?)",
-            [
-                (num, i, s.start, s.end, s.language, s.role, json.dumps([list(x) for x in s.sentences]))
-                for i, s in enumerate(prep.segments)
-            ],
+            [(num, *row) for row in packed.segments],
         )
         self._pending.append((num, prep.fp_hashes))
         self._set_meta("families_stale", "1")
@@ -367,8 +351,7 @@ class Index:
         norms_blob, starts, ends = self.conn.execute(
             "SELECT norms, starts, ends FROM tokens WHERE num=?", (num,)
         ).fetchone()
-        text = zlib.decompress(norms_blob).decode("utf-8")
-        tokens = Tokens(text.split(_SEP) if text else [], _unpack_ints(starts), _unpack_ints(ends))
+        tokens = unpack_tokens(norms_blob, starts, ends)
         return rebuild(doc, tokens, self.segments(num), tuple(self.languages(num)), settings)
 
     def doc_rows(self) -> list[dict[str, Any]]:

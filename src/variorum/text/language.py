@@ -44,7 +44,7 @@ import bisect
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from typing import Any
 
 from variorum.model import Segment
@@ -150,6 +150,11 @@ def _get_identifier() -> Any:
     return _identifier
 
 
+def warm_up() -> None:
+    """Load the language model now (before forking workers, so that they share it)."""
+    _get_identifier()
+
+
 def count_words(text: str) -> int:
     """Words of ``text`` as language identification sees them: letter runs, CJK characters."""
     return len(_WORD.findall(text))
@@ -198,12 +203,16 @@ def _profile(sample: str) -> str | None:
     return best
 
 
-def _classify(text: str) -> tuple[str, float]:
-    """Language and confidence from a sample of ``text``, a longer one if the first is unclear."""
+def _classify(text: str, expected: Set[str] = frozenset()) -> tuple[str, float]:
+    """Language and confidence from a sample of ``text``, a longer one if the first is unclear.
+
+    An unclear answer that is one of the ``expected`` languages (those already confirmed in the
+    same document) is kept: the longer sample costs four times as much and would mostly agree.
+    """
     identifier = _get_identifier()
     sample = _sample(text)
     lang, confidence = identifier.classify(sample)
-    if confidence < SURE and len(sample) < len(text):
+    if confidence < SURE and len(sample) < len(text) and lang not in expected:
         lang, confidence = identifier.classify(_sample(text, RETRY_CHARS))
     return str(lang), float(confidence)
 
@@ -268,7 +277,7 @@ def paragraph_languages(texts: Sequence[str], words: Sequence[int] | None = None
             if profile in confirmed:
                 langs[i], confidence[i] = profile, 1.0
                 continue
-            langs[i], confidence[i] = _classify(clean)
+            langs[i], confidence[i] = _classify(clean, confirmed)
             if profile == langs[i] and confidence[i] >= SURE:
                 confirmed.add(profile)
             # Not sure, and no function words to back the model: a list of names, say.

@@ -23,6 +23,7 @@ character.
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -188,44 +189,64 @@ def repair_splits(text: str, raw: RawTokens, vocabulary: Mapping[str, int]) -> T
     out_ends: list[int] = []
     get = vocabulary.get
     i = 0
-    while i < n:
-        if kinds[i] == WORD and i + 1 < n and kinds[i + 1] == WORD:
-            # Vocabulary lookups first: they are cheap and almost always fail, while the gap
-            # test slices the text.
-            a, b = norms[i], norms[i + 1]
-            joined = a + b
-            cf = get(joined, 0)
-            if cf and min(get(a, 0), get(b, 0)) <= cf:
-                gap = gap_kind(text, ends[i], starts[i + 1])
-            elif cf:
-                gap = 2 if gap_kind(text, ends[i], starts[i + 1]) == 2 else 0
-            else:
-                gap = 0
-            if gap:
-                out_norms.append(joined)
+    for site in _join_sites(norms, vocabulary):
+        if site < i:
+            continue  # inside a word joined at an earlier site
+        out_norms += norms[i:site]
+        out_starts += starts[i:site]
+        out_ends += ends[i:site]
+        i = site
+        if kinds[i] != WORD or i + 1 >= n or kinds[i + 1] != WORD:
+            continue
+        # Vocabulary lookups first: they are cheap and usually fail, while the gap test slices
+        # the text.
+        a, b = norms[i], norms[i + 1]
+        joined = a + b
+        cf = get(joined, 0)
+        if cf and min(get(a, 0), get(b, 0)) <= cf:
+            gap = gap_kind(text, ends[i], starts[i + 1])
+        elif cf:
+            gap = 2 if gap_kind(text, ends[i], starts[i + 1]) == 2 else 0
+        else:
+            gap = 0
+        if gap:
+            out_norms.append(joined)
+            out_starts.append(starts[i])
+            out_ends.append(ends[i + 1])
+            i += 2
+            continue
+        if i + 2 < n and kinds[i + 2] == WORD:
+            c = norms[i + 2]
+            cf3 = get(joined + c, 0)
+            if (
+                cf3
+                and min(get(a, 0), get(b, 0), get(c, 0)) <= cf3
+                and gap_kind(text, ends[i], starts[i + 1])
+                and gap_kind(text, ends[i + 1], starts[i + 2])
+            ):
+                out_norms.append(joined + c)
                 out_starts.append(starts[i])
-                out_ends.append(ends[i + 1])
-                i += 2
-                continue
-            if i + 2 < n and kinds[i + 2] == WORD:
-                c = norms[i + 2]
-                cf3 = get(joined + c, 0)
-                if (
-                    cf3
-                    and min(get(a, 0), get(b, 0), get(c, 0)) <= cf3
-                    and gap_kind(text, ends[i], starts[i + 1])
-                    and gap_kind(text, ends[i + 1], starts[i + 2])
-                ):
-                    out_norms.append(joined + c)
-                    out_starts.append(starts[i])
-                    out_ends.append(ends[i + 2])
-                    i += 3
-                    continue
-        out_norms.append(norms[i])
-        out_starts.append(starts[i])
-        out_ends.append(ends[i])
-        i += 1
+                out_ends.append(ends[i + 2])
+                i += 3
+    out_norms += norms[i:]
+    out_starts += starts[i:]
+    out_ends += ends[i:]
     return Tokens(out_norms, out_starts, out_ends)
+
+
+def _join_sites(norms: list[str], vocabulary: Mapping[str, int]) -> list[int]:
+    """Positions where two or three tokens, run together, make a word of the vocabulary.
+
+    Only there can :func:`repair_splits` join anything; everywhere else tokens are copied in
+    slices. This is the cheap filter that keeps repair from testing every token in Python:
+    joined strings almost never exist as words.
+    """
+    pairs = [a + b for a, b in itertools.pairwise(norms)]
+    sites = {i for i, w in enumerate(pairs) if w in vocabulary}
+    sites.update(
+        i for i, w in enumerate(p + c for p, c in zip(pairs, norms[2:], strict=False)) if w in vocabulary
+    )
+    return sorted(sites)
 
 
 def tokenize(text: str, vocabulary: Mapping[str, int] | None = None) -> Tokens:

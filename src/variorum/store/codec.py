@@ -1,0 +1,59 @@
+"""How a document's tokens and segments are packed into the index's columns.
+
+Kept apart from :mod:`variorum.store.index` (and free of SQL) so that worker processes can pack a
+prepared document while the main process writes another batch: compressing the tokens is the
+largest part of storing a document.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from variorum.model import Segment
+from variorum.text.normalize import Tokens
+
+#: Separates normalized tokens in the packed column; never part of a token.
+SEP = "\x1f"
+
+
+@dataclass(frozen=True)
+class Packed:
+    """A document's ``tokens`` row (without ``num``) and ``segments`` rows (without ``num``)."""
+
+    norms: bytes
+    starts: bytes
+    ends: bytes
+    segments: tuple[tuple[int, int, int, str | None, str, str], ...]
+
+
+def pack_ints(values: Iterable[int]) -> bytes:
+    return zlib.compress(np.asarray(list(values), dtype="<i4").tobytes(), 1)
+
+
+def unpack_ints(blob: bytes) -> list[int]:
+    return np.frombuffer(zlib.decompress(blob), dtype="<i4").astype(np.int64).tolist()
+
+
+def pack(tokens: Tokens, segments: Iterable[Segment]) -> Packed:
+    return Packed(
+        zlib.compress(SEP.join(tokens.norms).encode("utf-8"), 1),
+        pack_ints(tokens.starts),
+        pack_ints(tokens.ends),
+        tuple(
+            (i, s.start, s.end, s.language, s.role, json.dumps([list(x) for x in s.sentences]))
+            for i, s in enumerate(segments)
+        ),
+    )
+
+
+def unpack_tokens(norms: bytes, starts: bytes, ends: bytes) -> Tokens:
+    text = zlib.decompress(norms).decode("utf-8")
+    return Tokens(text.split(SEP) if text else [], unpack_ints(starts), unpack_ints(ends))
+
+
+__all__ = ["SEP", "Packed", "pack", "pack_ints", "unpack_ints", "unpack_tokens"]
