@@ -47,6 +47,7 @@ class CombinedVocabulary(Mapping[str, int]):
 
     def __init__(self, base: Mapping[str, int], extra: Mapping[str, int]) -> None:
         self.base, self.extra = base, extra
+        self.parts = (base, extra)  # for the split repair's set operations
 
     def __getitem__(self, key: str) -> int:
         n = self.base.get(key, 0) + self.extra.get(key, 0)

@@ -112,15 +112,18 @@ def shared_counts(
     if not len(q):
         return out
     probe, first, count = np.unique(q.hashes, return_index=True, return_counts=True)
-    df = document_frequency(runs, probe)
+    ranges = [
+        (np.searchsorted(r.hashes, probe, side="left"), np.searchsorted(r.hashes, probe, side="right"))
+        for r in runs
+    ]
+    df = np.zeros(len(probe), dtype=np.int64)
+    for lo, hi in ranges:
+        df += hi - lo
     keep = (df > 0) & (df <= max_df)
-    probe, first, count = probe[keep], first[keep], count[keep]
     q_side: list[np.ndarray] = []
     p_side: list[np.ndarray] = []
-    for r in runs:
-        lo = np.searchsorted(r.hashes, probe, side="left")
-        hi = np.searchsorted(r.hashes, probe, side="right")
-        width = hi - lo
+    for r, (lo, hi) in zip(runs, ranges, strict=True):
+        width = np.where(keep, hi - lo, 0)
         hit = np.flatnonzero(width)
         if not len(hit):
             continue

@@ -128,19 +128,20 @@ def raw_tokens(text: str) -> RawTokens:
     starts: list[int] = []
     ends: list[int] = []
     kinds: list[int] = []
+    cached = _norm_cache.get
     for m in _TOKEN_RE.finditer(text):
         group = m.lastgroup
-        if group == "skip":
-            continue
-        raw = m.group()
         if group == "word":
-            norm = normalize_word(raw)
+            raw = m.group()
+            norm = cached(raw) or normalize_word(raw)
             kind = WORD
+        elif group == "skip":
+            continue
         elif group == "cjk":
-            norm = normalize_word(raw)
+            norm = normalize_word(m.group())
             kind = CJK
         else:
-            norm = normalize_number(raw, grouped=group == "group")
+            norm = normalize_number(m.group(), grouped=group == "group")
             kind = NUMBER
         if not norm:
             continue
@@ -239,13 +240,19 @@ def _join_sites(norms: list[str], vocabulary: Mapping[str, int]) -> list[int]:
 
     Only there can :func:`repair_splits` join anything; everywhere else tokens are copied in
     slices. This is the cheap filter that keeps repair from testing every token in Python:
-    joined strings almost never exist as words.
+    joined strings almost never exist as words. A vocabulary summed from several counts may
+    expose them as ``parts`` (dicts), so that the membership tests run as set operations.
     """
     pairs = [a + b for a, b in itertools.pairwise(norms)]
-    sites = {i for i, w in enumerate(pairs) if w in vocabulary}
-    sites.update(
-        i for i, w in enumerate(p + c for p, c in zip(pairs, norms[2:], strict=False)) if w in vocabulary
-    )
+    triples = [p + c for p, c in zip(pairs, norms[2:], strict=False)]
+    joined = {*pairs, *triples}
+    hits: set[str] = set()
+    for part in getattr(vocabulary, "parts", None) or (vocabulary,):
+        hits.update(part.keys() & joined)
+    if not hits:
+        return []
+    sites = {i for i, w in enumerate(pairs) if w in hits}
+    sites.update(i for i, w in enumerate(triples) if w in hits)
     return sorted(sites)
 
 
