@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from variorum.align.local import align_tokens
+from variorum.align.local import MAX_SEED_REPEATS, align_tokens, seeds
 from variorum.align.passages import compare_prepared
 from variorum.config import Settings
 from variorum.detect.fingerprint import all_ngrams
@@ -167,3 +168,21 @@ def test_quoted_originals_renormalize_to_exactly_the_aligned_tokens(words_, seps
         j = pb.tokens.starts.index(p.b_start)
         assert tokenize(p.a_text, vocab_).norms == pa.tokens.norms[i : i + p.a_words]
         assert tokenize(p.b_text, vocab_).norms == pb.tokens.norms[j : j + p.b_words]
+
+
+def _reference_seeds(a: list[int], b: list[int]) -> list[tuple[int, int]]:
+    """Every equal (i, j), in order, leaving out values repeated more than the cap on either side."""
+    return [
+        (i, j)
+        for i, h in enumerate(a)
+        if a.count(h) <= MAX_SEED_REPEATS and b.count(h) <= MAX_SEED_REPEATS
+        for j, g in enumerate(b)
+        if g == h
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 12), max_size=60), st.lists(st.integers(0, 12), max_size=60))
+def test_seeds_match_the_reference(a: list[int], b: list[int]) -> None:
+    got = seeds(np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64))
+    assert got == _reference_seeds(a, b)

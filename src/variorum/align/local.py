@@ -20,12 +20,13 @@ on token indices; :mod:`variorum.align.passages` turns them into quoted characte
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
+
+from variorum.arrays import concat_ranges
 
 # An n-gram occurring more often than this in one text seeds nothing (a refrain, a list marker).
 MAX_SEED_REPEATS = 8
@@ -49,22 +50,21 @@ def seeds(a_grams: np.ndarray, b_grams: np.ndarray) -> list[tuple[int, int]]:
     common = np.intersect1d(a_grams, b_grams, assume_unique=False)
     if len(common) == 0:
         return []
-    a_idx = np.nonzero(np.isin(a_grams, common))[0]
-    b_idx = np.nonzero(np.isin(b_grams, common))[0]
-    b_pos: dict[int, list[int]] = defaultdict(list)
-    for j, h in zip(b_idx.tolist(), b_grams[b_idx].tolist(), strict=True):
-        b_pos[h].append(j)
-    a_count: dict[int, int] = defaultdict(int)
-    a_vals = a_grams[a_idx].tolist()
-    for h in a_vals:
-        a_count[h] += 1
-    out: list[tuple[int, int]] = []
-    for i, h in zip(a_idx.tolist(), a_vals, strict=True):
-        js = b_pos[h]
-        if len(js) > MAX_SEED_REPEATS or a_count[h] > MAX_SEED_REPEATS:
-            continue
-        out.extend((i, j) for j in js)
-    return out
+    a_idx = np.flatnonzero(np.isin(a_grams, common))
+    b_idx = np.flatnonzero(np.isin(b_grams, common))
+    a_vals, b_vals = a_grams[a_idx], b_grams[b_idx]
+    # Both sides hold exactly the values of ``common``; count them and drop the repeated ones.
+    a_count = np.bincount(np.searchsorted(common, a_vals), minlength=len(common))
+    b_order = np.argsort(b_vals, kind="stable")  # by value, then by position
+    b_count = np.bincount(np.searchsorted(common, b_vals), minlength=len(common))
+    b_start = np.cumsum(b_count) - b_count
+    usable = (a_count <= MAX_SEED_REPEATS) & (b_count <= MAX_SEED_REPEATS)
+    k = np.searchsorted(common, a_vals)
+    keep = usable[k]
+    i, k = a_idx[keep], k[keep]
+    n = b_count[k]
+    j = b_idx[b_order][concat_ranges(b_start[k], n)]
+    return list(zip(np.repeat(i, n).tolist(), j.tolist(), strict=True))
 
 
 def chain(seed_list: Sequence[tuple[int, int]], max_gap: int) -> list[list[int]]:

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from variorum.arrays import concat_ranges
+
 #: Runs of one level merged into one of the next level. 4 keeps lookups to a dozen runs or so
 #: while each posting is rewritten about log4(batches) times.
 FANOUT = 4
@@ -47,18 +49,20 @@ class Run:
 
 def make_run(postings: Iterable[tuple[int, np.ndarray]], level: int = 0) -> Run:
     """A level-``level`` run of ``(num, fingerprint hashes)``; repeated hashes count once."""
-    hashes: list[np.ndarray] = []
-    nums: list[np.ndarray] = []
+    nums: list[int] = []
+    arrays: list[np.ndarray] = []
     for num, fps in postings:
-        unique = np.unique(np.asarray(fps, dtype=np.int64))
-        hashes.append(unique)
-        nums.append(np.full(len(unique), num, dtype=np.int32))
-    if not hashes:
+        nums.append(num)
+        arrays.append(np.asarray(fps, dtype=np.int64))
+    if not arrays:
         return Run(level, np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32))
-    h = np.concatenate(hashes)
-    n = np.concatenate(nums)
+    h = np.concatenate(arrays)
+    n = np.repeat(np.asarray(nums, dtype=np.int32), [len(a) for a in arrays])
     order = np.lexsort((n, h))
-    return Run(level, h[order], n[order])
+    h, n = h[order], n[order]
+    first = np.ones(len(h), dtype=bool)
+    first[1:] = (h[1:] != h[:-1]) | (n[1:] != n[:-1])
+    return Run(level, h[first], n[first])
 
 
 def merge(runs: Sequence[Run], level: int) -> Run:
@@ -128,11 +132,11 @@ def shared_counts(
         if not len(hit):
             continue
         # Every posting of this run for probe j, paired with every probing document of probe j.
-        posting = _ranges(lo[hit], width[hit])
+        posting = concat_ranges(lo[hit], width[hit])
         probe_of = np.repeat(hit, width[hit])
         pairs_per = count[probe_of]
         p_side.append(np.repeat(r.nums[posting], pairs_per))
-        q_side.append(q.nums[_ranges(first[probe_of], pairs_per)])
+        q_side.append(q.nums[concat_ranges(first[probe_of], pairs_per)])
     if not q_side:
         return out
     qa = np.concatenate(q_side).astype(np.int64)
@@ -144,16 +148,6 @@ def shared_counts(
     for key, c in zip(keys.tolist(), counts.tolist(), strict=True):
         out[(key >> 32) - 1][key & 0xFFFFFFFF] = c
     return out
-
-
-def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """``concatenate([arange(s, s + n) for s, n in zip(starts, lengths)])``, vectorized."""
-    total = int(lengths.sum())
-    if not total:
-        return np.empty(0, dtype=np.int64)
-    ends = np.cumsum(lengths)
-    offsets = np.arange(total, dtype=np.int64) - np.repeat(ends - lengths, lengths)
-    return np.repeat(starts, lengths) + offsets
 
 
 __all__ = ["FANOUT", "MAX_RUN", "Run", "document_frequency", "make_run", "merge", "settle", "shared_counts"]
