@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -50,19 +49,14 @@ def test_workers_give_what_one_process_gives(tmp_path: Path, serial: tuple) -> N
         assert _state(index) == serial[1]
 
 
-def test_workers_forked_again_for_a_large_vocabulary_give_the_same(
-    tmp_path: Path, serial: tuple, monkeypatch: pytest.MonkeyPatch
+def test_a_failing_worker_stops_the_add_with_its_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Every batch brings more new words than this, so the pool is started again each time.
-    monkeypatch.setattr(workers, "REFORK_WORDS", 10)
-    pools: list[object] = []
+    def broken(text: str) -> None:
+        raise ValueError("cannot segment this")
 
-    def counted(*args: object, **kwargs: object) -> ProcessPoolExecutor:
-        pools.append(args)
-        return ProcessPoolExecutor(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(workers, "ProcessPoolExecutor", counted)
+    monkeypatch.setattr(workers, "preprocess", broken)  # the workers are forked with it
     with Index.open(tmp_path / "v.db") as index:
-        pipeline.add(index, _documents(), PIPELINED)
-        assert _state(index) == serial[1]
-    assert len(pools) >= 3
+        with pytest.raises(RuntimeError, match="cannot segment this"):
+            pipeline.add(index, _documents(), PIPELINED)
+        assert index.count("documents") == 0

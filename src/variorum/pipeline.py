@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -26,7 +25,7 @@ from variorum.prepare import Prepared, prepare, preprocess
 from variorum.store.codec import Packed
 from variorum.store.index import Index
 from variorum.text.normalize import count_vocabulary, raw_tokens
-from variorum.workers import CombinedVocabulary, Workers, gather
+from variorum.workers import Batch, CombinedVocabulary, Workers
 
 #: ``progress(stage, advance)``: called as work is done, e.g. ``("documents", 1)``.
 Progress = Callable[[str, int], None]
@@ -100,22 +99,22 @@ def add(
                 state.commit_here(fresh)
                 continue
             if preprocessing is not None:
-                preprocessing = preprocessing.to_prepare(workers)
+                preprocessing = preprocessing.to_prepare(workers, state.vocab)
             ready, preparing, preprocessing = preparing, preprocessing, _InFlight.start(fresh, workers)
             if ready is not None:
-                state.commit(*ready.results())
+                state.commit(*ready.results(workers))
         if workers is not None:
             if preprocessing is not None:
-                preprocessing = preprocessing.to_prepare(workers)
+                preprocessing = preprocessing.to_prepare(workers, state.vocab)
             for flight in (preparing, preprocessing):
                 if flight is not None:
-                    state.commit(*flight.results())
+                    state.commit(*flight.results(workers))
             preparing = preprocessing = None
     except BaseException:
         # Interrupted while reading the next batch: keep the batch already prepared, if it is.
         # (A batch whose own commit failed is not in flight any more and is not retried.)
-        if preparing is not None and preparing.done():
-            state.commit(*preparing.results())
+        if workers is not None and preparing is not None and preparing.done(workers):
+            state.commit(*preparing.results(workers))
         raise
     finally:
         if workers is not None:
@@ -140,33 +139,29 @@ _Ready = tuple[list[tuple[Document, str]], list[tuple[Prepared, Packed | None]],
 
 @dataclass
 class _InFlight:
-    """A batch in the workers: its documents, their word counts once known, and the futures."""
+    """A batch in the workers: its documents and, once counted, its word counts."""
 
     fresh: list[tuple[Document, str]]
-    futures: list[Future[Any]]
+    batch: Batch
     words: Counter[str] | None = None
 
     @classmethod
     def start(cls, fresh: list[tuple[Document, str]], workers: Workers) -> _InFlight:
         return cls(fresh, workers.preprocess([d for d, _ in fresh]))
 
-    def to_prepare(self, workers: Workers) -> _InFlight:
+    def to_prepare(self, workers: Workers, vocab: Counter[str]) -> _InFlight:
         """Wait for the preprocessing, count the batch's words, and start preparing it."""
-        pre: list[Any] = []
-        words: Counter[str] = Counter()
-        for f in self.futures:
-            chunk, counts = f.result()
-            pre += chunk
-            words.update(counts)
-        workers.count(words)
-        return _InFlight(self.fresh, workers.prepare([d for d, _ in self.fresh], pre), words)
+        words = workers.count(self.batch)
+        vocab.update(words)
+        workers.prepare(self.batch)
+        return _InFlight(self.fresh, self.batch, words)
 
-    def done(self) -> bool:
-        return self.words is not None and all(f.done() and not f.exception() for f in self.futures)
+    def done(self, workers: Workers) -> bool:
+        return self.words is not None and workers.ready(self.batch)
 
-    def results(self) -> _Ready:
+    def results(self, workers: Workers) -> _Ready:
         assert self.words is not None
-        return self.fresh, gather(self.futures), self.words
+        return self.fresh, list(workers.prepared(self.batch)), self.words
 
 
 class _AddState:

@@ -11,19 +11,27 @@ Adding a batch has three steps. The first two are per document and run in worker
 :func:`variorum.pipeline.add` keeps all three busy at once: while the main process aligns batch
 ``k``, the workers prepare batch ``k + 1`` and preprocess batch ``k + 2``.
 
-The vocabulary reaches the workers in two parts. They are forked with the vocabulary the main
-process had then (copy-on-write, never sent), and each prepare task carries only the words
-counted since (:attr:`Workers.since_fork`). When that part grows large (a corpus with a large
-vocabulary), the pool is started again from the current vocabulary, so what a task carries stays
-small. The result is the same as preparing in the main process with the same vocabulary.
+Each worker keeps what it preprocessed until it is asked to prepare it, so the tokens never
+travel to the main process and back: step 1 answers with the chunk's word counts only, and each
+worker is then sent the whole batch's counts (every worker keeps its own copy of the vocabulary,
+forked from the main process's and updated batch by batch, in the same order). Only prepared
+documents come back, without the text the main process already has. The result is exactly what
+preparing in the main process with the same vocabulary gives (``tests/test_workers.py``).
+
+Tasks go through one queue per worker (so each worker sees its tasks in order) and answers
+through one shared queue; queues, unlike bare pipes, never block the sender, so a large task and a
+large answer in flight at the same time cannot deadlock.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import queue
+import signal
+import traceback
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, replace
 from typing import Any
 
 from variorum.config import Settings
@@ -33,13 +41,10 @@ from variorum.store.codec import Packed, pack
 from variorum.text.language import warm_up
 from variorum.text.normalize import count_vocabulary
 
-#: Words counted since the workers were forked, past which they are forked again.
-REFORK_WORDS = 100_000
-#: Tasks per worker and batch: more balances the load, fewer sends the vocabulary less often.
+#: Chunks per worker and batch: more balances the load, fewer costs fewer messages.
 CHUNKS_PER_WORKER = 2
-
-# The vocabulary the workers were forked with; set in the parent just before forking.
-_forked_vocabulary: Mapping[str, int] = {}
+#: Seconds between checks that the workers are still alive while waiting for an answer.
+_POLL = 1.0
 
 
 class CombinedVocabulary(Mapping[str, int]):
@@ -69,77 +74,139 @@ class CombinedVocabulary(Mapping[str, int]):
         return len(set(self.base) | set(self.extra))
 
 
-def preprocess_chunk(texts: list[str]) -> tuple[list[Any], Counter[str]]:
-    """Preprocessed documents, and the word counts they add to the vocabulary."""
-    pre = [preprocess(t) for t in texts]
-    return pre, count_vocabulary(raw for raw, _, _ in pre)
+def _serve(tasks: Any, answers: Any, vocabulary: Counter[str], settings: Settings) -> None:
+    """A worker's loop: preprocess, count, prepare, until it is sent ``None``."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    kept: dict[int, tuple[list[Document], list[Any]]] = {}
+    while (task := tasks.get()) is not None:
+        kind, key, payload = task
+        try:
+            if kind == "words":
+                vocabulary.update(payload)
+                continue
+            if kind == "preprocess":
+                pre = [preprocess(d.text) for d in payload]
+                kept[key] = (payload, pre)
+                answers.put((key, count_vocabulary(raw for raw, _, _ in pre)))
+            else:
+                docs, pre = kept.pop(key)
+                out = []
+                for d, (raw, segs, langs) in zip(docs, pre, strict=True):
+                    p = prepare(d, vocabulary, settings, raw=raw, segments=segs, languages=langs)
+                    # The main process has the document: do not send its text back.
+                    out.append((replace(p, doc=None), pack(p.tokens, p.segments)))  # type: ignore[arg-type]
+                answers.put((key, out))
+        except Exception:  # reported to the main process, which raises it
+            answers.put((key, _Failure(traceback.format_exc())))
 
 
-def prepare_chunk(
-    docs: list[Document], pre: list[Any], since_fork: Mapping[str, int], settings: Settings
-) -> list[tuple[Prepared, Packed]]:
-    """Prepared documents, each with its index columns already packed."""
-    vocab = CombinedVocabulary(_forked_vocabulary, since_fork)
-    out = []
-    for d, (raw, segs, langs) in zip(docs, pre, strict=True):
-        p = prepare(d, vocab, settings, raw=raw, segments=segs, languages=langs)
-        out.append((p, pack(p.tokens, p.segments)))
-    return out
+@dataclass(frozen=True)
+class _Failure:
+    traceback: str
+
+
+@dataclass
+class Batch:
+    """A batch in the workers: its chunks' keys, in order, and the documents of each."""
+
+    keys: list[int]
+    docs: list[list[Document]]
 
 
 class Workers:
-    """A pool of forked workers that preprocess and prepare chunks of a batch."""
+    """Forked worker processes that preprocess and prepare the chunks of batches."""
 
     def __init__(self, n: int, vocabulary: Counter[str], settings: Settings) -> None:
-        self.n, self.vocabulary, self.settings = n, vocabulary, settings
-        self.pool: ProcessPoolExecutor | None = None
-        self.since_fork: Counter[str] = Counter()
         warm_up()  # load the language model once, so that every fork has it
-
-    def _pool(self) -> ProcessPoolExecutor:
-        if self.pool is None:
-            global _forked_vocabulary
-            _forked_vocabulary = Counter(self.vocabulary)
-            self.since_fork = Counter()
-            self.pool = ProcessPoolExecutor(self.n, mp_context=multiprocessing.get_context("fork"))
-        return self.pool
-
-    def _chunks(self, n: int) -> list[slice]:
-        size = max(1, -(-n // (self.n * CHUNKS_PER_WORKER)))
-        return [slice(i, i + size) for i in range(0, n, size)]
-
-    def preprocess(self, docs: Sequence[Document]) -> list[Future[Any]]:
-        """Start preprocessing ``docs``; the futures give ``(preprocessed, word counts)`` chunks."""
-        pool = self._pool()
-        return [pool.submit(preprocess_chunk, [d.text for d in docs[s]]) for s in self._chunks(len(docs))]
-
-    def count(self, words: Counter[str]) -> None:
-        """Add a batch's word counts to the vocabulary the next :meth:`prepare` uses."""
-        self.vocabulary.update(words)
-        self.since_fork.update(words)
-        if len(self.since_fork) > REFORK_WORDS and self.pool is not None:
-            self.pool.shutdown(wait=True)  # futures already submitted keep their results
-            self.pool = None
-
-    def prepare(self, docs: Sequence[Document], pre: Sequence[Any]) -> list[Future[Any]]:
-        """Start preparing ``docs`` with the vocabulary as of the last :meth:`count`; :func:`gather`
-        the futures for ``(Prepared, Packed)`` in order."""
-        pool = self._pool()
-        since = dict(self.since_fork)
-        return [
-            pool.submit(prepare_chunk, list(docs[s]), list(pre[s]), since, self.settings)
-            for s in self._chunks(len(docs))
+        context = multiprocessing.get_context("fork")
+        self.answers: Any = context.Queue()
+        self.tasks: list[Any] = [context.Queue() for _ in range(n)]
+        self.processes = [
+            context.Process(target=_serve, args=(q, self.answers, vocabulary, settings), daemon=True)
+            for q in self.tasks
         ]
+        for p in self.processes:
+            p.start()
+        self.next_key = 0
+        self.owner: dict[int, int] = {}  # chunk key -> worker
+        self.arrived: dict[int, Any] = {}  # answers read while waiting for another
+
+    def preprocess(self, docs: Sequence[Document]) -> Batch:
+        """Start preprocessing ``docs``, in chunks spread over the workers."""
+        n = len(self.tasks)
+        size = max(1, -(-len(docs) // (n * CHUNKS_PER_WORKER)))
+        batch = Batch([], [])
+        for c, start in enumerate(range(0, len(docs), size)):
+            key, self.next_key = self.next_key, self.next_key + 1
+            chunk = list(docs[start : start + size])
+            self.owner[key] = c % n
+            self.tasks[c % n].put(("preprocess", key, chunk))
+            batch.keys.append(key)
+            batch.docs.append(chunk)
+        return batch
+
+    def count(self, batch: Batch) -> Counter[str]:
+        """Wait for the batch's preprocessing; its word counts, now also known to every worker."""
+        words: Counter[str] = Counter()
+        for key in batch.keys:
+            words.update(self._answer(key))
+        for q in self.tasks:
+            q.put(("words", -1, words))
+        return words
+
+    def prepare(self, batch: Batch) -> None:
+        """Start preparing a counted batch (with the vocabulary as of its :meth:`count`)."""
+        for key in batch.keys:
+            self.tasks[self.owner[key]].put(("prepare", key, None))
+
+    def prepared(self, batch: Batch) -> list[tuple[Prepared, Packed]]:
+        """Wait for a batch's prepared documents, in order."""
+        out: list[tuple[Prepared, Packed]] = []
+        for key, docs in zip(batch.keys, batch.docs, strict=True):
+            for d, (p, packed) in zip(docs, self._answer(key), strict=True):
+                out.append((replace(p, doc=d), packed))
+            del self.owner[key]
+        return out
+
+    def ready(self, batch: Batch) -> bool:
+        """Whether every chunk of ``batch`` has been answered, without waiting."""
+        self._drain()
+        return all(key in self.arrived for key in batch.keys)
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                key, value = self.answers.get_nowait()
+            except queue.Empty:
+                return
+            self.arrived[key] = value
+
+    def _answer(self, key: int) -> Any:
+        while key not in self.arrived:
+            try:
+                got, value = self.answers.get(timeout=_POLL)
+            except queue.Empty:
+                dead = [p for p in self.processes if not p.is_alive()]
+                if dead:
+                    raise RuntimeError(f"a worker process died (exit code {dead[0].exitcode})") from None
+                continue
+            self.arrived[got] = value
+        value = self.arrived.pop(key)
+        if isinstance(value, _Failure):
+            raise RuntimeError(f"a worker process failed:\n{value.traceback}")
+        return value
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+        for q in self.tasks:
+            q.put(None)
+        for p in self.processes:
+            p.join(timeout=5)
+            if p.is_alive():
+                p.terminate()
+                p.join()
+        for q in [*self.tasks, self.answers]:
+            q.close()
+            q.cancel_join_thread()
 
 
-def gather(futures: Sequence[Future[Any]]) -> list[Any]:
-    """The results of chunked tasks, flattened in submission order."""
-    return [item for f in futures for item in f.result()]
-
-
-__all__ = ["CombinedVocabulary", "Workers", "gather"]
+__all__ = ["Batch", "CombinedVocabulary", "Workers"]
