@@ -24,7 +24,8 @@ counts it as a duplicate.)
 Steps: read the files (one task per file, :mod:`variorum.spark.read`); drop repeated texts and
 ids; number the documents; tokenize and segment them; count the vocabulary and broadcast it;
 prepare each document; group fingerprints by hash, dropping those of more than ``max_df``
-documents, into candidate pairs; align each pair where both documents meet; then on the driver,
+documents, into candidate pairs sharing at least ``min_shared`` of them; align each pair where
+both documents meet; then on the driver,
 from the pairs and passages (offsets only, no text): number passages, group families, flag
 boilerplate. Everything is written as Parquet (:mod:`variorum.spark.layout`).
 """
