@@ -154,3 +154,28 @@ def test_another_connection_sees_new_runs(tmp_path: Path) -> None:
         assert reader.postings() == writer.postings() != []
         found = reader.candidates({-1: p.fp_hashes}, max_df=10)[-1]
         assert found == Counter({1: len(set(p.fp_hashes.tolist()))})
+
+
+def test_connections_in_one_process_share_the_loaded_runs(tmp_path: Path) -> None:
+    with Index.open(tmp_path / "v.db") as writer:
+        with writer.transaction():
+            writer.insert(_prepared("a", "one two three four five six seven eight nine ten"), "ha")
+        with Index.open(tmp_path / "v.db") as reader, Index.open(tmp_path / "v.db") as other:
+            reader.postings(), other.postings()
+            assert reader._runs[0][1] is other._runs[0][1] is writer._runs[0][1]
+
+
+def test_a_new_index_at_a_reused_path_does_not_see_old_runs(tmp_path: Path) -> None:
+    db = tmp_path / "v.db"
+    with Index.open(db) as first:
+        with first.transaction():
+            first.insert(_prepared("a", "one two three four five six seven eight nine ten"), "ha")
+        old = first.postings()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    with Index.open(db) as second:
+        with second.transaction():
+            second.insert(_prepared("b", "eleven twelve thirteen fourteen fifteen sixteen seventeen"), "hb")
+        assert second.postings() != old
+        with Index.open(db) as reader:
+            assert reader.postings() == second.postings()

@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import threading
+import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
@@ -32,6 +34,32 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+class _SharedRuns:
+    """Posting runs already loaded in this process, shared by every connection to one file.
+
+    The web app keeps several reader connections; without this each would hold its own copy of
+    every run. A stored run never changes (a merge writes a new row, and ``AUTOINCREMENT`` never
+    reuses an id), so a run loaded or committed once is good for every connection. Runs that are
+    no longer stored are dropped when a connection sees the new list.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._runs: dict[str, dict[int, Run]] = {}
+
+    def get(self, key: str | None, run_id: int) -> Run | None:
+        with self._lock:
+            return self._runs.get(key, {}).get(run_id) if key else None
+
+    def publish(self, key: str | None, runs: list[tuple[int, Run]]) -> None:
+        if key:
+            with self._lock:
+                self._runs[key] = dict(runs)
+
+
+_shared_runs = _SharedRuns()
+
+
 class Index:
     """A variorum index in one SQLite file. Use :meth:`open`; close with :meth:`close`."""
 
@@ -42,6 +70,8 @@ class Index:
         # documents inserted in the open transaction, written as one run when it commits.
         self._runs: list[tuple[int, Run]] = []
         self._pending: list[tuple[int, np.ndarray]] = []
+        # Names this index among the runs loaded in this process (a path can be reused).
+        self._key: str | None = None
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -72,6 +102,7 @@ class Index:
             raise IndexError_(f"{p}: not a variorum index ({e})") from None
         index = cls(conn, str(p))
         index._ensure_schema(version, settings or Settings())
+        index._key = index.meta("index_id")
         return index
 
     def _ensure_schema(self, version: int, settings: Settings) -> None:
@@ -89,6 +120,7 @@ class Index:
                 self._set_meta("fingerprint_version", str(FINGERPRINT_VERSION))
                 self._set_meta("ngram", str(settings.ngram))
                 self._set_meta("window", str(settings.window))
+                self._set_meta("index_id", uuid.uuid4().hex)
                 self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             return
         for step in range(version + 1, SCHEMA_VERSION + 1):
@@ -103,6 +135,7 @@ class Index:
     def _migrate(self, step: int) -> None:
         """The part of a schema step that SQL alone cannot do."""
         if step == 2:
+            self._set_meta("index_id", uuid.uuid4().hex)
             rows = self.conn.execute("SELECT DISTINCT num, hash FROM postings ORDER BY num").fetchall()
             by_num: dict[int, list[int]] = {}
             for num, h in rows:
@@ -147,6 +180,7 @@ class Index:
             self._runs, self._pending = runs, []
             raise
         self.conn.execute("COMMIT")
+        _shared_runs.publish(self._key, self._runs)
 
     # -- meta and vocabulary -----------------------------------------------------------------
 
@@ -262,7 +296,7 @@ class Index:
         have = dict(self._runs)
         runs: list[tuple[int, Run]] = []
         for run_id in ids:
-            run = have.get(run_id)
+            run = have.get(run_id) or _shared_runs.get(self._key, run_id)
             if run is None:
                 level, hashes, nums = self.conn.execute(
                     "SELECT level, hashes, nums FROM posting_runs WHERE run=?", (run_id,)
@@ -274,6 +308,7 @@ class Index:
                 )
             runs.append((run_id, run))
         self._runs = runs
+        _shared_runs.publish(self._key, runs)
 
     def _write_run(self, run: Run) -> int:
         cur = self.conn.execute(

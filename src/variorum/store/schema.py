@@ -57,7 +57,7 @@ CREATE TABLE IF NOT EXISTS segments (
     PRIMARY KEY (num, idx)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS posting_runs (
-    run INTEGER PRIMARY KEY,
+    run INTEGER PRIMARY KEY AUTOINCREMENT,
     level INTEGER NOT NULL,
     n INTEGER NOT NULL,
     hashes BLOB NOT NULL,  -- n little-endian int64 fingerprints, sorted
@@ -111,7 +111,7 @@ CREATE TABLE IF NOT EXISTS skips (
 MIGRATIONS: dict[int, str] = {
     2: """
 CREATE TABLE IF NOT EXISTS posting_runs (
-    run INTEGER PRIMARY KEY,
+    run INTEGER PRIMARY KEY AUTOINCREMENT,
     level INTEGER NOT NULL,
     n INTEGER NOT NULL,
     hashes BLOB NOT NULL,
