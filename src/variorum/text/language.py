@@ -107,7 +107,9 @@ _SCRIPT_DEFAULT = {"cyrillic": "ru", "arabic": "ar", "devanagari": "hi"}
 #: Very frequent function words of languages that are often mixed in official texts, for the
 #: confirmation shortcut described in the module docstring.
 _FUNCTION_WORDS = {
-    "en": "the of and to in is that for on with as by was are were be this it from at which has have",
+    "en": "the of and to in is that for on with as by was are were be this it from at which has have "
+    "not but or an its their they he she his her we been had will would can there who more such "
+    "these those into than other also may our",
     "es": "el la de que y en los las del se por con para una un su al es lo como más pero sus le ha",
     "fr": "le la les de des du et en un une est que qui dans pour pas sur au aux par ce il sont avec",
     "de": "der die das und den dem des ist nicht ein eine zu von mit sich auf für im dass auch wird",
