@@ -32,15 +32,14 @@ _token_cache: dict[str, int] = {}
 def token_hashes(norms: Sequence[str]) -> np.ndarray:
     """xxh3-64 of each normalized token, as ``uint64``; cached since vocabularies repeat."""
     cache = _token_cache
-    out = np.empty(len(norms), dtype=np.uint64)
-    for i, tok in enumerate(norms):
-        h = cache.get(tok)
-        if h is None:
-            h = xxhash.xxh3_64_intdigest(tok.encode("utf-8"))
-            if len(cache) < 2_000_000:
-                cache[tok] = h
-        out[i] = h
-    return out
+    hashes = list(map(cache.get, norms))
+    if None in hashes:
+        for i, tok in enumerate(norms):
+            if hashes[i] is None:
+                hashes[i] = h = xxhash.xxh3_64_intdigest(tok.encode("utf-8"))
+                if len(cache) < 2_000_000:
+                    cache[tok] = h
+    return np.array(hashes, dtype=np.uint64)
 
 
 def mix64(h: np.ndarray) -> np.ndarray:
