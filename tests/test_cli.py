@@ -315,3 +315,21 @@ def test_dedup_writes_kept_lines_unchanged_and_a_sidecar(capsys, tmp_path):
     assert out.read_text().splitlines() == [lines[0], lines[2], lines[3]]
     removed = [json.loads(x) for x in Path(report["removed_ids"]).read_text().splitlines()]
     assert [(r["id"], r["duplicate_of"]) for r in removed] == [("b", "a")]
+
+
+def test_dedup_measure_paragraphs_forgives_moved_and_dropped_paragraphs(capsys, tmp_path):
+    base = (EXAMPLES / "2021-03-press-release.txt").read_text()
+    paragraphs = [p for p in base.split("\n\n") if p.strip()]
+    assert len(paragraphs) == 14
+    moved = "\n\n".join([*paragraphs[7:], *paragraphs[:6]])  # halves swapped, one dropped
+    lines = [json.dumps({"id": "a", "text": base}), json.dumps({"id": "b", "text": moved})]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(lines) + "\n")
+    by_words = run_json(capsys, "dedup", str(source), "-o", str(tmp_path / "w.jsonl"))
+    assert by_words["removed"] == 0
+    by_paragraphs = run_json(
+        capsys, "dedup", str(source), "-o", str(tmp_path / "p.jsonl"), "--measure", "paragraphs"
+    )
+    assert by_paragraphs["removed"] == 1
+    code, _, err = run(capsys, "dedup", str(source), "-o", str(tmp_path / "x.jsonl"), "--measure", "lines")
+    assert code == 1 and "measure 'lines'" in err

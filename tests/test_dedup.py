@@ -27,8 +27,11 @@ from hypothesis import strategies as st
 import variorum.dedup as dedup_package
 from variorum.dedup import RECORD_BYTES, DedupReport, dedup, find_duplicates, removed_path_for, similarity
 from variorum.dedup import scan as scan_module
-from variorum.dedup.batch import fast_path, sign_texts, token_arrays
-from variorum.dedup.paragraphs import paragraph_similarity, paragraphs
+from variorum.dedup import stream as stream_module
+from variorum.dedup import verify as verify_module
+from variorum.dedup.batch import fast_path, fold_table, sign_texts, token_arrays
+from variorum.dedup.choose import choose
+from variorum.dedup.paragraphs import _slow_paragraphs, paragraph_similarity, paragraphs, paragraphs_of
 from variorum.dedup.records import NO_DATE, date_key
 from variorum.dedup.repair import reference_tokens
 from variorum.dedup.signature import SIGNATURE_BYTES, band_keys, content_hash
@@ -421,9 +424,65 @@ def test_batch_token_hashes_are_token_hash(text):
     assert hashes.tolist() == hashed(raw_tokens(text).norms)
 
 
-def test_non_ascii_texts_are_left_to_the_per_text_path():
-    assert fast_path("déjà vu") is None
+def test_accented_latin_text_is_folded_and_other_scripts_are_left_to_the_per_text_path():
+    assert fast_path("Déjà vu\u00a0— «Straße»") == b"Deja vu . .Strasse."
     assert fast_path("plain") == b"plain"
+    assert fast_path("l\u2019été") is None  # an apostrophe joins words: the normalizer decides
+    assert fast_path("中文") is None
+    assert fast_path("αβγ") is None
+
+
+# Non-ASCII pieces: folded letters, combining marks, soft hyphens, spaces and punctuation the
+# fast path reads, and characters it must leave to the per-text path.
+mixed_pieces = st.one_of(
+    ascii_pieces,
+    st.sampled_from(
+        ["é", "É", "ñ", "ß", "ǅ", "ŉ", "İ", "\u0301", "\u00ad", "\u00a0", "\u2028", "—", "«", "»", "…"]
+    ),
+    st.sampled_from(["’", "中", "α", "æ", "²", "\u200b", "ﬁ"]),
+    st.sampled_from(sorted(map(chr, fold_table()))),
+)
+mixed_texts = st.lists(mixed_pieces, max_size=60).map("".join)
+
+
+@given(mixed_texts)
+@settings(max_examples=300, deadline=None)
+def test_folded_text_has_the_normalizers_tokens(text):
+    data = fast_path(text)
+    if data is None:
+        assert any(ord(c) > 127 and ord(c) not in fold_table() for c in text)
+        return
+    if any(c in data for c in b"0123456789'`^"):
+        return  # sign_texts leaves these to the per-text path
+    _, _, hashes = token_arrays(np.frombuffer(data, dtype=np.uint8))
+    assert hashes.tolist() == hashed(raw_tokens(text).norms)
+
+
+@given(st.lists(mixed_texts, min_size=1, max_size=6))
+@settings(max_examples=150, deadline=None)
+def test_the_batch_path_signs_folded_texts_as_the_per_text_path(texts):
+    datas = [fast_path(t) for t in texts]
+    signed = sign_texts([d for d in datas if d is not None])
+    at = 0
+    for text, data in zip(texts, datas, strict=True):
+        if data is None:
+            continue
+        if signed.ok[at]:
+            got = (int(signed.lengths[at]), int(signed.content[at]), signed.bands[at].tolist())
+            assert got == per_text(text)
+        at += 1
+
+
+@given(st.lists(st.lists(st.one_of(mixed_pieces, st.just("\n \n")), max_size=40).map("".join), max_size=6))
+@settings(max_examples=150, deadline=None)
+def test_paragraphs_of_a_batch_are_those_of_each_text_alone(texts):
+    together = paragraphs_of(texts, ChunkTokens())
+    for text, got in zip(texts, together, strict=True):
+        alone = _slow_paragraphs(text, ChunkTokens())
+        assert got.count == alone.count
+        assert got.shingles.tolist() == alone.shingles.tolist()
+        assert got.paragraph.tolist() == alone.paragraph.tolist()
+        assert got.distinct.tolist() == alone.distinct.tolist()
 
 
 def test_parallel_reading_gives_the_same_decision(tmp_path, monkeypatch):
@@ -479,6 +538,71 @@ def test_paragraphs_are_the_same_on_both_paths(monkeypatch):
     assert fast.shingles.tolist() == slow.shingles.tolist()
     assert fast.paragraph.tolist() == slow.paragraph.tolist()
     assert paragraph_similarity(fast, slow) == 1.0
+
+
+def test_comparing_by_paragraphs_in_workers_gives_the_same_pairs(tmp_path, monkeypatch):
+    corpus = make_corpus(seed=13, bases=60, boilerplate=20)
+    corpus.records.append({"id": "accents", "text": "Un texte français, déjà vu, 60 000 fois.\n\nÉté."})
+    source = corpus.write(tmp_path / "in.jsonl")
+    alone = find_duplicates(source, measure="paragraphs", all_pairs=True, workers=1)
+    monkeypatch.setattr(stream_module, "PARALLEL_RECORDS", 0)
+    monkeypatch.setattr(verify_module, "PIECE_PAIRS", 7)  # many pieces, large groups cut
+    parallel = find_duplicates(source, measure="paragraphs", all_pairs=True, workers=2)
+    assert alone.pairs and parallel.pairs == alone.pairs
+    assert parallel.duplicate_of.tolist() == alone.duplicate_of.tolist()
+    assert parallel.compared == alone.compared
+    kept = find_duplicates(source, measure="paragraphs", workers=2)  # not every pair is planned
+    kept_alone = find_duplicates(source, measure="paragraphs", workers=1)
+    assert kept.duplicate_of.tolist() == kept_alone.duplicate_of.tolist()
+
+
+def test_planned_pairs_are_the_pairs_choose_compares(tmp_path):
+    corpus = make_corpus(seed=14, bases=40, boilerplate=20)
+    source = corpus.write(tmp_path / "in.jsonl")
+    table, _, _ = scan_module.scan(str(source), "first", ChunkTokens(), count_words=False, workers=1)
+    columns = table.arrays()
+    for score in (1.0, 0.0):  # every pair similar: nothing cut; none: cut after MAX_COMPARISONS
+        compared, planned = compare_all(columns, score)
+        assert compared
+        if score:
+            assert compared == planned
+        else:
+            assert set(compared) <= set(planned)
+
+
+def compare_all(columns: dict[str, np.ndarray], score: float) -> tuple[list, list]:
+    """The pairs choose compares (in all-pairs mode) when every pair scores ``score``, and those planned."""
+    compared: list[tuple[int, int]] = []
+    planned: list[tuple[int, int]] = []
+
+    def similar(a: int, b: int) -> float:
+        compared.append((a, b))
+        return score
+
+    choose(
+        columns["bands"].copy(),
+        columns["content"],
+        columns["lengths"],
+        np.arange(len(columns["content"])),
+        similar,
+        0.8,
+        length_ratio=0.0,
+        pairs=[],
+        visiting=lambda visit: planned.extend(visit.pairs()),
+    )
+    return compared, planned
+
+
+def test_pieces_hold_every_pair_once_and_keep_groups_together():
+    pairs = [(1, 0), (2, 0), (5, 4), (3, 2), (7, 6), (9, 8), (8, 6)]
+    pieces = verify_module.pieces_of(pairs, size=3)
+    assert sorted(i for p in pieces for i in p) == list(range(len(pairs)))
+    assert all(len(p) <= 3 for p in pieces)
+    groups = verify_module.groups_of(pairs)
+    assert groups == [0, 0, 4, 0, 6, 6, 6]
+    for group in set(groups):  # each group fits in a piece, so none is cut
+        assert len({k for k, piece in enumerate(pieces) for i in piece if groups[i] == group}) == 1
+    assert all(len(p) <= 2 for p in verify_module.pieces_of(pairs, size=2))
 
 
 def test_dedup_by_paragraphs_on_generated_near_duplicates(tmp_path):

@@ -613,11 +613,19 @@ def dedup(
         str, typer.Option("-o", "--output", help="Kept records (JSON Lines), or - for stdout.")
     ],
     threshold: Annotated[
-        float, typer.Option(help="Share of words two records must have in common to be duplicates.")
+        float, typer.Option(help="Similarity (see --measure) two records must reach to be duplicates.")
     ] = 0.8,
     keep: Annotated[
         str, typer.Option(help="Which record of a duplicate group to keep: first, longest, earliest.")
     ] = ("first"),
+    measure: Annotated[
+        str,
+        typer.Option(
+            help="How records are compared: words (share of words left as they are, in order) or "
+            "paragraphs (share of each record's paragraphs found in the other, for copies that "
+            "dropped, added or moved paragraphs)."
+        ),
+    ] = "words",
     removed: Annotated[
         Path | None, typer.Option("--removed", help="Sidecar of removed ids (default OUTPUT.removed.jsonl).")
     ] = None,
@@ -628,6 +636,7 @@ def dedup(
     Kept records are written unchanged; each removed id goes to the sidecar with the id it duplicates.
 
     Example: variorum dedup corpus.jsonl -o deduped.jsonl --threshold 0.8 --keep longest
+    --measure paragraphs
     """
     from variorum.dedup import dedup as run_dedup
 
@@ -638,6 +647,7 @@ def dedup(
             output,
             threshold=threshold,
             keep=keep,
+            measure=measure,
             removed_path=str(removed) if removed else None,
             progress=lambda stage, n: bar.update(task, advance=n, description=stage),
         )

@@ -4,31 +4,41 @@ Most records of a large corpus are plain ASCII prose. For such a text the normal
 (:func:`variorum.text.normalize.raw_tokens`) are simply its runs of ASCII letters, lower-cased:
 without digits, apostrophes or ``^{`` residue none of the regular expression's other branches
 can match, and NFKC, casefolding and diacritic folding leave ASCII letters as ASCII lower case.
-:func:`sign_texts` therefore treats a whole batch of such texts as one ``uint8`` array and
+Most accented Latin letters fold to ASCII letters whatever surrounds them (``é`` → ``e``,
+``ß`` → ``ss``), combining diacritics and soft hyphens vanish inside a word, and most other
+punctuation and spaces only separate words: :func:`fast_path` rewrites a text made of such
+characters into the ASCII text with the same tokens (:func:`fold_table`, derived from the
+normalizer itself, character by character). :func:`sign_texts` then treats a whole batch of
+texts as one ``uint8`` array and
 finds every token, its hash, every shingle and every record's signature with a few dozen numpy
 operations, where the per-text path (:class:`variorum.dedup.tokens.ChunkTokens`) makes Python
 calls for each word. Any other text is left to that path; both give the same hashes (the tests
 compare them), so a record's signature never depends on which path signed it.
 
 Token hashes are :func:`variorum.dedup.tokens.token_hash`: the splitmix64 finalizer of the
-polynomial ``sum(byte[i] * BASE**(n - 1 - i)) mod 2**64`` of the token's UTF-8 bytes. The
-polynomial of every token of an array is a difference of two prefix sums of ``byte * BASE**-i``
-(``BASE`` is odd, hence invertible modulo ``2**64``), scaled back by ``BASE**(end - 1)``.
+polynomial ``sum(byte[i] * BASE**(n - 1 - i)) mod 2**64`` of the token's UTF-8 bytes. Horner's
+rule evaluates it for every token of an array at once, one letter position at a time, over the
+tokens sorted longest first so that those still running are always a prefix of the array.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import xxhash
 
 from variorum.dedup.signature import BANDS, BINS, NGRAM, ROWS, band_keys
-from variorum.dedup.tokens import BASE, MODULUS
+from variorum.dedup.tokens import BASE
 from variorum.detect.fingerprint import mix64
+from variorum.text.normalize import WORD, raw_tokens
 
 _MULT = np.uint64(0x100000001B3)  # as in variorum.detect.fingerprint.ngram_hashes
+_BASE = np.uint64(BASE)
 _BIN_SHIFT = np.uint64(64 - int(np.log2(BINS)))
 _EMPTY = np.iinfo(np.uint64).max
 
@@ -39,34 +49,67 @@ _OTHER = np.zeros(256, dtype=bool)
 _OTHER[[*b"0123456789'`^"]] = True
 
 
-class _Powers:
-    """``BASE**i`` and ``BASE**-i`` modulo 2**64 for ``i`` below a size grown on demand."""
-
-    def __init__(self) -> None:
-        self.up = np.ones(0, dtype=np.uint64)
-        self.down = np.ones(0, dtype=np.uint64)
-
-    def get(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        if n > len(self.up):
-            size = max(n, 2 * len(self.up), 1 << 16)
-            inverse = pow(BASE, -1, MODULUS)
-            self.up = np.full(size, BASE, dtype=np.uint64)
-            self.down = np.full(size, inverse, dtype=np.uint64)
-            self.up[0] = self.down[0] = 1
-            np.multiply.accumulate(self.up, out=self.up)  # wraps modulo 2**64
-            np.multiply.accumulate(self.down, out=self.down)
-        return self.up[:n], self.down[:n]
+# Code points fold_table() considers: Latin-1 and Latin Extended letters, combining
+# diacritics, Latin Extended Additional (Vietnamese) and general punctuation.
+_FOLD_CANDIDATES = (range(0x80, 0x250), range(0x300, 0x370), range(0x1E00, 0x1F00), range(0x2000, 0x2070))
 
 
-_POWERS = _Powers()
+@cache
+def fold_table() -> dict[int, str]:
+    """Non-ASCII characters the fast path reads, each with the ASCII text standing for it.
+
+    A letter (or combining mark, or soft hyphen) maps to its normalized form when that form is
+    ASCII letters (possibly none) and the normalizer gives it in the middle of any ASCII word:
+    ``raw_tokens("a" + c + "b")`` is the one word ``"a" + form + "b"``. A character that is
+    no token and separates two words maps to a space when it is whitespace (so that paragraph
+    breaks stay where they were) and to ``"."`` otherwise. Apostrophes, digits, CJK and every
+    other character are not in the table: a text holding one takes the per-text path.
+    """
+    table: dict[int, str] = {}
+    for block in _FOLD_CANDIDATES:
+        for code in block:
+            c = chr(code)
+            if c in "'\u2019\u02bc`" or c.isdigit() or c.isnumeric():
+                continue
+            alone = raw_tokens(c).norms
+            inside = raw_tokens("a" + c + "b")
+            if unicodedata.category(c)[0] in "LM" or c == "\u00ad":
+                form = alone[0] if len(alone) == 1 else ""
+                if (
+                    len(alone) <= 1
+                    and form.isascii()
+                    and (form == "" or (form.isalpha() and form.islower()))
+                    and inside.norms == ["a" + form + "b"]
+                    and inside.kinds == [WORD]
+                ):
+                    table[code] = form
+            elif not alone and inside.norms == ["a", "b"]:
+                table[code] = " " if c.isspace() else "."
+    return table
 
 
 def fast_path(text: str) -> bytes | None:
-    """The ASCII bytes of ``text`` when :func:`sign_texts` may sign it, else None.
+    """ASCII bytes with the tokens of ``text`` when :func:`sign_texts` may sign it, else None.
 
-    The byte test (digits, apostrophes, ``^``) is done by :func:`sign_texts` for the whole batch.
+    Non-ASCII texts are rewritten with :func:`fold_table`; the byte test (digits, apostrophes,
+    ``^``) is done by :func:`sign_texts` for the whole batch.
     """
-    return text.encode("ascii") if text.isascii() else None
+    if not text.isascii():
+        # Few characters of a text are not ASCII: replacing each match costs less than
+        # str.translate, which visits every character.
+        text = _NON_ASCII.sub(_fold_match, text)
+        if not text.isascii():
+            return None
+    return text.encode("ascii")
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _fold_match(match: re.Match[str]) -> str:
+    table = fold_table()
+    run = match.group()
+    return "".join([table.get(ord(c), c) for c in run])
 
 
 @dataclass(frozen=True)
@@ -86,26 +129,29 @@ class Signed:
 def token_arrays(data: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Start, end (exclusive) and hash of every token of ASCII bytes ``data`` (fast-path text)."""
     lower = data | np.uint8(0x20)  # ASCII letters in lower case; other bytes are not used
-    letter = (lower - np.uint8(97)) < np.uint8(26)
-    edge = np.diff(letter.view(np.int8), prepend=0, append=0)
-    starts = np.flatnonzero(edge == 1)
-    ends = np.flatnonzero(edge == -1)
+    letter = np.zeros(len(data) + 2, dtype=bool)
+    np.less(lower - np.uint8(97), np.uint8(26), out=letter[1:-1])
+    # Where a run of letters starts or ends: alternately a start and an end, in order.
+    edges = np.flatnonzero(letter[1:] != letter[:-1])
+    starts, ends = edges[0::2], edges[1::2]
     if not len(starts):
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, np.empty(0, dtype=np.uint64)
-    # The polynomial over the letters alone: tokens are runs of letters, so each is a run of
-    # the letters' array too, from its start's rank among the letters.
-    letters = lower[letter]
     lengths = ends - starts
-    first = np.cumsum(lengths) - lengths
-    last = first + lengths - 1
-    up, down = _POWERS.get(len(letters))
+    counts = np.bincount(lengths)
+    # Longest first; numpy sorts 16-bit keys by radix, in linear time.
+    shortness = len(counts) - 1 - lengths
+    order = np.argsort(shortness.astype(np.uint16) if len(counts) <= 1 << 16 else shortness, kind="stable")
+    firsts = starts[order]
+    longer = len(lengths) - np.cumsum(counts)  # longer[j]: tokens with more than j letters
+    poly = lower[firsts].astype(np.uint64)
     with np.errstate(over="ignore"):
-        prefix = np.cumsum(letters * down, dtype=np.uint64)
-        before = prefix[first - 1]
-        before[0] = 0
-        poly = (prefix[last] - before) * up[last]
-    return starts, ends, mix64(poly)
+        for j in range(1, len(counts) - 1):
+            m = int(longer[j])
+            poly[:m] = poly[:m] * _BASE + lower[firsts[:m] + j]
+    hashes = np.empty_like(poly)
+    hashes[order] = mix64(poly)
+    return starts, ends, hashes
 
 
 def sign_texts(texts: Sequence[bytes], *, count_words: bool = False) -> Signed:

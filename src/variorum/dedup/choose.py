@@ -84,6 +84,44 @@ def buckets_in_place(bands: np.ndarray, members: np.ndarray) -> np.ndarray:
     return buckets
 
 
+@dataclass(frozen=True)
+class Visit:
+    """The records :func:`choose` is about to visit, and what decides which pairs it compares."""
+
+    active: np.ndarray  # records that share a bucket with another, in the order visited
+    buckets: np.ndarray  # n × BANDS bucket numbers, -1 where alone
+    rank: np.ndarray  # place of each record in keep order
+    lengths: np.ndarray
+    ratio: float  # pairs whose shorter record is below this share of the longer are skipped
+
+    def pairs(self) -> list[tuple[int, int]]:
+        """The pairs :func:`choose` compares when listing all pairs, in the order it does.
+
+        Without its cut after :data:`MAX_COMPARISONS` dissimilar pairs for one record. When
+        only kept records are compared, most of its pairs are among these (not all: a bucket
+        full of :data:`MAX_KEPT_PER_BUCKET` records may hold later kept ones instead).
+        """
+        kept_in: dict[int, list[int]] = {}
+        planned: list[tuple[int, int]] = []
+        rank, lengths, ratio = self.rank, self.lengths, self.ratio
+        for d in self.active.tolist():
+            mine = [b for b in self.buckets[d].tolist() if b >= 0]
+            shared: dict[int, int] = {}
+            for b in mine:
+                for k in kept_in.get(b, ()):
+                    shared[k] = shared.get(k, 0) + 1
+            length = int(lengths[d])
+            for k in sorted(shared, key=lambda k: (-shared[k], rank[k])):
+                other = int(lengths[k])
+                if min(length, other) >= ratio * max(length, other):
+                    planned.append((d, k))
+            for b in mine:
+                kept = kept_in.setdefault(b, [])
+                if len(kept) < MAX_KEPT_PER_BUCKET:
+                    kept.append(d)
+        return planned
+
+
 def choose(
     bands: np.ndarray,
     content: np.ndarray,
@@ -95,6 +133,7 @@ def choose(
     *,
     length_ratio: float | None = None,
     pairs: list[tuple[int, int, float]] | None = None,
+    visiting: Callable[[Visit], None] | None = None,
 ) -> Choice:
     """Decide every record's fate (see the module docstring).
 
@@ -111,6 +150,9 @@ def choose(
     earlier record, similarity)``, exact copies with their representative at 1.0: all verified
     near-duplicate pairs rather than only each removed record's kept one. A record is still
     removed in favour of the first kept record found similar.
+
+    ``visiting``, when given, is called once with the :class:`Visit` about to be made, before
+    any comparison, so that ``similar`` can read records ahead or compare them in advance.
     """
     n = len(content)
     duplicate_of = np.full(n, -1, dtype=np.int64)
@@ -127,13 +169,15 @@ def choose(
         shares |= buckets[:, j] >= 0
     active = np.flatnonzero(shares)  # only representatives have buckets
     active = active[np.argsort(rank[active], kind="stable")]
+    ratio = threshold * LENGTH_SLACK if length_ratio is None else length_ratio
+    if visiting is not None:
+        visiting(Visit(active, buckets, rank, lengths, ratio))
 
     kept_in: dict[int, list[int]] = {}
     # In pairs mode every record is remembered, kept or not; kept ones are told apart below.
     all_pairs = pairs is not None
     compared = 0
     done = 0
-    ratio = threshold * LENGTH_SLACK if length_ratio is None else length_ratio
     for d in active.tolist():
         mine = [b for b in buckets[d].tolist() if b >= 0]
         shared: dict[int, int] = {}

@@ -18,7 +18,10 @@ lines is one paragraph, so the measure then says whether most of its 4-grams are
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from typing import cast
 
 import numpy as np
 
@@ -48,6 +51,27 @@ class Paragraphs:
     @property
     def size(self) -> int:
         return len(self.shingles) * 2
+
+    @cached_property
+    def needed(self) -> np.ndarray:
+        """Shingles of each paragraph the other record must hold for it to be found."""
+        return FOUND_SHARE * np.bincount(self.paragraph, minlength=self.count)
+
+
+_EMPTY = Paragraphs(
+    np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64), 0, np.empty(0, dtype=np.uint64)
+)
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values (``np.unique``, without its overhead on short arrays)."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
 
 
 def _shingles(hashes: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -80,35 +104,87 @@ def _shingles(hashes: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.nda
 
 def paragraphs(text: str, tokens: ChunkTokens) -> Paragraphs:
     """The :class:`Paragraphs` of ``text``; ``tokens`` tokenizes what the fast path cannot."""
-    data = fast_path(text)
-    if data is not None and not _DIGITS_ETC.search(data):
-        starts, _, hashes = token_arrays(np.frombuffer(data, dtype=np.uint8))
-        breaks = np.array([m.end() for m in _BREAK_BYTES.finditer(data)], dtype=np.int64)
-        owner = np.searchsorted(breaks, starts, side="right")
-    else:
-        pieces = [tokens.scan_tokens(p) for p in _BREAK.split(text)]
-        hashes = np.concatenate([np.empty(0, dtype=np.uint64), *pieces])
-        owner = np.repeat(np.arange(len(pieces)), [len(p) for p in pieces])
+    return paragraphs_of([text], tokens)[0]
+
+
+def _slow_paragraphs(text: str, tokens: ChunkTokens) -> Paragraphs:
+    pieces = [tokens.scan_tokens(p) for p in _BREAK.split(text)]
+    hashes = np.concatenate([np.empty(0, dtype=np.uint64), *pieces])
+    owner = np.repeat(np.arange(len(pieces)), [len(p) for p in pieces])
     # Number the paragraphs that have tokens 0, 1, 2 ... in order.
     _, owner = np.unique(owner, return_inverse=True)
     grams, gram_owner = _shingles(hashes, owner.astype(np.int64))
     count = int(gram_owner[-1]) + 1 if len(gram_owner) else 0
-    return Paragraphs(grams, gram_owner, count, np.unique(grams))
+    return Paragraphs(grams, gram_owner, count, distinct(grams))
+
+
+def paragraphs_of(texts: Sequence[str], tokens: ChunkTokens) -> list[Paragraphs]:
+    """The :class:`Paragraphs` of each of ``texts``, those of the fast path computed together.
+
+    Fast-path texts (:func:`~variorum.dedup.batch.fast_path`) are joined by a NUL byte, which
+    is neither a token nor whitespace, so that no token and no paragraph break crosses from one
+    text into the next; each text's start counts as a paragraph break. Tokens, 4-grams and
+    paragraph numbers are then found once for the whole batch and cut per text.
+    """
+    results: list[Paragraphs | None] = [None] * len(texts)
+    fast: list[int] = []
+    datas: list[bytes] = []
+    for k, text in enumerate(texts):
+        data = fast_path(text)
+        if data is None or _DIGITS_ETC.search(data):
+            results[k] = _slow_paragraphs(text, tokens)
+        else:
+            fast.append(k)
+            datas.append(data)
+    if fast:
+        joined = b"\0".join(datas)
+        sizes = np.fromiter(map(len, datas), dtype=np.int64, count=len(datas)) + 1
+        text_start = np.cumsum(sizes) - sizes
+        starts, _, hashes = token_arrays(np.frombuffer(joined, dtype=np.uint8))
+        breaks = np.fromiter((m.end() for m in _BREAK_BYTES.finditer(joined)), dtype=np.int64)
+        bounds = np.union1d(breaks, text_start)
+        # Global paragraph numbers, dense over the paragraphs that have tokens; those of one
+        # text are consecutive.
+        _, owner = np.unique(np.searchsorted(bounds, starts, side="right"), return_inverse=True)
+        grams, gram_owner = _shingles(hashes, owner.astype(np.int64))
+        text_of_token = np.searchsorted(text_start, starts, side="right") - 1
+        first_token = np.searchsorted(text_of_token, np.arange(len(datas)))
+        token_counts = np.bincount(text_of_token, minlength=len(datas))
+        paragraph_bounds = np.searchsorted(gram_owner, np.arange(int(owner.max(initial=-1)) + 2))
+        new_paragraph = np.ones(len(owner), dtype=bool)
+        new_paragraph[1:] = owner[1:] != owner[:-1]
+        counts = np.bincount(text_of_token[new_paragraph], minlength=len(datas))
+        for j, k in enumerate(fast):
+            if not token_counts[j]:
+                results[k] = _EMPTY
+                continue
+            p0 = int(owner[first_token[j]])
+            p1 = p0 + int(counts[j])
+            g0, g1 = int(paragraph_bounds[p0]), int(paragraph_bounds[p1])
+            mine = grams[g0:g1]
+            results[k] = Paragraphs(mine, gram_owner[g0:g1] - p0, p1 - p0, distinct(mine))
+    return cast(list[Paragraphs], results)  # every text has its Paragraphs now
 
 
 def found(a: Paragraphs, b: Paragraphs) -> int:
     """How many paragraphs of ``a`` are found in ``b`` (see :data:`FOUND_SHARE`)."""
-    if not a.count:
+    if not a.count or not len(b.distinct):
         return 0
-    at = np.minimum(np.searchsorted(b.distinct, a.shingles), max(len(b.distinct) - 1, 0))
-    hit = b.distinct[at] == a.shingles if len(b.distinct) else np.zeros(len(a.shingles), dtype=bool)
-    hits = np.bincount(a.paragraph, weights=hit, minlength=a.count)
-    totals = np.bincount(a.paragraph, minlength=a.count)
-    return int((hits >= FOUND_SHARE * totals).sum())
+    at = np.searchsorted(b.distinct, a.shingles)
+    at[at == len(b.distinct)] = 0
+    hit = b.distinct[at] == a.shingles
+    hits = np.bincount(a.paragraph[hit], minlength=a.count)
+    return int((hits >= a.needed).sum())
 
 
-def paragraph_similarity(a: Paragraphs, b: Paragraphs) -> float:
-    """The smaller share of paragraphs found in the other record (0.0 if either has none)."""
+def paragraph_similarity(a: Paragraphs, b: Paragraphs, at_least: float = 0.0) -> float:
+    """The smaller share of paragraphs found in the other record (0.0 if either has none).
+
+    A result below ``at_least`` may be returned as any value below it (one share is enough).
+    """
     if not a.count or not b.count:
         return 0.0
-    return min(found(a, b) / a.count, found(b, a) / b.count)
+    share = found(a, b) / a.count
+    if share < at_least:
+        return share
+    return min(share, found(b, a) / b.count)

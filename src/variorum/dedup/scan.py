@@ -1,8 +1,9 @@
 """The first pass of :mod:`variorum.dedup.stream`: every line parsed once, every record signed.
 
 The file is cut into byte ranges that end at line ends. Each range is read, its lines parsed,
-and its records signed in batches (:mod:`variorum.dedup.batch`; texts the fast path cannot read
-go through :class:`~variorum.dedup.tokens.ChunkTokens` one by one). A large file's ranges are
+and its records signed in batches (:mod:`variorum.dedup.batch`, which also reads accented Latin
+text; texts it cannot read, such as those with digits or other scripts, go through
+:class:`~variorum.dedup.tokens.ChunkTokens` one by one). A large file's ranges are
 read by worker processes (one per core, forked, so nothing is pickled on the way in), each
 returning only its records' :data:`~variorum.dedup.records.RECORD_BYTES` and word counts;
 line numbers are counted per range and shifted by the lines of the ranges before. Signatures
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from variorum.dedup.batch import fast_path, sign_texts
+from variorum.dedup.batch import fast_path, fold_table, sign_texts
 from variorum.dedup.records import NO_DATE, RecordTable, date_key, parse_line
 from variorum.dedup.signature import BANDS, band_keys, content_hash
 from variorum.dedup.tokens import ChunkTokens, RunningVocabulary
@@ -107,13 +108,15 @@ class _Signer:
         signed = sign_texts([b for _, b, _ in self.pending], count_words=self.count_words)
         if signed.words:
             self.words.update(signed.words)
-        for k, (row, _, text) in enumerate(self.pending):
-            if not signed.ok[k]:
-                self._slow(row, text)
-                continue
-            self.lengths[row] = int(signed.lengths[k])
-            self.content[row] = int(signed.content[k])
-            self.bands[row * BANDS : (row + 1) * BANDS] = array("Q", signed.bands[k].tobytes())
+        rows = np.fromiter((row for row, _, _ in self.pending), dtype=np.int64, count=len(self.pending))
+        ok = signed.ok
+        # Numpy views write the batch's results in place; they are gone before the next append.
+        np.frombuffer(self.lengths, dtype=np.int64)[rows[ok]] = signed.lengths[ok]
+        np.frombuffer(self.content, dtype=np.uint64)[rows[ok]] = signed.content[ok]
+        np.frombuffer(self.bands, dtype=np.uint64).reshape(-1, BANDS)[rows[ok]] = signed.bands[ok]
+        for k in np.flatnonzero(~ok).tolist():
+            row, _, text = self.pending[k]
+            self._slow(row, text)
         self.pending.clear()
         self.pending_bytes = 0
 
@@ -196,6 +199,11 @@ def _worker_read(task: tuple[str, int, int, str, bool]) -> RangeRecords:
     return read_range(path, start, end, keep, tokens, count_words)
 
 
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def scan(
     path: str,
     keep: str,
@@ -215,7 +223,7 @@ def scan(
     except OSError as error:
         raise InputError(path, f"cannot read file: {error.strerror or error}") from error
     if workers is None:
-        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        workers = usable_cores()
     ranges = line_ranges(path, size, RANGE_BYTES)
     table = RecordTable()
     skipped: list[Skip] = []
@@ -234,6 +242,7 @@ def scan(
         for start, end in ranges:
             take(read_range(path, start, end, keep, tokens, count_words))
         return table, skipped, lines
+    fold_table()  # built once here rather than in every worker
     tasks = [(path, start, end, keep, count_words) for start, end in ranges]
     with multiprocessing.get_context("fork").Pool(min(workers, len(ranges))) as pool:
         for got in pool.imap(_worker_read, tasks):

@@ -4,7 +4,8 @@
    signature (:data:`~variorum.dedup.records.RECORD_BYTES`, under 300 bytes); its words go into
    a bounded running vocabulary for split-word repair.
 2. **Choose** (:mod:`variorum.dedup.choose`): exact copies by content hash, then candidate
-   pairs from the signature bands, each compared by reading both records again by offset.
+   pairs from the signature bands, each compared by reading both records again by offset
+   (by paragraphs, all of them first on every core: :mod:`variorum.dedup.verify`).
 3. **Write**: the file is read again; every line that is not a removed duplicate is written
    unchanged, byte for byte and in input order, and each removed record gets a line in the
    sidecar: ``{"id", "duplicate_of", "similarity", "line", "duplicate_of_line"}``.
@@ -44,12 +45,13 @@ from typing import IO
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from variorum.dedup.choose import Choice, choose
-from variorum.dedup.paragraphs import Paragraphs, paragraph_similarity, paragraphs
+from variorum.dedup.choose import Choice, Visit, choose
+from variorum.dedup.paragraphs import Paragraphs, paragraph_similarity, paragraphs, paragraphs_of
 from variorum.dedup.records import RecordReader, RecordTable, parse_line, record_id
 from variorum.dedup.repair import reference_tokens
-from variorum.dedup.scan import scan
+from variorum.dedup.scan import scan, usable_cores
 from variorum.dedup.tokens import ChunkTokens, RunningVocabulary, TokenCache, VocabularyIndex
+from variorum.dedup.verify import score_pairs
 from variorum.errors import InputError, UsageError
 from variorum.model import Skip
 from variorum.text.normalize import count_vocabulary, raw_tokens
@@ -62,6 +64,10 @@ MEASURES = ("words", "paragraphs")
 REMOVED_SUFFIX = ".removed.jsonl"
 _STEP = 1024
 CHANGED = "changed while being deduplicated; run again"
+#: Records read and split into paragraphs together when comparing by paragraphs.
+READ_AHEAD = 256
+#: Records with candidates from which pairs are compared by paragraphs in worker processes.
+PARALLEL_RECORDS = 2_000
 
 
 @dataclass(frozen=True)
@@ -169,30 +175,67 @@ class _Comparer:
 
 
 class _ParagraphComparer:
-    """Reads records of the first pass and compares them by the ``paragraphs`` measure."""
+    """Reads records of the first pass and compares them by the ``paragraphs`` measure.
 
-    def __init__(self, reader: RecordReader, threshold: float, max_shingles: int = 4_000_000) -> None:
-        self.reader, self.threshold = reader, threshold
+    With several ``workers`` and at least :data:`PARALLEL_RECORDS` records to visit, every pair
+    :func:`~variorum.dedup.choose.choose` will compare is compared first, on every core
+    (:func:`~variorum.dedup.verify.score_pairs`), and looked up. Otherwise, and for a pair
+    not foreseen, records are read ahead in the order ``choose`` visits them, :data:`READ_AHEAD`
+    at a time, and their paragraphs computed together
+    (:func:`~variorum.dedup.paragraphs.paragraphs_of`); the cache holds up to ``max_shingles``.
+    """
+
+    def __init__(
+        self, reader: RecordReader, threshold: float, workers: int = 1, max_shingles: int = 4_000_000
+    ) -> None:
+        self.reader, self.threshold, self.workers = reader, threshold, workers
         self.tokens = ChunkTokens()
         self.max_shingles = max_shingles
         self.size = 0
         self.cache: OrderedDict[int, Paragraphs] = OrderedDict()
+        self.order: list[int] = []
+        self.place: dict[int, int] = {}
+        self.known: dict[tuple[int, int], float] = {}
+
+    def visiting(self, visit: Visit) -> None:
+        """Compare the pairs to come on every core when there are enough, else read ahead."""
+        if self.workers > 1 and len(visit.active) >= PARALLEL_RECORDS:
+            self.known = score_pairs(
+                self.reader.path, self.reader.table, visit.pairs(), self.workers, self.threshold
+            )
+            return
+        self.order = visit.active.tolist()
+        self.place = {r: k for k, r in enumerate(self.order)}
+
+    def _read(self, i: int) -> None:
+        at = self.place.get(i)
+        wanted = [i]
+        if at is not None:
+            wanted += [r for r in self.order[at + 1 : at + READ_AHEAD] if r not in self.cache]
+        wanted.sort(key=self.reader.table.offsets.__getitem__)  # forward through the file
+        texts = [self.reader.read(r)["text"] for r in wanted]
+        for r, got in zip(wanted, paragraphs_of(texts, self.tokens), strict=True):
+            self.cache[r] = got
+            self.size += len(got.shingles)
+        self.cache.move_to_end(i)
+        while self.size > self.max_shingles and len(self.cache) > 1:
+            r, dropped = next(iter(self.cache.items()))
+            del self.cache[r]
+            self.size -= len(dropped.shingles)
 
     def _paragraphs(self, i: int) -> Paragraphs:
         got = self.cache.get(i)
-        if got is not None:
-            self.cache.move_to_end(i)
-            return got
-        got = paragraphs(self.reader.read(i)["text"], self.tokens)
-        self.cache[i] = got
-        self.size += len(got.shingles)
-        while self.size > self.max_shingles and len(self.cache) > 1:
-            _, dropped = self.cache.popitem(last=False)
-            self.size -= len(dropped.shingles)
+        if got is None:
+            self._read(i)
+            got = self.cache[i]
+        self.cache.move_to_end(i)
         return got
 
     def __call__(self, a: int, b: int) -> float:
-        score = paragraph_similarity(self._paragraphs(a), self._paragraphs(b))
+        score = self.known.get((a, b))
+        if score is None:
+            pb = self._paragraphs(b)  # b is the earlier record, in the cache more often
+            score = paragraph_similarity(self._paragraphs(a), pb, self.threshold)
         return score if score >= self.threshold else 0.0
 
 
@@ -345,7 +388,8 @@ def find_duplicates(
     """Decide which records of ``input_path`` are near-duplicates of which, writing nothing.
 
     This is :func:`dedup` without its third pass, with the same arguments (see there);
-    ``workers`` processes read a large file (default: one per usable core). With
+    ``workers`` processes read a large file and, with ``measure="paragraphs"``, compare the
+    candidate pairs of a large one (default: one per usable core). With
     ``all_pairs``, :attr:`Duplicates.pairs` also lists every pair of records found similar,
     removed ones included (more comparisons; see :func:`variorum.dedup.choose.choose`).
     """
@@ -363,10 +407,10 @@ def find_duplicates(
     pairs: list[tuple[int, int, float]] | None = [] if all_pairs else None
     reader = RecordReader(input_path, table)
     try:
-        comparer: Callable[[int, int], float] = (
+        comparer: _Comparer | _ParagraphComparer = (
             _Comparer(reader, tokens, vocabulary, threshold)
             if words
-            else _ParagraphComparer(reader, threshold)
+            else _ParagraphComparer(reader, threshold, usable_cores() if workers is None else workers)
         )
         choice = choose(
             columns["bands"],
@@ -378,6 +422,7 @@ def find_duplicates(
             progress,
             length_ratio=None if words else 0.0,
             pairs=pairs,
+            visiting=comparer.visiting if isinstance(comparer, _ParagraphComparer) else None,
         )
     finally:
         reader.close()
