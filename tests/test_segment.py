@@ -67,7 +67,7 @@ def test_empty_and_blank_texts_have_no_segments() -> None:
 
 def test_blank_lines_separate_paragraphs_and_offsets_index_the_text() -> None:
     text = "\n\nFirst paragraph here.\n\n  Second one, indented.  \n\n\nThird"
-    segs = segment(text)
+    segs = segment(text, sentences=True)
     assert [text[s.start : s.end] for s in segs] == [
         "First paragraph here.",
         "Second one, indented.",
@@ -177,13 +177,13 @@ def test_cjk_sentences_split_without_spaces() -> None:
         "声明指出，占领是暂时的！",
         "各方应当遵守决议。",
     ]
-    seg = segment(text)
+    seg = segment(text, sentences=True)
     assert len(seg) == 1 and seg[0].language == "zh" and len(seg[0].sentences) == 3
 
 
 def test_japanese_text_gets_sentences_and_language() -> None:
     text = "外務省は声明を発表しました。占領は一時的なものです。"
-    (seg,) = segment(text)
+    (seg,) = segment(text, sentences=True)
     assert seg.language == "ja"
     assert [text[s:e] for s, e in seg.sentences] == [
         "外務省は声明を発表しました。",
@@ -216,14 +216,14 @@ texts = st.lists(
 @settings(max_examples=300, deadline=None)
 @given(texts)
 def test_segments_cover_the_text_in_order(text: str) -> None:
-    check_invariants(text, segment(text))
+    check_invariants(text, segment(text, sentences=True))
 
 
 @needs_seeds
 @pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
 def test_invariants_hold_on_the_seeds(prefix: str) -> None:
     text = seed(prefix)
-    check_invariants(text, segment(text))
+    check_invariants(text, segment(text, sentences=True))
 
 
 # --- roles on built documents ----------------------------------------------------------------

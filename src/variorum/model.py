@@ -64,6 +64,8 @@ class Segment:
     end: int
     language: str | None
     role: Role
+    # Sentence spans, filled only by ``segment(text, sentences=True)`` (the index leaves them
+    # out; indexes built before schema 2 hold them).
     sentences: tuple[tuple[int, int], ...] = ()
 
 

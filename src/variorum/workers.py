@@ -15,7 +15,8 @@ Each worker keeps what it preprocessed until it is asked to prepare it, so the t
 travel to the main process and back: step 1 answers with the chunk's word counts only, and each
 worker is then sent the whole batch's counts (every worker keeps its own copy of the vocabulary,
 forked from the main process's and updated batch by batch, in the same order). Only prepared
-documents come back, without the text the main process already has. The result is exactly what
+documents come back, without the text the main process already has, their tokens only in the
+packed form the index stores. The result is exactly what
 preparing in the main process with the same vocabulary gives (``tests/test_workers.py``).
 
 Tasks go through one queue per worker (so each worker sees its tasks in order) and answers
@@ -37,7 +38,7 @@ from typing import Any
 from variorum.config import Settings
 from variorum.model import Document
 from variorum.prepare import Prepared, prepare, preprocess
-from variorum.store.codec import Packed, pack
+from variorum.store.codec import Packed, pack, unpack_tokens
 from variorum.text.language import warm_up
 from variorum.text.normalize import count_vocabulary
 
@@ -93,8 +94,10 @@ def _serve(tasks: Any, answers: Any, vocabulary: Counter[str], settings: Setting
                 out = []
                 for d, (raw, segs, langs) in zip(docs, pre, strict=True):
                     p = prepare(d, vocabulary, settings, raw=raw, segments=segs, languages=langs)
-                    # The main process has the document: do not send its text back.
-                    out.append((replace(p, doc=None), pack(p.tokens, p.segments)))  # type: ignore[arg-type]
+                    # The main process has the document, and the packed columns hold the tokens
+                    # more compactly than pickled lists: send neither twice.
+                    slim = replace(p, doc=None, tokens=None)  # type: ignore[arg-type]
+                    out.append((slim, pack(p.tokens, p.segments)))
                 answers.put((key, out))
         except Exception:  # reported to the main process, which raises it
             answers.put((key, _Failure(traceback.format_exc())))
@@ -164,7 +167,8 @@ class Workers:
         out: list[tuple[Prepared, Packed]] = []
         for key, docs in zip(batch.keys, batch.docs, strict=True):
             for d, (p, packed) in zip(docs, self._answer(key), strict=True):
-                out.append((replace(p, doc=d), packed))
+                tokens = unpack_tokens(packed.norms, packed.starts, packed.ends)
+                out.append((replace(p, doc=d, tokens=tokens), packed))
             del self.owner[key]
         return out
 

@@ -72,6 +72,7 @@ class Index:
         self._pending: list[tuple[int, np.ndarray]] = []
         # Names this index among the runs loaded in this process (a path can be reused).
         self._key: str | None = None
+        self._marked_stale = False
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -171,6 +172,7 @@ class Index:
     def transaction(self) -> Iterator[None]:
         """One atomic write: everything inside commits together or not at all."""
         self.conn.execute("BEGIN IMMEDIATE")
+        self._marked_stale = False
         runs = list(self._runs)
         try:
             yield
@@ -255,7 +257,9 @@ class Index:
             [(num, *row) for row in packed.segments],
         )
         self._pending.append((num, prep.fp_hashes))
-        self._set_meta("families_stale", "1")
+        if not self._marked_stale:  # once per transaction is enough
+            self._set_meta("families_stale", "1")
+            self._marked_stale = True
         return num
 
     def record_skip(self, skip: Skip) -> None:

@@ -157,7 +157,10 @@ def count_vocabulary(tokens: Iterable[RawTokens], into: Counter[str] | None = No
     """Collection frequency of each word form (before repair), the evidence for joining splits."""
     counts: Counter[str] = into if into is not None else Counter()
     for t in tokens:
-        counts.update(n for n, k in zip(t.norms, t.kinds, strict=True) if k == WORD)
+        if t.kinds.count(WORD) == len(t.kinds):
+            counts.update(t.norms)  # words only: counted in C
+        else:
+            counts.update(n for n, k in zip(t.norms, t.kinds, strict=True) if k == WORD)
     return counts
 
 

@@ -305,11 +305,12 @@ def _is_abbreviation_stop(text: str, begin: int, at: int, mark: str) -> bool:
     return _is_abbreviation(_last_word(text[max(begin, at - 24) : at]))
 
 
-def segment(text: str) -> list[Segment]:
-    """The paragraphs of ``text`` with their language, role and sentences, in document order.
+def segment(text: str, *, sentences: bool = False) -> list[Segment]:
+    """The paragraphs of ``text`` with their language and role (and sentences if asked), in order.
 
     See the module docstring for paragraphs and sentences, :mod:`variorum.text.language` for
-    languages and :mod:`variorum.text.roles` for roles.
+    languages and :mod:`variorum.text.roles` for roles. Sentences are left out unless asked for:
+    indexing and collation do not use them, and they cost about a tenth of preparing a document.
     """
     spans = paragraph_spans(text)
     if not spans:
@@ -319,6 +320,6 @@ def segment(text: str) -> list[Segment]:
     languages = paragraph_languages(texts, words)
     roles = assign_roles(texts, languages, words)
     return [
-        Segment(s, e, language, role, sentence_spans(text, s, e))
+        Segment(s, e, language, role, sentence_spans(text, s, e) if sentences else ())
         for (s, e), language, role in zip(spans, languages, roles, strict=True)
     ]
