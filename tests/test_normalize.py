@@ -7,6 +7,7 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from variorum.text import normalize
 from variorum.text.normalize import count_vocabulary, raw_tokens, repair_splits, tokenize
 
 
@@ -120,3 +121,21 @@ def test_any_token_aligned_slice_renormalizes_to_its_tokens(text, i, j):
     i, j = sorted((i % len(t.norms), j % len(t.norms)))
     start, end = t.span(i, j + 1)
     assert tokenize(text[start:end], vocab).norms == t.norms[i : j + 1]
+
+
+# ASCII text goes through a faster expression in the standard library's engine; on any ASCII text
+# it must cut exactly the tokens the Unicode expression cuts.
+_ascii_pieces = st.sampled_from(
+    ["word", "Mi", "'s", "`", "60.000", "60,000", "1 500", "3,5", "06", "^{er}", "^{", "}", ".", ",", " ",
+     "\n", "-", "x9", "9x", "1.2.3", "12,34", "a'b", "''", "_", "1,000,000", "0"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.lists(_ascii_pieces, max_size=30).map("".join), st.text(alphabet=st.characters(max_codepoint=127))
+    )
+)
+def test_the_ascii_expression_cuts_what_the_unicode_one_cuts(text: str) -> None:
+    assert normalize._cut(text, normalize._ASCII_TOKEN_RE) == normalize._cut(text, normalize._TOKEN_RE)
