@@ -1,0 +1,402 @@
+"""The dedup engine's fast paths against its reference paths: tokens, signatures, batches, paragraphs.
+
+Every fast path (numpy batch signing, folded accented text, batched paragraphs, comparing in
+workers) must give exactly what the per-text path gives; these tests pin that, mostly with
+hypothesis.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+from dedup_synth import (
+    ORIGINAL,
+    Words,
+    edited,
+    family,
+    make_corpus,
+    precision_recall,
+    read_sidecar,
+    render,
+    write_lines,
+)
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from variorum.dedup import RECORD_BYTES, dedup, find_duplicates, similarity
+from variorum.dedup import scan as scan_module
+from variorum.dedup import stream as stream_module
+from variorum.dedup import verify as verify_module
+from variorum.dedup.batch import fast_path, fold_table, sign_texts, token_arrays
+from variorum.dedup.choose import choose
+from variorum.dedup.paragraphs import _slow_paragraphs, paragraph_similarity, paragraphs, paragraphs_of
+from variorum.dedup.repair import reference_tokens
+from variorum.dedup.signature import SIGNATURE_BYTES, band_keys, content_hash
+from variorum.dedup.tokens import ChunkTokens, RunningVocabulary, VocabularyIndex, token_hash
+from variorum.errors import UsageError
+from variorum.text.normalize import count_vocabulary, raw_tokens
+
+# -- the fast tokenizer is the normalizer --------------------------------------------------------
+
+pieces = st.sampled_from(
+    [*"abc xyz ABC éñ ё ж 联合 12 3.,-’'*^{}\n\t\xa0\xad", "60 000", "1,500", " fro m ", "aggr ession",
+     "coun-\nter", "er}", "part", " a ", "inter nation al", "\u2028", "\x1c"]
+)  # fmt: skip
+texts = st.lists(pieces, max_size=60).map("".join)
+vocabularies = st.dictionaries(
+    st.sampled_from(
+        ["from", "aggression", "counter", "international", "apart", "part", "a", "fro", "m", "abc"]
+    ),
+    st.integers(1, 5),
+)
+
+
+def hashed(norms: list[str]) -> list[int]:
+    return [token_hash(n) for n in norms]
+
+
+@given(texts)
+@settings(max_examples=300, deadline=None)
+def test_scan_tokens_are_the_normalizers_tokens(text):
+    tokens = ChunkTokens(cache_size=8)  # a tiny cache, emptied again and again
+    expected = hashed(raw_tokens(text).norms)
+    assert tokens.scan_tokens(text).tolist() == expected
+    assert tokens.scan_tokens(text).tolist() == expected  # and again from the cache
+
+
+@given(texts, vocabularies, st.booleans())
+@settings(max_examples=500, deadline=None)
+def test_compare_tokens_repair_splits_as_the_normalizer_does(text, running, complete):
+    if complete:  # the running counts already hold the text's own words
+        running = dict(count_vocabulary([raw_tokens(text)], Counter(running)))
+    tokens = ChunkTokens()
+    got = tokens.compare_tokens(text, VocabularyIndex(running), complete=complete)
+    assert got.tolist() == hashed(reference_tokens(text, running, complete=complete))
+
+
+def test_compare_tokens_on_generated_prose_with_splits():
+    corpus = make_corpus(seed=3, bases=30)
+    vocabulary = RunningVocabulary()
+    tokens = ChunkTokens(vocabulary, cache_size=2_000)
+    for record in corpus.records:
+        tokens.scan_tokens(record["text"])
+    tokens.fold()
+    expected = count_vocabulary(raw_tokens(r["text"]) for r in corpus.records)
+    assert vocabulary.counts == expected
+    index = VocabularyIndex(vocabulary.counts)
+    for record in corpus.records:
+        got = tokens.compare_tokens(record["text"], index, complete=True)
+        assert got.tolist() == hashed(reference_tokens(record["text"], vocabulary.counts, complete=True))
+
+
+def test_the_running_vocabulary_is_bounded():
+    vocabulary = RunningVocabulary(limit=10)
+    vocabulary.add(["the"] * 5 + [f"w{i}" for i in range(20)])
+    assert len(vocabulary.counts) <= 10
+    assert vocabulary.counts["the"] == 5
+    assert vocabulary.pruned
+
+
+def test_dedup_still_repairs_after_the_vocabulary_is_pruned(tmp_path, monkeypatch):
+    monkeypatch.setattr("variorum.dedup.tokens.VOCABULARY_SIZE", 20)
+    split = ORIGINAL.replace("aggression", "aggr ession")
+    records = [{"id": "a", "text": ORIGINAL + " aggression"}, {"id": "b", "text": split + " aggression"}]
+    source = write_lines(tmp_path / "in.jsonl", records)
+    report = dedup(str(source), str(tmp_path / "out.jsonl"), threshold=1.0)
+    assert [r["id"] for r in read_sidecar(report)] == ["b"]
+
+
+def test_a_small_chunk_cache_changes_nothing(tmp_path, monkeypatch):
+    corpus = make_corpus(seed=6, bases=25)
+    source = corpus.write(tmp_path / "in.jsonl")
+    default = dedup(str(source), str(tmp_path / "default.jsonl"))
+    monkeypatch.setattr("variorum.dedup.tokens.CHUNK_CACHE_SIZE", 3_000)  # emptied every few records
+    small = dedup(str(source), str(tmp_path / "small.jsonl"))
+    assert read_sidecar(small) == read_sidecar(default)
+    assert small.removed > 0
+
+
+# -- signatures ------------------------------------------------------------------------------------
+
+
+def test_signature_memory_per_record():
+    assert SIGNATURE_BYTES == 256
+    assert RECORD_BYTES <= 300
+
+
+def test_band_keys_agree_for_equal_tokens_and_short_texts_get_keys():
+    tokens = ChunkTokens().scan_tokens(ORIGINAL)
+    assert (band_keys(tokens) == band_keys(tokens.copy())).all()
+    short = ChunkTokens().scan_tokens("one two")
+    assert len(band_keys(short)) == 32
+
+
+# -- the batch path signs as the per-text path does ------------------------------------------------
+
+ascii_pieces = st.sampled_from(
+    [
+        "abc",
+        "XyZ",
+        " ",
+        "\n",
+        "\n\n",
+        ",",
+        ".",
+        "-",
+        "*",
+        "q",
+        "Hello",
+        "world",
+        "a b c",
+        "\t",
+        "!",
+        "12",
+        "it's",
+    ]
+)
+ascii_texts = st.lists(ascii_pieces, max_size=80).map("".join)
+
+
+def per_text(text: str) -> tuple[int, int, list[int]]:
+    hashes = ChunkTokens().scan_tokens(text)
+    if not len(hashes):
+        return 0, 0, [0] * 32
+    return len(hashes), content_hash(hashes), band_keys(hashes).tolist()
+
+
+@given(st.lists(ascii_texts, min_size=1, max_size=6))
+@settings(max_examples=200, deadline=None)
+def test_the_batch_path_signs_as_the_per_text_path(texts):
+    signed = sign_texts([fast_path(t) for t in texts])
+    for k, text in enumerate(texts):
+        if not signed.ok[k]:
+            assert any(c in text for c in "0123456789'`^")
+            continue
+        got = (int(signed.lengths[k]), int(signed.content[k]), signed.bands[k].tolist())
+        assert got == per_text(text)
+
+
+def test_the_batch_path_on_generated_prose():
+    corpus = make_corpus(seed=8, bases=20)
+    texts = [r["text"] for r in corpus.records]
+    signed = sign_texts([fast_path(t) for t in texts])
+    assert signed.ok.all()
+    for k, text in enumerate(texts):
+        assert (int(signed.lengths[k]), int(signed.content[k]), signed.bands[k].tolist()) == per_text(text)
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGZ .,\n", max_size=200))
+@settings(max_examples=200, deadline=None)
+def test_batch_token_hashes_are_token_hash(text):
+    _, _, hashes = token_arrays(np.frombuffer(text.encode("ascii"), dtype=np.uint8))
+    assert hashes.tolist() == hashed(raw_tokens(text).norms)
+
+
+def test_accented_latin_text_is_folded_and_other_scripts_are_left_to_the_per_text_path():
+    assert fast_path("Déjà vu\u00a0— «Straße»") == b"Deja vu . .Strasse."
+    assert fast_path("plain") == b"plain"
+    assert fast_path("l\u2019été") is None  # an apostrophe joins words: the normalizer decides
+    assert fast_path("中文") is None
+    assert fast_path("αβγ") is None
+
+
+# Non-ASCII pieces: folded letters, combining marks, soft hyphens, spaces and punctuation the
+# fast path reads, and characters it must leave to the per-text path.
+mixed_pieces = st.one_of(
+    ascii_pieces,
+    st.sampled_from(
+        ["é", "É", "ñ", "ß", "ǅ", "ŉ", "İ", "\u0301", "\u00ad", "\u00a0", "\u2028", "—", "«", "»", "…"]
+    ),
+    st.sampled_from(["’", "中", "α", "æ", "²", "\u200b", "ﬁ"]),
+    st.sampled_from(sorted(map(chr, fold_table()))),
+)
+mixed_texts = st.lists(mixed_pieces, max_size=60).map("".join)
+
+
+@given(mixed_texts)
+@settings(max_examples=300, deadline=None)
+def test_folded_text_has_the_normalizers_tokens(text):
+    data = fast_path(text)
+    if data is None:
+        assert any(ord(c) > 127 and ord(c) not in fold_table() for c in text)
+        return
+    if any(c in data for c in b"0123456789'`^"):
+        return  # sign_texts leaves these to the per-text path
+    _, _, hashes = token_arrays(np.frombuffer(data, dtype=np.uint8))
+    assert hashes.tolist() == hashed(raw_tokens(text).norms)
+
+
+@given(st.lists(mixed_texts, min_size=1, max_size=6))
+@settings(max_examples=150, deadline=None)
+def test_the_batch_path_signs_folded_texts_as_the_per_text_path(texts):
+    datas = [fast_path(t) for t in texts]
+    signed = sign_texts([d for d in datas if d is not None])
+    at = 0
+    for text, data in zip(texts, datas, strict=True):
+        if data is None:
+            continue
+        if signed.ok[at]:
+            got = (int(signed.lengths[at]), int(signed.content[at]), signed.bands[at].tolist())
+            assert got == per_text(text)
+        at += 1
+
+
+@given(st.lists(st.lists(st.one_of(mixed_pieces, st.just("\n \n")), max_size=40).map("".join), max_size=6))
+@settings(max_examples=150, deadline=None)
+def test_paragraphs_of_a_batch_are_those_of_each_text_alone(texts):
+    together = paragraphs_of(texts, ChunkTokens())
+    for text, got in zip(texts, together, strict=True):
+        alone = _slow_paragraphs(text, ChunkTokens())
+        assert got.count == alone.count
+        assert got.shingles.tolist() == alone.shingles.tolist()
+        assert got.paragraph.tolist() == alone.paragraph.tolist()
+        assert got.distinct.tolist() == alone.distinct.tolist()
+
+
+def test_parallel_reading_gives_the_same_decision(tmp_path, monkeypatch):
+    corpus = make_corpus(seed=12, bases=60, boilerplate=20)
+    corpus.records.append({"id": "accents", "text": "Un texte français, déjà vu, 60 000 fois."})
+    source = corpus.write(tmp_path / "in.jsonl")
+    with source.open("a", encoding="utf-8") as out:
+        out.write("not json\n\n")
+        out.write(json.dumps({"id": "last", "text": corpus.records[0]["text"]}))  # no final newline
+    single = dedup(str(source), str(tmp_path / "one.jsonl"))
+    monkeypatch.setattr(scan_module, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(scan_module, "RANGE_BYTES", 20_000)  # many ranges, lines cut at every range
+    monkeypatch.setattr(scan_module, "BATCH_BYTES", 5_000)
+    parallel = dedup(str(source), str(tmp_path / "two.jsonl"))
+    assert read_sidecar(parallel) == read_sidecar(single)
+    assert parallel.skipped == single.skipped and parallel.lines == single.lines
+    assert Path(parallel.output).read_bytes() == Path(single.output).read_bytes()
+    assert any(r["id"] == "last" for r in read_sidecar(parallel))
+
+
+def test_line_ranges_end_at_line_ends(tmp_path):
+    source = tmp_path / "lines.txt"
+    source.write_bytes(b"".join(b"x" * (i % 7) + b"\n" for i in range(200)) + b"tail")
+    data = source.read_bytes()
+    ranges = scan_module.line_ranges(str(source), len(data), 50)
+    assert ranges[0][0] == 0 and ranges[-1][1] == len(data)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))
+    assert all(data[end - 1 : end] == b"\n" for _, end in ranges[:-1])
+
+
+# -- the paragraphs measure ---------------------------------------------------------------------------
+
+
+def test_paragraphs_measure_forgives_dropped_and_moved_paragraphs():
+    rng = np.random.default_rng(21)
+    words = Words(rng, 5_000)
+    base = [words.draw(rng, 60) for _ in range(10)]
+    copy = edited(rng, words, base, 0.02)
+    copy = [copy[9], *copy[:5], *copy[6:9]]  # one paragraph dropped, the last moved first
+    original, reprint = render(rng, base), render(rng, copy)
+    assert similarity(original, reprint) < 0.8  # as a word sequence, far apart
+    assert similarity(original, reprint, measure="paragraphs") == pytest.approx(0.9)
+    other = render(rng, [base[0], *words.paragraphs(rng, 500)])  # shares one paragraph
+    assert similarity(original, other, measure="paragraphs") < 0.2
+
+
+def test_paragraphs_are_the_same_on_both_paths(monkeypatch):
+    text = "First paragraph here, with words.\n\nSecond one\nwrapped.\n \n\nThird.\n\n\n"
+    fast = paragraphs(text, ChunkTokens())
+    monkeypatch.setattr("variorum.dedup.paragraphs.fast_path", lambda text: None)
+    slow = paragraphs(text, ChunkTokens())
+    assert fast.count == slow.count == 3
+    assert fast.shingles.tolist() == slow.shingles.tolist()
+    assert fast.paragraph.tolist() == slow.paragraph.tolist()
+    assert paragraph_similarity(fast, slow) == 1.0
+
+
+def test_comparing_by_paragraphs_in_workers_gives_the_same_pairs(tmp_path, monkeypatch):
+    corpus = make_corpus(seed=13, bases=60, boilerplate=20)
+    corpus.records.append({"id": "accents", "text": "Un texte français, déjà vu, 60 000 fois.\n\nÉté."})
+    source = corpus.write(tmp_path / "in.jsonl")
+    alone = find_duplicates(source, measure="paragraphs", all_pairs=True, workers=1)
+    monkeypatch.setattr(stream_module, "PARALLEL_RECORDS", 0)
+    monkeypatch.setattr(verify_module, "PIECE_PAIRS", 7)  # many pieces, large groups cut
+    parallel = find_duplicates(source, measure="paragraphs", all_pairs=True, workers=2)
+    assert alone.pairs and parallel.pairs == alone.pairs
+    assert parallel.duplicate_of.tolist() == alone.duplicate_of.tolist()
+    assert parallel.compared == alone.compared
+    kept = find_duplicates(source, measure="paragraphs", workers=2)  # not every pair is planned
+    kept_alone = find_duplicates(source, measure="paragraphs", workers=1)
+    assert kept.duplicate_of.tolist() == kept_alone.duplicate_of.tolist()
+
+
+def test_planned_pairs_are_the_pairs_choose_compares(tmp_path):
+    corpus = make_corpus(seed=14, bases=40, boilerplate=20)
+    source = corpus.write(tmp_path / "in.jsonl")
+    table, _, _ = scan_module.scan(str(source), "first", ChunkTokens(), count_words=False, workers=1)
+    columns = table.arrays()
+    for score in (1.0, 0.0):  # every pair similar: nothing cut; none: cut after MAX_COMPARISONS
+        compared, planned = compare_all(columns, score)
+        assert compared
+        if score:
+            assert compared == planned
+        else:
+            assert set(compared) <= set(planned)
+
+
+def compare_all(columns: dict[str, np.ndarray], score: float) -> tuple[list, list]:
+    """The pairs choose compares (in all-pairs mode) when every pair scores ``score``, and those planned."""
+    compared: list[tuple[int, int]] = []
+    planned: list[tuple[int, int]] = []
+
+    def similar(a: int, b: int) -> float:
+        compared.append((a, b))
+        return score
+
+    choose(
+        columns["bands"].copy(),
+        columns["content"],
+        columns["lengths"],
+        np.arange(len(columns["content"])),
+        similar,
+        0.8,
+        length_ratio=0.0,
+        pairs=[],
+        visiting=lambda visit: planned.extend(visit.pairs()),
+    )
+    return compared, planned
+
+
+def test_pieces_hold_every_pair_once_and_keep_groups_together():
+    pairs = [(1, 0), (2, 0), (5, 4), (3, 2), (7, 6), (9, 8), (8, 6)]
+    pieces = verify_module.pieces_of(pairs, size=3)
+    assert sorted(i for p in pieces for i in p) == list(range(len(pairs)))
+    assert all(len(p) <= 3 for p in pieces)
+    groups = verify_module.groups_of(pairs)
+    assert groups == [0, 0, 4, 0, 6, 6, 6]
+    for group in set(groups):  # each group fits in a piece, so none is cut
+        assert len({k for k, piece in enumerate(pieces) for i in piece if groups[i] == group}) == 1
+    assert all(len(p) <= 2 for p in verify_module.pieces_of(pairs, size=2))
+
+
+def test_dedup_by_paragraphs_on_generated_near_duplicates(tmp_path):
+    corpus = make_corpus(seed=11, bases=120, boilerplate=40)
+    source = corpus.write(tmp_path / "in.jsonl")
+    report = dedup(str(source), str(tmp_path / "out.jsonl"), measure="paragraphs")
+    precision, recall = precision_recall(corpus, report)
+    assert precision >= 0.99 and recall >= 0.95
+
+
+def test_find_duplicates_groups_and_all_pairs(tmp_path):
+    a, b, c = family()
+    source = write_lines(tmp_path / "in.jsonl", [{"id": i, "text": t} for i, t in enumerate([a, b, c])])
+    found = find_duplicates(source, all_pairs=True)
+    assert found.groups() == [[1, 2, 3]]
+    assert found.pairs is not None
+    assert {(x, y) for x, y, _ in found.pairs} == {(1, 0), (2, 0), (2, 1)}
+    assert find_duplicates(source).pairs is None
+
+
+def test_unknown_measure_is_refused(tmp_path):
+    source = write_lines(tmp_path / "in.jsonl", [{"id": 1, "text": "a b c"}])
+    with pytest.raises(UsageError, match="measure"):
+        dedup(str(source), str(tmp_path / "out.jsonl"), measure="letters")
