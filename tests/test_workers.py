@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from reuse_synth import make_records
 
 from variorum import pipeline, workers
 from variorum.config import Settings
+from variorum.errors import WorkerError
 from variorum.model import Document
 from variorum.store.index import Index
 
@@ -57,6 +59,18 @@ def test_a_failing_worker_stops_the_add_with_its_traceback(
 
     monkeypatch.setattr(workers, "preprocess", broken)  # the workers are forked with it
     with Index.open(tmp_path / "v.db") as index:
-        with pytest.raises(RuntimeError, match="cannot segment this"):
+        with pytest.raises(WorkerError, match="cannot segment this"):
             pipeline.add(index, _documents(), PIPELINED)
         assert index.count("documents") == 0
+
+
+def test_a_dead_worker_stops_the_add_with_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def killed(text: str) -> None:
+        os._exit(9)  # as the out-of-memory killer would
+
+    monkeypatch.setattr(workers, "preprocess", killed)
+    monkeypatch.setattr(workers, "_POLL", 0.1)
+    with Index.open(tmp_path / "v.db") as index, pytest.raises(WorkerError, match="died"):
+        pipeline.add(index, _documents(), PIPELINED)

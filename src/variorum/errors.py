@@ -7,7 +7,8 @@
     │   ├── EncryptedDocument     a password-protected PDF or DOCX
     │   └── MalformedDocument     a corrupt PDF/DOCX/HTML, or a bad JSON Lines record
     ├── IndexError_           the SQLite index is missing, unreadable, or of a newer schema
-    └── UsageError            a bad argument combination or an unknown id
+    ├── UsageError            a bad argument combination or an unknown id
+    └── WorkerError           a worker process preparing documents died (e.g. out of memory) or failed
 
 The CLI prints ``str(error)`` and exits 1; library code never prints.
 """
@@ -48,6 +49,10 @@ class IndexError_(VariorumError):
     """The SQLite index cannot be used as it is (missing, corrupt, or too new a schema)."""
 
 
+class WorkerError(VariorumError):
+    """A worker process of ``add`` died or failed; the batches committed before it are kept."""
+
+
 class UsageError(VariorumError):
     """The caller asked for something that cannot be done (unknown id, bad flag combination)."""
 
@@ -61,4 +66,5 @@ __all__ = [
     "UnsupportedFormat",
     "UsageError",
     "VariorumError",
+    "WorkerError",
 ]

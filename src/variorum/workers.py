@@ -36,6 +36,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from variorum.config import Settings
+from variorum.errors import WorkerError
 from variorum.model import Document
 from variorum.prepare import Prepared, prepare, preprocess
 from variorum.store.codec import Packed, pack, unpack_tokens
@@ -192,12 +193,16 @@ class Workers:
             except queue.Empty:
                 dead = [p for p in self.processes if not p.is_alive()]
                 if dead:
-                    raise RuntimeError(f"a worker process died (exit code {dead[0].exitcode})") from None
+                    raise WorkerError(
+                        f"a worker process died (exit code {dead[0].exitcode}; out of memory?): the batches "
+                        "committed before are kept; run again with VARIORUM_WORKERS=1 or a smaller "
+                        "VARIORUM_BATCH_SIZE"
+                    ) from None
                 continue
             self.arrived[got] = value
         value = self.arrived.pop(key)
         if isinstance(value, _Failure):
-            raise RuntimeError(f"a worker process failed:\n{value.traceback}")
+            raise WorkerError(f"a worker process failed:\n{value.traceback}")
         return value
 
     def close(self) -> None:
