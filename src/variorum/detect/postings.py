@@ -94,14 +94,6 @@ def settle(runs: list[Run]) -> tuple[list[Run], list[int]]:
     return out, gone
 
 
-def document_frequency(runs: Sequence[Run], probe: np.ndarray) -> np.ndarray:
-    """For each of the sorted unique ``probe`` hashes, how many documents hold it."""
-    df = np.zeros(len(probe), dtype=np.int64)
-    for r in runs:
-        df += np.searchsorted(r.hashes, probe, side="right") - np.searchsorted(r.hashes, probe, side="left")
-    return df
-
-
 def shared_counts(
     runs: Sequence[Run], fps: Mapping[int, np.ndarray], max_df: int
 ) -> dict[int, dict[int, int]]:
@@ -150,4 +142,4 @@ def shared_counts(
     return out
 
 
-__all__ = ["FANOUT", "MAX_RUN", "Run", "document_frequency", "make_run", "merge", "settle", "shared_counts"]
+__all__ = ["FANOUT", "MAX_RUN", "Run", "make_run", "merge", "settle", "shared_counts"]
