@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from reuse_synth import wrap_words
 
 from variorum.dedup import DedupReport
 
@@ -93,15 +94,7 @@ def render(rng: np.random.Generator, paragraphs: list[list[str]]) -> str:
     width = int(rng.integers(45, 100))
     out = []
     for para in paragraphs:
-        lines, line = [], ""
-        for word in " ".join(para).split(" "):
-            if line and len(line) + 1 + len(word) > width:
-                lines.append(line)
-                line = word
-            else:
-                line = f"{line} {word}" if line else word
-        lines.append(line)
-        text = "\n".join(lines)
+        text = "\n".join(wrap_words(" ".join(para).split(" "), width))
         out.append(text[:1].upper() + text[1:] + ".")
     return "\n\n".join(out)
 

@@ -71,14 +71,8 @@ class _Maker:
         width = self.rng.randint(50, 90)
         blocks = []
         for para in paras:
-            lines, line = [], ""
-            for word in " ".join(para).split(" "):
-                if line and len(line) + 1 + len(word) > width:
-                    lines.append(line)
-                    line = word
-                else:
-                    line = f"{line} {word}" if line else word
-            lines.append(line + ".")
+            lines = wrap_words(" ".join(para).split(" "), width)
+            lines[-1] += "."
             blocks.append("\n".join(lines))
         if sign_off:
             blocks.append(SIGN_OFF)
@@ -106,3 +100,16 @@ def make_records(seed: int = 11, n_docs: int = 200, n_families: int = 20) -> lis
         records.append(record)
     records.append({**records[5], "id": "repeat"})  # the same text again: one document
     return records
+
+
+def wrap_words(words: list[str], width: int) -> list[str]:
+    """Words filled into lines of at most ``width`` characters (a longer word stands alone)."""
+    lines, line = [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return lines
