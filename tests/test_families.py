@@ -1,27 +1,132 @@
-"""Families by containment, and boilerplate by spread across families."""
+"""Relations between pairs, families grown from version relations, boilerplate by spread."""
 
 from __future__ import annotations
 
+from itertools import combinations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from variorum.config import Settings
 from variorum.group.boilerplate import flag_boilerplate
-from variorum.group.families import family_id, group_families, is_version_link
+from variorum.group.families import family_id, group_families
+from variorum.group.relate import relate
+from variorum.group.relations import PairFacts, Relation, classify
 
 S = Settings()
 
 
-def test_abridged_version_is_a_version_but_a_quote_is_not():
-    assert is_version_link(0.9, 0.35, S)  # a 2020 copy keeping a third of the 2018 text
-    assert not is_version_link(0.3, 0.15, S)  # an op-ed quoting two paragraphs
-    assert not is_version_link(1.0, 0.1, S)  # a tweet made of one sentence of a long statement
+def facts(a_words, b_words, a_body, b_body, *, runs=None, order=1.0, identity=0.97, a=1, b=2):
+    a_runs, b_runs = runs or (a_body, b_body)
+    shared = round(min(a_words * a_body, b_words * b_body))
+    return PairFacts(a, b, a_words, b_words, a_body, b_body, a_runs, b_runs, order, 60, identity, shared)
 
 
-def test_families_are_connected_components_with_stable_ids():
-    ids = {1: "a", 2: "b", 3: "c", 4: "d"}
-    links = [(1, 2, 0.9, 0.8), (2, 3, 0.6, 0.3), (3, 4, 0.2, 0.1)]
-    fam = group_families(ids, links, ids, S)
-    assert fam[1] == fam[2] == fam[3] != fam[4]
-    assert fam[1] == family_id(["c", "a", "b"])
-    assert family_id(["a", "b"]) == family_id(["b", "a"])
+def kind(*args, **kw) -> str:
+    return classify(facts(*args, **kw), S).kind
+
+
+def test_each_kind_from_its_evidence():
+    assert kind(1000, 990, 0.99, 0.98) == "copy"
+    # The same text re-typed with many small changes: still near-complete, lower identity.
+    assert kind(1000, 990, 0.95, 0.95, identity=0.8) == "revision"
+    # A CJK excerpt: one passage covers 85 % of it, and it is 10 % of the essay.
+    assert kind(300, 3000, 0.85, 0.09) == "excerpt"
+    # A revised re-issue: few long passages, but half of both bodies in in-order runs.
+    assert kind(900, 1000, 0.12, 0.11, runs=(0.48, 0.45)) == "revision"
+    # A distant revision of a standard: a lot shared, under half of the longer one.
+    assert kind(6000, 11000, 0.55, 0.33) == "revision"
+    # A news article quoting two paragraphs of a long statement under its own intro.
+    assert kind(350, 1200, 0.45, 0.12) == "quotation"
+    # Shared text in scrambled order is not one text edited in place.
+    assert kind(900, 1000, 0.5, 0.45, order=0.3) == "quotation"
+    assert classify(facts(350, 1200, 0.2, 0.05), S, only_boilerplate=True).kind == "boilerplate"
+
+
+def test_earlier_side_comes_from_dates():
+    f = PairFacts(1, 2, 100, 100, 1, 1, 1, 1, 1, 100, 1, 100, "2020-04-02", "2018-04-02")
+    assert classify(f, S).earlier == "b"
+    f = PairFacts(1, 2, 100, 100, 1, 1, 1, 1, 1, 100, 1, 100, None, "2018-04-02")
+    assert classify(f, S).earlier is None
+
+
+def rel(a: int, b: int, kind: str = "revision", score: float = 0.5) -> Relation:
+    return Relation(a, b, kind, score, 100, 0.5, 0.5, 1.0, 50, 0.95, None)
+
+
+def test_a_chain_of_revisions_is_one_family_and_a_lone_document_its_own():
+    ids = {n: f"d{n}" for n in range(1, 6)}
+    # 1 -> 2 -> 3 -> 4: each revises the previous one; versions two steps apart still share text.
+    rels = [rel(1, 2), rel(2, 3), rel(3, 4), rel(1, 3, "quotation"), rel(2, 4, "quotation")]
+    fam = group_families(ids, rels, ids, S)
+    assert fam[1] == fam[2] == fam[3] == fam[4] != fam[5]
+    assert fam[5] == family_id("d5")
+
+
+def test_one_stray_link_does_not_merge_two_chains():
+    ids = {n: f"d{n}" for n in range(1, 7)}
+    chain_a = [rel(1, 2), rel(2, 3), rel(1, 3)]
+    chain_b = [rel(4, 5), rel(5, 6), rel(4, 6)]
+    bridge = [rel(3, 4, "excerpt", 0.9)]
+    fam = group_families(ids, chain_a + chain_b + bridge, ids, S)
+    assert fam[1] == fam[2] == fam[3]
+    assert fam[4] == fam[5] == fam[6]
+    assert fam[1] != fam[4]
+
+
+def test_a_compilation_of_two_texts_does_not_merge_their_families():
+    ids = {n: f"d{n}" for n in range(1, 6)}
+    # 5 contains text A (versions 1, 2) and text B (versions 3, 4).
+    rels = [rel(1, 2, "copy", 0.99), rel(3, 4, "copy", 0.99)]
+    rels += [
+        rel(1, 5, "excerpt", 0.9),
+        rel(2, 5, "excerpt", 0.9),
+        rel(3, 5, "excerpt", 0.8),
+        rel(4, 5, "excerpt", 0.8),
+    ]
+    fam = group_families(ids, rels, ids, S)
+    assert fam[1] == fam[2] == fam[5]
+    assert fam[3] == fam[4] != fam[1]
+
+
+def test_a_family_keeps_its_id_when_it_gains_a_member():
+    ids = {n: f"d{n}" for n in range(1, 5)}
+    before = group_families({1: "d1", 2: "d2"}, [rel(1, 2)], ids, S)
+    after = group_families(ids, [rel(1, 2), rel(2, 3), rel(1, 3), rel(3, 4), rel(2, 4), rel(1, 4)], ids, S)
+    assert before[1] == after[1] == after[4] == family_id("d1")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 8),
+            st.integers(1, 8),
+            st.sampled_from(["copy", "revision", "excerpt", "quotation"]),
+            st.floats(0.1, 1.0),
+        ),
+        max_size=25,
+    ),
+    st.permutations(list(range(25))),
+)
+def test_families_do_not_depend_on_the_order_relations_come_in(links, order):
+    ids = {n: f"d{n}" for n in range(1, 9)}
+    rels = {}
+    for a, b, k, score in links:
+        if a != b:
+            rels[(min(a, b), max(a, b))] = rel(min(a, b), max(a, b), k, round(score, 3))
+    listed = list(rels.values())
+    shuffled = [listed[i] for i in order if i < len(listed)]
+    assert group_families(ids, listed, ids, S) == group_families(ids, shuffled, ids, S)
+    # Every member of a family is linked to another member by a version relation.
+    fam = group_families(ids, listed, ids, S)
+    for x in ids:
+        mates = [y for y in ids if y != x and fam[y] == fam[x]]
+        if mates:
+            assert any(
+                (min(x, y), max(x, y)) in rels and rels[(min(x, y), max(x, y))].kind != "quotation"
+                for y in mates
+            )
 
 
 def test_a_stock_phrase_shared_across_families_is_boilerplate_but_family_text_is_not():
@@ -34,10 +139,55 @@ def test_a_stock_phrase_shared_across_families_is_boilerplate_but_family_text_is
         (12, 1, 5, 0, 95, 0, 95, 23),
         (13, 1, 2, 200, 900, 150, 850, 140),
     ]
-    assert flag_boilerplate(rows, family_of, S) == {10, 11, 12}
+
+    def in_body(doc, start, end):
+        return start >= 150
+
+    assert flag_boilerplate(rows, family_of, S, in_body=in_body) == {10, 11, 12}
+    # Without knowing it is a cover note, three families are not enough for body text.
+    assert flag_boilerplate(rows, family_of, S) == set()
+
+
+def test_a_paragraph_quoted_by_a_few_news_sites_is_not_boilerplate_but_a_cover_formula_is():
+    family_of = {1: "S", 2: "N2", 3: "N3", 4: "N4"}
+    # The statement (1) shares chars 500-800 of its body with three news articles (2, 3, 4).
+    rows = [(20 + n, 1, n, 500, 800, 100, 400, 60) for n in (2, 3, 4)]
+    body = {1: [(300, 5000)], 2: [(0, 5000)], 3: [(0, 5000)], 4: [(0, 5000)]}
+
+    def in_body(doc, start, end):
+        return any(s <= start and end <= e for s, e in body[doc])
+
+    assert flag_boilerplate(rows, family_of, S, in_body=in_body) == set()
+    # The same spread of a stretch in the statement's cover note (chars 0-300) is a formula.
+    rows = [(30 + n, 1, n, 0, 250, 100, 350, 60) for n in (2, 3, 4)]
+    assert flag_boilerplate(rows, family_of, S, in_body=in_body) == {32, 33, 34}
+
+
+def test_passages_of_a_version_relation_are_never_boilerplate():
+    family_of = {1: "F1", 3: "F2", 4: "F3", 5: "F4"}
+    rows = [(10 + n, 1, n, 0, 100, 0, 100, 25) for n in (3, 4, 5)]
+
+    def cover_note(doc, start, end):
+        return False
+
+    assert flag_boilerplate(rows, family_of, S, in_body=cover_note) == {13, 14, 15}
+    assert flag_boilerplate(rows, family_of, S, in_body=cover_note, versions={(1, 3)}) == {14, 15}
 
 
 def test_long_passages_are_never_boilerplate():
     family_of = {1: "F1", 3: "F2", 4: "F3", 5: "F4"}
     rows = [(i, 1, other, 0, 1000, 0, 1000, 200) for i, other in enumerate((3, 4, 5))]
     assert flag_boilerplate(rows, family_of, S) == set()
+
+
+def test_relate_marks_pairs_sharing_only_formulas_as_boilerplate():
+    ids = {n: f"d{n}" for n in range(1, 5)}
+    # Four letters share only their opening formula (chars 0-100 of a cover note).
+    pairs = list(combinations(range(1, 5), 2))
+    f = [facts(400, 400, 0.05, 0.05, a=a, b=b) for a, b in pairs]
+    rows = [(i, a, b, 0, 100, 0, 100, 22) for i, (a, b) in enumerate(pairs)]
+    spans = {n: [(200, 5000)] for n in ids}
+    relations, fam, flagged = relate(ids, f, rows, S, body_spans=spans)
+    assert flagged == set(range(len(pairs)))
+    assert {r.kind for r in relations} == {"boilerplate"}
+    assert len(set(fam.values())) == 4

@@ -44,12 +44,37 @@ class Settings:
     boilerplate_families: int = 3
     # Passages longer than this are never boilerplate: long shared text is a republished text.
     boilerplate_max_words: int = 80
-    # Two documents are versions of one text (same family) when the passages they share cover
-    # at least `family_min_containment` of the smaller one's body and `family_min_mutual` of the
-    # larger one's: the first admits abridged versions, the second keeps out a document that
-    # merely quotes a paragraph.
-    family_min_containment: float = 0.5
-    family_min_mutual: float = 0.2
+    # A passage of at most `boilerplate_max_words` that lies only in the body of both of its
+    # documents is boilerplate only when its text recurs in at least this many families: a
+    # paragraph that three news sites quote from one statement is that statement, while a
+    # letterhead or an "I have the honour to ..." formula sits in a cover note (wrapper).
+    boilerplate_body_families: int = 6
+    # Relations (see `group/relations.py`; every threshold below was set on the real
+    # development corpus in tests/realdata, see docs/relations.md).
+    # In-order runs (a longest common subsequence's blocks) count from this many tokens: shorter
+    # blocks are mostly function-word chance between texts on one topic.
+    run_min_words: int = 6
+    # `copy`: passages cover at least this share of both bodies at this word-weighted identity.
+    copy_min_coverage: float = 0.9
+    copy_min_identity: float = 0.9
+    # `excerpt`: passages cover at least this share of the smaller body (a CJK excerpt of an
+    # essay is 85 % inside one passage; the rest is a title and a source line).
+    excerpt_min_coverage: float = 0.8
+    # ... and covers at most this share of the larger one: a version that keeps more of the other
+    # than this, with its own cuts and edits, is a revision (the 2020 re-issue of the seeds'
+    # statement keeps 75 % of the 2019 one).
+    excerpt_max_share: float = 0.6
+    # `revision`: the same text edited. Shared text (passages or in-order runs) covers at least
+    # `revision_min_small` of the smaller body and `revision_min_large` of the larger one, with
+    # at least `revision_min_order` of the passage words in the same order on both sides. A
+    # news article quoting three paragraphs of a long statement covers too little of it.
+    revision_min_small: float = 0.4
+    revision_min_large: float = 0.25
+    revision_min_order: float = 0.6
+    # Families: a version link joins two groups only when at least this share of the document
+    # pairs across them share text (average linkage); one stray link between two chains of
+    # versions, or a compilation containing two texts, does not merge them.
+    family_min_linkage: float = 0.5
     # Ignore reuse between documents of the same `series` (e.g. issues of one newspaper).
     ignore_series: bool = False
     # Documents per SQLite transaction while adding; a crash loses at most one batch.

@@ -18,8 +18,7 @@ from variorum.align.passages import PairResult, compare_prepared
 from variorum.collate import Collation, collate_witnesses, make_witnesses
 from variorum.config import Settings
 from variorum.errors import UsageError
-from variorum.group.boilerplate import flag_boilerplate
-from variorum.group.families import group_families
+from variorum.group.relate import relate
 from variorum.model import Document, Passage, Skip, content_id
 from variorum.prepare import Prepared, prepare, preprocess
 from variorum.store.codec import Packed
@@ -229,7 +228,7 @@ class _AddState:
                 result = compare_prepared(px, py, settings)
                 if result.passages:
                     covs = (result.a_coverage, result.b_coverage, result.a_body, result.b_body)
-                    index.insert_pair(x, y, result.passages, covs, result.shared_words)
+                    index.insert_pair(x, y, result.passages, covs, result.shared_words, result.evidence)
                     report.pairs += 1
                     report.passages += len(result.passages)
         report.added += len(nums)
@@ -246,14 +245,20 @@ def _cached(index: Index, cache: dict[int, Prepared], num: int, settings: Settin
 
 
 def refresh(index: Index, settings: Settings) -> None:
-    """Recompute families and boilerplate flags from the stored alignments (one transaction)."""
+    """Recompute relations, families and boilerplate flags from the stored alignments (one
+    transaction): :func:`relate` does the work, the index stores it."""
     ids = index.document_ids()
-    links = [(a, b, ab, bb) for a, b, ab, bb, _ in index.pair_rows()]
+    facts = index.pair_facts()
+    rows = [(r[0], r[1], r[2], r[3], r[4], r[5], r[6], min(r[7], r[8])) for r in index.passage_rows()]
+    spans = index.body_spans(
+        {r[1] for r in rows if r[7] <= settings.boilerplate_max_words}
+        | {r[2] for r in rows if r[7] <= settings.boilerplate_max_words}
+    )
     with index.transaction():
-        family_of = group_families(ids, links, ids, settings)
+        relations, family_of, flagged = relate(ids, facts, rows, settings, body_spans=spans)
+        index.set_relations(relations)
         index.set_families(family_of)
-        rows = [(r[0], r[1], r[2], r[3], r[4], r[5], r[6], min(r[7], r[8])) for r in index.passage_rows()]
-        index.set_boilerplate(flag_boilerplate(rows, family_of, settings))
+        index.set_boilerplate(flagged)
 
 
 def ensure_fresh(index: Index, settings: Settings) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from variorum.align.evidence import NO_EVIDENCE, PairEvidence, pair_evidence
 from variorum.align.local import Match, align_tokens, coverage
 from variorum.config import Settings
 from variorum.model import Document, Passage
@@ -23,6 +24,7 @@ class PairResult:
     b_coverage: float
     a_body: float
     b_body: float
+    evidence: PairEvidence = NO_EVIDENCE
 
     @property
     def shared_words(self) -> int:
@@ -76,4 +78,14 @@ def compare_prepared(pa: Prepared, pb: Prepared, settings: Settings) -> PairResu
         b_coverage=round(coverage(nb, b_ranges), 4),
         a_body=round(coverage(na, a_ranges, pa.body), 4),
         b_body=round(coverage(nb, b_ranges, pb.body), 4),
+        evidence=pair_evidence(
+            pa.hashes,
+            pb.hashes,
+            pa.body,
+            pb.body,
+            [(m.a0, m.a1, m.b0, m.b1, m.identity) for m in matches],
+            settings.run_min_words,
+        )
+        if matches
+        else PairEvidence(0.0, 0.0, 0.0, 0, 0.0),
     )

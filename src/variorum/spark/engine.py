@@ -1,7 +1,7 @@
 """The Spark engine: fingerprinting, candidate pairs and alignment as PySpark jobs.
 
 Every step calls the functions the local engine calls (the ingest readers, :func:`preprocess`,
-:func:`prepare`, :func:`compare_prepared`, :func:`group_families`, :func:`flag_boilerplate`);
+:func:`prepare`, :func:`compare_prepared`, :func:`relate`);
 Spark only decides where they run. So on the same corpus both engines give the same passages,
 with one definition to keep in mind:
 
@@ -46,11 +46,13 @@ from typing import TYPE_CHECKING, Any
 from pyspark import StorageLevel
 
 from variorum import __version__
+from variorum.align.evidence import PairEvidence
 from variorum.align.passages import compare_prepared
 from variorum.config import FINGERPRINT_VERSION, Settings
 from variorum.errors import UsageError
-from variorum.group.boilerplate import flag_boilerplate
-from variorum.group.families import family_id, group_families
+from variorum.group.families import family_id
+from variorum.group.relate import relate
+from variorum.group.relations import PairFacts
 from variorum.model import Document, Skip, content_id
 from variorum.prepare import Prepared, prepare, preprocess
 from variorum.spark.layout import FORMAT_VERSION, MANIFEST, spark_schemas
@@ -259,7 +261,12 @@ def _compare(item: tuple[int, Any], *, settings: Settings) -> Iterator[tuple[Any
         (p.a_start, p.a_end, p.b_start, p.b_end, p.a_words, p.b_words, p.identity, p.earlier)
         for p in result.passages
     ]
-    yield a, b, pa.doc.id, pb.doc.id, covs, result.shared_words, passages
+    docs = ((pa.body_words(), pa.doc.date, _body_spans(pa)), (pb.body_words(), pb.doc.date, _body_spans(pb)))
+    yield a, b, pa.doc.id, pb.doc.id, covs, result.shared_words, passages, tuple(result.evidence), docs
+
+
+def _body_spans(p: Prepared) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in p.segments if s.role == "body"] or [(0, 1 << 62)]
 
 
 def _summarize(
@@ -271,19 +278,38 @@ def _summarize(
     then alignment order), which is also their row id once loaded into a new index.
     """
     ids: dict[int, str] = {}
-    links, pair_rows, numbered = [], [], []
+    facts, pair_rows, numbered = [], [], []
+    spans: dict[int, list[tuple[int, int]]] = {}
     pid = 0
-    for a, b, a_id, b_id, covs, shared, passages in aligned:
+    for a, b, a_id, b_id, covs, shared, passages, ev, docs in aligned:
         ids[a], ids[b] = a_id, b_id
-        links.append((a, b, covs[2], covs[3]))
-        pair_rows.append((a_id, b_id, *covs, shared))
+        (a_words, a_date, spans[a]), (b_words, b_date, spans[b]) = docs
+        e = PairEvidence(*ev)
+        facts.append(
+            PairFacts(
+                a,
+                b,
+                a_words,
+                b_words,
+                covs[2],
+                covs[3],
+                e.a_runs,
+                e.b_runs,
+                e.order,
+                e.longest,
+                e.identity,
+                shared,
+                a_date,
+                b_date,
+            )
+        )
+        pair_rows.append((a_id, b_id, *covs, shared, *ev))
         for p in passages:
             pid += 1
             numbered.append((pid, a, b, a_id, b_id, p))
-    # Documents in no pair are families of one: group_families needs only the linked ones.
-    family_of = group_families(ids, links, ids, settings)
+    # Documents in no pair are families of one: relate needs only the linked ones.
     boiler_rows = [(pid, a, b, p[0], p[1], p[2], p[3], min(p[4], p[5])) for pid, a, b, _, _, p in numbered]
-    flagged = flag_boilerplate(boiler_rows, family_of, settings)
+    _relations, family_of, flagged = relate(ids, facts, boiler_rows, settings, body_spans=spans)
     passage_rows = [(pid, a_id, b_id, *p, pid in flagged) for pid, _, _, a_id, b_id, p in numbered]
     return pair_rows, passage_rows, family_of, flagged
 
@@ -325,7 +351,7 @@ def _document_row(item: tuple[int, tuple[str, Prepared]]) -> tuple[Any, ...]:
 
 def _family_row(item: tuple[int, tuple[str, Prepared]], *, families: Any) -> tuple[str, str]:
     num, (_, p) = item
-    return p.doc.id, families.value.get(num) or family_id([p.doc.id])
+    return p.doc.id, families.value.get(num) or family_id(p.doc.id)
 
 
 def _slices(sc: SparkContext, rows: list[tuple[Any, ...]], parts: int) -> RDD[Any]:

@@ -1,12 +1,15 @@
 """The on-disk layout of a ``spark-discover`` output folder, versioned.
 
-Format version 1 (``_variorum.json`` says ``"format_version": 1``)::
+Format version 2 (``_variorum.json`` says ``"format_version": 2``; version 1 had no pair
+evidence columns)::
 
     OUTPUT/
       _variorum.json   manifest: format and fingerprint versions, settings, input, counts
       documents/       one row per indexed document, in input order (``ordinal``): metadata, text,
                        normalized tokens with their character spans, segments, fingerprints
-      pairs/           one row per aligned pair with passages: coverages and shared words
+      pairs/           one row per aligned pair with passages: coverages, shared words and the
+                       evidence relations are typed by (in-order runs, passage order, longest
+                       passage, identity; see :mod:`variorum.align.evidence`)
       passages/        one row per passage: character offsets into both texts, words, identity,
                        which side is dated earlier, boilerplate flag; ``id`` is the passage's
                        number in the order ``variorum add`` would have stored it
@@ -29,7 +32,7 @@ from __future__ import annotations
 from typing import Any
 
 #: Version of this layout, written to and checked from the manifest.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 #: Name of the manifest file in the output folder ("_" so Parquet readers skip it).
 MANIFEST = "_variorum.json"
 #: The Parquet datasets, each a folder of part files.
@@ -58,7 +61,20 @@ DOCUMENT_COLUMNS = (
     "fp_hashes",
     "fp_positions",
 )
-PAIR_COLUMNS = ("a", "b", "a_coverage", "b_coverage", "a_body", "b_body", "shared_words")
+PAIR_COLUMNS = (
+    "a",
+    "b",
+    "a_coverage",
+    "b_coverage",
+    "a_body",
+    "b_body",
+    "shared_words",
+    "a_runs",
+    "b_runs",
+    "order_agreement",
+    "longest",
+    "identity",
+)
 PASSAGE_COLUMNS = (
     "id",
     "a_doc",
@@ -133,6 +149,11 @@ def spark_schemas() -> dict[str, Any]:
             ("a_body", DoubleType(), False),
             ("b_body", DoubleType(), False),
             ("shared_words", i, False),
+            ("a_runs", DoubleType(), False),
+            ("b_runs", DoubleType(), False),
+            ("order_agreement", DoubleType(), False),
+            ("longest", i, False),
+            ("identity", DoubleType(), False),
         ),
         "passages": struct(
             ("id", LongType(), False),

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from variorum.align.evidence import PairEvidence
 from variorum.config import FINGERPRINT_VERSION, Settings
 from variorum.errors import UsageError
 from variorum.model import Document, Passage, Segment, Skip
@@ -105,7 +106,8 @@ def load_spark_output(
         for r in pairs:
             covs = (r["a_coverage"], r["b_coverage"], r["a_body"], r["b_body"])
             plist = by_pair.get((r["a"], r["b"]), [])
-            index.insert_pair(nums[r["a"]], nums[r["b"]], plist, covs, r["shared_words"])
+            ev = PairEvidence(r["a_runs"], r["b_runs"], r["order_agreement"], r["longest"], r["identity"])
+            index.insert_pair(nums[r["a"]], nums[r["b"]], plist, covs, r["shared_words"], ev)
             report.passages += len(plist)
         report.pairs = len(pairs)
         for skip in report.skipped:

@@ -21,9 +21,11 @@ from typing import Any
 
 import numpy as np
 
+from variorum.align.evidence import NO_EVIDENCE, PairEvidence, order_agreement
 from variorum.config import FINGERPRINT_VERSION, Settings
 from variorum.detect.postings import Run, make_run, settle, shared_counts
 from variorum.errors import IndexError_, UsageError
+from variorum.group.relations import PairFacts, Relation
 from variorum.model import Document, Passage, Segment, Skip
 from variorum.prepare import Prepared, rebuild
 from variorum.store.codec import Packed, pack, unpack_tokens
@@ -424,19 +426,28 @@ class Index:
     # -- pairs, passages and families --------------------------------------------------------
 
     def insert_pair(
-        self, a: int, b: int, passages: Iterable[Passage], covs: tuple[float, ...], shared: int
+        self,
+        a: int,
+        b: int,
+        passages: Iterable[Passage],
+        covs: tuple[float, ...],
+        shared: int,
+        evidence: PairEvidence | None = None,
     ) -> None:
         """Store the alignment of documents ``a`` and ``b`` (either order; stored with a < b)."""
         plist = list(passages)
         a_cov, b_cov, a_body, b_body = covs
+        ev = evidence or NO_EVIDENCE
+        a_runs, b_runs = ev.a_runs, ev.b_runs
         if a > b:
             a, b = b, a
             a_cov, b_cov, a_body, b_body = b_cov, a_cov, b_body, a_body
+            a_runs, b_runs = b_runs, a_runs
             plist = [p.swapped() for p in plist]
         self.conn.execute(
-            "INSERT OR REPLACE INTO pairs(a, b, a_coverage, b_coverage, a_body, b_body, shared_words) "
-            "VALUES (?,?,?,?,?,?,?)",
-            (a, b, a_cov, b_cov, a_body, b_body, shared),
+            "INSERT OR REPLACE INTO pairs(a, b, a_coverage, b_coverage, a_body, b_body, shared_words, "
+            "a_runs, b_runs, order_agreement, longest, identity) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (a, b, a_cov, b_cov, a_body, b_body, shared, a_runs, b_runs, ev.order, ev.longest, ev.identity),
         )
         self.conn.executemany(
             "INSERT INTO passages(a, b, a_start, a_end, b_start, b_end, a_words, b_words, identity, earlier) "
@@ -449,6 +460,87 @@ class Index:
 
     def pair_rows(self) -> list[tuple[int, int, float, float, int]]:
         return self.conn.execute("SELECT a, b, a_body, b_body, shared_words FROM pairs").fetchall()
+
+    def pair_facts(self) -> list[PairFacts]:
+        """Every aligned pair with its evidence and both documents' body words and dates.
+
+        An index from before schema 3 has no evidence (-1): the order and identity then come
+        from the stored passages, and the runs count as the passages' coverage.
+        """
+        rows = self.conn.execute(
+            "SELECT p.a, p.b, da.body_words, db.body_words, p.a_body, p.b_body, p.a_runs, p.b_runs, "
+            "p.order_agreement, p.longest, p.identity, p.shared_words, da.date, db.date "
+            "FROM pairs p JOIN documents da ON da.num = p.a JOIN documents db ON db.num = p.b "
+            "ORDER BY p.a, p.b"
+        ).fetchall()
+        out = []
+        for a, b, aw, bw, ab, bb, ar, br, order, longest, ident, shared, ad, bd in rows:
+            if order < 0:
+                order, longest, ident = self._passage_evidence(a, b)
+            out.append(PairFacts(a, b, aw, bw, ab, bb, ar, br, order, longest, ident, shared, ad, bd))
+        return out
+
+    def _passage_evidence(self, a: int, b: int) -> tuple[float, int, float]:
+        rows = self.conn.execute(
+            "SELECT a_start, b_start, min(a_words, b_words), identity FROM passages WHERE a=? AND b=?", (a, b)
+        ).fetchall()
+        total = sum(r[2] for r in rows)
+        ident = sum(r[2] * r[3] for r in rows) / total if total else 0.0
+        order = order_agreement([(r[0], r[1], r[2]) for r in rows])
+        return order, max((r[2] for r in rows), default=0), round(ident, 4)
+
+    def set_relations(self, relations: Iterable[Relation]) -> None:
+        self.conn.execute("DELETE FROM relations")
+        self.conn.executemany(
+            "INSERT INTO relations(a, b, kind, score, shared_words, a_coverage, b_coverage, "
+            "order_agreement, longest, identity, earlier, evidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                (
+                    r.a,
+                    r.b,
+                    r.kind,
+                    r.score,
+                    r.shared_words,
+                    r.a_coverage,
+                    r.b_coverage,
+                    r.order,
+                    r.longest,
+                    r.identity,
+                    r.earlier,
+                    json.dumps(dict(r.evidence), sort_keys=True),
+                )
+                for r in relations
+            ),
+        )
+
+    def relations(self, num: int | None = None, kind: str | None = None) -> list[Relation]:
+        """Stored relations, optionally only those of document ``num`` and/or of one ``kind``."""
+        where, args = [], []
+        if num is not None:
+            where.append("(a=? OR b=?)")
+            args += [num, num]
+        if kind is not None:
+            where.append("kind=?")
+            args.append(kind)
+        sql = (
+            "SELECT a, b, kind, score, shared_words, a_coverage, b_coverage, order_agreement, longest, "
+            "identity, earlier, evidence FROM relations"
+        )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = self.conn.execute(sql + " ORDER BY a, b", args).fetchall()
+        return [Relation(*r[:11], evidence=json.loads(r[11])) for r in rows]
+
+    def body_spans(self, nums: Iterable[int]) -> dict[int, list[tuple[int, int]]]:
+        """Character spans of the body segments of these documents (all of it if none is body)."""
+        out: dict[int, list[tuple[int, int]]] = {}
+        for num in nums:
+            rows = self.conn.execute(
+                "SELECT start, end, role FROM segments WHERE num=? ORDER BY idx", (num,)
+            ).fetchall()
+            body = [(s, e) for s, e, role in rows if role == "body"]
+            out[num] = body or [(0, 1 << 62)]
+        return out
 
     def passage_rows(self, num: int | None = None) -> list[tuple]:
         """Raw passage rows ``(id, a, b, a_start, a_end, b_start, b_end, a_words, b_words,

@@ -7,6 +7,10 @@ Version history (bump ``SCHEMA_VERSION`` and add a step to ``MIGRATIONS`` for ev
 * 2 — ``postings`` replaced by ``posting_runs``: the same fingerprints, one row per sorted run of
   ``(hash, num)`` (see :mod:`variorum.detect.postings`), so that adding a batch appends a row
   instead of writing all over a B-tree. Positions are no longer stored (nothing read them).
+* 3 — ``pairs`` gain the evidence of :mod:`variorum.align.evidence` (in-order run coverage of
+  each body, passage order agreement, longest passage, weighted identity; -1 where an older
+  index never computed them), and ``relations`` holds one typed, scored relation per pair
+  (:mod:`variorum.group.relations`), recomputed with families at the end of every ``add``.
 
 Documents have an integer ``num`` (the rowid, compact in postings) and a public text ``id``.
 Passages do not store their text: it is always re-quoted from ``documents.text`` by offsets, so
@@ -15,9 +19,30 @@ there is exactly one copy of every original.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
-SCHEMA = """
+RELATIONS = """
+CREATE TABLE IF NOT EXISTS relations (
+    a INTEGER NOT NULL,
+    b INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    score REAL NOT NULL,
+    shared_words INTEGER NOT NULL,
+    a_coverage REAL NOT NULL,
+    b_coverage REAL NOT NULL,
+    order_agreement REAL NOT NULL,
+    longest INTEGER NOT NULL,
+    identity REAL NOT NULL,
+    earlier TEXT,
+    evidence TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS relations_b ON relations(b);
+CREATE INDEX IF NOT EXISTS relations_kind ON relations(kind);
+"""
+
+SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -71,6 +96,11 @@ CREATE TABLE IF NOT EXISTS pairs (
     a_body REAL NOT NULL,
     b_body REAL NOT NULL,
     shared_words INTEGER NOT NULL,
+    a_runs REAL NOT NULL DEFAULT -1,
+    b_runs REAL NOT NULL DEFAULT -1,
+    order_agreement REAL NOT NULL DEFAULT -1,
+    longest INTEGER NOT NULL DEFAULT -1,
+    identity REAL NOT NULL DEFAULT -1,
     PRIMARY KEY (a, b)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS passages (
@@ -94,7 +124,9 @@ CREATE TABLE IF NOT EXISTS families (
     family TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS families_family ON families(family);
-CREATE TABLE IF NOT EXISTS vocabulary (
+"""
+    + RELATIONS
+    + """CREATE TABLE IF NOT EXISTS vocabulary (
     token TEXT PRIMARY KEY,
     cf INTEGER NOT NULL
 ) WITHOUT ROWID;
@@ -104,6 +136,7 @@ CREATE TABLE IF NOT EXISTS skips (
     at TEXT NOT NULL
 );
 """
+)
 
 #: Steps from version N-1 to N, applied in order to an older index.
 #: Version 2 also moves the rows of ``postings`` into runs, which takes Python
@@ -118,4 +151,12 @@ CREATE TABLE IF NOT EXISTS posting_runs (
     nums BLOB NOT NULL
 );
 """,
+    3: """
+ALTER TABLE pairs ADD COLUMN a_runs REAL NOT NULL DEFAULT -1;
+ALTER TABLE pairs ADD COLUMN b_runs REAL NOT NULL DEFAULT -1;
+ALTER TABLE pairs ADD COLUMN order_agreement REAL NOT NULL DEFAULT -1;
+ALTER TABLE pairs ADD COLUMN longest INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE pairs ADD COLUMN identity REAL NOT NULL DEFAULT -1;
+"""
+    + RELATIONS,
 }

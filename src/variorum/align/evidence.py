@@ -1,0 +1,127 @@
+"""What two aligned documents share beyond their passages: in-order runs and passage order.
+
+Passages (:mod:`variorum.align.local`) need 20 words in a row, give or take a few substituted
+words. A statement revised sentence by sentence (a figure changed here, a clause added there)
+keeps most of its words in order but in runs too short for a passage: on a real 2018 statement
+and its revised edition, passages held 106 words where half the text survived. The relation
+between two documents (:mod:`variorum.group.relations`) therefore also looks at the *runs*:
+the blocks of at least ``min_run`` tokens that a longest common subsequence of the two bodies
+keeps in order. Runs that short occur by chance between texts on one topic too ("the Ministry
+of Foreign Affairs of the Republic of"), which is why a run coverage only counts towards a
+version link above a floor set on real hard negatives (see ``config.py``).
+
+The order agreement of the passages tells a revision (the same text, edited in place) from a
+compilation of moved pieces: the share of passage words that lie on the heaviest chain of
+passages in the same order on both sides.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import numpy as np
+from rapidfuzz.distance import Indel
+
+#: Above this many token pairs (``len(a) * len(b)``) the runs are not computed: the bit-parallel
+#: LCS costs about ``len(a) * len(b) / 64`` word operations, ~10 ms at this size.
+MAX_RUN_CELLS = 400_000_000
+
+
+class PairEvidence(NamedTuple):
+    """Figures on one aligned pair, beyond its passages, stored with the pair."""
+
+    #: Share of each body inside in-order runs of at least ``min_run`` tokens (-1: not computed).
+    a_runs: float
+    b_runs: float
+    #: Share of passage words on the heaviest chain of passages in the same order on both sides.
+    order: float
+    #: Words of the longest passage (the shorter side of it).
+    longest: int
+    #: Passage identity, weighted by words.
+    identity: float
+
+
+#: What a pair stored before evidence was computed carries: every figure unknown.
+NO_EVIDENCE = PairEvidence(-1.0, -1.0, -1.0, -1, -1.0)
+
+
+def run_coverage(
+    a: Sequence[int], b: Sequence[int], min_run: int, max_cells: int = MAX_RUN_CELLS
+) -> tuple[float, float]:
+    """Share of ``a`` and of ``b`` inside common in-order blocks of at least ``min_run`` tokens.
+
+    The blocks are those of one longest common subsequence (rapidfuzz's bit-parallel Indel
+    opcodes). Returns ``(-1.0, -1.0)`` when the pair is too large to compute cheaply.
+    """
+    if not a or not b:
+        return 0.0, 0.0
+    if len(a) * len(b) > max_cells:
+        return -1.0, -1.0
+    kept = 0
+    for tag, a0, a1, _b0, _b1 in Indel.opcodes(a, b):
+        if tag == "equal" and a1 - a0 >= min_run:
+            kept += a1 - a0
+    return round(kept / len(a), 4), round(kept / len(b), 4)
+
+
+def order_agreement(spans: Sequence[tuple[int, int, int]]) -> float:
+    """Share of weight on the heaviest chain increasing on both sides.
+
+    ``spans`` are ``(a_position, b_position, weight)``; the chain is a weighted longest
+    increasing subsequence of ``b_position`` taken in ``a_position`` order, O(n²) on the handful
+    of passages a pair has (a few hundred at most).
+    """
+    if not spans:
+        return 0.0
+    items = sorted(spans)
+    total = sum(w for _, _, w in items)
+    if total <= 0:
+        return 0.0
+    if len(items) > 2000:
+        # A patience sort on positions alone: unweighted, but linear-logarithmic.
+        tails: list[int] = []
+        for _, bpos, _ in items:
+            k = bisect.bisect_left(tails, bpos)
+            if k == len(tails):
+                tails.append(bpos)
+            else:
+                tails[k] = bpos
+        return round(len(tails) / len(items), 4)
+    best = [0] * len(items)
+    for i, (_, bi, wi) in enumerate(items):
+        prev = 0
+        for j in range(i):
+            if items[j][1] < bi and best[j] > prev:
+                prev = best[j]
+        best[i] = prev + wi
+    return round(max(best) / total, 4)
+
+
+def pair_evidence(
+    a_hashes: np.ndarray,
+    b_hashes: np.ndarray,
+    a_body: np.ndarray,
+    b_body: np.ndarray,
+    matches: Sequence[tuple[int, int, int, int, float]],
+    min_run: int,
+) -> PairEvidence:
+    """Evidence for one pair from its token hashes, body masks and passage matches.
+
+    ``matches`` are ``(a0, a1, b0, b1, identity)`` token ranges. Runs are computed on the body
+    tokens only, so that cover notes and page furniture neither add nor dilute them.
+    """
+    a_seq = a_hashes[a_body].tolist()
+    b_seq = b_hashes[b_body].tolist()
+    a_runs, b_runs = run_coverage(a_seq, b_seq, min_run)
+    weights = [min(a1 - a0, b1 - b0) for a0, a1, b0, b1, _ in matches]
+    total = sum(weights)
+    identity = sum(w * m[4] for w, m in zip(weights, matches, strict=True)) / total if total else 0.0
+    return PairEvidence(
+        a_runs=a_runs,
+        b_runs=b_runs,
+        order=order_agreement([(m[0], m[2], w) for m, w in zip(matches, weights, strict=True)]),
+        longest=max(weights, default=0),
+        identity=round(identity, 4),
+    )

@@ -1,0 +1,167 @@
+"""Typed relations between documents that share text: copy, revision, excerpt, quotation, boilerplate.
+
+A user asks "which documents are versions of this one, and how are they related?". One yes/no
+threshold answers neither half, so every aligned pair gets a *kind*, a score and the evidence
+behind it:
+
+``copy``
+    near-identical bodies: passages cover nearly all of both, at a high identity;
+``excerpt``
+    one body mostly inside the other, however small a share of the other it is (a tweet-length
+    excerpt of a long statement, the opening of an essay);
+``revision``
+    the same text edited: a good share of both bodies shared, as passages or as in-order runs
+    too short for a passage (a figure changed every sentence), mostly in the same order; at any
+    distance in time;
+``quotation``
+    a passage of one quoted in an otherwise different text (a news article quoting two
+    paragraphs of a statement under its own intro);
+``boilerplate``
+    only formulaic text shared (letterheads, sign-offs);
+``translation``
+    the same text in another language (found by :mod:`variorum.crosslang`, not from passages).
+
+Copy, excerpt, revision and translation are *version* relations: families are built from them
+(:mod:`variorum.group.families`). The thresholds live in :class:`~variorum.config.Settings`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from variorum.config import Settings
+
+KINDS = ("copy", "revision", "excerpt", "translation", "quotation", "boilerplate")
+#: Relations that make two documents versions of one text (members of one family).
+VERSION_KINDS = frozenset({"copy", "revision", "excerpt", "translation"})
+
+
+@dataclass(frozen=True)
+class PairFacts:
+    """What the index knows about one aligned pair (``a < b`` by document number)."""
+
+    a: int
+    b: int
+    a_words: int  # body words of each document
+    b_words: int
+    a_body: float  # share of each body inside passages
+    b_body: float
+    a_runs: float  # share of each body inside in-order runs (-1: not computed)
+    b_runs: float
+    order: float
+    longest: int
+    identity: float
+    shared_words: int
+    a_date: str | None = None
+    b_date: str | None = None
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A typed, scored relation between documents ``a`` and ``b`` (``a < b``), with its evidence."""
+
+    a: int
+    b: int
+    kind: str
+    score: float
+    shared_words: int
+    a_coverage: float  # share of a's body shared with b (passages or runs, whichever is more)
+    b_coverage: float
+    order: float
+    longest: int
+    identity: float
+    earlier: str | None  # "a", "b", or None when the dates do not tell
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "score": self.score,
+            "shared_words": self.shared_words,
+            "a_coverage": self.a_coverage,
+            "b_coverage": self.b_coverage,
+            "order": self.order,
+            "longest": self.longest,
+            "identity": self.identity,
+            "earlier": self.earlier,
+            "evidence": dict(self.evidence),
+        }
+
+
+def _earlier(a_date: str | None, b_date: str | None) -> str | None:
+    if not a_date or not b_date or a_date == b_date:
+        return None
+    return "a" if a_date < b_date else "b"
+
+
+def classify(f: PairFacts, settings: Settings, *, only_boilerplate: bool = False) -> Relation:
+    """The relation of one aligned pair.
+
+    ``only_boilerplate`` says that every passage of the pair was flagged boilerplate, which
+    makes it a ``boilerplate`` relation unless the runs alone show a revision.
+    """
+    s = settings
+    a_cov = max(f.a_body, f.a_runs)
+    b_cov = max(f.b_body, f.b_runs)
+    # The smaller document is the one that can be contained in the other.
+    a_small = (f.a_words, f.a) <= (f.b_words, f.b)
+    small_p, large_p = (f.a_body, f.b_body) if a_small else (f.b_body, f.a_body)
+    small_c, large_c = (a_cov, b_cov) if a_small else (b_cov, a_cov)
+    evidence: dict[str, Any] = {
+        "a_passages": f.a_body,
+        "b_passages": f.b_body,
+        "a_runs": f.a_runs,
+        "b_runs": f.b_runs,
+        "a_words": f.a_words,
+        "b_words": f.b_words,
+    }
+    if (
+        f.a_body >= s.copy_min_coverage
+        and f.b_body >= s.copy_min_coverage
+        and f.identity >= s.copy_min_identity
+    ):
+        kind, score = "copy", min(f.a_body, f.b_body) * f.identity
+    elif small_p >= s.excerpt_min_coverage and large_p < s.copy_min_coverage:
+        kind, score = "excerpt", small_p * max(f.identity, 0.5)
+    elif (
+        small_c >= s.revision_min_small
+        and large_c >= s.revision_min_large
+        and f.order >= s.revision_min_order
+    ):
+        kind, score = "revision", (small_c + large_c) / 2
+    elif only_boilerplate:
+        kind, score = "boilerplate", small_c
+    else:
+        kind, score = "quotation", small_c
+    return Relation(
+        a=f.a,
+        b=f.b,
+        kind=kind,
+        score=round(score, 4),
+        shared_words=f.shared_words,
+        a_coverage=round(a_cov, 4),
+        b_coverage=round(b_cov, 4),
+        order=f.order,
+        longest=f.longest,
+        identity=f.identity,
+        earlier=_earlier(f.a_date, f.b_date),
+        evidence=evidence,
+    )
+
+
+def classify_all(
+    facts: Iterable[PairFacts], settings: Settings, boilerplate_pairs: set[tuple[int, int]] | None = None
+) -> list[Relation]:
+    """Relations of every aligned pair; ``boilerplate_pairs`` have only boilerplate passages."""
+    only = boilerplate_pairs or set()
+    return [classify(f, settings, only_boilerplate=(f.a, f.b) in only) for f in facts]
+
+
+def describe(rel: Relation, a_label: str, b_label: str) -> str:
+    """One line a user reads: "revision of X, 2018 → 2020, 48 % shared"."""
+    share = round(100 * max(rel.a_coverage, rel.b_coverage))
+    if rel.earlier == "b":
+        a_label, b_label = b_label, a_label
+    return f"{rel.kind}: {a_label} ↔ {b_label}, {share} % shared, {rel.shared_words} words in passages"
