@@ -40,6 +40,7 @@ def test_every_command_exists():
         "families",
         "passages",
         "query",
+        "relations",
         "report",
         "serve",
         "spark-discover",
@@ -333,3 +334,27 @@ def test_dedup_measure_paragraphs_forgives_moved_and_dropped_paragraphs(capsys, 
     assert by_paragraphs["removed"] == 1
     code, _, err = run(capsys, "dedup", str(source), "-o", str(tmp_path / "x.jsonl"), "--measure", "lines")
     assert code == 1 and "measure 'lines'" in err
+
+
+def test_relations_types_every_pair_of_the_seeds(capsys, seeds, tmp_path):
+    db = str(tmp_path / "v.db")
+    assert main(["add", str(seeds), "--db", db]) == 0
+    capsys.readouterr()
+    rows = run_json(capsys, "relations", "--db", db)
+    assert len(rows) == 10
+    by_names = {frozenset(Path(r[s]["path"]).name[:3] for s in "ab"): r for r in rows}
+    # The 2018 press release and the UN annex of it are copies; so are the two 2020 copies.
+    assert by_names[frozenset({"000", "001"})]["kind"] == "copy"
+    assert by_names[frozenset({"003", "004"})]["kind"] == "copy"
+    # The 2020 edition revises the 2018 statement, and the press release is the earlier side.
+    rel = by_names[frozenset({"001", "003"})]
+    assert rel["kind"] == "revision"
+    assert rel[rel["earlier"]]["path"].endswith(seed_path("001").name)
+    assert "revision of" in rel["summary"] and "2018 → 2020" in rel["summary"]
+    only = run_json(capsys, "relations", "--db", db, "--kind", "copy")
+    assert {r["kind"] for r in only} == {"copy"} and len(only) == 2
+    doc = by_names[frozenset({"001", "003"})]["a"]["id"]
+    mine = run_json(capsys, "relations", "--db", db, "--doc", doc)
+    assert len(mine) == 4 and all(r["a"]["id"] == doc for r in mine)
+    code, _, err = run(capsys, "relations", "--db", db, "--kind", "cousin")
+    assert code == 1 and "unknown relation kind 'cousin'" in err

@@ -19,6 +19,7 @@ from variorum.collate import Collation, collate_witnesses, make_witnesses
 from variorum.config import Settings
 from variorum.errors import UsageError
 from variorum.group.relate import relate
+from variorum.group.relations import KINDS
 from variorum.model import Document, Passage, Skip, content_id
 from variorum.prepare import Prepared, prepare, preprocess
 from variorum.store.codec import Packed
@@ -255,8 +256,8 @@ def refresh(index: Index, settings: Settings) -> None:
         | {r[2] for r in rows if r[7] <= settings.boilerplate_max_words}
     )
     with index.transaction():
-        relations, family_of, flagged = relate(ids, facts, rows, settings, body_spans=spans)
-        index.set_relations(relations)
+        typed, family_of, flagged = relate(ids, facts, rows, settings, body_spans=spans)
+        index.set_relations(typed)
         index.set_families(family_of)
         index.set_boilerplate(flagged)
 
@@ -288,6 +289,63 @@ def families(index: Index, settings: Settings, *, include_single: bool = False) 
         out.append({"id": fid, "documents": [_doc_entry(r) for r in rows]})
     out.sort(key=lambda f: (-len(f["documents"]), f["documents"][0]["date"] or "", f["id"]))
     return out
+
+
+def relations(
+    index: Index, settings: Settings, *, doc_id: str | None = None, kind: str | None = None
+) -> list[dict[str, Any]]:
+    """Typed relations between indexed documents (all, or those of one document, seen from it).
+
+    Each carries its kind, score and evidence, the two documents (id, path, date) and, seen
+    from ``doc_id``, the document on the other side as ``b``. Sorted by kind (versions first),
+    then score.
+    """
+    if kind is not None and kind not in KINDS:
+        raise UsageError(f"unknown relation kind {kind!r}: choose from {', '.join(KINDS)}")
+    ensure_fresh(index, settings)
+    num = index.num_of(doc_id) if doc_id else None
+    rows = index.relations(num, kind)
+    meta = {r["num"]: r for r in index.doc_meta_for({x for r in rows for x in (r.a, r.b)})}
+    out = []
+    for r in rows:
+        rel = r.as_dict()
+        a, b = r.a, r.b
+        if num is not None and b == num:
+            a, b = b, a
+            rel["a_coverage"], rel["b_coverage"] = rel["b_coverage"], rel["a_coverage"]
+            rel["earlier"] = {"a": "b", "b": "a"}.get(rel["earlier"] or "")
+        out.append({"a": _rel_doc(meta[a]), "b": _rel_doc(meta[b]), **rel, "summary": ""})
+        out[-1]["summary"] = relation_summary(out[-1])
+    order = {k: i for i, k in enumerate(KINDS)}
+    out.sort(key=lambda x: (order[x["kind"]], -x["score"], x["a"]["id"], x["b"]["id"]))
+    return out
+
+
+def _rel_doc(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {"id": row["id"], "path": row["path"], "date": row["date"], "family": row["family"]}
+
+
+def relation_summary(rel: Mapping[str, Any]) -> str:
+    """One line a reader understands: "revision of 2018-04-02.txt, 2018 → 2020, 48 % shared"."""
+    a, b = rel["a"], rel["b"]
+    name = (b["path"] or b["id"]).rsplit("/", 1)[-1]
+    phrase = {
+        "copy": "copy of",
+        "revision": "revision of",
+        "excerpt": "excerpt relation with",
+        "quotation": "shares a quoted passage with",
+        "boilerplate": "shares only formulaic text with",
+        "translation": "translation of",
+    }[rel["kind"]]
+    if rel["kind"] == "excerpt":
+        phrase = "excerpt of" if rel["a_coverage"] >= rel["b_coverage"] else "contains an excerpt of"
+    parts = [f"{phrase} {name}"]
+    if a["date"] and b["date"] and a["date"] != b["date"]:
+        first, last = sorted((a["date"], b["date"]))
+        parts.append(f"{first[:4]} → {last[:4]}" if first[:4] != last[:4] else f"{first} → {last}")
+    parts.append(f"{round(100 * rel['a_coverage'])} % of this text shared")
+    parts.append(f"{rel['shared_words']} words in passages")
+    return ", ".join(parts)
 
 
 def passage_dict(p: Passage) -> dict[str, Any]:
@@ -556,6 +614,7 @@ def summary(index: Index, settings: Settings, report: AddReport | None = None) -
         link["words"] += min(aw, bw)
         link["boilerplate"] += bool(boiler)
     skipped = index.conn.execute("SELECT path, reason FROM skips ORDER BY rowid").fetchall()
+    kinds = Counter(r.kind for r in index.relations())
     return {
         "counts": {
             "documents": len(rows),
@@ -563,6 +622,7 @@ def summary(index: Index, settings: Settings, report: AddReport | None = None) -
             "passages": n_passages,
             "boilerplate": n_boiler,
             "skipped": len(skipped),
+            "relations": {k: kinds[k] for k in KINDS if kinds[k]},
         },
         "run": report.as_dict() if report else None,
         "families": fams,

@@ -246,6 +246,50 @@ def passages(
     out.print(table)
 
 
+@app.command()
+def relations(
+    db: DbOption = Path(DEFAULT_DB),
+    doc: Annotated[str | None, typer.Option("--doc", help="Only relations of this document id.")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            help="Only this kind: copy, revision, excerpt, translation, quotation or boilerplate.",
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """How indexed documents that share text are related: copy, revision, excerpt, quotation,
+    boilerplate (and translation), each with its score and evidence.
+
+    Example: variorum relations --doc d1a2b3c4 --kind revision --json
+    """
+    with _open_index(db) as index:
+        rows = pipeline.relations(index, _settings(), doc_id=doc, kind=kind)
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table()
+    for col in ("kind", "a", "b", "score", "shared a/b", "words", "earlier"):
+        table.add_column(col)
+    for r in rows:
+        earlier = {"a": r["a"]["date"], "b": r["b"]["date"]}.get(r["earlier"] or "", "")
+        table.add_row(
+            r["kind"],
+            _name(r["a"]),
+            _name(r["b"]),
+            f"{r['score']:.2f}",
+            f"{r['a_coverage']:.0%} / {r['b_coverage']:.0%}",
+            str(r["shared_words"]),
+            earlier or "unknown",
+        )
+    out.print(table)
+
+
+def _name(doc: dict) -> str:
+    return (doc.get("path") or doc["id"]).rsplit("/", 1)[-1]
+
+
 def _snippet(text: str, n: int = 60) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= n else flat[: n - 1] + "…"

@@ -123,7 +123,7 @@ def classify(f: PairFacts, settings: Settings, *, only_boilerplate: bool = False
         and f.identity >= s.copy_min_identity
     ):
         kind, score = "copy", min(f.a_body, f.b_body) * f.identity
-    elif small_p >= s.excerpt_min_coverage and large_p < s.copy_min_coverage:
+    elif small_p >= s.excerpt_min_coverage and large_p <= s.excerpt_max_share:
         kind, score = "excerpt", small_p * max(f.identity, 0.5)
     elif (
         small_c >= s.revision_min_small

@@ -595,6 +595,23 @@ class Index:
             out.extend({"num": n, "id": d, "family": f} for n, d, f in self.conn.execute(q, chunk))
         return out
 
+    def doc_meta_for(self, nums: Iterable[int]) -> list[dict[str, Any]]:
+        """``num``, ``id``, ``path``, ``date`` and ``family`` of just these documents."""
+        wanted = sorted(set(nums))
+        out: list[dict[str, Any]] = []
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            q = (
+                "SELECT d.num, d.id, d.path, d.date, f.family FROM documents d "
+                "LEFT JOIN families f ON f.num = d.num "
+                f"WHERE d.num IN ({','.join('?' * len(chunk))})"
+            )
+            out.extend(
+                {"num": n, "id": d, "path": p, "date": dt, "family": f}
+                for n, d, p, dt, f in self.conn.execute(q, chunk)
+            )
+        return out
+
     def boilerplate_spans(self, num: int) -> list[tuple[int, int]]:
         """Character spans of document ``num`` that are flagged boilerplate in some passage."""
         rows = self.conn.execute(

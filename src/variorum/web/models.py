@@ -250,6 +250,20 @@ class DocumentPassage(_Open):
     boilerplate: bool
 
 
+class DocumentRelation(_Open):
+    """How this document is related to another: copy, revision, excerpt, translation,
+    quotation or boilerplate, with a one-line summary."""
+
+    id: str
+    label: str
+    date: str | None
+    kind: Literal["copy", "revision", "excerpt", "translation", "quotation", "boilerplate"]
+    score: float
+    shared: float
+    summary: str
+    version: bool
+
+
 class DocumentPage(_Open):
     """A document page's view: metadata, the passages it shares, its text cut into marked pieces."""
 
@@ -260,4 +274,5 @@ class DocumentPage(_Open):
     meta: dict[str, Any]
     family: str | None
     passages: list[DocumentPassage]
+    relations: list[DocumentRelation]
     blocks: list[dict[str, Any]]

@@ -16,6 +16,7 @@ from typing import Any
 from variorum import pipeline
 from variorum.config import Settings
 from variorum.export.report.family import short, wrapper_kind
+from variorum.group.relations import VERSION_KINDS
 from variorum.model import Segment
 from variorum.store.index import Index
 
@@ -131,6 +132,19 @@ def document_page(index: Index, settings: Settings, doc_id: str) -> dict[str, An
     number = {other: k for k, (other, _) in enumerate(others, 1)}
     for p in passages:
         p["number"] = number[p["other"]]
+    related = [
+        {
+            "id": r["b"]["id"],
+            "label": doc_label(r["b"]["path"], r["b"]["id"]),
+            "date": r["b"]["date"],
+            "kind": r["kind"],
+            "score": r["score"],
+            "shared": r["a_coverage"],
+            "summary": r["summary"],
+            "version": r["kind"] in VERSION_KINDS,
+        }
+        for r in pipeline.relations(index, settings, doc_id=doc.id)
+    ]
     blocks = []
     for b in _blocks(doc.text, index.segments(num)):
         inside = [p for p in passages if p["start"] < b["end"] and p["end"] > b["start"]]
@@ -148,6 +162,7 @@ def document_page(index: Index, settings: Settings, doc_id: str) -> dict[str, An
         if len(members) > 1
         else [],
         "passages": passages,
+        "relations": related,
         "shared_with": [
             {
                 "id": other,
