@@ -101,7 +101,9 @@ def specs() -> list[Spec]:
 
 
 def missing() -> list[str]:
-    """The packages of ``PACKAGES`` that are not installed on this machine."""
+    """The packages of ``PACKAGES`` that are not installed on this machine, and the installed
+    ones whose files the corpus reads are absent (an image that excludes /usr/share/man or
+    /usr/share/doc through dpkg's path-exclude, say)."""
     out = []
     for pkg in PACKAGES:
         r = subprocess.run(
@@ -112,6 +114,9 @@ def missing() -> list[str]:
         )
         if r.returncode != 0 or not r.stdout.startswith("ii"):
             out.append(pkg)
+    for spec in specs():
+        if spec.package not in out and not Path(spec.path).exists():
+            out.append(f"{spec.package} (installed, but {spec.path} is absent)")
     return out
 
 
