@@ -396,6 +396,73 @@ def score(
     }
 
 
+_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]|[^\W_]+")
+
+
+def shared_runs(dest: Path, n: int) -> set[frozenset[str]]:
+    """Pairs of built documents that share a run of ``n`` identical lower-cased words (one token
+    per Han or kana character), in the text variorum extracts from each file."""
+    from variorum.ingest import read_file
+
+    grams: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for p in sorted(dest.iterdir()):
+        words = _WORD.findall(read_file(p).text.lower())
+        for i in range(len(words) - n + 1):
+            grams[tuple(words[i : i + n])].add(id_of_path(p))
+    pairs: set[frozenset[str]] = set()
+    for docs in grams.values():
+        if 1 < len(docs) < 40:
+            pairs.update(frozenset(p) for p in itertools.combinations(sorted(docs), 2))
+    return pairs
+
+
+# -- running the engine ------------------------------------------------------------------------
+
+
+def engine_relations(
+    passages: Iterable[Mapping[str, Any]], families: Mapping[str, str | None]
+) -> dict[frozenset[str], str]:
+    """Relation kinds as an engine without typed relations implies them: pairs of one family are
+    revisions, pairs that share only boilerplate passages are boilerplate, other linked pairs
+    quotations (it never says copy, excerpt or translation)."""
+    by_pair: dict[frozenset[str], list[bool]] = defaultdict(list)
+    for p in passages:
+        by_pair[frozenset((p["a"], p["b"]))].append(bool(p["boilerplate"]))
+    out = {}
+    for pair, flags in by_pair.items():
+        a, b = sorted(pair)
+        if families.get(a) is not None and families.get(a) == families.get(b):
+            out[pair] = "revision"
+        elif all(flags):
+            out[pair] = "boilerplate"
+        else:
+            out[pair] = "quotation"
+    return out
+
+
+def analyse(dest: Path, db: Path) -> tuple[dict[str, str | None], dict[frozenset[str], str]]:
+    """Index a built corpus as ``variorum analyze`` does (``pipeline.add``, then families and
+    passages) and return families and relations keyed by corpus ids (through each file's path)."""
+    from variorum import pipeline
+    from variorum.config import Settings
+    from variorum.ingest import read_file
+    from variorum.store.index import Index
+
+    settings = Settings()
+    docs = [read_file(p) for p in sorted(dest.iterdir())]
+    corpus_id = {d.id: id_of_path(d.path) for d in docs}
+    with Index.open(db) as index:
+        pipeline.add(index, docs, settings)
+        fams = {
+            corpus_id[d["id"]]: f["id"] for f in pipeline.families(index, settings) for d in f["documents"]
+        }
+        passages = [
+            {**p, "a": corpus_id[p["a"]], "b": corpus_id[p["b"]]} for p in pipeline.passages(index, settings)
+        ]
+    families: dict[str, str | None] = {i: fams.get(i) for i in corpus_id.values()}
+    return families, engine_relations(passages, families)
+
+
 def id_of_path(path: str | os.PathLike[str]) -> str:
     """The corpus id of a built file (its name without the extension)."""
     return Path(path).name.rsplit(".", 1)[0]
