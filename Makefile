@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: demo test lint bench clean browser
+.PHONY: demo test lint bench clean browser realdata
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,16 @@ browser:
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 	@chromium --version 2>/dev/null
 
-test: $(VENV)/.installed browser  ## lint, then the whole test suite
+# The real development corpus (tests/real_corpus.py) is built from these Debian packages.
+REALDATA_PACKAGES = $(shell grep -v '^\s*\#' tests/realdata/packages.txt | sed 's/\#.*//')
+realdata:
+	@missing=$$(for p in $(REALDATA_PACKAGES); do \
+		dpkg-query -W -f='$${db:Status-Abbrev}' $$p 2>/dev/null | grep -q '^ii' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing >/dev/null; fi
+
+test: $(VENV)/.installed browser realdata  ## lint, then the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -n 2 --dist loadgroup
