@@ -456,11 +456,12 @@ def analyse(dest: Path, db: Path) -> tuple[dict[str, str | None], dict[frozenset
         fams = {
             corpus_id[d["id"]]: f["id"] for f in pipeline.families(index, settings) for d in f["documents"]
         }
-        passages = [
-            {**p, "a": corpus_id[p["a"]], "b": corpus_id[p["b"]]} for p in pipeline.passages(index, settings)
-        ]
+        relations = {
+            frozenset((corpus_id[r["a"]["id"]], corpus_id[r["b"]["id"]])): r["kind"]
+            for r in pipeline.relations(index, settings)
+        }
     families: dict[str, str | None] = {i: fams.get(i) for i in corpus_id.values()}
-    return families, engine_relations(passages, families)
+    return families, relations
 
 
 def id_of_path(path: str | os.PathLike[str]) -> str:

@@ -16,10 +16,28 @@ from variorum.group.relations import PairFacts, Relation, classify
 S = Settings()
 
 
-def facts(a_words, b_words, a_body, b_body, *, runs=None, order=1.0, identity=0.97, a=1, b=2):
+def facts(a_words, b_words, a_body, b_body, *, runs=None, order=1.0, identity=0.99, a=1, b=2, extent=None):
     a_runs, b_runs = runs or (a_body, b_body)
+    a_ext, b_ext = extent or (1.0, 1.0)
     shared = round(min(a_words * a_body, b_words * b_body))
-    return PairFacts(a, b, a_words, b_words, a_body, b_body, a_runs, b_runs, order, 60, identity, shared)
+    return PairFacts(
+        a,
+        b,
+        a_words,
+        b_words,
+        a_body,
+        b_body,
+        a_runs,
+        b_runs,
+        order,
+        60,
+        identity,
+        shared,
+        None,
+        None,
+        a_ext,
+        b_ext,
+    )
 
 
 def kind(*args, **kw) -> str:
@@ -28,16 +46,22 @@ def kind(*args, **kw) -> str:
 
 def test_each_kind_from_its_evidence():
     assert kind(1000, 990, 0.99, 0.98) == "copy"
-    # The same text re-typed with many small changes: still near-complete, lower identity.
-    assert kind(1000, 990, 0.95, 0.95, identity=0.8) == "revision"
+    # A licence under each package's own header: one shared block, 60 % of each file.
+    assert kind(300, 280, 0.6, 0.64, extent=(0.61, 0.65)) == "copy"
+    # The same share in several blocks with text between them is not a copy.
+    assert kind(300, 280, 0.6, 0.64, extent=(0.95, 0.9)) == "revision"
+    # The same text with names and a clause changed: still near-complete, lower identity.
+    assert kind(1000, 990, 0.95, 0.95, identity=0.95) == "revision"
     # A CJK excerpt: one passage covers 85 % of it, and it is 10 % of the essay.
     assert kind(300, 3000, 0.85, 0.09) == "excerpt"
     # A revised re-issue: few long passages, but half of both bodies in in-order runs.
     assert kind(900, 1000, 0.12, 0.11, runs=(0.48, 0.45)) == "revision"
     # A distant revision of a standard: a lot shared, under half of the longer one.
     assert kind(6000, 11000, 0.55, 0.33) == "revision"
+    # A law code and its modern-English revision: a third of both, in order.
+    assert kind(2600, 2550, 0.33, 0.34, identity=0.82) == "revision"
     # A news article quoting two paragraphs of a long statement under its own intro.
-    assert kind(350, 1200, 0.45, 0.12) == "quotation"
+    assert kind(350, 1200, 0.45, 0.12, extent=(0.6, 0.5)) == "quotation"
     # Shared text in scrambled order is not one text edited in place.
     assert kind(900, 1000, 0.5, 0.45, order=0.3) == "quotation"
     assert classify(facts(350, 1200, 0.2, 0.05), S, only_boilerplate=True).kind == "boilerplate"
@@ -56,8 +80,9 @@ def rel(a: int, b: int, kind: str = "revision", score: float = 0.5) -> Relation:
 
 def test_a_chain_of_revisions_is_one_family_and_a_lone_document_its_own():
     ids = {n: f"d{n}" for n in range(1, 6)}
-    # 1 -> 2 -> 3 -> 4: each revises the previous one; versions two steps apart still share text.
-    rels = [rel(1, 2), rel(2, 3), rel(3, 4), rel(1, 3, "quotation"), rel(2, 4, "quotation")]
+    # 1 -> 2 -> 3 -> 4: each revises the previous one; versions two steps apart are still
+    # revisions of each other, the first and the last no longer.
+    rels = [rel(1, 2), rel(2, 3), rel(3, 4), rel(1, 3, score=0.3), rel(2, 4, score=0.3)]
     fam = group_families(ids, rels, ids, S)
     assert fam[1] == fam[2] == fam[3] == fam[4] != fam[5]
     assert fam[5] == family_id("d5")
@@ -129,7 +154,7 @@ def test_families_do_not_depend_on_the_order_relations_come_in(links, order):
             )
 
 
-def test_a_stock_phrase_shared_across_families_is_boilerplate_but_family_text_is_not():
+def test_a_stock_phrase_shared_across_families_is_boilerplate():
     family_of = {1: "F1", 2: "F1", 3: "F2", 4: "F3", 5: "F4"}
     # doc 1 shares chars 0-100 (a cover-letter formula) with docs 3, 4, 5 of other families,
     # and its body 200-900 with doc 2 of its own family.
@@ -139,39 +164,23 @@ def test_a_stock_phrase_shared_across_families_is_boilerplate_but_family_text_is
         (12, 1, 5, 0, 95, 0, 95, 23),
         (13, 1, 2, 200, 900, 150, 850, 140),
     ]
-
-    def in_body(doc, start, end):
-        return start >= 150
-
-    assert flag_boilerplate(rows, family_of, S, in_body=in_body) == {10, 11, 12}
-    # Without knowing it is a cover note, three families are not enough for body text.
-    assert flag_boilerplate(rows, family_of, S) == set()
+    assert flag_boilerplate(rows, family_of, S) == {10, 11, 12}
+    # Recurring in two families only, it is the text of those two, not a formula.
+    assert flag_boilerplate(rows[:1] + rows[3:], family_of, S) == set()
 
 
-def test_a_paragraph_quoted_by_a_few_news_sites_is_not_boilerplate_but_a_cover_formula_is():
-    family_of = {1: "S", 2: "N2", 3: "N3", 4: "N4"}
-    # The statement (1) shares chars 500-800 of its body with three news articles (2, 3, 4).
+def test_text_every_version_repeats_is_never_boilerplate_between_versions():
+    family_of = {1: "F1", 2: "F1", 3: "F2", 4: "F3"}
+    # The statement (1) and its re-issue (2) share a paragraph that two news sites quote too.
     rows = [(20 + n, 1, n, 500, 800, 100, 400, 60) for n in (2, 3, 4)]
-    body = {1: [(300, 5000)], 2: [(0, 5000)], 3: [(0, 5000)], 4: [(0, 5000)]}
-
-    def in_body(doc, start, end):
-        return any(s <= start and end <= e for s, e in body[doc])
-
-    assert flag_boilerplate(rows, family_of, S, in_body=in_body) == set()
-    # The same spread of a stretch in the statement's cover note (chars 0-300) is a formula.
-    rows = [(30 + n, 1, n, 0, 250, 100, 350, 60) for n in (2, 3, 4)]
-    assert flag_boilerplate(rows, family_of, S, in_body=in_body) == {32, 33, 34}
+    assert flag_boilerplate(rows, family_of, S, versions={(1, 2)}) == {23, 24}
 
 
-def test_passages_of_a_version_relation_are_never_boilerplate():
+def test_passages_of_a_protected_pair_are_never_boilerplate():
     family_of = {1: "F1", 3: "F2", 4: "F3", 5: "F4"}
     rows = [(10 + n, 1, n, 0, 100, 0, 100, 25) for n in (3, 4, 5)]
-
-    def cover_note(doc, start, end):
-        return False
-
-    assert flag_boilerplate(rows, family_of, S, in_body=cover_note) == {13, 14, 15}
-    assert flag_boilerplate(rows, family_of, S, in_body=cover_note, versions={(1, 3)}) == {14, 15}
+    assert flag_boilerplate(rows, family_of, S) == {13, 14, 15}
+    assert flag_boilerplate(rows, family_of, S, versions={(1, 3)}) == {14, 15}
 
 
 def test_long_passages_are_never_boilerplate():
@@ -186,8 +195,22 @@ def test_relate_marks_pairs_sharing_only_formulas_as_boilerplate():
     pairs = list(combinations(range(1, 5), 2))
     f = [facts(400, 400, 0.05, 0.05, a=a, b=b) for a, b in pairs]
     rows = [(i, a, b, 0, 100, 0, 100, 22) for i, (a, b) in enumerate(pairs)]
-    spans = {n: [(200, 5000)] for n in ids}
-    relations, fam, flagged = relate(ids, f, rows, S, body_spans=spans)
+    relations, fam, flagged = relate(ids, f, rows, S)
     assert flagged == set(range(len(pairs)))
     assert {r.kind for r in relations} == {"boilerplate"}
     assert len(set(fam.values())) == 4
+
+
+def test_relate_keeps_a_revised_reissue_whose_short_passages_are_widely_quoted():
+    ids = {n: f"d{n}" for n in range(1, 6)}
+    # 1 (2018) and 2 (its revised re-issue) share half their text in short in-order runs and in
+    # two short passages; news articles 3, 4 and 5 quote those two passages.
+    f = [facts(900, 950, 0.08, 0.07, runs=(0.48, 0.45), a=1, b=2)]
+    f += [facts(900, 300, 0.06, 0.2, a=1, b=n) for n in (3, 4, 5)]
+    rows = [(1, 1, 2, 100, 400, 120, 420, 40), (2, 1, 2, 900, 1200, 950, 1250, 35)]
+    rows += [(10 + n, 1, n, 100, 400, 50, 350, 40) for n in (3, 4, 5)]
+    rows += [(20 + n, 1, n, 900, 1200, 500, 800, 35) for n in (3, 4, 5)]
+    relations, fam, _flagged = relate(ids, f, rows, S)
+    kinds = {(r.a, r.b): r.kind for r in relations}
+    assert kinds[(1, 2)] == "revision"
+    assert fam[1] == fam[2] and len({fam[1], fam[3], fam[4], fam[5]}) == 4

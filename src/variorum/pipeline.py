@@ -251,12 +251,8 @@ def refresh(index: Index, settings: Settings) -> None:
     ids = index.document_ids()
     facts = index.pair_facts()
     rows = [(r[0], r[1], r[2], r[3], r[4], r[5], r[6], min(r[7], r[8])) for r in index.passage_rows()]
-    spans = index.body_spans(
-        {r[1] for r in rows if r[7] <= settings.boilerplate_max_words}
-        | {r[2] for r in rows if r[7] <= settings.boilerplate_max_words}
-    )
     with index.transaction():
-        typed, family_of, flagged = relate(ids, facts, rows, settings, body_spans=spans)
+        typed, family_of, flagged = relate(ids, facts, rows, settings)
         index.set_relations(typed)
         index.set_families(family_of)
         index.set_boilerplate(flagged)

@@ -41,10 +41,29 @@ class PairEvidence(NamedTuple):
     longest: int
     #: Passage identity, weighted by words.
     identity: float
+    #: Share of each body from its first to its last passage word (-1: not computed). Minus the
+    #: passage coverage, it is the unshared text *between* shared stretches: nearly none for a
+    #: copy under its own intro or cover note, much for a text edited throughout.
+    a_extent: float = -1.0
+    b_extent: float = -1.0
 
 
 #: What a pair stored before evidence was computed carries: every figure unknown.
-NO_EVIDENCE = PairEvidence(-1.0, -1.0, -1.0, -1, -1.0)
+NO_EVIDENCE = PairEvidence(-1.0, -1.0, -1.0, -1, -1.0, -1.0, -1.0)
+
+
+def extent(body: np.ndarray, ranges: Sequence[tuple[int, int]]) -> float:
+    """Share of the body tokens from the first to the last body token inside ``ranges``."""
+    total = int(body.sum())
+    if not total or not ranges:
+        return 0.0
+    covered = np.zeros(len(body), dtype=bool)
+    for r0, r1 in ranges:
+        covered[r0:r1] = True
+    inside = np.flatnonzero(covered[body])
+    if not len(inside):
+        return 0.0
+    return round((int(inside[-1]) - int(inside[0]) + 1) / total, 4)
 
 
 def run_coverage(
@@ -124,4 +143,6 @@ def pair_evidence(
         order=order_agreement([(m[0], m[2], w) for m, w in zip(matches, weights, strict=True)]),
         longest=max(weights, default=0),
         identity=round(identity, 4),
+        a_extent=extent(a_body, [(m[0], m[1]) for m in matches]),
+        b_extent=extent(b_body, [(m[2], m[3]) for m in matches]),
     )

@@ -1,23 +1,24 @@
-"""Boilerplate: short formulaic passages that recur across unrelated documents.
+"""Boilerplate: short formulaic passages that recur across otherwise unrelated documents.
 
-Letterheads, "I have the honour to transmit herewith ...", agency sign-offs and site footers are
-shared by many documents that are otherwise unrelated. A passage is flagged as boilerplate when
-it is short (at most ``boilerplate_max_words``) and the stretch of text it covers in one of its
-documents is shared, by overlapping passages, with documents of at least
-``boilerplate_families`` distinct families (counting the document's own).
+Letterheads, "I have the honour to transmit herewith ...", agency sign-offs, site footers, the
+footer and stock option help of manual pages, and licence disclaimers are shared by many
+documents that are otherwise unrelated. A passage is flagged as boilerplate when it is short (at
+most ``boilerplate_max_words``) and the stretch of text it covers in one of its documents is
+shared, by overlapping passages, with at least ``boilerplate_families`` groups of documents
+(counting the document's own).
 
-A paragraph that many documents republish from one statement is that statement, not a formula:
-news sites quoting the same two paragraphs are as many families as there are sites. So a
-passage that lies in the *body* of both of its documents (not in a cover note, header or
-footer) needs a wider spread, ``boilerplate_body_families``. Text shared inside one family,
-and text shared by two documents in a version relation, is never boilerplate; nor is long
-shared text, which is a republished text.
+The caller decides what a group is and which pairs are protected
+(:func:`variorum.group.relate.relate`: groups of copies, so that the same text republished counts
+once; pairs inside one family, so that a paragraph every version of a statement repeats is never
+boilerplate between two of them). The same paragraph quoted by three news sites under their own
+intros is flagged for those quoting pairs, which changes their relation from ``quotation`` to
+``boilerplate`` and nothing else. Long shared text is a republished text, never boilerplate.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from variorum.config import Settings
 
@@ -33,14 +34,12 @@ def flag_boilerplate(
     family_of: Mapping[int, str],
     settings: Settings,
     *,
-    in_body: Callable[[int, int, int], bool] | None = None,
     versions: set[tuple[int, int]] | None = None,
 ) -> set[int]:
     """Ids of boilerplate passages among rows ``(id, a, b, a_start, a_end, b_start, b_end, words)``.
 
-    ``in_body(doc, start, end)`` tells whether a stretch lies in the body of ``doc`` (without
-    it, every stretch counts as body); ``versions`` holds the ``(a, b)`` pairs (``a < b``) in a
-    version relation, whose passages are never boilerplate.
+    ``family_of`` maps documents to their groups (a document missing is a group of its own);
+    ``versions`` holds the ``(a, b)`` pairs (``a < b``) whose passages are never boilerplate.
     """
     # Per document, the intervals it shares and the partner's family.
     spans: dict[int, list[tuple[int, int, str, int]]] = defaultdict(list)
@@ -61,17 +60,11 @@ def flag_boilerplate(
             spread[(doc, pid)] = len(fams)
     flagged: set[int] = set()
     protected = versions or set()
-    for pid, a, b, a0, a1, b0, b1, words in passages:
+    for pid, a, b, *_spans, words in passages:
         if words > settings.boilerplate_max_words:
-            continue
-        if family_of.get(a) is not None and family_of.get(a) == family_of.get(b):
             continue
         if (min(a, b), max(a, b)) in protected:
             continue
-        reach = max(spread.get((a, pid), 0), spread.get((b, pid), 0))
-        if reach < settings.boilerplate_families:
-            continue
-        body = in_body is None or (in_body(a, a0, a1) and in_body(b, b0, b1))
-        if not body or reach >= settings.boilerplate_body_families:
+        if max(spread.get((a, pid), 0), spread.get((b, pid), 0)) >= settings.boilerplate_families:
             flagged.add(pid)
     return flagged

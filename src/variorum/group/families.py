@@ -2,18 +2,19 @@
 
 Families are built from the *version* relations of :mod:`variorum.group.relations` (copy,
 revision, excerpt, translation), not from a single yes/no threshold, and not as connected
-components: with single links, one stray link between two chains of versions, or one
-compilation that contains two different texts, merges two families into one.
+components: with single links, one stray link between two chains of versions, or one licence
+that combines the grant of one text with the disclaimer of another, merges two families.
 
-Instead, version links are taken most embedded first: by the overlap of the two documents'
-neighbourhoods (the documents each shares text with, itself included; Jaccard), then by kind
-(copy, excerpt, revision, translation) and score. A link joins its two groups only when the
-groups are *densely* related: at least ``family_min_linkage`` of the document pairs across them
-share text at all (any relation but boilerplate). A chain of revisions passes, because versions
-two or three steps apart still share text; two chains joined by one bridge do not, because only
-that one pair across them does, and the bridge, whose two ends have few neighbours in common,
-comes last. The order of the links is fixed (embeddedness, kind, score, then document numbers),
-so the result does not depend on the order documents were added in.
+Instead, families are grown by average linkage. Every group starts as one document; the two
+groups whose version relations across them have the highest average weight, counted over *all*
+pairs across them (a missing relation weighs 0), are merged first, as long as at least
+``family_min_linkage`` of those pairs are versions of each other. A relation weighs its score
+times its embeddedness: the overlap (Jaccard) of the two documents' versions, themselves
+included; a bridge between two groups has ends with few versions in common. A chain of revisions passes,
+because versions two or three steps apart are still revisions of each other; two chains joined
+by one bridge do not, because only that one pair across them is related; a document related to
+two groups joins the one it is closer to. Ties are broken by document numbers, so the result
+does not depend on the order relations come in.
 
 A family's id is derived from its *founding* member, the one indexed first (lowest number):
 a family keeps its id when it gains a member, and of two merged families the older id survives.
@@ -21,15 +22,13 @@ a family keeps its id when it gains a member, and of two merged families the old
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping
 
 import xxhash
 
 from variorum.config import Settings
 from variorum.group.relations import VERSION_KINDS, Relation
-
-# Links are taken in this order of kinds: the surest evidence decides first.
-_KIND_RANK = {"copy": 0, "excerpt": 1, "revision": 2, "translation": 3}
 
 
 def family_id(founder_id: str) -> str:
@@ -44,39 +43,62 @@ def group_families(
     settings: Settings,
 ) -> dict[int, str]:
     """Map every document num to its family id (a lone document is a family of one)."""
-    rels = list(relations)
-    related: set[tuple[int, int]] = {(r.a, r.b) for r in rels if r.kind != "boilerplate"}
-    members: dict[int, list[int]] = {n: [n] for n in nums}
-    group_of: dict[int, int] = {n: n for n in members}
+    size: dict[int, int] = {n: 1 for n in nums}
+    # links[x][y] = (sum of scores, number of version relations) between groups x and y;
+    # a group is named by its smallest member.
+    links: dict[int, dict[int, tuple[float, int]]] = {}
+    versions: dict[tuple[int, int], float] = {}
+    for r in relations:
+        if r.kind not in VERSION_KINDS or r.a not in size or r.b not in size or r.a == r.b:
+            continue
+        pair = (min(r.a, r.b), max(r.a, r.b))
+        # One relation per pair: keep the stronger if a pair is given twice.
+        versions[pair] = max(versions.get(pair, 0.0), max(r.score, 1e-6))
     neighbours: dict[int, set[int]] = {}
-    for a, b in related:
+    for a, b in versions:
         neighbours.setdefault(a, {a}).add(b)
         neighbours.setdefault(b, {b}).add(a)
+    for (a, b), score in versions.items():
+        # Weighted by how embedded the link is: a bridge between two groups, whose ends have
+        # few versions in common, counts for little even when it is a strong relation.
+        na, nb = neighbours[a], neighbours[b]
+        weight = score * len(na & nb) / len(na | nb)
+        links.setdefault(a, {})[b] = links.setdefault(b, {})[a] = (weight, 1)
+    heap: list[tuple[float, int, int]] = []
 
-    def embeddedness(r: Relation) -> float:
-        na, nb = neighbours.get(r.a, {r.a}), neighbours.get(r.b, {r.b})
-        return round(len(na & nb) / len(na | nb), 6)
+    def push(x: int, y: int) -> None:
+        total, count = links[x][y]
+        pairs = size[x] * size[y]
+        if count >= settings.family_min_linkage * pairs:
+            heapq.heappush(heap, (-total / pairs, min(x, y), max(x, y)))
 
-    links = sorted(
-        (r for r in rels if r.kind in VERSION_KINDS and r.a in group_of and r.b in group_of),
-        key=lambda r: (-embeddedness(r), _KIND_RANK[r.kind], -r.score, r.a, r.b),
-    )
-    for r in links:
-        ga, gb = group_of[r.a], group_of[r.b]
-        if ga == gb:
+    for x, row in links.items():
+        for y in row:
+            if x < y:
+                push(x, y)
+    members: dict[int, list[int]] = {n: [n] for n in size}
+    while heap:
+        neg, x, y = heapq.heappop(heap)
+        if x not in members or y not in members or y not in links.get(x, {}):
             continue
-        left, right = members[ga], members[gb]
-        if len(left) * len(right) > 1:
-            across = sum(1 for x in left for y in right if (min(x, y), max(x, y)) in related)
-            if across < settings.family_min_linkage * len(left) * len(right):
-                continue
-        keep, gone = (ga, gb) if ga < gb else (gb, ga)
-        members[keep].extend(members.pop(gone))
-        for n in members[keep]:
-            group_of[n] = keep
+        total, _count = links[x][y]
+        if abs(-neg - total / (size[x] * size[y])) > 1e-12:
+            continue  # a stale entry: the groups changed since it was pushed
+        # Merge y into x (x is the smaller name, so the founder stays the smallest member).
+        members[x].extend(members.pop(y))
+        size[x] += size.pop(y)
+        row_y = links.pop(y)
+        row_y.pop(x, None)
+        links[x].pop(y, None)
+        for k, (t, c) in row_y.items():
+            links[k].pop(y, None)
+            t0, c0 = links[x].get(k, (0.0, 0))
+            links[x][k] = links[k][x] = (t0 + t, c0 + c)
+        for k in list(links[x]):
+            push(min(x, k), max(x, k))
     out: dict[int, str] = {}
-    for group in members.values():
-        fid = family_id(ids[min(group)])
+    for founder, group in members.items():
+        fid = family_id(ids[founder])
         for n in group:
             out[n] = fid
     return out

@@ -1,43 +1,63 @@
 """From stored alignments to relations, families and boilerplate, in one pure function.
 
 The local engine (:func:`variorum.pipeline.refresh`) and the Spark engine both call
-:func:`relate`, so they agree by construction. The steps depend on one another in one
-direction only:
+:func:`relate`, so they agree by construction. Boilerplate and relations depend on each other
+(a footer shared by every manual page makes a short page look like a revision of a long one; a
+licence that ends with another licence's disclaimer looks like a revision of both), so:
 
-1. every aligned pair gets a relation (:mod:`variorum.group.relations`);
-2. families are grown from the version relations (:mod:`variorum.group.families`);
-3. boilerplate is what recurs across families outside version relations
-   (:mod:`variorum.group.boilerplate`);
-4. a pair whose every passage is boilerplate, and that is no version, becomes a
-   ``boilerplate`` relation.
+1. a first relation for every aligned pair, from all its shared text, and first families from
+   them (:mod:`variorum.group.families`);
+2. boilerplate flags (:mod:`variorum.group.boilerplate`): the spread of a stretch is counted in
+   first families (text every version of one statement repeats counts once), and passages between two members
+   of one first family that share more than formulas could make (see :func:`_republished`)
+   are never boilerplate;
+3. the final relations from the shared text *net of boilerplate*: a pair that shares only a
+   footer and stock option help is ``boilerplate``, not a revision;
+4. the final families from the final version relations.
 """
 
 from __future__ import annotations
 
-import bisect
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from variorum.config import Settings
 from variorum.group.boilerplate import flag_boilerplate
 from variorum.group.families import group_families
-from variorum.group.relations import VERSION_KINDS, PairFacts, Relation, classify_all
+from variorum.group.relations import PairFacts, Relation, classify_all
 
 #: ``(id, a, b, a_start, a_end, b_start, b_end, words)``
 PassageRow = tuple[int, int, int, int, int, int, int, int]
 
 
-def _in_spans(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
-    """At least half of ``[start, end)`` lies inside the sorted, disjoint ``spans``."""
-    if end <= start:
-        return False
-    inside = 0
-    i = max(0, bisect.bisect_right(spans, (start, 1 << 62)) - 1)
-    while i < len(spans) and spans[i][0] < end:
-        s, e = spans[i]
-        inside += max(0, min(e, end) - max(s, start))
-        i += 1
-    return inside * 2 >= end - start
+def _republished(f: PairFacts, first: Relation, s: Settings) -> bool:
+    """Whether a pair shares more than formulas could make: it is a copy or an excerpt, or a
+    good share of both texts (``republished_min_share``) is shared, or it shares a passage
+    longer than a formula, or twice that many words in in-order runs. (Short licences are
+    nothing but formulas, yet two editions of one licence are versions of it.)"""
+    if (
+        first.kind in ("copy", "excerpt")
+        or min(first.a_coverage, first.b_coverage) >= s.republished_min_share
+    ):
+        return True
+    runs = max(f.a_runs * f.a_words, f.b_runs * f.b_words)
+    return f.longest > s.boilerplate_max_words or runs >= 2 * s.boilerplate_max_words
+
+
+def _net(f: PairFacts, a_flagged: int, b_flagged: int) -> PairFacts:
+    """The facts of a pair with its boilerplate words taken out of every coverage."""
+    if not a_flagged and not b_flagged:
+        return f
+    da = a_flagged / f.a_words if f.a_words else 0.0
+    db = b_flagged / f.b_words if f.b_words else 0.0
+    return dataclasses.replace(
+        f,
+        a_body=max(0.0, f.a_body - da),
+        b_body=max(0.0, f.b_body - db),
+        a_runs=max(0.0, f.a_runs - da) if f.a_runs >= 0 else f.a_runs,
+        b_runs=max(0.0, f.b_runs - db) if f.b_runs >= 0 else f.b_runs,
+    )
 
 
 def relate(
@@ -46,29 +66,35 @@ def relate(
     passages: Sequence[PassageRow],
     settings: Settings,
     *,
-    body_spans: Mapping[int, Sequence[tuple[int, int]]] | None = None,
     extra: Iterable[Relation] = (),
 ) -> tuple[list[Relation], dict[int, str], set[int]]:
     """Relations, the family of every document, and the ids of boilerplate passages.
 
-    ``body_spans`` gives the body character spans of documents (at least of those with short
-    passages); without it every stretch counts as body. ``extra`` adds relations found without
-    passages (translations).
+    ``extra`` adds relations found without passages (translations).
     """
+    s = settings
     facts = list(facts)
-    first = classify_all(facts, settings) + list(extra)
-    family_of = group_families(ids, first, ids, settings)
-    versions = {(r.a, r.b) for r in first if r.kind in VERSION_KINDS}
-    spans = body_spans
-
-    def in_body(doc: int, start: int, end: int) -> bool:
-        return spans is None or doc not in spans or _in_spans(spans[doc], start, end)
-
-    flagged = flag_boilerplate(passages, family_of, settings, in_body=in_body, versions=versions)
-    per_pair: dict[tuple[int, int], list[bool]] = defaultdict(list)
-    for pid, a, b, *_ in passages:
-        per_pair[(min(a, b), max(a, b))].append(pid in flagged)
-    only_boiler = {pair for pair, marks in per_pair.items() if marks and all(marks)}
-    relations = classify_all(facts, settings, only_boiler) + list(extra)
+    extra = list(extra)
+    first = classify_all(facts, s) + extra
+    first_families = group_families(ids, first, ids, s)
+    kind_of = {(r.a, r.b): r for r in first}
+    inside = {
+        (f.a, f.b)
+        for f in facts
+        if first_families.get(f.a) == first_families.get(f.b) and _republished(f, kind_of[(f.a, f.b)], s)
+    }
+    flagged = flag_boilerplate(passages, first_families, s, versions=inside)
+    flagged_words: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    marks: dict[tuple[int, int], list[bool]] = defaultdict(list)
+    for pid, a, b, *_, words in passages:
+        pair = (min(a, b), max(a, b))
+        marks[pair].append(pid in flagged)
+        if pid in flagged:
+            flagged_words[pair][0] += words
+            flagged_words[pair][1] += words
+    only_boiler = {pair for pair, m in marks.items() if m and all(m)}
+    net = [_net(f, *flagged_words[(f.a, f.b)]) if (f.a, f.b) in flagged_words else f for f in facts]
+    relations = classify_all(net, s, only_boiler) + extra
     relations.sort(key=lambda r: (r.a, r.b, r.kind))
+    family_of = group_families(ids, relations, ids, s)
     return relations, family_of, flagged

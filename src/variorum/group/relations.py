@@ -5,7 +5,8 @@ threshold answers neither half, so every aligned pair gets a *kind*, a score and
 behind it:
 
 ``copy``
-    near-identical bodies: passages cover nearly all of both, at a high identity;
+    near-identical bodies: passages cover nearly all of both at a high identity, or the same
+    text as one block under each document's own intro, header or cover note;
 ``excerpt``
     one body mostly inside the other, however small a share of the other it is (a tweet-length
     excerpt of a long statement, the opening of an essay);
@@ -56,6 +57,8 @@ class PairFacts:
     shared_words: int
     a_date: str | None = None
     b_date: str | None = None
+    a_extent: float = -1.0  # share of each body from its first to its last passage word
+    b_extent: float = -1.0
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,20 @@ def _earlier(a_date: str | None, b_date: str | None) -> str | None:
     return "a" if a_date < b_date else "b"
 
 
+def _one_block(f: PairFacts, s: Settings) -> bool:
+    """Whether the shared text is one block in both bodies (almost nothing unshared between its
+    first and last word), covering a good share of both, at a copy's identity."""
+    if f.a_extent < 0 or f.b_extent < 0:
+        return False
+    gaps = max(f.a_extent - f.a_body, f.b_extent - f.b_body)
+    return (
+        gaps <= s.copy_max_inner_gap
+        and min(f.a_body, f.b_body) >= s.copy_block_min_coverage
+        and f.identity >= s.copy_min_identity
+        and f.order >= 0.99
+    )
+
+
 def classify(f: PairFacts, settings: Settings, *, only_boilerplate: bool = False) -> Relation:
     """The relation of one aligned pair.
 
@@ -117,12 +134,12 @@ def classify(f: PairFacts, settings: Settings, *, only_boilerplate: bool = False
         "a_words": f.a_words,
         "b_words": f.b_words,
     }
-    if (
-        f.a_body >= s.copy_min_coverage
-        and f.b_body >= s.copy_min_coverage
-        and f.identity >= s.copy_min_identity
-    ):
-        kind, score = "copy", min(f.a_body, f.b_body) * f.identity
+    both = min(f.a_body, f.b_body)
+    if both >= s.copy_min_coverage and f.identity >= s.copy_min_identity:
+        kind, score = "copy", both * f.identity
+    elif _one_block(f, s):
+        # The same text under each document's own intro, header or cover note.
+        kind, score = "copy", both * f.identity
     elif small_p >= s.excerpt_min_coverage and large_p <= s.excerpt_max_share:
         kind, score = "excerpt", small_p * max(f.identity, 0.5)
     elif (

@@ -261,12 +261,8 @@ def _compare(item: tuple[int, Any], *, settings: Settings) -> Iterator[tuple[Any
         (p.a_start, p.a_end, p.b_start, p.b_end, p.a_words, p.b_words, p.identity, p.earlier)
         for p in result.passages
     ]
-    docs = ((pa.body_words(), pa.doc.date, _body_spans(pa)), (pb.body_words(), pb.doc.date, _body_spans(pb)))
+    docs = ((pa.body_words(), pa.doc.date), (pb.body_words(), pb.doc.date))
     yield a, b, pa.doc.id, pb.doc.id, covs, result.shared_words, passages, tuple(result.evidence), docs
-
-
-def _body_spans(p: Prepared) -> list[tuple[int, int]]:
-    return [(s.start, s.end) for s in p.segments if s.role == "body"] or [(0, 1 << 62)]
 
 
 def _summarize(
@@ -279,11 +275,10 @@ def _summarize(
     """
     ids: dict[int, str] = {}
     facts, pair_rows, numbered = [], [], []
-    spans: dict[int, list[tuple[int, int]]] = {}
     pid = 0
     for a, b, a_id, b_id, covs, shared, passages, ev, docs in aligned:
         ids[a], ids[b] = a_id, b_id
-        (a_words, a_date, spans[a]), (b_words, b_date, spans[b]) = docs
+        (a_words, a_date), (b_words, b_date) = docs
         e = PairEvidence(*ev)
         facts.append(
             PairFacts(
@@ -301,6 +296,8 @@ def _summarize(
                 shared,
                 a_date,
                 b_date,
+                e.a_extent,
+                e.b_extent,
             )
         )
         pair_rows.append((a_id, b_id, *covs, shared, *ev))
@@ -309,7 +306,7 @@ def _summarize(
             numbered.append((pid, a, b, a_id, b_id, p))
     # Documents in no pair are families of one: relate needs only the linked ones.
     boiler_rows = [(pid, a, b, p[0], p[1], p[2], p[3], min(p[4], p[5])) for pid, a, b, _, _, p in numbered]
-    _relations, family_of, flagged = relate(ids, facts, boiler_rows, settings, body_spans=spans)
+    _relations, family_of, flagged = relate(ids, facts, boiler_rows, settings)
     passage_rows = [(pid, a_id, b_id, *p, pid in flagged) for pid, _, _, a_id, b_id, p in numbered]
     return pair_rows, passage_rows, family_of, flagged
 

@@ -74,6 +74,8 @@ PAIR_COLUMNS = (
     "order_agreement",
     "longest",
     "identity",
+    "a_extent",
+    "b_extent",
 )
 PASSAGE_COLUMNS = (
     "id",
@@ -154,6 +156,8 @@ def spark_schemas() -> dict[str, Any]:
             ("order_agreement", DoubleType(), False),
             ("longest", i, False),
             ("identity", DoubleType(), False),
+            ("a_extent", DoubleType(), False),
+            ("b_extent", DoubleType(), False),
         ),
         "passages": struct(
             ("id", LongType(), False),

@@ -106,7 +106,15 @@ def load_spark_output(
         for r in pairs:
             covs = (r["a_coverage"], r["b_coverage"], r["a_body"], r["b_body"])
             plist = by_pair.get((r["a"], r["b"]), [])
-            ev = PairEvidence(r["a_runs"], r["b_runs"], r["order_agreement"], r["longest"], r["identity"])
+            ev = PairEvidence(
+                r["a_runs"],
+                r["b_runs"],
+                r["order_agreement"],
+                r["longest"],
+                r["identity"],
+                r["a_extent"],
+                r["b_extent"],
+            )
             index.insert_pair(nums[r["a"]], nums[r["b"]], plist, covs, r["shared_words"], ev)
             report.passages += len(plist)
         report.pairs = len(pairs)

@@ -438,16 +438,17 @@ class Index:
         plist = list(passages)
         a_cov, b_cov, a_body, b_body = covs
         ev = evidence or NO_EVIDENCE
-        a_runs, b_runs = ev.a_runs, ev.b_runs
+        a_runs, b_runs, a_ext, b_ext = ev.a_runs, ev.b_runs, ev.a_extent, ev.b_extent
         if a > b:
             a, b = b, a
             a_cov, b_cov, a_body, b_body = b_cov, a_cov, b_body, a_body
-            a_runs, b_runs = b_runs, a_runs
+            a_runs, b_runs, a_ext, b_ext = b_runs, a_runs, b_ext, a_ext
             plist = [p.swapped() for p in plist]
         self.conn.execute(
             "INSERT OR REPLACE INTO pairs(a, b, a_coverage, b_coverage, a_body, b_body, shared_words, "
-            "a_runs, b_runs, order_agreement, longest, identity) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (a, b, a_cov, b_cov, a_body, b_body, shared, a_runs, b_runs, ev.order, ev.longest, ev.identity),
+            "a_runs, b_runs, order_agreement, longest, identity, a_extent, b_extent) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (a, b, a_cov, b_cov, a_body, b_body, shared, a_runs, b_runs, *ev[2:5], a_ext, b_ext),
         )
         self.conn.executemany(
             "INSERT INTO passages(a, b, a_start, a_end, b_start, b_end, a_words, b_words, identity, earlier) "
@@ -469,15 +470,16 @@ class Index:
         """
         rows = self.conn.execute(
             "SELECT p.a, p.b, da.body_words, db.body_words, p.a_body, p.b_body, p.a_runs, p.b_runs, "
-            "p.order_agreement, p.longest, p.identity, p.shared_words, da.date, db.date "
+            "p.order_agreement, p.longest, p.identity, p.shared_words, da.date, db.date, "
+            "p.a_extent, p.b_extent "
             "FROM pairs p JOIN documents da ON da.num = p.a JOIN documents db ON db.num = p.b "
             "ORDER BY p.a, p.b"
         ).fetchall()
         out = []
-        for a, b, aw, bw, ab, bb, ar, br, order, longest, ident, shared, ad, bd in rows:
+        for a, b, aw, bw, ab, bb, ar, br, order, longest, ident, shared, ad, bd, ae, be in rows:
             if order < 0:
                 order, longest, ident = self._passage_evidence(a, b)
-            out.append(PairFacts(a, b, aw, bw, ab, bb, ar, br, order, longest, ident, shared, ad, bd))
+            out.append(PairFacts(a, b, aw, bw, ab, bb, ar, br, order, longest, ident, shared, ad, bd, ae, be))
         return out
 
     def _passage_evidence(self, a: int, b: int) -> tuple[float, int, float]:
@@ -530,17 +532,6 @@ class Index:
             sql += " WHERE " + " AND ".join(where)
         rows = self.conn.execute(sql + " ORDER BY a, b", args).fetchall()
         return [Relation(*r[:11], evidence=json.loads(r[11])) for r in rows]
-
-    def body_spans(self, nums: Iterable[int]) -> dict[int, list[tuple[int, int]]]:
-        """Character spans of the body segments of these documents (all of it if none is body)."""
-        out: dict[int, list[tuple[int, int]]] = {}
-        for num in nums:
-            rows = self.conn.execute(
-                "SELECT start, end, role FROM segments WHERE num=? ORDER BY idx", (num,)
-            ).fetchall()
-            body = [(s, e) for s, e, role in rows if role == "body"]
-            out[num] = body or [(0, 1 << 62)]
-        return out
 
     def passage_rows(self, num: int | None = None) -> list[tuple]:
         """Raw passage rows ``(id, a, b, a_start, a_end, b_start, b_end, a_words, b_words,

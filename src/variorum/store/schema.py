@@ -8,8 +8,9 @@ Version history (bump ``SCHEMA_VERSION`` and add a step to ``MIGRATIONS`` for ev
   ``(hash, num)`` (see :mod:`variorum.detect.postings`), so that adding a batch appends a row
   instead of writing all over a B-tree. Positions are no longer stored (nothing read them).
 * 3 — ``pairs`` gain the evidence of :mod:`variorum.align.evidence` (in-order run coverage of
-  each body, passage order agreement, longest passage, weighted identity; -1 where an older
-  index never computed them), and ``relations`` holds one typed, scored relation per pair
+  each body, passage order agreement, longest passage, weighted identity, the extent of the
+  passages in each body; -1 where an older index never computed them), and ``relations``
+  holds one typed, scored relation per pair
   (:mod:`variorum.group.relations`), recomputed with families at the end of every ``add``.
 
 Documents have an integer ``num`` (the rowid, compact in postings) and a public text ``id``.
@@ -101,6 +102,8 @@ CREATE TABLE IF NOT EXISTS pairs (
     order_agreement REAL NOT NULL DEFAULT -1,
     longest INTEGER NOT NULL DEFAULT -1,
     identity REAL NOT NULL DEFAULT -1,
+    a_extent REAL NOT NULL DEFAULT -1,
+    b_extent REAL NOT NULL DEFAULT -1,
     PRIMARY KEY (a, b)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS passages (
@@ -157,6 +160,8 @@ ALTER TABLE pairs ADD COLUMN b_runs REAL NOT NULL DEFAULT -1;
 ALTER TABLE pairs ADD COLUMN order_agreement REAL NOT NULL DEFAULT -1;
 ALTER TABLE pairs ADD COLUMN longest INTEGER NOT NULL DEFAULT -1;
 ALTER TABLE pairs ADD COLUMN identity REAL NOT NULL DEFAULT -1;
+ALTER TABLE pairs ADD COLUMN a_extent REAL NOT NULL DEFAULT -1;
+ALTER TABLE pairs ADD COLUMN b_extent REAL NOT NULL DEFAULT -1;
 """
     + RELATIONS,
 }
