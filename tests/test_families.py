@@ -58,6 +58,8 @@ def test_each_kind_from_its_evidence():
     assert kind(900, 1000, 0.12, 0.11, runs=(0.48, 0.45)) == "revision"
     # A distant revision of a standard: a lot shared, under half of the longer one.
     assert kind(6000, 11000, 0.55, 0.33) == "revision"
+    # A short licence edition inside its much longer successor: 700 words, 16 % of the longer.
+    assert kind(1200, 4500, 0.58, 0.16) == "revision"
     # A law code and its modern-English revision: a third of both, in order.
     assert kind(2600, 2550, 0.33, 0.34, identity=0.82) == "revision"
     # A news article quoting two paragraphs of a long statement under its own intro.

@@ -77,6 +77,10 @@ class Settings:
     revision_min_small: float = 0.3
     revision_min_large: float = 0.25
     revision_min_order: float = 0.6
+    # ... or at least this many words shared in order and half of `revision_min_large`: a short
+    # edition of a licence or standard inside a much longer successor, which a news article
+    # quoting a few paragraphs does not reach.
+    revision_min_shared_words: int = 500
     # Two versions of one text that share at least this share of both bodies share more than
     # formulas, even when the text is short and made of formulas (two editions of the BSD
     # licence share 48 % and 67 % of their bodies, with a package's header around one of them).

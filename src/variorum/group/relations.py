@@ -99,6 +99,13 @@ def _earlier(a_date: str | None, b_date: str | None) -> str | None:
     return "a" if a_date < b_date else "b"
 
 
+def _long_shared(f: PairFacts, large_c: float, s: Settings) -> bool:
+    """Whether the pair shares so many words in order that it is one text at any share of the
+    longer document (a short licence edition inside a much longer one)."""
+    runs = max(f.a_runs * f.a_words, f.b_runs * f.b_words)
+    return max(f.shared_words, runs) >= s.revision_min_shared_words and large_c >= s.revision_min_large / 2
+
+
 def _one_block(f: PairFacts, s: Settings) -> bool:
     """Whether the shared text is one block in both bodies (almost nothing unshared between its
     first and last word), covering a good share of both, at a copy's identity."""
@@ -144,7 +151,7 @@ def classify(f: PairFacts, settings: Settings, *, only_boilerplate: bool = False
         kind, score = "excerpt", small_p * max(f.identity, 0.5)
     elif (
         small_c >= s.revision_min_small
-        and large_c >= s.revision_min_large
+        and (large_c >= s.revision_min_large or _long_shared(f, large_c, s))
         and f.order >= s.revision_min_order
     ):
         kind, score = "revision", (small_c + large_c) / 2
