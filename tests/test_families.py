@@ -64,8 +64,10 @@ def test_each_kind_from_its_evidence():
     assert kind(2600, 2550, 0.33, 0.34, identity=0.82) == "revision"
     # A news article quoting two paragraphs of a long statement under its own intro.
     assert kind(350, 1200, 0.45, 0.12, extent=(0.6, 0.5)) == "quotation"
-    # Shared text in scrambled order is not one text edited in place.
-    assert kind(900, 1000, 0.5, 0.45, order=0.3) == "quotation"
+    # Shared text in scrambled order is not one text edited in place...
+    assert kind(900, 1000, 0.45, 0.4, order=0.3) == "quotation"
+    # ... unless it is most of both: a version whose paragraphs were moved around.
+    assert kind(320, 440, 0.75, 0.54, order=0.56) == "revision"
     assert classify(facts(350, 1200, 0.2, 0.05), S, only_boilerplate=True).kind == "boilerplate"
 
 

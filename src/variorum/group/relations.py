@@ -152,7 +152,7 @@ def classify(f: PairFacts, settings: Settings, *, only_boilerplate: bool = False
     elif (
         small_c >= s.revision_min_small
         and (large_c >= s.revision_min_large or _long_shared(f, large_c, s))
-        and f.order >= s.revision_min_order
+        and (f.order >= s.revision_min_order or min(small_p, large_p) >= s.revision_moved_min_share)
     ):
         kind, score = "revision", (small_c + large_c) / 2
     elif only_boilerplate:
