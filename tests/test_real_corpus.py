@@ -13,11 +13,11 @@ import json
 import pytest
 import real_corpus as rc
 
-CORPUS_HASH = "d57468b1d60455a0"
+CORPUS_HASH = "5b741d4c8835908e"
 # Floors measured on the corpus of CORPUS_HASH (see docs/real-corpus.md for the command).
-FLOORS = {"pair_precision": 0.93, "pair_recall": 0.88, "groups_exact": 15, "kind_accuracy": 0.34}
+FLOORS = {"pair_precision": 0.75, "pair_recall": 0.89, "groups_exact": 18, "kind_accuracy": 0.48}
 # Hard negatives (documents of no group) placed in a family with another document: at most this many.
-MAX_NEGATIVES_GROUPED = 7
+MAX_NEGATIVES_GROUPED = 14
 
 
 # -- score() on hand-made truths ----------------------------------------------------------------
@@ -63,7 +63,8 @@ def test_a_split_group_costs_recall_and_wrong_kinds_cost_accuracy():
     s = rc.score(fams, rel, t)
     assert s["pair_recall"] == pytest.approx(2 / 4)
     assert s["groups_exact"] == 1
-    assert s["kind_accuracy"] == pytest.approx(3 / 5)
+    assert s["kind_accuracy"] == pytest.approx(3 / 4)
+    assert s["kind_accuracy_all"] == pytest.approx(3 / 5)
     assert s["kinds"]["revision"] == {"right": 0, "total": 1}
     assert s["kind_confusion"] == {"boilerplate->copy": 1, "revision->quotation": 1}
     assert s["unrelated_linked"] == [("b2", "q")]
