@@ -427,30 +427,10 @@ def shared_runs(dest: Path, n: int) -> set[frozenset[str]]:
 # -- running the engine ------------------------------------------------------------------------
 
 
-def engine_relations(
-    passages: Iterable[Mapping[str, Any]], families: Mapping[str, str | None]
-) -> dict[frozenset[str], str]:
-    """Relation kinds as an engine without typed relations implies them: pairs of one family are
-    revisions, pairs that share only boilerplate passages are boilerplate, other linked pairs
-    quotations (it never says copy, excerpt or translation)."""
-    by_pair: dict[frozenset[str], list[bool]] = defaultdict(list)
-    for p in passages:
-        by_pair[frozenset((p["a"], p["b"]))].append(bool(p["boilerplate"]))
-    out = {}
-    for pair, flags in by_pair.items():
-        a, b = sorted(pair)
-        if families.get(a) is not None and families.get(a) == families.get(b):
-            out[pair] = "revision"
-        elif all(flags):
-            out[pair] = "boilerplate"
-        else:
-            out[pair] = "quotation"
-    return out
-
-
 def analyse(dest: Path, db: Path) -> tuple[dict[str, str | None], dict[frozenset[str], str]]:
     """Index a built corpus as ``variorum analyze`` does (``pipeline.add``, then families and
-    passages) and return families and relations keyed by corpus ids (through each file's path)."""
+    typed relations) and return families and relation kinds keyed by corpus ids (through each
+    file's path)."""
     from variorum import pipeline
     from variorum.config import Settings
     from variorum.ingest import read_file
@@ -464,11 +444,12 @@ def analyse(dest: Path, db: Path) -> tuple[dict[str, str | None], dict[frozenset
         fams = {
             corpus_id[d["id"]]: f["id"] for f in pipeline.families(index, settings) for d in f["documents"]
         }
-        passages = [
-            {**p, "a": corpus_id[p["a"]], "b": corpus_id[p["b"]]} for p in pipeline.passages(index, settings)
-        ]
+        relations = {
+            frozenset((corpus_id[r["a"]["id"]], corpus_id[r["b"]["id"]])): r["kind"]
+            for r in pipeline.relations(index, settings)
+        }
     families: dict[str, str | None] = {i: fams.get(i) for i in corpus_id.values()}
-    return families, engine_relations(passages, families)
+    return families, relations
 
 
 def id_of_path(path: str | os.PathLike[str]) -> str:
