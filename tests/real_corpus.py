@@ -20,6 +20,7 @@ import itertools
 import os
 import random
 import re
+import shutil
 import subprocess
 import tomllib
 from collections import Counter, defaultdict
@@ -107,6 +108,8 @@ def missing() -> list[str]:
     """The packages of ``PACKAGES`` that are not installed on this machine, and the installed
     ones whose files the corpus reads are absent (an image that excludes /usr/share/man or
     /usr/share/doc through dpkg's path-exclude, say)."""
+    if shutil.which("dpkg-query") is None:
+        return [f"{pkg} (no dpkg-query: not a Debian system)" for pkg in PACKAGES]
     out = []
     for pkg in PACKAGES:
         r = subprocess.run(

@@ -13,6 +13,9 @@ import json
 import pytest
 import real_corpus as rc
 
+# One worker builds and indexes the corpus once for the whole module.
+pytestmark = pytest.mark.xdist_group("real_corpus")
+
 CORPUS_HASH = "5b741d4c8835908e"
 # Floors measured on the corpus of CORPUS_HASH (see docs/real-corpus.md for the command).
 FLOORS = {"pair_precision": 0.50, "pair_recall": 0.97, "groups_exact": 19, "kind_accuracy": 0.80}
