@@ -10,7 +10,7 @@ Debian packages (``make realdata`` installs them), with relations written by rea
 input, the text ``variorum.ingest.read_file`` extracts from each built file:
 
 * variorum: what ``variorum analyze`` does (``pipeline.add`` into a fresh index, then families
-  and passages), relations as ``real_corpus.engine_relations`` reads them;
+  and typed relations: ``real_corpus.analyse``);
 * MinHash: datasketch ``MinHash(num_perm=128)`` over distinct 5-word shingles (one token per Han
   or kana character, as variorum tokenizes), ``MinHashLSH(threshold=0.5)``; families are the
   connected components of candidate pairs whose estimated Jaccard is at least 0.5; a pair is a

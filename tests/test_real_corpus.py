@@ -13,11 +13,14 @@ import json
 import pytest
 import real_corpus as rc
 
-CORPUS_HASH = "d57468b1d60455a0"
+# One worker builds and indexes the corpus once for the whole module.
+pytestmark = pytest.mark.xdist_group("real_corpus")
+
+CORPUS_HASH = "5b741d4c8835908e"
 # Floors measured on the corpus of CORPUS_HASH (see docs/real-corpus.md for the command).
-FLOORS = {"pair_precision": 0.90, "pair_recall": 0.99, "groups_exact": 21, "kind_accuracy": 0.75}
+FLOORS = {"pair_precision": 0.50, "pair_recall": 0.97, "groups_exact": 19, "kind_accuracy": 0.80}
 # Hard negatives (documents of no group) placed in a family with another document: at most this many.
-MAX_NEGATIVES_GROUPED = 10
+MAX_NEGATIVES_GROUPED = 16
 
 
 # -- score() on hand-made truths ----------------------------------------------------------------
@@ -63,7 +66,8 @@ def test_a_split_group_costs_recall_and_wrong_kinds_cost_accuracy():
     s = rc.score(fams, rel, t)
     assert s["pair_recall"] == pytest.approx(2 / 4)
     assert s["groups_exact"] == 1
-    assert s["kind_accuracy"] == pytest.approx(3 / 5)
+    assert s["kind_accuracy"] == pytest.approx(3 / 4)
+    assert s["kind_accuracy_all"] == pytest.approx(3 / 5)
     assert s["kinds"]["revision"] == {"right": 0, "total": 1}
     assert s["kind_confusion"] == {"boilerplate->copy": 1, "revision->quotation": 1}
     assert s["unrelated_linked"] == [("b2", "q")]
