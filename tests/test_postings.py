@@ -17,6 +17,7 @@ from variorum.detect.postings import FANOUT, Run, make_run, settle, shared_count
 from variorum.model import Document
 from variorum.prepare import Prepared, prepare
 from variorum.store.index import Index
+from variorum.store.schema import SCHEMA_VERSION
 
 # Small hash and num alphabets, so that documents share fingerprints often.
 documents = st.dictionaries(
@@ -121,7 +122,7 @@ def _v1_index(path: Path) -> None:
 def test_a_version_1_index_keeps_its_postings(tmp_path: Path) -> None:
     _v1_index(tmp_path / "old.db")
     with Index.open(tmp_path / "old.db") as index:
-        assert index.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert index.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert index.postings() == [(7, 1), (7, 2), (8, 1), (9, 2)]
         assert index.count("postings") == 4
         assert index.candidates({-1: np.asarray([7, 9])}, max_df=10) == {-1: Counter({2: 2, 1: 1})}

@@ -166,3 +166,34 @@ def test_each_passage_says_which_side_is_earlier(index: Index, settings: Setting
     for p in rows:
         earlier_id = p["a"] if p["earlier"] == "a" else p["b"]
         assert index.document(index.num_of(earlier_id)).date == "2021-05-04"
+
+
+def test_a_version_2_index_gains_relations_from_its_stored_passages(tmp_path):
+    """Schema 3 adds pair evidence and relations; an older index's pairs have none, and its
+    relations come from the stored passages (order, identity) instead."""
+    from variorum.ingest import read_file
+    from variorum.store.schema import PAIR_EVIDENCE_COLUMNS
+
+    from conftest import EXAMPLES
+
+    db = tmp_path / "v2.db"
+    settings = Settings()
+    with Index.open(db) as index:
+        docs = [read_file(p) for p in sorted(EXAMPLES.glob("*.*"))]
+        pipeline.add(index, docs, settings)
+        before = pipeline.families(index, settings)
+    conn = sqlite3.connect(db)
+    for name, _ in PAIR_EVIDENCE_COLUMNS:
+        conn.execute(f"ALTER TABLE pairs DROP COLUMN {name}")
+    conn.execute("DROP TABLE relations")
+    conn.execute("PRAGMA user_version=2")
+    conn.commit()
+    conn.close()
+    with Index.open(db) as index:
+        pipeline.refresh(index, settings)
+        kinds = {r["kind"] for r in pipeline.relations(index, settings)}
+        assert index.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert kinds and kinds <= {"copy", "revision", "excerpt", "quotation", "boilerplate"}
+        assert [len(f["documents"]) for f in pipeline.families(index, settings)] == [
+            len(f["documents"]) for f in before
+        ]

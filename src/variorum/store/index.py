@@ -29,7 +29,7 @@ from variorum.group.relations import PairFacts, Relation
 from variorum.model import Document, Passage, Segment, Skip
 from variorum.prepare import Prepared, rebuild
 from variorum.store.codec import Packed, pack, unpack_tokens
-from variorum.store.schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
+from variorum.store.schema import MIGRATIONS, PAIR_EVIDENCE_COLUMNS, SCHEMA, SCHEMA_VERSION
 
 
 def _now() -> str:
@@ -146,6 +146,13 @@ class Index:
             if by_num:
                 self._write_run(make_run((n, np.asarray(hs, dtype=np.int64)) for n, hs in by_num.items()))
             self.conn.execute("DROP TABLE postings")
+        if step == 3:
+            tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if "pairs" in tables:
+                have = {r[1] for r in self.conn.execute("PRAGMA table_info(pairs)")}
+                for name, decl in PAIR_EVIDENCE_COLUMNS:
+                    if name not in have:
+                        self.conn.execute(f"ALTER TABLE pairs ADD COLUMN {name} {decl}")
 
     def _script(self, script: str) -> None:
         for statement in script.split(";"):

@@ -22,6 +22,17 @@ from __future__ import annotations
 
 SCHEMA_VERSION = 3
 
+#: Columns that schema 3 adds to ``pairs`` (name, declaration).
+PAIR_EVIDENCE_COLUMNS = (
+    ("a_runs", "REAL NOT NULL DEFAULT -1"),
+    ("b_runs", "REAL NOT NULL DEFAULT -1"),
+    ("order_agreement", "REAL NOT NULL DEFAULT -1"),
+    ("longest", "INTEGER NOT NULL DEFAULT -1"),
+    ("identity", "REAL NOT NULL DEFAULT -1"),
+    ("a_extent", "REAL NOT NULL DEFAULT -1"),
+    ("b_extent", "REAL NOT NULL DEFAULT -1"),
+)
+
 RELATIONS = """
 CREATE TABLE IF NOT EXISTS relations (
     a INTEGER NOT NULL,
@@ -143,7 +154,8 @@ CREATE TABLE IF NOT EXISTS skips (
 
 #: Steps from version N-1 to N, applied in order to an older index.
 #: Version 2 also moves the rows of ``postings`` into runs, which takes Python
-#: (:meth:`variorum.store.index.Index._migrate`), before the old table is dropped.
+#: (:meth:`variorum.store.index.Index._migrate`), before the old table is dropped; version 3
+#: adds the columns of :data:`PAIR_EVIDENCE_COLUMNS` to ``pairs`` where they are missing.
 MIGRATIONS: dict[int, str] = {
     2: """
 CREATE TABLE IF NOT EXISTS posting_runs (
@@ -154,14 +166,5 @@ CREATE TABLE IF NOT EXISTS posting_runs (
     nums BLOB NOT NULL
 );
 """,
-    3: """
-ALTER TABLE pairs ADD COLUMN a_runs REAL NOT NULL DEFAULT -1;
-ALTER TABLE pairs ADD COLUMN b_runs REAL NOT NULL DEFAULT -1;
-ALTER TABLE pairs ADD COLUMN order_agreement REAL NOT NULL DEFAULT -1;
-ALTER TABLE pairs ADD COLUMN longest INTEGER NOT NULL DEFAULT -1;
-ALTER TABLE pairs ADD COLUMN identity REAL NOT NULL DEFAULT -1;
-ALTER TABLE pairs ADD COLUMN a_extent REAL NOT NULL DEFAULT -1;
-ALTER TABLE pairs ADD COLUMN b_extent REAL NOT NULL DEFAULT -1;
-"""
-    + RELATIONS,
+    3: RELATIONS,
 }
