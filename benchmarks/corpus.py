@@ -16,7 +16,7 @@ gives byte-identical texts on every machine.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -166,7 +166,10 @@ FOREIGN_FUNCTION_WORDS = {
 
 
 def make_vocabulary(
-    rng: np.random.Generator, size: int, function_words: list[str] = FUNCTION_WORDS
+    rng: np.random.Generator,
+    size: int,
+    function_words: list[str] = FUNCTION_WORDS,
+    spell: Callable[[np.random.Generator, str], str] | None = None,
 ) -> list[str]:
     """``size`` distinct invented words, in frequency-rank order (shortest first, like real words).
 
@@ -188,10 +191,73 @@ def make_vocabulary(
             parts.append(_VOWELS[rng.integers(len(_VOWELS))])
             parts.append(_CODAS[rng.integers(len(_CODAS))])
         word = "".join(parts)
+        if spell is not None:
+            word = spell(rng, word)
         if word and word not in seen:
             seen.add(word)
             words.append(word)
     return words
+
+
+#: The kinds of corpus :func:`make_corpus` generates. ``english``: the main vocabulary's most
+#: frequent ranks are English function words (what an English collection looks like to the
+#: language identifier and the tokenizer). ``invented``: every word invented, Latin letters, no
+#: real word at all (a language no profile or model knows). ``mixed``: each family and each
+#: unrelated document is written in one of four languages and scripts (:data:`MIXED_LANGUAGES`).
+KINDS = ("english", "invented", "mixed")
+
+#: The most frequent words of the ``mixed`` kind's languages, real function words, followed in
+#: each vocabulary by invented words spelt in that language's script (:data:`_SPELLINGS`).
+MIXED_FUNCTION_WORDS = {
+    "ru": (
+        "и в не на что с по как это из за к от для о его но же был было были также а все она они "
+        "он так при уже только или если бы когда даже до ее их мы может этого будет"
+    ).split(),
+    "ar": (
+        "في من على إلى أن عن مع هذا التي الذي كان ما لا هذه بين كل ذلك وقد ثم أو قد بعد عند حتى "
+        "إن هو هي كما لم منذ غير عام أي أكثر خلال ولا لها له حول"
+    ).split(),
+    "el": (
+        "και το η της του τα των να σε με για από ο που στο στην θα δεν είναι ένα μια οι τη τον "
+        "στη στα στις αλλά όπως ότι μετά έχει ήταν κατά πριν όταν μέχρι"
+    ).split(),
+    "az": (
+        "və bir bu da də üçün ilə olaraq olan kimi daha çox amma ən qədər ki isə onun bütün belə "
+        "həm görə sonra artıq hər heç yeni əsas ilk olub edir qarşı"
+    ).split(),
+}
+MIXED_LANGUAGES = tuple(MIXED_FUNCTION_WORDS)
+
+# Invented words are spelt letter by letter in the target script (one letter or a fixed group per
+# Latin letter), so each language keeps the Zipf shapes of the English-like vocabulary.
+_CYRILLIC = dict(zip("abcdefghijklmnopqrstuvwxyz", "абцдефгхийклмнопкрстувшксыз", strict=False))
+_CYRILLIC.update({"x": "кс", "q": "к"})
+_GREEK = dict(zip("abcdefghijklmnopqrstuvwxyz", "αβκδεφγηιξκλμνοπκρστυβωχψζ", strict=True))
+_ARABIC = dict(zip("abcdefghijklmnopqrstuvwxyz", "ابكديفغهيجكلمنوبقرستوفوخيز", strict=True))
+# Azerbaijani-like Latin: a vowel or consonant takes its marked form with probability 0.35.
+_MARKED = {"a": "ə", "e": "ə", "o": "ö", "u": "ü", "i": "ı", "c": "ç", "s": "ş", "g": "ğ"}
+
+
+def _transliterate(table: dict[str, str]) -> Callable[[np.random.Generator, str], str]:
+    def spell(rng: np.random.Generator, word: str) -> str:
+        return "".join(table.get(ch, ch) for ch in word)
+
+    return spell
+
+
+def _diacritics(rng: np.random.Generator, word: str) -> str:
+    marks = rng.random(len(word)) < 0.35
+    return "".join(
+        _MARKED[ch] if mark and ch in _MARKED else ch for ch, mark in zip(word, marks, strict=True)
+    )
+
+
+_SPELLINGS: dict[str, Callable[[np.random.Generator, str], str]] = {
+    "ru": _transliterate(_CYRILLIC),
+    "ar": _transliterate(_ARABIC),
+    "el": _transliterate(_GREEK),
+    "az": _diacritics,
+}
 
 
 # A document under construction: paragraphs -> sentences -> words. A split word is one entry
@@ -369,15 +435,33 @@ def make_copy(
 
 
 def make_corpus(
-    n_docs: int, words: int, seed: int, vocabulary_size: int = 30_000
+    n_docs: int, words: int, seed: int, vocabulary_size: int = 30_000, kind: str = "english"
 ) -> tuple[Corpus, TextMaker]:
     """``n_docs`` documents of about ``words`` words, ~20% of them in families of 2-6 versions.
 
     Documents are shuffled so that versions of one text land in different ``add`` batches, as
-    they do when a collection is indexed over time.
+    they do when a collection is indexed over time. ``kind`` is one of :data:`KINDS`; for
+    ``mixed``, each family and each unrelated document draws one of :data:`MIXED_LANGUAGES` in
+    turn, each with a vocabulary of ``vocabulary_size`` words. The maker returned (for query
+    texts) is the first language's.
     """
+    if kind not in KINDS:
+        raise ValueError(f"unknown corpus kind {kind!r}: one of {', '.join(KINDS)}")
     vocab_ss, docs_ss, foreign_ss = np.random.SeedSequence(seed).spawn(3)
-    maker = TextMaker(make_vocabulary(np.random.default_rng(vocab_ss), vocabulary_size))
+    if kind == "mixed":
+        makers = [
+            TextMaker(
+                make_vocabulary(
+                    np.random.default_rng(ss), vocabulary_size, MIXED_FUNCTION_WORDS[lang], _SPELLINGS[lang]
+                )
+            )
+            for lang, ss in zip(MIXED_LANGUAGES, vocab_ss.spawn(len(MIXED_LANGUAGES)), strict=True)
+        ]
+    else:
+        function_words = FUNCTION_WORDS if kind == "english" else []
+        makers = [
+            TextMaker(make_vocabulary(np.random.default_rng(vocab_ss), vocabulary_size, function_words))
+        ]
     covers = [
         TextMaker(
             make_vocabulary(np.random.default_rng(ss), FOREIGN_VOCABULARY, FOREIGN_FUNCTION_WORDS[lang])
@@ -387,7 +471,7 @@ def make_corpus(
         )
     ]
     rng = np.random.default_rng(docs_ss)
-    texts: list[tuple[str, str | None, tuple[Para, ...]]] = []
+    texts: list[tuple[str, tuple[Para, ...], str | None]] = []
     members_left = round(n_docs * FAMILY_SHARE)
     fam_no = 0
     while members_left >= 2:
@@ -395,6 +479,7 @@ def make_corpus(
         if members_left - size == 1:  # never leave a family of one behind
             size += 1
         label = f"fam{fam_no:05d}"
+        maker = makers[fam_no % len(makers)]
         base = maker.paragraphs(rng, words)
         for _ in range(size):
             text, truth = make_copy(rng, maker, covers, base)
@@ -402,6 +487,7 @@ def make_corpus(
         members_left -= size
         fam_no += 1
     while len(texts) < n_docs:
+        maker = makers[len(texts) % len(makers)]
         texts.append((render(rng, maker.paragraphs(rng, words))[0], (), None))
     order = rng.permutation(len(texts))
     documents: list[Document] = []
@@ -419,7 +505,7 @@ def make_corpus(
             family_of[doc_id] = label
             families.setdefault(label, []).append(doc_id)
             paragraphs[doc_id] = truth
-    return Corpus(documents, family_of, total, families, paragraphs), maker
+    return Corpus(documents, family_of, total, families, paragraphs), makers[0]
 
 
 def make_queries(corpus: Corpus, maker: TextMaker, n: int, words: int, seed: int) -> list[QueryText]:

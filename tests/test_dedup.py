@@ -183,6 +183,26 @@ def test_exact_copies_are_settled_without_reading_them_again(tmp_path):
     assert [r["duplicate_of"] for r in read_sidecar(report)] == [0, 0, 0, 0]
 
 
+def test_exact_copies_are_counted_by_content_not_by_a_similarity_of_one(tmp_path):
+    # With measure="paragraphs", a copy whose paragraphs were only reordered scores 1.0 (every
+    # paragraph is found in the other) without being a copy of the same text.
+    paragraphs = family()[0].split("\n\n")
+    assert len(paragraphs) >= 3
+    moved = [paragraphs[1], paragraphs[0], *paragraphs[2:]]
+    recs = [
+        {"id": "a", "text": "\n\n".join(paragraphs)},
+        {"id": "moved", "text": "\n\n".join(moved)},
+        {"id": "copy", "text": "\n\n".join(paragraphs)},
+    ]
+    source = write_lines(tmp_path / "in.jsonl", recs)
+    report = dedup(str(source), str(tmp_path / "out.jsonl"), measure="paragraphs")
+    sidecar = {r["id"]: r for r in read_sidecar(report)}
+    assert sidecar["moved"]["duplicate_of"] == sidecar["copy"]["duplicate_of"] == "a"
+    assert sidecar["moved"]["similarity"] == 1.0
+    assert report.removed == 2
+    assert report.exact == 1
+
+
 def test_lines_are_copied_byte_for_byte(tmp_path):
     a, b, _ = family()
     lines = [

@@ -81,7 +81,7 @@ class DedupReport:
     records: int  # records compared (parsed, with at least one word)
     kept: int  # of ``records``
     removed: int  # written to the sidecar instead of the output
-    exact: int  # removed records identical to the kept one once normalized (similarity 1.0)
+    exact: int  # removed records whose normalized tokens equal the kept one's (same content hash)
     compared: int  # candidate pairs compared by reading both records
     skipped: tuple[Skip, ...]  # lines passed through without comparison, and why
     seconds: float
@@ -291,6 +291,10 @@ class _Removals:
     target_lines: np.ndarray
     similarity: np.ndarray
     target_ids: dict[int, str | int]  # record index -> id, for every target
+    # Removed records whose normalized tokens equal their kept record's (equal content hashes).
+    # Not "similarity 1.0": with measure="paragraphs" a record whose paragraphs are all found in
+    # a longer one scores 1.0 without being a copy of it.
+    exact: int
 
 
 def _removals(input_path: str, table: RecordTable, choice: Choice, reader: RecordReader) -> _Removals:
@@ -306,6 +310,7 @@ def _removals(input_path: str, table: RecordTable, choice: Choice, reader: Recor
         target_lines=columns["lines"][targets],
         similarity=choice.similarity[removed],
         target_ids=ids,
+        exact=int((columns["content"][removed] == columns["content"][targets]).sum()),
     )
 
 
@@ -492,7 +497,7 @@ def dedup(
         for output in outputs:
             output.finish(ok)
     removed = len(plan.lines)
-    exact = int((plan.similarity == 1.0).sum())
+    exact = plan.exact
     return DedupReport(
         input=input_path,
         output=output_path,
