@@ -139,3 +139,26 @@ _ascii_pieces = st.sampled_from(
 )
 def test_the_ascii_expression_cuts_what_the_unicode_one_cuts(text: str) -> None:
     assert normalize._cut(text, normalize._ASCII_TOKEN_RE) == normalize._cut(text, normalize._TOKEN_RE)
+
+
+# Tokens are cut with ``split`` and running sums rather than a loop over match objects; the loop
+# is kept as the reference, and both must agree on any text, in either expression.
+_unicode_pieces = st.sampled_from(
+    ["Ёлка", "é", "e\u0301", "\u00ad", "a\u00adb", "ʼ", "’s", "中文", "カタ", "한국", "الْعَرَبِيَّة", "ελληνικά",
+     "हिन्दी", "60 000", "60\u202f000", "١٢٣", "ǅ", "ﬁ", "Ⅻ", "\u0301", "²", "^{er}", "«", "»", "—"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.lists(st.one_of(_ascii_pieces, _unicode_pieces), max_size=30).map("".join),
+        st.text(),
+    )
+)
+def test_cutting_with_split_gives_what_the_match_loop_gives(text: str) -> None:
+    assert normalize._cut(text, normalize._TOKEN_RE) == normalize._cut_reference(text, normalize._TOKEN_RE)
+    if text.isascii():
+        assert normalize._cut(text, normalize._ASCII_TOKEN_RE) == normalize._cut_reference(
+            text, normalize._ASCII_TOKEN_RE
+        )
