@@ -15,7 +15,7 @@ from variorum.collate.reading import Piece, reading_paragraphs
 from variorum.config import Settings
 from variorum.export.report import views
 from variorum.export.report.links import STATIC, WEB, document_file, file_stem
-from variorum.export.report.render import render_page, write_report
+from variorum.export.report.render import render_page, report_pages, write_report
 from variorum.export.report.sidebyside import pair_rows
 from variorum.ingest import read_inputs
 from variorum.store.index import Index
@@ -304,8 +304,15 @@ def test_hostile_text_is_shown_escaped_on_every_page(evil_report):
         text = root.text_content()
         seen_script += EVIL_SCRIPT in text
         seen_attr += EVIL_ATTR in text
-    assert seen_script >= 3  # the family page, the copy's page and the note's page at least
-    assert seen_attr >= 3
+    # The family page and the copy's page at least. The note shares nothing, so it has no page
+    # of its own: the corpus page lists it, its hostile file name escaped.
+    assert seen_script >= 2
+    assert seen_attr >= 2
+    note = next(r for r in hostile if "onmouseover" in r["path"])
+    assert not any(p.name == document_file(note["id"]) for p in pages)
+    listed = q(parse(pages[0]), f"//section[@id='singles']//tr[@data-doc='{note['id']}']")
+    assert len(listed) == 1 and not listed[0].xpath(".//a")
+    assert 'onmouseover="x' in listed[0].text_content()
     assert page(pages, "family-")
     family = family_page(pages)
     assert any(EVIL_SCRIPT in v.text_content() for v in q(family, "//*[C(variant)]"))
@@ -409,3 +416,21 @@ def test_odd_ids_make_safe_file_names():
         assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", stem)
     assert file_stem("a/b") != file_stem("a_b")
     assert WEB.document("a/b", "p1") == "/documents/a%2Fb#p1"
+
+
+def test_pages_are_written_for_families_and_shared_passages_with_progress(examples_report, tmp_path):
+    db, _ = examples_report
+    settings = Settings()
+    calls: list[tuple[str, int]] = []
+    with Index.open(db) as index:
+        written = write_report(index, settings, tmp_path / "r", progress=lambda s, n: calls.append((s, n)))
+        expected = report_pages(index, settings)
+        families = pipeline.families(index, settings)
+        members = {d["id"] for f in families for d in f["documents"]}
+        sharing = {p[k] for p in pipeline.passages(index, settings) for k in ("a", "b")}
+        ids = {r["id"] for r in index.doc_rows()}
+    assert len(written) == expected == sum(n for _, n in calls)
+    assert {s for s, _ in calls} <= {"corpus page", "family pages", "document pages"}
+    with_page = {p.name for p in written}
+    for doc_id in ids:
+        assert (document_file(doc_id) in with_page) == (doc_id in members | sharing), doc_id

@@ -197,3 +197,21 @@ def test_a_version_2_index_gains_relations_from_its_stored_passages(tmp_path):
         assert [len(f["documents"]) for f in pipeline.families(index, settings)] == [
             len(f["documents"]) for f in before
         ]
+
+
+def test_the_document_listing_follows_changes_from_any_connection(tmp_path: Path, settings: Settings):
+    # doc_rows is kept between calls (a report asks for it once per page); a write through this
+    # connection or a commit through another one must show in the next call.
+    db = tmp_path / "index.db"
+    with Index.open(db, settings=settings) as reader, Index.open(db, settings=settings) as writer:
+        assert reader.doc_rows() == []
+        pipeline.add(writer, versions()[:1], settings)
+        assert [r["date"] for r in reader.doc_rows()] == ["2021-05-04"]
+        pipeline.add(reader, versions()[1:], settings)
+        rows = reader.doc_rows()
+        assert len(rows) == 3
+        rows[0]["date"] = "1999-01-01"  # each call gets its own rows
+        assert reader.doc_rows()[0]["date"] == "2021-05-04"
+        assert pipeline.families(writer, settings)[0]["documents"][0]["date"] == "2021-05-04"
+        families = {r["family"] for r in writer.doc_rows()}
+        assert families == {r["family"] for r in reader.doc_rows()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
@@ -86,6 +87,11 @@ def _progress() -> Progress:
         console=err,
         transient=True,
     )
+
+
+def _advance(bar: Progress, task: Any) -> Callable[[str, int], None]:
+    """A library progress callback (stage, advance) that moves ``task`` on ``bar``."""
+    return lambda stage, n: bar.update(task, advance=n, description=stage)
 
 
 def _read_one(path: str) -> Document:
@@ -425,17 +431,24 @@ def analyze(
         db = (output / DEFAULT_DB) if output else Path(DEFAULT_DB)
     settings = _settings(min_words)
     report = _add(paths, db, settings, strict, {}, (output,) if output else ())
-    with _open_index(db) as index:
+    with _open_index(db) as index, _progress() as bar:
+        task = bar.add_task("summarizing", total=None)
         summary = pipeline.summary(index, settings, report)
-        collations = [pipeline.collate_family(index, settings, fam["id"]) for fam in summary["families"]]
+        bar.update(task, description="collating families", total=len(summary["families"]), completed=0)
+        collations = []
+        for fam in summary["families"]:
+            collations.append(pipeline.collate_family(index, settings, fam["id"]))
+            bar.update(task, advance=1)
         for fam, result in zip(summary["families"], collations, strict=True):
             fam["collation"] = pipeline.collation_summary(result)
         if output:
-            from variorum.export.report.render import write_report
+            from variorum.export.report.render import report_pages, write_report
 
+            bar.update(task, description="writing collations", total=None)
             _write_results(output, summary, collations)
             collated = {fam["id"]: c for fam, c in zip(summary["families"], collations, strict=True)}
-            write_report(index, settings, output, collated)
+            bar.update(task, description="report", total=report_pages(index, settings), completed=0)
+            write_report(index, settings, output, collated, _advance(bar, task))
     if as_json:
         _print_json(summary)
         return
@@ -586,10 +599,12 @@ def report(
 
     Example: variorum report -o out/
     """
-    from variorum.export.report.render import write_report
+    from variorum.export.report.render import report_pages, write_report
 
-    with _open_index(db) as index:
-        written = write_report(index, _settings(), output)
+    settings = _settings()
+    with _open_index(db) as index, _progress() as bar:
+        task = bar.add_task("report", total=report_pages(index, settings))
+        written = write_report(index, settings, output, progress=_advance(bar, task))
     out.print(f"{len(written)} pages written; open {output / 'index.html'}")
 
 

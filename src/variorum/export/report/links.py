@@ -41,9 +41,19 @@ def document_file(doc_id: str) -> str:
 
 @dataclass(frozen=True)
 class Links:
-    """Link builder for pages; ``static=True`` for the report on disk."""
+    """Link builder for pages; ``static=True`` for the report on disk.
+
+    ``pages``, when given, are the ids of the documents that have a page of their own (a large
+    static report writes pages only for documents with something to show, see
+    :func:`variorum.export.report.render.write_report`); the others are listed without a link.
+    """
 
     static: bool = True
+    pages: frozenset[str] | None = None
+
+    def has_page(self, doc_id: str) -> bool:
+        """Whether a link to ``doc_id``'s page leads somewhere."""
+        return self.pages is None or doc_id in self.pages
 
     def corpus(self) -> str:
         return "index.html" if self.static else "/"
