@@ -87,9 +87,11 @@ def run_child(mode: str, args: list[str]) -> tuple[dict[str, Any] | None, int]:
 
 
 def variorum_command() -> list[str]:
-    """The installed ``variorum`` script beside this interpreter, else ``python -m variorum``."""
+    """The installed ``variorum`` script beside this interpreter, else its entry point run by it."""
     script = Path(sys.executable).with_name("variorum")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "variorum"]
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from variorum.cli import main; main()"]
 
 
 def run_cli_dedup(corpus_path: Path, measure: str, folder: Path) -> dict[str, Any] | None:

@@ -28,6 +28,7 @@ import platform
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -65,6 +66,10 @@ DEDUP_CLI_RATIO = 10.0
 #: A gigabyte of text (~150 M words) discovered in this many seconds, within DISCOVERY_MEMORY.
 GIGABYTE_WORDS = 150_000_000
 GIGABYTE_SECONDS = 480.0
+#: The static report of a 20,000-document index: written within this time and this size.
+REPORT_DOCS = 20_000
+REPORT_SECONDS = 60.0
+REPORT_BYTES = 100 * 1024**2
 PASSAGE_RECALL = 0.99
 PASSAGE_PRECISION = 0.99
 QUERY_P95_MS = 100.0
@@ -618,6 +623,7 @@ def main(argv: list[str] | None = None) -> int:
         choices=[*KINDS, "all"],
         help="corpus kind (corpus.py): english, invented, mixed, or all three in turn (default)",
     )
+    ap.add_argument("--no-collation", action="store_true", help="leave out collation against CollateX [d]")
     ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
@@ -628,15 +634,16 @@ def main(argv: list[str] | None = None) -> int:
         if n:
             print("\n" + "=" * 100 + "\n")
         # Collation does not depend on the corpus kind: it runs once, with the first kind.
-        failed += [f"{kind}: {m}" for m in suite(args, kind, collation=n == 0)]
+        failed += [f"{kind}: {m}" for m in suite(args, kind, first=n == 0)]
     if len(kinds) > 1:
         print()
         print("NOT MET: " + "; ".join(failed) if failed else f"every target MET on {', '.join(kinds)}")
     return 1 if failed else 0
 
 
-def suite(args: argparse.Namespace, kind: str, *, collation: bool) -> list[str]:
-    """The whole suite on one corpus kind; the measures NOT MET."""
+def suite(args: argparse.Namespace, kind: str, *, first: bool) -> list[str]:
+    """The whole suite on one corpus kind; the measures NOT MET. Collation and the report, which
+    do not depend on the kind, run with the first kind only."""
     started = time.perf_counter()
     n_docs = QUICK_DOCS if args.quick else args.docs
     settings = from_env()
@@ -690,11 +697,13 @@ def suite(args: argparse.Namespace, kind: str, *, collation: bool) -> list[str]:
         diff = measure_difflib(corpus, words, disc.found, args.seed, tmpdir) if disc.result else None
         dedup = measure_dedup(corpus, corpus_path, tmpdir, near)
         cli = measure_dedup_cli(corpus, corpus_path, tmpdir, near)
-        collation_rows = measure_collation(args) if collation else []
+        report = measure_report(db_path, tmpdir) if first and disc.result else None
+        collation_rows = measure_collation(args) if first and not args.no_collation else []
         q = measure_queries(queries, db_path, tmpdir) if disc.result else None
 
     rows = build_rows(n_docs, corpus, disc, passages, base, pairs, dedup, near, diff, collation_rows, q)
     rows += cli_rows(n_docs, corpus, disc, base, cli)
+    rows += report_rows(n_docs, report)
     print()
     print_table(rows)
     print(
@@ -714,10 +723,54 @@ def suite(args: argparse.Namespace, kind: str, *, collation: bool) -> list[str]:
     return failed
 
 
+def measure_report(db_path: Path, tmpdir: Path) -> dict[str, Any] | None:
+    """(h) ``variorum report`` on the index of (a), as a CLI process: wall, CPU, pages, bytes."""
+    print("\n[h] `variorum report` on the index of [a], as a CLI process")
+    out = tmpdir / "report"
+    cmd = [*neardup.variorum_command(), "report", "-o", str(out), "--db", str(db_path)]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        print("  FAILED")
+        return None
+    files = [p for p in out.iterdir() if p.is_file()]
+    result = {
+        "seconds": wall,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "pages": len(files),
+        "bytes": sum(p.stat().st_size for p in files),
+        "family_pages": sum(1 for p in files if p.name.startswith("family-")),
+    }
+    print(
+        f"  {wall:.1f} s wall, {result['cpu_seconds']:.1f} CPU-s; {result['pages']:,} pages "
+        f"({result['family_pages']:,} family pages), {result['bytes'] / 1024**2:,.1f} MiB; "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
+    return result
+
+
+def report_rows(n_docs: int, report: dict[str, Any] | None) -> list[Row]:
+    """The report targets, extrapolated linearly to REPORT_DOCS documents when the run is smaller."""
+    if report is None:
+        return []
+    scale_to = REPORT_DOCS / n_docs
+    note = "" if n_docs == REPORT_DOCS else f", extrapolated from {n_docs:,}"
+    seconds, size = report["seconds"] * scale_to, report["bytes"] * scale_to / 1024**2
+    return [
+        Row(f"report: {REPORT_DOCS:,}-document index (s{note})", seconds, None, ",.1f",
+            f"< {REPORT_SECONDS:.0f} s", seconds < REPORT_SECONDS),
+        Row(f"report: output (MiB{note})", size, None, ",.1f", f"< {REPORT_BYTES >> 20} MiB",
+            size < REPORT_BYTES / 1024**2),
+    ]  # fmt: skip
+
+
 def cli_rows(n_docs: int, corpus: Corpus, disc: Discovery, base: Baseline, cli: list[DedupCli]) -> list[Row]:
     """The targets of this corpus kind beyond ``build_rows``: discovery against datasketch's insert,
     a gigabyte extrapolated, and ``variorum dedup`` as a CLI process."""
     m_s = base.result["insert_seconds"] if base.result else None
+    m_cpu = base.result["insert_cpu_seconds"] if base.result else None
     m_recall = None
     if base.result is not None:
         near = corpus.near_duplicates(NEAR_DUP_SHARE)
@@ -733,7 +786,7 @@ def cli_rows(n_docs: int, corpus: Corpus, disc: Discovery, base: Baseline, cli: 
         gigabyte = v_s * GIGABYTE_WORDS / corpus.words
         rows += [
             Row("discovery: CPU-s per 1,000 documents (all processes)", 1000 * cpu / n_docs,
-                1000 * m_s / n_docs if m_s else None, ",.2f", "—", None),
+                1000 * m_cpu / n_docs if m_cpu else None, ",.2f", "—", None),
             Row(f"discovery: 150 M words (s, extrapolated from {corpus.words / 1e6:,.1f} M)", gigabyte, None,
                 ",.0f", f"< {GIGABYTE_SECONDS:.0f} s", gigabyte < GIGABYTE_SECONDS),
         ]  # fmt: skip
@@ -745,7 +798,7 @@ def cli_rows(n_docs: int, corpus: Corpus, disc: Discovery, base: Baseline, cli: 
             Row(f"dedup --measure {c.measure} (CLI process): wall (s)", r and r["seconds"], m_s, ",.2f",
                 f"≤ 1/{DEDUP_CLI_RATIO:.0f} of datasketch", fast),
             Row(f"dedup --measure {c.measure}: documents per CPU-second", r and n_docs / r["cpu_seconds"],
-                n_docs / m_s if m_s else None, ",.0f", "— (datasketch: one core)", None),
+                n_docs / m_cpu if m_cpu else None, ",.0f", "— (datasketch: one core)", None),
             Row(f"dedup --measure {c.measure}: near-dup pair recall", r and c.recall, m_recall, ".4f",
                 "≥ datasketch's (verified)", recalled),
             Row(f"dedup --measure {c.measure}: precision (one family)", r and c.precision, None, ".4f",
