@@ -400,3 +400,26 @@ def test_unknown_measure_is_refused(tmp_path):
     source = write_lines(tmp_path / "in.jsonl", [{"id": 1, "text": "a b c"}])
     with pytest.raises(UsageError, match="measure"):
         dedup(str(source), str(tmp_path / "out.jsonl"), measure="letters")
+
+
+# fast_path first looks for a character the fold table cannot fold and gives up at once; it must
+# give exactly what folding every non-ASCII run and then testing the result gives.
+_folded = sorted(fold_table())
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from([chr(c) for c in _folded[:: max(1, len(_folded) // 60)]]),
+            st.sampled_from([*"ab Z,.-\n", "Ж", "λ", "ع", "中", "\u00e9", "\u2019", "\u0301", "ə"]),
+            st.characters(),
+        ),
+        max_size=40,
+    ).map("".join)
+)
+def test_fast_path_rules_out_unfoldable_text_as_folding_it_would(text: str) -> None:
+    from variorum.dedup.batch import _NON_ASCII, _fold_match
+
+    folded = _NON_ASCII.sub(_fold_match, text)
+    assert fast_path(text) == (folded.encode("ascii") if folded.isascii() else None)

@@ -17,6 +17,7 @@ cache is emptied and at the end of the pass.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping
 from itertools import chain, repeat
@@ -150,21 +151,25 @@ class ChunkTokens:
 
     def _add_all(self, chunks: list[str]) -> None:
         """Tokenize and cache new distinct ``chunks`` (one numpy write per array for all)."""
-        norms_all: list[str] = []
-        kinds_all: list[int] = []
         first = len(self.words_of)
-        for chunk in chunks:
-            raw = raw_tokens(chunk)
-            norms = tuple(raw.norms)
-            if all(k == WORD for k in raw.kinds):
+        # One tokenizer call for all the new chunks, joined by line breaks: no token crosses a
+        # line break (what _split checked for the record), so each chunk's tokens are the ones
+        # starting inside it. Per chunk, the call's own overhead was most of the cost on text
+        # outside the ASCII fast path, whose records bring many new chunks.
+        raw = raw_tokens("\n".join(chunks))
+        norms_all, kinds_all = raw.norms, raw.kinds
+        bounds = list(itertools.accumulate((len(c) + 1 for c in chunks), initial=0))
+        cuts = np.searchsorted(np.asarray(raw.starts, dtype=np.int64), bounds).tolist()
+        for chunk, lo, hi in zip(chunks, cuts, cuts[1:], strict=False):
+            norms = tuple(norms_all[lo:hi])
+            kinds = kinds_all[lo:hi]
+            if kinds.count(WORD) == len(kinds):
                 words = norms
             else:
-                words = tuple(n for n, k in zip(norms, raw.kinds, strict=True) if k == WORD)
+                words = tuple(n for n, k in zip(norms, kinds, strict=True) if k == WORD)
             self.cache[chunk] = len(self.words_of)
             self.norms_of.append(norms)
             self.words_of.append(words)
-            norms_all.extend(norms)
-            kinds_all.extend(raw.kinds)
         last = len(self.words_of)
         while last > len(self.first):
             self.first, self.length, self.edges, self.seen = _grown(
