@@ -36,13 +36,22 @@ from variorum.detect.fingerprint import ngram_hashes, token_hashes
 
 ANCHOR_NGRAM = 3
 MOVE_MIN = 6
+# Rounds of dropping short kept blocks that lie inside a move and choosing the order again.
+MOVE_ROUNDS = 3
 ANCHOR_WEIGHT = 4.0
 # Replaced stretches up to this many cells are aligned by the near-match programme.
 DP_CELLS = 2_500
 # Stretches of at least this many words on both sides, of which less than this share of the
 # shorter one is found in the other, are not paired.
-UNRELATED_MIN = 4
+UNRELATED_MIN = 6
+# Words shorter than this are never near matches: "red" and "bread" score 75 but are not one
+# word respelled, while "centre"/"center" and "aircraft"/"aircrafts" are.
+NEAR_MIN = 4
 UNRELATED_BELOW = 0.5
+# A gap anchor loses this much weight per place its rank among the anchors differs between the
+# two stretches: more than half a word, so that a one-word pivot that keeps its place outweighs
+# a two-word block that swapped with another ("the cat is black" / "black is the cat").
+DISPLACEMENT = 0.75
 
 Pair = tuple[int | None, int | None]
 
@@ -53,11 +62,15 @@ class _Columns:
 
     order: list[int] = field(default_factory=list)  # column ids in reading order
     norm: list[str] = field(default_factory=list)  # first token's normalized form, per column id
+    # every normalized form read in the column: a later witness matches any of them, so that
+    # "b" meets the "b" of "a b" even where the first witness read "x" ("a x" / "b" / "a b")
+    forms: list[set[str]] = field(default_factory=list)
     para_start: list[bool] = field(default_factory=list)  # a paragraph starts here in some witness
     cells: dict[int, list[int]] = field(default_factory=dict)  # witness -> column id per token
 
     def new_column(self, norm: str, para_start: bool) -> int:
         self.norm.append(norm)
+        self.forms.append({norm})
         self.para_start.append(para_start)
         return len(self.norm) - 1
 
@@ -130,21 +143,32 @@ def _weighted_chain(
     return sorted(chosen, key=lambda i: blocks[i].a0)
 
 
-def _near_dp(s_norms: Sequence[str], w_norms: Sequence[str]) -> list[Pair]:
-    """Align two short stretches preferring exact, then near matches (Needleman-Wunsch)."""
-    n, m = len(s_norms), len(w_norms)
+def _similarity(forms: set[str], norm: str) -> float:
+    """Score of putting ``norm`` in a column that reads ``forms``: 2 for the same word, 1 for a
+    near spelling (fuzz ratio ≥ 70, words of ``NEAR_MIN`` letters or more), else a penalty that
+    still beats two gaps for one word against one word, so that a replaced word stands under the
+    word it replaces. Other words are all alike: a half-similar word ("red"/"bread") does not
+    pull a replacement out of its place."""
+    if norm in forms:
+        return 2.0
+    r = max(fuzz.ratio(f, norm) for f in forms)
+    if r >= 70 and min(len(norm), max(len(f) for f in forms)) >= NEAR_MIN:
+        return 1.0
+    return -1.0
+
+
+def _near_dp(s_forms: Sequence[set[str]], w_norms: Sequence[str]) -> list[Pair]:
+    """Align two short stretches preferring exact, then near matches (Needleman-Wunsch).
+
+    Ties are broken towards the left: of two equally good places for an unmatched word, it
+    takes the earlier column, as CollateX ranks an unmatched token right after the last match.
+    """
+    n, m = len(s_forms), len(w_norms)
     gap = -1.0
     score = np.zeros((n + 1, m + 1))
     score[:, 0] = np.arange(n + 1) * gap
     score[0, :] = np.arange(m + 1) * gap
-    sim = np.zeros((n, m))
-    for i, a in enumerate(s_norms):
-        for j, b in enumerate(w_norms):
-            if a == b:
-                sim[i, j] = 2.0
-            else:
-                r = fuzz.ratio(a, b)
-                sim[i, j] = 1.0 if r >= 70 else (-0.5 if r >= 40 else -1.5)
+    sim = np.array([[_similarity(f, b) for b in w_norms] for f in s_forms]).reshape(n, m)
     for i in range(1, n + 1):
         for j in range(1, m + 1):
             score[i, j] = max(
@@ -153,33 +177,120 @@ def _near_dp(s_norms: Sequence[str], w_norms: Sequence[str]) -> list[Pair]:
     pairs: list[Pair] = []
     i, j = n, m
     while i > 0 or j > 0:
-        if i > 0 and j > 0 and score[i, j] == score[i - 1, j - 1] + sim[i - 1, j - 1]:
+        if (
+            i > 0
+            and j > 0
+            and sim[i - 1, j - 1] >= 1.0
+            and score[i, j] == score[i - 1, j - 1] + sim[i - 1, j - 1]
+        ):
             pairs.append((i - 1, j - 1))
             i, j = i - 1, j - 1
         elif i > 0 and score[i, j] == score[i - 1, j] + gap:
             pairs.append((i - 1, None))
             i -= 1
-        else:
+        elif j > 0 and score[i, j] == score[i, j - 1] + gap:
             pairs.append((None, j - 1))
             j -= 1
+        else:
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
     pairs.reverse()
     return pairs
 
 
+def _unique_blocks(s_forms: Sequence[set[str]], w_norms: Sequence[str]) -> list[tuple[int, int, int]]:
+    """Runs of words that occur once in each stretch, matched: ``(s0, w0, length)``.
+
+    A word repeated in either stretch anchors nothing here (the DP between anchors places it),
+    so that a repeated word cannot pull an anchor into the wrong copy.
+    """
+    s_count: dict[str, int] = {}
+    for f in s_forms:
+        for x in f:
+            s_count[x] = s_count.get(x, 0) + 1
+    w_count: dict[str, int] = {}
+    for x in w_norms:
+        w_count[x] = w_count.get(x, 0) + 1
+    where = {x: k for k, f in enumerate(s_forms) for x in f if s_count[x] == 1}
+    pairs = sorted((where[x], j) for j, x in enumerate(w_norms) if w_count[x] == 1 and x in where)
+    blocks: list[list[int]] = []
+    for i, j in pairs:
+        if blocks and blocks[-1][0] + blocks[-1][2] == i and blocks[-1][1] + blocks[-1][2] == j:
+            blocks[-1][2] += 1
+        else:
+            blocks.append([i, j, 1])
+    return [(a, b, n) for a, b, n in blocks]
+
+
+def _pivot_chain(blocks: Sequence[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """The blocks kept in order: the heaviest chain, each block weighing its length less
+    ``DISPLACEMENT`` per place its rank among the blocks differs between the two stretches.
+
+    When two blocks swap around a third ("the cat is black" / "black is the cat"), the one that
+    keeps its rank ("is") is the pivot that stays, and the swapped ones are the transposition,
+    even if one of them is longer; between equal chains the one that keeps the earlier words of
+    the columns wins ("a b c" / "b a c": "a" and "c" stay). O(B²) on the few blocks of a gap.
+    """
+    if not blocks:
+        return []
+    by_s = sorted(blocks)
+    w_rank = {b: r for r, b in enumerate(sorted(blocks, key=lambda b: b[1]))}
+    weight = [b[2] - DISPLACEMENT * abs(r - w_rank[b]) for r, b in enumerate(by_s)]
+    best = [0.0] * len(by_s)
+    prev = [-1] * len(by_s)
+    for k, (a, b, n) in enumerate(by_s):
+        best[k], prev[k] = weight[k], -1
+        for j in range(k):
+            pa, pb, pn = by_s[j]
+            if pa + pn <= a and pb + pn <= b and best[j] + weight[k] > best[k] + 1e-9:
+                best[k], prev[k] = best[j] + weight[k], j
+    top = max(best)
+    if top <= 0:
+        return []
+    k = next(i for i in range(len(by_s)) if best[i] >= top - 1e-9)
+    chosen = []
+    while k != -1:
+        chosen.append(by_s[k])
+        k = prev[k]
+    return chosen[::-1]
+
+
+def _anchored_dp(s_forms: Sequence[set[str]], w_norms: Sequence[str]) -> list[Pair]:
+    """Align two short stretches: unique shared words first (:func:`_pivot_chain`), then the
+    near-match DP between them."""
+    chosen = _pivot_chain(_unique_blocks(s_forms, w_norms))
+    out: list[Pair] = []
+    ps = pw = 0
+    for a, b, n in [*chosen, (len(s_forms), len(w_norms), 0)]:
+        for i, j in _near_dp(s_forms[ps:a], w_norms[pw:b]):
+            out.append((None if i is None else ps + i, None if j is None else pw + j))
+        out.extend((a + k, b + k) for k in range(n))
+        ps, pw = a + n, b + n
+    return out
+
+
 def _pair_align(
-    s_idx: Sequence[int], w_idx: Sequence[int], s_norms: Sequence[str], w_norms: Sequence[str]
+    s_idx: Sequence[int], w_idx: Sequence[int], s_forms: Sequence[set[str]], w_norms: Sequence[str]
 ) -> list[Pair]:
     """Align two stretches (given as index lists into the column and witness sequences)."""
     if not s_idx:
         return [(None, w) for w in w_idx]
     if not w_idx:
         return [(s, None) for s in s_idx]
-    a = [s_norms[s] for s in s_idx]
     b = [w_norms[w] for w in w_idx]
+    present = set(b)
+    forms = [s_forms[s] for s in s_idx]
+    # each column read as the form the witness shares with it, if any, for edit distances
+    a = [next((x for x in sorted(f) if x in present), min(f)) for f in forms]
     if min(len(a), len(b)) >= UNRELATED_MIN and _containment(a, b) < UNRELATED_BELOW:
         # Two unrelated stretches (a sentence dropped, another added) share only common words:
         # pairing them would scatter one sentence's words under the other's.
         return [(s, None) for s in s_idx] + [(None, w) for w in w_idx]
+    if len(a) * len(b) <= DP_CELLS:
+        return [
+            (None if i is None else s_idx[i], None if j is None else w_idx[j])
+            for i, j in _anchored_dp(forms, b)
+        ]
     out: list[Pair] = []
     for tag, i1, i2, j1, j2 in Levenshtein.opcodes(a, b):
         if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
@@ -189,7 +300,7 @@ def _pair_align(
         elif tag == "insert":
             out.extend((None, w_idx[j]) for j in range(j1, j2))
         elif (i2 - i1) * (j2 - j1) <= DP_CELLS:
-            for i, j in _near_dp(a[i1:i2], b[j1:j2]):
+            for i, j in _anchored_dp(forms[i1:i2], b[j1:j2]):
                 out.append((None if i is None else s_idx[i1 + i], None if j is None else w_idx[j1 + j]))
         else:
             out.extend((s_idx[i], None) for i in range(i1, i2))
@@ -219,10 +330,52 @@ def _overlap(a0: int, a1: int, ranges: Sequence[tuple[int, int]]) -> int:
     return sum(max(0, min(a1, r1) - max(a0, r0)) for r0, r1 in ranges)
 
 
+def _moves(
+    blocks: Sequence[Match], weights: Sequence[float], chosen: Sequence[int]
+) -> tuple[list[Match], set[int], set[int]]:
+    """Blocks left out of the order that are moves (see the module docstring), and the column
+    and witness positions they cover outside the kept blocks."""
+    kept_s = [(blocks[k].a0, blocks[k].a1) for k in chosen]
+    kept_w = [(blocks[k].b0, blocks[k].b1) for k in chosen]
+    move_s: set[int] = set()
+    move_w: set[int] = set()
+    found: list[Match] = []
+    for k in sorted(set(range(len(blocks))) - set(chosen), key=lambda k: -weights[k]):
+        b = blocks[k]
+        size = min(b.a1 - b.a0, b.b1 - b.b0)
+        if size < MOVE_MIN or b.identity < 0.7:
+            continue
+        if _overlap(b.a0, b.a1, kept_s) > 0.2 * size or _overlap(b.b0, b.b1, kept_w) > 0.2 * size:
+            continue
+        if any(i in move_s for i in range(b.a0, b.a1)) or any(j in move_w for j in range(b.b0, b.b1)):
+            continue
+        move_s.update(s for s in range(b.a0, b.a1) if _overlap(s, s + 1, kept_s) == 0)
+        move_w.update(j for j in range(b.b0, b.b1) if _overlap(j, j + 1, kept_w) == 0)
+        found.append(b)
+    return found, move_s, move_w
+
+
+def _trim(b: Match, s_forms: Sequence[set[str]], w_norms: Sequence[str]) -> tuple[int, int, int, int]:
+    """The block cut down to run from its first to its last run of ``ANCHOR_NGRAM`` equal words.
+
+    Chained seeds can start a block on a neighbouring diagonal ("district of Azerbaijan" in a
+    title matched on into the body), and the words before its first true run then belong to the
+    gap before it, where they are aligned word by word with the rest of that gap.
+    """
+    w = list(w_norms[b.b0 : b.b1])
+    present = set(w)
+    a = [next((x for x in sorted(f) if x in present), min(f)) for f in s_forms[b.a0 : b.a1]]
+    runs = [op for op in Levenshtein.opcodes(a, w) if op[0] == "equal" and op[2] - op[1] >= ANCHOR_NGRAM]
+    if not runs:
+        return b.a0, b.a1, b.b0, b.b1
+    return b.a0 + runs[0][1], b.a0 + runs[-1][2], b.b0 + runs[0][3], b.b0 + runs[-1][4]
+
+
 def _merge(cols: _Columns, wi: int, w: Witness, moves: list[_RawMove]) -> None:
     """Merge witness ``wi`` into the columns (see the module docstring)."""
     s_ids = list(cols.order)
     s_norms = [cols.norm[c] for c in s_ids]
+    s_forms = [cols.forms[c] for c in s_ids]
     w_norms = w.tokens.norms
     w_starts = _paragraph_starts(w)
     s_hash = token_hashes(s_norms)
@@ -248,42 +401,51 @@ def _merge(cols: _Columns, wi: int, w: Witness, moves: list[_RawMove]) -> None:
         min(b.a1 - b.a0, b.b1 - b.b0) * b.identity * (ANCHOR_WEIGHT if w.paragraph[b.b0] in anchored else 1.0)
         for b in blocks
     ]
-    chosen = _weighted_chain(blocks, weights)
-    kept_s = [(blocks[k].a0, blocks[k].a1) for k in chosen]
-    kept_w = [(blocks[k].b0, blocks[k].b1) for k in chosen]
-    move_s: set[int] = set()
-    move_w: set[int] = set()
-    found: list[Match] = []
-    for k in sorted(set(range(len(blocks))) - set(chosen), key=lambda k: -weights[k]):
-        b = blocks[k]
-        size = min(b.a1 - b.a0, b.b1 - b.b0)
-        if size < MOVE_MIN or b.identity < 0.7:
-            continue
-        if _overlap(b.a0, b.a1, kept_s) > 0.2 * size or _overlap(b.b0, b.b1, kept_w) > 0.2 * size:
-            continue
-        if any(i in move_s for i in range(b.a0, b.a1)) or any(j in move_w for j in range(b.b0, b.b1)):
-            continue
-        move_s.update(s for s in range(b.a0, b.a1) if _overlap(s, s + 1, kept_s) == 0)
-        move_w.update(j for j in range(b.b0, b.b1) if _overlap(j, j + 1, kept_w) == 0)
-        found.append(b)
+    # A short block kept in order inside a longer block that moved ("the occupied territories of
+    # Azerbaijan" in a new sentence, matched where the moved paragraph used to be) is dropped
+    # and the order chosen again: an addition is never aligned against a moved passage.
+    for _ in range(MOVE_ROUNDS):
+        chosen = _weighted_chain(blocks, weights)
+        found, move_s, move_w = _moves(blocks, weights, chosen)
+        clashing = [
+            k
+            for k in chosen
+            if any(
+                min(blocks[k].a1 - blocks[k].a0, blocks[k].b1 - blocks[k].b0) * 2
+                <= min(m.a1 - m.a0, m.b1 - m.b0)
+                and (
+                    _overlap(blocks[k].a0, blocks[k].a1, [(m.a0, m.a1)])
+                    or _overlap(blocks[k].b0, blocks[k].b1, [(m.b0, m.b1)])
+                )
+                for m in found
+            )
+        ]
+        if not clashing:
+            break
+        for k in clashing:
+            weights[k] = 0.0
+        chosen = [k for k in chosen if weights[k] > 0]
+    chosen = [k for k in chosen if weights[k] > 0]
+    found, move_s, move_w = _moves(blocks, weights, chosen)
 
+    spans = {k: _trim(blocks[k], s_forms, w_norms) for k in chosen}
     pairs: list[Pair] = []
     prev_s = prev_w = 0
     for k in [*chosen, None]:
-        s_end = blocks[k].a0 if k is not None else len(s_ids)
-        w_end = blocks[k].b0 if k is not None else len(w_norms)
+        s_end = spans[k][0] if k is not None else len(s_ids)
+        w_end = spans[k][2] if k is not None else len(w_norms)
         s_gap = [s for s in range(prev_s, max(prev_s, s_end)) if s not in move_s]
         w_gap = [j for j in range(prev_w, max(prev_w, w_end)) if j not in move_w]
-        stretch = _pair_align(s_gap, w_gap, s_norms, w_norms)
+        stretch = _pair_align(s_gap, w_gap, s_forms, w_norms)
         s_extra = [s for s in range(prev_s, max(prev_s, s_end)) if s in move_s]
         w_extra = [j for j in range(prev_w, max(prev_w, w_end)) if j in move_w]
         pairs.extend(_insert_extras(stretch, s_extra, w_extra))
         if k is None:
             break
-        b = blocks[k]
-        a0, b0 = max(b.a0, prev_s), max(b.b0, prev_w)
-        pairs.extend(_pair_align(list(range(a0, b.a1)), list(range(b0, b.b1)), s_norms, w_norms))
-        prev_s, prev_w = max(prev_s, b.a1), max(prev_w, b.b1)
+        ba0, ba1, bb0, bb1 = spans[k]
+        a0, b0 = max(ba0, prev_s), max(bb0, prev_w)
+        pairs.extend(_pair_align(list(range(a0, ba1)), list(range(b0, bb1)), s_forms, w_norms))
+        prev_s, prev_w = max(prev_s, ba1), max(prev_w, bb1)
 
     cells = [-1] * len(w_norms)
     order: list[int] = []
@@ -292,6 +454,7 @@ def _merge(cols: _Columns, wi: int, w: Witness, moves: list[_RawMove]) -> None:
             col = s_ids[s]
             if j is not None:
                 cells[j] = col
+                cols.forms[col].add(w_norms[j])
                 cols.para_start[col] = cols.para_start[col] or w_starts[j]
         else:
             assert j is not None

@@ -111,6 +111,7 @@ def find_variants(table: Table, moves: Sequence[Move], base: int = 0) -> list[Va
         for c in range(*m.target):
             in_move[c] = True
     out: list[Variant] = []
+    ranges: list[tuple[int, int]] = []
     c = 0
     while c < n_cols:
         if in_move[c] or _agrees(table, c):
@@ -135,8 +136,9 @@ def find_variants(table: Table, moves: Sequence[Move], base: int = 0) -> list[Va
             if max(d - c, e - d) > MERGE_MAX or {first, second} != {"changed", "partial"}:
                 break
             d = e
-        out.append(_unit(table, c, d, base))
+        ranges.append((c, d))
         c = d
+    out = [_unit(table, c0, c1, base) for c0, c1 in _join_absences(table, ranges)]
     for m in moves:
         out.append(_move_variant(table, m))
     out.sort(key=lambda v: v.columns)
@@ -145,6 +147,57 @@ def find_variants(table: Table, moves: Sequence[Move], base: int = 0) -> list[Va
 
 # Neighbouring units up to this many columns each are merged when one of them changes a word.
 MERGE_MAX = 3
+
+
+# Units joined across a common absence: at least one of the two is this short (in columns). The
+# seeds' title differences are 1 to 5 columns; sentences one witness adds inside a paragraph that
+# another dropped (2019's "Since 2007, GPM Gold …") are 20 and more, and stay units of their own.
+JOIN_MAX = 8
+
+
+def _join_absences(table: Table, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Neighbouring units that one witness lacks throughout, inside one paragraph, joined when
+    one of them is short (``JOIN_MAX``).
+
+    Where a witness has no title, or dropped a paragraph, the others' small differences there
+    (an added "the Republic of", a respelled word) would otherwise cut its one omission into a
+    unit per difference: the five seeds' title line gave twenty. The joined unit keeps every
+    witness's reading, so the differences stay visible in it.
+    """
+    out: list[tuple[int, int]] = []
+    for c0, c1 in ranges:
+        if (
+            out
+            and out[-1][1] == c0
+            and min(c1 - c0, out[-1][1] - out[-1][0]) <= JOIN_MAX
+            and _common_absentee(table, out[-1][0], c1)
+            and _one_paragraph(table, c0)
+        ):
+            out[-1] = (out[-1][0], c1)
+        else:
+            out.append((c0, c1))
+    return out
+
+
+def _common_absentee(table: Table, c0: int, c1: int) -> bool:
+    """Some witness has no token in any of the columns ``c0..c1-1``, and some other has one."""
+    absent = [all(table.columns[c][w] is None for c in range(c0, c1)) for w in range(len(table.witnesses))]
+    return any(absent) and not all(absent)
+
+
+def _one_paragraph(table: Table, c: int) -> bool:
+    """No witness present on both sides of the boundary before column ``c`` starts a new paragraph
+    there (nor a wrapper changes)."""
+    for w, wit in enumerate(table.witnesses):
+        after = table.columns[c][w]
+        if after is None:
+            continue
+        before = next((t for k in range(c - 1, -1, -1) if (t := table.columns[k][w]) is not None), None)
+        if before is not None and (
+            wit.paragraph[before] != wit.paragraph[after] or wit.wrapper[before] != wit.wrapper[after]
+        ):
+            return False
+    return True
 
 
 def _unit_kind(table: Table, c0: int, c1: int) -> str:

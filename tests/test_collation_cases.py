@@ -1,0 +1,62 @@
+"""variorum's alignment against the CollateX-style cases of ``tests/collation_cases.py``."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from variorum.collate import collate
+from variorum.collate.model import Collation
+from variorum.model import Document
+
+from collation_cases import CASES, Case
+
+
+def collate_case(case: Case) -> Collation:
+    docs = [Document(id=chr(ord("A") + k), text=t, path=None) for k, t in enumerate(case.witnesses)]
+    return collate(docs)
+
+
+def table_of(c: Collation, order: list[str]) -> list[tuple[int | None, ...]]:
+    """The collation's table with witnesses in the given order (the case's), empty columns dropped."""
+    index = {w.id: k for k, w in enumerate(c.witnesses)}
+    cols = [tuple(col[index[wid]] for wid in order) for col in c.table.columns]
+    return [col for col in cols if any(x is not None for x in col)]
+
+
+def render(case: Case, columns: list[tuple[int | None, ...]]) -> list[str]:
+    words = [w.split() for w in case.witnesses]
+    return [
+        " ".join("-" if col[w] is None else words[w][col[w]] for col in columns) for w in range(len(words))
+    ]
+
+
+def matches(case: Case, columns: list[tuple[int | None, ...]]) -> set[tuple[int, int, int, int]]:
+    """Pairs of equal words that stand in one column."""
+    words = [w.lower().split() for w in case.witnesses]
+    out = set()
+    for col in columns:
+        for (i, ti), (j, tj) in itertools.combinations(
+            [(w, t) for w, t in enumerate(col) if t is not None], 2
+        ):
+            if words[i][ti] == words[j][tj]:
+                out.add((i, ti, j, tj))
+    return out
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_case_table(case: Case) -> None:
+    expected = case.columns()
+    order = [chr(ord("A") + k) for k in range(len(case.witnesses))]
+    got = table_of(collate_case(case), order)
+    assert render(case, got) == list(case.table), case.rule
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_case_does_not_depend_on_witness_order(case: Case) -> None:
+    order = [chr(ord("A") + k) for k in range(len(case.witnesses))]
+    docs = [Document(id=o, text=t, path=None) for o, t in zip(order, case.witnesses, strict=True)]
+    first = table_of(collate(docs), order)
+    again = table_of(collate(docs[::-1]), order)
+    assert first == again
