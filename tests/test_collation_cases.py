@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
+from collation_cases import CASES, Case
 
 from variorum.collate import collate
 from variorum.collate.model import Collation
 from variorum.model import Document
-
-from collation_cases import CASES, Case
 
 
 def collate_case(case: Case) -> Collation:
@@ -32,25 +29,13 @@ def render(case: Case, columns: list[tuple[int | None, ...]]) -> list[str]:
     ]
 
 
-def matches(case: Case, columns: list[tuple[int | None, ...]]) -> set[tuple[int, int, int, int]]:
-    """Pairs of equal words that stand in one column."""
-    words = [w.lower().split() for w in case.witnesses]
-    out = set()
-    for col in columns:
-        for (i, ti), (j, tj) in itertools.combinations(
-            [(w, t) for w, t in enumerate(col) if t is not None], 2
-        ):
-            if words[i][ti] == words[j][tj]:
-                out.add((i, ti, j, tj))
-    return out
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_case_table(case: Case) -> None:
     expected = case.columns()
     order = [chr(ord("A") + k) for k in range(len(case.witnesses))]
     got = table_of(collate_case(case), order)
     assert render(case, got) == list(case.table), case.rule
+    assert got == expected
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

@@ -238,7 +238,7 @@ def _pivot_chain(blocks: Sequence[tuple[int, int, int]]) -> list[tuple[int, int,
     weight = [b[2] - DISPLACEMENT * abs(r - w_rank[b]) for r, b in enumerate(by_s)]
     best = [0.0] * len(by_s)
     prev = [-1] * len(by_s)
-    for k, (a, b, n) in enumerate(by_s):
+    for k, (a, b, _n) in enumerate(by_s):
         best[k], prev[k] = weight[k], -1
         for j in range(k):
             pa, pb, pn = by_s[j]
