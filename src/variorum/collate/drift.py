@@ -16,7 +16,7 @@ import bisect
 from collections.abc import Sequence
 
 from variorum.collate.claims import extract_claims
-from variorum.collate.model import Claim, ClaimChange, Table, Witness
+from variorum.collate.model import Claim, ClaimChange, Table, Variant, Witness
 
 
 def _anchor(w: Witness, claim: Claim) -> int | None:
@@ -40,11 +40,15 @@ def _reading(c: Claim) -> str:
     return f"{c.qualifier} {c.value}" if c.qualifier else c.value
 
 
-def claim_drift(table: Table, date_order: Sequence[int]) -> list[ClaimChange]:
-    """Every claim that changed, appeared or vanished, in reading order.
+def claim_drift(
+    table: Table, date_order: Sequence[int], variants: Sequence[Variant] = ()
+) -> list[ClaimChange]:
+    """Every claim that changed, appeared or vanished, most important first (:func:`rank`).
 
     ``date_order`` lists witness indices from the earliest; "appeared" and "vanished" are judged
-    along it.
+    along it. A claim that appears or vanishes inside a longer addition, omission or moved
+    passage of ``variants`` belongs to that variant (its paragraph was added or dropped), not to
+    a claim of its own; a claim whose value changed is reported wherever it stands.
     """
     ws = table.witnesses
     column_of: list[dict[int, int]] = [{} for _ in ws]
@@ -52,6 +56,11 @@ def claim_drift(table: Table, date_order: Sequence[int]) -> list[ClaimChange]:
         for k, tok in enumerate(col):
             if tok is not None:
                 column_of[k][tok] = c
+    absorbed = [False] * len(table.columns)
+    for v in variants:
+        if v.kind == "transposition" or (v.kind in ("addition", "omission") and _words(v) >= ABSORB_MIN):
+            for c in range(*v.columns):
+                absorbed[c] = True
     groups: dict[tuple[str, int], dict[int, Claim]] = {}
     for k, w in enumerate(ws):
         for claim in extract_claims(w.text):
@@ -60,13 +69,15 @@ def claim_drift(table: Table, date_order: Sequence[int]) -> list[ClaimChange]:
                 continue
             groups.setdefault((claim.kind, column_of[k][tok]), {}).setdefault(k, claim)
     out = []
-    for (kind, column), found in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+    for (kind, column), found in groups.items():
         values = {ws[k].id: (_reading(found[k]) if k in found else None) for k in range(len(ws))}
         distinct = {v for v in values.values() if v is not None}
         present = [k in found for k in date_order]
         if len(distinct) > 1:
             change = "changed"
         elif all(present):
+            continue
+        elif absorbed[column]:
             continue
         elif not present[0] and any(present):
             change = "appeared"
@@ -75,10 +86,56 @@ def claim_drift(table: Table, date_order: Sequence[int]) -> list[ClaimChange]:
         out.append(
             ClaimChange(
                 kind=kind,
-                readings={ws[k].id: (found[k].text if k in found else "") for k in range(len(ws))},
+                readings={
+                    ws[k].id: (" ".join(found[k].text.split()) if k in found else "") for k in range(len(ws))
+                },
                 values=values,
                 change=change,
                 column=column,
+                spans={
+                    ws[k].id: ((found[k].start, found[k].end) if k in found else None) for k in range(len(ws))
+                },
             )
         )
+    out.sort(key=lambda cl: (rank(cl, found_by_column(groups, cl)), cl.column, cl.kind))
     return out
+
+
+# An addition or omission of at least this many words is a passage added or dropped: the claims
+# in it appear or vanish with it (the seeds' 2020 copy drops whole paragraphs, which gave 63
+# "vanished" names and a dozen figures and dates); a shorter one ("Hikmat Hajiyev,
+# Spokesperson") may be the claim's own change.
+ABSORB_MIN = 8
+
+#: The order claims are reported in: changed figures, dates, qualifiers ("around" → "up to"),
+#: negations (none are extracted yet), attributions (names, cited documents); then the claims
+#: that appeared or vanished, in the same order of kinds.
+CATEGORIES = ("figure", "date", "qualifier", "negation", "attribution")
+_KIND_ORDER = {"quantity": 0, "date": 1, "citation": 4, "entity": 4}
+
+
+def found_by_column(groups: dict[tuple[str, int], dict[int, Claim]], cl: ClaimChange) -> dict[int, Claim]:
+    return groups.get((cl.kind, cl.column), {})
+
+
+def category(cl: ClaimChange, found: dict[int, Claim] | None = None) -> str:
+    """What a changed claim changes: "figure", "date", "qualifier" or "attribution"."""
+    if cl.kind == "quantity":
+        claims = list((found or {}).values())
+        if claims and len({c.value for c in claims}) == 1:
+            return "qualifier"
+        return "figure"
+    if cl.kind == "date":
+        return "date"
+    return "attribution"
+
+
+def rank(cl: ClaimChange, found: dict[int, Claim] | None = None) -> int:
+    """Sort key of a claim: changed ones by :data:`CATEGORIES`, then appeared and vanished ones."""
+    if cl.change == "changed":
+        return CATEGORIES.index(category(cl, found))
+    return len(CATEGORIES) + _KIND_ORDER.get(cl.kind, 5)
+
+
+def _words(v: Variant) -> int:
+    return max((len(r.split()) for r in v.readings.values()), default=0)

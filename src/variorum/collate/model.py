@@ -128,6 +128,8 @@ class ClaimChange:
 
     ``change`` is "changed" (value or qualifier differ), "appeared" (absent from the earliest
     witnesses that have this place), "vanished" (present early, absent later) or "unchanged".
+    Readings have their whitespace folded to single spaces (a claim quoted across a line wrap
+    reads as one line); ``spans`` locate the original text.
     """
 
     kind: str
@@ -135,6 +137,9 @@ class ClaimChange:
     values: dict[str, str | None]
     change: str
     column: int
+    # character offsets of each witness's reading (None where it has none): old → new is quoted
+    # from both witnesses by these
+    spans: dict[str, tuple[int, int] | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ units resampled with replacement) in which the same edge appears.
 
 from __future__ import annotations
 
+import bisect
+
 from collections.abc import Sequence
 
 import numpy as np
@@ -63,6 +65,19 @@ def _key(v: Variant, wid: str) -> str:
     return " ".join(r.split()) if not v.substantive else " ".join(r.casefold().split())
 
 
+def _norm_key(v: Variant, w: Witness) -> str:
+    """The witness's reading as normalized words: case, punctuation, number format and repaired
+    split words never tell two readings apart (a unit joined across another witness's omission
+    may hold such formal differences)."""
+    span = v.spans.get(w.id)
+    if span is None:
+        return ""
+    starts = w.tokens.starts
+    first = bisect.bisect_left(starts, span[0])
+    last = bisect.bisect_left(starts, span[1])
+    return " ".join(w.tokens.norms[first:last]) or " ".join(v.readings.get(w.id, "").split())
+
+
 def _in_target(v: Variant, wid: str) -> bool:
     return (v.move is not None and wid == v.move.to_witness) or (
         v.spans.get(wid) is not None
@@ -86,7 +101,7 @@ class Units:
         for k, v in enumerate(self.variants):
             seen: dict[str, int] = {}
             for w, wid in enumerate(ids):
-                key = _key(v, wid)
+                key = _norm_key(v, witnesses[w]) if v.kind in ("addition", "omission") else _key(v, wid)
                 if key:
                     self.codes[k, w] = seen.setdefault(key, len(seen))
             self.words[k] = max(1, max(len(v.readings.get(i, "").split()) for i in ids))
@@ -213,6 +228,23 @@ def _lost_sources(
     return parent, lost, evidence
 
 
+#: Evidence is listed heaviest first: substantive before formal, then moves, additions and
+#: omissions (a paragraph added or moved decides an edge) before substitutions, then the changes
+#: shared by more witnesses (shared errors), then the longer ones.
+_KIND_WEIGHT = {"transposition": 0, "addition": 1, "omission": 1, "substitution": 2}
+
+
+def by_weight(units: Units, order: Sequence[int]) -> list[int]:
+    """``order`` (unit indices) sorted by the weight of the evidence each unit gives."""
+
+    def key(u: int) -> tuple[bool, int, int, float, int]:
+        v = units.variants[u]
+        shared = int(units.support[u].max()) if units.support.shape[1] else 0
+        return (not v.substantive, _KIND_WEIGHT.get(v.kind, 3), -shared, -float(units.words[u]), u)
+
+    return sorted(order, key=key)
+
+
 def _describe(v: Variant, parent_id: str, child_id: str) -> str:
     def short(s: str) -> str:
         s = " ".join(s.split())
@@ -269,7 +301,7 @@ def build_stemma(variants: Sequence[Variant], witnesses: Sequence[Witness], seed
         return x
 
     def describe(order: list[int], p: int, c: int) -> tuple[str, ...]:
-        return tuple(_describe(units.variants[u], ids[p], ids[c]) for u in order[:10])
+        return tuple(_describe(units.variants[u], ids[p], ids[c]) for u in by_weight(units, order)[:10])
 
     def evidence_of(p: int, c: int) -> tuple[str, ...]:
         if c >= n:  # parent -> lost source: the changes its children share

@@ -87,6 +87,11 @@ def claim_to_json(cl: ClaimChange, order: Iterable[str]) -> dict[str, Any]:
         "values": _in_witness_order(cl.values, order),
         "change": cl.change,
         "column": cl.column,
+        "spans": {
+            wid: None if (span := cl.spans.get(wid)) is None else [span[0], span[1]]
+            for wid in order
+            if wid in cl.spans
+        },
     }
 
 
