@@ -86,6 +86,7 @@ def sample() -> Collation:
             {A: "12000", B: "12000", C: "12000"},
             "changed",
             9,
+            {A: wa.tokens.span(4, 5), B: wb.tokens.span(3, 4), C: wc.tokens.span(7, 10)},
         ),
     )
     stemma = Stemma(
@@ -145,8 +146,12 @@ def test_json_shape_and_types() -> None:
             "values": {A: "12000", B: "12000", C: "12000"},
             "change": "changed",
             "column": 9,
+            "spans": {A: [21, 27], B: [17, 23], C: [39, 51]},
         }
     ]
+    for cl in data["claims"]:  # old → new quoted from each witness by its offsets
+        texts = {A: TEXT_A, B: TEXT_B, C: TEXT_C}
+        assert all(texts[w][s0:s1] == cl["readings"][w] for w, (s0, s1) in cl["spans"].items())
     stemma = data["stemma"]
     assert stemma["root"] == "lost-1" and stemma["lost"] == ["lost-1"]
     assert stemma["edges"][1] == {
@@ -182,7 +187,8 @@ def witness_text(root: etree._Element, siglum: str) -> str:
                         parts.append(rdg.text or "")
             parts.append(child.tail or "")
 
-    walk(root.find("tei:text/tei:body/tei:p", NS))
+    for p in root.findall("tei:text/tei:body/tei:p", NS):
+        walk(p)
     return " ".join("".join(parts).split())
 
 

@@ -534,11 +534,12 @@ def collate(
     all_variants: Annotated[bool, typer.Option("--all", help="text: show formal variants too.")] = False,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
     db: DbOption = Path(DEFAULT_DB),
+    as_json: JsonOption = False,
 ) -> None:
     """Collate versions: word-level variants, moves, changed claims and a stemma.
 
     Examples: variorum collate f3a9c2d1 ; variorum collate --files 2018.pdf 2019.docx 2020.html --format tei ;
-    variorum collate --from-collatex witnesses.json --format collatex
+    variorum collate --files a.txt b.txt --json ; variorum collate --from-collatex witnesses.json --format collatex
     """
     from variorum.collate import collate as collate_documents
     from variorum.collate import collate_witnesses
@@ -548,6 +549,10 @@ def collate(
 
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if as_json:
+        if fmt not in ("text", "json"):
+            raise UsageError(f"--json and --format {fmt} ask for two formats: give one")
+        fmt = "json"
     items = items or []
     if from_collatex is not None:
         try:

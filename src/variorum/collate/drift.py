@@ -75,9 +75,7 @@ def claim_drift(
         present = [k in found for k in date_order]
         if len(distinct) > 1:
             change = "changed"
-        elif all(present):
-            continue
-        elif absorbed[column]:
+        elif all(present) or absorbed[column]:
             continue
         elif not present[0] and any(present):
             change = "appeared"

@@ -29,7 +29,6 @@ units resampled with replacement) in which the same edge appears.
 from __future__ import annotations
 
 import bisect
-
 from collections.abc import Sequence
 
 import numpy as np

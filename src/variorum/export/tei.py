@@ -2,8 +2,9 @@
 
 Parallel segmentation (TEI Guidelines 12.2.3) is what editors and TEI tools (the Versioning
 Machine, TEI Critical Apparatus Toolbox, CollateX's own TEI output) read: the text of one
-witness runs on as plain text where all witnesses agree, and each variation unit is an ``<app>``
-with one ``<rdg>`` per distinct reading. A transposed passage appears twice, as an ``<app
+witness runs on as plain text where all witnesses agree, one ``<p>`` per paragraph of it, and
+each variation unit is an ``<app>`` inside its paragraph with one ``<rdg>`` per distinct reading
+(readings that differ only in whitespace, a line break say, are one). A transposed passage appears twice, as an ``<app
 type="transposition">`` at each of its two places, and the two are paired in a
 ``<linkGrp type="transposition">`` at the end of the body.
 
@@ -158,36 +159,64 @@ def _app(c: Collation, unit: _Unit, sigla: dict[str, str]) -> etree._Element:
     if variants:
         attrib["ana"] = "#substantive" if any(v.substantive for v in variants) else "#formal"
     app = _el(None, "app", xml_id=unit.app_id, **attrib)
-    groups: dict[str, list[str]] = {}
+    # Readings are compared with their whitespace folded (a line break is no variant) and shown
+    # as the first witness of each group has them.
+    groups: dict[str, tuple[str, list[str]]] = {}
     for wid, text in _readings(c, unit).items():
         if wid in sigla:
-            groups.setdefault(text, []).append(f"#{sigla[wid]}")
-    for text, wits in groups.items():
+            groups.setdefault(" ".join(text.split()), (text, []))[1].append(f"#{sigla[wid]}")
+    for text, wits in groups.values():
         _el(app, "rdg", text or None, wit=" ".join(wits))
     return app
 
 
 class _Body:
-    """Writes base text and apps into ``<p>``, carrying the first witness's punctuation between words.
+    """Writes base text and apps into one ``<p>`` per paragraph of the base witness, carrying the
+    first witness's punctuation between words.
 
     Text between two base tokens is copied from the base witness only when the tokens are
-    neighbours in it; across a jump (the base witness's own moved passage) a single space stands in.
+    neighbours in it; across a jump (the base witness's own moved passage) a single space stands
+    in. A new ``<p>`` starts where the next base token lies in another paragraph; the closing
+    punctuation of the last word stays in the paragraph it closes. An app where the base witness
+    has nothing stays in the paragraph before it.
     """
 
-    def __init__(self, c: Collation, p: etree._Element) -> None:
+    def __init__(self, c: Collation, body: etree._Element) -> None:
         self.base = c.witnesses[0]
-        self.p = p
+        self.body = body
+        self.p: etree._Element | None = None
+        self.para: int | None = None
         self.last_child: etree._Element | None = None
         self.prev_idx: int | None = None
         self.cursor = 0
         self.pending = ""
+
+    def _paragraph(self) -> etree._Element:
+        if self.p is None:
+            self.p = _el(self.body, "p")
+        return self.p
+
+    def _switch(self, idx: int) -> None:
+        """Start a new ``<p>`` if base token ``idx`` lies in another paragraph than the last one."""
+        para = self.base.paragraph[idx] if self.base.paragraph else 0
+        if self.p is not None and (para == self.para or self.para is None):
+            self.para = para  # the first paragraph, opened by an app the base has no words in
+            return
+        if self.p is not None and self.prev_idx is not None and idx > self.prev_idx:
+            tail = self.base.text[self.cursor : self.base.tokens.starts[idx]]
+            self.add_text(_CLOSING.match(tail).group())  # type: ignore[union-attr]
+        if self.p is None or self.p.text or len(self.p):
+            self.p = _el(self.body, "p")
+            self.last_child = None
+        self.para, self.prev_idx, self.pending = para, None, ""
 
     def add_text(self, text: str) -> None:
         if not text:
             return
         text = xml_safe(text)
         if self.last_child is None:
-            self.p.text = (self.p.text or "") + text
+            p = self._paragraph()
+            p.text = (p.text or "") + text
         else:
             self.last_child.tail = (self.last_child.tail or "") + text
 
@@ -204,26 +233,37 @@ class _Body:
     def add_tokens(self, idxs: list[int]) -> None:
         tokens = self.base.tokens
         for idx in idxs:
+            self._switch(idx)
             self.add_text(self.gap_before(idx) + self.base.text[tokens.starts[idx] : tokens.ends[idx]])
             self.prev_idx, self.cursor = idx, tokens.ends[idx]
 
     def add_app(self, app: etree._Element, base_idxs: list[int], next_idx: int | None) -> None:
         if base_idxs:
+            self._switch(base_idxs[0])
             self.add_text(self.gap_before(base_idxs[0]))
             self.prev_idx, self.cursor = base_idxs[-1], self.base.tokens.ends[base_idxs[-1]]
-        elif next_idx is not None and self.prev_idx is not None and next_idx == self.prev_idx + 1:
+        elif (
+            next_idx is not None
+            and self.prev_idx is not None
+            and next_idx == self.prev_idx + 1
+            and self.base.paragraph[next_idx] == self.para
+        ):
             # The base witness has nothing here: the text between its neighbours goes before the
             # app, and the app is followed by a space if that text ended in one.
             gap = self.gap_before(next_idx)
             self.add_text(gap)
             self.cursor = self.base.tokens.starts[next_idx]
             self.pending = " " if gap[-1:].isspace() else ""
-        self.p.append(app)
+        self._paragraph().append(app)
         self.last_child = app
 
     def finish(self) -> None:
         if self.prev_idx is not None and self.prev_idx == len(self.base.tokens) - 1:
             self.add_text((self.pending + self.base.text[self.cursor :]).rstrip())
+        self._paragraph()
+
+
+_CLOSING = re.compile(r"[^\s]*")
 
 
 def _header(tei: etree._Element, c: Collation, sigla: dict[str, str]) -> None:
@@ -266,11 +306,12 @@ def collation_to_tei(c: Collation) -> str:
     tei = _el(None, "TEI")
     _header(tei, c, sigla)
     body = _el(_el(tei, "text"), "body")
-    p = _el(body, "p")
     units, links = _units(c) if c.witnesses else ([], [])
-    if c.witnesses:
+    if not c.witnesses:
+        _el(body, "p")
+    else:
         units = _with_disagreements(c, units)
-        writer = _Body(c, p)
+        writer = _Body(c, body)
         columns = c.table.columns
         base_next: list[int | None] = [None] * (len(columns) + 1)
         for col in range(len(columns) - 1, -1, -1):
