@@ -539,7 +539,8 @@ def collate(
     """Collate versions: word-level variants, moves, changed claims and a stemma.
 
     Examples: variorum collate f3a9c2d1 ; variorum collate --files 2018.pdf 2019.docx 2020.html --format tei ;
-    variorum collate --files a.txt b.txt --json ; variorum collate --from-collatex witnesses.json --format collatex
+    variorum collate --files a.txt b.txt --json ;
+    variorum collate --from-collatex witnesses.json --format collatex
     """
     from variorum.collate import collate as collate_documents
     from variorum.collate import collate_witnesses

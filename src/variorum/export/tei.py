@@ -4,9 +4,9 @@ Parallel segmentation (TEI Guidelines 12.2.3) is what editors and TEI tools (the
 Machine, TEI Critical Apparatus Toolbox, CollateX's own TEI output) read: the text of one
 witness runs on as plain text where all witnesses agree, one ``<p>`` per paragraph of it, and
 each variation unit is an ``<app>`` inside its paragraph with one ``<rdg>`` per distinct reading
-(readings that differ only in whitespace, a line break say, are one). A transposed passage appears twice, as an ``<app
-type="transposition">`` at each of its two places, and the two are paired in a
-``<linkGrp type="transposition">`` at the end of the body.
+(readings that differ only in whitespace, a line break say, are one). A transposed passage
+appears twice, as an ``<app type="transposition">`` at each of its two places, and the two are
+paired in a ``<linkGrp type="transposition">`` at the end of the body.
 
 The document is built with lxml, never by pasting strings, so every reading is escaped. Characters
 XML 1.0 cannot carry at all (control characters other than tab and line breaks, lone surrogates)
