@@ -111,6 +111,14 @@ def test_family_page_switches_views(page, seeds_report):
     shot(page, "seeds-family-side-by-side")
     page.click("#tab-claims")
     assert page.locator("table.claims tr[data-change='changed']").count() >= 1
+    every = page.locator("table.claims tbody tr:visible").count()
+    page.click("label[for='claim-kind-quantity']")  # the claim-kind filter
+    kinds = page.locator("table.claims tbody tr:visible").evaluate_all(
+        "rows => rows.map(r => r.dataset.kind)"
+    )
+    assert kinds and set(kinds) == {"quantity"} and len(kinds) < every
+    page.click("label[for='claim-kind-all']")
+    assert page.locator("table.claims tbody tr:visible").count() == every
     page.click("#tab-stemma")
     nodes = page.locator("svg.stemma-svg g.node")
     assert nodes.count() == 6 and page.locator("svg.stemma-svg g.node[data-lost='true']").count() == 1

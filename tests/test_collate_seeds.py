@@ -151,3 +151,77 @@ def test_text_apparatus_shows_symbols_and_sigla(capsys):
     out = capsys.readouterr().out
     assert "A  2018-04-02" in out and "B  2020-04-03" in out
     assert "↔" in out and "+" in out and "~" in out
+
+
+def test_the_title_line_is_a_few_units():
+    """Four of the five copies carry the statement's title, each worded its own way; the
+    collation reports them in at most six units (it used to give twenty)."""
+    from variorum.collate import collate as collate_documents
+    from variorum.ingest import read_file
+
+    c = collate_documents([read_file(p) for p in sorted(SEEDS.iterdir())])
+    k, w = next((k, w) for k, w in enumerate(c.witnesses) if (w.label or "").startswith("001"))
+    body = w.text.index("On April 2, 1993")
+    first_word = next(t for t in range(len(w.tokens)) if w.tokens.starts[t] >= body)
+    body_column = next(n for n, col in enumerate(c.table.columns) if col[k] == first_word)
+    title = [v for v in c.variants if v.columns[0] < body_column]
+    assert 1 <= len(title) <= 6
+    assert any("Hikmat Hajiyev" in v.readings[w.id] for v in title)
+
+
+def test_the_added_2020_sentence_is_one_addition(collation):
+    sentence = (
+        "Armenia is responsible for all the illegal activities in the occupied territories of Azerbaijan "
+        "and sooner or later the aggressor state will respond for its unlawful actions"
+    )
+    holding = [
+        v for v in collation["variants"] if "illegal activities" in v["readings"][wid(collation, "003")]
+    ]
+    assert len(holding) == 1
+    assert holding[0]["kind"] == "addition"
+    assert sentence in " ".join(holding[0]["readings"][wid(collation, "003")].split())
+    assert not any(
+        "the occupied territories of Azerbaijan and sooner" in v["readings"][wid(collation, "003")]
+        for v in collation["variants"]
+        if v["kind"] == "transposition"
+    )
+
+
+def test_claims_are_few_and_the_qualifier_change_comes_first(collation):
+    claims = collation["claims"]
+    assert 1 <= len(claims) <= 20
+    first = claims[0]
+    assert first["kind"] == "quantity" and first["change"] == "changed"
+    assert first["readings"][wid(collation, "001")] == "around 60.000 inhabitants"
+    assert first["readings"][wid(collation, "003")] == "up to 60.000 inhabitants"
+    for cl in claims:
+        assert all("\n" not in r for r in cl["readings"].values())
+        for w, span in cl["spans"].items():
+            assert (span is None) == (cl["readings"][w] == "")
+
+
+def test_no_entity_claim_comes_from_an_omitted_paragraph(collation):
+    long_units = [
+        v["columns"]
+        for v in collation["variants"]
+        if v["kind"] in ("addition", "omission") and max(len(r.split()) for r in v["readings"].values()) >= 8
+    ]
+    for cl in collation["claims"]:
+        if cl["kind"] == "entity" and cl["change"] != "changed":
+            assert not any(a <= cl["column"] < b for a, b in long_units), cl
+
+
+def test_stemma_evidence_is_heaviest_first(collation):
+    edges = {(e["parent"], e["child"]): e for e in collation["stemma"]["edges"]}
+    into_lost = [e for (p, c), e in edges.items() if c in collation["stemma"]["lost"]]
+    assert into_lost and into_lost[0]["evidence"][0].startswith("moved: 'The only way")
+    for e in collation["stemma"]["edges"]:
+        assert not e["evidence"][0].startswith(("omitted: 'of'", "added: 'of'", "added: 'the'"))
+
+
+def test_collate_json_flag(capsys):
+    files = [str(seed_path("001")), str(seed_path("000"))]
+    assert main(["collate", "--files", *files, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["format"] == "variorum-collation"
+    assert main(["collate", "--files", *files, "--json", "--format", "tei"]) == 1

@@ -95,7 +95,7 @@ def claim_drift(
                 },
             )
         )
-    out.sort(key=lambda cl: (rank(cl, found_by_column(groups, cl)), cl.column, cl.kind))
+    out.sort(key=lambda cl: (rank(cl), cl.column, cl.kind))
     return out
 
 
@@ -112,26 +112,24 @@ CATEGORIES = ("figure", "date", "qualifier", "negation", "attribution")
 _KIND_ORDER = {"quantity": 0, "date": 1, "citation": 4, "entity": 4}
 
 
-def found_by_column(groups: dict[tuple[str, int], dict[int, Claim]], cl: ClaimChange) -> dict[int, Claim]:
-    return groups.get((cl.kind, cl.column), {})
+def category(cl: ClaimChange) -> str:
+    """What a changed claim changes: "figure", "date", "qualifier" or "attribution".
 
-
-def category(cl: ClaimChange, found: dict[int, Claim] | None = None) -> str:
-    """What a changed claim changes: "figure", "date", "qualifier" or "attribution"."""
+    A quantity's value reads "qualifier value" ("around 60000"): when only the words before the
+    figure differ, the qualifier changed.
+    """
     if cl.kind == "quantity":
-        claims = list((found or {}).values())
-        if claims and len({c.value for c in claims}) == 1:
-            return "qualifier"
-        return "figure"
+        figures = {v.split()[-1] for v in cl.values.values() if v}
+        return "qualifier" if len(figures) == 1 else "figure"
     if cl.kind == "date":
         return "date"
     return "attribution"
 
 
-def rank(cl: ClaimChange, found: dict[int, Claim] | None = None) -> int:
+def rank(cl: ClaimChange) -> int:
     """Sort key of a claim: changed ones by :data:`CATEGORIES`, then appeared and vanished ones."""
     if cl.change == "changed":
-        return CATEGORIES.index(category(cl, found))
+        return CATEGORIES.index(category(cl))
     return len(CATEGORIES) + _KIND_ORDER.get(cl.kind, 5)
 
 
