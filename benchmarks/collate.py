@@ -2,7 +2,7 @@
 
 Run by hand (never by the test suite), see ``benchmarks/README.md``::
 
-    python benchmarks/collate.py [--quick] [--seed 7]
+    python benchmarks/collate.py [--quick | --cases] [--seed 7]
 
 Figures go to stdout, progress to stderr; the exit status is 1 when a target is not met. Each
 measured collation runs in a child process of its own, so that its peak RSS is its own and so
@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # benchmark and the tests can never disagree about what the true alignment is.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
+from collation_cases import CASES, KINDS, Case, score
 from collation_synth import Pair, SynthWitness, make_family, predicted_pairs, true_pairs
 from scale import Row, log, mib, print_table
 
@@ -246,6 +247,88 @@ CHILDREN = {
 }
 
 
+# -- the CollateX-style cases (tests/collation_cases.py) ------------------------------------------
+
+
+def variorum_case_columns(case: Case) -> list[tuple[int | None, ...]]:
+    """variorum's table of a case, witnesses in the case's order."""
+    order = [f"w{k}" for k in range(len(case.witnesses))]
+    c = collate([Document(id=o, text=t) for o, t in zip(order, case.witnesses, strict=True)])
+    index = {w.id: k for k, w in enumerate(c.witnesses)}
+    return [tuple(col[index[o]] for o in order) for col in c.table.columns]
+
+
+def collatex_case_columns(case: Case) -> list[tuple[int | None, ...]]:
+    """CollateX's table of a case (EditGraphAligner, no segmentation, variorum's tokens)."""
+    from collatex import Collation as CxCollation
+    from collatex import collate as cx_collate
+
+    collation = CxCollation()
+    witnesses = [{"id": f"w{k}", "tokens": collatex_tokens(t)} for k, t in enumerate(case.witnesses)]
+    for w in witnesses:
+        collation.add_witness(w)
+    table = json.loads(cx_collate(collation, output="json", segmentation=False))
+    rows = {s: row for s, row in zip(table["witnesses"], table["table"], strict=True)}
+    counters = [0] * len(witnesses)
+    columns: list[tuple[int | None, ...]] = []
+    for c in range(len(table["table"][0]) if table["table"] else 0):
+        col: list[int | None] = []
+        for k, w in enumerate(witnesses):
+            cell = rows[w["id"]][c]
+            if cell:
+                col.append(counters[k])
+                counters[k] += len(cell)
+            else:
+                col.append(None)
+        columns.append(tuple(col))
+    return columns
+
+
+def case_collatex_style(have_cx: bool) -> list[Row]:
+    """(5) The CollateX-style cases: match F1 and exact tables per kind, both tools side by side."""
+    print(
+        f"\n[5] CollateX-style cases: {len(CASES)} small collations with expected tables (tests/collation_cases.py)"
+    )
+    tally: dict[str, dict[str, list[float]]] = {}
+    for case in CASES:
+        for who, run in (("variorum", variorum_case_columns), ("collatex", collatex_case_columns)):
+            if who == "collatex" and not have_cx:
+                continue
+            f1, exact = score(case, run(case))
+            t = tally.setdefault(case.kind, {}).setdefault(who, [])
+            t.append(f1)
+            tally[case.kind].setdefault(who + "-exact", []).append(float(exact))
+    rows: list[Row] = []
+    print(
+        f"  {'kind':<32} {'cases':>5}  {'variorum F1':>11} {'CollateX F1':>11}  {'variorum exact':>14} {'CollateX exact':>14}"
+    )
+    everything: dict[str, list[float]] = {}
+    for kind in KINDS:
+        t = tally[kind]
+        for key, values in t.items():
+            everything.setdefault(key, []).extend(values)
+        vf, ve = statistics.mean(t["variorum"]), statistics.mean(t["variorum-exact"])
+        cf = statistics.mean(t["collatex"]) if "collatex" in t else None
+        ce = statistics.mean(t["collatex-exact"]) if "collatex" in t else None
+        n = len(t["variorum"])
+        print(
+            f"  {kind:<32} {n:>5}  {vf:>11.3f} {cf if cf is not None else float('nan'):>11.3f}"
+            f"  {round(ve * n):>8}/{n:<5} {'' if ce is None else round(ce * n):>8}/{n:<5}"
+        )
+        rows.append(Row(f"cases, {kind}: match F1", vf, cf, ".3f", "≥ CollateX", cf is None or vf >= cf))
+    vf, ve = statistics.mean(everything["variorum"]), statistics.mean(everything["variorum-exact"])
+    cf = statistics.mean(everything["collatex"]) if "collatex" in everything else None
+    ce = statistics.mean(everything["collatex-exact"]) if "collatex-exact" in everything else None
+    print(
+        f"  {'all':<32} {len(CASES):>5}  {vf:>11.3f} {cf if cf is not None else float('nan'):>11.3f}  {ve:>14.2f} {ce if ce is not None else float('nan'):>14.2f}"
+    )
+    rows += [
+        Row("cases: mean match F1", vf, cf, ".3f", "≥ CollateX", cf is None or vf >= cf),
+        Row("cases: exact tables (share)", ve, ce, ".2f", "≥ CollateX", ce is None or ve >= ce),
+    ]
+    return rows
+
+
 # -- scoring against the generator's truth ---------------------------------------------------------
 
 
@@ -449,6 +532,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="the seeds (both tools) and variorum on 5 × 2,000 words only: about a minute",
     )
+    ap.add_argument(
+        "--cases",
+        action="store_true",
+        help="only the CollateX-style cases with expected tables (both tools, per kind): seconds",
+    )
     ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
@@ -464,6 +552,11 @@ def main(argv: list[str] | None = None) -> int:
     have_cx = package_version("collatex") != "not installed"
     if not have_cx:
         print("CollateX not installed (pip install -e '.[bench]'): its columns stay empty")
+    rows += case_collatex_style(have_cx)
+    if args.cases:
+        print()
+        print_table(rows)
+        return 0 if all(r.met is not False for r in rows) else 1
     rows += case_seeds(args, have_cx)
     rows += case_synthetic(args, have_cx)
     if not args.quick:

@@ -158,3 +158,33 @@ CASES: tuple[Case, ...] = (
 )  # fmt: skip
 
 KINDS: tuple[str, ...] = tuple(dict.fromkeys(c.kind for c in CASES))
+
+
+Columns = list[tuple[int | None, ...]]
+
+
+def match_pairs(case: Case, columns: Columns) -> set[tuple[int, int, int, int]]:
+    """Pairs of equal words (case folded) of two witnesses that stand in one column: the matches."""
+    words = [w.casefold().split() for w in case.witnesses]
+    out = set()
+    for col in columns:
+        cells = [(w, t) for w, t in enumerate(col) if t is not None]
+        for a in range(len(cells)):
+            for b in range(a + 1, len(cells)):
+                (i, ti), (j, tj) = cells[a], cells[b]
+                if words[i][ti] == words[j][tj]:
+                    out.add((i, ti, j, tj))
+    return out
+
+
+def score(case: Case, columns: Columns) -> tuple[float, bool]:
+    """Match F1 of ``columns`` against the expected table, and whether the table is exactly it
+    (columns no witness reads are ignored)."""
+    expected = case.columns()
+    got = [c for c in columns if any(x is not None for x in c)]
+    truth, found = match_pairs(case, expected), match_pairs(case, got)
+    hit = len(truth & found)
+    precision = hit / len(found) if found else 1.0
+    recall = hit / len(truth) if truth else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return f1, got == expected

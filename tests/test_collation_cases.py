@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from collation_cases import CASES, Case
+from collation_cases import CASES, Case, score
 
 from variorum.collate import collate
 from variorum.collate.model import Collation
@@ -45,3 +45,11 @@ def test_case_does_not_depend_on_witness_order(case: Case) -> None:
     first = table_of(collate(docs), order)
     again = table_of(collate(docs[::-1]), order)
     assert first == again
+
+
+def test_score_counts_matches_and_exact_tables() -> None:
+    case = CASES[0]  # "the cat is black" / "black is the cat"
+    assert score(case, case.columns()) == (1.0, True)
+    greedy = [(0, 2), (1, 3), (2, None), (3, None), (None, 0), (None, 1)]  # "the cat" matched
+    f1, exact = score(case, greedy)
+    assert not exact and 0.0 < f1 < 1.0
