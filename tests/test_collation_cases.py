@@ -52,4 +52,4 @@ def test_score_counts_matches_and_exact_tables() -> None:
     assert score(case, case.columns()) == (1.0, True)
     greedy = [(0, 2), (1, 3), (2, None), (3, None), (None, 0), (None, 1)]  # "the cat" matched
     f1, exact = score(case, greedy)
-    assert not exact and 0.0 < f1 < 1.0
+    assert not exact and f1 == 0.0  # the pivot "is" is the one match the table should have
