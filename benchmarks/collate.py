@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from collation_cases import CASES, KINDS, Case, score
+from collation_real import REAL_CASES, load
 from collation_synth import Pair, SynthWitness, make_family, predicted_pairs, true_pairs
 from scale import Row, log, mib, print_table
 
@@ -286,9 +287,22 @@ def collatex_case_columns(case: Case) -> list[tuple[int | None, ...]]:
 
 def case_collatex_style(have_cx: bool) -> list[Row]:
     """(5) The CollateX-style cases: match F1 and exact tables per kind, both tools side by side."""
-    print(f"\n[5] CollateX-style cases: {len(CASES)} cases with expected tables (tests/collation_cases.py)")
+    print(
+        f"\n[5] CollateX-style cases: {len(CASES)} cases with expected tables (tests/collation_cases.py), "
+        f"and {len(REAL_CASES)} from real re-issues (tests/collation_real.py)"
+    )
     tally: dict[str, dict[str, list[float]]] = {}
-    for case in CASES:
+    cases = list(CASES)
+    kinds = list(KINDS)
+    for real in REAL_CASES:
+        case, why = load(real)
+        if case is None:
+            print(f"  {real.name}: skipped, {why}")
+            continue
+        cases.append(case)
+        if case.kind not in kinds:
+            kinds.append(case.kind)
+    for case in cases:
         for who, run in (("variorum", variorum_case_columns), ("collatex", collatex_case_columns)):
             if who == "collatex" and not have_cx:
                 continue
@@ -302,7 +316,7 @@ def case_collatex_style(have_cx: bool) -> list[Row]:
         f"  {'variorum exact':>14} {'CollateX exact':>14}"
     )
     everything: dict[str, list[float]] = {}
-    for kind in KINDS:
+    for kind in kinds:
         t = tally[kind]
         for key, values in t.items():
             everything.setdefault(key, []).extend(values)
@@ -319,7 +333,7 @@ def case_collatex_style(have_cx: bool) -> list[Row]:
     cf = statistics.mean(everything["collatex"]) if "collatex" in everything else None
     ce = statistics.mean(everything["collatex-exact"]) if "collatex-exact" in everything else None
     print(
-        f"  {'all':<32} {len(CASES):>5}  {vf:>11.3f} {cf if cf is not None else float('nan'):>11.3f}"
+        f"  {'all':<32} {len(cases):>5}  {vf:>11.3f} {cf if cf is not None else float('nan'):>11.3f}"
         f"  {ve:>14.2f} {ce if ce is not None else float('nan'):>14.2f}"
     )
     rows += [

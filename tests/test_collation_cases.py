@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from collation_cases import CASES, Case, score
+from collation_real import REAL_CASES, RealCase, load
 
 from variorum.collate import collate
 from variorum.collate.model import Collation
@@ -53,3 +54,13 @@ def test_score_counts_matches_and_exact_tables() -> None:
     greedy = [(0, 2), (1, 3), (2, None), (3, None), (None, 0), (None, 1)]  # "the cat" matched
     f1, exact = score(case, greedy)
     assert not exact and f1 == 0.0  # the pivot "is" is the one match the table should have
+
+
+@pytest.mark.parametrize("real", REAL_CASES, ids=[c.name for c in REAL_CASES])
+def test_real_case_table(real: RealCase) -> None:
+    case, why = load(real)
+    if case is None:
+        pytest.skip(why)
+    order = [chr(ord("A") + k) for k in range(len(case.witnesses))]
+    got = table_of(collate_case(case), order)
+    assert render(case, got) == list(case.table), case.rule
