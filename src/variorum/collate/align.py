@@ -269,6 +269,14 @@ def _anchored_dp(s_forms: Sequence[set[str]], w_norms: Sequence[str]) -> list[Pa
     return out
 
 
+def _as_read(forms: Sequence[set[str]], present: set[str]) -> list[str]:
+    """Each column as one word for edit distances: the form the witness shares with it, if any
+    (most columns have a single form)."""
+    return [
+        next(iter(f)) if len(f) == 1 else next((x for x in sorted(f) if x in present), min(f)) for f in forms
+    ]
+
+
 def _pair_align(
     s_idx: Sequence[int], w_idx: Sequence[int], s_forms: Sequence[set[str]], w_norms: Sequence[str]
 ) -> list[Pair]:
@@ -281,7 +289,7 @@ def _pair_align(
     present = set(b)
     forms = [s_forms[s] for s in s_idx]
     # each column read as the form the witness shares with it, if any, for edit distances
-    a = [next((x for x in sorted(f) if x in present), min(f)) for f in forms]
+    a = _as_read(forms, present)
     if min(len(a), len(b)) >= UNRELATED_MIN and _containment(a, b) < UNRELATED_BELOW:
         # Two unrelated stretches (a sentence dropped, another added) share only common words:
         # pairing them would scatter one sentence's words under the other's.
@@ -340,6 +348,8 @@ def _moves(
     move_s: set[int] = set()
     move_w: set[int] = set()
     found: list[Match] = []
+    in_kept_s = {s for a0, a1 in kept_s for s in range(a0, a1)}
+    in_kept_w = {j for b0, b1 in kept_w for j in range(b0, b1)}
     for k in sorted(set(range(len(blocks))) - set(chosen), key=lambda k: -weights[k]):
         b = blocks[k]
         size = min(b.a1 - b.a0, b.b1 - b.b0)
@@ -349,8 +359,8 @@ def _moves(
             continue
         if any(i in move_s for i in range(b.a0, b.a1)) or any(j in move_w for j in range(b.b0, b.b1)):
             continue
-        move_s.update(s for s in range(b.a0, b.a1) if _overlap(s, s + 1, kept_s) == 0)
-        move_w.update(j for j in range(b.b0, b.b1) if _overlap(j, j + 1, kept_w) == 0)
+        move_s.update(s for s in range(b.a0, b.a1) if s not in in_kept_s)
+        move_w.update(j for j in range(b.b0, b.b1) if j not in in_kept_w)
         found.append(b)
     return found, move_s, move_w
 
@@ -364,7 +374,7 @@ def _trim(b: Match, s_forms: Sequence[set[str]], w_norms: Sequence[str]) -> tupl
     """
     w = list(w_norms[b.b0 : b.b1])
     present = set(w)
-    a = [next((x for x in sorted(f) if x in present), min(f)) for f in s_forms[b.a0 : b.a1]]
+    a = _as_read(s_forms[b.a0 : b.a1], present)
     runs = [op for op in Levenshtein.opcodes(a, w) if op[0] == "equal" and op[2] - op[1] >= ANCHOR_NGRAM]
     if not runs:
         return b.a0, b.a1, b.b0, b.b1
