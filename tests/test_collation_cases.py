@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 from collation_cases import CASES, Case, score
 from collation_real import REAL_CASES, RealCase, load
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from variorum.collate import collate
+from variorum.collate.align import _anchored_dp, _pivot_chain, _unique_blocks
 from variorum.collate.model import Collation
 from variorum.model import Document
 
@@ -64,3 +67,21 @@ def test_real_case_table(real: RealCase) -> None:
     order = [chr(ord("A") + k) for k in range(len(case.witnesses))]
     got = table_of(collate_case(case), order)
     assert render(case, got) == list(case.table), case.rule
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from("abcdefg"), max_size=12),
+    st.lists(st.sampled_from("abcdefgh"), max_size=12),
+)
+def test_gap_alignment_is_an_order_keeping_cover(a: list[str], b: list[str]) -> None:
+    """Every word of both stretches once and in order; when no word repeats, at least the words
+    of the chosen pivot blocks are matched."""
+    pairs = _anchored_dp([{x} for x in a], b)
+    left = [i for i, _ in pairs if i is not None]
+    right = [j for _, j in pairs if j is not None]
+    assert left == list(range(len(a))) and right == list(range(len(b)))
+    if len(set(a)) == len(a) and len(set(b)) == len(b):
+        matched = sum(1 for i, j in pairs if i is not None and j is not None and a[i] == b[j])
+        pivots = sum(n for _, _, n in _pivot_chain(_unique_blocks([{x} for x in a], b)))
+        assert matched >= pivots
