@@ -15,10 +15,17 @@ columns. Merging witness W into the columns:
    both sides, is a move: W's words go into new columns where W has them, and a :class:`Move`
    links them to the columns where the others have them. It is one transposition, not an
    omission plus an addition.
-4. **Gaps.** Between kept blocks, the remaining words are aligned by edit distance (rapidfuzz
-   opcodes), and unequal replaced stretches by a small dynamic programme that prefers near
-   matches, so that a changed word stands in the column of the word it replaces. Stretches with
-   nothing in common stay an omission and an addition rather than a forced substitution.
+4. **Gaps.** Blocks are first trimmed to run from their first to their last run of
+   ``ANCHOR_NGRAM`` equal words, and a short kept block inside a longer move is dropped (an
+   added sentence is never aligned against a moved passage). Between kept blocks, stretches up
+   to ``DP_CELLS`` are anchored on words that occur once on each side, chained by
+   :func:`_pivot_chain` (a pivot that keeps its rank beats a longer block that swapped), and the
+   rest aligned by a small Needleman-Wunsch programme that prefers exact, then near matches, so
+   that a changed word stands in the column of the word it replaces. A column matches every
+   form read in it. Stretches with nothing in common stay an omission and an addition rather
+   than a forced substitution; longer stretches are aligned by edit distance (rapidfuzz
+   opcodes). ``tests/collation_cases.py`` names, case by case, the rule that settles an
+   ambiguous alignment.
 """
 
 from __future__ import annotations
@@ -160,8 +167,10 @@ def _similarity(forms: set[str], norm: str) -> float:
 def _near_dp(s_forms: Sequence[set[str]], w_norms: Sequence[str]) -> list[Pair]:
     """Align two short stretches preferring exact, then near matches (Needleman-Wunsch).
 
-    Ties are broken towards the left: of two equally good places for an unmatched word, it
-    takes the earlier column, as CollateX ranks an unmatched token right after the last match.
+    Ties are broken so that a matched word takes the last of its equally good copies (a
+    repeated word matches the copy next to the words matched after it: "the the cat" / "the
+    cat" leaves the first "the" unmatched), and an unmatched word takes the earliest free column
+    after the last match, as CollateX ranks it ("x y" / "p b q": "x" under "p", "y" under "b").
     """
     n, m = len(s_forms), len(w_norms)
     gap = -1.0
