@@ -108,3 +108,43 @@ def test_names_in_a_dropped_paragraph_belong_to_the_omission() -> None:
     )
     assert any(v.kind == "omission" and "Norway" in v.readings["old"] for v in c.variants)
     assert [cl for cl in c.claims if cl.kind == "entity"] == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "before", "after"),
+    [
+        ("The committee will meet again within twenty days to review the plan.",
+         "Within ten days from now, a smaller working group is expected to gather and review it.",
+         "twenty days", "ten days"),
+        ("The report was published in November 2002 by the agency.",
+         "According to officials familiar with the matter, the final version appeared on 3 November 2008.",
+         "November 2002", "3 November 2008"),
+        ("Nearly 300 families fled the district after the attack on the village.",
+         "After the assault, as many as 450 families had to abandon their homes in the district.",
+         "Nearly 300 families", "as many as 450 families"),
+    ],
+)  # fmt: skip
+def test_a_value_in_a_rewritten_sentence_is_still_one_change(
+    old: str, new: str, before: str, after: str
+) -> None:
+    """The sentence was rewritten (an omission and an addition), the value changed with it."""
+    (claim,) = changes(old, new)
+    assert claim.change == "changed" and claim.readings == {"old": before, "new": after}
+
+
+def test_a_value_restated_in_a_rewritten_sentence_is_no_claim() -> None:
+    old = "Nearly 300 families fled the district after the attack on the village."
+    new = "After the assault, nearly 300 families had to abandon their homes in the district."
+    assert changes(old, new) == []
+
+
+def test_three_values_at_one_place_are_one_change() -> None:
+    texts = [
+        "Officials said that 300 families fled the district after the attack on the village.",
+        "After the assault on the village officials counted 450 families who had left their homes.",
+        "A later report put the number at 500 families, all of them from the district.",
+    ]
+    c = collate([Document(id=f"v{k}", text=t, date=f"200{k}-01-01") for k, t in enumerate(texts)])
+    figures = [cl for cl in c.claims if cl.kind == "quantity"]
+    assert len(figures) == 1 and figures[0].change == "changed"
+    assert set(figures[0].values.values()) == {"300", "450", "500"}

@@ -46,9 +46,12 @@ def claim_drift(
     """Every claim that changed, appeared or vanished, most important first (:func:`rank`).
 
     ``date_order`` lists witness indices from the earliest; "appeared" and "vanished" are judged
-    along it. A claim that appears or vanishes inside a longer addition, omission or moved
-    passage of ``variants`` belongs to that variant (its paragraph was added or dropped), not to
-    a claim of its own; a claim whose value changed is reported wherever it stands.
+    along it. A figure, date or cited document that some witnesses have and the others replace
+    in the same place (:func:`_pair_replacements`) is one change, old → new, even where the
+    alignment could not put the two in one column. A claim that appears or vanishes inside a
+    longer addition, omission or moved passage of ``variants`` belongs to that variant (its
+    paragraph was added or dropped), not to a claim of its own; a claim whose value changed is
+    reported wherever it stands.
     """
     ws = table.witnesses
     column_of: list[dict[int, int]] = [{} for _ in ws]
@@ -68,6 +71,12 @@ def claim_drift(
             if tok is None or tok not in column_of[k]:
                 continue
             groups.setdefault((claim.kind, column_of[k][tok]), {}).setdefault(k, claim)
+    region = _regions(len(table.columns), variants)
+    while True:  # a third witness's value joins the pair on the next pass
+        paired = _pair_replacements(groups, region, len(ws))
+        if len(paired) == len(groups):
+            break
+        groups = paired
     out = []
     for (kind, column), found in groups.items():
         values = {ws[k].id: (_reading(found[k]) if k in found else None) for k in range(len(ws))}
@@ -96,6 +105,74 @@ def claim_drift(
             )
         )
     out.sort(key=lambda cl: (rank(cl), cl.column, cl.kind))
+    return out
+
+
+#: Kinds whose value and replacement are paired across columns (names are not: a name that
+#: vanishes and another that appears nearby are seldom one changed name).
+PAIRED_KINDS = ("quantity", "date", "citation")
+# A claim some witnesses have and one the others have, of one kind, are one change when they
+# stand in one run of differing columns (a rewritten sentence: "within twenty days" / "Within
+# ten days from now …") or at most this many columns apart.
+PAIR_WINDOW = 6
+# ... and within one run of differing columns, at most this many apart: about a sentence each
+# way, so that a date dropped with one paragraph is not paired with a date in another paragraph
+# added next to it.
+PAIR_RUN_MAX = 30
+
+
+def _regions(n_columns: int, variants: Sequence[Variant]) -> list[int]:
+    """For each column, the id of the run of variant columns it lies in (-1 outside variants)."""
+    covered = [False] * n_columns
+    for v in variants:
+        if v.kind != "transposition":
+            for c in range(max(0, v.columns[0]), min(n_columns, v.columns[1])):
+                covered[c] = True
+    region, current = [-1] * n_columns, -1
+    for c in range(n_columns):
+        if covered[c]:
+            if c == 0 or not covered[c - 1]:
+                current += 1
+            region[c] = current
+    return region
+
+
+def _noun(claim: Claim) -> str:
+    """The counted noun of a quantity, folded ("days", "inhabitants"), or "" when none."""
+    words = [w for w in claim.text.casefold().split() if any(ch.isalpha() for ch in w)]
+    return words[-1].rstrip("s") if words else ""
+
+
+def _pair_replacements(
+    groups: dict[tuple[str, int], dict[int, Claim]], region: list[int], witnesses: int
+) -> dict[tuple[str, int], dict[int, Claim]]:
+    """Claims held by some witnesses, each paired with the claim the other witnesses hold in its
+    place: same kind, no witness in both, one run of differing columns (or ``PAIR_WINDOW``
+    columns apart), and for figures the same counted noun. Nearest pairs first."""
+    partial = [key for key, found in groups.items() if key[0] in PAIRED_KINDS and len(found) < witnesses]
+    candidates = []
+    for i, a in enumerate(partial):
+        for b in partial[i + 1 :]:
+            if a[0] != b[0] or set(groups[a]) & set(groups[b]):
+                continue
+            distance = abs(a[1] - b[1])
+            same_run = region[a[1]] >= 0 and region[a[1]] == region[b[1]] and distance <= PAIR_RUN_MAX
+            if not (same_run or distance <= PAIR_WINDOW):
+                continue
+            if a[0] == "quantity":
+                nouns = {_noun(c) for c in (*groups[a].values(), *groups[b].values())}
+                if len(nouns - {""}) > 1:
+                    continue
+            candidates.append((distance, a, b))
+    used: set[tuple[str, int]] = set()
+    out = dict(groups)
+    for _, a, b in sorted(candidates):
+        if a in used or b in used:
+            continue
+        used.update((a, b))
+        first, second = sorted((a, b), key=lambda key: key[1])
+        out[first] = {**groups[first], **groups[second]}
+        del out[second]
     return out
 
 
