@@ -54,7 +54,10 @@ EARLIER = (
     "(the longest; of equal lengths, the first by id)"
 )
 LEFT = "an unmatched word stands in the first free column after the last match (CollateX's rank)"
-NEIGHBOUR = "a repeated word matches the copy next to the words matched around it"
+NEIGHBOUR = (
+    "a repeated word matches the copy next to the words matched after it, as CollateX 2.3 does "
+    '("district [of the Republic] of Azerbaijan" against "district of Azerbaijan")'
+)
 
 CASES: tuple[Case, ...] = (
     # -- double transpositions: a greedy match of the longer block must not win ----------------
