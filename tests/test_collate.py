@@ -130,3 +130,14 @@ def test_synthetic_witnesses_match_f1(seed):
     f1 = 2 * precision * recall / (precision + recall)
     assert f1 >= 0.97, (precision, recall)
     assert len(c.moves) >= 2  # witnesses 1 and 3 each moved a 25-word block
+
+
+def test_a_date_written_in_another_order_is_formal() -> None:
+    a = doc("Escalation along the line of contact on April 2, 2016 was the result of attacks.", "2018-01-01")
+    b = doc("Escalation along the line of contact on 2 April 2016 was the result of attacks.", "2019-01-01")
+    c = collate([a, b])
+    assert [(v.kind, v.subtype, v.substantive) for v in c.variants] == [
+        ("addition", "date_format", False),
+        ("omission", "date_format", False),
+    ]
+    assert c.claims == ()

@@ -22,12 +22,14 @@ substantive: they frame the text rather than vary it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import regex
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from variorum.collate.model import Move, Table, Variant, Witness
+from variorum.ingest.dates import month_number
 
 _SPACE = regex.compile(r"\s+")
 _PUNCT = regex.compile(r"[\p{P}\p{S}]")
@@ -138,7 +140,7 @@ def find_variants(table: Table, moves: Sequence[Move], base: int = 0) -> list[Va
             d = e
         ranges.append((c, d))
         c = d
-    out = [_unit(table, c0, c1, base) for c0, c1 in _join_absences(table, ranges)]
+    out = _date_orders(table, [_unit(table, c0, c1, base) for c0, c1 in _join_absences(table, ranges)])
     for m in moves:
         out.append(_move_variant(table, m))
     out.sort(key=lambda v: v.columns)
@@ -147,6 +149,40 @@ def find_variants(table: Table, moves: Sequence[Move], base: int = 0) -> list[Va
 
 # Neighbouring units up to this many columns each are merged when one of them changes a word.
 MERGE_MAX = 3
+
+
+def _date_orders(table: Table, units: list[Variant]) -> list[Variant]:
+    """An addition and an omission of the same day number on either side of a month name are a
+    date written in another order ("April 2, 2016" / "2 April 2016"): formal, subtype
+    ``date_format``, not two substantive units."""
+    out = list(units)
+    for k in range(len(out) - 1):
+        a, b = out[k], out[k + 1]
+        if {a.kind, b.kind} != {"addition", "omission"} or a.substantive is False or b.wrapper:
+            continue
+        between = range(a.columns[1], b.columns[0])
+        if not 1 <= len(between) <= 2 or not any(_is_month(table, c) for c in between):
+            continue
+        moved = set()
+        for w in table.witnesses:
+            x, y = a.readings.get(w.id, ""), b.readings.get(w.id, "")
+            if bool(x) == bool(y):
+                break
+            moved.add(" ".join((x or y).split()).strip(".,"))
+        else:
+            if len(moved) == 1 and next(iter(moved)).isdigit():
+                out[k] = replace(a, subtype="date_format", substantive=False)
+                out[k + 1] = replace(b, subtype="date_format", substantive=False)
+    return out
+
+
+def _is_month(table: Table, c: int) -> bool:
+    """Every witness reads a month name in column ``c``."""
+    col = table.columns[c]
+    return all(
+        t is not None and month_number(table.witnesses[k].tokens.norms[t]) is not None
+        for k, t in enumerate(col)
+    )
 
 
 # Units joined across a common absence: at least one of the two is this short (in columns). The
