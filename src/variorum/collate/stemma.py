@@ -33,6 +33,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import xxhash
+from rapidfuzz import fuzz
 
 from variorum.collate.arborescence import min_arborescence
 from variorum.collate.model import Stemma, StemmaEdge, Variant, Witness
@@ -227,21 +228,44 @@ def _lost_sources(
     return parent, lost, evidence
 
 
-#: Evidence is listed heaviest first: substantive before formal, then moves, additions and
-#: omissions (a paragraph added or moved decides an edge) before substitutions, then the changes
-#: shared by more witnesses (shared errors), then the longer ones.
+#: Evidence is listed heaviest first: substantive before formal, passages (``PASSAGE_WORDS`` or
+#: more) before words, then moves, additions and omissions (a paragraph added or moved decides an
+#: edge) before substitutions, then the changes shared by more witnesses (shared errors), then
+#: the longer ones.
 _KIND_WEIGHT = {"transposition": 0, "addition": 1, "omission": 1, "substitution": 2}
 
 
-def by_weight(units: Units, order: Sequence[int]) -> list[int]:
-    """``order`` (unit indices) sorted by the weight of the evidence each unit gives."""
+def by_weight(units: Units, order: Sequence[int], pair: tuple[str, str] | None = None) -> list[int]:
+    """``order`` (unit indices) sorted by the weight of the evidence each unit gives.
 
-    def key(u: int) -> tuple[bool, int, int, float, int]:
+    With ``pair`` (parent and child ids), a unit counts as substantive for that edge only if the
+    two readings differ by more than a respelling: a unit joined across a third witness's
+    omission may hold "center" / "centre" between these two.
+    """
+
+    def key(u: int) -> tuple[bool, bool, int, int, float, int]:
         v = units.variants[u]
+        substantive = v.substantive and (pair is None or _differs(v, *pair))
         shared = int(units.support[u].max()) if units.support.shape[1] else 0
-        return (not v.substantive, _KIND_WEIGHT.get(v.kind, 3), -shared, -float(units.words[u]), u)
+        passage = units.words[u] >= PASSAGE_WORDS
+        return (not substantive, not passage, _KIND_WEIGHT.get(v.kind, 3), -shared, -float(units.words[u]), u)
 
     return sorted(order, key=key)
+
+
+def _differs(v: Variant, a: str, b: str) -> bool:
+    """Whether two witnesses' readings of ``v`` differ by more than a respelling (fuzz ratio of
+    their folded words below ``RESPELLED``), or one of them has none, or the unit is a move."""
+    ra, rb = (" ".join(v.readings.get(w, "").casefold().split()) for w in (a, b))
+    if v.kind == "transposition" or not ra or not rb:
+        return True
+    return fuzz.ratio(ra, rb) < RESPELLED
+
+
+#: A unit of this many words or more is a passage (a sentence or a paragraph), not a word.
+PASSAGE_WORDS = 8
+#: Readings at least this similar (fuzz ratio) are one text respelled, for ordering evidence.
+RESPELLED = 95
 
 
 def _describe(v: Variant, parent_id: str, child_id: str) -> str:
@@ -300,7 +324,8 @@ def build_stemma(variants: Sequence[Variant], witnesses: Sequence[Witness], seed
         return x
 
     def describe(order: list[int], p: int, c: int) -> tuple[str, ...]:
-        return tuple(_describe(units.variants[u], ids[p], ids[c]) for u in by_weight(units, order)[:10])
+        ranked = by_weight(units, order, (ids[p], ids[c]))
+        return tuple(_describe(units.variants[u], ids[p], ids[c]) for u in ranked[:10])
 
     def evidence_of(p: int, c: int) -> tuple[str, ...]:
         if c >= n:  # parent -> lost source: the changes its children share
