@@ -117,3 +117,32 @@ def from_env(base: Settings | None = None, environ: dict[str, str] | None = None
         else:
             changes[f.name] = type(default)(raw)
     return replace(base, **changes)
+
+
+# -- limits on one input ----------------------------------------------------------------------
+# Every input is untrusted: a small file may expand to gigabytes (a zip bomb in a DOCX, a flate
+# bomb in a PDF) and one huge text makes every later stage huge. These limits are checked before
+# or while a file is expanded, and a file over one is skipped with a reason naming the limit.
+
+#: Largest input file read, in bytes (JSON Lines files are read line by line and have no limit of
+#: their own, only each record's). The longest official documents we read (a 900-page UN report as
+#: PDF, a 1,200-page DOCX budget) are under 30 MiB.
+MAX_FILE_BYTES = 64 * 2**20
+#: Longest text of one document, in characters (after extraction). Preparing a document costs
+#: about 40 bytes of memory per character at its peak (tokens, offsets, segments and their
+#: fingerprints; ``benchmarks/bombs.py`` measures it), so 8 Mi characters (a 3,000-page book)
+#: bound one document's preparation near 350 MB. Longer texts are refused, not truncated: a
+#: silently cut document would hide passages.
+MAX_DOCUMENT_CHARS = 8 * 2**20
+#: Largest expanded size of the XML parts of a DOCX (``word/document.xml`` and friends), as stated
+#: in the zip directory; zipfile never expands a member beyond its stated size (it fails the CRC
+#: instead), so the stated size is a bound on what is parsed. A 1,200-page DOCX has 15 MiB of XML.
+MAX_DOCX_XML_BYTES = 48 * 2**20
+#: Largest expansion ratio of one zip member over 1 MiB. Word's XML compresses 5-15 times; a zip
+#: bomb compresses a thousand times.
+MAX_ZIP_RATIO = 200
+#: Most pages of a PDF read. The largest PDFs in the evaluation data have under 1,000 pages.
+MAX_PDF_PAGES = 20_000
+#: Deepest element nesting of an HTML page. Real pages nest under 60 deep (news sites with
+#: wrappers in wrappers under 40); a page of 100,000 nested <div>s is an attack on the parser.
+MAX_HTML_DEPTH = 512

@@ -5,7 +5,8 @@
     │   ├── UnsupportedFormat     not a format variorum reads (or a binary file)
     │   ├── EmptyDocument         no text left after extraction
     │   ├── EncryptedDocument     a password-protected PDF or DOCX
-    │   └── MalformedDocument     a corrupt PDF/DOCX/HTML, or a bad JSON Lines record
+    │   ├── MalformedDocument     a corrupt PDF/DOCX/HTML, or a bad JSON Lines record
+    │   └── TooLarge              over a limit of one input (size, expansion, nesting): a zip bomb
     ├── IndexError_           the SQLite index is missing, unreadable, or of a newer schema
     ├── UsageError            a bad argument combination or an unknown id
     └── WorkerError           a worker process preparing documents died (e.g. out of memory) or failed
@@ -45,6 +46,11 @@ class MalformedDocument(InputError):
     """The file or record is corrupt or does not follow its format."""
 
 
+class TooLarge(InputError):
+    """The input is over one of the limits of :mod:`variorum.config` (file size, text length,
+    expansion ratio, nesting depth); the message names the limit."""
+
+
 class IndexError_(VariorumError):
     """The SQLite index cannot be used as it is (missing, corrupt, or too new a schema)."""
 
@@ -63,6 +69,7 @@ __all__ = [
     "IndexError_",
     "InputError",
     "MalformedDocument",
+    "TooLarge",
     "UnsupportedFormat",
     "UsageError",
     "VariorumError",

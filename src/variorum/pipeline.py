@@ -172,6 +172,7 @@ class _AddState:
         self.vocab: Counter[str] = index.vocabulary()
         self.cache: dict[int, Prepared] = {}
         self.seen: set[str] = set()
+        self.ids: set[str] = set()  # ids of the documents of this run that are in flight or added
 
     def fresh(self, batch: list[Document]) -> list[tuple[Document, str]]:
         """The documents of ``batch`` not indexed yet, with their content hashes."""
@@ -184,16 +185,22 @@ class _AddState:
                 report.duplicates += 1
                 self.progress("documents", 1)
                 continue
-            if index.has_id(d.id):
-                skip = Skip(d.path or d.id, f"id {d.id!r} is already used by another text")
-                report.skipped.append(skip)
+            if d.id in self.ids or index.has_id(d.id):
+                skip = self._skip_id(d)
                 with index.transaction():
                     index.record_skip(skip)
                 self.progress("documents", 1)
                 continue
             self.seen.add(h)
+            self.ids.add(d.id)
             fresh.append((d, h))
         return fresh
+
+    def _skip_id(self, d: Document) -> Skip:
+        """A document whose id another text already has: a named skip, never a rollback."""
+        skip = Skip(d.path or d.id, f"id {d.id!r} is already used by another text")
+        self.report.skipped.append(skip)
+        return skip
 
     def commit_here(self, fresh: list[tuple[Document, str]]) -> None:
         """Preprocess, prepare and commit one batch in this process."""
@@ -215,9 +222,18 @@ class _AddState:
         """Insert and align one prepared batch in one transaction."""
         index, settings, report = self.index, self.settings, self.report
         with index.transaction():
-            nums = [index.insert(p, h, packed) for (p, packed), (_, h) in zip(preps, fresh, strict=True)]
+            # Checked again inside the transaction: another process may have added the same text
+            # (or taken the id) since :meth:`fresh` looked, and BEGIN IMMEDIATE now keeps it out.
+            known = index.known_contents(h for _, h in fresh)
+            local: dict[int, Prepared] = {}
+            for (p, packed), (d, h) in zip(preps, fresh, strict=True):
+                if h in known:
+                    report.duplicates += 1
+                elif index.has_id(d.id):
+                    index.record_skip(self._skip_id(d))
+                else:
+                    local[index.insert(p, h, packed)] = p
             index.add_vocabulary(words)
-            local = {n: p for n, (p, _) in zip(nums, preps, strict=True)}
             fps = {n: p.fp_hashes for n, p in local.items()}
             found = index.candidates(fps, settings.max_df, settings.min_shared)
             pairs = sorted({(min(x, y), max(x, y)) for x, others in found.items() for y in others})
@@ -232,7 +248,7 @@ class _AddState:
                     index.insert_pair(x, y, result.passages, covs, result.shared_words, result.evidence)
                     report.pairs += 1
                     report.passages += len(result.passages)
-        report.added += len(nums)
+        report.added += len(local)
         self.progress("documents", len(fresh))
 
 

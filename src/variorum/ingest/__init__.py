@@ -21,9 +21,10 @@ from typing import Any, TextIO
 from variorum.errors import EmptyDocument, InputError, UnsupportedFormat
 from variorum.ingest.build import make_document
 from variorum.ingest.dates import document_date, find_dates, normalize_date
-from variorum.ingest.decode import decode_bytes
+from variorum.ingest.decode import BINARY_REASON, decode_bytes, is_binary
+from variorum.ingest.limits import check_file_size, file_limit
 from variorum.ingest.formats import TEXT_FORMATS, extract_bytes, extract_str, format_of
-from variorum.ingest.jsonl import load_jsonl, read_jsonl, records
+from variorum.ingest.jsonl import jsonl_lines, read_jsonl, records
 from variorum.ingest.sources import STDIN, expand_inputs, read_bytes
 from variorum.model import Document, Skip
 
@@ -55,11 +56,11 @@ def read_inputs(
         # the try blocks, so its exception propagates as it is.
         if format_of(path) == "jsonl":
             try:
-                text = load_jsonl(path)
+                lines = jsonl_lines(path)
             except InputError as error:
                 report(Skip(error.path, error.reason))
                 continue
-            yield from records(text, path, on_skip=report, metadata=metadata)
+            yield from records(lines, path, on_skip=report, metadata=metadata)
             continue
         try:
             if path == STDIN:
@@ -124,10 +125,22 @@ def read_data(
 
 
 def _read_stream(stream: TextIO, metadata: Mapping[str, Any] | None) -> Document:
+    """Stdin read as a file is: its bytes decoded (binary refused), within the same size limit."""
+    limit = file_limit("txt")
     try:
-        text = stream.read()
+        raw = getattr(stream, "buffer", None)
+        data: bytes | str = raw.read(limit + 1) if raw is not None else stream.read(limit + 1)
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(STDIN, f"cannot read stdin: {error}") from error
+    check_file_size(STDIN, len(data), "txt")
+    if isinstance(data, bytes):
+        if not data:
+            raise EmptyDocument(STDIN, "empty input")
+        if is_binary(data):
+            raise UnsupportedFormat(STDIN, BINARY_REASON)
+        text = decode_bytes(data, STDIN)
+    else:
+        text = data
     return make_document(extract_str(text, STDIN, "txt"), path=STDIN, given=metadata)
 
 

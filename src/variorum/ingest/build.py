@@ -16,6 +16,7 @@ from variorum.errors import EmptyDocument
 from variorum.ingest.dates import document_date, find_dates, normalize_date
 from variorum.ingest.decode import clean_text
 from variorum.ingest.formats import Extracted
+from variorum.ingest.limits import check_text_length
 from variorum.model import Document, content_id
 
 EMPTY_REASON = "empty after extraction"
@@ -36,6 +37,7 @@ def make_document(
 
     Raises :class:`EmptyDocument` when only whitespace is left after extraction.
     """
+    check_text_length(path, len(extracted.text))
     text = clean_text(extracted.text)
     if not text.strip():
         raise EmptyDocument(path, EMPTY_REASON)

@@ -51,10 +51,16 @@ _MAX_CONTROL_SHARE = 0.01
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _LINE_BREAKS = re.compile(r"\r\n?")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def clean_text(text: str) -> str:
-    """Normalise line endings to ``\\n`` and repair mojibake, keeping the original typography."""
+    """Normalise line endings to ``\\n`` and repair mojibake, keeping the original typography.
+
+    A lone surrogate (``"\\ud800"`` in a JSON string, an upload) is no character at all and could
+    not be stored or written as UTF-8: it becomes U+FFFD, the replacement character.
+    """
+    text = _SURROGATES.sub("\ufffd", text)
     return ftfy.fix_text(_LINE_BREAKS.sub("\n", text), _FTFY_CONFIG)
 
 
@@ -73,7 +79,7 @@ def decode_bytes(data: bytes, path: str, *, html: bool = False) -> str:
                 raise UnsupportedFormat(path, f"invalid {encoding.upper()} text: {error.reason}") from error
     if b"\x00" in data:
         # NUL is valid UTF-8, so this test comes first: BOM-less UTF-16 decodes as UTF-8 too.
-        utf16 = _bomless_utf16(data)
+        utf16 = bomless_utf16(data)
         if utf16 is None:
             raise UnsupportedFormat(path, BINARY_REASON)
         return _checked(utf16, path)
@@ -92,7 +98,7 @@ def is_binary(data: bytes) -> bool:
     """Whether a file of unknown extension looks binary (NUL bytes outside a UTF-16/32 text)."""
     if any(data.startswith(bom) for bom, _ in _BOMS):
         return False
-    return b"\x00" in data[:8192] and _bomless_utf16(data) is None
+    return b"\x00" in data[:8192] and bomless_utf16(data) is None
 
 
 def _checked(text: str, path: str) -> str:
@@ -108,7 +114,7 @@ def _checked(text: str, path: str) -> str:
     return text
 
 
-def _bomless_utf16(data: bytes) -> str | None:
+def bomless_utf16(data: bytes) -> str | None:
     """Decode UTF-16 without a byte order mark, recognised by NULs at every other byte.
 
     Text in a Latin or Cyrillic script stored as UTF-16 has a NUL (or a small code page byte) in

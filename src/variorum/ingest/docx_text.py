@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from variorum.errors import EncryptedDocument, MalformedDocument
+from variorum.ingest.limits import check_zip
 
 ENCRYPTED_REASON = "encrypted or legacy Office file"
 NOT_ZIP_REASON = "malformed DOCX: not a zip archive"
@@ -30,6 +31,7 @@ def extract_docx(data: bytes, path: str) -> tuple[str, dict[str, Any]]:
         raise EncryptedDocument(path, ENCRYPTED_REASON)
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise MalformedDocument(path, NOT_ZIP_REASON)
+    check_zip(data, path)  # before python-docx expands a byte
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())

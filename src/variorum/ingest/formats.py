@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from variorum.errors import InputError, MalformedDocument, UnsupportedFormat
+from variorum.errors import InputError, MalformedDocument, UnsupportedFormat, VariorumError
 from variorum.ingest.decode import BINARY_REASON, decode_bytes, is_binary
 
 #: Extensions variorum reads, lower case, and the format of each.
@@ -99,6 +99,12 @@ def _guarded(extract: Any, content: Any, path: str, fmt: str) -> Extracted:
         text, metadata = extract(content, path)
     except InputError:
         raise
+    except ImportError as error:
+        # Not this file's fault: every file of the format would fail the same way. Stop the run.
+        raise VariorumError(
+            f"{path}: cannot read {_FORMAT_NAMES[fmt]} files: {error} (a dependency of variorum is "
+            "missing: reinstall it)"
+        ) from error
     except Exception as error:
         raise MalformedDocument(
             path, f"malformed {_FORMAT_NAMES[fmt]}: {type(error).__name__}: {error}"

@@ -16,6 +16,7 @@ import lxml.etree
 import lxml.html
 
 from variorum.errors import MalformedDocument
+from variorum.ingest.limits import check_html_depth
 
 # Elements whose text is never visible.
 _INVISIBLE = ("script", "style", "noscript", "template", "head", "svg", "iframe", "object")
@@ -37,6 +38,7 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 def extract_html(source: str, path: str) -> tuple[str, dict[str, Any]]:
     """The main text of an HTML page and its metadata (``title``, ``date`` when the page has them)."""
+    check_html_depth(source, path)
     try:
         # lxml refuses a str that declares its own encoding, as XHTML files do.
         tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", source, count=1))

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from variorum.errors import EmptyDocument, EncryptedDocument, MalformedDocument
+from variorum import config
+from variorum.errors import EmptyDocument, EncryptedDocument, MalformedDocument, TooLarge
+from variorum.ingest.limits import check_text_length
 
 ENCRYPTED_REASON = "encrypted PDF, cannot extract text"
 NO_TEXT_REASON = "PDF has no text layer (scanned?)"
@@ -31,7 +33,14 @@ def extract_pdf(data: bytes, path: str) -> tuple[str, dict[str, Any]]:
             raise EncryptedDocument(path, ENCRYPTED_REASON) from error
         raise MalformedDocument(path, f"malformed PDF: {_pdfium_reason(error)}") from error
     try:
-        pages = [_page_text(pdf, index) for index in range(len(pdf))]
+        if len(pdf) > config.MAX_PDF_PAGES:
+            raise TooLarge(path, f"PDF of {len(pdf):,} pages is over the limit of {config.MAX_PDF_PAGES:,}")
+        pages = []
+        chars = 0
+        for index in range(len(pdf)):  # the text limit is checked page by page, as pages are read
+            pages.append(_page_text(pdf, index))
+            chars += len(pages[-1])
+            check_text_length(path, chars)
         title = (pdf.get_metadata_dict().get("Title") or "").strip()
     except pypdfium2.PdfiumError as error:
         raise MalformedDocument(path, f"malformed PDF: {_pdfium_reason(error)}") from error

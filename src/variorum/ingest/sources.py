@@ -17,6 +17,7 @@ from pathlib import Path
 
 from variorum.errors import EmptyDocument, InputError
 from variorum.ingest.formats import format_of
+from variorum.ingest.limits import check_file_size, file_limit
 from variorum.model import Skip
 
 STDIN = "-"
@@ -25,10 +26,18 @@ NO_MATCH_REASON = "no files match the pattern"
 _GLOB_MAGIC = re.compile(r"[*?[]")
 
 
-def read_bytes(path: str) -> bytes:
-    """The bytes of a file, or the :class:`InputError` that says why it cannot be read."""
+def read_bytes(path: str, limit: int | None = None) -> bytes:
+    """The bytes of a file, or the :class:`InputError` that says why it cannot be read.
+
+    A file over ``limit`` bytes (:func:`variorum.ingest.limits.file_limit` of its format by
+    default) is refused before it is read.
+    """
+    limit = file_limit(format_of(path)) if limit is None else limit
     try:
-        data = Path(path).read_bytes()
+        with open(path, "rb") as f:
+            check_file_size(path, os.fstat(f.fileno()).st_size, format_of(path))
+            data = f.read(limit + 1)  # a file growing while it is read is held to the limit too
+            check_file_size(path, len(data), format_of(path))
     except FileNotFoundError as error:
         raise InputError(path, MISSING_REASON) from error
     except IsADirectoryError as error:
