@@ -11,7 +11,9 @@
     ├── UsageError            a bad argument combination or an unknown id
     └── WorkerError           a worker process preparing documents died (e.g. out of memory) or failed
 
-The CLI prints ``str(error)`` and exits 1; library code never prints.
+The CLI prints ``str(error)`` and exits 1; library code never prints. Apart from the tree,
+:class:`Interrupted` is the ``KeyboardInterrupt`` of an ``add`` stopped by Ctrl-C, which says how
+many documents it kept (the CLI exits 130).
 """
 
 from __future__ import annotations
@@ -63,7 +65,16 @@ class UsageError(VariorumError):
     """The caller asked for something that cannot be done (unknown id, bad flag combination)."""
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C stopped an ``add``; ``kept`` documents it added were committed and stay indexed."""
+
+    def __init__(self, kept: int) -> None:
+        super().__init__(f"interrupted: {kept} documents kept")
+        self.kept = kept
+
+
 __all__ = [
+    "Interrupted",
     "EmptyDocument",
     "EncryptedDocument",
     "IndexError_",

@@ -17,7 +17,7 @@ from typing import Any
 from variorum.align.passages import PairResult, compare_prepared
 from variorum.collate import Collation, collate_witnesses, make_witnesses
 from variorum.config import Settings
-from variorum.errors import UsageError
+from variorum.errors import Interrupted, UsageError
 from variorum.group.relate import relate
 from variorum.group.relations import KINDS
 from variorum.model import Document, Passage, Skip, content_id
@@ -88,6 +88,7 @@ def add(
     # Batches in flight, oldest last: being preprocessed, then being prepared.
     preprocessing: _InFlight | None = None
     preparing: _InFlight | None = None
+    aborted = False
     try:
         for batch in _batches(documents, settings.batch_size):
             fresh = state.fresh(batch)
@@ -110,15 +111,22 @@ def add(
                 if flight is not None:
                     state.commit(*flight.results(workers))
             preparing = preprocessing = None
+    except KeyboardInterrupt as interrupt:
+        # Ctrl-C: stop now (the workers are killed below); the batches committed are kept.
+        aborted = True
+        if isinstance(interrupt, Interrupted):
+            raise
+        raise Interrupted(report.added) from interrupt
     except BaseException:
-        # Interrupted while reading the next batch: keep the batch already prepared, if it is.
+        aborted = True
+        # A failure while reading the next batch: keep the batch already prepared, if it is.
         # (A batch whose own commit failed is not in flight any more and is not retried.)
         if workers is not None and preparing is not None and preparing.done(workers):
             state.commit(*preparing.results(workers))
         raise
     finally:
         if workers is not None:
-            workers.close()
+            workers.close(abort=aborted)
     if skipped:
         with index.transaction():
             for s in skipped:

@@ -19,6 +19,13 @@ documents come back, without the text the main process already has, their tokens
 packed form the index stores. The result is exactly what
 preparing in the main process with the same vocabulary gives (``tests/test_workers.py``).
 
+Workers never outlive the main process: they ask Linux to kill them when it dies
+(``PR_SET_PDEATHSIG``) and, on any system, watch that their parent is still the one that started
+them. A ``kill -9`` of ``variorum add`` thus takes its workers with it instead of leaving them
+holding the index and the terminal (``variorum add … | tee log`` ends). They ignore Ctrl-C, which
+is the main process's to handle: it kills them at once (:meth:`Workers.close` with ``abort``),
+since nothing they hold is worth waiting for.
+
 Tasks go through one queue per worker (so each worker sees its tasks in order) and answers
 through one shared queue; queues, unlike bare pipes, never block the sender, so a large task and a
 large answer in flight at the same time cannot deadlock.
@@ -26,9 +33,14 @@ large answer in flight at the same time cannot deadlock.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
 import queue
 import signal
+import sys
+import threading
+import time
 import traceback
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
@@ -47,6 +59,35 @@ from variorum.text.normalize import count_vocabulary
 CHUNKS_PER_WORKER = 2
 #: Seconds between checks that the workers are still alive while waiting for an answer.
 _POLL = 1.0
+#: Seconds between a worker's checks that its parent is alive (where no parent-death signal exists).
+_PARENT_POLL = 0.5
+#: ``PR_SET_PDEATHSIG`` of ``<linux/prctl.h>``.
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this (forked) process end when process ``parent`` ends.
+
+    On Linux the kernel sends SIGKILL at the parent's death (``prctl(PR_SET_PDEATHSIG)``). A
+    thread also polls the parent id, for other systems and for the moment before the ``prctl``:
+    a parent that died before it leaves this process adopted, with another parent id.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(_PARENT_POLL)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="variorum-parent-watch", daemon=True).start()
 
 
 class CombinedVocabulary(Mapping[str, int]):
@@ -76,9 +117,10 @@ class CombinedVocabulary(Mapping[str, int]):
         return len(set(self.base) | set(self.extra))
 
 
-def _serve(tasks: Any, answers: Any, vocabulary: Counter[str], settings: Settings) -> None:
+def _serve(tasks: Any, answers: Any, vocabulary: Counter[str], settings: Settings, parent: int) -> None:
     """A worker's loop: preprocess, count, prepare, until it is sent ``None``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    die_with_parent(parent)
     kept: dict[int, tuple[list[Document], list[Any]]] = {}
     while (task := tasks.get()) is not None:
         kind, key, payload = task
@@ -126,7 +168,9 @@ class Workers:
         self.answers: Any = context.Queue()
         self.tasks: list[Any] = [context.Queue() for _ in range(n)]
         self.processes = [
-            context.Process(target=_serve, args=(q, self.answers, vocabulary, settings), daemon=True)
+            context.Process(
+                target=_serve, args=(q, self.answers, vocabulary, settings, os.getpid()), daemon=True
+            )
             for q in self.tasks
         ]
         for p in self.processes:
@@ -205,14 +249,20 @@ class Workers:
             raise WorkerError(f"a worker process failed:\n{value.traceback}")
         return value
 
-    def close(self) -> None:
-        for q in self.tasks:
-            q.put(None)
+    def close(self, *, abort: bool = False) -> None:
+        """Stop the workers: let them finish their loop, or with ``abort`` (an interruption, an
+        error) kill them at once; either way, none is left running."""
+        if abort:
+            for p in self.processes:
+                p.kill()
+        else:
+            for q in self.tasks:
+                q.put(None)
         for p in self.processes:
-            p.join(timeout=5)
+            p.join(timeout=1 if abort else 5)
             if p.is_alive():
-                p.terminate()
-                p.join()
+                p.kill()
+                p.join(timeout=1)
         for q in [*self.tasks, self.answers]:
             q.close()
             q.cancel_join_thread()

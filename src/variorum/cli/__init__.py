@@ -11,7 +11,7 @@ import sys
 import typer
 
 from variorum.cli.app import app
-from variorum.errors import VariorumError
+from variorum.errors import Interrupted, VariorumError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     except VariorumError as e:
         sys.stderr.write(f"error: {e}\n")
         return 1
+    except Interrupted as e:  # the library's, when called outside a command that reports it
+        sys.stderr.write(f"{e}\n")
+        return 130
     except KeyboardInterrupt:
         sys.stderr.write("interrupted: work committed before this point is kept in the index\n")
         return 130

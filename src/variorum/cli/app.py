@@ -24,7 +24,7 @@ from rich.table import Table
 
 from variorum import pipeline
 from variorum.config import DEFAULT_DB, Settings, from_env
-from variorum.errors import InputError, UsageError
+from variorum.errors import InputError, Interrupted, UsageError
 from variorum.ingest import read_file, read_inputs, read_text
 from variorum.model import Document, Skip
 from variorum.store.index import Index
@@ -125,7 +125,14 @@ def _add(
 
         exclude = [str(db), f"{db}-wal", f"{db}-shm", f"{db}-journal", *map(str, exclude_dirs)]
         docs = read_inputs(paths, stdin=sys.stdin, on_skip=on_skip, metadata=meta or None, exclude=exclude)
-        report = pipeline.add(index, docs, settings, skipped=skipped, progress=progress)
+        try:
+            report = pipeline.add(index, docs, settings, skipped=skipped, progress=progress)
+        except Interrupted as interrupt:  # typer would turn it into a silent exit 130
+            bar.stop()
+            err.print(str(interrupt), markup=False, highlight=False)
+            raise typer.Exit(130) from None
+    for skip in report.skipped[len(skipped) :]:  # skips found while adding (a repeated id)
+        err.print(str(skip), markup=False, highlight=False)
     if report.added == 0 and report.duplicates == 0 and report.skipped:
         raise UsageError(f"nothing could be read: {len(report.skipped)} inputs skipped (see above)")
     return report

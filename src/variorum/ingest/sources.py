@@ -9,11 +9,12 @@ A file named twice (directly and through its folder, or by two patterns) is read
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
+
+from wcmatch import glob as wcglob
 
 from variorum.errors import EmptyDocument, InputError
 from variorum.ingest.formats import format_of
@@ -61,14 +62,15 @@ def expand_inputs(
     Paths in ``exclude``, and everything under an excluded folder, are passed over silently: the
     index and the output folder of a run may lie inside the folder it reads.
     """
-    excluded = [os.path.normcase(os.path.abspath(p)) for p in exclude]
+    excluded = [os.path.normcase(os.path.realpath(p)) for p in exclude]
     seen: set[str] = {p for p in excluded}
 
     def is_excluded(key: str) -> bool:
         return any(key == p or key.startswith(p.rstrip(os.sep) + os.sep) for p in excluded)
 
     def first_time(path: str) -> bool:
-        key = path if path == STDIN else os.path.normcase(os.path.abspath(path))
+        # The real path: a file reached through a link and directly is read once.
+        key = path if path == STDIN else os.path.normcase(os.path.realpath(path))
         if key in seen or (key != STDIN and is_excluded(key)):
             return False
         seen.add(key)
@@ -82,7 +84,9 @@ def expand_inputs(
         elif os.path.isdir(item):
             yield from (path for path in _walk(item, on_skip, is_excluded) if first_time(path))
         elif _GLOB_MAGIC.search(item):
-            matches = sorted(glob.glob(item, recursive=True))
+            # wcmatch's ``**`` does not follow links to folders (the standard library's does, and
+            # never ends in a folder that links to its parent).
+            matches = sorted(wcglob.glob(item, flags=wcglob.GLOBSTAR))
             if not matches:
                 on_skip(Skip(item, NO_MATCH_REASON))
             for match in matches:
@@ -110,13 +114,13 @@ def _walk(
             name
             for name in dirs
             if not name.startswith(".")
-            and not is_excluded(os.path.normcase(os.path.abspath(os.path.join(root, name))))
+            and not is_excluded(os.path.normcase(os.path.realpath(os.path.join(root, name))))
         ]
         for name in files:
             if name.startswith("."):
                 continue
             path = os.path.join(root, name)
-            if is_excluded(os.path.normcase(os.path.abspath(path))):
+            if is_excluded(os.path.normcase(os.path.realpath(path))):
                 continue
             found.append((Path(os.path.relpath(path, folder)).parts, path))
     for _, path in sorted(found):
