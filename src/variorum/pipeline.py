@@ -19,7 +19,7 @@ from variorum.collate import Collation, collate_witnesses, make_witnesses
 from variorum.config import Settings
 from variorum.errors import Interrupted, UsageError
 from variorum.group.relate import relate
-from variorum.group.relations import KINDS
+from variorum.group.relations import KINDS, Relation
 from variorum.model import Document, Passage, Skip, content_id
 from variorum.prepare import Prepared, prepare, preprocess
 from variorum.store.codec import Packed
@@ -272,20 +272,33 @@ def _cached(index: Index, cache: dict[int, Prepared], num: int, settings: Settin
 def refresh(index: Index, settings: Settings) -> None:
     """Recompute relations, families and boilerplate flags from the stored alignments (one
     transaction): :func:`relate` does the work, the index stores it."""
-    ids = index.document_ids()
-    facts = index.pair_facts()
-    rows = [(r[0], r[1], r[2], r[3], r[4], r[5], r[6], min(r[7], r[8])) for r in index.passage_rows()]
     with index.transaction():
-        typed, family_of, flagged = relate(ids, facts, rows, settings)
+        typed, family_of, flagged = _derive(index, settings)
         index.set_relations(typed)
         index.set_families(family_of)
         index.set_boilerplate(flagged)
 
 
+def _derive(index: Index, settings: Settings) -> tuple[list[Relation], dict[int, str], list[int]]:
+    """Relations, families and boilerplate passage ids, computed from the stored alignments."""
+    ids = index.document_ids()
+    facts = index.pair_facts()
+    rows = [(r[0], r[1], r[2], r[3], r[4], r[5], r[6], min(r[7], r[8])) for r in index.passage_rows()]
+    typed, family_of, flagged = relate(ids, facts, rows, settings)
+    return list(typed), dict(family_of), list(flagged)
+
+
 def ensure_fresh(index: Index, settings: Settings) -> None:
-    """Refresh families if an interrupted ``add`` left them out of date."""
-    if index.families_stale():
-        refresh(index, settings)
+    """Make what ``index`` reads current, without writing.
+
+    Relations, families and boilerplate flags are stored at the end of every ``add``; an ``add`` that was
+    interrupted (or one committing right now, seen from another connection) leaves them stale.
+    Then they are computed in memory and read in place of the stored ones (:meth:`Index.use_derived`)
+    until the next ``add`` stores them: a read never writes, so it works on a read-only or full disk.
+    """
+    if not index.derived_current():
+        typed, family_of, flagged = _derive(index, settings)
+        index.use_derived(family_of, flagged, typed)
 
 
 # -- reading the index ----------------------------------------------------------------------

@@ -75,6 +75,10 @@ class Index:
         # Names this index among the runs loaded in this process (a path can be reused).
         self._key: str | None = None
         self._marked_stale = False
+        # Relations, families and boilerplate flags computed in memory while the stored ones are
+        # stale: (data version they were computed at, family of each num, boilerplate passage ids,
+        # relations).
+        self._derived: tuple[int, dict[int, str], set[int], list[Relation]] | None = None
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -182,6 +186,7 @@ class Index:
         """One atomic write: everything inside commits together or not at all."""
         self.conn.execute("BEGIN IMMEDIATE")
         self._marked_stale = False
+        self._derived = None
         runs = list(self._runs)
         try:
             yield
@@ -431,7 +436,7 @@ class Index:
                 "title": title,
                 "series": series,
                 "words": words,
-                "family": fam,
+                "family": self._family(num, fam),
             }
             for num, did, path, date, langs, title, series, words, fam in rows
         ]
@@ -537,6 +542,12 @@ class Index:
 
     def relations(self, num: int | None = None, kind: str | None = None) -> list[Relation]:
         """Stored relations, optionally only those of document ``num`` and/or of one ``kind``."""
+        if self._derived is not None:
+            return [
+                r
+                for r in self._derived[3]
+                if (num is None or num in (r.a, r.b)) and (kind is None or r.kind == kind)
+            ]
         where, args = [], []
         if num is not None:
             where.append("(a=? OR b=?)")
@@ -558,10 +569,14 @@ class Index:
         identity, boilerplate, earlier)``, optionally only those touching document ``num``."""
         cols = "id, a, b, a_start, a_end, b_start, b_end, a_words, b_words, identity, boilerplate, earlier"
         if num is None:
-            return self.conn.execute(f"SELECT {cols} FROM passages ORDER BY a, b, a_start").fetchall()
-        return self.conn.execute(
-            f"SELECT {cols} FROM passages WHERE a=? OR b=? ORDER BY a, b, a_start", (num, num)
-        ).fetchall()
+            rows = self.conn.execute(f"SELECT {cols} FROM passages ORDER BY a, b, a_start").fetchall()
+        else:
+            rows = self.conn.execute(
+                f"SELECT {cols} FROM passages WHERE a=? OR b=? ORDER BY a, b, a_start", (num, num)
+            ).fetchall()
+        if self._derived is None:
+            return rows
+        return [(*r[:10], self._boiler(r[0], r[10]), r[11]) for r in rows]
 
     def set_boilerplate(self, ids: Iterable[int]) -> None:
         self.conn.execute("UPDATE passages SET boilerplate=0")
@@ -574,6 +589,37 @@ class Index:
 
     def families_stale(self) -> bool:
         return self.meta("families_stale") == "1"
+
+    # -- derived state computed without writing ----------------------------------------------
+
+    def _data_version(self) -> int:
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def derived_current(self) -> bool:
+        """Whether the families and flags read are current: stored ones that are not stale, or
+        ones set by :meth:`use_derived` since the index last changed."""
+        if self._derived is not None and self._derived[0] == self._data_version():
+            return True
+        self._derived = None
+        return not self.families_stale()
+
+    def use_derived(
+        self, families: Mapping[int, str], boilerplate: Iterable[int], relations: Iterable[Relation] = ()
+    ) -> None:
+        """Read these families, boilerplate flags and relations instead of the stale stored ones.
+
+        Reads never write: while an ``add`` that was interrupted (or is committing) has left the
+        stored families stale, a reader computes them in memory and hands them here; every
+        listing of this connection then shows them, until the index changes.
+        """
+        ordered = sorted(relations, key=lambda r: (r.a, r.b))
+        self._derived = (self._data_version(), dict(families), set(boilerplate), ordered)
+
+    def _family(self, num: int, stored: str | None) -> str | None:
+        return stored if self._derived is None else self._derived[1].get(num)
+
+    def _boiler(self, pid: int, stored: int) -> int:
+        return stored if self._derived is None else int(pid in self._derived[2])
 
     def document_ids(self) -> dict[int, str]:
         return dict(self.conn.execute("SELECT num, id FROM documents"))
@@ -603,7 +649,7 @@ class Index:
                 "SELECT d.num, d.id, f.family FROM documents d LEFT JOIN families f ON f.num = d.num "
                 f"WHERE d.num IN ({','.join('?' * len(chunk))})"
             )
-            out.extend({"num": n, "id": d, "family": f} for n, d, f in self.conn.execute(q, chunk))
+            out.extend({"num": n, "id": d, "family": self._family(n, f)} for n, d, f in self.conn.execute(q, chunk))
         return out
 
     def doc_meta_for(self, nums: Iterable[int]) -> list[dict[str, Any]]:
@@ -626,8 +672,8 @@ class Index:
     def boilerplate_spans(self, num: int) -> list[tuple[int, int]]:
         """Character spans of document ``num`` that are flagged boilerplate in some passage."""
         rows = self.conn.execute(
-            "SELECT CASE WHEN a=? THEN a_start ELSE b_start END, CASE WHEN a=? THEN a_end ELSE b_end END "
-            "FROM passages WHERE boilerplate=1 AND (a=? OR b=?)",
+            "SELECT id, boilerplate, CASE WHEN a=? THEN a_start ELSE b_start END, "
+            "CASE WHEN a=? THEN a_end ELSE b_end END FROM passages WHERE a=? OR b=?",
             (num, num, num, num),
         )
-        return [(s, e) for s, e in rows]
+        return [(s, e) for pid, boiler, s, e in rows if self._boiler(pid, boiler)]

@@ -43,13 +43,10 @@ class IndexState:
         self._all_lock = threading.Lock()
 
     def prepare(self) -> None:
-        """Create or migrate the index and bring its families up to date, before any request.
-
-        Doing this once at startup, under the write lock, means readers find a current index and
-        never have to write themselves; a bad path or foreign file fails here, not on a request.
-        """
-        with self.write() as index:
-            pipeline.ensure_fresh(index, self.settings)
+        """Create or migrate the index before any request, so that a bad path or a foreign file
+        fails here and not on a request, and readers never find it missing."""
+        with self.write():
+            pass
 
     def warm_up(self) -> None:
         """Query a few words once, so the first real query does not pay for loading the
@@ -82,24 +79,16 @@ class IndexState:
 
     @contextlib.contextmanager
     def _snapshot(self, index: Index) -> Iterator[None]:
-        """Yield ``index`` in a read transaction whose families are current.
+        """Yield ``index`` in a read transaction (one state of the index) whose families are current.
 
-        The pipeline refreshes stale families itself, which is a write, and must not happen on
-        a reader. An upload leaves them stale between committing its documents and refreshing
-        them, so a reader that sees that state waits for the writer to finish (or, after an
-        interrupted write, refreshes them itself under the write lock) and starts its snapshot
-        while holding the lock, when nothing can be writing. The first read of a transaction
-        fixes its snapshot, so the flag cannot change under the reader afterwards.
+        Readers never write: stale families (an upload between committing its documents and
+        storing its families, an interrupted ``variorum add``) are computed in memory for this
+        connection (:func:`variorum.pipeline.ensure_fresh`), once per change of the index.
         """
         conn = index.conn
         conn.execute("BEGIN")
-        if index.families_stale():
-            conn.execute("ROLLBACK")
-            with self._write_lock:
-                pipeline.ensure_fresh(self._writer_index(), self.settings)
-                conn.execute("BEGIN")
-                index.families_stale()  # the snapshot starts here
         try:
+            pipeline.ensure_fresh(index, self.settings)
             yield
         finally:
             if conn.in_transaction:
