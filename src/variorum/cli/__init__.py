@@ -6,6 +6,7 @@ user error ends with one line on stderr and exit status 1, never a traceback.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 
 import typer
@@ -37,6 +38,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as e:  # an output that cannot be written: /proc/x, a full disk, a folder
+        where = f"{e.filename}: " if e.filename else ""
+        sys.stderr.write(f"error: {where}{e.strerror or e}\n")
+        return 1
+    except sqlite3.Error as e:  # the index failed outside a write (a corrupt page, a lost file)
+        sys.stderr.write(f"error: the index cannot be read: {e}\n")
+        return 1
     return result if isinstance(result, int) else 0
 
 

@@ -563,10 +563,9 @@ def collate(
         fmt = "json"
     items = items or []
     if from_collatex is not None:
-        try:
-            data = json.loads(from_collatex.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise InputError(str(from_collatex), f"not readable CollateX JSON: {e}") from None
+        from variorum.ingest.jsonl import load_json
+
+        data = load_json(str(from_collatex))
         if not isinstance(data, dict):
             raise InputError(str(from_collatex), "not CollateX witness JSON (expected an object)")
         result = collate_witnesses(read_collatex_witnesses(data, str(from_collatex)))

@@ -31,8 +31,10 @@ writing anything. :func:`dedup` writes its decision.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import tempfile
 import sys
 import time
 from collections import OrderedDict
@@ -139,6 +141,9 @@ def _check_arguments(
         raise InputError(input_path, reason)
     if removed_path == "-":
         raise UsageError("the removed-records sidecar must be a file, not stdout")
+    for path in (output_path, removed_path):
+        if path is not None and path != "-" and os.path.isdir(path):
+            raise InputError(path, "is a folder: name the file to write")
     paths = [p for p in (input_path, output_path, removed_path) if p is not None and p != "-"]
     real = [os.path.realpath(p) for p in paths]
     if len(set(real)) != len(real):
@@ -274,10 +279,14 @@ class _Output:
         if self.temporary is None:
             self.stream.flush()
             return
-        self.stream.close()
-        if ok:
-            os.replace(self.temporary, self.path)
-        else:
+        try:
+            self.stream.close()
+            if ok:
+                os.replace(self.temporary, self.path)
+                return
+        except OSError as error:  # a full disk, a folder or a file that cannot be replaced
+            raise InputError(self.path, f"cannot write: {error.strerror or error}") from error
+        finally:
             with suppress(FileNotFoundError):
                 os.unlink(self.temporary)
 
@@ -470,6 +479,51 @@ def dedup(
     revisited by offset. Raises :class:`UsageError` for bad arguments and :class:`InputError`
     when the input cannot be read or changes during the run.
     """
+    source = os.fspath(input_path)
+    converted = _utf8_copy(source) if os.path.isfile(source) else None
+    if converted is None:
+        return _dedup(source, output_path, threshold, keep, measure, removed_path, progress)
+    try:
+        report = _dedup(converted, output_path, threshold, keep, measure, removed_path, progress)
+    finally:
+        os.unlink(converted)
+    skipped = tuple(Skip(k.path.replace(converted, source, 1), k.reason) for k in report.skipped)
+    return dataclasses.replace(report, input=source, skipped=skipped)
+
+
+def _utf8_copy(path: str) -> str | None:
+    """A UTF-8 copy of a UTF-16 or UTF-32 JSON Lines file (which ``add`` reads too), or None
+    for a file that is UTF-8 already. The passes below work on UTF-8 bytes, line by line."""
+    from variorum.ingest.jsonl import stream_encoding
+
+    with open(path, "rb") as f:
+        sample = f.read(2**16)
+    try:
+        encoding = stream_encoding(sample, path)
+    except InputError:
+        return None  # not UTF-16/32: the passes report its lines as they find them
+    if not encoding.startswith(("utf-16", "utf-32")):
+        return None
+    handle, copy = tempfile.mkstemp(prefix="variorum-dedup-", suffix=".jsonl")
+    try:
+        with open(path, encoding=encoding, newline="\n") as src, open(handle, "w", encoding="utf-8", newline="\n") as dst:
+            while chunk := src.read(1 << 20):
+                dst.write(chunk)
+    except (OSError, UnicodeError) as error:
+        os.unlink(copy)
+        raise InputError(path, f"cannot read {encoding.upper()} text: {error}") from error
+    return copy
+
+
+def _dedup(
+    input_path: str,
+    output_path: str | os.PathLike[str],
+    threshold: float,
+    keep: str,
+    measure: str,
+    removed_path: str | os.PathLike[str] | None,
+    progress: Progress | None,
+) -> DedupReport:
     started = time.perf_counter()
     input_path, output_path = os.fspath(input_path), os.fspath(output_path)
     if removed_path is not None:
@@ -494,8 +548,16 @@ def dedup(
         _write(input_path, outputs[0].stream, outputs[1].stream, plan, progress)
         ok = True
     finally:
+        # Every output is finished (renamed or deleted), even when one of them fails: no
+        # temporary file is left behind.
+        failure: InputError | None = None
         for output in outputs:
-            output.finish(ok)
+            try:
+                output.finish(ok and failure is None)
+            except InputError as error:
+                failure = failure or error
+        if failure is not None:
+            raise failure
     removed = len(plan.lines)
     exact = plan.exact
     return DedupReport(

@@ -161,6 +161,25 @@ def records(
         yield document
 
 
+def load_json(path: str) -> Any:
+    """One JSON document from a file (CollateX witness input), or the :class:`InputError` that
+    says why not: unreadable, not UTF-8, invalid, nested too deeply. Lone surrogate escapes
+    become U+FFFD, as in records, so that whatever is read can be written as UTF-8 again."""
+    data = read_bytes(path, limit=config.MAX_FILE_BYTES)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise MalformedDocument(path, f"not UTF-8 JSON: {error.reason} at byte {error.start}") from error
+    if _SURROGATE_ESCAPE.search(text):
+        text = _LONE_SURROGATE.sub(r"\\ufffd", text)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise MalformedDocument(path, f"invalid JSON: {error.msg} (line {error.lineno})") from error
+    except RecursionError as error:
+        raise MalformedDocument(path, "invalid JSON: nested too deeply") from error
+
+
 def parse_record(line: str, *, where: str, file: str, metadata: Mapping[str, Any] | None = None) -> Document:
     """One JSON Lines record as a Document; raises :class:`MalformedDocument` naming ``where``."""
     if _SURROGATE_ESCAPE.search(line):

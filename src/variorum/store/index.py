@@ -184,19 +184,32 @@ class Index:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """One atomic write: everything inside commits together or not at all."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise self._write_error(error) from None
         self._marked_stale = False
         self._derived = None
         runs = list(self._runs)
         try:
             yield
             self._flush_postings()
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("COMMIT")
+        except BaseException as error:
+            if self.conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
             self._runs, self._pending = runs, []
+            if isinstance(error, sqlite3.OperationalError):
+                raise self._write_error(error) from None
             raise
-        self.conn.execute("COMMIT")
         _shared_runs.publish(self._key, self._runs)
+
+    def _write_error(self, error: sqlite3.OperationalError) -> IndexError_:
+        """A failed write (disk full, a locked or read-only index) as one line naming the index."""
+        return IndexError_(
+            f"{self.path}: cannot write the index: {error} (what was committed before is kept)"
+        )
 
     # -- meta and vocabulary -----------------------------------------------------------------
 
