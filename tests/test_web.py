@@ -69,7 +69,7 @@ def db(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def client(db: Path):
-    with TestClient(create_app(db, Settings())) as c:
+    with TestClient(create_app(db, Settings()), base_url="http://127.0.0.1") as c:
         yield c
 
 
@@ -90,6 +90,7 @@ def hostile_id(db: Path) -> str:
 def fresh_client(tmp_path: Path, max_upload_bytes: int = 20 * 2**20, **kwargs) -> TestClient:
     db = tmp_path / "fresh.db"
     build_index(db, [PRESS, OP_ED])
+    kwargs.setdefault("base_url", "http://127.0.0.1")
     return TestClient(create_app(db, Settings(), max_upload_bytes=max_upload_bytes), **kwargs)
 
 
@@ -373,7 +374,7 @@ def test_cross_site_posts_are_refused(tmp_path):
         r = client.post("/upload", files=files, headers={"origin": "http://evil.example"})
         assert r.status_code == 403
         assert count_documents(client) == before
-        r = client.post("/upload", files=files, headers={"origin": "http://testserver"})
+        r = client.post("/upload", files=files, headers={"origin": "http://127.0.0.1"})
         assert r.status_code == 200
 
 
@@ -427,12 +428,12 @@ def test_a_file_that_is_not_an_index_fails_at_startup(tmp_path):
 
 def test_public_signatures():
     assert str(inspect.signature(create_app)) == (
-        "(db_path: 'str | Path', settings: 'Settings | None' = None, max_upload_bytes: 'int' = 20971520)"
-        " -> 'FastAPI'"
+        "(db_path: 'str | Path', settings: 'Settings | None' = None, max_upload_bytes: 'int' = 20971520, "
+        "allowed_hosts: 'Iterable[str]' = ()) -> 'FastAPI'"
     )
     assert str(inspect.signature(serve)) == (
-        "(db: 'Path', host: 'str' = '127.0.0.1', port: 'int' = 8000, settings: 'Settings | None' = None)"
-        " -> 'None'"
+        "(db: 'Path', host: 'str' = '127.0.0.1', port: 'int' = 8000, settings: 'Settings | None' = None, "
+        "allow_hosts: 'Sequence[str]' = ()) -> 'None'"
     )
 
 

@@ -627,6 +627,14 @@ def serve(
         str, typer.Option(help="Address to bind; 127.0.0.1 keeps it on this machine.")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="Another name the server is reached by (repeatable); requests naming any other "
+            "host than these, the bound address and 127.0.0.1/localhost/::1 are refused.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the report, the query page and the JSON API from the index (local web app).
 
@@ -642,7 +650,7 @@ def serve(
         raise UsageError(
             f"{db}: no index here (run `variorum add` or `variorum analyze` first, or pass --db)"
         )
-    run_server(db, host=host, port=port, settings=_settings())
+    run_server(db, host=host, port=port, settings=_settings(), allow_hosts=allow_host or ())
 
 
 @app.command("spark-discover")

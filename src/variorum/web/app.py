@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Sequence
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -24,7 +24,7 @@ import variorum
 from variorum.config import Settings, from_env
 from variorum.errors import IndexError_, InputError, UsageError, VariorumError
 from variorum.web import api, pages
-from variorum.web.guards import BodyLimit
+from variorum.web.guards import LOCAL_HOSTS, BodyLimit, Guard
 from variorum.web.render import page
 from variorum.web.state import IndexState
 
@@ -33,9 +33,15 @@ MAX_UPLOAD_BYTES = 20 * 2**20
 
 
 def create_app(
-    db_path: str | Path, settings: Settings | None = None, max_upload_bytes: int = MAX_UPLOAD_BYTES
+    db_path: str | Path,
+    settings: Settings | None = None,
+    max_upload_bytes: int = MAX_UPLOAD_BYTES,
+    allowed_hosts: Iterable[str] = (),
 ) -> FastAPI:
     """The app serving the index at ``db_path`` (created empty if missing, so uploads can fill it).
+
+    It answers only requests whose ``Host`` is a loopback name (127.0.0.1, localhost, ::1) or one
+    of ``allowed_hosts`` (:class:`~variorum.web.guards.Guard`).
 
     ``settings`` default to those of the CLI (defaults overridden by ``VARIORUM_*`` variables), so
     that ``POST /api/query`` answers as ``variorum query --json`` does in the same environment.
@@ -71,6 +77,7 @@ def create_app(
     app.include_router(pages.router)
     _install_error_handlers(app)
     app.add_middleware(BodyLimit, limit=max_upload_bytes)
+    app.add_middleware(Guard, allowed={*LOCAL_HOSTS, *allowed_hosts})  # outermost: runs first
     return app
 
 
@@ -132,17 +139,26 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error(request, 500, "internal error: the server log has the details")
 
 
-def serve(db: Path, host: str = "127.0.0.1", port: int = 8000, settings: Settings | None = None) -> None:
+def serve(
+    db: Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    settings: Settings | None = None,
+    allow_hosts: Sequence[str] = (),
+) -> None:
     """Serve the index at ``db`` until interrupted; logs the address it listens on.
 
     Bound to 127.0.0.1 unless ``host`` says otherwise: the app has no authentication, and anyone
-    who can reach it can read every document and add new ones.
+    who can reach it can read every document and add new ones. Requests must name the server by
+    a loopback name, by ``host``, or by one of ``allow_hosts`` (the names under which it is
+    reached from elsewhere).
     """
     import uvicorn
 
-    app = create_app(db, settings)
+    app = create_app(db, settings, allowed_hosts=[host, *allow_hosts])
     app.state.index.warm_up()
-    config = uvicorn.Config(app, host=host, port=port, log_level="info")
+    # Handshake and keep-alive bounds keep 50 clients from holding every connection slot.
+    config = uvicorn.Config(app, host=host, port=port, log_level="info", backlog=2048)
     server = uvicorn.Server(config)
     # uvicorn's logger is the one its configuration shows; the app's own would stay silent.
     log = logging.getLogger("uvicorn.error")
