@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
@@ -114,7 +114,10 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         if _wants_json(request):
-            return await request_validation_exception_handler(request, exc)
+            # FastAPI's own answer echoes the input, which may be megabytes, or hold a lone
+            # surrogate ("\ud800") that cannot be encoded: the error would become a 500.
+            errors = [{k: v for k, v in e.items() if k not in {"input", "ctx"}} for e in exc.errors()]
+            return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
         return _error(request, 400, "the request is not what this page expects")
 
     @app.exception_handler(InputError)
