@@ -74,11 +74,11 @@ class Interrupted(KeyboardInterrupt):
 
 
 __all__ = [
-    "Interrupted",
     "EmptyDocument",
     "EncryptedDocument",
     "IndexError_",
     "InputError",
+    "Interrupted",
     "MalformedDocument",
     "TooLarge",
     "UnsupportedFormat",

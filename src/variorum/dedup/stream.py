@@ -34,8 +34,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import tempfile
 import sys
+import tempfile
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -506,7 +506,10 @@ def _utf8_copy(path: str) -> str | None:
         return None
     handle, copy = tempfile.mkstemp(prefix="variorum-dedup-", suffix=".jsonl")
     try:
-        with open(path, encoding=encoding, newline="\n") as src, open(handle, "w", encoding="utf-8", newline="\n") as dst:
+        with (
+            open(path, encoding=encoding, newline="\n") as src,
+            open(handle, "w", encoding="utf-8", newline="\n") as dst,
+        ):
             while chunk := src.read(1 << 20):
                 dst.write(chunk)
     except (OSError, UnicodeError) as error:

@@ -22,9 +22,9 @@ from variorum.errors import EmptyDocument, InputError, UnsupportedFormat
 from variorum.ingest.build import make_document
 from variorum.ingest.dates import document_date, find_dates, normalize_date
 from variorum.ingest.decode import BINARY_REASON, decode_bytes, is_binary
-from variorum.ingest.limits import check_file_size, file_limit
 from variorum.ingest.formats import TEXT_FORMATS, extract_bytes, extract_str, format_of
 from variorum.ingest.jsonl import jsonl_lines, read_jsonl, records
+from variorum.ingest.limits import check_file_size, file_limit
 from variorum.ingest.sources import STDIN, expand_inputs, read_bytes
 from variorum.model import Document, Skip
 

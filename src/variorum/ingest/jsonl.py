@@ -24,7 +24,6 @@ from variorum.ingest.formats import Extracted
 from variorum.ingest.sources import read_bytes
 from variorum.model import Document, Skip
 
-
 #: Files up to this size are decoded whole, with every encoding guess of
 #: :func:`~variorum.ingest.decode.decode_bytes` (legacy code pages included); larger ones are read
 #: line by line in the encoding their first bytes show, so that memory never holds the whole file.

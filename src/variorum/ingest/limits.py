@@ -9,6 +9,7 @@ file's skip, like every other unreadable input.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import zipfile
 
@@ -106,10 +107,8 @@ def check_html_depth(source: str, path: str) -> None:
             else:
                 depth -= 1
                 element.clear(keep_tail=False)
-    try:
+    with contextlib.suppress(lxml.etree.XMLSyntaxError):
         parser.close()
-    except lxml.etree.XMLSyntaxError:
-        pass
 
 
 __all__ = [

@@ -603,6 +603,18 @@ class Index:
     def families_stale(self) -> bool:
         return self.meta("families_stale") == "1"
 
+    def change_key(self) -> tuple[Any, ...]:
+        """A value that changes whenever what the index shows changes: rows are only ever added
+        (documents, passages, skips) and families marked stale and then stored, so the largest
+        ids, the stale flag and the families stored identify one state. Cheap: a few lookups."""
+        return tuple(
+            self.conn.execute(
+                "SELECT (SELECT max(num) FROM documents), (SELECT max(id) FROM passages), "
+                "(SELECT max(rowid) FROM skips), (SELECT value FROM meta WHERE key='families_stale'), "
+                "(SELECT count(*) FROM families)"
+            ).fetchone()
+        )
+
     # -- derived state computed without writing ----------------------------------------------
 
     def _data_version(self) -> int:
@@ -662,7 +674,9 @@ class Index:
                 "SELECT d.num, d.id, f.family FROM documents d LEFT JOIN families f ON f.num = d.num "
                 f"WHERE d.num IN ({','.join('?' * len(chunk))})"
             )
-            out.extend({"num": n, "id": d, "family": self._family(n, f)} for n, d, f in self.conn.execute(q, chunk))
+            out.extend(
+                {"num": n, "id": d, "family": self._family(n, f)} for n, d, f in self.conn.execute(q, chunk)
+            )
         return out
 
     def doc_meta_for(self, nums: Iterable[int]) -> list[dict[str, Any]]:

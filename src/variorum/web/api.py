@@ -7,9 +7,9 @@ gives exactly what ``variorum query --json`` prints for the same text.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
@@ -40,19 +40,32 @@ def _json(data: Any) -> JSONResponse:
 
 
 @router.get("/healthz", response_model=models.Health, tags=["meta"])
-def healthz(request: Request) -> JSONResponse:
-    """Liveness and readiness: the index can be read, and how many documents it holds."""
-    with _state(request).read() as index:
-        documents = index.count("documents")
+async def healthz(request: Request) -> JSONResponse:
+    """Liveness and readiness: the index can be read, and how many documents it holds.
+
+    Answered on the event loop with a connection of its own (one indexed count, under a
+    millisecond), so that it answers at once while the worker threads are busy with pages.
+    """
+    documents = _state(request).health()
     return _json({"status": "ok", "version": variorum.__version__, "documents": documents})
 
 
+PageNumber = Annotated[int, Query(ge=1, le=1_000_000, description="Which page, from 1.")]
+PerPage = Annotated[int, Query(ge=1, le=lookup.MAX_PER_PAGE, description="Items of each list per page.")]
+
+
 @router.get("/api/families", response_model=models.Corpus, tags=["pages"])
-def corpus(request: Request) -> JSONResponse:
-    """The corpus page as data: the families of versions and the documents of the index."""
-    state = _state(request)
+def corpus(request: Request, page: PageNumber = 1, per_page: PerPage = lookup.PER_PAGE) -> JSONResponse:
+    """The corpus page as data, one page at a time: the families of versions, the links across
+    families, the single documents and the skipped inputs (``page`` says how many pages)."""
+    return _json(corpus_page_view(_state(request), page, per_page))
+
+
+def corpus_page_view(state: IndexState, page: int, per_page: int) -> dict[str, Any]:
+    """One page of the corpus view, the whole view computed once per change of the index."""
     with state.read() as index:
-        return _json(lookup.corpus(index, state.settings))
+        full = state.view(index, "corpus", lambda: lookup.views.corpus_view(index, state.settings))
+        return lookup.corpus(index, state.settings, page, per_page, full=full)
 
 
 @router.get(

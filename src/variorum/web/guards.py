@@ -175,7 +175,10 @@ class Guard:
                 {
                     "type": "http.response.start",
                     "status": 421,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))],
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", b"%d" % len(body)),
+                    ],
                 }
             )
             await secured({"type": "http.response.body", "body": body})

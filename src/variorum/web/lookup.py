@@ -17,9 +17,39 @@ from variorum.errors import UsageError
 from variorum.export.report import views
 from variorum.store.index import Index
 
+#: Families (and, on the same page, links across families, single documents and skipped inputs)
+#: per page of the corpus, and the most a client may ask for. The whole corpus of a 5,000-document
+#: index is megabytes of HTML: a page of 50 families is tens of kilobytes.
+PER_PAGE = 50
+MAX_PER_PAGE = 500
+#: The lists of the corpus view that are cut into pages.
+PAGED = ("families", "links", "singles", "skipped")
 
-def corpus(index: Index, settings: Settings) -> dict[str, Any]:
-    return views.corpus_view(index, settings)
+
+def corpus(
+    index: Index,
+    settings: Settings,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    full: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Page ``page`` (from 1) of the corpus view: ``per_page`` items of each of its lists.
+
+    ``page`` says which page this is, how many there are and how long each whole list is. ``full``
+    is the whole view when the caller has it already (the app keeps it until the index changes).
+    """
+    view = full if full is not None else views.corpus_view(index, settings)
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    totals = {key: len(view.get(key) or []) for key in PAGED}
+    pages = max(1, max(-(-n // per_page) for n in totals.values()))
+    page = max(1, min(page, pages))
+    start = (page - 1) * per_page
+    sliced = {key: (view.get(key) or [])[start : start + per_page] for key in PAGED}
+    return {
+        **view,
+        **sliced,
+        "page": {"number": page, "per_page": per_page, "pages": pages, "totals": totals},
+    }
 
 
 def family(index: Index, settings: Settings, family_id: str) -> dict[str, Any]:

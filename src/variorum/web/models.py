@@ -209,8 +209,26 @@ class SkippedInput(_Open):
     reason: str
 
 
+class PageTotals(_Open):
+    families: int
+    links: int
+    singles: int
+    skipped: int
+
+
+class Page(_Open):
+    """Which page of a list this is: ``number`` (from 1) of ``pages``, ``per_page`` items of each
+    list, and the length of each whole list."""
+
+    number: int
+    per_page: int
+    pages: int
+    totals: PageTotals
+
+
 class Corpus(_Open):
-    """The corpus page's view: counts, families of versions, single documents, cross-family links."""
+    """One page of the corpus page's view: counts, families of versions, single documents,
+    cross-family links and skipped inputs (``per_page`` of each list; ``page`` says which)."""
 
     kind: Literal["corpus"]
     version: int
@@ -219,6 +237,7 @@ class Corpus(_Open):
     singles: list[CorpusDocument]
     links: list[dict[str, Any]]
     skipped: list[SkippedInput]
+    page: Page
 
 
 class FamilyWitness(_Open):

@@ -7,9 +7,9 @@ and so that the parser's own limits match the app's.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.datastructures import UploadFile
@@ -19,6 +19,7 @@ from variorum.errors import InputError, UnsupportedFormat
 from variorum.ingest import read_data, read_text
 from variorum.model import Document
 from variorum.web import highlight, lookup, uploads
+from variorum.web.api import PerPage, corpus_page_view
 from variorum.web.guards import describe_size, same_origin
 from variorum.web.models import MAX_QUERY_CHARS
 from variorum.web.render import page
@@ -40,11 +41,13 @@ def _limit(request: Request) -> int:
 
 
 @router.get("/", response_class=HTMLResponse)
-def corpus_page(request: Request) -> HTMLResponse:
-    state = _state(request)
-    with state.read() as index:
-        view = lookup.corpus(index, state.settings)
-    return page("corpus.html", view)
+def corpus_page(
+    request: Request,
+    page_number: Annotated[int, Query(alias="page", ge=1, le=1_000_000)] = 1,
+    per_page: PerPage = lookup.PER_PAGE,
+) -> HTMLResponse:
+    """The corpus, one page of each of its lists at a time."""
+    return page("corpus.html", corpus_page_view(_state(request), page_number, per_page))
 
 
 @router.get("/families/{family_id:path}", response_class=HTMLResponse)

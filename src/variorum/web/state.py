@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import queue
+import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 from variorum import pipeline
 from variorum.config import Settings
@@ -24,9 +27,12 @@ from variorum.store.index import Index
 
 _WARM_UP = "A short text, looked up once when the server starts, so that nothing is loaded later."
 
-#: Reader connections kept open at most. Requests beyond this wait for one to be returned; each
-#: connection may hold a page cache of up to 128 MiB (see :meth:`Index.open`), which bounds memory.
-READERS = 4
+#: Reader connections kept open at most. Requests beyond this wait for one to be returned. SQLite
+#: in WAL mode lets every one of them read at once; 8 is more than the threads that can make
+#: progress at once under the GIL, and with :data:`READER_CACHE_KIB` bounds their page caches.
+READERS = 8
+#: Page cache of each reader connection, in KiB (the writer keeps :meth:`Index.open`'s 128 MiB).
+READER_CACHE_KIB = 16384
 
 
 class IndexState:
@@ -41,6 +47,39 @@ class IndexState:
         self._slots = threading.BoundedSemaphore(readers)
         self._all: list[Index] = []
         self._all_lock = threading.Lock()
+        # Whole views (the corpus) kept until the index changes: name -> (change key, view).
+        self._views: dict[str, tuple[Any, Any]] = {}
+        self._view_lock = threading.Lock()
+
+    def health(self) -> int:
+        """How many documents the index holds, read on a connection of its own.
+
+        Not from the pool: a liveness check must answer while every pooled reader is busy with
+        a large page, and opening SQLite read-only costs well under a millisecond.
+        """
+        conn = sqlite3.connect(f"file:{quote(str(self.db_path.resolve()))}?mode=ro", uri=True, timeout=5)
+        try:
+            return int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+        finally:
+            conn.close()
+
+    def view(self, index: Index, name: str, compute: Callable[[], Any]) -> Any:
+        """The view ``name`` of the current index, computed once per change of the index.
+
+        Fifty clients asking for the corpus page at once make one computation; the others wait
+        for it and share it (views are read, never changed, by the pages that show them).
+        """
+        key = index.change_key()
+        cached = self._views.get(name)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        with self._view_lock:
+            cached = self._views.get(name)
+            if cached is not None and cached[0] == key:
+                return cached[1]
+            value = compute()
+            self._views[name] = (key, value)
+            return value
 
     def prepare(self) -> None:
         """Create or migrate the index before any request, so that a bad path or a foreign file
@@ -73,6 +112,7 @@ class IndexState:
             return self._idle.get_nowait()
         except queue.Empty:
             index = Index.open(self.db_path, create=False)
+            index.conn.execute(f"PRAGMA cache_size=-{READER_CACHE_KIB}")
             with self._all_lock:
                 self._all.append(index)
             return index
