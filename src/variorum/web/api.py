@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 import variorum
 from variorum import pipeline
 from variorum.ingest import read_text
+from variorum.store.index import Index
 from variorum.web import lookup, models
 from variorum.web.guards import same_origin
 from variorum.web.state import IndexState
@@ -58,14 +59,15 @@ PerPage = Annotated[int, Query(ge=1, le=lookup.MAX_PER_PAGE, description="Items 
 def corpus(request: Request, page: PageNumber = 1, per_page: PerPage = lookup.PER_PAGE) -> JSONResponse:
     """The corpus page as data, one page at a time: the families of versions, the links across
     families, the single documents and the skipped inputs (``page`` says how many pages)."""
-    return _json(corpus_page_view(_state(request), page, per_page))
-
-
-def corpus_page_view(state: IndexState, page: int, per_page: int) -> dict[str, Any]:
-    """One page of the corpus view, the whole view computed once per change of the index."""
+    state = _state(request)
     with state.read() as index:
-        full = state.view(index, "corpus", lambda: lookup.views.corpus_view(index, state.settings))
-        return lookup.corpus(index, state.settings, page, per_page, full=full)
+        return _json(corpus_page_view(state, index, page, per_page))
+
+
+def corpus_page_view(state: IndexState, index: Index, page: int, per_page: int) -> dict[str, Any]:
+    """One page of the corpus view, the whole view computed once per change of the index."""
+    full = state.view(index, "corpus", lambda: lookup.views.corpus_view(index, state.settings))
+    return lookup.corpus(index, state.settings, page, per_page, full=full)
 
 
 @router.get(
@@ -75,7 +77,9 @@ def family(request: Request, family_id: str) -> JSONResponse:
     """A family page as data, with its collation (format ``variorum-collation``)."""
     state = _state(request)
     with state.read() as index:
-        return _json(lookup.family(index, state.settings, family_id))
+        return _json(
+            state.view(index, f"family:{family_id}", lambda: lookup.family(index, state.settings, family_id))
+        )
 
 
 @router.get(
@@ -85,7 +89,9 @@ def document(request: Request, doc_id: str) -> JSONResponse:
     """A document page as data: its text, metadata and the passages it shares."""
     state = _state(request)
     with state.read() as index:
-        return _json(lookup.document(index, state.settings, doc_id))
+        return _json(
+            state.view(index, f"document:{doc_id}", lambda: lookup.document(index, state.settings, doc_id))
+        )
 
 
 @router.post(

@@ -14,6 +14,7 @@ import logging
 from collections.abc import AsyncIterator, Iterable, Sequence
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -28,6 +29,9 @@ from variorum.web.guards import LOCAL_HOSTS, BodyLimit, Guard
 from variorum.web.render import page
 from variorum.web.state import IndexState
 
+#: Requests worked on at once by threads (pages, queries, uploads); the others queue, holding no
+#: thread. Two cores and one GIL: more threads than this only share the same CPU more thinly.
+PAGE_THREADS = 4
 #: Default ceiling on a request body (all files of one upload together).
 MAX_UPLOAD_BYTES = 20 * 2**20
 
@@ -52,6 +56,9 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Pages are CPU work under one GIL: forty threads at once only make each other (and the
+        # event loop, which answers /healthz) wait for it. A few at a time keep latency flat.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = PAGE_THREADS
         yield
         state.close()
 

@@ -22,7 +22,7 @@ from variorum.web import highlight, lookup, uploads
 from variorum.web.api import PerPage, corpus_page_view
 from variorum.web.guards import describe_size, same_origin
 from variorum.web.models import MAX_QUERY_CHARS
-from variorum.web.render import page
+from variorum.web.render import page, page_response, render
 from variorum.web.state import IndexState
 
 router = APIRouter(include_in_schema=False)
@@ -47,14 +47,23 @@ def corpus_page(
     per_page: PerPage = lookup.PER_PAGE,
 ) -> HTMLResponse:
     """The corpus, one page of each of its lists at a time."""
-    return page("corpus.html", corpus_page_view(_state(request), page_number, per_page))
+    state = _state(request)
+    with state.read() as index:
+        html = state.view(
+            index,
+            f"html:corpus:{page_number}:{per_page}",
+            lambda: render("corpus.html", corpus_page_view(state, index, page_number, per_page)),
+        )
+    return page_response(html)
 
 
 @router.get("/families/{family_id:path}", response_class=HTMLResponse)
 def family_page(request: Request, family_id: str) -> HTMLResponse:
     state = _state(request)
     with state.read() as index:
-        view = lookup.family(index, state.settings, family_id)
+        view = state.view(
+            index, f"family:{family_id}", lambda: lookup.family(index, state.settings, family_id)
+        )
     return page("family.html", view)
 
 
@@ -62,8 +71,12 @@ def family_page(request: Request, family_id: str) -> HTMLResponse:
 def document_page(request: Request, doc_id: str) -> HTMLResponse:
     state = _state(request)
     with state.read() as index:
-        view = lookup.document(index, state.settings, doc_id)
-    return page("document.html", view)
+        html = state.view(
+            index,
+            f"html:document:{doc_id}",
+            lambda: render("document.html", lookup.document(index, state.settings, doc_id)),
+        )
+    return page_response(html)
 
 
 # -- query ------------------------------------------------------------------------------------

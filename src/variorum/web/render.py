@@ -8,6 +8,7 @@ autoescape on, one stylesheet and one Content-Security-Policy.
 from __future__ import annotations
 
 import re
+import secrets
 from typing import Any
 
 from fastapi.responses import HTMLResponse
@@ -26,17 +27,34 @@ PAGE_HEADERS = {
 }
 # The policy of the page's <meta> tag, which carries the nonce of this render.
 _META_POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
+_NONCE = re.compile(r"'nonce-([A-Za-z0-9_-]{16,})'")
 
 
 def page(template: str, view: dict[str, Any], status: int = 200) -> HTMLResponse:
-    """``template`` filled with ``view`` as a response.
+    """``template`` filled with ``view`` as a response."""
+    return page_response(render(template, view), status)
 
-    The Content-Security-Policy is sent as a header too (a ``<meta>`` policy cannot forbid
-    framing, and applies only once the browser has parsed it), with ``frame-ancestors 'none'``.
+
+def render(template: str, view: dict[str, Any]) -> str:
+    """The HTML of ``template`` filled with ``view``, which :func:`page_response` can send (again)."""
+    return render_page(template, view, WEB)
+
+
+def page_response(html: str, status: int = 200) -> HTMLResponse:
+    """A rendered page as a response, with a nonce of its own.
+
+    A page rendered once may be sent many times (the app keeps the pages asked for last until the
+    index changes), so the nonce that lets its inline style and script run is replaced here by a
+    fresh one for every response. The Content-Security-Policy is sent as a header too (a
+    ``<meta>`` policy cannot forbid framing), with ``frame-ancestors 'none'``.
     """
-    html = render_page(template, view, WEB)
     headers = dict(PAGE_HEADERS)
     found = _META_POLICY.search(html, 0, 4096)
     if found is not None:
+        nonce = _NONCE.search(found.group(1))
+        if nonce is not None:
+            html = html.replace(nonce.group(1), secrets.token_urlsafe(18))
+            found = _META_POLICY.search(html, 0, 4096)
+        assert found is not None
         headers["Content-Security-Policy"] = f"{found.group(1)}; frame-ancestors 'none'"
     return HTMLResponse(html, status_code=status, headers=headers)

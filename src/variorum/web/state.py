@@ -15,6 +15,7 @@ import contextlib
 import queue
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,10 @@ _WARM_UP = "A short text, looked up once when the server starts, so that nothing
 #: in WAL mode lets every one of them read at once; 8 is more than the threads that can make
 #: progress at once under the GIL, and with :data:`READER_CACHE_KIB` bounds their page caches.
 READERS = 8
+#: Views kept in memory (the corpus view, and the family and document pages asked for last). A
+#: family page collates its versions, which takes a few hundred milliseconds: a page asked for again
+#: before the index changes is served from here.
+VIEWS = 128
 #: Page cache of each reader connection, in KiB (the writer keeps :meth:`Index.open`'s 128 MiB).
 READER_CACHE_KIB = 16384
 
@@ -47,9 +52,11 @@ class IndexState:
         self._slots = threading.BoundedSemaphore(readers)
         self._all: list[Index] = []
         self._all_lock = threading.Lock()
-        # Whole views (the corpus) kept until the index changes: name -> (change key, view).
-        self._views: dict[str, tuple[Any, Any]] = {}
+        # Views (the corpus, the last pages asked for) kept until the index changes:
+        # name -> (change key, view), least recently used first.
+        self._views: OrderedDict[str, tuple[Any, Any]] = OrderedDict()
         self._view_lock = threading.Lock()
+        self._computing: dict[str, threading.Lock] = {}
 
     def health(self) -> int:
         """How many documents the index holds, read on a connection of its own.
@@ -70,15 +77,24 @@ class IndexState:
         for it and share it (views are read, never changed, by the pages that show them).
         """
         key = index.change_key()
-        cached = self._views.get(name)
-        if cached is not None and cached[0] == key:
-            return cached[1]
         with self._view_lock:
             cached = self._views.get(name)
             if cached is not None and cached[0] == key:
+                self._views.move_to_end(name)
                 return cached[1]
+            lock = self._computing.setdefault(name, threading.Lock())
+        with lock:  # one computation per view; the others wait for it
+            with self._view_lock:
+                cached = self._views.get(name)
+                if cached is not None and cached[0] == key:
+                    return cached[1]
             value = compute()
-            self._views[name] = (key, value)
+            with self._view_lock:
+                self._views[name] = (key, value)
+                self._views.move_to_end(name)
+                while len(self._views) > VIEWS:
+                    old, _ = self._views.popitem(last=False)
+                    self._computing.pop(old, None)
             return value
 
     def prepare(self) -> None:
