@@ -31,6 +31,10 @@ class InputError(VariorumError):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        # Raised in reader processes too: pickled with the arguments its __init__ takes.
+        return (type(self), (self.path, self.reason))
+
 
 class UnsupportedFormat(InputError):
     """The file is not one of the formats variorum reads, or is binary."""
@@ -71,6 +75,9 @@ class Interrupted(KeyboardInterrupt):
     def __init__(self, kept: int) -> None:
         super().__init__(f"interrupted: {kept} documents kept")
         self.kept = kept
+
+    def __reduce__(self) -> tuple[type, tuple[int]]:
+        return (type(self), (self.kept,))
 
 
 __all__ = [

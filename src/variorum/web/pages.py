@@ -16,7 +16,7 @@ from starlette.datastructures import UploadFile
 
 from variorum import pipeline
 from variorum.errors import InputError, UnsupportedFormat
-from variorum.ingest import read_data, read_text
+from variorum.ingest import read_text
 from variorum.model import Document
 from variorum.web import highlight, lookup, uploads
 from variorum.web.api import PerPage, corpus_page_view
@@ -128,7 +128,7 @@ def _query_document(text: str, fmt: str, data: bytes | None, name: str | None) -
     """The document to look up: the chosen file when there is one, else the pasted text."""
     if data is not None and name is not None:
         name = uploads.clean_name(name, 1)
-        docs = read_data(data, name)
+        docs = uploads.read_data_isolated(data, name)
         if len(docs) != 1:
             raise UnsupportedFormat(name, "holds several documents: query one text at a time")
         return docs[0]
@@ -189,7 +189,7 @@ async def upload_page(request: Request) -> HTMLResponse:
             for item in form.getlist("files")
             if isinstance(item, UploadFile) and (item.filename or item.size)
         ]
-    read = await run_in_threadpool(uploads.read_uploads, files)
+    read = await run_in_threadpool(uploads.read_uploads_isolated, files)
     if not read.documents:
         return page("upload.html", _upload_view(request, error=uploads.refusal(read), files=read.files), 400)
     report = await run_in_threadpool(uploads.add_uploads, _state(request), read)

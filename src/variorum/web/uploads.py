@@ -4,13 +4,20 @@ Every file is read before anything is written: when none of them can be read the
 refused and the index is left exactly as it was (not even the skips are recorded); when some can,
 they are added and the others are reported, and recorded in the index as skipped, as ``variorum
 add`` does. A file's name is used only to choose its format and to label it: it is cut to its
-last component and never touches the file system.
+last component and never touches the file system. Files are parsed in a separate reader process
+whose memory is capped (:func:`read_uploads_isolated`), never in the server itself.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import multiprocessing
 import re
+import resource
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,6 +78,75 @@ def read_uploads(files: list[tuple[str | None, bytes]]) -> Upload:
         upload.documents.extend(docs)
         upload.owners.extend([number - 1] * len(docs))
     return upload
+
+
+#: Memory a reader process may take (``RLIMIT_DATA``: heap and private mappings), in bytes. The
+#: limits of :mod:`variorum.config` already refuse decompression bombs before they expand; this is
+#: the backstop for a parser that blows up anyway. A 20 MiB upload (the default request limit) of
+#: real PDFs or DOCX files peaks under 600 MiB.
+READER_MEMORY = 1536 * 2**20
+#: Say why every file of an upload was lost when its reader process died.
+DIED_REASON = "the reader process died (out of memory?): file not read"
+
+_executor: ProcessPoolExecutor | None = None
+_executor_lock = threading.Lock()
+
+
+def _limit_memory(limit: int) -> None:
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
+def _reader() -> ProcessPoolExecutor:
+    global _executor
+    with _executor_lock:
+        if _executor is None:
+            # forkserver: the server runs threads, which a plain fork would copy mid-flight.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["variorum.ingest"])
+            _executor = ProcessPoolExecutor(
+                max_workers=2, mp_context=context, initializer=_limit_memory, initargs=(READER_MEMORY,)
+            )
+        return _executor
+
+
+def _reset_reader(broken: ProcessPoolExecutor) -> None:
+    global _executor
+    with _executor_lock:
+        if _executor is broken:
+            _executor = None
+    broken.shutdown(wait=False, cancel_futures=True)
+
+
+def read_uploads_isolated(files: list[tuple[str | None, bytes]]) -> Upload:
+    """:func:`read_uploads` in a reader process whose memory is capped at ``READER_MEMORY``.
+
+    Parsers of PDF, DOCX and HTML run on bytes from anyone who can reach the server: a file that
+    makes one blow up takes down the reader process, not the server, and is reported as a skip.
+    """
+    executor = _reader()
+    try:
+        return executor.submit(read_uploads, files).result()
+    except BrokenProcessPool:
+        _reset_reader(executor)
+        upload = Upload()
+        for number, (raw_name, data) in enumerate(files, start=1):
+            name = clean_name(raw_name, number)
+            upload.files.append(
+                {"name": name, "bytes": len(data), "documents": 0, "duplicates": 0, "reason": DIED_REASON}
+            )
+            upload.skipped.append(Skip(name, DIED_REASON))
+        return upload
+
+
+def read_data_isolated(data: bytes, name: str) -> list[Document]:
+    """:func:`variorum.ingest.read_data` in the capped reader process (the query page's file)."""
+    executor = _reader()
+    try:
+        return executor.submit(read_data, data, name).result()
+    except BrokenProcessPool:
+        _reset_reader(executor)
+        raise InputError(name, DIED_REASON) from None
 
 
 def refusal(upload: Upload) -> str:
