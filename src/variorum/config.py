@@ -141,6 +141,10 @@ MAX_DOCX_XML_BYTES = 48 * 2**20
 #: Largest expansion ratio of one zip member over 1 MiB. Word's XML compresses 5-15 times; a zip
 #: bomb compresses a thousand times.
 MAX_ZIP_RATIO = 200
+#: Largest expanded size of the compressed (Flate) streams of a PDF other than images, which text
+#: extraction never decodes: page contents, fonts, object streams. A 900-page report expands to
+#: under 100 MiB; 512 MiB of spaces compressed into a 500 KB PDF took PDFium to 1.1 GB of memory.
+MAX_PDF_EXPANDED = 256 * 2**20
 #: Most pages of a PDF read. The largest PDFs in the evaluation data have under 1,000 pages.
 MAX_PDF_PAGES = 20_000
 #: Deepest element nesting of an HTML page. Real pages nest under 60 deep (news sites with

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import zipfile
+import zlib
 
 from variorum import config
 from variorum.errors import MalformedDocument, TooLarge
@@ -84,6 +86,68 @@ def check_zip(data: bytes, path: str) -> None:
         )
 
 
+_STREAM = re.compile(rb"stream\r?\n")
+_OBJ = re.compile(rb"\d+\s+\d+\s+obj\b")
+
+
+def check_pdf_streams(data: bytes, path: str) -> None:
+    """Refuse a PDF whose Flate streams (images aside) expand beyond ``MAX_PDF_EXPANDED`` in all,
+    or a large one more than ``MAX_ZIP_RATIO`` times: a flate bomb, which PDFium would expand
+    whole in memory while extracting the text.
+
+    Each stream is expanded here 64 KiB at a time and thrown away, so the check itself holds
+    almost nothing. Streams with other filters (LZW, a filter chain) are not checked; PDFium
+    bounds the nesting of objects itself (64 levels).
+    """
+    total = 0
+    limit = config.MAX_PDF_EXPANDED
+    for found in _STREAM.finditer(data):
+        start = found.end()
+        if data[found.start() - 3 : found.start()] == b"end":
+            continue
+        head = data[max(0, found.start() - 4096) : found.start()]
+        objects = list(_OBJ.finditer(head))
+        header = head[objects[-1].end() :] if objects else head
+        if b"/FlateDecode" not in header or b"/Image" in header:
+            continue
+        expanded, used = _inflated_size(data, start, limit - total)
+        total += expanded
+        if total > limit:
+            raise TooLarge(path, f"PDF streams expand beyond the {size(limit)} limit (a flate bomb?)")
+        if expanded > 2**20 and expanded > config.MAX_ZIP_RATIO * max(1, used):
+            raise TooLarge(
+                path,
+                f"a PDF stream expands {expanded // max(1, used):,} times, over the limit of "
+                f"{config.MAX_ZIP_RATIO} (a flate bomb?)",
+            )
+
+
+def _inflated_size(data: bytes, start: int, budget: int) -> tuple[int, int]:
+    """Bytes a zlib stream at ``data[start:]`` expands to (stopping once over ``budget`` or once
+    its ratio is clearly a bomb), and the compressed bytes read."""
+    inflater = zlib.decompressobj()
+    out = used = 0
+    step = 1 << 16
+    at = start
+    try:
+        while not inflater.eof and at < len(data):
+            chunk = data[at : at + step]
+            at += len(chunk)
+            used += len(chunk)
+            piece = inflater.decompress(chunk, step)
+            out += len(piece)
+            while inflater.unconsumed_tail and not inflater.eof:
+                piece = inflater.decompress(inflater.unconsumed_tail, step)
+                out += len(piece)
+                if out > budget or (out > 2**20 and out > config.MAX_ZIP_RATIO * used):
+                    return out, used
+            if out > budget:
+                break
+    except zlib.error:
+        pass  # encrypted, or not what its dictionary says: PDFium will judge it
+    return out, used - len(inflater.unused_data)
+
+
 def check_html_depth(source: str, path: str) -> None:
     """Refuse a page nesting elements deeper than ``MAX_HTML_DEPTH``, counted while it is parsed.
 
@@ -114,6 +178,7 @@ def check_html_depth(source: str, path: str) -> None:
 __all__ = [
     "check_file_size",
     "check_html_depth",
+    "check_pdf_streams",
     "check_text_length",
     "check_zip",
     "file_limit",

@@ -12,7 +12,7 @@ from typing import Any
 
 from variorum import config
 from variorum.errors import EmptyDocument, EncryptedDocument, MalformedDocument, TooLarge
-from variorum.ingest.limits import check_text_length
+from variorum.ingest.limits import check_pdf_streams, check_text_length
 
 ENCRYPTED_REASON = "encrypted PDF, cannot extract text"
 NO_TEXT_REASON = "PDF has no text layer (scanned?)"
@@ -25,6 +25,7 @@ def extract_pdf(data: bytes, path: str) -> tuple[str, dict[str, Any]]:
 
     if b"%PDF-" not in data[:1024]:
         raise MalformedDocument(path, "malformed PDF: no %PDF header")
+    check_pdf_streams(data, path)  # before PDFium expands a byte
     try:
         pdf = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as error:
