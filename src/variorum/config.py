@@ -128,12 +128,16 @@ def from_env(base: Settings | None = None, environ: dict[str, str] | None = None
 #: their own, only each record's). The longest official documents we read (a 900-page UN report as
 #: PDF, a 1,200-page DOCX budget) are under 30 MiB.
 MAX_FILE_BYTES = 64 * 2**20
-#: Longest text of one document, in characters (after extraction). Preparing a document costs
-#: about 40 bytes of memory per character at its peak (tokens, offsets, segments and their
-#: fingerprints; ``benchmarks/bombs.py`` measures it), so 8 Mi characters (a 3,000-page book)
-#: bound one document's preparation near 350 MB. Longer texts are refused, not truncated: a
-#: silently cut document would hide passages.
-MAX_DOCUMENT_CHARS = 8 * 2**20
+#: Longest text of one document, in characters (after extraction). Preparing one document costs
+#: about 55 bytes of memory per character at its peak, above the process's ~150 MB (tokens with
+#: their offsets, segments, fingerprints as Python objects): an 8,000,000-character text peaked at
+#: 576 MB and took 67 s (``benchmarks/bombs.py``). 4 Mi characters (a 1,500-page book; the longest
+#: UN report we read has 2.1 million) bound one document near 380 MB. Longer texts are refused,
+#: not truncated: a silently cut document would hide passages; split such a file into parts.
+MAX_DOCUMENT_CHARS = 4 * 2**20
+#: Largest HTML file read. Parsing and main-text extraction hold the tree, about 20 bytes per byte
+#: of markup; the largest single pages we know (the HTML standard on one page) are 13 MiB.
+MAX_HTML_BYTES = 16 * 2**20
 #: Largest expanded size of the XML parts of a DOCX (``word/document.xml`` and friends), as stated
 #: in the zip directory; zipfile never expands a member beyond its stated size (it fails the CRC
 #: instead), so the stated size is a bound on what is parsed. A 1,200-page DOCX has 15 MiB of XML.
@@ -148,5 +152,7 @@ MAX_PDF_EXPANDED = 256 * 2**20
 #: Most pages of a PDF read. The largest PDFs in the evaluation data have under 1,000 pages.
 MAX_PDF_PAGES = 20_000
 #: Deepest element nesting of an HTML page. Real pages nest under 60 deep (news sites with
-#: wrappers in wrappers under 40); a page of 100,000 nested <div>s is an attack on the parser.
-MAX_HTML_DEPTH = 512
+#: wrappers in wrappers under 40). libxml2, under lxml and trafilatura, stops at 256 levels and
+#: silently drops everything deeper, so a page past this limit is refused with that reason rather
+#: than read without its text.
+MAX_HTML_DEPTH = 250

@@ -116,6 +116,8 @@ def read_data(
     if not data:
         raise EmptyDocument(name, "empty file")
     fmt = format_of(name)
+    if fmt != "jsonl":
+        check_file_size(name, len(data), fmt)
     if fmt == "jsonl":
         text = decode_bytes(data, name)
         if not text.strip():

@@ -35,6 +35,8 @@ def file_limit(fmt: str | None) -> int:
     """The largest file of format ``fmt`` read at all (JSON Lines files are streamed)."""
     if fmt in (None, "txt", "md"):
         return min(config.MAX_FILE_BYTES, _MAX_BYTES_PER_CHAR * config.MAX_DOCUMENT_CHARS)
+    if fmt == "html":
+        return min(config.MAX_FILE_BYTES, config.MAX_HTML_BYTES)
     return config.MAX_FILE_BYTES
 
 
