@@ -1,0 +1,158 @@
+"""``add`` killed (kill -9) or interrupted (Ctrl-C) at random moments: the index stays whole, no
+worker outlives it, Ctrl-C ends within a second saying what was kept, and adding again gives
+exactly what one uninterrupted run gives.
+
+The moments are random (the seed is printed, so a failure can be replayed with
+``VARIORUM_FAULT_SEED``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from hostile_run import VARIORUM, children_of, wait_gone
+from reuse_synth import make_records
+
+pytestmark = pytest.mark.slow
+
+# Batches of 80 (above the 64 that start worker processes): seven of them, so that a random moment
+# falls before, between and inside commits.
+ENV = {"VARIORUM_BATCH_SIZE": "80", "VARIORUM_WORKERS": "2"}
+SEED = int(os.environ.get("VARIORUM_FAULT_SEED", random.SystemRandom().randrange(10**6)))
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("faults") / "corpus.jsonl"
+    records = make_records(seed=9, n_docs=560, n_families=50)
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def state(db: Path) -> dict:
+    """What an index holds, independent of row ids: documents, passages and families by content."""
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        ids = dict(conn.execute("SELECT num, id FROM documents"))
+        passages = sorted(
+            (ids[a], ids[b], a0, a1, b0, b1, round(ident, 6), boiler)
+            for a, b, a0, a1, b0, b1, ident, boiler in conn.execute(
+                "SELECT a, b, a_start, a_end, b_start, b_end, identity, boilerplate FROM passages"
+            )
+        )
+        groups: dict[str, list[str]] = {}
+        for num, family in conn.execute("SELECT num, family FROM families"):
+            groups.setdefault(family, []).append(ids[num])
+        stale = conn.execute("SELECT value FROM meta WHERE key='families_stale'").fetchone()
+    return {
+        "documents": sorted(ids.values()),
+        "passages": passages,
+        "families": sorted(sorted(g) for g in groups.values()),
+        "stale": stale[0] if stale else None,
+    }
+
+
+def add(corpus: Path, db: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [VARIORUM, "add", corpus, "--db", db],
+        env={**os.environ, **ENV},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def reference(corpus, tmp_path_factory) -> tuple[dict, float]:
+    """The uninterrupted run: its state and how long it took."""
+    db = tmp_path_factory.mktemp("reference") / "ref.db"
+    started = time.perf_counter()
+    done = add(corpus, db)
+    assert done.returncode == 0, done.stderr
+    return state(db), time.perf_counter() - started
+
+
+def start(corpus: Path, db: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [VARIORUM, "add", corpus, "--db", db],
+        env={**os.environ, **ENV},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def interrupt(corpus: Path, db: Path, sig: int, at: float) -> tuple[subprocess.Popen, list[int], float, str]:
+    """Start ``add``, send ``sig`` after ``at`` seconds; the process, its workers at that moment,
+    the seconds from the signal to its exit, and its stderr."""
+    process = start(corpus, db)
+    time.sleep(at)
+    workers = children_of(process.pid)
+    sent = time.perf_counter()
+    process.send_signal(sig)
+    _, err = process.communicate(timeout=60)
+    return process, workers, time.perf_counter() - sent, err.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("trial", range(2))
+def test_kill_9_at_a_random_moment(corpus, reference, tmp_path, trial):
+    expected, seconds = reference
+    rng = random.Random(SEED * 10 + trial)
+    at = rng.uniform(0.5, max(1.0, 0.9 * seconds))
+    db = tmp_path / "x.db"
+    process, workers, _, _ = interrupt(corpus, db, signal.SIGKILL, at)
+    assert process.returncode == -signal.SIGKILL
+    # The workers go with it: none holds the index or the terminal afterwards.
+    assert wait_gone(workers, 5) == [], f"orphan workers (seed {SEED}, kill at {at:.2f} s)"
+    if db.exists():
+        state(db)  # integrity_check passes
+    resumed = add(corpus, db)
+    assert resumed.returncode == 0, resumed.stderr
+    assert state(db) == expected, f"seed {SEED}, kill at {at:.2f} s"
+
+
+@pytest.mark.parametrize("trial", range(2))
+def test_ctrl_c_at_a_random_moment(corpus, reference, tmp_path, trial):
+    expected, seconds = reference
+    rng = random.Random(SEED * 10 + 5 + trial)
+    at = rng.uniform(0.5, max(1.0, 0.9 * seconds))
+    db = tmp_path / "x.db"
+    process, workers, took, err = interrupt(corpus, db, signal.SIGINT, at)
+    if process.returncode == 0:  # it finished before the signal
+        assert state(db) == expected
+        return
+    assert process.returncode == 130, err
+    assert "Traceback" not in err
+    kept = int(err.split("interrupted: ", 1)[1].split(" documents kept", 1)[0])
+    assert took < 2.0, f"Ctrl-C took {took:.2f} s to end add (seed {SEED}, at {at:.2f} s)"
+    assert wait_gone(workers, 2) == []
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == kept
+    state(db)
+    resumed = add(corpus, db)
+    assert resumed.returncode == 0, resumed.stderr
+    assert state(db) == expected, f"seed {SEED}, Ctrl-C at {at:.2f} s"
+
+
+def test_a_killed_add_piped_into_another_program_lets_it_end(corpus, tmp_path):
+    """``variorum add … | tee log`` ends when add is killed: no worker keeps the pipe open."""
+    process = start(corpus, tmp_path / "x.db")
+    deadline = time.monotonic() + 60
+    while not children_of(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = children_of(process.pid)
+    assert workers, "add started no workers"
+    os.kill(process.pid, signal.SIGKILL)
+    started = time.perf_counter()
+    assert process.stderr is not None
+    process.stderr.read()  # returns at end of file: when every writer of the pipe is gone
+    assert time.perf_counter() - started < 5
+    process.wait()
+    assert wait_gone(workers, 5) == []
