@@ -275,3 +275,15 @@ def test_collatex_input_nested_too_deeply_or_with_a_lone_surrogate(tmp_path):
     result = run("collate", "--from-collatex", lone, "--format", "collatex")
     assert result.code == 0, result.err
     assert "\ufffd" in json.dumps(json.loads(result.out), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("command", ["query", "text", "doc"])
+def test_random_bytes_on_stdin_are_refused_by_every_command(tmp_path, command):
+    run("add", Path(__file__).parent.parent / "examples", "--db", tmp_path / "x.db")
+    result = (
+        run(command, "-", "--db", tmp_path / "x.db", stdin=random_bytes(4096))
+        if command == "query"
+        else run(command, "-", stdin=random_bytes(4096))
+    )
+    assert result.code == 1
+    assert "binary file, not text" in result.one_line_error()

@@ -25,7 +25,7 @@ from rich.table import Table
 from variorum import pipeline
 from variorum.config import DEFAULT_DB, Settings, from_env
 from variorum.errors import InputError, Interrupted, UsageError
-from variorum.ingest import read_file, read_inputs, read_text
+from variorum.ingest import read_file, read_inputs, read_stdin
 from variorum.model import Document, Skip
 from variorum.store.index import Index
 
@@ -96,7 +96,7 @@ def _advance(bar: Progress, task: Any) -> Callable[[str, int], None]:
 
 def _read_one(path: str) -> Document:
     if path == "-":
-        return read_text(sys.stdin.read())
+        return read_stdin()  # bytes decoded as a file's, binary refused
     return read_file(path)
 
 

@@ -126,6 +126,11 @@ def read_data(
     return [make_document(extract_bytes(data, name, fmt), path=name, given=metadata)]
 
 
+def read_stdin(stream: TextIO | None = None, *, metadata: Mapping[str, Any] | None = None) -> Document:
+    """The document on standard input (``-``), read as a file is: binary input is refused."""
+    return _read_stream(stream if stream is not None else sys.stdin, metadata)
+
+
 def _read_stream(stream: TextIO, metadata: Mapping[str, Any] | None) -> Document:
     """Stdin read as a file is: its bytes decoded (binary refused), within the same size limit."""
     limit = file_limit("txt")
@@ -154,5 +159,6 @@ __all__ = [
     "read_file",
     "read_inputs",
     "read_jsonl",
+    "read_stdin",
     "read_text",
 ]
