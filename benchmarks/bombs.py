@@ -88,7 +88,12 @@ def ctrl_c(trials: int) -> None:
         for trial in range(trials):
             db = Path(tmp) / f"x{trial}.db"
             process = subprocess.Popen(
-                [VARIORUM, "add", corpus, "--db", db], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+                [VARIORUM, "add", corpus, "--db", db],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                # as in a terminal: a shell's background job inherits SIGINT ignored
+                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
             )
             time.sleep(rng.uniform(2, 8))
             workers = children_of(process.pid)

@@ -80,12 +80,19 @@ def reference(corpus, tmp_path_factory) -> tuple[dict, float]:
     return state(db), time.perf_counter() - started
 
 
+def default_sigint() -> None:
+    """Ctrl-C as in a terminal: a job started in the background by a shell inherits SIGINT
+    ignored, and Python then never raises KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(corpus: Path, db: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [VARIORUM, "add", corpus, "--db", db],
         env={**os.environ, **ENV},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        preexec_fn=default_sigint,
     )
 
 
