@@ -6,7 +6,8 @@
 Each case runs ``variorum add FILE`` in a process of its own; its peak resident memory comes from
 ``wait4``. The bombs are built in code (``tests/hostile_synth.py``). "at the limit" is a text of
 ``MAX_DOCUMENT_CHARS`` characters that is read: the per-document memory budget. Ctrl-C is sent at
-random moments during an add of 1,200 generated records (two worker processes); the time printed
+random moments (0.2-4 s after its worker processes started) during an add of 1,200
+generated records (two worker processes); the time printed
 is from the signal to the process's exit, and the workers are checked to be gone.
 """
 
@@ -95,7 +96,9 @@ def ctrl_c(trials: int) -> None:
                 # as in a terminal: a shell's background job inherits SIGINT ignored
                 preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
             )
-            time.sleep(rng.uniform(2, 8))
+            while not children_of(process.pid) and process.poll() is None:
+                time.sleep(0.01)  # until the workers run: add is under way
+            time.sleep(rng.uniform(0.2, 4))
             workers = children_of(process.pid)
             sent = time.perf_counter()
             process.send_signal(signal.SIGINT)
