@@ -127,12 +127,17 @@ def add(
     finally:
         if workers is not None:
             workers.close(abort=aborted)
-    if skipped:
-        with index.transaction():
-            for s in skipped:
-                index.record_skip(s)
-        report.skipped = list(skipped) + report.skipped
-    refresh(index, settings)
+    try:
+        if skipped:
+            with index.transaction():
+                for s in skipped:
+                    index.record_skip(s)
+            report.skipped = list(skipped) + report.skipped
+        refresh(index, settings)
+    except KeyboardInterrupt as interrupt:  # every batch is committed; the families stay stale
+        if isinstance(interrupt, Interrupted):
+            raise
+        raise Interrupted(report.added) from interrupt
     report.seconds = time.perf_counter() - started
     return report
 

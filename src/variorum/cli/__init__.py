@@ -11,6 +11,7 @@ import sys
 
 import typer
 
+from variorum.cli import app as cli_app
 from variorum.cli.app import app
 from variorum.errors import Interrupted, VariorumError
 
@@ -45,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     except sqlite3.Error as e:  # the index failed outside a write (a corrupt page, a lost file)
         sys.stderr.write(f"error: the index cannot be read: {e}\n")
         return 1
+    if result == 130 and not cli_app.INTERRUPT_REPORTED:  # typer ends a Ctrl-C silently
+        sys.stderr.write("interrupted: work committed before this point is kept in the index\n")
     return result if isinstance(result, int) else 0
 
 

@@ -100,6 +100,10 @@ def _read_one(path: str) -> Document:
     return read_file(path)
 
 
+#: Whether a command already said what an interruption kept (then ``main`` adds nothing).
+INTERRUPT_REPORTED = False
+
+
 def _add(
     paths: list[str],
     db: Path,
@@ -130,6 +134,8 @@ def _add(
         except Interrupted as interrupt:  # typer would turn it into a silent exit 130
             bar.stop()
             err.print(str(interrupt), markup=False, highlight=False)
+            global INTERRUPT_REPORTED
+            INTERRUPT_REPORTED = True
             raise typer.Exit(130) from None
     for skip in report.skipped[len(skipped) :]:  # skips found while adding (a repeated id)
         err.print(str(skip), markup=False, highlight=False)
