@@ -622,6 +622,7 @@ def test_public_surface() -> None:
         "read_file",
         "read_inputs",
         "read_jsonl",
+        "read_stdin",
         "read_text",
     ]
 
