@@ -45,8 +45,10 @@ def run(
 ) -> Run:
     """Run ``variorum ARGS`` (or ``python`` with ARGS), wait at most ``timeout`` seconds.
 
-    The process is reaped with ``wait4``, which reports its own peak memory (not that of earlier
-    children). A run over the timeout is killed and fails the test: a hang is a defect.
+    The peak memory is the process's own high-water mark (``VmHWM``), sampled while it runs:
+    ``wait4``'s ``ru_maxrss`` would carry over the high-water mark of the forking test worker,
+    which grows with the tests run before. A run over the timeout is killed and fails the test:
+    a hang is a defect.
     """
     command = [*(python or [str(VARIORUM)]), *map(str, args)]
     out_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"variorum-run-{os.getpid()}-{time.monotonic_ns()}"
@@ -65,10 +67,13 @@ def run(
             threading.Thread(target=_feed, args=(process.stdin, stdin), daemon=True).start()
         timer = threading.Timer(timeout, process.kill)
         timer.start()
+        peak = _HighWater(process.pid)
+        peak.start()
         try:
             _, status, usage = os.wait4(process.pid, 0)
         finally:
             timer.cancel()
+            peak.stop()
         process.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.perf_counter() - started
         out.seek(0)
@@ -77,13 +82,37 @@ def run(
             process.returncode,
             out.read().decode("utf-8", "replace"),
             err.read().decode("utf-8", "replace"),
-            usage.ru_maxrss / 1024,
+            (peak.kib or usage.ru_maxrss) / 1024,
             seconds,
         )
     os.unlink(f"{out_path}.out")
     os.unlink(f"{out_path}.err")
     assert result.code != -signal.SIGKILL or seconds < timeout, f"timed out after {timeout} s: {command}"
     return result
+
+
+class _HighWater(threading.Thread):
+    """Samples ``VmHWM`` of a running process every 5 ms until stopped (kept: the largest)."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.kib, self._done = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            try:
+                with open(f"/proc/{self.pid}/status", "rb") as f:
+                    for line in f:
+                        if line.startswith(b"VmHWM:"):
+                            self.kib = max(self.kib, int(line.split()[1]))
+                            break
+            except (OSError, ValueError):
+                pass
+            self._done.wait(0.005)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
 
 
 def _feed(pipe, data: bytes) -> None:
