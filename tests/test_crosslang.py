@@ -202,7 +202,9 @@ def test_report_and_collate_show_a_translation_side_by_side(tmp_path):
         write_report(index, Settings(), tmp_path / "report")
         fams = pipeline.families(index, Settings(), include_single=True)
         family = next(f["id"] for f in fams if f["documents"][0]["id"] == docs[0].id)
-    page = (tmp_path / "report" / f"doc-{docs[0].id}.html").read_text()
+    from variorum.export.report.links import document_file
+
+    page = (tmp_path / "report" / document_file(docs[0].id)).read_text()
     assert page.count('<mark class="drift"') == 2
     assert "&lt;b&gt;Odessa&lt;/b&gt;" in page and "<b>Odessa" not in page
     result = CliRunner().invoke(app, ["collate", family, "--db", str(db), "--format", "json"])
