@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: demo test lint bench clean browser realdata
+.PHONY: demo test lint bench clean browser realdata crosslang-data
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,14 @@ realdata:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing >/dev/null; fi
 
-test: $(VENV)/.installed browser realdata  ## lint, then the whole test suite
+# The cross-language evaluation set is rendered from Debian's translated manual pages.
+crosslang-data:
+	@PKGS=$$(sed 's/#.*//' tests/crosslang/packages.txt | xargs); \
+	MISSING=$$(for p in $$PKGS; do dpkg-query -W -f '$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	[ -z "$$MISSING" ] || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$MISSING >/dev/null; }
+
+test: $(VENV)/.installed browser realdata crosslang-data  ## lint, then the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -n 2 --dist loadgroup

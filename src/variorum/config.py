@@ -93,6 +93,9 @@ class Settings:
     # pairs across them share text (average linkage); one stray link between two chains of
     # versions, or a compilation containing two texts, does not merge them.
     family_min_linkage: float = 0.5
+    # Find translations among documents in different languages (variorum.crosslang) when
+    # relations are refreshed; False leaves them out (and their cost, see benchmarks/crosslang.py).
+    translations: bool = True
     # Ignore reuse between documents of the same `series` (e.g. issues of one newspaper).
     ignore_series: bool = False
     # Documents per SQLite transaction while adding; a crash loses at most one batch.
@@ -156,3 +159,46 @@ MAX_PDF_PAGES = 20_000
 #: silently drops everything deeper, so a page past this limit is refused with that reason rather
 #: than read without its text.
 MAX_HTML_DEPTH = 250
+
+
+@dataclass(frozen=True)
+class CrossLangSettings:
+    """Thresholds of translation detection (:mod:`variorum.crosslang`), set on the manual pages
+    of Debian's manpages-l10n beside the English ones (tests/crosslang/)."""
+
+    # Hard anchors (figures, dates, identifiers, URLs) held by more documents than this propose
+    # no candidate pair: years and small numbers recur everywhere.
+    max_df: int = 100
+    # A candidate pair shares at least this many distinct rare hard anchors.
+    min_shared_keys: int = 3
+    # Candidates compared per new document, most shared anchors first.
+    max_candidates: int = 20
+    # An anchor repeated more than this many times on both sides is left out of the ordered match.
+    max_repeats: int = 20
+    # Transliterated names match when their rapidfuzz ratio reaches this (Azerbaijan/Azerbaydzhan: 82).
+    name_similarity: float = 80.0
+    # A document with at least this many hard anchors is anchor-rich.
+    rich_anchors: int = 5
+    # Anchor-rich pairs: hard anchors matched in order, and their share of each side's hard
+    # anchors, weighted by rarity. On the manual pages, 0.4 on both sides keeps every pair of
+    # related commands (head/tail, cp/mv, chmod/chown) apart while accepting translations that
+    # add a translators' section or leave out a few options; a translation of an older, much
+    # shorter version of a page (manpages-ja's groupadd) stays below it.
+    min_anchors_in_order: int = 5
+    min_mutual_coverage: float = 0.4
+    min_containment: float = 0.4
+    # Or: between the first and last matched anchor of each side, at least this share matched,
+    # and at least `min_framed_mutual` of each whole side. The manual pages' translations end
+    # with a translators' section full of e-mail addresses (rare anchors): 16 more of their
+    # pairs are found this way, with no new false link.
+    min_framed_coverage: float = 0.7
+    min_framed_mutual: float = 0.25
+    # Anchor-poor pairs: anchors (names included) matched in order and their least coverage.
+    poor_min_anchors: int = 3
+    poor_min_coverage: float = 0.9
+    # Paragraph alignment: a pair of paragraphs is matched when its similarity (shared anchors,
+    # then length ratio) exceeds this; set on the manual pages, where a translators' section and
+    # options missing from an older translation must stay unmatched.
+    paragraph_match_floor: float = 0.3
+    # Paragraphs compared around the diagonal on each side (at least; 20 % of the longer side).
+    paragraph_band: int = 30

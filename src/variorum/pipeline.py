@@ -285,12 +285,35 @@ def refresh(index: Index, settings: Settings) -> None:
 
 
 def _derive(index: Index, settings: Settings) -> tuple[list[Relation], dict[int, str], list[int]]:
-    """Relations, families and boilerplate passage ids, computed from the stored alignments."""
+    """Relations, families and boilerplate passage ids, computed from the stored alignments.
+
+    Translations (:mod:`variorum.crosslang`) are added to the relations; they link families
+    rather than merge them (a family is the versions of a text in one language, collated word by
+    word), and a pair that shares passages (a statement under a cover note in another language)
+    keeps its passage relation.
+    """
     ids = index.document_ids()
     facts = index.pair_facts()
     rows = [(r[0], r[1], r[2], r[3], r[4], r[5], r[6], min(r[7], r[8])) for r in index.passage_rows()]
     typed, family_of, flagged = relate(ids, facts, rows, settings)
+    if settings.translations:
+        aligned = {(f.a, f.b) for f in facts}
+        translations = [r for r in _translations(index, ids) if (r.a, r.b) not in aligned]
+        typed = sorted([*typed, *translations], key=lambda r: (r.a, r.b, r.kind))
     return list(typed), dict(family_of), list(flagged)
+
+
+def _translations(index: Index, ids: Mapping[int, str]) -> list[Relation]:
+    """Translation relations among the indexed documents (:mod:`variorum.crosslang`)."""
+    from variorum.crosslang.relate import profiles_of, translation_relations
+
+    def rows() -> Iterator[tuple[int, str, str, str | None, list[tuple[int, int]]]]:
+        for num, doc_id in ids.items():
+            languages = index.languages(num)
+            spans = [(seg.start, seg.end) for seg in index.segments(num)]
+            yield num, doc_id, index.document(num).text, languages[0] if languages else None, spans
+
+    return translation_relations(profiles_of(rows()), index.dates())
 
 
 def ensure_fresh(index: Index, settings: Settings) -> None:
@@ -352,6 +375,10 @@ def relations(
             a, b = b, a
             rel["a_coverage"], rel["b_coverage"] = rel["b_coverage"], rel["a_coverage"]
             rel["earlier"] = {"a": "b", "b": "a"}.get(rel["earlier"] or "")
+            if r.kind == "translation":
+                from variorum.crosslang.relate import flip_evidence
+
+                rel["evidence"] = flip_evidence(rel["evidence"])
         out.append({"a": _rel_doc(meta[a]), "b": _rel_doc(meta[b]), **rel, "summary": ""})
         out[-1]["summary"] = relation_summary(out[-1])
     order = {k: i for i, k in enumerate(KINDS)}
@@ -381,6 +408,13 @@ def relation_summary(rel: Mapping[str, Any]) -> str:
     if a["date"] and b["date"] and a["date"] != b["date"]:
         first, last = sorted((a["date"], b["date"]))
         parts.append(f"{first[:4]} → {last[:4]}" if first[:4] != last[:4] else f"{first} → {last}")
+    if rel["kind"] == "translation":
+        ev = rel["evidence"]
+        parts[0] += f" ({ev.get('a_language') or '?'} ↔ {ev.get('b_language') or '?'})"
+        parts.append(f"{ev.get('anchors_in_order', 0)} figures, dates and identifiers in the same order")
+        parts.append(f"{round(100 * rel['a_coverage'])} % of this text's anchors")
+        parts.append(f"{len(ev.get('figures_differ', []))} figures differ")
+        return ", ".join(parts)
     parts.append(f"{round(100 * rel['a_coverage'])} % of this text shared")
     parts.append(f"{rel['shared_words']} words in passages")
     return ", ".join(parts)
@@ -455,10 +489,36 @@ def family_documents(index: Index, settings: Settings, family_id: str) -> list[D
 
 
 def collate_family(index: Index, settings: Settings, family_id: str) -> Collation:
-    """Collate the versions of one indexed family, reusing their stored segments."""
+    """Collate the versions of one indexed family, reusing their stored segments (translations
+    are other families, read through :func:`family_translations`)."""
     docs = family_documents(index, settings, family_id)
     segments = [index.segments(index.num_of(d.id)) for d in docs]
     return collate_witnesses(make_witnesses(docs, segments=segments))
+
+
+def family_translations(index: Index, settings: Settings, family_id: str) -> list[dict[str, Any]]:
+    """The translations of one family's versions (documents in other languages, each in a
+    family of its own): languages, anchors in order, paragraphs aligned and the figures that
+    differ between the two languages, seen from the family's version as ``a``."""
+    members = {d.id for d in family_documents(index, settings, family_id)}
+    out = []
+    for member in sorted(members):
+        for rel in relations(index, settings, doc_id=member, kind="translation"):
+            ev = rel["evidence"]
+            out.append(
+                {
+                    "a": rel["a"],
+                    "b": rel["b"],
+                    "a_language": ev.get("a_language"),
+                    "b_language": ev.get("b_language"),
+                    "anchors_in_order": ev.get("anchors_in_order"),
+                    "coverage": {"a": rel["a_coverage"], "b": rel["b_coverage"]},
+                    "paragraphs": {"a": ev.get("a_paragraphs"), "b": ev.get("b_paragraphs")},
+                    "paragraphs_aligned": ev.get("paragraphs_aligned", []),
+                    "figures_differ": ev.get("figures_differ", []),
+                }
+            )
+    return out
 
 
 def collation_summary(c: Collation) -> dict[str, Any]:

@@ -568,6 +568,7 @@ def collate(
             raise UsageError(f"--json and --format {fmt} ask for two formats: give one")
         fmt = "json"
     items = items or []
+    translations: list[dict[str, Any]] = []
     if from_collatex is not None:
         from variorum.ingest.jsonl import load_json
 
@@ -584,17 +585,22 @@ def collate(
             raise UsageError("give one family id, or --files A B …, or --from-collatex FILE")
         with _open_index(db) as index:
             result = pipeline.collate_family(index, _settings(), items[0])
+            translations = pipeline.family_translations(index, _settings(), items[0])
     if fmt == "text" and output is None:
         from variorum.cli.apparatus import render
 
         render(result, out, formal=all_variants)
+        _print_translations(translations)
         return
     if fmt == "tei":
         payload = collation_to_tei(result)
     elif fmt == "collatex":
         payload = json.dumps(collation_to_collatex(result), ensure_ascii=False, sort_keys=True)
     elif fmt == "json":
-        payload = json.dumps(collation_to_json(result), ensure_ascii=False, indent=2)
+        data = collation_to_json(result)
+        if translations:
+            data["translations"] = translations
+        payload = json.dumps(data, ensure_ascii=False, indent=2)
     else:
         console = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115
         from variorum.cli.apparatus import render
@@ -606,6 +612,26 @@ def collate(
         err.print(f"written: {output}")
     else:
         sys.stdout.write(payload if payload.endswith("\n") else payload + "\n")
+
+
+def _print_translations(translations: list[dict[str, Any]]) -> None:
+    """The translations of a collated family: languages, paragraphs aligned, figures that differ."""
+    for t in translations:
+        name = {side: (t[side]["path"] or t[side]["id"]).rsplit("/", 1)[-1] for side in ("a", "b")}
+        out.print(
+            f"translation {name['a']} ({t['a_language']}) ↔ {name['b']} ({t['b_language']}): "
+            f"{t['anchors_in_order']} anchors in order, {len(t['paragraphs_aligned'])} of "
+            f"{t['paragraphs']['a']}/{t['paragraphs']['b']} paragraphs aligned",
+            markup=False,
+            highlight=False,
+        )
+        for d in t["figures_differ"]:
+            out.print(
+                f"  figure differs: {d['a']['text']!r} ↔ {d['b']['text']!r} "
+                f"(paragraphs {d['a_paragraph'] + 1} ↔ {d['b_paragraph'] + 1})",
+                markup=False,
+                highlight=False,
+            )
 
 
 @app.command()

@@ -41,7 +41,86 @@ _MONTH_NAMES: dict[int, tuple[str, ...]] = {
     11: ("november", "nov", "ноября", "noviembre", "novembre"),
     12: ("december", "dec", "декабря", "diciembre", "décembre", "decembre", "dezember", "dez"),
 }
-_MONTHS = {name: number for number, names in _MONTH_NAMES.items() for name in names}
+# Further languages, read where a date is compared across languages (variorum.crosslang): the
+# genitive of Polish, Ukrainian and Greek ("3 maja 2020", "3 травня 2020", "3 Μαΐου 2020"),
+# Italian, Portuguese, Dutch and Azerbaijani names, and Arabic in both its Gregorian names
+# ("17 أبريل 2018") and the Levantine one-word names ("17 نيسان 2018").
+_MORE_MONTH_NAMES: dict[int, tuple[str, ...]] = {
+    1: (
+        "stycznia",
+        "styczeń",
+        "січня",
+        "gennaio",
+        "janeiro",
+        "januari",
+        "ιανουαρίου",
+        "yanvar",
+        "يناير",
+        "جانفي",
+    ),
+    2: (
+        "lutego",
+        "luty",
+        "лютого",
+        "febbraio",
+        "fevereiro",
+        "februari",
+        "φεβρουαρίου",
+        "fevral",
+        "فبراير",
+        "شباط",
+        "فيفري",
+    ),
+    3: ("marca", "березня", "março", "marco", "maart", "μαρτίου", "mart", "مارس", "آذار"),
+    4: (
+        "kwietnia",
+        "kwiecień",
+        "квітня",
+        "aprile",
+        "απριλίου",
+        "aprel",
+        "أبريل",
+        "ابريل",
+        "إبريل",
+        "نيسان",
+        "أفريل",
+    ),
+    5: ("maja", "травня", "maggio", "maio", "mei", "μαΐου", "μαίου", "مايو", "أيار", "ماي"),
+    6: ("czerwca", "czerwiec", "червня", "giugno", "junho", "ιουνίου", "iyun", "يونيو", "حزيران", "جوان"),
+    7: ("lipca", "lipiec", "липня", "luglio", "julho", "ιουλίου", "iyul", "يوليو", "تموز", "جويلية"),
+    8: ("sierpnia", "sierpień", "серпня", "augustus", "αυγούστου", "avqust", "أغسطس", "آب", "أوت"),
+    9: (
+        "września",
+        "wrzesień",
+        "вересня",
+        "settembre",
+        "setembro",
+        "σεπτεμβρίου",
+        "sentyabr",
+        "سبتمبر",
+        "أيلول",
+    ),
+    10: (
+        "października",
+        "październik",
+        "жовтня",
+        "ottobre",
+        "outubro",
+        "oktober",
+        "οκτωβρίου",
+        "oktyabr",
+        "أكتوبر",
+        "اكتوبر",
+    ),
+    11: ("listopada", "listopad", "листопада", "novembro", "νοεμβρίου", "noyabr", "نوفمبر"),
+    12: ("grudnia", "grudzień", "грудня", "dicembre", "dezembro", "δεκεμβρίου", "dekabr", "ديسمبر"),
+}
+_MONTHS = {
+    name: number
+    for table in (_MONTH_NAMES, _MORE_MONTH_NAMES)
+    for number, names in table.items()
+    for name in names
+}
 _MONTH_ALTERNATION = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
 
@@ -80,7 +159,11 @@ _DOTTED = re.compile(r"(?<![\w.])(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year
 _MONTH_DAYS_YEAR = re.compile(
     rf"(?<!\w){_month('month')}\s+(?P<day>[0-3]?\d)\s*[–—‒-]\s*(?P<day2>[0-3]?\d)(?!\d),?\s+{_YEAR}", _FLAGS
 )
-_FULL_FORMS = (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _ISO, _DOTTED)
+# "2018年4月17日" (Chinese, Japanese), "2018년 4월 17일" (Korean)
+_CJK = re.compile(
+    r"(?<!\d)(?P<year>\d{4})\s*[年년]\s*(?P<month>[01]?\d)\s*[月월]\s*(?P<day>[0-3]?\d)\s*[日일]"
+)
+_FULL_FORMS = (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _ISO, _DOTTED, _CJK)
 
 _CONNECTOR = r"(?:\s*[–—‒-]\s*|\s+(?:to|until|till|through|a|al|au|à|bis|по|до)\s+)"
 # The first end of a range, just before a full date: "24 June – ", "24 de febrero a ", "June 24 – ".
@@ -196,7 +279,7 @@ def date_spans(text: str) -> list[tuple[int, int, str]]:
 
 # How far before its year each full form can start ("31st of September, del 2018" is the
 # longest); the ISO form starts with its year.
-_REACH = ((_DAY_MONTH_YEAR, 40), (_MONTH_DAY_YEAR, 28), (_ISO, 0), (_DOTTED, 6))
+_REACH = ((_DAY_MONTH_YEAR, 40), (_MONTH_DAY_YEAR, 28), (_ISO, 0), (_DOTTED, 6), (_CJK, 0))
 _TRAILING_CONNECTOR = re.compile(rf"{_CONNECTOR}$", _FLAGS)
 # The regex module finds these several times faster than re, which scans digit classes slowly.
 _YEAR_ANYWHERE = regex.compile(r"(?<!\d)\d{4}(?!\d)")

@@ -281,6 +281,9 @@ class DocumentRelation(_Open):
     shared: float
     summary: str
     version: bool
+    # For a translation: rows of paragraphs read side by side ({"a": pieces | None, "b": ...}),
+    # each piece {"text", "drift"}, drift marking a figure that differs between the languages.
+    side_by_side: list[dict[str, Any]] | None = None
 
 
 class DocumentPage(_Open):

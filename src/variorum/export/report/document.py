@@ -17,7 +17,7 @@ from variorum import pipeline
 from variorum.config import Settings
 from variorum.export.report.family import short, wrapper_kind
 from variorum.group.relations import VERSION_KINDS
-from variorum.model import Segment
+from variorum.model import Document, Segment
 from variorum.store.index import Index
 
 _EXCERPT_CHARS = 160
@@ -142,6 +142,7 @@ def document_page(index: Index, settings: Settings, doc_id: str) -> dict[str, An
             "shared": r["a_coverage"],
             "summary": r["summary"],
             "version": r["kind"] in VERSION_KINDS,
+            "side_by_side": _translation_rows(index, doc, num, r) if r["kind"] == "translation" else None,
         }
         for r in pipeline.relations(index, settings, doc_id=doc.id)
     ]
@@ -180,6 +181,16 @@ def document_page(index: Index, settings: Settings, doc_id: str) -> dict[str, An
         },
         "blocks": blocks,
     }
+
+
+def _translation_rows(index: Index, doc: Document, num: int, rel: dict[str, Any]) -> list[dict[str, Any]]:
+    """This document and its translation side by side, paragraphs aligned, figures that differ marked."""
+    from variorum.crosslang.relate import side_by_side
+
+    other = index.num_of(rel["b"]["id"])
+    a_spans = [(s.start, s.end) for s in index.segments(num)]
+    b_spans = [(s.start, s.end) for s in index.segments(other)]
+    return side_by_side(doc.text, a_spans, index.document(other).text, b_spans, rel["evidence"])
 
 
 def doc_label(path: str | None, doc_id: str) -> str:

@@ -84,7 +84,7 @@ def render_page(template: str, view: dict[str, Any], links: Links, *, generated:
 
 def pages_for(index: Index, families: list[dict[str, Any]]) -> frozenset[str]:
     """Ids of the documents that get a page in the static report: members of a family of two or
-    more, and documents that share a passage with another. A page for any other document would
+    more, documents that share a passage with another, and translations. A page for any other document would
     show its text and nothing else; on a large collection those pages were most of the report
     (3,144 pages and 116 MB for 3,000 documents), so they are listed on the corpus page instead."""
     ids = index.document_ids()
@@ -92,6 +92,9 @@ def pages_for(index: Index, families: list[dict[str, Any]]) -> frozenset[str]:
     for a, b, *_ in index.pair_rows():
         pages.add(ids[a])
         pages.add(ids[b])
+    for r in index.relations(kind="translation"):  # read side by side on their pages
+        pages.add(ids[r.a])
+        pages.add(ids[r.b])
     return frozenset(pages)
 
 

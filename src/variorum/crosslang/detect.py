@@ -1,0 +1,321 @@
+"""Translation pairs among documents in different languages, found by anchors in the same order.
+
+Words cannot be compared across languages without a dictionary or a model, but a translation
+keeps a document's figures, dates, identifiers, URLs and names, and keeps them *in order*. Two
+documents are a translation pair when a long sequence of their anchors matches in the same
+order (the longest common subsequence of their anchor sequences) and that sequence covers most
+of the anchors of both: two independent statements on one subject share a few dates and names,
+often in another order, and leave most of each other's figures unmatched.
+
+Candidates come from an inverted index of hard anchors held by few documents, so the cost of a
+new document is a few dictionary lookups and the comparison of a handful of candidates, not a
+pass over the index; only pairs in different languages are compared (same-language reuse is the
+word-level engine's business).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from variorum.config import CrossLangSettings
+from variorum.crosslang.anchors import HARD_KINDS, Anchor, extract_anchors
+from variorum.text.segment import paragraph_spans
+
+
+@dataclass(frozen=True)
+class CrossDoc:
+    """A document as cross-language detection sees it: its text, language, paragraphs, anchors."""
+
+    id: str
+    text: str
+    language: str | None
+    paragraphs: tuple[tuple[int, int], ...]
+    anchors: tuple[Anchor, ...]
+
+    @property
+    def hard_anchors(self) -> int:
+        return sum(1 for a in self.anchors if a.kind in HARD_KINDS)
+
+
+def profile(
+    doc_id: str,
+    text: str,
+    language: str | None,
+    paragraphs: Sequence[tuple[int, int]] | None = None,
+) -> CrossDoc:
+    """Read a document's anchors and paragraphs once; every later comparison reuses them."""
+    spans = tuple(paragraphs) if paragraphs is not None else tuple(paragraph_spans(text))
+    return CrossDoc(doc_id, text, language, spans, tuple(extract_anchors(text)))
+
+
+@dataclass(frozen=True)
+class AnchorAlignment:
+    """The longest sequence of anchors two documents share in the same order."""
+
+    pairs: tuple[tuple[int, int], ...]  # indexes into each document's anchors
+    hard: int  # hard anchors among the pairs
+    soft: int  # names among the pairs
+    a_hard: int  # hard anchors of each document
+    b_hard: int
+    # Share of each side's hard anchors inside the match, each anchor weighted by its rarity.
+    coverage_a: float = 0.0
+    coverage_b: float = 0.0
+    # The same shares counted only between the first and the last matched anchor of each side:
+    # a translators' note appended, or a chapter left out at either end, does not lower them.
+    framed_a: float = 0.0
+    framed_b: float = 0.0
+
+
+@dataclass(frozen=True)
+class TranslationPair:
+    """Two documents in different languages found to be translations of each other."""
+
+    a: str
+    b: str
+    a_language: str | None
+    b_language: str | None
+    anchors_in_order: int  # hard anchors matched in order
+    names_in_order: int
+    coverage_a: float  # share of each side's hard anchors inside the ordered match
+    coverage_b: float
+    evidence: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # (kind, key) matched
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "a_language": self.a_language,
+            "b_language": self.b_language,
+            "anchors_in_order": self.anchors_in_order,
+            "names_in_order": self.names_in_order,
+            "coverage": {"a": round(self.coverage_a, 4), "b": round(self.coverage_b, 4)},
+        }
+
+
+def _name_ids(a_names: Iterable[str], b_names: Iterable[str], cutoff: float) -> dict[tuple[str, str], str]:
+    """One id per name of either side, shared by names that match across the two sides."""
+    a_list, b_list = sorted(set(a_names)), sorted(set(b_names))
+    ids: dict[tuple[str, str], str] = {("a", n): n for n in a_list}
+    ids.update({("b", n): n for n in b_list})
+    if not a_list or not b_list:
+        return ids
+    b_exact = set(b_list)
+    fuzzy_a = [n for n in a_list if n not in b_exact and len(n) >= 4]
+    fuzzy_b = [n for n in b_list if n not in set(a_list) and len(n) >= 4]
+    if fuzzy_a and fuzzy_b:
+        scores = process.cdist(fuzzy_a, fuzzy_b, scorer=fuzz.ratio, score_cutoff=cutoff, workers=1)
+        for i, row in enumerate(scores):
+            j = int(row.argmax())
+            if row[j] >= cutoff:
+                ids[("b", fuzzy_b[j])] = fuzzy_a[i]
+    return ids
+
+
+Weight = Callable[[str], float]
+
+
+def _unit(_key: str) -> float:
+    return 1.0
+
+
+def align_anchors(
+    a: CrossDoc, b: CrossDoc, settings: CrossLangSettings, weight: Weight = _unit
+) -> AnchorAlignment:
+    """The longest common subsequence of two documents' anchors (names matched fuzzily).
+
+    Computed as the longest increasing subsequence of matching position pairs (Hunt and
+    Szymanski), so its cost grows with the number of matching pairs, not the product of lengths;
+    an anchor repeated many times on both sides (a section number, "1") is left out of the pairs,
+    as it would only multiply them without telling the order. ``weight`` gives each hard
+    anchor's key (``kind:key``) its weight in the coverages.
+    """
+    names = _name_ids(
+        (x.key for x in a.anchors if x.kind == "name"),
+        (x.key for x in b.anchors if x.kind == "name"),
+        settings.name_similarity,
+    )
+
+    def keys(doc: CrossDoc, side: str) -> list[str]:
+        return [f"n:{names[(side, x.key)]}" if x.kind == "name" else f"{x.kind}:{x.key}" for x in doc.anchors]
+
+    a_keys, b_keys = keys(a, "a"), keys(b, "b")
+    b_positions: dict[str, list[int]] = defaultdict(list)
+    for j, k in enumerate(b_keys):
+        b_positions[k].append(j)
+    a_counts = Counter(a_keys)
+    limit = settings.max_repeats
+    # Hunt-Szymanski: for each position of a, the matching positions of b in decreasing order.
+    tails: list[int] = []  # smallest b position ending an increasing run of each length
+    tail_node: list[int] = []
+    nodes: list[tuple[int, int, int]] = []  # (i, j, previous node)
+    for i, k in enumerate(a_keys):
+        js = b_positions.get(k)
+        if not js or len(js) * a_counts[k] > limit * limit:
+            continue
+        for j in reversed(js):
+            at = bisect.bisect_left(tails, j)
+            prev = tail_node[at - 1] if at else -1
+            nodes.append((i, j, prev))
+            if at == len(tails):
+                tails.append(j)
+                tail_node.append(len(nodes) - 1)
+            else:
+                tails[at] = j
+                tail_node[at] = len(nodes) - 1
+    chain: list[tuple[int, int]] = []
+    node = tail_node[-1] if tail_node else -1
+    while node >= 0:
+        i, j, node = nodes[node]
+        chain.append((i, j))
+    chain.reverse()
+    hard_pairs = [(i, j) for i, j in chain if a.anchors[i].kind in HARD_KINDS]
+    matched = sum(weight(a_keys[i]) for i, _ in hard_pairs)
+
+    def total(doc: CrossDoc, keys: list[str], lo: int = 0, hi: int | None = None) -> float:
+        return sum(
+            weight(k) for x, k in zip(doc.anchors[lo:hi], keys[lo:hi], strict=True) if x.kind in HARD_KINDS
+        )
+
+    def share(part: float, whole: float) -> float:
+        return part / whole if whole else 0.0
+
+    a_total, b_total = total(a, a_keys), total(b, b_keys)
+    framed_a = framed_b = 0.0
+    if hard_pairs:
+        (i0, j0), (i1, j1) = hard_pairs[0], hard_pairs[-1]
+        framed_a = share(matched, total(a, a_keys, i0, i1 + 1))
+        framed_b = share(matched, total(b, b_keys, j0, j1 + 1))
+    return AnchorAlignment(
+        tuple(chain),
+        len(hard_pairs),
+        len(chain) - len(hard_pairs),
+        a.hard_anchors,
+        b.hard_anchors,
+        share(matched, a_total),
+        share(matched, b_total),
+        framed_a,
+        framed_b,
+    )
+
+
+def is_translation(alignment: AnchorAlignment, settings: CrossLangSettings) -> bool:
+    """The floor a pair must pass: enough hard anchors in order, covering most of both sides."""
+    low, high = sorted((alignment.coverage_a, alignment.coverage_b))
+    if min(alignment.a_hard, alignment.b_hard) >= settings.rich_anchors:
+        if alignment.hard < settings.min_anchors_in_order:
+            return False
+        if low >= settings.min_mutual_coverage and high >= settings.min_containment:
+            return True
+        # A translation with an added or missing part at an end: nearly every anchor matched
+        # between the first and last match, and a good share of each whole side.
+        return (
+            min(alignment.framed_a, alignment.framed_b) >= settings.min_framed_coverage
+            and low >= settings.min_framed_mutual
+        )
+    # Anchor-poor texts: every anchor of both sides matched, names included.
+    total = alignment.hard + alignment.soft
+    return total >= settings.poor_min_anchors and alignment.hard >= 1 and low >= settings.poor_min_coverage
+
+
+def _pair(a: CrossDoc, b: CrossDoc, alignment: AnchorAlignment) -> TranslationPair:
+    if (b.id, b.language or "") < (a.id, a.language or ""):
+        a, b = b, a
+        alignment = AnchorAlignment(
+            tuple((j, i) for i, j in alignment.pairs),
+            alignment.hard,
+            alignment.soft,
+            alignment.b_hard,
+            alignment.a_hard,
+            alignment.coverage_b,
+            alignment.coverage_a,
+            alignment.framed_b,
+            alignment.framed_a,
+        )
+    evidence = tuple((a.anchors[i].kind, a.anchors[i].key) for i, _ in alignment.pairs)
+    return TranslationPair(
+        a.id,
+        b.id,
+        a.language,
+        b.language,
+        alignment.hard,
+        alignment.soft,
+        alignment.coverage_a,
+        alignment.coverage_b,
+        evidence,
+    )
+
+
+class TranslationIndex:
+    """An inverted index of hard anchors, to which documents are added batch by batch.
+
+    ``add`` returns the translation pairs each new document forms with the documents already
+    added and with the rest of its batch; a pair is reported once. Anchors are weighted by
+    rarity (``log((N + 1) / df)`` over the documents added so far, the batch included): a
+    translation shares a document's own figures and identifiers, while two related documents
+    (the manual pages of ``head`` and ``tail``) share mostly what many documents share.
+    """
+
+    def __init__(self, settings: CrossLangSettings | None = None) -> None:
+        self.settings = settings or CrossLangSettings()
+        self.docs: list[CrossDoc] = []
+        self.postings: dict[str, list[int]] = defaultdict(list)
+
+    @staticmethod
+    def _keys(doc: CrossDoc) -> set[str]:
+        return {f"{x.kind}:{x.key}" for x in doc.anchors if x.kind in HARD_KINDS}
+
+    def weight(self, key: str) -> float:
+        """The rarity weight of a hard anchor's ``kind:key`` among the documents added so far."""
+        holders = self.postings.get(key)
+        return math.log((len(self.docs) + 1) / (len(holders) if holders else 1))
+
+    def candidates(self, n: int, keys: set[str]) -> list[int]:
+        """Earlier documents in another language sharing at least ``min_shared_keys`` rare anchors."""
+        s = self.settings
+        doc = self.docs[n]
+        shared: Counter[int] = Counter()
+        for key in keys:
+            holders = self.postings.get(key)
+            if holders is None or len(holders) > s.max_df:
+                continue
+            shared.update(m for m in holders if m < n)
+        chosen = [
+            m
+            for m, count in shared.most_common()
+            if count >= s.min_shared_keys and self.docs[m].language != doc.language
+        ]
+        return chosen[: s.max_candidates]
+
+    def add(self, docs: Iterable[CrossDoc]) -> list[TranslationPair]:
+        s = self.settings
+        first = len(self.docs)
+        batch_keys: list[set[str]] = []
+        for doc in docs:
+            keys = self._keys(doc)
+            for key in keys:
+                self.postings[key].append(len(self.docs))
+            self.docs.append(doc)
+            batch_keys.append(keys)
+        found: list[TranslationPair] = []
+        for offset, keys in enumerate(batch_keys):
+            n = first + offset
+            doc = self.docs[n]
+            for m in self.candidates(n, keys):
+                other = self.docs[m]
+                alignment = align_anchors(other, doc, s, self.weight)
+                if is_translation(alignment, s):
+                    found.append(_pair(other, doc, alignment))
+        return found
+
+
+def find_translations(
+    docs: Iterable[CrossDoc], settings: CrossLangSettings | None = None
+) -> list[TranslationPair]:
+    """Every translation pair among ``docs`` (profiles from :func:`profile`), in discovery order."""
+    return TranslationIndex(settings).add(docs)

@@ -1,0 +1,163 @@
+"""Translation pairs as ``translation`` relations, with the evidence a reader checks.
+
+The index stores relations between document numbers; this module turns what
+:mod:`variorum.crosslang.detect` finds into :class:`~variorum.group.relations.Relation` rows
+whose evidence holds the anchors matched in order, the paragraph alignment and the figures
+that differ, so that the report can show the pair side by side without recomputing it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from variorum.config import CrossLangSettings
+from variorum.crosslang.detect import CrossDoc, TranslationPair, find_translations
+from variorum.crosslang.paragraphs import align_paragraphs, figure_drift, pair_keys
+from variorum.group.relations import Relation
+
+#: Anchors listed in a relation's evidence (the count is always complete).
+EVIDENCE_ANCHORS = 40
+
+
+def evidence(pair: TranslationPair, a: CrossDoc, b: CrossDoc, settings: CrossLangSettings) -> dict[str, Any]:
+    """Anchors matched in order, paragraphs aligned, coverage of each side, figures that differ."""
+    keys = pair_keys(a, b, settings)
+    links = align_paragraphs(a, b, settings, keys)
+    matched = [[x.a, x.b] for x in links if x.a is not None and x.b is not None]
+    drifts = figure_drift(a, b, links, settings, keys)
+    return {
+        "a_language": a.language,
+        "b_language": b.language,
+        "anchors_in_order": pair.anchors_in_order,
+        "names_in_order": pair.names_in_order,
+        "anchors": [f"{kind}:{key}" for kind, key in pair.evidence[:EVIDENCE_ANCHORS]],
+        "a_paragraphs": len(a.paragraphs),
+        "b_paragraphs": len(b.paragraphs),
+        "paragraphs_aligned": matched,
+        "figures_differ": [d.as_dict(a.text, b.text) for d in drifts],
+    }
+
+
+def translation_relations(
+    docs: Mapping[int, CrossDoc],
+    dates: Mapping[int, str | None] | None = None,
+    settings: CrossLangSettings | None = None,
+) -> list[Relation]:
+    """``translation`` relations among documents keyed by their index number (``a < b``)."""
+    s = settings or CrossLangSettings()
+    num_of = {doc.id: num for num, doc in docs.items()}
+    out: list[Relation] = []
+    for pair in find_translations((docs[n] for n in sorted(docs)), s):
+        x, y = num_of[pair.a], num_of[pair.b]
+        if x > y:
+            pair = _swap(pair)
+            x, y = y, x
+        a, b = docs[x], docs[y]
+        da, db = (dates or {}).get(x), (dates or {}).get(y)
+        earlier = None if not da or not db or da == db else ("a" if da < db else "b")
+        out.append(
+            Relation(
+                a=x,
+                b=y,
+                kind="translation",
+                score=round(min(pair.coverage_a, pair.coverage_b), 4),
+                shared_words=0,
+                a_coverage=round(pair.coverage_a, 4),
+                b_coverage=round(pair.coverage_b, 4),
+                order=1.0,
+                longest=pair.anchors_in_order,
+                identity=0.0,
+                earlier=earlier,
+                evidence=evidence(pair, a, b, s),
+            )
+        )
+    return out
+
+
+def _swap(p: TranslationPair) -> TranslationPair:
+    return TranslationPair(
+        p.b,
+        p.a,
+        p.b_language,
+        p.a_language,
+        p.anchors_in_order,
+        p.names_in_order,
+        p.coverage_b,
+        p.coverage_a,
+        p.evidence,
+    )
+
+
+def profiles_of(
+    rows: Iterable[tuple[int, str, str, str | None, list[tuple[int, int]]]],
+) -> dict[int, CrossDoc]:
+    """Profiles of ``(num, id, text, language, paragraph spans)`` rows."""
+    from variorum.crosslang.detect import profile
+
+    return {num: profile(doc_id, text, lang, spans) for num, doc_id, text, lang, spans in rows}
+
+
+def flip_evidence(evidence: Mapping[str, Any]) -> dict[str, Any]:
+    """The same evidence seen from the other document (``a`` and ``b`` swapped)."""
+    out = dict(evidence)
+    for key in ("language", "paragraphs"):
+        out[f"a_{key}"], out[f"b_{key}"] = evidence.get(f"b_{key}"), evidence.get(f"a_{key}")
+    out["paragraphs_aligned"] = [[b, a] for a, b in evidence.get("paragraphs_aligned", [])]
+    out["figures_differ"] = [
+        {**d, "a": d["b"], "b": d["a"], "a_paragraph": d["b_paragraph"], "b_paragraph": d["a_paragraph"]}
+        for d in evidence.get("figures_differ", [])
+    ]
+    return out
+
+
+def _cell(text: str, span: tuple[int, int], marks: list[tuple[int, int]]) -> list[dict[str, Any]]:
+    """A paragraph cut into pieces, those inside ``marks`` flagged as differing figures."""
+    start, end = span
+    pieces: list[dict[str, Any]] = []
+    at = start
+    for s, e in sorted(marks):
+        if s < at or e > end:
+            continue
+        if s > at:
+            pieces.append({"text": text[at:s], "drift": False})
+        pieces.append({"text": text[s:e], "drift": True})
+        at = e
+    if at < end:
+        pieces.append({"text": text[at:end], "drift": False})
+    return pieces
+
+
+def side_by_side(
+    a_text: str,
+    a_spans: list[tuple[int, int]],
+    b_text: str,
+    b_spans: list[tuple[int, int]],
+    evidence: Mapping[str, Any],
+) -> list[dict[str, Any]]:
+    """Rows of a translation read side by side: aligned paragraphs in one row, a paragraph the
+    other side leaves out alone in its row, differing figures marked in both cells."""
+    a_marks: dict[int, list[tuple[int, int]]] = {}
+    b_marks: dict[int, list[tuple[int, int]]] = {}
+    for d in evidence.get("figures_differ", []):
+        a_start, b_start = d["a"]["start"], d["b"]["start"]
+        a_marks.setdefault(d["a_paragraph"], []).append((a_start, a_start + len(d["a"]["text"])))
+        b_marks.setdefault(d["b_paragraph"], []).append((b_start, b_start + len(d["b"]["text"])))
+    rows: list[dict[str, Any]] = []
+    i = j = 0
+
+    def row(x: int | None, y: int | None) -> dict[str, Any]:
+        return {
+            "a": None if x is None else _cell(a_text, a_spans[x], a_marks.get(x, [])),
+            "b": None if y is None else _cell(b_text, b_spans[y], b_marks.get(y, [])),
+        }
+
+    for x, y in [*evidence.get("paragraphs_aligned", []), [len(a_spans), len(b_spans)]]:
+        if x > len(a_spans) or y > len(b_spans):
+            break
+        rows.extend(row(k, None) for k in range(i, x))
+        rows.extend(row(None, k) for k in range(j, y))
+        if x < len(a_spans) and y < len(b_spans):
+            rows.append(row(x, y))
+        i, j = x + 1, y + 1
+    return rows
