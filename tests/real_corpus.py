@@ -346,6 +346,7 @@ def score(
     families: Mapping[str, str | None],
     relations: Mapping[frozenset[str], str],
     expected: Truth | None = None,
+    languages: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Compare predicted families and relation kinds with the truth.
 
@@ -356,20 +357,36 @@ def score(
     quotation (``kind_accuracy``; over every listed pair, boilerplate and translation included:
     ``kind_accuracy_all``; and per kind),
     and the hard negatives (documents of no group) placed in a family with another document.
+
+    Groups are versions in one language; a family may also hold translations. So pairs and
+    groups are compared within one language (``languages``, by default the corpus's own): a
+    translation in the family is neither right nor wrong here, as in an evaluation of
+    same-language version pairs.
     """
     t = expected or truth()
+    if languages is None:
+        languages = {sp.id: sp.language for sp in specs()} if expected is None else {}
+    lang = languages.get
     true_pairs = {frozenset(p) for g in t.groups.values() for p in itertools.combinations(sorted(g), 2)}
     members: dict[str, set[str]] = defaultdict(set)
     for doc, fam in families.items():
         if fam is not None:
             members[fam].add(doc)
-    pred_pairs = {frozenset(p) for docs in members.values() for p in itertools.combinations(sorted(docs), 2)}
+    pred_pairs = {
+        frozenset(p)
+        for docs in members.values()
+        for p in itertools.combinations(sorted(docs), 2)
+        if lang(p[0]) == lang(p[1])
+    }
     hit = true_pairs & pred_pairs
     exact = []
     for name, group in sorted(t.groups.items()):
         fams = {families.get(d) for d in group}
-        if len(fams) == 1 and None not in fams and members[next(iter(fams))] == set(group):
-            exact.append(name)
+        language = lang(next(iter(group)))
+        if len(fams) == 1 and None not in fams:
+            same = {d for d in members[next(iter(fams))] if lang(d) == language}
+            if same == set(group):
+                exact.append(name)
     per_kind: dict[str, dict[str, int]] = {k: {"right": 0, "total": 0} for k in KINDS}
     confusion: Counter[tuple[str, str]] = Counter()
     for pair, kind in t.kinds.items():
@@ -382,7 +399,9 @@ def score(
     related = sum(per_kind[k]["total"] for k in SUBSTANTIVE_KINDS)
     right_all = sum(v["right"] for v in per_kind.values())
     negatives_grouped = sorted(
-        d for d in t.negatives if families.get(d) is not None and len(members[families[d]]) > 1
+        d
+        for d in t.negatives
+        if families.get(d) is not None and any(o != d and lang(o) == lang(d) for o in members[families[d]])
     )
     unrelated_linked = sorted(
         tuple(sorted(p)) for p, k in relations.items() if k != "none" and p not in t.kinds

@@ -287,19 +287,19 @@ def refresh(index: Index, settings: Settings) -> None:
 def _derive(index: Index, settings: Settings) -> tuple[list[Relation], dict[int, str], list[int]]:
     """Relations, families and boilerplate passage ids, computed from the stored alignments.
 
-    Translations (:mod:`variorum.crosslang`) are added to the relations; they link families
-    rather than merge them (a family is the versions of a text in one language, collated word by
-    word), and a pair that shares passages (a statement under a cover note in another language)
-    keeps its passage relation.
+    Translations (:mod:`variorum.crosslang`) are version relations: a family holds the versions
+    of a text in every language (each document carries its languages), and ``collate`` collates
+    one language's versions word by word and lists the translations. A pair that shares passages
+    (a statement under a cover note in another language) keeps its passage relation.
     """
     ids = index.document_ids()
     facts = index.pair_facts()
     rows = [(r[0], r[1], r[2], r[3], r[4], r[5], r[6], min(r[7], r[8])) for r in index.passage_rows()]
-    typed, family_of, flagged = relate(ids, facts, rows, settings)
+    translations: list[Relation] = []
     if settings.translations:
         aligned = {(f.a, f.b) for f in facts}
         translations = [r for r in _translations(index, ids) if (r.a, r.b) not in aligned]
-        typed = sorted([*typed, *translations], key=lambda r: (r.a, r.b, r.kind))
+    typed, family_of, flagged = relate(ids, facts, rows, settings, extra=translations)
     return list(typed), dict(family_of), list(flagged)
 
 
@@ -489,21 +489,34 @@ def family_documents(index: Index, settings: Settings, family_id: str) -> list[D
 
 
 def collate_family(index: Index, settings: Settings, family_id: str) -> Collation:
-    """Collate the versions of one indexed family, reusing their stored segments (translations
-    are other families, read through :func:`family_translations`)."""
+    """Collate the versions of one indexed family in its main language (the language most of
+    its versions are in; on a tie, its founding member's), reusing their stored segments. The
+    versions in other languages are translations, read through :func:`family_translations`."""
     docs = family_documents(index, settings, family_id)
+    nums = [index.num_of(d.id) for d in docs]
+    language = {n: (index.languages(n) or [None])[0] for n in nums}
+    counts = Counter(language.values())
+    founder = min(nums)
+    main = max(counts, key=lambda lg: (counts[lg], lg == language[founder]))
+    if counts[main] >= 2:
+        docs = [d for d, n in zip(docs, nums, strict=True) if language[n] == main]
     segments = [index.segments(index.num_of(d.id)) for d in docs]
     return collate_witnesses(make_witnesses(docs, segments=segments))
 
 
 def family_translations(index: Index, settings: Settings, family_id: str) -> list[dict[str, Any]]:
-    """The translations of one family's versions (documents in other languages, each in a
-    family of its own): languages, anchors in order, paragraphs aligned and the figures that
+    """The translations of one family's versions (documents in other languages, in the family
+    or linked to it): languages, anchors in order, paragraphs aligned and the figures that
     differ between the two languages, seen from the family's version as ``a``."""
     members = {d.id for d in family_documents(index, settings, family_id)}
     out = []
+    seen: set[frozenset[str]] = set()
     for member in sorted(members):
         for rel in relations(index, settings, doc_id=member, kind="translation"):
+            pair = frozenset((rel["a"]["id"], rel["b"]["id"]))
+            if pair in seen:
+                continue
+            seen.add(pair)
             ev = rel["evidence"]
             out.append(
                 {
