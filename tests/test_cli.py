@@ -333,7 +333,7 @@ def test_dedup_measure_paragraphs_forgives_moved_and_dropped_paragraphs(capsys, 
     )
     assert by_paragraphs["removed"] == 1
     code, _, err = run(capsys, "dedup", str(source), "-o", str(tmp_path / "x.jsonl"), "--measure", "lines")
-    assert code == 1 and "measure 'lines'" in err
+    assert code == 1 and "'lines' is not one of 'words', 'paragraphs'" in err
 
 
 def test_relations_types_every_pair_of_the_seeds(capsys, seeds, tmp_path):

@@ -48,7 +48,33 @@ _EXPORTS = {
     "SharedPassage": "variorum.results",
 }
 
-__all__ = sorted([*_EXPORTS, "__version__"])
+__all__ = [
+    "AddResult",
+    "Change",
+    "CollationResult",
+    "Comparison",
+    "Document",
+    "DocumentInfo",
+    "Families",
+    "Family",
+    "Index",
+    "InputError",
+    "Match",
+    "Passage",
+    "Passages",
+    "QueryResult",
+    "Relations",
+    "Segment",
+    "Settings",
+    "SharedPassage",
+    "Skip",
+    "VariorumError",
+    "__version__",
+    "collate",
+    "compare",
+    "read",
+    "read_text",
+]
 
 if TYPE_CHECKING:
     from variorum.api import Index, collate, compare, read, read_text

@@ -192,28 +192,13 @@ class Index:
 
     def relations(self, doc: str | None = None, kind: str | None = None) -> Relations:
         """Typed relations between documents (copy, revision, excerpt, translation, quotation,
-        boilerplate) with their scores and evidence; only those of one document id and/or of one
-        ``kind`` when given."""
+        boilerplate) with their scores, evidence and a one-line summary, versions first; only
+        those of one document id (seen from it) and/or of one ``kind`` when given."""
         from variorum import pipeline
 
         with self._open() as store:
-            pipeline.ensure_fresh(store, self.settings)
-            num = store.num_of(doc) if doc else None
-            ids = store.document_ids()
-            paths = {r["num"]: r["path"] for r in store.doc_rows()}
-            rows = []
-            for rel in store.relations(num, kind):
-                rows.append(
-                    Relation(
-                        a=ids[rel.a],
-                        b=ids[rel.b],
-                        a_path=paths.get(rel.a),
-                        b_path=paths.get(rel.b),
-                        **{k: v for k, v in rel.as_dict().items() if k != "evidence"},
-                        evidence=dict(rel.evidence),
-                    )
-                )
-        return Relations(tuple(rows))
+            rows = pipeline.relations(store, self.settings, doc_id=doc, kind=kind)
+        return Relations(tuple(Relation.from_dict(r) for r in rows))
 
     def collate(self, family: str) -> CollationResult:
         """Collate the versions of one family (its id, or a unique prefix of it)."""

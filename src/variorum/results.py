@@ -415,11 +415,11 @@ class Families(_Rows, Sequence[Family]):
 
 @dataclass(frozen=True)
 class Relation:
-    """A typed relation between documents ``a`` and ``b`` (ids), scored, with its evidence
-    (:mod:`variorum.group.relations` says what each kind means)."""
+    """A typed relation between documents ``a`` and ``b``, scored, with its evidence and a
+    one-line ``summary`` (:mod:`variorum.group.relations` says what each kind means)."""
 
-    a: str
-    b: str
+    a: DocumentInfo
+    b: DocumentInfo
     kind: str
     score: float
     shared_words: int
@@ -429,12 +429,21 @@ class Relation:
     longest: int
     identity: float
     earlier: str | None
-    a_path: str | None = None
-    b_path: str | None = None
     evidence: dict[str, Any] = field(default_factory=dict)
+    summary: str = ""
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Relation:
+        fields = {k: d[k] for k in cls.__dataclass_fields__ if k in d and k not in ("a", "b")}
+        return cls(a=DocumentInfo.from_dict(d["a"]), b=DocumentInfo.from_dict(d["b"]), **fields)
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+        out = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        for side in ("a", "b"):
+            doc = getattr(self, side)
+            out[side] = {"id": doc.id, "path": doc.path, "date": doc.date, "family": doc.family}
+        out["evidence"] = dict(self.evidence)
+        return out
 
 
 @dataclass(frozen=True)
@@ -456,7 +465,22 @@ class Relations(_Rows, Sequence[Relation]):
         return [r.to_dict() for r in self.items]
 
     def to_records(self) -> list[dict[str, Any]]:
-        return [{k: v for k, v in r.to_dict().items() if k != "evidence"} for r in self.items]
+        return [
+            {
+                "kind": r.kind,
+                "a": r.a.name,
+                "b": r.b.name,
+                "score": r.score,
+                "a_coverage": r.a_coverage,
+                "b_coverage": r.b_coverage,
+                "shared_words": r.shared_words,
+                "earlier": {"a": r.a.date, "b": r.b.date}.get(r.earlier or ""),
+                "summary": r.summary,
+                "a_id": r.a.id,
+                "b_id": r.b.id,
+            }
+            for r in self.items
+        ]
 
     def _caption(self) -> str:
         return plural(len(self.items), "relation")
