@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from variorum.config import DEFAULT_DB, Settings, from_env
+from variorum.config import DEFAULT_DB, QUERY_CHANGES, Settings, from_env
 from variorum.errors import InputError
 from variorum.model import Document, Skip
 from variorum.results import (
@@ -39,11 +39,6 @@ from variorum.results import (
     Relations,
     SharedPassage,
 )
-
-#: Matches of a query whose changes (figures, wording) are worked out, earliest first. Each is a
-#: collation of two texts (about 20-300 ms for one-page texts), so a query with many matches
-#: stays within a second or two; the rest are listed without changes.
-QUERY_CHANGES = 10
 
 PathLike = str | os.PathLike[str]
 Source = PathLike | Document

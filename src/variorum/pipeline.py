@@ -599,9 +599,40 @@ def query(index: Index, doc: Document, settings: Settings, *, changes: int = 0) 
 
         for m in matches[:changes]:
             other = index.document(index.num_of(m["document"]["id"]))
-            m["changes"] = changes_between(doc, other)
+            m["changes"] = _near_passages(changes_between(doc, other), m["passages"])
     new, share = _uncovered(p, covered)
     return {"query": _doc_summary(p), "matches": matches, "new": new, "coverage": share}
+
+
+# About a dozen words: a passage ends where the texts stop agreeing, so the change that ended it
+# starts within a few words of its end.
+_CHANGE_SLACK = 80
+
+
+def _near_passages(changes: list[dict[str, Any]], passages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The changes that lie where the two texts share passages (from the first to the last on
+    each side): a query that is one paragraph of a long match is not told that it lacks the
+    rest of the match. A change just outside (within :data:`_CHANGE_SLACK` characters) counts:
+    it is often what ended the passage."""
+    hull = {
+        "query": (min(p["a_start"] for p in passages), max(p["a_end"] for p in passages)),
+        "match": (min(p["b_start"] for p in passages), max(p["b_end"] for p in passages)),
+    }
+    hull = {side: (lo - _CHANGE_SLACK, hi + _CHANGE_SLACK) for side, (lo, hi) in hull.items()}
+
+    def near(change: dict[str, Any]) -> bool:
+        sides = [side for side in ("query", "match") if change[side] is not None]
+        if len(sides) == 2:  # a reading changed: near if either side touches the passages
+            return any(
+                change[side]["start"] < hull[side][1] and change[side]["end"] > hull[side][0]
+                for side in sides
+            )
+        # text on one side only: near if it lies among the passages, not around them
+        return all(
+            hull[side][0] <= change[side]["start"] and change[side]["end"] <= hull[side][1] for side in sides
+        )
+
+    return [c for c in changes if near(c)]
 
 
 def _earliest_first(m: dict[str, Any]) -> tuple[bool, str, int, str]:

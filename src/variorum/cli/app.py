@@ -411,7 +411,8 @@ def query(
 
     Example: cat new-statement.txt | variorum query - --json
     """
-    from variorum.api import QUERY_CHANGES, Index
+    from variorum.api import Index
+    from variorum.config import QUERY_CHANGES
 
     _must_exist(db)
     result = Index(db, settings=_settings(min_words)).query(_read_one(file), changes=QUERY_CHANGES)
