@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -658,3 +659,26 @@ def test_ascii_text_skips_ftfy_only_where_ftfy_changes_nothing(text):
     if not _ASCII_CONTROLS.search(plain):
         assert ftfy.fix_text(plain, _ftfy_config()) == plain
     assert clean_text(text) == ftfy.fix_text(plain, _ftfy_config())
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("---\n\n**AZERBAIJAN'S MFA ISSUES STATEMENT**  \n-\n\nBody.", "AZERBAIJAN'S MFA ISSUES STATEMENT"),
+        ("# Annual report\n\nText.", "Annual report"),
+        ("***\n* * *\n. . .\n\nThe first real line", "The first real line"),
+        ("2021 in review\n", "2021 in review"),
+        ("—\n…\n", None),
+    ],
+)
+def test_a_title_is_never_a_rule_or_a_punctuation_line(text, title):
+    from variorum.ingest.build import first_line_title
+
+    assert first_line_title(text) == title
+
+
+def test_seed_titles_have_words(seeds):
+    from variorum.ingest import read_file
+
+    for path in sorted(seeds.iterdir()):
+        assert re.search(r"\w", read_file(path).title or ""), path.name
