@@ -358,3 +358,14 @@ def test_relations_types_every_pair_of_the_seeds(capsys, seeds, tmp_path):
     assert len(mine) == 4 and all(r["a"]["id"] == doc for r in mine)
     code, _, err = run(capsys, "relations", "--db", db, "--kind", "cousin")
     assert code == 1 and "unknown relation kind 'cousin'" in err
+
+
+def test_word_count_of_a_file_does_not_change_once_indexed(capsys, seeds, tmp_path):
+    db = str(tmp_path / "w.db")
+    paths = [*sorted(EXAMPLES.glob("*.*")), *sorted(seeds.iterdir())]
+    code, _, err = run(capsys, "add", *map(str, paths), "--db", db)
+    assert code == 0, err
+    for path in paths:
+        as_file = run_json(capsys, "doc", str(path))
+        indexed = run_json(capsys, "doc", as_file["id"], "--db", db)
+        assert indexed["words"] == as_file["words"], path.name

@@ -515,7 +515,7 @@ def _pair_json(pa: Prepared, pb: Prepared, result: PairResult) -> dict[str, Any]
 def describe(doc: Document) -> dict[str, Any]:
     """A document's metadata and segments (what ``variorum doc FILE`` shows)."""
     p = prepare(doc, count_vocabulary([raw_tokens(doc.text)]), Settings())
-    return _describe(p.doc, p.segments, list(p.languages), len(p.tokens))
+    return _describe(p.doc, p.segments, list(p.languages), p.words)
 
 
 def describe_indexed(index: Index, doc_id: str) -> dict[str, Any]:

@@ -274,7 +274,7 @@ class Index:
                 d.series,
                 json.dumps(dict(d.metadata), ensure_ascii=False, default=str),
                 json.dumps(list(prep.languages)),
-                len(prep.tokens),
+                prep.words if prep.words >= 0 else len(prep.tokens),
                 prep.body_words(),
                 d.text,
                 _now(),
