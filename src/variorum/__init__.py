@@ -15,6 +15,8 @@ Names are imported on first use, so that ``import variorum`` (and every CLI comm
 
 from __future__ import annotations
 
+import sys
+import types
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -94,6 +96,20 @@ if TYPE_CHECKING:
         Relations,
         SharedPassage,
     )
+
+
+class _Package(types.ModuleType):
+    """``variorum.collate`` is the API's function, though ``variorum/collate/`` is a subpackage:
+    importing a submodule sets it as an attribute of its package, which would replace the
+    function; here an exported name keeps its value (``import variorum.collate`` still works)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _EXPORTS and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:
