@@ -13,7 +13,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from variorum.cli.output import CsvOption, JsonOption, LazyConsole, emit, name_of, print_json, table
+from variorum.cli.output import (
+    CsvOption,
+    JsonOption,
+    LazyConsole,
+    emit,
+    name_of,
+    print_json,
+    short_id,
+    table,
+)
 from variorum.config import DEFAULT_DB, Settings, from_env
 from variorum.errors import InputError, Interrupted, UsageError
 from variorum.results import plural
@@ -262,7 +271,7 @@ def families(
                 fold=("name",),
             )
             for d in fam.documents:
-                t.add_row(d.date or "?", d.name, ",".join(d.languages), d.id)
+                t.add_row(d.date or "?", d.name, ",".join(d.languages), short_id(d.id))
             out.print(t)
 
     emit(fams, as_json=as_json, as_csv=as_csv, human=human)
@@ -287,6 +296,7 @@ def passages(
 
     def human() -> None:
         names = {d.id: d.name for f in ix.families(include_single=True) for d in f.documents}
+        names = {i: n if n != i else short_id(i) for i, n in names.items()}
         t = table(
             "a", "a chars", "b", "b chars", "words", "identity", "flags", "text", fold=("a", "b", "text")
         )
@@ -424,7 +434,7 @@ def query(
         for m in result.matches:
             d = m.document
             mark = "  [bold]first seen[/]" if m.first_seen else ""
-            out.print(f"\n{d.date or '?'}  [bold]{escape(d.name)}[/] ({d.id}){mark}", markup=True)
+            out.print(f"\n{d.date or '?'}  [bold]{escape(d.name)}[/] ({short_id(d.id)}){mark}", markup=True)
             _passage_table(m.passages)
             _changes_table(m.changes or ())
         if result.new:
@@ -605,7 +615,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
                 name_of(d["path"], d["id"]),
                 ",".join(d["languages"]),
                 str(d["words"]),
-                d["id"],
+                short_id(d["id"]),
             )
         out.print(t)
     if summary["links"]:
@@ -614,7 +624,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
             "to",
             "passages",
             "words",
-            "boilerplate",
+            "boiler-\nplate",
             title="passages shared outside families",
             fold=("from", "to"),
         )

@@ -73,6 +73,14 @@ def emit(result: Any, *, as_json: bool, as_csv: bool = False, human: Callable[[]
         human()
 
 
+#: Characters of a document id shown in tables; commands accept any unique prefix of an id.
+ID_CHARS = 10
+
+
+def short_id(doc_id: str) -> str:
+    return doc_id[:ID_CHARS]
+
+
 def name_of(path: str | None, fallback: str = "") -> str:
     """A document's file name for tables (the full path is in --json and --csv)."""
     return PurePath(path).name if path else fallback
@@ -81,9 +89,18 @@ def name_of(path: str | None, fallback: str = "") -> str:
 def table(*columns: str, title: str | None = None, fold: Sequence[str] = ()) -> Any:
     """A rich Table whose columns fit the terminal: short columns never wrap, the ``fold``
     columns (names, text) share what is left and fold onto more lines rather than being cut."""
+    from rich import box
     from rich.table import Table
 
-    t = Table(title=title, title_justify="left") if title else Table()
+    # No outer border: two more characters for the columns that fold, at 80 columns.
+    t = Table(
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+    )
     for col in columns:
         if col in fold:
             t.add_column(col, overflow="fold", min_width=NAME_MIN, ratio=1)
