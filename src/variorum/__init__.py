@@ -33,7 +33,7 @@ _EXPORTS = {
     "VariorumError": "variorum.errors",
     "InputError": "variorum.errors",
     "Document": "variorum.model",
-    "Family": "variorum.model",
+    "Family": "variorum.results",
     "Passage": "variorum.model",
     "Segment": "variorum.model",
     "Skip": "variorum.model",
@@ -82,7 +82,7 @@ if TYPE_CHECKING:
     from variorum.api import Index, collate, compare, read, read_text
     from variorum.config import Settings
     from variorum.errors import InputError, VariorumError
-    from variorum.model import Document, Family, Passage, Segment, Skip
+    from variorum.model import Document, Passage, Segment, Skip
     from variorum.results import (
         AddResult,
         Change,
@@ -90,6 +90,7 @@ if TYPE_CHECKING:
         Comparison,
         DocumentInfo,
         Families,
+        Family,
         Match,
         Passages,
         QueryResult,
