@@ -96,7 +96,7 @@ def test_families_passages_and_relations_are_typed(ix):
         "quotation",
         "boilerplate",
     }
-    assert all(r.a_path and r.b_path for r in relations)
+    assert all(r.a.path and r.b.path and r.summary for r in relations)
     assert len(ix.relations(kind="copy")) == sum(1 for r in relations if r.kind == "copy")
 
 
