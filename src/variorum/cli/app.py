@@ -765,8 +765,9 @@ def serve(
     try:
         from variorum.web.app import serve as run_server
     except ImportError as e:  # the web extra is not installed
+        missing = e.name or "a web package"
         raise UsageError(
-            f"the web app needs the web extra: pip install 'variorum[web]' ({e.name or e} missing)"
+            f"the web app needs the web extra: pip install 'variorum[web]' ({missing} missing)"
         ) from None
     if not db.exists():
         raise UsageError(
