@@ -90,3 +90,28 @@ def test_an_index_of_schema_3_gains_foreign_keys_and_views_and_keeps_its_rows(tm
         assert conn.execute("SELECT count(*) FROM families").fetchone()[0] == 2
         indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
         assert {"passages_a", "passages_b", "families_family", "relations_b"} <= indexes
+
+
+def test_datasette_shows_passages_linked_to_documents_with_their_text(tmp_path: Path):
+    import asyncio
+
+    from datasette.app import Datasette
+
+    db = tmp_path / "v.db"
+    _add_examples(db)
+
+    async def browse() -> tuple:
+        ds = Datasette([str(db)])
+        await ds.invoke_startup()
+        linked = await ds.client.get("/v/passages.json?_labels=on&_shape=objects&_size=5")
+        texts = await ds.client.get("/v/passage_texts.json?_shape=objects&_size=5")
+        page = await ds.client.get("/v/passages")
+        return linked, texts, page
+
+    linked, texts, page = asyncio.run(browse())
+    assert linked.status_code == texts.status_code == page.status_code == 200
+    row = linked.json()["rows"][0]
+    assert set(row["a"]) == {"value", "label"} and row["a"]["label"]  # a link to the document, by title
+    shown = texts.json()["rows"][0]
+    assert shown["a_text"] and shown["b_text"] and shown["a_path"].startswith(str(EXAMPLES))
+    assert 'href="/v/documents/' in page.text

@@ -728,6 +728,7 @@ def collate(
 def report(
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the HTML report.")],
     db: DbOption = Path(DEFAULT_DB),
+    as_json: JsonOption = False,
 ) -> None:
     """Write the static HTML report of the index: open DIR/index.html from disk, no server needed.
 
@@ -739,7 +740,12 @@ def report(
     with _open_index(db) as index, _progress() as bar:
         task = bar.add_task("report", total=report_pages(index, settings))
         written = write_report(index, settings, output, progress=_advance(bar, task))
-    out.print(f"{plural(len(written), 'page')} written; open {output / 'index.html'}")
+    result = {"pages": len(written), "index": str(output / "index.html")}
+    emit(
+        result,
+        as_json=as_json,
+        human=lambda: out.print(f"{plural(len(written), 'page')} written; open {result['index']}"),
+    )
 
 
 @app.command()
