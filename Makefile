@@ -9,7 +9,7 @@ BIN     = $(VENV)/bin
 .PHONY: demo test lint bench clean browser realdata
 
 # --no-compile: Python compiles the modules a run imports on first use, instead of pip compiling
-# every module of every dependency up front (a third of the install's time).
+# every module of every dependency up front.
 $(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-compile -e .
