@@ -54,7 +54,11 @@ def _with_references(sql: str, columns: tuple[str, ...]) -> str:
 
 def add_foreign_keys(conn: sqlite3.Connection) -> None:
     """Rebuild each table of :data:`FOREIGN_KEYS` that has no foreign key yet (inside the
-    caller's transaction)."""
+    caller's transaction). The views are dropped first (renaming a table re-checks every view)
+    and made again by :func:`create_views`."""
+    if not _has_table(conn, "documents"):
+        return  # nothing to refer to (an index from before documents were stored)
+    drop_views(conn)
     for table, columns in FOREIGN_KEYS.items():
         row = conn.execute("SELECT sql FROM sqlite_master WHERE type='table' AND name=?", (table,)).fetchone()
         if row is None or conn.execute(f"PRAGMA foreign_key_list({table})").fetchone() is not None:
@@ -76,7 +80,22 @@ def add_foreign_keys(conn: sqlite3.Connection) -> None:
             conn.execute(sql)
 
 
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return (
+        conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone()
+        is not None
+    )
+
+
+def drop_views(conn: sqlite3.Connection) -> None:
+    for name in re.findall(r"CREATE VIEW IF NOT EXISTS (\w+)", VIEWS):
+        conn.execute(f"DROP VIEW IF EXISTS {name}")
+
+
 def create_views(conn: sqlite3.Connection) -> None:
+    """Make the views (again); a view over a table this index does not have is left out."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     for statement in VIEWS.split(";"):
-        if statement.strip():
+        needs = set(re.findall(r"(?:FROM|JOIN) (\w+)", statement))
+        if statement.strip() and needs <= tables:
             conn.execute(statement)
