@@ -1,5 +1,6 @@
 # One command to set up and run the main job, one to set up and run the tests.
-# Both create .venv on first use (and again when pyproject.toml changes).
+# Both create .venv on first use (and again when pyproject.toml changes): `make demo` installs
+# only what the demo uses (the base package), `make test` adds the dev, web and spark extras.
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -7,15 +8,22 @@ BIN     = $(VENV)/bin
 
 .PHONY: demo test lint bench clean browser realdata crosslang-data
 
-$(VENV)/.installed: pyproject.toml
+# --no-compile: Python compiles the modules a run imports on first use, instead of pip compiling
+# every module of every dependency up front.
+$(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-compile -e .
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.base
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 
-demo: $(VENV)/.installed  ## analyze the bundled examples/ corpus into out/
+demo: $(VENV)/.base  ## analyze the bundled examples/ corpus into out/
 	rm -f out/variorum.db out/variorum.db-wal out/variorum.db-shm
 	$(BIN)/variorum analyze examples/ -o out/
+	@echo "run variorum as $(BIN)/variorum (or after: . $(BIN)/activate), e.g. $(BIN)/variorum families --db out/variorum.db"
 
 # Browser tests drive Debian's chromium through Playwright (never a downloaded browser).
 browser:

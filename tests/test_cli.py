@@ -333,7 +333,7 @@ def test_dedup_measure_paragraphs_forgives_moved_and_dropped_paragraphs(capsys, 
     )
     assert by_paragraphs["removed"] == 1
     code, _, err = run(capsys, "dedup", str(source), "-o", str(tmp_path / "x.jsonl"), "--measure", "lines")
-    assert code == 1 and "measure 'lines'" in err
+    assert code == 1 and "'lines' is not one of 'words', 'paragraphs'" in err
 
 
 def test_relations_types_every_pair_of_the_seeds(capsys, seeds, tmp_path):
@@ -358,3 +358,74 @@ def test_relations_types_every_pair_of_the_seeds(capsys, seeds, tmp_path):
     assert len(mine) == 4 and all(r["a"]["id"] == doc for r in mine)
     code, _, err = run(capsys, "relations", "--db", db, "--kind", "cousin")
     assert code == 1 and "unknown relation kind 'cousin'" in err
+
+
+def test_word_count_of_a_file_does_not_change_once_indexed(capsys, seeds, tmp_path):
+    db = str(tmp_path / "w.db")
+    paths = [*sorted(EXAMPLES.glob("*.*")), *sorted(seeds.iterdir())]
+    code, _, err = run(capsys, "add", *map(str, paths), "--db", db)
+    assert code == 0, err
+    for path in paths:
+        as_file = run_json(capsys, "doc", str(path))
+        indexed = run_json(capsys, "doc", as_file["id"], "--db", db)
+        assert indexed["words"] == as_file["words"], path.name
+
+
+def test_version(capsys):
+    from variorum import __version__
+
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.strip() == f"variorum {__version__}"
+
+
+@pytest.mark.parametrize(
+    ("command", "listed"),
+    [
+        ("collate", "<text|json|tei|collatex>"),
+        ("dedup", "<first|longest|earliest>"),
+        ("dedup", "<words|paragraphs>"),
+    ],
+)
+def test_choices_are_listed_in_help_and_checked(capsys, command, listed):
+    code, out, _ = run(capsys, command, "--help")
+    assert code == 0 and listed in " ".join(out.split())
+    code, _, err = run(capsys, "collate", "--files", "a", "b", "--format", "pdf")
+    assert code == 1 and "'pdf' is not one of" in err and len(err.strip().splitlines()) == 1
+
+
+def test_csv_and_json_are_the_same_options_everywhere(capsys, tmp_path):
+    import csv
+    import io
+
+    db = str(tmp_path / "c.db")
+    assert run(capsys, "add", str(EXAMPLES), "--db", db)[0] == 0
+    for args in (["families"], ["passages"], ["query", str(EXAMPLES / "2023-04-statement.md")]):
+        code, out, err = run(capsys, *args, "--db", db, "--csv")
+        assert code == 0, err
+        rows = list(csv.DictReader(io.StringIO(out)))
+        assert rows, args
+        code, _, err = run(capsys, *args, "--db", db, "--csv", "--json")
+        assert code == 1 and "give one of them" in err
+    a, b = str(EXAMPLES / "2021-03-press-release.txt"), str(EXAMPLES / "2023-04-statement.md")
+    code, out, _ = run(capsys, "compare", a, b, "--csv")
+    assert code == 0 and out.startswith("a_start,a_end,b_start,b_end")
+    collation = run_json(capsys, "collate", "--files", a, b)
+    assert collation["format"] == "variorum-collation"
+
+
+def test_tables_name_files_and_count_in_the_right_number(capsys, tmp_path):
+    db = str(tmp_path / "t.db")
+    run(capsys, "add", str(EXAMPLES), "--db", db)
+    code, out, _ = run(capsys, "families", "--db", db)
+    assert code == 0 and "2021-03-press-release.txt" in out and "(5 documents)" in out
+    code, out, _ = run(capsys, "query", str(EXAMPLES / "2023-03-news-article.html"), "--db", db)
+    assert code == 0 and "first seen" in out and "2021-03-press-release.txt" in out
+    first = out.index("2021-03-press-release.txt")
+    assert first < out.index("2023-04-statement.md")  # earliest first
+    assert "up to 12,000" in out and "around 12.000" in out
+    single = tmp_path / "one"
+    single.mkdir()
+    (single / "a.txt").write_text((EXAMPLES / "2021-03-press-release.txt").read_text())
+    (single / "b.txt").write_text((EXAMPLES / "2021-03-press-release.txt").read_text() + "\n\nOne more line.")
+    code, out, _ = run(capsys, "analyze", str(single), "--db", str(tmp_path / "one.db"))
+    assert code == 0 and "1 family of versions" in out and "1 families" not in out

@@ -8,13 +8,14 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import zipfile
 from pathlib import Path
 
 import docx
 import pytest
 from fpdf import FPDF
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import variorum.ingest as ingest
@@ -645,3 +646,39 @@ def test_seed_folder_is_read_whole() -> None:
         original = Path(document.path or "").read_text(encoding="utf-8")
         assert document.text == original  # plain UTF-8 text with "\n" endings: nothing to repair
         assert document.id == content_id(original)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=200))
+def test_ascii_text_skips_ftfy_only_where_ftfy_changes_nothing(text):
+    import ftfy
+
+    from variorum.ingest.decode import _ASCII_CONTROLS, _ftfy_config, clean_text
+
+    plain = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not _ASCII_CONTROLS.search(plain):
+        assert ftfy.fix_text(plain, _ftfy_config()) == plain
+    assert clean_text(text) == ftfy.fix_text(plain, _ftfy_config())
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("---\n\n**AZERBAIJAN'S MFA ISSUES STATEMENT**  \n-\n\nBody.", "AZERBAIJAN'S MFA ISSUES STATEMENT"),
+        ("# Annual report\n\nText.", "Annual report"),
+        ("***\n* * *\n. . .\n\nThe first real line", "The first real line"),
+        ("2021 in review\n", "2021 in review"),
+        ("—\n…\n", None),
+    ],
+)
+def test_a_title_is_never_a_rule_or_a_punctuation_line(text, title):
+    from variorum.ingest.build import first_line_title
+
+    assert first_line_title(text) == title
+
+
+def test_seed_titles_have_words(seeds):
+    from variorum.ingest import read_file
+
+    for path in sorted(seeds.iterdir()):
+        assert re.search(r"\w", read_file(path).title or ""), path.name

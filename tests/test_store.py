@@ -192,7 +192,7 @@ def test_a_version_2_index_gains_relations_from_its_stored_passages(tmp_path):
     with Index.open(db) as index:
         pipeline.refresh(index, settings)
         kinds = {r["kind"] for r in pipeline.relations(index, settings)}
-        assert index.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert index.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert kinds and kinds <= {"copy", "revision", "excerpt", "quotation", "boilerplate"}
         assert [len(f["documents"]) for f in pipeline.families(index, settings)] == [
             len(f["documents"]) for f in before

@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from variorum import pipeline
-from variorum.config import Settings
+from variorum.config import QUERY_CHANGES, Settings
 from variorum.errors import IndexError_
 from variorum.ingest import read_inputs, read_text
 from variorum.store.index import Index
@@ -182,7 +182,7 @@ def test_api_query_answers_as_the_cli(client, db):
     r = client.post("/api/query", json={"text": text})
     assert r.status_code == 200
     with Index.open(db, create=False) as index:
-        expected = pipeline.query(index, read_text(text), Settings())
+        expected = pipeline.query(index, read_text(text), Settings(), changes=QUERY_CHANGES)
     assert r.json() == json.loads(json.dumps(expected, ensure_ascii=False))
     models.QueryResult.model_validate(r.json())
     assert r.json()["matches"] and r.json()["new"]

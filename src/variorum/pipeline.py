@@ -12,20 +12,21 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from variorum.align.passages import PairResult, compare_prepared
-from variorum.collate import Collation, collate_witnesses, make_witnesses
 from variorum.config import Settings
 from variorum.errors import Interrupted, UsageError
-from variorum.group.relate import relate
 from variorum.group.relations import KINDS, Relation
 from variorum.model import Document, Passage, Skip, content_id
 from variorum.prepare import Prepared, prepare, preprocess
-from variorum.store.codec import Packed
-from variorum.store.index import Index
 from variorum.text.normalize import count_vocabulary, raw_tokens
-from variorum.workers import Batch, CombinedVocabulary, Workers
+
+if TYPE_CHECKING:  # imported where used, so that a command loads only what it runs
+    from variorum.collate import Collation
+    from variorum.store.codec import Packed
+    from variorum.store.index import Index
+    from variorum.workers import Batch, Workers
 
 #: ``progress(stage, advance)``: called as work is done, e.g. ``("documents", 1)``.
 Progress = Callable[[str, int], None]
@@ -80,6 +81,8 @@ def add(
     (:func:`refresh`). ``skipped`` collects inputs the reader skipped, so they are recorded in
     the index with their reasons.
     """
+    from variorum.workers import Workers
+
     index.settings_check(settings)
     report = AddReport()
     started = time.perf_counter()
@@ -147,7 +150,7 @@ _POOL_THRESHOLD = 64
 
 
 # A batch ready to commit: its (document, content hash)s, prepared forms and word counts.
-_Ready = tuple[list[tuple[Document, str]], list[tuple[Prepared, Packed | None]], Counter[str]]
+_Ready = tuple[list[tuple[Document, str]], "list[tuple[Prepared, Packed | None]]", Counter[str]]
 
 
 @dataclass
@@ -292,6 +295,8 @@ def _derive(index: Index, settings: Settings) -> tuple[list[Relation], dict[int,
     one language's versions word by word and lists the translations. A pair that shares passages
     (a statement under a cover note in another language) keeps its passage relation.
     """
+    from variorum.group.relate import relate
+
     ids = index.document_ids()
     facts = index.pair_facts()
     rows = [(r[0], r[1], r[2], r[3], r[4], r[5], r[6], min(r[7], r[8])) for r in index.passage_rows()]
@@ -492,6 +497,8 @@ def collate_family(index: Index, settings: Settings, family_id: str) -> Collatio
     """Collate the versions of one indexed family in its main language (the language most of
     its versions are in; on a tie, its founding member's), reusing their stored segments. The
     versions in other languages are translations, read through :func:`family_translations`."""
+    from variorum.collate import collate_witnesses, make_witnesses
+
     docs = family_documents(index, settings, family_id)
     nums = [index.num_of(d.id) for d in docs]
     language = {n: (index.languages(n) or [None])[0] for n in nums}
@@ -581,7 +588,7 @@ def _pair_json(pa: Prepared, pb: Prepared, result: PairResult) -> dict[str, Any]
 def describe(doc: Document) -> dict[str, Any]:
     """A document's metadata and segments (what ``variorum doc FILE`` shows)."""
     p = prepare(doc, count_vocabulary([raw_tokens(doc.text)]), Settings())
-    return _describe(p.doc, p.segments, list(p.languages), len(p.tokens))
+    return _describe(p.doc, p.segments, list(p.languages), p.words)
 
 
 def describe_indexed(index: Index, doc_id: str) -> dict[str, Any]:
@@ -612,13 +619,18 @@ def _describe(doc: Document, segments: Iterable[Any], languages: list[str], word
 # -- query ----------------------------------------------------------------------------------
 
 
-def query(index: Index, doc: Document, settings: Settings) -> dict[str, Any]:
+def query(index: Index, doc: Document, settings: Settings, *, changes: int = 0) -> dict[str, Any]:
     """Where the text of ``doc`` appeared before, without adding it to the index.
 
-    ``matches`` lists the indexed documents sharing passages with it (most shared words first);
-    ``new`` lists the stretches of ``doc`` found in none of them; ``coverage`` is the share of its
-    words that were found.
+    ``matches`` lists the indexed documents sharing passages with it, earliest first (undated
+    last, then most shared words first); the earliest dated one is marked ``first_seen``. For
+    the first ``changes`` matches, ``changes`` lists what differs between ``doc`` and that match
+    (figures, dates, names, wording; :func:`variorum.changes.changes_between`): a collation
+    each, so 0 (the default) keeps a query as fast as a lookup. ``new`` lists the stretches of
+    ``doc`` found in none of the matches; ``coverage`` is the share of its words that were found.
     """
+    from variorum.workers import CombinedVocabulary
+
     index.settings_check(settings)
     ensure_fresh(index, settings)
     raw = raw_tokens(doc.text)
@@ -651,9 +663,54 @@ def query(index: Index, doc: Document, settings: Settings) -> dict[str, Any]:
                 "shared_words": result.shared_words,
             }
         )
-    matches.sort(key=lambda m: (-m["shared_words"], m["document"]["id"]))
+    matches.sort(key=_earliest_first)
+    for k, m in enumerate(matches):
+        m["first_seen"] = k == 0 and m["document"]["date"] is not None
+        m["changes"] = None  # not computed
+    if changes:
+        from variorum.changes import changes_between
+
+        for m in matches[:changes]:
+            other = index.document(index.num_of(m["document"]["id"]))
+            m["changes"] = _near_passages(changes_between(doc, other), m["passages"])
     new, share = _uncovered(p, covered)
     return {"query": _doc_summary(p), "matches": matches, "new": new, "coverage": share}
+
+
+# About a dozen words: a passage ends where the texts stop agreeing, so the change that ended it
+# starts within a few words of its end.
+_CHANGE_SLACK = 80
+
+
+def _near_passages(changes: list[dict[str, Any]], passages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The changes that lie where the two texts share passages (from the first to the last on
+    each side): a query that is one paragraph of a long match is not told that it lacks the
+    rest of the match. A change just outside (within :data:`_CHANGE_SLACK` characters) counts:
+    it is often what ended the passage."""
+    hull = {
+        "query": (min(p["a_start"] for p in passages), max(p["a_end"] for p in passages)),
+        "match": (min(p["b_start"] for p in passages), max(p["b_end"] for p in passages)),
+    }
+    hull = {side: (lo - _CHANGE_SLACK, hi + _CHANGE_SLACK) for side, (lo, hi) in hull.items()}
+
+    def near(change: dict[str, Any]) -> bool:
+        sides = [side for side in ("query", "match") if change[side] is not None]
+        if len(sides) == 2:  # a reading changed: near if either side touches the passages
+            return any(
+                change[side]["start"] < hull[side][1] and change[side]["end"] > hull[side][0]
+                for side in sides
+            )
+        # text on one side only: near if it lies among the passages, not around them
+        return all(
+            hull[side][0] <= change[side]["start"] and change[side]["end"] <= hull[side][1] for side in sides
+        )
+
+    return [c for c in changes if near(c)]
+
+
+def _earliest_first(m: dict[str, Any]) -> tuple[bool, str, int, str]:
+    date = m["document"]["date"]
+    return (date is None, date or "", -m["shared_words"], m["document"]["id"])
 
 
 def _mostly_inside(s0: int, e0: int, s1: int, e1: int) -> bool:

@@ -33,6 +33,10 @@ class Prepared:
     segments: tuple[Segment, ...]
     body: np.ndarray  # bool per token: inside a body segment
     languages: tuple[str, ...]
+    # Words as written (tokens before split repair): what users are told a document has. The
+    # repaired token count depends on the vocabulary (the index's, or the compared documents'),
+    # so it would change when a file is indexed; this one depends on the text alone.
+    words: int = -1
 
     @property
     def hash_list(self) -> list[int]:
@@ -97,6 +101,7 @@ def prepare(
         segments=segs,
         body=body_mask(tokens, segs),
         languages=languages if languages is not None else tuple(document_languages(segs, doc.text)),
+        words=len(raw.norms),
     )
 
 
@@ -108,9 +113,11 @@ def rebuild(
     settings: Settings,
     fp_hashes: np.ndarray | None = None,
     fp_positions: np.ndarray | None = None,
+    words: int | None = None,
 ) -> Prepared:
     """A :class:`Prepared` from stored parts (the index, a Spark output), without normalizing
-    again: token and n-gram hashes are recomputed from the stored normalized tokens."""
+    again: token and n-gram hashes are recomputed from the stored normalized tokens. ``words``
+    is the stored word count (the token count where it is not known)."""
     hashes = token_hashes(tokens.norms)
     empty = np.empty(0, dtype=np.int64)
     return Prepared(
@@ -123,6 +130,7 @@ def rebuild(
         segments=segments,
         body=body_mask(tokens, segments),
         languages=languages,
+        words=len(tokens) if words is None else words,
     )
 
 

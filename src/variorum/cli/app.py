@@ -7,27 +7,32 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import replace
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
 
-from variorum import pipeline
+from variorum.cli.output import (
+    CsvOption,
+    JsonOption,
+    LazyConsole,
+    emit,
+    name_of,
+    print_json,
+    short_id,
+    table,
+)
 from variorum.config import DEFAULT_DB, Settings, from_env
 from variorum.errors import InputError, Interrupted, UsageError
-from variorum.ingest import read_file, read_inputs, read_stdin
-from variorum.model import Document, Skip
-from variorum.store.index import Index
+from variorum.results import plural
+
+if TYPE_CHECKING:  # the rest is imported by the commands that use it, so that each starts fast
+    from rich.progress import Progress
+
+    from variorum import pipeline
+    from variorum.model import Document
+    from variorum.store.index import Index
 
 app = typer.Typer(
     help=(
@@ -45,8 +50,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-out = Console(soft_wrap=True, highlight=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = LazyConsole(soft_wrap=True, highlight=False)
+err = LazyConsole(stderr=True, highlight=False, soft_wrap=True)
 
 DbOption = Annotated[
     Path,
@@ -54,7 +59,6 @@ DbOption = Annotated[
         "--db", envvar="VARIORUM_DB", help="SQLite index file (default ./variorum.db).", show_default=False
     ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 MinWords = Annotated[
     int | None, typer.Option("--min-words", help="Shortest passage reported, in words (default 20).", min=5)
 ]
@@ -69,22 +73,50 @@ def _settings(min_words: int | None = None, ignore_series: bool | None = None) -
     return s
 
 
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+_print_json = print_json
+
+
+def _version(value: bool) -> None:
+    if value:
+        from variorum import __version__
+
+        sys.stdout.write(f"variorum {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Where has this text been published before, and what changed?"""
 
 
 def _open_index(db: Path, *, create: bool = False) -> Index:
+    from variorum.store.index import Index
+
     return Index.open(db, create=create)
 
 
 def _progress() -> Progress:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     return Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=err,
+        console=err.get(),
         transient=True,
     )
 
@@ -95,6 +127,8 @@ def _advance(bar: Progress, task: Any) -> Callable[[str, int], None]:
 
 
 def _read_one(path: str) -> Document:
+    from variorum.ingest import read_file, read_stdin
+
     if path == "-":
         return read_stdin()  # bytes decoded as a file's, binary refused
     return read_file(path)
@@ -113,6 +147,10 @@ def _add(
     exclude_dirs: tuple[Path, ...] = (),
 ) -> pipeline.AddReport:
     """Add ``paths`` to the index at ``db`` with a progress bar; never reads the index itself."""
+    from variorum import pipeline
+    from variorum.ingest import read_inputs
+    from variorum.model import Skip
+
     skipped: list[Skip] = []
 
     def on_skip(skip: Skip) -> None:
@@ -162,7 +200,8 @@ def _load_spark(output: Path, db: Path, settings: Settings) -> pipeline.AddRepor
 def _add_summary(report: pipeline.AddReport, db: Path) -> str:
     return (
         f"{report.added} added, {report.duplicates} already indexed, {len(report.skipped)} skipped; "
-        f"{report.passages} passages in {report.pairs} pairs ({report.seconds:.1f} s) -> {db}"
+        f"{plural(report.passages, 'passage')} in {plural(report.pairs, 'pair')} "
+        f"({report.seconds:.1f} s) -> {db}"
     )
 
 
@@ -207,27 +246,35 @@ def families(
     db: DbOption = Path(DEFAULT_DB),
     all_: Annotated[bool, typer.Option("--all", help="Also list documents with no other version.")] = False,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
     """List families: groups of documents that are versions of the same text.
 
     Example: variorum families --json
     """
-    with _open_index(db) as index:
-        fams = pipeline.families(index, _settings(), include_single=all_)
-    if as_json:
-        _print_json(fams)
-        return
-    if not fams:
-        out.print("no families: no two indexed documents are versions of one text")
-        return
-    for fam in fams:
-        table = Table(title=f"family {fam['id']} ({len(fam['documents'])} documents)", title_justify="left")
-        for col in ("date", "id", "languages"):
-            table.add_column(col, no_wrap=True)
-        table.add_column("path", overflow="fold")
-        for d in fam["documents"]:
-            table.add_row(d["date"] or "?", d["id"], ",".join(d["languages"]), d["path"] or "")
-        out.print(table)
+    from variorum.api import Index
+
+    _must_exist(db)
+    fams = Index(db, settings=_settings()).families(include_single=all_)
+
+    def human() -> None:
+        if not fams:
+            out.print("no families: no two indexed documents are versions of one text")
+            return
+        for fam in fams:
+            t = table(
+                "date",
+                "name",
+                "languages",
+                "id",
+                title=f"family {fam.id} ({plural(len(fam.documents), 'document')})",
+                fold=("name",),
+            )
+            for d in fam.documents:
+                t.add_row(d.date or "?", d.name, ",".join(d.languages), short_id(d.id))
+            out.print(t)
+
+    emit(fams, as_json=as_json, as_csv=as_csv, human=human)
 
 
 @app.command()
@@ -235,34 +282,40 @@ def passages(
     db: DbOption = Path(DEFAULT_DB),
     doc: Annotated[str | None, typer.Option("--doc", help="Only passages of this document id.")] = None,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
     """List the shared passages found in the index.
 
     Example: variorum passages --doc d1a2b3c4 --json
     """
-    with _open_index(db) as index:
-        rows = pipeline.passages(index, _settings(), doc_id=doc)
-    if as_json:
-        _print_json(rows)
-        return
-    table = Table()
-    for col in ("a", "a chars", "b", "b chars", "words", "identity", "flags", "text"):
-        table.add_column(col)
-    for p in rows:
-        flags = ("boilerplate " if p["boilerplate"] else "") + (
-            f"{p['earlier']} earlier" if p["earlier"] else ""
+    from variorum.api import Index
+
+    _must_exist(db)
+    ix = Index(db, settings=_settings())
+    rows = ix.passages(doc)
+
+    def human() -> None:
+        names = {d.id: d.name for f in ix.families(include_single=True) for d in f.documents}
+        names = {i: n if n != i else short_id(i) for i, n in names.items()}
+        t = table(
+            "a", "a chars", "b", "b chars", "words", "identity", "flags", "text", fold=("a", "b", "text")
         )
-        table.add_row(
-            p["a"],
-            f"{p['a_start']}-{p['a_end']}",
-            p["b"],
-            f"{p['b_start']}-{p['b_end']}",
-            str(p["words"]),
-            f"{p['identity']:.2f}",
-            flags.strip(),
-            _snippet(p["a_text"]),
-        )
-    out.print(table)
+        for p in rows:
+            flags = ("boilerplate " if p.boilerplate else "") + (f"{p.earlier} earlier" if p.earlier else "")
+            t.add_row(
+                names.get(p.a or "", p.a),
+                f"{p.a_start}-{p.a_end}",
+                names.get(p.b or "", p.b),
+                f"{p.b_start}-{p.b_end}",
+                str(p.words),
+                f"{p.identity:.2f}",
+                flags.strip(),
+                _snippet(p.a_text),
+            )
+        out.print(t)
+        out.print(plural(len(rows), "passage"))
+
+    emit(rows, as_json=as_json, as_csv=as_csv, human=human)
 
 
 @app.command()
@@ -277,36 +330,35 @@ def relations(
         ),
     ] = None,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
     """How indexed documents that share text are related: copy, revision, excerpt, quotation,
     boilerplate (and translation), each with its score and evidence.
 
     Example: variorum relations --doc d1a2b3c4 --kind revision --json
     """
-    with _open_index(db) as index:
-        rows = pipeline.relations(index, _settings(), doc_id=doc, kind=kind)
-    if as_json:
-        _print_json(rows)
-        return
-    table = Table()
-    for col in ("kind", "a", "b", "score", "shared a/b", "words", "earlier"):
-        table.add_column(col)
-    for r in rows:
-        earlier = {"a": r["a"]["date"], "b": r["b"]["date"]}.get(r["earlier"] or "", "")
-        table.add_row(
-            r["kind"],
-            _name(r["a"]),
-            _name(r["b"]),
-            f"{r['score']:.2f}",
-            f"{r['a_coverage']:.0%} / {r['b_coverage']:.0%}",
-            str(r["shared_words"]),
-            earlier or "unknown",
-        )
-    out.print(table)
+    from variorum.api import Index
 
+    _must_exist(db)
+    rows = Index(db, settings=_settings()).relations(doc, kind)
 
-def _name(doc: dict) -> str:
-    return (doc.get("path") or doc["id"]).rsplit("/", 1)[-1]
+    def human() -> None:
+        t = table("kind", "a", "b", "score", "shared a/b", "words", "earlier", fold=("a", "b"))
+        for r in rows:
+            earlier = {"a": r.a.date, "b": r.b.date}.get(r.earlier or "", "")
+            t.add_row(
+                r.kind,
+                r.a.name,
+                r.b.name,
+                f"{r.score:.2f}",
+                f"{r.a_coverage:.0%} / {r.b_coverage:.0%}",
+                str(r.shared_words),
+                earlier or "unknown",
+            )
+        out.print(t)
+        out.print(plural(len(rows), "relation"))
+
+    emit(rows, as_json=as_json, as_csv=as_csv, human=human)
 
 
 def _snippet(text: str, n: int = 60) -> str:
@@ -320,6 +372,7 @@ def compare(
     b: Annotated[str, typer.Argument(help="Second file.")],
     min_words: MinWords = None,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
     """Find the passages two files share (no index needed).
 
@@ -327,31 +380,32 @@ def compare(
 
     Example: variorum compare letter.pdf press-release.html --json
     """
-    result = pipeline.compare(_read_one(a), _read_one(b), _settings(min_words))
-    if as_json:
-        _print_json(result)
-        return
-    cov = result["coverage"]
-    out.print(f"{a}: {cov['a']:.0%} of its words shared; {b}: {cov['b']:.0%}")
-    if result["passages"]:
-        _passage_table(result["passages"])
-    else:
-        out.print(f"no shared passage of {_settings(min_words).min_words} words or more")
+    from variorum.api import compare as compare_documents
+
+    settings = _settings(min_words)
+    result = compare_documents(_read_one(a), _read_one(b), settings=settings)
+
+    def human() -> None:
+        out.print(f"{a}: {result.coverage['a']:.0%} of its words shared; {b}: {result.coverage['b']:.0%}")
+        if result.passages:
+            _passage_table(result.passages)
+        else:
+            out.print(f"no shared passage of {settings.min_words} words or more")
+
+    emit(result, as_json=as_json, as_csv=as_csv, human=human)
 
 
-def _passage_table(rows: list[dict[str, Any]]) -> None:
-    table = Table()
-    for col in ("a chars", "b chars", "words", "identity", "text (a)"):
-        table.add_column(col)
+def _passage_table(rows: Any) -> None:
+    t = table("a chars", "b chars", "words", "identity", "text (a)", fold=("text (a)",))
     for p in rows:
-        table.add_row(
-            f"{p['a_start']}-{p['a_end']}",
-            f"{p['b_start']}-{p['b_end']}",
-            str(p["words"]),
-            f"{p['identity']:.2f}",
-            _snippet(p["a_text"]),
+        t.add_row(
+            f"{p.a_start}-{p.a_end}",
+            f"{p.b_start}-{p.b_end}",
+            str(p.words),
+            f"{p.identity:.2f}",
+            _snippet(p.a_text),
         )
-    out.print(table)
+    out.print(t)
 
 
 @app.command()
@@ -360,26 +414,67 @@ def query(
     db: DbOption = Path(DEFAULT_DB),
     min_words: MinWords = None,
     as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
-    """Where has this text appeared before? (The file is not added to the index.)
+    """Where has this text appeared before? Matches earliest first, the first marked "first seen",
+    each with the figures and wording it changed. (The file is not added to the index.)
 
     Example: cat new-statement.txt | variorum query - --json
     """
-    doc = _read_one(file)
-    with _open_index(db) as index:
-        result = pipeline.query(index, doc, _settings(min_words))
-    if as_json:
-        _print_json(result)
+    from variorum.api import Index
+    from variorum.config import QUERY_CHANGES
+
+    _must_exist(db)
+    result = Index(db, settings=_settings(min_words)).query(_read_one(file), changes=QUERY_CHANGES)
+
+    def human() -> None:
+        out.print(
+            f"{result.coverage:.0%} of {file} found in {plural(len(result.matches), 'indexed document')}"
+        )
+        for m in result.matches:
+            d = m.document
+            mark = "  [bold]first seen[/]" if m.first_seen else ""
+            out.print(f"\n{d.date or '?'}  [bold]{escape(d.name)}[/] ({short_id(d.id)}){mark}", markup=True)
+            _passage_table(m.passages)
+            _changes_table(m.changes or ())
+        if result.new:
+            out.print(f"\nnew stretches: {len(result.new)}")
+            for s in result.new[:20]:
+                out.print(f"  {s.start}-{s.end} ({plural(s.words, 'word')}) {_snippet(s.text)}", markup=False)
+
+    emit(result, as_json=as_json, as_csv=as_csv, human=human)
+
+
+def _changes_table(changes: Any) -> None:
+    """What changed between the query and one match: figures, dates, names first, then wording."""
+    if not changes:
         return
-    out.print(f"{result['coverage']:.0%} of {file} found in {len(result['matches'])} indexed documents")
-    for m in result["matches"]:
-        d = m["document"]
-        out.print(f"\n[bold]{d['id']}[/] {d['date'] or '?'} {d['path'] or ''}", markup=True)
-        _passage_table(m["passages"])
-    if result["new"]:
-        out.print(f"\nnew stretches: {len(result['new'])}")
-        for s in result["new"][:20]:
-            out.print(f"  {s['start']}-{s['end']} ({s['words']} words) {_snippet(s['text'])}")
+    shown = sorted(changes, key=lambda c: c.kind == "wording")[:20]
+    t = table("what", "change", "query chars", "query", "match chars", "match", fold=("query", "match"))
+    for c in shown:
+        q, m = c.query, c.match
+        t.add_row(
+            c.kind,
+            c.change.replace("_", " "),
+            f"{q.start}-{q.end}" if q else "",
+            _snippet(q.text, 40) if q else "",
+            f"{m.start}-{m.end}" if m else "",
+            _snippet(m.text, 40) if m else "",
+        )
+    out.print(t)
+    if len(changes) > len(shown):
+        out.print(f"… and {len(changes) - len(shown)} more (--json lists them all)")
+
+
+def escape(text: str) -> str:
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+def _must_exist(db: Path) -> None:
+    if not db.exists():
+        raise UsageError(f"{db}: no index here (run `variorum add` first, or pass --db)")
 
 
 @app.command()
@@ -392,6 +487,8 @@ def doc(
 
     Example: variorum doc letter.pdf --json
     """
+    from variorum import pipeline
+
     if path_or_id == "-" or Path(path_or_id).exists():
         info = pipeline.describe(_read_one(path_or_id))
     else:
@@ -404,13 +501,11 @@ def doc(
         return
     out.print(f"{info['id']}  {info['path'] or ''}")
     out.print(f"date {info['date'] or '?'} (found: {', '.join(info['dates']) or 'none'})")
-    out.print(f"languages {', '.join(info['languages']) or '?'}; {info['words']} words")
-    table = Table()
-    for col in ("chars", "role", "language"):
-        table.add_column(col)
+    out.print(f"languages {', '.join(info['languages']) or '?'}; {plural(info['words'], 'word')}")
+    t = table("chars", "role", "language")
     for s in info["segments"]:
-        table.add_row(f"{s['start']}-{s['end']}", s["role"], s["language"] or "?")
-    out.print(table)
+        t.add_row(f"{s['start']}-{s['end']}", s["role"], s["language"] or "?")
+    out.print(t)
 
 
 @app.command()
@@ -440,6 +535,8 @@ def analyze(
 
     Example: variorum analyze examples/ -o out/
     """
+    from variorum import pipeline
+
     if db is None:
         db = (output / DEFAULT_DB) if output else Path(DEFAULT_DB)
     settings = _settings(min_words)
@@ -491,46 +588,65 @@ def _write_results(output: Path, summary: dict[str, Any], collations: list[Any])
 def _print_summary(summary: dict[str, Any]) -> None:
     c = summary["counts"]
     out.print(
-        f"{c['documents']} documents, {c['families']} families of versions, "
-        f"{c['passages']} shared passages ({c['boilerplate']} boilerplate), {c['skipped']} skipped inputs"
+        f"{plural(c['documents'], 'document')}, {plural(c['families'], 'family', 'families')} of versions, "
+        f"{plural(c['passages'], 'shared passage')} ({c['boilerplate']} boilerplate), "
+        f"{plural(c['skipped'], 'skipped input')}"
     )
     for fam in summary["families"]:
         col = fam.get("collation")
         note = (
-            f"; {col['substantive']} substantive variants, {col['moves']} moves, "
-            f"{col['claims']} changed claims"
+            f"; {plural(col['substantive'], 'substantive variant')}, {plural(col['moves'], 'move')}, "
+            f"{plural(col['claims'], 'changed claim')}"
             if col
             else ""
         )
-        table = Table(
-            title=f"family {fam['id']}: {len(fam['documents'])} versions{note}", title_justify="left"
+        t = table(
+            "date",
+            "name",
+            "languages",
+            "words",
+            "id",
+            title=f"family {fam['id']}: {plural(len(fam['documents']), 'version')}{note}",
+            fold=("name",),
         )
-        for col in ("date", "id", "languages", "words"):
-            table.add_column(col, no_wrap=True)
-        table.add_column("path", overflow="fold")
         for d in fam["documents"]:
-            table.add_row(
-                d["date"] or "?", d["id"], ",".join(d["languages"]), str(d["words"]), d["path"] or ""
+            t.add_row(
+                d["date"] or "?",
+                name_of(d["path"], d["id"]),
+                ",".join(d["languages"]),
+                str(d["words"]),
+                short_id(d["id"]),
             )
-        out.print(table)
+        out.print(t)
     if summary["links"]:
-        table = Table(title="passages shared outside families", title_justify="left")
-        table.add_column("from", overflow="fold")
-        table.add_column("to", overflow="fold")
-        for col in ("passages", "words", "boilerplate"):
-            table.add_column(col, no_wrap=True)
+        t = table(
+            "from",
+            "to",
+            "passages",
+            "words",
+            "boiler-\nplate",
+            title="passages shared outside families",
+            fold=("from", "to"),
+        )
         for link in summary["links"][:20]:
-            table.add_row(
-                link["a_path"] or link["a"],
-                link["b_path"] or link["b"],
+            t.add_row(
+                name_of(link["a_path"], link["a"]),
+                name_of(link["b_path"], link["b"]),
                 str(link["passages"]),
                 str(link["words"]),
                 str(link["boilerplate"]),
             )
-        out.print(table)
+        out.print(t)
 
 
-FORMATS = ("text", "json", "tei", "collatex")
+class CollateFormat(StrEnum):
+    text = "text"
+    json = "json"
+    tei = "tei"
+    collatex = "collatex"
+
+
+FORMATS = tuple(f.value for f in CollateFormat)
 
 
 @app.command()
@@ -543,7 +659,7 @@ def collate(
     from_collatex: Annotated[
         Path | None, typer.Option("--from-collatex", help="Read witnesses from CollateX's witness JSON.")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text, json, tei or collatex.")] = "text",
+    fmt: Annotated[CollateFormat, typer.Option("--format", help="Output format.")] = CollateFormat.text,
     all_variants: Annotated[bool, typer.Option("--all", help="text: show formal variants too.")] = False,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
     db: DbOption = Path(DEFAULT_DB),
@@ -555,18 +671,16 @@ def collate(
     variorum collate --files a.txt b.txt --json ;
     variorum collate --from-collatex witnesses.json --format collatex
     """
+    from variorum import pipeline
     from variorum.collate import collate as collate_documents
     from variorum.collate import collate_witnesses
     from variorum.export.collatex import collation_to_collatex, read_collatex_witnesses
     from variorum.export.collation_json import collation_to_json
     from variorum.export.tei import collation_to_tei
 
-    if fmt not in FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    if as_json:
-        if fmt not in ("text", "json"):
-            raise UsageError(f"--json and --format {fmt} ask for two formats: give one")
-        fmt = "json"
+    fmt_name = "json" if as_json else CollateFormat(fmt).value
+    if as_json and fmt not in (CollateFormat.text, CollateFormat.json):
+        raise UsageError(f"--json and --format {CollateFormat(fmt).value} ask for two formats: give one")
     items = items or []
     translations: list[dict[str, Any]] = []
     if from_collatex is not None:
@@ -586,22 +700,24 @@ def collate(
         with _open_index(db) as index:
             result = pipeline.collate_family(index, _settings(), items[0])
             translations = pipeline.family_translations(index, _settings(), items[0])
-    if fmt == "text" and output is None:
+    if fmt_name == "text" and output is None:
         from variorum.cli.apparatus import render
 
-        render(result, out, formal=all_variants)
+        render(result, out.get(), formal=all_variants)
         _print_translations(translations)
         return
-    if fmt == "tei":
+    if fmt_name == "tei":
         payload = collation_to_tei(result)
-    elif fmt == "collatex":
+    elif fmt_name == "collatex":
         payload = json.dumps(collation_to_collatex(result), ensure_ascii=False, sort_keys=True)
-    elif fmt == "json":
+    elif fmt_name == "json":
         data = collation_to_json(result)
         if translations:
             data["translations"] = translations
         payload = json.dumps(data, ensure_ascii=False, indent=2)
     else:
+        from rich.console import Console
+
         console = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115
         from variorum.cli.apparatus import render
 
@@ -638,6 +754,7 @@ def _print_translations(translations: list[dict[str, Any]]) -> None:
 def report(
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the HTML report.")],
     db: DbOption = Path(DEFAULT_DB),
+    as_json: JsonOption = False,
 ) -> None:
     """Write the static HTML report of the index: open DIR/index.html from disk, no server needed.
 
@@ -649,7 +766,12 @@ def report(
     with _open_index(db) as index, _progress() as bar:
         task = bar.add_task("report", total=report_pages(index, settings))
         written = write_report(index, settings, output, progress=_advance(bar, task))
-    out.print(f"{len(written)} pages written; open {output / 'index.html'}")
+    result = {"pages": len(written), "index": str(output / "index.html")}
+    emit(
+        result,
+        as_json=as_json,
+        human=lambda: out.print(f"{plural(len(written), 'page')} written; open {result['index']}"),
+    )
 
 
 @app.command()
@@ -675,8 +797,9 @@ def serve(
     try:
         from variorum.web.app import serve as run_server
     except ImportError as e:  # the web extra is not installed
+        missing = e.name or "a web package"
         raise UsageError(
-            f"the web app needs the web extra: pip install 'variorum[web]' ({e.name} missing)"
+            f"the web app needs the web extra: pip install 'variorum[web]' ({missing} missing)"
         ) from None
     if not db.exists():
         raise UsageError(
@@ -711,10 +834,22 @@ def spark_discover(
         _print_json(counts)
         return
     out.print(
-        f"{counts.get('documents', 0)} documents, {counts.get('pairs', 0)} pairs, "
-        f"{counts.get('passages', 0)} passages, {counts.get('families', 0)} families "
+        f"{plural(counts.get('documents', 0), 'document')}, {plural(counts.get('pairs', 0), 'pair')}, "
+        f"{plural(counts.get('passages', 0), 'passage')}, "
+        f"{plural(counts.get('families', 0), 'family', 'families')} "
         f"in {counts.get('seconds', 0):.1f} s -> {output}"
     )
+
+
+class Keep(StrEnum):
+    first = "first"
+    longest = "longest"
+    earliest = "earliest"
+
+
+class Measure(StrEnum):
+    words = "words"
+    paragraphs = "paragraphs"
 
 
 @app.command()
@@ -726,17 +861,15 @@ def dedup(
     threshold: Annotated[
         float, typer.Option(help="Similarity (see --measure) two records must reach to be duplicates.")
     ] = 0.8,
-    keep: Annotated[
-        str, typer.Option(help="Which record of a duplicate group to keep: first, longest, earliest.")
-    ] = ("first"),
+    keep: Annotated[Keep, typer.Option(help="Which record of a duplicate group to keep.")] = Keep.first,
     measure: Annotated[
-        str,
+        Measure,
         typer.Option(
             help="How records are compared: words (share of words left as they are, in order) or "
             "paragraphs (share of each record's paragraphs found in the other, for copies that "
             "dropped, added or moved paragraphs)."
         ),
-    ] = "words",
+    ] = Measure.words,
     removed: Annotated[
         Path | None, typer.Option("--removed", help="Sidecar of removed ids (default OUTPUT.removed.jsonl).")
     ] = None,
@@ -757,8 +890,8 @@ def dedup(
             str(input_path),
             output,
             threshold=threshold,
-            keep=keep,
-            measure=measure,
+            keep=Keep(keep).value,
+            measure=Measure(measure).value,
             removed_path=str(removed) if removed else None,
             progress=lambda stage, n: bar.update(task, advance=n, description=stage),
         )
@@ -777,7 +910,8 @@ def dedup(
         _print_json(summary)
     else:
         (err if output == "-" else out).print(
-            f"{result.records} records: {result.kept} kept, {result.removed} removed "
-            f"({result.exact} exact copies), {len(result.skipped)} malformed lines passed through; "
+            f"{plural(result.records, 'record')}: {result.kept} kept, {result.removed} removed "
+            f"({plural(result.exact, 'exact copy', 'exact copies')}), "
+            f"{plural(len(result.skipped), 'malformed line')} passed through; "
             f"removed ids in {result.removed_path}"
         )

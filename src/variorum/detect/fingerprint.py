@@ -77,7 +77,13 @@ def winnow(hashes: np.ndarray, window: int) -> np.ndarray:
     windows = np.lib.stride_tricks.sliding_window_view(hashes, window)
     # Rightmost minimum: argmin over the reversed window, mapped back.
     pos = np.arange(len(windows)) + (window - 1 - np.argmin(windows[:, ::-1], axis=1))
-    return np.unique(pos)
+    # Rightmost minima never move left from one window to the next, so the positions are sorted
+    # and each is kept once by dropping repeats (np.unique would sort them again, and its first
+    # call in a process imports numpy.ma, tens of milliseconds).
+    keep = np.empty(len(pos), dtype=bool)
+    keep[0] = True
+    np.not_equal(pos[1:], pos[:-1], out=keep[1:])
+    return pos[keep]
 
 
 def fingerprints(norms: Sequence[str], ngram: int, window: int) -> tuple[np.ndarray, np.ndarray]:

@@ -9,6 +9,7 @@ the first line).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,6 +23,9 @@ from variorum.model import Document, content_id
 EMPTY_REASON = "empty after extraction"
 #: A title taken from the first line of the text is cut to this many characters.
 TITLE_CHARS = 200
+# Markdown marks around a first line: heading #, quote >, list bullets, emphasis * and _.
+_TITLE_MARKS = re.compile(r"^(?:[#>*_+\s-]|\d+[.)]\s)+|[*_\s]+$")
+_HAS_WORD = re.compile(r"[^\W_]")
 #: Metadata keys that become fields of the Document rather than entries of its ``metadata``.
 FIELDS = ("title", "source", "date", "series")
 
@@ -71,10 +75,15 @@ def make_document(
 
 
 def first_line_title(text: str) -> str | None:
-    """The first non-empty line, cut at a word boundary to at most ``TITLE_CHARS`` characters."""
+    """The first line with a letter or a digit, without Markdown heading, quote, list and emphasis
+    marks, cut at a word boundary to at most ``TITLE_CHARS`` characters.
+
+    A rule (``---``, ``***``), a lone ``-`` or a line of punctuation is never a title: extracted
+    news pages start with them (one of the seeds begins ``---``, ``**HEADLINE**``, ``-``).
+    """
     for line in text.split("\n"):
-        line = " ".join(line.split())
-        if not line:
+        line = _TITLE_MARKS.sub("", " ".join(line.split()))
+        if not _HAS_WORD.search(line):
             continue
         if len(line) <= TITLE_CHARS:
             return line

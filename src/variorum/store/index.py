@@ -28,6 +28,7 @@ from variorum.errors import IndexError_, UsageError
 from variorum.group.relations import PairFacts, Relation
 from variorum.model import Document, Passage, Segment, Skip
 from variorum.prepare import Prepared, rebuild
+from variorum.store.browse import add_foreign_keys, create_views
 from variorum.store.codec import Packed, pack, unpack_tokens
 from variorum.store.schema import MIGRATIONS, PAIR_EVIDENCE_COLUMNS, SCHEMA, SCHEMA_VERSION
 
@@ -124,6 +125,8 @@ class Index:
                 raise IndexError_(f"{self.path}: a SQLite file, but not a variorum index")
             with self.transaction():
                 self._script(SCHEMA)
+                add_foreign_keys(self.conn)
+                create_views(self.conn)
                 self._set_meta("fingerprint_version", str(FINGERPRINT_VERSION))
                 self._set_meta("ngram", str(settings.ngram))
                 self._set_meta("window", str(settings.window))
@@ -141,6 +144,9 @@ class Index:
 
     def _migrate(self, step: int) -> None:
         """The part of a schema step that SQL alone cannot do."""
+        if step == 4:
+            add_foreign_keys(self.conn)
+            create_views(self.conn)
         if step == 2:
             self._set_meta("index_id", uuid.uuid4().hex)
             rows = self.conn.execute("SELECT DISTINCT num, hash FROM postings ORDER BY num").fetchall()
@@ -268,7 +274,7 @@ class Index:
                 d.series,
                 json.dumps(dict(d.metadata), ensure_ascii=False, default=str),
                 json.dumps(list(prep.languages)),
-                len(prep.tokens),
+                prep.words if prep.words >= 0 else len(prep.tokens),
                 prep.body_words(),
                 d.text,
                 _now(),

@@ -12,6 +12,10 @@ Version history (bump ``SCHEMA_VERSION`` and add a step to ``MIGRATIONS`` for ev
   passages in each body; -1 where an older index never computed them), and ``relations``
   holds one typed, scored relation per pair
   (:mod:`variorum.group.relations`), recomputed with families at the end of every ``add``.
+* 4 — foreign keys from ``pairs``, ``passages``, ``families`` and ``relations`` to
+  ``documents(num)``, and the views ``passage_texts`` (passages with both documents' ids, paths
+  and quoted text), ``document_list`` and ``relation_list``, so that datasette and other SQLite
+  browsers link and show them (:mod:`variorum.store.browse`).
 
 Documents have an integer ``num`` (the rowid, compact in postings) and a public text ``id``.
 Passages do not store their text: it is always re-quoted from ``documents.text`` by offsets, so
@@ -20,7 +24,7 @@ there is exactly one copy of every original.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Columns that schema 3 adds to ``pairs`` (name, declaration).
 PAIR_EVIDENCE_COLUMNS = (
@@ -155,7 +159,9 @@ CREATE TABLE IF NOT EXISTS skips (
 #: Steps from version N-1 to N, applied in order to an older index.
 #: Version 2 also moves the rows of ``postings`` into runs, which takes Python
 #: (:meth:`variorum.store.index.Index._migrate`), before the old table is dropped; version 3
-#: adds the columns of :data:`PAIR_EVIDENCE_COLUMNS` to ``pairs`` where they are missing.
+#: adds the columns of :data:`PAIR_EVIDENCE_COLUMNS` to ``pairs`` where they are missing;
+#: version 4 rebuilds tables with foreign keys there (:func:`variorum.store.browse.add_foreign_keys`)
+#: before its views are made.
 MIGRATIONS: dict[int, str] = {
     2: """
 CREATE TABLE IF NOT EXISTS posting_runs (
@@ -167,4 +173,5 @@ CREATE TABLE IF NOT EXISTS posting_runs (
 );
 """,
     3: RELATIONS,
+    4: "",  # foreign keys and views: variorum.store.browse, run by Index._migrate
 }

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 
 import variorum
 from variorum import pipeline
+from variorum.config import QUERY_CHANGES
 from variorum.ingest import read_text
 from variorum.store.index import Index
 from variorum.web import lookup, models
@@ -113,7 +114,7 @@ def run_query(state: IndexState, text: str, fmt: str = "txt") -> dict[str, Any]:
     """
     doc = read_text(text, fmt=fmt)
     with state.read() as index:
-        return pipeline.query(index, doc, state.settings)
+        return pipeline.query(index, doc, state.settings, changes=QUERY_CHANGES)
 
 
 __all__ = ["router", "run_query"]

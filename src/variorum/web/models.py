@@ -88,11 +88,31 @@ class MatchCoverage(_Closed):
     document: float
 
 
+class Quote(_Closed):
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+
+class Change(_Closed):
+    """One difference between the query and a match (:mod:`variorum.changes`)."""
+
+    kind: Literal["figure", "date", "name", "citation", "wording"]
+    change: Literal["changed", "moved", "query_only", "match_only"]
+    query: Quote | None
+    match: Quote | None
+
+
 class Match(_Closed):
     document: MatchedDocument
     passages: list[QueryPassage]
     coverage: MatchCoverage
     shared_words: int
+    first_seen: bool = Field(description="The earliest dated match: where the text was first seen.")
+    changes: list[Change] | None = Field(
+        description="Figures, dates, names and wording that differ, with offsets in both texts; "
+        "null where not worked out (matches after the first ten)."
+    )
 
 
 class NewStretch(_Closed):
@@ -103,7 +123,7 @@ class NewStretch(_Closed):
 
 
 class QueryResult(_Closed):
-    """What ``variorum query --json`` prints: matches (most shared words first), new stretches, coverage."""
+    """What ``variorum query --json`` prints: matches (earliest first), new stretches, coverage."""
 
     query: DocumentSummary
     matches: list[Match]

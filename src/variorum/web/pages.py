@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.datastructures import UploadFile
 
 from variorum import pipeline
+from variorum.config import QUERY_CHANGES
 from variorum.errors import InputError, UnsupportedFormat
 from variorum.ingest import read_text
 from variorum.model import Document
@@ -143,7 +144,7 @@ def _query_document(text: str, fmt: str, data: bytes | None, name: str | None) -
 def _run_query(state: IndexState, doc: Document) -> dict[str, Any]:
     """The query result as the page shows it: the text in stretches, the matches, the new parts."""
     with state.read() as index:
-        result = pipeline.query(index, doc, state.settings)
+        result = pipeline.query(index, doc, state.settings, changes=QUERY_CHANGES)
         anchors = highlight.source_anchors(index, result)
     for number, match in enumerate(result["matches"], start=1):
         match["number"] = number

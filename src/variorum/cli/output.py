@@ -1,0 +1,109 @@
+"""Output options shared by every reporting command, declared once (as sqlite-utils does).
+
+A command takes ``as_json: JsonOption = False`` (and ``as_csv: CsvOption = False`` where its
+answer is a table), builds its result, and hands it to :func:`emit` with a function that prints
+the human table. JSON is the result's ``to_dict()``; CSV its ``to_records()``, one row each.
+Rich is imported only when a table is printed, so that ``--json`` and ``--help`` start fast.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import PurePath
+from typing import Annotated, Any
+
+import typer
+
+from variorum.errors import UsageError
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV (one line per table row) instead.")]
+
+#: Narrowest a file-name column gets before it folds onto more lines.
+NAME_MIN = 12
+
+
+class LazyConsole:
+    """A rich Console made on first use (importing rich costs ~40 ms a command may not need)."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Any = None
+
+    def get(self) -> Any:
+        """The Console itself, for code that needs one (a progress bar, a renderer)."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.get(), name)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def print_csv(records: Sequence[dict[str, Any]]) -> None:
+    if not records:
+        return
+    fields = list(records[0])
+    writer = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in records:
+        writer.writerow(
+            {k: ",".join(map(str, v)) if isinstance(v, (list, tuple)) else v for k, v in row.items()}
+        )
+
+
+def emit(result: Any, *, as_json: bool, as_csv: bool = False, human: Callable[[], None]) -> None:
+    """Print ``result`` as JSON, CSV or (``human``) a table, as the flags say."""
+    if as_json and as_csv:
+        raise UsageError("--json and --csv: give one of them")
+    if as_json:
+        print_json(result.to_dict() if hasattr(result, "to_dict") else result)
+    elif as_csv:
+        print_csv(result.to_records())
+    else:
+        human()
+
+
+#: Characters of a document id shown in tables; commands accept any unique prefix of an id.
+ID_CHARS = 10
+
+
+def short_id(doc_id: str) -> str:
+    return doc_id[:ID_CHARS]
+
+
+def name_of(path: str | None, fallback: str = "") -> str:
+    """A document's file name for tables (the full path is in --json and --csv)."""
+    return PurePath(path).name if path else fallback
+
+
+def table(*columns: str, title: str | None = None, fold: Sequence[str] = ()) -> Any:
+    """A rich Table whose columns fit the terminal: short columns never wrap, the ``fold``
+    columns (names, text) share what is left and fold onto more lines rather than being cut."""
+    from rich import box
+    from rich.table import Table
+
+    # No outer border: two more characters for the columns that fold, at 80 columns.
+    t = Table(
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    for col in columns:
+        if col in fold:
+            t.add_column(col, overflow="fold", min_width=NAME_MIN, ratio=1)
+        else:
+            t.add_column(col, no_wrap=True)
+    return t

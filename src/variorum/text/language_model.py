@@ -1,0 +1,137 @@
+"""Loading py3langid's model fast: a restricted, uncompressed copy kept in the user cache.
+
+py3langid ships its model as an LZMA-compressed ``.npz`` (4.5 MB). Decompressing it takes
+0.7-1.9 s on this project's machine, which is most of the time a command like ``variorum compare``
+spends on two one-page documents. So the first process that needs the model decompresses it,
+keeps only the languages of :data:`variorum.text.language.LANGUAGES` (a third of the class
+columns), and writes the arrays as plain ``.npy`` files under the user cache directory; every later
+process reads those in a few tens of milliseconds. The copy is keyed by py3langid's version, the
+model file's size and modification time and the language set, so an upgrade or another language
+set makes a new copy instead of reading a stale one.
+
+The cache folder is ``$VARIORUM_CACHE_DIR``, else ``$XDG_CACHE_HOME/variorum``, else
+``~/.cache/variorum``. When it cannot be written (a read-only home, say) the model is read from
+the compressed file every time, as before: slower, never wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xxhash
+
+#: Bump when the layout of the cached files changes.
+CACHE_FORMAT = 1
+_ARRAYS = ("ptc", "pc", "nextmove", "nextmove_row", "out_feat")
+
+
+def cache_dir() -> Path:
+    """The folder where variorum keeps derived files that are safe to delete."""
+    explicit = os.environ.get("VARIORUM_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "variorum"
+
+
+def _model_file() -> Path:
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+    path = Path(MODEL_FILE)
+    return path if path.is_absolute() else Path(MODEL_DIR) / path
+
+
+def _key(model: Path, languages: Sequence[str]) -> str:
+    from importlib.metadata import version
+
+    stat = model.stat()
+    parts = [str(CACHE_FORMAT), version("py3langid"), str(stat.st_size), str(stat.st_mtime_ns), *languages]
+    return xxhash.xxh3_64_hexdigest("\0".join(parts).encode())
+
+
+def _build(model: Path, languages: Sequence[str]) -> dict[str, Any]:
+    """The restricted model's arrays, read from py3langid's compressed file."""
+    from py3langid.modelio import load_model
+
+    ptc, pc, classes, nextmove, row, output = load_model(model)
+    keep = [i for i, label in enumerate(classes) if label in set(languages)]
+    return {
+        "ptc": np.ascontiguousarray(np.asarray(ptc)[:, keep]),
+        "pc": np.asarray(pc)[keep],
+        "classes": [classes[i] for i in keep],
+        "nextmove": np.frombuffer(nextmove, dtype=np.dtype(nextmove.typecode)),
+        "nextmove_row": np.frombuffer(row, dtype=np.dtype(row.typecode)),
+        "out_feat": np.asarray(output, dtype=np.int32),
+    }
+
+
+def _write(folder: Path, arrays: dict[str, Any]) -> None:
+    """Write the arrays into ``folder`` atomically (a reader sees all of them or none)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".langid-", dir=folder.parent))
+    try:
+        for name in _ARRAYS:
+            np.save(tmp / f"{name}.npy", arrays[name], allow_pickle=False)
+        (tmp / "classes.json").write_text(json.dumps(arrays["classes"]), encoding="utf-8")
+        os.replace(tmp, folder)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not (folder / "classes.json").exists():
+            raise
+
+
+def _read(folder: Path) -> dict[str, Any]:
+    arrays: dict[str, Any] = {
+        # Memory-mapped: the automaton's rows are copied once, straight into py3langid's arrays.
+        name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+        for name in _ARRAYS
+    }
+    arrays["classes"] = json.loads((folder / "classes.json").read_text(encoding="utf-8"))
+    return arrays
+
+
+def _stdlib_array(values: np.ndarray) -> Any:
+    """py3langid walks its automaton over stdlib ``array``s; this is its ``_to_array``."""
+    from array import array
+
+    out = array({2: "H", 4: "I", 8: "L"}[values.dtype.itemsize])
+    out.frombytes(memoryview(np.ascontiguousarray(values)).cast("B"))
+    return out
+
+
+def load_identifier(languages: Sequence[str]) -> Any:
+    """A py3langid ``LanguageIdentifier`` that only answers ``languages``, with normalized
+    probabilities; from the cached copy when there is one (see the module docstring)."""
+    from py3langid.langid import LanguageIdentifier
+
+    model = _model_file()
+    folder = cache_dir() / "langid" / _key(model, languages)
+    arrays: dict[str, Any] | None = None
+    if (folder / "classes.json").exists():
+        try:
+            arrays = _read(folder)
+        except (OSError, ValueError):
+            arrays = None  # a damaged copy: rebuild it below
+    if arrays is None:
+        arrays = _build(model, languages)
+        try:
+            shutil.rmtree(folder, ignore_errors=True)
+            _write(folder, arrays)
+        except OSError:
+            pass  # no writable cache: read the compressed file next time too
+    return LanguageIdentifier(
+        np.array(arrays["ptc"]),
+        np.array(arrays["pc"]),
+        arrays["classes"],
+        _stdlib_array(arrays["nextmove"]),
+        arrays["out_feat"].tolist(),
+        norm_probs=True,
+        tk_row=_stdlib_array(arrays["nextmove_row"]),
+    )
