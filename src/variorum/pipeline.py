@@ -505,8 +505,7 @@ def collate_family(index: Index, settings: Settings, family_id: str) -> Collatio
     counts = Counter(language.values())
     founder = min(nums)
     main = max(counts, key=lambda lg: (counts[lg], lg == language[founder]))
-    if counts[main] >= 2:
-        docs = [d for d, n in zip(docs, nums, strict=True) if language[n] == main]
+    docs = [d for d, n in zip(docs, nums, strict=True) if language[n] == main]
     segments = [index.segments(index.num_of(d.id)) for d in docs]
     return collate_witnesses(make_witnesses(docs, segments=segments))
 
