@@ -301,7 +301,8 @@ def _derive(index: Index, settings: Settings) -> tuple[list[Relation], dict[int,
     facts = index.pair_facts()
     rows = [(r[0], r[1], r[2], r[3], r[4], r[5], r[6], min(r[7], r[8])) for r in index.passage_rows()]
     translations: list[Relation] = []
-    if settings.translations:
+    # Translations need two languages: a corpus in one language is spared reading every document.
+    if settings.translations and len(index.main_languages() - {None}) > 1:
         aligned = {(f.a, f.b) for f in facts}
         translations = [r for r in _translations(index, ids) if (r.a, r.b) not in aligned]
     typed, family_of, flagged = relate(ids, facts, rows, settings, extra=translations)

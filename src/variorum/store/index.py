@@ -417,6 +417,11 @@ class Index:
         row = self.conn.execute("SELECT languages FROM documents WHERE num=?", (num,)).fetchone()
         return json.loads(row[0]) if row else []
 
+    def main_languages(self) -> set[str | None]:
+        """The distinct first (main) languages of the indexed documents."""
+        rows = self.conn.execute("SELECT DISTINCT json_extract(languages, '$[0]') FROM documents")
+        return {r[0] for r in rows}
+
     def load_prepared(self, num: int, settings: Settings) -> Prepared:
         """Rebuild a document's :class:`Prepared` from the stored tokens (no re-normalization)."""
         doc = self.document(num)
