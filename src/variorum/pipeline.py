@@ -372,7 +372,7 @@ def relations(
     ensure_fresh(index, settings)
     num = index.num_of(doc_id) if doc_id else None
     rows = index.relations(num, kind)
-    meta = {r["num"]: r for r in index.doc_meta_for({x for r in rows for x in (r.a, r.b)})}
+    meta = {r["num"]: r for r in index.doc_rows_for({x for r in rows for x in (r.a, r.b)})}
     out = []
     for r in rows:
         rel = r.as_dict()

@@ -676,33 +676,18 @@ class Index:
         return out
 
     def doc_rows_for(self, nums: Iterable[int]) -> list[dict[str, Any]]:
-        """``num``, ``id`` and ``family`` of just these documents."""
+        """``num``, ``id``, ``path``, ``date`` and ``family`` of just these documents."""
         wanted = sorted(set(nums))
         out: list[dict[str, Any]] = []
         for i in range(0, len(wanted), 900):
             chunk = wanted[i : i + 900]
-            q = (
-                "SELECT d.num, d.id, f.family FROM documents d LEFT JOIN families f ON f.num = d.num "
-                f"WHERE d.num IN ({','.join('?' * len(chunk))})"
-            )
-            out.extend(
-                {"num": n, "id": d, "family": self._family(n, f)} for n, d, f in self.conn.execute(q, chunk)
-            )
-        return out
-
-    def doc_meta_for(self, nums: Iterable[int]) -> list[dict[str, Any]]:
-        """``num``, ``id``, ``path``, ``date`` and ``family`` of just these documents."""
-        wanted = sorted(set(nums))
-        out: list[dict[str, Any]] = []
-        for i in range(0, len(wanted), 500):
-            chunk = wanted[i : i + 500]
             q = (
                 "SELECT d.num, d.id, d.path, d.date, f.family FROM documents d "
                 "LEFT JOIN families f ON f.num = d.num "
                 f"WHERE d.num IN ({','.join('?' * len(chunk))})"
             )
             out.extend(
-                {"num": n, "id": d, "path": p, "date": dt, "family": f}
+                {"num": n, "id": d, "path": p, "date": dt, "family": self._family(n, f)}
                 for n, d, p, dt, f in self.conn.execute(q, chunk)
             )
         return out
