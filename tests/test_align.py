@@ -186,3 +186,38 @@ def _reference_seeds(a: list[int], b: list[int]) -> list[tuple[int, int]]:
 def test_seeds_match_the_reference(a: list[int], b: list[int]) -> None:
     got = seeds(np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64))
     assert got == _reference_seeds(a, b)
+
+
+# -- where the shared text sits in each body ----------------------------------------------------
+
+from variorum.align.evidence import edges, heads_alike  # noqa: E402
+
+
+def test_edges_give_the_unshared_head_and_the_extent_of_the_shared_text():
+    body = np.ones(10, dtype=bool)
+    assert edges(body, [(6, 10)]) == (0.6, 0.4)  # a footer: six words of its own, then shared
+    assert edges(body, [(0, 3), (7, 9)]) == (0.0, 0.9)
+    assert edges(body, []) == (0.0, 0.0)
+    # Tokens outside the body (a cover note) count neither way.
+    body[:4] = False
+    assert edges(body, [(6, 10)]) == (round(2 / 6, 4), round(4 / 6, 4))
+
+
+def test_heads_alike_is_the_share_of_the_shorter_heads_words_in_the_other():
+    a = [1, 2, 3, 4, 9, 9, 9, 9]  # head: the first half
+    b = [1, 2, 5, 6, 9, 9, 9, 9]
+    assert heads_alike(a, b, 0.5, 0.5) == 0.5
+    assert heads_alike(a, b, 0.0, 0.5) == 0.0
+
+
+@given(
+    st.lists(st.integers(0, 20), min_size=1, max_size=40),
+    st.lists(st.integers(0, 20), min_size=1, max_size=40),
+    st.floats(0, 1),
+    st.floats(0, 1),
+)
+@settings(max_examples=200, deadline=None)
+def test_heads_alike_is_a_share_and_symmetric(a, b, ha, hb):
+    value = heads_alike(a, b, ha, hb)
+    assert 0.0 <= value <= 1.0
+    assert value == heads_alike(b, a, hb, ha)

@@ -16,7 +16,21 @@ from variorum.group.relations import PairFacts, Relation, classify
 S = Settings()
 
 
-def facts(a_words, b_words, a_body, b_body, *, runs=None, order=1.0, identity=0.99, a=1, b=2, extent=None):
+def facts(
+    a_words,
+    b_words,
+    a_body,
+    b_body,
+    *,
+    runs=None,
+    order=1.0,
+    identity=0.99,
+    a=1,
+    b=2,
+    extent=None,
+    heads=(-1.0, -1.0),
+    heads_alike=-1.0,
+):
     a_runs, b_runs = runs or (a_body, b_body)
     a_ext, b_ext = extent or (1.0, 1.0)
     shared = round(min(a_words * a_body, b_words * b_body))
@@ -37,6 +51,8 @@ def facts(a_words, b_words, a_body, b_body, *, runs=None, order=1.0, identity=0.
         None,
         a_ext,
         b_ext,
+        *heads,
+        heads_alike,
     )
 
 
@@ -69,6 +85,29 @@ def test_each_kind_from_its_evidence():
     # ... unless it is most of both: a version whose paragraphs were moved around.
     assert kind(320, 440, 0.75, 0.54, order=0.56) == "revision"
     assert classify(facts(350, 1200, 0.2, 0.05), S, only_boilerplate=True).kind == "boilerplate"
+
+
+def test_a_footer_ending_two_different_texts_makes_no_version():
+    # Two short manual pages of different commands: each opens with its own description (55 % and
+    # 39 % of it), then both end with one translated footer.
+    footer = dict(heads=(0.55, 0.39), extent=(0.45, 0.61))
+    assert kind(365, 287, 0.45, 0.61, heads_alike=0.44, **footer) == "quotation"
+    # The same shape with reworded but alike openings is an edited text (the ISC licence after
+    # the CWI notice: grant reworded, disclaimer kept).
+    assert kind(365, 287, 0.45, 0.61, heads_alike=0.9, **footer) == "revision"
+    # Shared from the start of both: an edition that rewrote its ending.
+    assert kind(365, 287, 0.45, 0.61, heads_alike=0.1, heads=(0.0, 0.0), extent=(0.45, 0.61)) == "revision"
+    # Most of both bodies shared is a version whatever its place.
+    assert kind(300, 280, 0.8, 0.8, heads_alike=0.1, heads=(0.2, 0.2), extent=(0.8, 0.8)) == "copy"
+    # Unknown heads (an index from before they were stored) never make the rule fire.
+    assert kind(365, 287, 0.45, 0.61, extent=(0.45, 0.61)) == "revision"
+
+
+def test_a_low_share_needs_many_words_to_be_a_revision():
+    # Two shadow manual pages share two option paragraphs: 67 words, a third of the shorter one.
+    assert kind(258, 207, 0.26, 0.33) == "quotation"
+    # Two parallel chapters share a third of the shorter one in over 200 words.
+    assert kind(812, 893, 0.33, 0.36) == "revision"
 
 
 def test_earlier_side_comes_from_dates():
@@ -218,3 +257,48 @@ def test_relate_keeps_a_revised_reissue_whose_short_passages_are_widely_quoted()
     kinds = {(r.a, r.b): r.kind for r in relations}
     assert kinds[(1, 2)] == "revision"
     assert fam[1] == fam[2] and len({fam[1], fam[3], fam[4], fam[5]}) == 4
+
+
+def test_relate_makes_a_footer_shared_by_short_pages_boilerplate():
+    ids = {n: f"d{n}" for n in range(1, 5)}
+    # Four short pages of different commands end with one 158-word footer, half of each page.
+    pairs = list(combinations(range(1, 5), 2))
+    shape = dict(heads=(0.5, 0.5), extent=(0.5, 0.5), heads_alike=0.4)
+    f = [facts(320, 320, 0.5, 0.5, a=a, b=b, **shape) for a, b in pairs]
+    rows = [(i, a, b, 1000, 2000, 1000, 2000, 158) for i, (a, b) in enumerate(pairs)]
+    relations, fam, flagged = relate(ids, f, rows, S)
+    assert flagged == set(range(len(pairs)))
+    assert {r.kind for r in relations} == {"boilerplate"}
+    assert len(set(fam.values())) == 4
+
+
+def test_an_ending_two_copies_alone_share_is_a_version_and_with_the_original_one_family():
+    # Two news sites copy a statement under their own intros: the statement is 60 % of each,
+    # at the end. Alone, nothing says the ending is a formula: they are copies of one text.
+    shape = dict(heads=(0.4, 0.4), extent=(0.6, 0.6), heads_alike=0.2)
+    pair = [facts(500, 500, 0.6, 0.6, a=2, b=3, **shape)]
+    rows = [(1, 2, 3, 1000, 3000, 1000, 3000, 300)]
+    relations, fam, _ = relate({2: "n1", 3: "n2"}, pair, rows, S)
+    assert relations[0].kind == "copy" and fam[2] == fam[3]
+    # With the statement itself indexed, each is a copy of it under an intro, the copies quote one another
+    # (a common ending after their own intros), and all three are one family.
+    ids = {1: "statement", 2: "n1", 3: "n2"}
+    f = pair + [facts(300, 500, 1.0, 0.6, a=1, b=n, heads=(0.0, 0.4), extent=(1.0, 0.6)) for n in (2, 3)]
+    rows += [(1 + n, 1, n, 0, 2000, 1000, 3000, 300) for n in (2, 3)]
+    relations, fam, _ = relate(ids, f, rows, S)
+    kinds = {(r.a, r.b): r.kind for r in relations}
+    assert kinds == {(1, 2): "copy", (1, 3): "copy", (2, 3): "quotation"}
+    assert fam[1] == fam[2] == fam[3]
+
+
+def test_recurring_endings_count_the_documents_sharing_a_pairs_last_stretch():
+    from variorum.group.boilerplate import recurring_endings
+
+    # 1 and 2 end with a footer (chars 500-900) that 3 has too; 4 and 5 share an ending alone.
+    rows = [
+        (1, 1, 2, 500, 900, 400, 800, 60),
+        (2, 1, 3, 520, 900, 300, 680, 58),
+        (3, 2, 3, 400, 800, 300, 680, 58),
+    ]
+    rows += [(4, 4, 5, 100, 500, 200, 600, 60)]
+    assert recurring_endings(rows, S) == {(1, 2), (1, 3), (2, 3)}

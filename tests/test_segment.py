@@ -435,3 +435,40 @@ def test_seeds_segment_quickly() -> None:
         for doc in docs:
             segment(doc)
     assert (time.perf_counter() - started) / 50 < 0.05
+
+
+# -- records of fields (Debian copyright stanzas, mail headers) are wrapper ----------------------
+
+from variorum.text.roles import assign_roles, is_field_stanza  # noqa: E402
+
+
+def test_a_stanza_of_fields_is_a_record_and_a_licence_paragraph_is_not():
+    stanza = "Files: *\nCopyright: 1999-2010 Joey Hess <joeyh@debian.org>\n           2003 T. Kubota\nLicense: BSD-2-clause"
+    assert is_field_stanza(stanza)
+    assert is_field_stanza("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/")
+    assert is_field_stanza("From: Press Office\nSubject: Statement on the anniversary")
+    licence = (
+        "License: Expat\n Permission is hereby granted, free of charge, to any person obtaining a\n"
+        ' copy of this software and associated documentation files (the "Software"),'
+    )
+    assert not is_field_stanza(licence)
+    assert not is_field_stanza("Note: the meeting was postponed to the next session.")
+    assert not is_field_stanza("The statement reads: we remain committed to peace.")
+
+
+def test_the_files_and_holders_above_a_licence_are_wrapper_and_the_licence_is_body():
+    texts = [
+        "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/",
+        "Files: *\nCopyright: 2010-2017 Benjamin Peterson\nLicense: Expat",
+        "Files: debian/*\nCopyright: 2012-2017 Colin Watson <cjwatson@debian.org>\nLicense: Expat",
+        "License: Expat\n Permission is hereby granted, free of charge, to any person obtaining a copy of this"
+        " software and associated documentation files, to deal in the Software without restriction.",
+    ]
+    words = [len(t.split()) for t in texts]
+    assert assign_roles(texts, ["en"] * 4, words) == ["wrapper", "wrapper", "wrapper", "body"]
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=200, deadline=None)
+def test_field_stanza_never_fails_on_any_text(text):
+    assert is_field_stanza(text) in (True, False)

@@ -65,8 +65,9 @@ class Settings:
     copy_min_coverage: float = 0.9
     copy_min_identity: float = 0.975
     # ... or one shared block (at most `copy_max_inner_gap` of either body unshared between its
-    # first and last word) covering at least `copy_block_min_coverage` of both: a licence pasted
-    # under each package's own header covers 61 % to 84 % of the files.
+    # first and last word) covering at least `copy_block_min_coverage` of both: the Expat licence
+    # under each package's own notice covers 72 % to 100 % of the bodies (the lists of files
+    # and holders above it are wrapper, see text/roles.py).
     copy_max_inner_gap: float = 0.05
     copy_block_min_coverage: float = 0.5
     # `excerpt`: passages cover at least this share of the smaller body (a CJK excerpt of an
@@ -81,7 +82,13 @@ class Settings:
     # at least `revision_min_order` of the passage words in the same order on both sides. A
     # news article quoting three paragraphs of a long statement covers too little of it.
     revision_min_small: float = 0.3
-    revision_min_large: float = 0.25
+    revision_min_large: float = 0.3
+    # ... and, below `revision_low_share` of the smaller body, at least
+    # `revision_low_share_min_words` shared words: two shadow manual pages share two option
+    # paragraphs (67 words, 36 % of the shorter page); the parallel chapters 1 Chronicles 17 and
+    # 2 Samuel 7 share 33 % of the shorter one in 287 words.
+    revision_low_share: float = 0.4
+    revision_low_share_min_words: int = 200
     revision_min_order: float = 0.6
     # ... unless passages cover at least this share of both bodies: a version whose paragraphs
     # were moved around is still one text (generated versions with three paragraphs moved keep
@@ -93,8 +100,21 @@ class Settings:
     revision_min_shared_words: int = 500
     # Two versions of one text that share at least this share of both bodies share more than
     # formulas, even when the text is short and made of formulas (two editions of the BSD
-    # licence share 48 % and 67 % of their bodies, with a package's header around one of them).
-    republished_min_share: float = 0.4
+    # licence share 78 % to 100 % of their bodies; the manual pages of ln and mv, all stock
+    # option help and footer, 44 % and 60 %).
+    republished_min_share: float = 0.55
+    # Shared text that ends two bodies which each open with at least `edge_min_own` of their own
+    # (at most `edge_max_gap` after it), openings with less than `edge_heads_alike` of the
+    # shorter one's distinct words in common, is a footer common to two different texts, not a
+    # version of either, unless it covers at least `edge_version_min_coverage` of both. Manual
+    # pages of different commands end with the same footer (the Ukrainian one is 55 % to 70 %
+    # of a short page) after 25 % to 66 % of their own; the ISC licence ends with the
+    # disclaimer of the CWI notice after a reworded grant, and the licence clauses that end two
+    # copyright files are all of both bodies.
+    edge_min_own: float = 0.25
+    edge_max_gap: float = 0.05
+    edge_heads_alike: float = 0.5
+    edge_version_min_coverage: float = 0.75
     # Families: a version link joins two groups only when at least this share of the document
     # pairs across them share text (average linkage); one stray link between two chains of
     # versions, or a compilation containing two texts, does not merge them.

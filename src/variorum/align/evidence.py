@@ -46,24 +46,49 @@ class PairEvidence(NamedTuple):
     #: copy under its own intro or cover note, much for a text edited throughout.
     a_extent: float = -1.0
     b_extent: float = -1.0
+    #: Share of each body before its first passage word (-1: not computed). A manual page's
+    #: footer or a letterhead is shared text at the same edge of two bodies that each open with
+    #: text of their own; an edited text is shared from its start.
+    a_head: float = -1.0
+    b_head: float = -1.0
+    #: How alike the two heads are (-1: not computed): the share of the shorter head's distinct
+    #: words found in the other. An edited opening before a kept ending (a licence whose grant
+    #: was reworded) is alike; two manual pages of different commands before one footer are not.
+    heads_alike: float = -1.0
 
 
 #: What a pair stored before evidence was computed carries: every figure unknown.
-NO_EVIDENCE = PairEvidence(-1.0, -1.0, -1.0, -1, -1.0, -1.0, -1.0)
+NO_EVIDENCE = PairEvidence(-1.0, -1.0, -1.0, -1, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0)
 
 
 def extent(body: np.ndarray, ranges: Sequence[tuple[int, int]]) -> float:
     """Share of the body tokens from the first to the last body token inside ``ranges``."""
+    return edges(body, ranges)[1]
+
+
+def edges(body: np.ndarray, ranges: Sequence[tuple[int, int]]) -> tuple[float, float]:
+    """``(head, extent)``: the share of the body tokens before the first body token inside
+    ``ranges``, and from that token to the last one inside them."""
     total = int(body.sum())
     if not total or not ranges:
-        return 0.0
+        return 0.0, 0.0
     covered = np.zeros(len(body), dtype=bool)
     for r0, r1 in ranges:
         covered[r0:r1] = True
     inside = np.flatnonzero(covered[body])
     if not len(inside):
+        return 0.0, 0.0
+    return round(int(inside[0]) / total, 4), round((int(inside[-1]) - int(inside[0]) + 1) / total, 4)
+
+
+def heads_alike(a_seq: Sequence[int], b_seq: Sequence[int], a_head: float, b_head: float) -> float:
+    """Share of the distinct words of the shorter head (body words before the first passage)
+    that the other head has too; 0.0 when either head is empty."""
+    a_words = set(a_seq[: round(a_head * len(a_seq))])
+    b_words = set(b_seq[: round(b_head * len(b_seq))])
+    if not a_words or not b_words:
         return 0.0
-    return round((int(inside[-1]) - int(inside[0]) + 1) / total, 4)
+    return round(len(a_words & b_words) / min(len(a_words), len(b_words)), 4)
 
 
 def run_coverage(
@@ -137,12 +162,17 @@ def pair_evidence(
     weights = [min(a1 - a0, b1 - b0) for a0, a1, b0, b1, _ in matches]
     total = sum(weights)
     identity = sum(w * m[4] for w, m in zip(weights, matches, strict=True)) / total if total else 0.0
+    a_head, a_extent = edges(a_body, [(m[0], m[1]) for m in matches])
+    b_head, b_extent = edges(b_body, [(m[2], m[3]) for m in matches])
     return PairEvidence(
         a_runs=a_runs,
         b_runs=b_runs,
         order=order_agreement([(m[0], m[2], w) for m, w in zip(matches, weights, strict=True)]),
         longest=max(weights, default=0),
         identity=round(identity, 4),
-        a_extent=extent(a_body, [(m[0], m[1]) for m in matches]),
-        b_extent=extent(b_body, [(m[2], m[3]) for m in matches]),
+        a_extent=a_extent,
+        b_extent=b_extent,
+        a_head=a_head,
+        b_head=b_head,
+        heads_alike=heads_alike(a_seq, b_seq, a_head, b_head),
     )

@@ -29,6 +29,34 @@ def _overlaps(s0: int, e0: int, s1: int, e1: int) -> bool:
     return inter > 0 and inter * 2 >= min(e0 - s0, e1 - s1)
 
 
+def recurring_endings(
+    passages: Sequence[tuple[int, int, int, int, int, int, int, int]], settings: Settings
+) -> set[tuple[int, int]]:
+    """Pairs ``(a, b)`` (``a < b``) whose last shared stretch is shared with other documents
+    too: at least ``boilerplate_families`` documents in all, the pair included.
+
+    The footer of a manual page ends every page of its package; the ending of one statement that
+    two news sites copied under their own intros is in those two only, unless the statement
+    itself (or a third copy) is indexed too.
+    """
+    spans: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    last: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+    for _pid, a, b, a0, a1, b0, b1, _ in passages:
+        spans[a].append((a0, a1, b))
+        spans[b].append((b0, b1, a))
+        pair, stretch = ((a, b), (a0, a1, b0, b1)) if a < b else ((b, a), (b0, b1, a0, a1))
+        if pair not in last or stretch[0] > last[pair][0]:
+            last[pair] = stretch
+    out: set[tuple[int, int]] = set()
+    for (a, b), (a0, a1, b0, b1) in last.items():
+        docs = {a, b}
+        for doc, s0, e0 in ((a, a0, a1), (b, b0, b1)):
+            docs.update(other for s1, e1, other in spans[doc] if _overlaps(s0, e0, s1, e1))
+        if len(docs) >= settings.boilerplate_families:
+            out.add((a, b))
+    return out
+
+
 def flag_boilerplate(
     passages: Sequence[tuple[int, int, int, int, int, int, int, int]],
     family_of: Mapping[int, str],

@@ -16,6 +16,12 @@ by one bridge do not, because only that one pair across them is related; a docum
 two groups joins the one it is closer to. Ties are broken by document numbers, so the result
 does not depend on the order relations come in.
 
+A pair whose only shared text is a common ending after two different openings (see
+:func:`variorum.group.relations.common_footer`) is no link: two manual pages with one footer
+never start a family. But it counts as compatible in the linkage test when other versions bring
+the two together: two news sites' copies of one statement under their own intros are both
+versions of the statement, and so of one family.
+
 A family's id is derived from its *founding* member, the one indexed first (lowest number):
 a family keeps its id when it gains a member, and of two merged families the older id survives.
 """
@@ -48,8 +54,13 @@ def group_families(
     # a group is named by its smallest member.
     links: dict[int, dict[int, tuple[float, int]]] = {}
     versions: dict[tuple[int, int], float] = {}
+    compatible: set[tuple[int, int]] = set()
     for r in relations:
-        if r.kind not in VERSION_KINDS or r.a not in size or r.b not in size or r.a == r.b:
+        if r.a not in size or r.b not in size or r.a == r.b:
+            continue
+        if r.kind not in VERSION_KINDS:
+            if r.kind == "quotation" and r.evidence.get("common_footer"):
+                compatible.add((min(r.a, r.b), max(r.a, r.b)))
             continue
         pair = (min(r.a, r.b), max(r.a, r.b))
         # One relation per pair: keep the stronger if a pair is given twice.
@@ -64,12 +75,14 @@ def group_families(
         na, nb = neighbours[a], neighbours[b]
         weight = score * len(na & nb) / len(na | nb)
         links.setdefault(a, {})[b] = links.setdefault(b, {})[a] = (weight, 1)
+    for a, b in compatible - versions.keys():
+        links.setdefault(a, {})[b] = links.setdefault(b, {})[a] = (0.0, 1)
     heap: list[tuple[float, int, int]] = []
 
     def push(x: int, y: int) -> None:
         total, count = links[x][y]
         pairs = size[x] * size[y]
-        if count >= settings.family_min_linkage * pairs:
+        if total > 0 and count >= settings.family_min_linkage * pairs:
             heapq.heappush(heap, (-total / pairs, min(x, y), max(x, y)))
 
     for x, row in links.items():

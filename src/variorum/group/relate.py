@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from variorum.config import Settings
-from variorum.group.boilerplate import flag_boilerplate
+from variorum.group.boilerplate import flag_boilerplate, recurring_endings
 from variorum.group.families import group_families
 from variorum.group.relations import PairFacts, Relation, classify_all
 
@@ -31,13 +31,23 @@ from variorum.group.relations import PairFacts, Relation, classify_all
 PassageRow = tuple[int, int, int, int, int, int, int, int]
 
 
+def _one_stretch(f: PairFacts, s: Settings) -> bool:
+    """Whether the shared text is one stretch in both bodies, nothing unshared inside it."""
+    if f.a_extent < 0 or f.b_extent < 0:
+        return False
+    return max(f.a_extent - f.a_body, f.b_extent - f.b_body) <= s.copy_max_inner_gap
+
+
 def _republished(f: PairFacts, first: Relation, s: Settings) -> bool:
-    """Whether a pair shares more than formulas could make: it is a copy or an excerpt, or a
-    good share of both texts (``republished_min_share``) is shared, or it shares a passage
-    longer than a formula, or twice that many words in in-order runs. (Short licences are
-    nothing but formulas, yet two editions of one licence are versions of it.)"""
+    """Whether a pair shares more than formulas could make: it is a copy, or an excerpt in one
+    stretch, or a good share of both texts (``republished_min_share``) is shared, or it shares
+    a passage longer than a formula, or twice that many words in in-order runs. (Short licences
+    are nothing but formulas, yet two editions of one licence are versions of it.) An "excerpt"
+    made of several stretches of stock option help and a footer is no such evidence: two
+    manual pages of related commands look like that."""
     if (
-        first.kind in ("copy", "excerpt")
+        first.kind == "copy"
+        or (first.kind == "excerpt" and _one_stretch(f, s))
         or min(first.a_coverage, first.b_coverage) >= s.republished_min_share
     ):
         return True
@@ -75,7 +85,8 @@ def relate(
     s = settings
     facts = list(facts)
     extra = list(extra)
-    first = classify_all(facts, s) + extra
+    endings = recurring_endings(passages, s)
+    first = classify_all(facts, s, recurring_endings=endings) + extra
     first_families = group_families(ids, first, ids, s)
     kind_of = {(r.a, r.b): r for r in first}
     inside = {
@@ -94,7 +105,7 @@ def relate(
             flagged_words[pair][1] += words
     only_boiler = {pair for pair, m in marks.items() if m and all(m)}
     net = [_net(f, *flagged_words[(f.a, f.b)]) if (f.a, f.b) in flagged_words else f for f in facts]
-    relations = classify_all(net, s, only_boiler) + extra
+    relations = classify_all(net, s, only_boiler, endings) + extra
     relations.sort(key=lambda r: (r.a, r.b, r.kind))
     family_of = group_families(ids, relations, ids, s)
     return relations, family_of, flagged

@@ -59,6 +59,9 @@ class PairFacts:
     b_date: str | None = None
     a_extent: float = -1.0  # share of each body from its first to its last passage word
     b_extent: float = -1.0
+    a_head: float = -1.0  # share of each body before its first passage word
+    b_head: float = -1.0
+    heads_alike: float = -1.0  # share of the shorter head's distinct words in the other head
 
 
 @dataclass(frozen=True)
@@ -120,11 +123,36 @@ def _one_block(f: PairFacts, s: Settings) -> bool:
     )
 
 
-def classify(f: PairFacts, settings: Settings, *, only_boilerplate: bool = False) -> Relation:
+def common_footer(f: PairFacts, s: Settings) -> bool:
+    """Whether the shared text is a common ending of two bodies that each open with different
+    text of their own: the footer of two manual pages, a news site's sign-off. Such a pair is
+    two texts with one formula, not two versions of one text.
+
+    A reworded opening before a kept ending (a licence whose grant was edited, its disclaimer
+    kept) has alike heads and stays a candidate version. A common *opening* is no such sign:
+    editions of a text keep its opening and rewrite its end, and letterheads are wrapper.
+    """
+    if min(f.a_head, f.b_head, f.a_extent, f.b_extent) < 0:
+        return False
+    a_tail = 1.0 - f.a_head - f.a_extent
+    b_tail = 1.0 - f.b_head - f.b_extent
+    return (
+        min(f.a_head, f.b_head) >= s.edge_min_own
+        and max(a_tail, b_tail) <= s.edge_max_gap
+        and 0 <= f.heads_alike < s.edge_heads_alike
+    )
+
+
+def classify(
+    f: PairFacts, settings: Settings, *, only_boilerplate: bool = False, ending_recurs: bool = True
+) -> Relation:
     """The relation of one aligned pair.
 
     ``only_boilerplate`` says that every passage of the pair was flagged boilerplate, which
     makes it a ``boilerplate`` relation unless the runs alone show a revision.
+    ``ending_recurs`` says that the pair's last shared stretch is found in other documents too:
+    only then is a :func:`common_footer` a formula. Two copies of a statement under their own
+    intros end alike and nothing else does; a manual page's footer ends many pages.
     """
     s = settings
     a_cov = max(f.a_body, f.a_runs)
@@ -142,7 +170,18 @@ def classify(f: PairFacts, settings: Settings, *, only_boilerplate: bool = False
         "b_words": f.b_words,
     }
     both = min(f.a_body, f.b_body)
-    if both >= s.copy_min_coverage and f.identity >= s.copy_min_identity:
+    if f.a_head >= 0 and f.b_head >= 0:
+        evidence["a_head"] = f.a_head
+        evidence["b_head"] = f.b_head
+    if f.heads_alike >= 0:
+        evidence["heads_alike"] = f.heads_alike
+    formula = ending_recurs and min(a_cov, b_cov) < s.edge_version_min_coverage and common_footer(f, s)
+    if formula:
+        # Families count such a pair as compatible when other versions bring the two together
+        # (two news sites' copies of one statement, each under its own intro), never as a link.
+        evidence["common_footer"] = True
+        kind, score = ("boilerplate" if only_boilerplate else "quotation"), small_c
+    elif both >= s.copy_min_coverage and f.identity >= s.copy_min_identity:
         kind, score = "copy", both * f.identity
     elif _one_block(f, s):
         # The same text under each document's own intro, header or cover note.
@@ -151,6 +190,7 @@ def classify(f: PairFacts, settings: Settings, *, only_boilerplate: bool = False
         kind, score = "excerpt", small_p * max(f.identity, 0.5)
     elif (
         small_c >= s.revision_min_small
+        and (small_c >= s.revision_low_share or f.shared_words >= s.revision_low_share_min_words)
         and (large_c >= s.revision_min_large or _long_shared(f, large_c, s))
         and (f.order >= s.revision_min_order or min(small_p, large_p) >= s.revision_moved_min_share)
     ):
@@ -176,11 +216,23 @@ def classify(f: PairFacts, settings: Settings, *, only_boilerplate: bool = False
 
 
 def classify_all(
-    facts: Iterable[PairFacts], settings: Settings, boilerplate_pairs: set[tuple[int, int]] | None = None
+    facts: Iterable[PairFacts],
+    settings: Settings,
+    boilerplate_pairs: set[tuple[int, int]] | None = None,
+    recurring_endings: set[tuple[int, int]] | None = None,
 ) -> list[Relation]:
-    """Relations of every aligned pair; ``boilerplate_pairs`` have only boilerplate passages."""
+    """Relations of every aligned pair; ``boilerplate_pairs`` have only boilerplate passages,
+    ``recurring_endings`` (None: all) a last shared stretch found in other documents too."""
     only = boilerplate_pairs or set()
-    return [classify(f, settings, only_boilerplate=(f.a, f.b) in only) for f in facts]
+    return [
+        classify(
+            f,
+            settings,
+            only_boilerplate=(f.a, f.b) in only,
+            ending_recurs=recurring_endings is None or (f.a, f.b) in recurring_endings,
+        )
+        for f in facts
+    ]
 
 
 def describe(rel: Relation, a_label: str, b_label: str) -> str:

@@ -298,6 +298,9 @@ def _summarize(
                 b_date,
                 e.a_extent,
                 e.b_extent,
+                e.a_head,
+                e.b_head,
+                e.heads_alike,
             )
         )
         pair_rows.append((a_id, b_id, *covs, shared, *ev))

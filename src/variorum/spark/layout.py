@@ -1,7 +1,7 @@
 """The on-disk layout of a ``spark-discover`` output folder, versioned.
 
-Format version 2 (``_variorum.json`` says ``"format_version": 2``; version 1 had no pair
-evidence columns)::
+Format version 3 (``_variorum.json`` says ``"format_version": 3``; version 1 had no pair
+evidence columns, version 2 no ``a_head``/``b_head``/``heads_alike``)::
 
     OUTPUT/
       _variorum.json   manifest: format and fingerprint versions, settings, input, counts
@@ -32,7 +32,7 @@ from __future__ import annotations
 from typing import Any
 
 #: Version of this layout, written to and checked from the manifest.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 #: Name of the manifest file in the output folder ("_" so Parquet readers skip it).
 MANIFEST = "_variorum.json"
 #: The Parquet datasets, each a folder of part files.
@@ -76,6 +76,9 @@ PAIR_COLUMNS = (
     "identity",
     "a_extent",
     "b_extent",
+    "a_head",
+    "b_head",
+    "heads_alike",
 )
 PASSAGE_COLUMNS = (
     "id",
@@ -158,6 +161,9 @@ def spark_schemas() -> dict[str, Any]:
             ("identity", DoubleType(), False),
             ("a_extent", DoubleType(), False),
             ("b_extent", DoubleType(), False),
+            ("a_head", DoubleType(), False),
+            ("b_head", DoubleType(), False),
+            ("heads_alike", DoubleType(), False),
         ),
         "passages": struct(
             ("id", LongType(), False),

@@ -114,6 +114,9 @@ def load_spark_output(
                 r["identity"],
                 r["a_extent"],
                 r["b_extent"],
+                r["a_head"],
+                r["b_head"],
+                r["heads_alike"],
             )
             index.insert_pair(nums[r["a"]], nums[r["b"]], plist, covs, r["shared_words"], ev)
             report.passages += len(plist)

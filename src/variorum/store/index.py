@@ -156,7 +156,7 @@ class Index:
             if by_num:
                 self._write_run(make_run((n, np.asarray(hs, dtype=np.int64)) for n, hs in by_num.items()))
             self.conn.execute("DROP TABLE postings")
-        if step == 3:
+        if step in (3, 5):
             tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if "pairs" in tables:
                 have = {r[1] for r in self.conn.execute("PRAGMA table_info(pairs)")}
@@ -488,16 +488,22 @@ class Index:
         a_cov, b_cov, a_body, b_body = covs
         ev = evidence or NO_EVIDENCE
         a_runs, b_runs, a_ext, b_ext = ev.a_runs, ev.b_runs, ev.a_extent, ev.b_extent
+        a_head, b_head = ev.a_head, ev.b_head
         if a > b:
             a, b = b, a
             a_cov, b_cov, a_body, b_body = b_cov, a_cov, b_body, a_body
             a_runs, b_runs, a_ext, b_ext = b_runs, a_runs, b_ext, a_ext
+            a_head, b_head = b_head, a_head
             plist = [p.swapped() for p in plist]
         self.conn.execute(
             "INSERT OR REPLACE INTO pairs(a, b, a_coverage, b_coverage, a_body, b_body, shared_words, "
-            "a_runs, b_runs, order_agreement, longest, identity, a_extent, b_extent) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (a, b, a_cov, b_cov, a_body, b_body, shared, a_runs, b_runs, *ev[2:5], a_ext, b_ext),
+            "a_runs, b_runs, order_agreement, longest, identity, a_extent, b_extent, a_head, b_head, "
+            "heads_alike) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                *(a, b, a_cov, b_cov, a_body, b_body, shared, a_runs, b_runs, *ev[2:5]),
+                *(a_ext, b_ext, a_head, b_head, ev.heads_alike),
+            ),
         )
         self.conn.executemany(
             "INSERT INTO passages(a, b, a_start, a_end, b_start, b_end, a_words, b_words, identity, earlier) "
@@ -520,15 +526,15 @@ class Index:
         rows = self.conn.execute(
             "SELECT p.a, p.b, da.body_words, db.body_words, p.a_body, p.b_body, p.a_runs, p.b_runs, "
             "p.order_agreement, p.longest, p.identity, p.shared_words, da.date, db.date, "
-            "p.a_extent, p.b_extent "
+            "p.a_extent, p.b_extent, p.a_head, p.b_head, p.heads_alike "
             "FROM pairs p JOIN documents da ON da.num = p.a JOIN documents db ON db.num = p.b "
             "ORDER BY p.a, p.b"
         ).fetchall()
         out = []
-        for a, b, aw, bw, ab, bb, ar, br, order, longest, ident, shared, ad, bd, ae, be in rows:
+        for a, b, aw, bw, ab, bb, ar, br, order, longest, ident, shared, ad, bd, *edges in rows:
             if order < 0:
                 order, longest, ident = self._passage_evidence(a, b)
-            out.append(PairFacts(a, b, aw, bw, ab, bb, ar, br, order, longest, ident, shared, ad, bd, ae, be))
+            out.append(PairFacts(a, b, aw, bw, ab, bb, ar, br, order, longest, ident, shared, ad, bd, *edges))
         return out
 
     def _passage_evidence(self, a: int, b: int) -> tuple[float, int, float]:

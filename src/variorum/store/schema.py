@@ -16,6 +16,10 @@ Version history (bump ``SCHEMA_VERSION`` and add a step to ``MIGRATIONS`` for ev
   ``documents(num)``, and the views ``passage_texts`` (passages with both documents' ids, paths
   and quoted text), ``document_list`` and ``relation_list``, so that datasette and other SQLite
   browsers link and show them (:mod:`variorum.store.browse`).
+* 5 — ``pairs`` gain ``a_head`` and ``b_head``, the share of each body before the first passage
+  word, and ``heads_alike``, how alike those two openings are (-1 where an older index never
+  computed them), which tell a footer shared by two texts from an edited text
+  (:mod:`variorum.group.relations`).
 
 Documents have an integer ``num`` (the rowid, compact in postings) and a public text ``id``.
 Passages do not store their text: it is always re-quoted from ``documents.text`` by offsets, so
@@ -24,9 +28,10 @@ there is exactly one copy of every original.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
-#: Columns that schema 3 adds to ``pairs`` (name, declaration).
+#: Evidence columns of ``pairs`` (name, declaration): schema 3 added the first seven, schema 5
+#: the last three.
 PAIR_EVIDENCE_COLUMNS = (
     ("a_runs", "REAL NOT NULL DEFAULT -1"),
     ("b_runs", "REAL NOT NULL DEFAULT -1"),
@@ -35,6 +40,9 @@ PAIR_EVIDENCE_COLUMNS = (
     ("identity", "REAL NOT NULL DEFAULT -1"),
     ("a_extent", "REAL NOT NULL DEFAULT -1"),
     ("b_extent", "REAL NOT NULL DEFAULT -1"),
+    ("a_head", "REAL NOT NULL DEFAULT -1"),
+    ("b_head", "REAL NOT NULL DEFAULT -1"),
+    ("heads_alike", "REAL NOT NULL DEFAULT -1"),
 )
 
 RELATIONS = """
@@ -119,6 +127,9 @@ CREATE TABLE IF NOT EXISTS pairs (
     identity REAL NOT NULL DEFAULT -1,
     a_extent REAL NOT NULL DEFAULT -1,
     b_extent REAL NOT NULL DEFAULT -1,
+    a_head REAL NOT NULL DEFAULT -1,
+    b_head REAL NOT NULL DEFAULT -1,
+    heads_alike REAL NOT NULL DEFAULT -1,
     PRIMARY KEY (a, b)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS passages (
@@ -174,4 +185,5 @@ CREATE TABLE IF NOT EXISTS posting_runs (
 """,
     3: RELATIONS,
     4: "",  # foreign keys and views: variorum.store.browse, run by Index._migrate
+    5: "",  # the new columns of PAIR_EVIDENCE_COLUMNS, added by Index._migrate
 }

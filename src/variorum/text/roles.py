@@ -15,7 +15,10 @@ comparison. Body is the default; a paragraph becomes wrapper on evidence, by the
    statement reads:", "Press release 02 April 2018", "Kaynak/Source:").
 2. **Header lines**: a paragraph all of whose lines are header lines (:func:`is_header_line`: UN
    organs, sessions, agenda items, "Distr.", "Original:", UN symbols, dates, "(Signed) ...",
-   "Ambassador", separators such as "---", bare URLs).
+   "Ambassador", separators such as "---", bare URLs), or a stanza of fields
+   (:func:`is_field_stanza`: "Files: ...", "Copyright: ...", "License: ..." in a Debian copyright
+   file, "From:"/"Subject:" in a mail header). The list of files and holders above a licence
+   differs in every package that ships the licence, as a cover letter does.
 3. **Language**: a paragraph whose language differs from the main body language is wrapper. The
    main language holds most words among the paragraphs not caught by 1-2, so that a long cover
    letter in Spanish cannot outvote the English statement it transmits.
@@ -215,6 +218,36 @@ def is_header_line(line: str) -> bool:
     return any(key in lowered for key in _SESSION_KEYS) and bool(_SESSION_LINE.fullmatch(plain))
 
 
+#: A field line of an RFC 822-style record: an ASCII field name, a colon, then a short value.
+_FIELD_LINE = re.compile(r"([A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*):(?:[ \t]+(.*))?$")
+#: A field's value or continuation line longer than this is text, not a record.
+_FIELD_VALUE_WORDS = 12
+
+
+def is_field_stanza(text: str) -> bool:
+    """Whether a paragraph is a record of fields ("Files: *" / "Copyright: 2010 A. Author" /
+    "License: BSD-3-clause"), continuation lines indented, every value short.
+
+    Two fields make a record; one alone only when it is the whole paragraph and its value has no
+    sentence end ("Format: https://..."). A licence paragraph that opens with "License: Expat"
+    and continues with the licence text is not a record: its continuation lines are prose.
+    """
+    lines = [line for line in text.splitlines() if line.strip()]
+    fields = 0
+    for line in lines:
+        match = _FIELD_LINE.match(line.rstrip())
+        if match:
+            value = match.group(2) or ""
+            if len(value.split()) > _FIELD_VALUE_WORDS:
+                return False
+            fields += 1
+        elif not (line[:1].isspace() and fields and len(line.split()) <= _FIELD_VALUE_WORDS // 2):
+            return False
+    if fields >= 2:
+        return True
+    return fields == 1 and len(lines) == 1 and not _FINAL.search(lines[0].rstrip())
+
+
 def is_separator(line: str) -> bool:
     """A line without letters or digits ("---", "* * *"), which is never part of a paragraph."""
     return not _ALNUM.search(line)
@@ -246,7 +279,7 @@ def _frame(text: str) -> bool:
     lowered = plain.lower()
     if any(key in lowered and rx.search(lowered) for key, rx in _FRAME_PHRASES):
         return True
-    return all(is_header_line(line) for line in text.splitlines() if line.strip())
+    return is_field_stanza(text) or all(is_header_line(line) for line in text.splitlines() if line.strip())
 
 
 def assign_roles(texts: Sequence[str], languages: Sequence[str | None], words: Sequence[int]) -> list[Role]:
