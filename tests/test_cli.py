@@ -356,6 +356,11 @@ def test_relations_types_every_pair_of_the_seeds(capsys, seeds, tmp_path):
     doc = by_names[frozenset({"001", "003"})]["a"]["id"]
     mine = run_json(capsys, "relations", "--db", db, "--doc", doc)
     assert len(mine) == 4 and all(r["a"]["id"] == doc for r in mine)
+    # Seen from one document, a version says which paragraphs the other lacks: the 2020 edition
+    # dropped paragraphs of the 2018 release and added its own.
+    to_2020 = next(r for r in mine if Path(r["b"]["path"]).name.startswith("003"))
+    assert to_2020["evidence"]["a_only_paragraphs"] > 0 and to_2020["evidence"]["b_only_paragraphs"] > 0
+    assert "paragraphs dropped" in to_2020["summary"] and "added" in to_2020["summary"]
     code, _, err = run(capsys, "relations", "--db", db, "--kind", "cousin")
     assert code == 1 and "unknown relation kind 'cousin'" in err
 

@@ -302,3 +302,13 @@ def test_recurring_endings_count_the_documents_sharing_a_pairs_last_stretch():
     ]
     rows += [(4, 4, 5, 100, 500, 200, 600, 60)]
     assert recurring_endings(rows, S) == {(1, 2), (1, 3), (2, 3)}
+
+
+def test_unshared_paragraphs_count_those_almost_wholly_outside_the_shared_text():
+    from variorum.group.relations import unshared_paragraphs
+
+    paragraphs = [(0, 100), (100, 200), (200, 300), (300, 300)]
+    # The first is shared, the second only at its edge (10 %), the third half; an empty one
+    # never counts.
+    assert unshared_paragraphs(paragraphs, [(0, 100), (190, 250)]) == 1
+    assert unshared_paragraphs(paragraphs, []) == 3

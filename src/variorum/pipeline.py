@@ -386,9 +386,25 @@ def relations(
 
                 rel["evidence"] = flip_evidence(rel["evidence"])
         out.append({"a": _rel_doc(meta[a]), "b": _rel_doc(meta[b]), **rel, "summary": ""})
+        if num is not None and r.kind in ("copy", "revision", "excerpt"):
+            out[-1]["evidence"] = {**rel["evidence"], **_paragraph_changes(index, a, b)}
         out[-1]["summary"] = relation_summary(out[-1])
     order = {k: i for i, k in enumerate(KINDS)}
     out.sort(key=lambda x: (order[x["kind"]], -x["score"], x["a"]["id"], x["b"]["id"]))
+    return out
+
+
+def _paragraph_changes(index: Index, a: int, b: int) -> dict[str, int]:
+    """Body paragraphs of ``a`` and of ``b`` that the other does not have (``a_only``/``b_only``):
+    seen from the earlier version, the paragraphs dropped and added."""
+    from variorum.group.relations import unshared_paragraphs
+
+    rows = [r for r in index.passage_rows(a) if {r[1], r[2]} == {a, b}]
+    out = {}
+    for side, num in (("a_only", a), ("b_only", b)):
+        spans = [(r[3], r[4]) if r[1] == num else (r[5], r[6]) for r in rows]
+        body = [(s.start, s.end) for s in index.segments(num) if s.role == "body"]
+        out[f"{side}_paragraphs"] = unshared_paragraphs(body, spans)
     return out
 
 
@@ -423,6 +439,27 @@ def relation_summary(rel: Mapping[str, Any]) -> str:
         return ", ".join(parts)
     parts.append(f"{round(100 * rel['a_coverage'])} % of this text shared")
     parts.append(f"{rel['shared_words']} words in passages")
+    ev = rel.get("evidence") or {}
+    if "a_only_paragraphs" in ev:
+        # Seen from the earlier version: its own paragraphs were dropped, the other's added.
+        early, late = ("b", "a") if rel.get("earlier") == "b" else ("a", "b")
+        dropped, added = ev[f"{early}_only_paragraphs"], ev[f"{late}_only_paragraphs"]
+        if rel.get("earlier") in ("a", "b"):
+            changes = [
+                f"{n} paragraph{'s' * (n != 1)} {what}"
+                for n, what in ((dropped, "dropped"), (added, "added"))
+                if n
+            ]
+        else:
+            changes = [
+                f"{n} paragraph{'s' * (n != 1)} only in {where}"
+                for n, where in (
+                    (ev["a_only_paragraphs"], "this one"),
+                    (ev["b_only_paragraphs"], "the other"),
+                )
+                if n
+            ]
+        parts.extend(changes)
     return ", ".join(parts)
 
 

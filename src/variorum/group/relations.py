@@ -235,6 +235,25 @@ def classify_all(
     ]
 
 
+#: A body paragraph with less than this share of its characters inside shared passages is one
+#: the other document does not have (dropped from, or added to, a version).
+PARAGRAPH_KEPT_SHARE = 0.2
+
+
+def unshared_paragraphs(paragraphs: Iterable[tuple[int, int]], shared: Iterable[tuple[int, int]]) -> int:
+    """How many of ``paragraphs`` (character spans of body paragraphs) lie almost wholly outside
+    the ``shared`` spans: for a revision seen from its earlier side, the paragraphs dropped."""
+    spans = sorted(shared)
+    count = 0
+    for p0, p1 in paragraphs:
+        if p1 <= p0:
+            continue
+        inside = sum(max(0, min(p1, s1) - max(p0, s0)) for s0, s1 in spans if s0 < p1 and s1 > p0)
+        if inside < PARAGRAPH_KEPT_SHARE * (p1 - p0):
+            count += 1
+    return count
+
+
 def describe(rel: Relation, a_label: str, b_label: str) -> str:
     """One line a user reads: "revision of X, 2018 → 2020, 48 % shared"."""
     share = round(100 * max(rel.a_coverage, rel.b_coverage))
