@@ -374,6 +374,7 @@ def relations(
     rows = index.relations(num, kind)
     meta = {r["num"]: r for r in index.doc_rows_for({x for r in rows for x in (r.a, r.b)})}
     out = []
+    own: tuple[list[tuple], list[tuple[int, int]]] | None = None  # passages and body of doc_id
     for r in rows:
         rel = r.as_dict()
         a, b = r.a, r.b
@@ -385,25 +386,39 @@ def relations(
                 from variorum.crosslang.relate import flip_evidence
 
                 rel["evidence"] = flip_evidence(rel["evidence"])
+            else:
+                rel["evidence"] = _flip_sides(rel["evidence"])
         out.append({"a": _rel_doc(meta[a]), "b": _rel_doc(meta[b]), **rel, "summary": ""})
         if num is not None and r.kind in ("copy", "revision", "excerpt"):
-            out[-1]["evidence"] = {**rel["evidence"], **_paragraph_changes(index, a, b)}
+            if own is None:
+                body = [(s.start, s.end) for s in index.segments(num) if s.role == "body"]
+                own = index.passage_rows(num), body
+            out[-1]["evidence"] = {**rel["evidence"], **_paragraph_changes(index, num, b, *own)}
         out[-1]["summary"] = relation_summary(out[-1])
     order = {k: i for i, k in enumerate(KINDS)}
     out.sort(key=lambda x: (order[x["kind"]], -x["score"], x["a"]["id"], x["b"]["id"]))
     return out
 
 
-def _paragraph_changes(index: Index, a: int, b: int) -> dict[str, int]:
+def _flip_sides(evidence: Mapping[str, Any]) -> dict[str, Any]:
+    """Evidence seen from the other side: every ``a_*`` figure becomes ``b_*`` and back."""
+    swap = {"a_": "b_", "b_": "a_"}
+    return {(swap[k[:2]] + k[2:] if k[:2] in swap else k): v for k, v in evidence.items()}
+
+
+def _paragraph_changes(
+    index: Index, a: int, b: int, a_rows: list[tuple], a_body: list[tuple[int, int]]
+) -> dict[str, int]:
     """Body paragraphs of ``a`` and of ``b`` that the other does not have (``a_only``/``b_only``):
-    seen from the earlier version, the paragraphs dropped and added."""
+    seen from the earlier version, the paragraphs dropped and added. ``a_rows`` are the passage
+    rows touching ``a`` and ``a_body`` its body paragraphs, read once for all its relations."""
     from variorum.group.relations import unshared_paragraphs
 
-    rows = [r for r in index.passage_rows(a) if {r[1], r[2]} == {a, b}]
+    rows = [r for r in a_rows if {r[1], r[2]} == {a, b}]
+    b_body = [(s.start, s.end) for s in index.segments(b) if s.role == "body"]
     out = {}
-    for side, num in (("a_only", a), ("b_only", b)):
+    for side, num, body in (("a_only", a, a_body), ("b_only", b, b_body)):
         spans = [(r[3], r[4]) if r[1] == num else (r[5], r[6]) for r in rows]
-        body = [(s.start, s.end) for s in index.segments(num) if s.role == "body"]
         out[f"{side}_paragraphs"] = unshared_paragraphs(body, spans)
     return out
 
