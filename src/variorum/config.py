@@ -54,6 +54,16 @@ class Settings:
     # passage of 89 to 94 words, the BSD warranty disclaimer as one of 104 words, the
     # Ukrainian translation of the manual-page footer as one of 156.
     boilerplate_max_words: int = 160
+    # ... unless it recurs in at least `formula_min_documents` documents, is under half of the
+    # body of at least half of them, and most pairs of them share nothing else: then it is a
+    # formula at any length (the Polish manual-page footer is 166 to 191 words, on 30 pages),
+    # between two documents sharing less than `formula_other_share` of the smaller body outside
+    # it. An excerpt of a chapter that two editions of the chapter hold recurs in three
+    # documents, and is no formula. Pairs are compared among at most `formula_sample`
+    # documents of one stretch.
+    formula_min_documents: int = 5
+    formula_other_share: float = 0.2
+    formula_sample: int = 12
     # Relations (see `group/relations.py`; every threshold below was set on the real
     # development corpus in tests/realdata, see docs/relations.md).
     # In-order runs (a longest common subsequence's blocks) count from this many tokens: shorter

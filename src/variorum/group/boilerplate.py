@@ -29,6 +29,90 @@ def _overlaps(s0: int, e0: int, s1: int, e1: int) -> bool:
     return inter > 0 and inter * 2 >= min(e0 - s0, e1 - s1)
 
 
+def formula_passages(
+    passages: Sequence[tuple[int, int, int, int, int, int, int, int]],
+    body_words: Mapping[int, int],
+    settings: Settings,
+    *,
+    edited: set[tuple[int, int]] | None = None,
+) -> set[int]:
+    """Ids of passages that are a formula however long: text recurring among at least
+    ``formula_min_documents`` documents, under half of the body of at least half of them, most
+    pairs of which share nothing else, between two of them that share nothing else either.
+
+    A manual page's translated footer (170 to 190 words in Polish) ends every page of its
+    package; most pages share nothing but it, and two one-line commands whose pages are nearly
+    all footer are two texts with one formula, not copies. A statement's paragraph quoted by
+    news sites recurs among versions that share the rest of the statement too, and between two
+    versions it is never a formula. "Nothing else" is less than ``formula_other_share`` of the
+    smaller body shared outside the stretch; ``edited`` pairs ``(a, b)``, ``a < b``, share
+    more in in-order runs than in passages (one text edited sentence by sentence) and are always
+    related. At most ``formula_sample`` documents of a stretch are compared pairwise, so that a
+    footer on thousands of pages costs no more than on twelve.
+    """
+    edited = edited or set()
+    s = settings
+    by_pair: dict[tuple[int, int], list[tuple[int, int, int, int, int]]] = defaultdict(list)
+    spans: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
+    for pid, a, b, a0, a1, b0, b1, words in passages:
+        by_pair[(a, b)].append((a0, a1, b0, b1, words))
+        by_pair[(b, a)].append((b0, b1, a0, a1, words))
+        spans[a].append((a0, a1, b, pid))
+        spans[b].append((b0, b1, a, pid))
+    for items in spans.values():
+        items.sort()
+
+    def outside(x: int, y: int, x0: int, x1: int) -> int:
+        """Words ``x`` and ``y`` share in passages away from ``x``'s stretch ``[x0, x1)``."""
+        return sum(w for p0, p1, _q0, _q1, w in by_pair.get((x, y), ()) if not _overlaps(x0, x1, p0, p1))
+
+    def related(x: int, y: int, x0: int, x1: int) -> bool:
+        if (min(x, y), max(x, y)) in edited:
+            return True
+        least = min(body_words.get(x, 0), body_words.get(y, 0))
+        return outside(x, y, x0, x1) >= max(1, s.formula_other_share * least)
+
+    formula: set[int] = set()
+    verdict: dict[tuple[int, int], bool] = {}  # (doc, passage id) -> the stretch is a formula
+    for pid, a, b, a0, a1, b0, b1, words in passages:
+        if related(a, b, a0, a1):
+            continue
+        for doc, s0, e0 in ((a, a0, a1), (b, b0, b1)):
+            key = (doc, pid)
+            if key not in verdict:
+                # The stretch as each of its documents has it: doc's own, the partners' sides.
+                members: dict[int, tuple[int, int]] = {doc: (s0, e0)}
+                # Documents the stretch is under half of, this one included.
+                minority = int(words * 2 < body_words.get(doc, 0))
+                for s1, e1, other, _qid in spans[doc]:
+                    if s1 >= e0:
+                        break
+                    # The other document has (at least half of) this stretch, not merely a
+                    # footer inside a whole page this passage spans.
+                    if other not in members and (min(e0, e1) - max(s0, s1)) * 2 >= e0 - s0:
+                        for p0, p1, q0, q1, w in by_pair[(doc, other)]:
+                            if p0 == s1 and p1 == e1:
+                                members[other] = (q0, q1)
+                                minority += w * 2 < body_words.get(other, 0)
+                                break
+                verdict[key] = minority * 2 >= len(members) and _is_formula(members, related, s)
+            if verdict[key]:
+                formula.add(pid)
+                break
+    return formula
+
+
+def _is_formula(members: Mapping[int, tuple[int, int]], related, s: Settings) -> bool:
+    """Whether most pairs among the (first ``formula_sample``) documents holding a stretch share
+    nothing but it."""
+    if len(members) < s.formula_min_documents:
+        return False
+    docs = sorted(members)[: s.formula_sample]
+    pairs = [(x, y) for i, x in enumerate(docs) for y in docs[i + 1 :]]
+    otherwise = sum(1 for x, y in pairs if related(x, y, *members[x]))
+    return otherwise * 2 < len(pairs)
+
+
 def recurring_endings(
     passages: Sequence[tuple[int, int, int, int, int, int, int, int]], settings: Settings
 ) -> set[tuple[int, int]]:

@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from variorum.config import Settings
-from variorum.group.boilerplate import flag_boilerplate, recurring_endings
+from variorum.group.boilerplate import flag_boilerplate, formula_passages, recurring_endings
 from variorum.group.families import group_families
 from variorum.group.relations import PairFacts, Relation, classify_all
 
@@ -95,6 +95,13 @@ def relate(
         if first_families.get(f.a) == first_families.get(f.b) and _republished(f, kind_of[(f.a, f.b)], s)
     }
     flagged = flag_boilerplate(passages, first_families, s, versions=inside)
+    body_words = {f.a: f.a_words for f in facts} | {f.b: f.b_words for f in facts}
+    edited = {
+        (f.a, f.b)
+        for f in facts
+        if min(f.a_runs, f.b_runs) - max(f.a_body, f.b_body) >= s.formula_other_share
+    }
+    flagged |= formula_passages(passages, body_words, s, edited=edited)
     flagged_words: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
     marks: dict[tuple[int, int], list[bool]] = defaultdict(list)
     for pid, a, b, *_, words in passages:
