@@ -671,13 +671,6 @@ def collate(
     variorum collate --files a.txt b.txt --json ;
     variorum collate --from-collatex witnesses.json --format collatex
     """
-    from variorum import pipeline
-    from variorum.collate import collate as collate_documents
-    from variorum.collate import collate_witnesses
-    from variorum.export.collatex import collation_to_collatex, read_collatex_witnesses
-    from variorum.export.collation_json import collation_to_json
-    from variorum.export.tei import collation_to_tei
-
     fmt_name = "json" if as_json else CollateFormat(fmt).value
     if as_json and fmt not in (CollateFormat.text, CollateFormat.json):
         raise UsageError(f"--json and --format {CollateFormat(fmt).value} ask for two formats: give one")
@@ -686,6 +679,9 @@ def collate(
     if from_collatex is not None:
         from variorum.ingest.jsonl import load_json
 
+        from variorum.collate import collate_witnesses
+        from variorum.export.collatex import read_collatex_witnesses
+
         data = load_json(str(from_collatex))
         if not isinstance(data, dict):
             raise InputError(str(from_collatex), "not CollateX witness JSON (expected an object)")
@@ -693,10 +689,14 @@ def collate(
     elif files:
         if len(items) < 2:
             raise UsageError("--files needs at least two files")
+        from variorum.collate import collate as collate_documents
+
         result = collate_documents([_read_one(p) for p in items])
     else:
         if len(items) != 1:
             raise UsageError("give one family id, or --files A B …, or --from-collatex FILE")
+        from variorum import pipeline
+
         with _open_index(db) as index:
             result = pipeline.collate_family(index, _settings(), items[0])
             translations = pipeline.family_translations(index, _settings(), items[0])
@@ -707,10 +707,16 @@ def collate(
         _print_translations(translations)
         return
     if fmt_name == "tei":
+        from variorum.export.tei import collation_to_tei
+
         payload = collation_to_tei(result)
     elif fmt_name == "collatex":
+        from variorum.export.collatex import collation_to_collatex
+
         payload = json.dumps(collation_to_collatex(result), ensure_ascii=False, sort_keys=True)
     elif fmt_name == "json":
+        from variorum.export.collation_json import collation_to_json
+
         data = collation_to_json(result)
         if translations:
             data["translations"] = translations

@@ -5,8 +5,8 @@ py3langid ships its model as an LZMA-compressed ``.npz`` (4.5 MB). Decompressing
 spends on two one-page documents. So the first process that needs the model decompresses it,
 keeps only the languages of :data:`variorum.text.language.LANGUAGES` (a third of the class
 columns), and writes the arrays as plain ``.npy`` files under the user cache directory; every later
-process reads those in a few tens of milliseconds. The copy is keyed by py3langid's version, the
-model file's size and modification time and the language set, so an upgrade or another language
+process reads those in a few tens of milliseconds. The copy is keyed by the
+model file's path, size and modification time and the language set, so an upgrade or another language
 set makes a new copy instead of reading a stale one.
 
 The cache folder is ``$VARIORUM_CACHE_DIR``, else ``$XDG_CACHE_HOME/variorum``, else
@@ -49,10 +49,10 @@ def _model_file() -> Path:
 
 
 def _key(model: Path, languages: Sequence[str]) -> str:
-    from importlib.metadata import version
-
+    # The model file's path, size and time stand for py3langid's version: an upgrade rewrites the
+    # file. (Asking importlib.metadata for the version parses e-mail headers: ~10 ms per start.)
     stat = model.stat()
-    parts = [str(CACHE_FORMAT), version("py3langid"), str(stat.st_size), str(stat.st_mtime_ns), *languages]
+    parts = [str(CACHE_FORMAT), str(model), str(stat.st_size), str(stat.st_mtime_ns), *languages]
     return xxhash.xxh3_64_hexdigest("\0".join(parts).encode())
 
 
