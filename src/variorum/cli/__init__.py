@@ -12,8 +12,11 @@ import sys
 import typer
 
 from variorum.cli import app as cli_app
+from variorum.cli import fastparams
 from variorum.cli.app import app
 from variorum.errors import Interrupted, VariorumError
+
+fastparams.install()  # values that need no conversion (most of them) skip pydantic
 
 
 def main(argv: list[str] | None = None) -> int:

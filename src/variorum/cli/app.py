@@ -677,10 +677,9 @@ def collate(
     items = items or []
     translations: list[dict[str, Any]] = []
     if from_collatex is not None:
-        from variorum.ingest.jsonl import load_json
-
         from variorum.collate import collate_witnesses
         from variorum.export.collatex import read_collatex_witnesses
+        from variorum.ingest.jsonl import load_json
 
         data = load_json(str(from_collatex))
         if not isinstance(data, dict):

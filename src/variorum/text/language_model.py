@@ -114,15 +114,17 @@ def load_identifier(languages: Sequence[str]) -> Any:
     model = _model_file()
     folder = cache_dir() / "langid" / _key(model, languages)
     arrays: dict[str, Any] | None = None
+    damaged = False
     if (folder / "classes.json").exists():
         try:
             arrays = _read(folder)
         except (OSError, ValueError):
-            arrays = None  # a damaged copy: rebuild it below
+            damaged = True  # rebuild it below
     if arrays is None:
         arrays = _build(model, languages)
         try:
-            shutil.rmtree(folder, ignore_errors=True)
+            if damaged:  # only then: a copy another process has just written is left alone
+                shutil.rmtree(folder, ignore_errors=True)
             _write(folder, arrays)
         except OSError:
             pass  # no writable cache: read the compressed file next time too

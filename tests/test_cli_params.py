@@ -1,0 +1,75 @@
+"""The CLI's deferring parameter coercion (variorum.cli.fastparams) gives what typer's gives."""
+
+from __future__ import annotations
+
+import enum
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from typer import core
+
+import variorum.cli  # noqa: F401  (installs the deferring coercion)
+from variorum.cli.app import app
+
+
+def _outcome(runtime: Any, value: Any, param: Any, ctx: Any) -> tuple[str, Any]:
+    try:
+        result = runtime.coerce(value, param=param, ctx=ctx)
+    except typer.BadParameter as e:
+        return "error", e.format_message()
+    return type(result).__name__, result
+
+
+def _samples(param: Any, tmp_path: Path) -> list[Any]:
+    annotation = param.type_descriptor.annotation
+    values: list[Any] = [param.default, None]
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        values += [*annotation, *(m.value for m in annotation), "no-such-choice"]
+    elif isinstance(annotation, type) and issubclass(annotation, Path):
+        unreadable = tmp_path / "unreadable"
+        unreadable.write_text("x")
+        unreadable.chmod(0)
+        values += [Path("no/such/file"), "no/such/file", tmp_path, str(tmp_path), unreadable, "-"]
+    elif annotation is str:
+        values += ["text", "", "-", "ümlaut"]
+    elif annotation is int or annotation is float:
+        values += ["7", "0", "1.5", "x", 3]
+    else:
+        values += [("a", "b"), ["c"], (), "-"]
+    return values
+
+
+def test_installed_for_the_typer_in_use():
+    assert getattr(core.build_runtime_param, "_deferring", False)
+
+
+def test_every_parameter_of_every_command_coerces_as_typer_does(tmp_path):
+    group = typer.main.get_command(app)
+    original = core.build_runtime_param.original
+    checked = 0
+    for name, command in group.commands.items():
+        ctx = command.make_context(name, [], resilient_parsing=True)
+        for param in command.params:
+            descriptor = param.type_descriptor
+            deferred, real = core.build_runtime_param(descriptor), original(descriptor)
+            for value in _samples(param, tmp_path):
+                got, want = _outcome(deferred, value, param, ctx), _outcome(real, value, param, ctx)
+                assert got == want, (name, param.name, value)
+                checked += 1
+    assert checked > 100
+
+
+@pytest.mark.parametrize("argv", [["compare", "A", "B", "--json"], ["collate", "--files", "A", "B"]])
+def test_commands_on_plain_arguments_do_not_import_pydantic(argv, seeds):
+    files = sorted(seeds.glob("*.txt"))[1:4:2]
+    args = [str(files[0]) if a == "A" else str(files[1]) if a == "B" else a for a in argv]
+    code = (
+        "import sys\nfrom variorum.cli import main\nstatus = main(sys.argv[1:])\n"
+        "assert status == 0, status\nassert 'pydantic' not in sys.modules, 'pydantic imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
