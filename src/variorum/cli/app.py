@@ -25,7 +25,6 @@ from variorum.cli.output import (
 )
 from variorum.config import DEFAULT_DB, Settings, from_env
 from variorum.errors import InputError, Interrupted, UsageError
-from variorum.results import plural
 
 if TYPE_CHECKING:  # the rest is imported by the commands that use it, so that each starts fast
     from rich.progress import Progress
@@ -62,6 +61,13 @@ DbOption = Annotated[
 MinWords = Annotated[
     int | None, typer.Option("--min-words", help="Shortest passage reported, in words (default 20).", min=5)
 ]
+
+
+def plural(n: int, singular: str, plural_form: str | None = None) -> str:
+    """:func:`variorum.results.plural`, imported when a command prints a count."""
+    from variorum.results import plural as counted
+
+    return counted(n, singular, plural_form)
 
 
 def _settings(min_words: int | None = None, ignore_series: bool | None = None) -> Settings:
