@@ -1,8 +1,11 @@
-"""The CLI's deferring parameter coercion (variorum.cli.fastparams) gives what typer's gives."""
+"""The CLI's fast start changes nothing it does: the one-command app (variorum.cli.app_for) and
+the deferring parameter coercion (variorum.cli.fastparams) answer as the whole app and typer do."""
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +15,7 @@ import pytest
 import typer
 from typer import core
 
-import variorum.cli  # noqa: F401  (installs the deferring coercion)
+from variorum.cli import app_for  # importing variorum.cli installs the deferring coercion
 from variorum.cli.app import app
 
 
@@ -73,3 +76,25 @@ def test_commands_on_plain_arguments_do_not_import_pydantic(argv, seeds):
     )
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def _run(runner: typer.Typer, argv: list[str]) -> tuple[str, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            result: object = runner(args=argv, prog_name="variorum", standalone_mode=False)
+        except (typer.Exit, typer.TyperException) as e:
+            result = f"{type(e).__name__}: {getattr(e, 'exit_code', '')} {e}"
+    return out.getvalue(), err.getvalue(), str(result)
+
+
+def test_the_one_command_app_answers_as_the_whole_app():
+    names = [typer.main.get_command_name(c.callback.__name__) for c in app.registered_commands if not c.name]
+    names += [c.name for c in app.registered_commands if c.name]
+    assert len(names) >= 14
+    for name in names:
+        assert app_for([name]) is not app
+        for argv in ([name, "--help"], [name, "--no-such-option"], [name, "--db", "x.db", "--help"]):
+            assert _run(app_for(argv), argv) == _run(app, argv), argv
+    for argv in ([], ["--help"], ["--version"], ["compar", "a", "b"], ["--db", "compare"]):
+        assert app_for(argv) is app or _run(app_for(argv), argv) == _run(app, argv), argv
