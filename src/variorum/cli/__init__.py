@@ -7,7 +7,6 @@ user error ends with one line on stderr and exit status 1, never a traceback.
 from __future__ import annotations
 
 import copy
-import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -71,7 +70,13 @@ def main(argv: list[str] | None = None) -> int:
         where = f"{e.filename}: " if e.filename else ""
         sys.stderr.write(f"error: {where}{e.strerror or e}\n")
         return 1
-    except sqlite3.Error as e:  # the index failed outside a write (a corrupt page, a lost file)
+    except Exception as e:
+        # The index failed outside a write (a corrupt page, a lost file). sqlite3 is looked up,
+        # not imported: a command that never imported it cannot have raised its errors, and
+        # importing it costs every start ~7 ms.
+        sqlite3 = sys.modules.get("sqlite3")
+        if sqlite3 is None or not isinstance(e, sqlite3.Error):
+            raise
         sys.stderr.write(f"error: the index cannot be read: {e}\n")
         return 1
     if result == 130 and not cli_app.INTERRUPT_REPORTED:  # typer ends a Ctrl-C silently
