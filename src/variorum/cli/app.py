@@ -49,8 +49,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-out = LazyConsole(soft_wrap=True, highlight=False)
-err = LazyConsole(stderr=True, highlight=False, soft_wrap=True)
+# No markup or emoji codes by default: file names and document text are printed as they are
+# ("report [draft].txt" is not a style tag, ":smile:" not an emoji); a line that styles itself
+# passes markup=True and escapes what it quotes.
+out = LazyConsole(soft_wrap=True, highlight=False, markup=False, emoji=False)
+err = LazyConsole(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 DbOption = Annotated[
     Path,
@@ -729,7 +732,7 @@ def collate(
     else:
         from rich.console import Console
 
-        console = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115
+        console = Console(record=True, width=100, file=open(os.devnull, "w"), markup=False, emoji=False)  # noqa: SIM115
         from variorum.cli.apparatus import render
 
         render(result, console, formal=all_variants)

@@ -2,7 +2,9 @@
 listed under its paragraph, with colour *and* a symbol per kind (readable without colour).
 
 Where variants sit in the base text is worked out by :mod:`variorum.collate.reading`, which the
-HTML report shares; this module only draws it with rich."""
+HTML report shares; this module only draws it with rich. Every line is a ``Text``, never a markup
+string: labels, claims and evidence come from the documents, and "[draft]" or ":smile:" in them
+is text."""
 
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ def render(c: Collation, console: Console, *, formal: bool = False) -> None:
     names = sigla(ws)
     console.print(Text("Witnesses", style="bold"))
     for w in ws:
-        console.print(f"  {names[w.id]}  {w.date or '?':10}  {w.label or w.id}")
+        console.print(Text(f"  {names[w.id]}  {w.date or '?':10}  {w.label or w.id}"))
     shown = [v for v in c.variants if (v.substantive or formal) and not v.wrapper]
     hidden = sum(1 for v in c.variants if not v.substantive and not v.wrapper) if not formal else 0
     console.print(
@@ -67,14 +69,16 @@ def render(c: Collation, console: Console, *, formal: bool = False) -> None:
         console.print(Text("Claims that changed", style="bold"))
         for cl in c.claims:
             vals = "  |  ".join(f"{names[w.id]}: {cl.readings.get(w.id) or '—'}" for w in ws)
-            console.print(f"  {cl.kind} {cl.change}: {vals}")
+            console.print(Text(f"  {cl.kind} {cl.change}: {vals}"))
     if c.stemma.edges:
         console.print(Text("\nStemma", style="bold"))
         name = names
         for e in c.stemma.edges:
             console.print(
-                f"  {name.get(e.parent, e.parent)} → {name.get(e.child, e.child)}  "
-                f"(confidence {e.confidence:.2f}; {'; '.join(e.evidence[:3])})"
+                Text(
+                    f"  {name.get(e.parent, e.parent)} → {name.get(e.child, e.child)}  "
+                    f"(confidence {e.confidence:.2f}; {'; '.join(e.evidence[:3])})"
+                )
             )
 
 
