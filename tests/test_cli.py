@@ -228,6 +228,28 @@ def test_collate_files_json_shape(capsys, tmp_path):
     assert [c["change"] for c in data["claims"] if c["kind"] == "quantity"] == ["changed"]
 
 
+def test_names_and_text_are_printed_as_they_are_not_as_markup(capsys, tmp_path):
+    a = tmp_path / "a [draft].txt"
+    b = tmp_path / "b [bold]final :smile:.txt"
+    a.write_text(
+        "Press release 1 May 2021\n\nAround 12.000 residents [red]lost[/] their water supply when the dam failed."
+    )
+    b.write_text(
+        "Press release 1 June 2022\n\nUp to 12,000 residents [red]lost[/] their water supply when the old dam failed."
+    )
+    code, out, err = run(capsys, "collate", "--files", str(a), str(b))
+    assert code == 0, err
+    assert "a [draft].txt" in out and "b [bold]final :smile:.txt" in out
+    assert "[red]lost[/]" in out
+    written = tmp_path / "apparatus.txt"
+    code, _, err = run(capsys, "collate", "--files", str(a), str(b), "--format", "text", "-o", str(written))
+    assert code == 0, err
+    assert "a [draft].txt" in written.read_text() and ":smile:" in written.read_text()
+    code, out, err = run(capsys, "compare", str(a), str(b), "--min-words", "5")
+    assert code == 0, err
+    assert out.startswith(f"{a}: ") and f"; {b}: " in out
+
+
 def run_json_collate(capsys, *args: str):
     code, out, err = run(capsys, *args)
     assert code == 0, err

@@ -27,7 +27,7 @@ from variorum.errors import (
     UnsupportedFormat,
 )
 from variorum.ingest import read_file, read_inputs, read_jsonl, read_text
-from variorum.ingest.decode import decode_bytes
+from variorum.ingest.decode import PLAIN_TYPOGRAPHY, decode_bytes
 from variorum.ingest.html_text import visible_text
 from variorum.model import Document, Skip, content_id
 
@@ -648,9 +648,15 @@ def test_seed_folder_is_read_whole() -> None:
         assert document.id == content_id(original)
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=200))
-def test_ascii_text_skips_ftfy_only_where_ftfy_changes_nothing(text):
+def _ascii_and(extra: str) -> st.SearchStrategy[str]:
+    return st.text(
+        alphabet=st.one_of(st.characters(max_codepoint=0x7F), st.sampled_from(extra)), max_size=200
+    )
+
+
+@settings(max_examples=500, deadline=None)
+@given(_ascii_and(PLAIN_TYPOGRAPHY))
+def test_plain_text_skips_ftfy_only_where_ftfy_changes_nothing(text):
     import ftfy
 
     from variorum.ingest.decode import _ASCII_CONTROLS, _ftfy_config, clean_text
@@ -659,6 +665,14 @@ def test_ascii_text_skips_ftfy_only_where_ftfy_changes_nothing(text):
     if not _ASCII_CONTROLS.search(plain):
         assert ftfy.fix_text(plain, _ftfy_config()) == plain
     assert clean_text(text) == ftfy.fix_text(plain, _ftfy_config())
+
+
+def test_mojibake_beside_plain_typography_is_still_repaired():
+    from variorum.ingest.decode import clean_text
+
+    # UTF-8 read as cp1252: the apostrophe and the accented letter both come out wrong.
+    broken = "It\u2019s the r\u00c3\u00a9sum\u00c3\u00a9 \u00e2\u20ac\u201d see \u201cnotes\u201d"
+    assert clean_text(broken) == "It\u2019s the r\u00e9sum\u00e9 \u2014 see \u201cnotes\u201d"
 
 
 @pytest.mark.parametrize(

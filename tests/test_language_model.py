@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -58,3 +61,20 @@ def test_a_damaged_copy_is_rebuilt(tmp_path: Path, monkeypatch):
     identifier = language_model.load_identifier(LANGUAGES)
     assert identifier.classify(SAMPLES[1])[0] == "es"
     assert (folder / "ptc.npy").stat().st_size > 1000
+
+
+def test_processes_starting_at_once_share_one_copy(tmp_path: Path):
+    code = (
+        "from variorum.text.language import LANGUAGES\n"
+        "from variorum.text.language_model import load_identifier\n"
+        f"print(load_identifier(LANGUAGES).classify({SAMPLES[1]!r})[0])\n"
+    )
+    env = {**os.environ, "VARIORUM_CACHE_DIR": str(tmp_path)}
+    runs = [
+        subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
+    assert [run.communicate(timeout=120)[0].strip() for run in runs] == ["es"] * 3
+    assert all(run.returncode == 0 for run in runs)
+    (folder,) = (tmp_path / "langid").iterdir()  # one complete copy, no temporary folder left
+    assert set(language_model._read(folder)["classes"]) == set(reference().nb_classes)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from variorum.arrays import concat_ranges
+from variorum.arrays import concat_ranges, distinct, in_sorted
 
 # An n-gram occurring more often than this in one text seeds nothing (a refrain, a list marker).
 MAX_SEED_REPEATS = 8
@@ -47,11 +47,12 @@ def seeds(a_grams: np.ndarray, b_grams: np.ndarray) -> list[tuple[int, int]]:
     """All (i, j) with ``a_grams[i] == b_grams[j]``, sorted, repeats beyond the cap dropped."""
     if len(a_grams) == 0 or len(b_grams) == 0:
         return []
-    common = np.intersect1d(a_grams, b_grams, assume_unique=False)
+    a_distinct = distinct(a_grams)
+    common = a_distinct[in_sorted(a_distinct, distinct(b_grams))]
     if len(common) == 0:
         return []
-    a_idx = np.flatnonzero(np.isin(a_grams, common))
-    b_idx = np.flatnonzero(np.isin(b_grams, common))
+    a_idx = np.flatnonzero(in_sorted(a_grams, common))
+    b_idx = np.flatnonzero(in_sorted(b_grams, common))
     a_vals, b_vals = a_grams[a_idx], b_grams[b_idx]
     # Both sides hold exactly the values of ``common``; count them and drop the repeated ones.
     a_count = np.bincount(np.searchsorted(common, a_vals), minlength=len(common))

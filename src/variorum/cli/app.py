@@ -25,7 +25,6 @@ from variorum.cli.output import (
 )
 from variorum.config import DEFAULT_DB, Settings, from_env
 from variorum.errors import InputError, Interrupted, UsageError
-from variorum.results import plural
 
 if TYPE_CHECKING:  # the rest is imported by the commands that use it, so that each starts fast
     from rich.progress import Progress
@@ -50,8 +49,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-out = LazyConsole(soft_wrap=True, highlight=False)
-err = LazyConsole(stderr=True, highlight=False, soft_wrap=True)
+# No markup or emoji codes by default: file names and document text are printed as they are
+# ("report [draft].txt" is not a style tag, ":smile:" not an emoji); a line that styles itself
+# passes markup=True and escapes what it quotes.
+out = LazyConsole(soft_wrap=True, highlight=False, markup=False, emoji=False)
+err = LazyConsole(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 DbOption = Annotated[
     Path,
@@ -62,6 +64,13 @@ DbOption = Annotated[
 MinWords = Annotated[
     int | None, typer.Option("--min-words", help="Shortest passage reported, in words (default 20).", min=5)
 ]
+
+
+def plural(n: int, singular: str, plural_form: str | None = None) -> str:
+    """:func:`variorum.results.plural`, imported when a command prints a count."""
+    from variorum.results import plural as counted
+
+    return counted(n, singular, plural_form)
 
 
 def _settings(min_words: int | None = None, ignore_series: bool | None = None) -> Settings:
@@ -671,19 +680,14 @@ def collate(
     variorum collate --files a.txt b.txt --json ;
     variorum collate --from-collatex witnesses.json --format collatex
     """
-    from variorum import pipeline
-    from variorum.collate import collate as collate_documents
-    from variorum.collate import collate_witnesses
-    from variorum.export.collatex import collation_to_collatex, read_collatex_witnesses
-    from variorum.export.collation_json import collation_to_json
-    from variorum.export.tei import collation_to_tei
-
     fmt_name = "json" if as_json else CollateFormat(fmt).value
     if as_json and fmt not in (CollateFormat.text, CollateFormat.json):
         raise UsageError(f"--json and --format {CollateFormat(fmt).value} ask for two formats: give one")
     items = items or []
     translations: list[dict[str, Any]] = []
     if from_collatex is not None:
+        from variorum.collate import collate_witnesses
+        from variorum.export.collatex import read_collatex_witnesses
         from variorum.ingest.jsonl import load_json
 
         data = load_json(str(from_collatex))
@@ -693,10 +697,14 @@ def collate(
     elif files:
         if len(items) < 2:
             raise UsageError("--files needs at least two files")
+        from variorum.collate import collate as collate_documents
+
         result = collate_documents([_read_one(p) for p in items])
     else:
         if len(items) != 1:
             raise UsageError("give one family id, or --files A B …, or --from-collatex FILE")
+        from variorum import pipeline
+
         with _open_index(db) as index:
             result = pipeline.collate_family(index, _settings(), items[0])
             translations = pipeline.family_translations(index, _settings(), items[0])
@@ -707,10 +715,16 @@ def collate(
         _print_translations(translations)
         return
     if fmt_name == "tei":
+        from variorum.export.tei import collation_to_tei
+
         payload = collation_to_tei(result)
     elif fmt_name == "collatex":
+        from variorum.export.collatex import collation_to_collatex
+
         payload = json.dumps(collation_to_collatex(result), ensure_ascii=False, sort_keys=True)
     elif fmt_name == "json":
+        from variorum.export.collation_json import collation_to_json
+
         data = collation_to_json(result)
         if translations:
             data["translations"] = translations
@@ -718,7 +732,7 @@ def collate(
     else:
         from rich.console import Console
 
-        console = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115
+        console = Console(record=True, width=100, file=open(os.devnull, "w"), markup=False, emoji=False)  # noqa: SIM115
         from variorum.cli.apparatus import render
 
         render(result, console, formal=all_variants)

@@ -40,6 +40,13 @@ def _ftfy_config() -> Any:
 
 # What ftfy could still change in an ASCII text: control characters and terminal escapes.
 _ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Typography of plain English text that ftfy never changes with the settings above: on their own
+# (no Latin-1 letter, no C1 control beside them) these characters are continuation bytes or
+# unencodable in every encoding ftfy tries, so they cannot be mojibake. An English text made of
+# ASCII and these (two of the five seeds) need not import ftfy at all; a property test checks that
+# ftfy leaves such text unchanged.
+PLAIN_TYPOGRAPHY = "\u00a0\u2013\u2014\u2018\u2019\u201c\u201d\u2026"
+_NOT_PLAIN = re.compile(f"[^\t\n\r\x20-\x7e{PLAIN_TYPOGRAPHY}]")
 
 # Byte order marks, longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -70,11 +77,12 @@ def clean_text(text: str) -> str:
     A lone surrogate (``"\\ud800"`` in a JSON string, an upload) is no character at all and could
     not be stored or written as UTF-8: it becomes U+FFFD, the replacement character. ASCII text
     without control characters has nothing for ftfy to repair (mojibake, C1 controls and
-    surrogates are all outside ASCII), so it skips ftfy; a property test checks that ftfy leaves
-    such text unchanged.
+    surrogates are all outside ASCII), so it skips ftfy, and so does ASCII with the plain English
+    typography of :data:`PLAIN_TYPOGRAPHY`; a property test checks that ftfy leaves such text
+    unchanged.
     """
     text = _LINE_BREAKS.sub("\n", text)
-    if text.isascii() and not _ASCII_CONTROLS.search(text):
+    if not _NOT_PLAIN.search(text) and not _ASCII_CONTROLS.search(text):
         return text
     import ftfy
 

@@ -14,8 +14,6 @@ import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 
-from wcmatch import glob as wcglob
-
 from variorum.errors import EmptyDocument, InputError
 from variorum.ingest.formats import format_of
 from variorum.ingest.limits import check_file_size, file_limit
@@ -85,7 +83,9 @@ def expand_inputs(
             yield from (path for path in _walk(item, on_skip, is_excluded) if first_time(path))
         elif _GLOB_MAGIC.search(item):
             # wcmatch's ``**`` does not follow links to folders (the standard library's does, and
-            # never ends in a folder that links to its parent).
+            # never ends in a folder that links to its parent). Imported here: only globs need it.
+            from wcmatch import glob as wcglob
+
             matches = sorted(wcglob.glob(item, flags=wcglob.GLOBSTAR))
             if not matches:
                 on_skip(Skip(item, NO_MATCH_REASON))

@@ -5,8 +5,8 @@ py3langid ships its model as an LZMA-compressed ``.npz`` (4.5 MB). Decompressing
 spends on two one-page documents. So the first process that needs the model decompresses it,
 keeps only the languages of :data:`variorum.text.language.LANGUAGES` (a third of the class
 columns), and writes the arrays as plain ``.npy`` files under the user cache directory; every later
-process reads those in a few tens of milliseconds. The copy is keyed by py3langid's version, the
-model file's size and modification time and the language set, so an upgrade or another language
+process reads those in a few tens of milliseconds. The copy is keyed by the
+model file's path, size and modification time and the language set, so an upgrade or another language
 set makes a new copy instead of reading a stale one.
 
 The cache folder is ``$VARIORUM_CACHE_DIR``, else ``$XDG_CACHE_HOME/variorum``, else
@@ -49,10 +49,10 @@ def _model_file() -> Path:
 
 
 def _key(model: Path, languages: Sequence[str]) -> str:
-    from importlib.metadata import version
-
+    # The model file's path, size and time stand for py3langid's version: an upgrade rewrites the
+    # file. (Asking importlib.metadata for the version parses e-mail headers: ~10 ms per start.)
     stat = model.stat()
-    parts = [str(CACHE_FORMAT), version("py3langid"), str(stat.st_size), str(stat.st_mtime_ns), *languages]
+    parts = [str(CACHE_FORMAT), str(model), str(stat.st_size), str(stat.st_mtime_ns), *languages]
     return xxhash.xxh3_64_hexdigest("\0".join(parts).encode())
 
 
@@ -89,7 +89,7 @@ def _write(folder: Path, arrays: dict[str, Any]) -> None:
 
 def _read(folder: Path) -> dict[str, Any]:
     arrays: dict[str, Any] = {
-        # Memory-mapped: the automaton's rows are copied once, straight into py3langid's arrays.
+        # Memory-mapped: the identifier reads the pages it needs (see _indexable).
         name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
         for name in _ARRAYS
     }
@@ -97,13 +97,14 @@ def _read(folder: Path) -> dict[str, Any]:
     return arrays
 
 
-def _stdlib_array(values: np.ndarray) -> Any:
-    """py3langid walks its automaton over stdlib ``array``s; this is its ``_to_array``."""
-    from array import array
+def _indexable(values: np.ndarray) -> memoryview:
+    """A zero-copy view that py3langid's automaton walk can index like its stdlib ``array``s.
 
-    out = array({2: "H", 4: "I", 8: "L"}[values.dtype.itemsize])
-    out.frombytes(memoryview(np.ascontiguousarray(values)).cast("B"))
-    return out
+    Indexing a memoryview gives Python ints as fast as an ``array`` does, and over the
+    memory-mapped copy it reads only the pages the walk touches: copying the 38 MB transition
+    table into an ``array`` took ~40 ms of every start.
+    """
+    return memoryview(np.ascontiguousarray(values))
 
 
 def load_identifier(languages: Sequence[str]) -> Any:
@@ -114,24 +115,26 @@ def load_identifier(languages: Sequence[str]) -> Any:
     model = _model_file()
     folder = cache_dir() / "langid" / _key(model, languages)
     arrays: dict[str, Any] | None = None
+    damaged = False
     if (folder / "classes.json").exists():
         try:
             arrays = _read(folder)
         except (OSError, ValueError):
-            arrays = None  # a damaged copy: rebuild it below
+            damaged = True  # rebuild it below
     if arrays is None:
         arrays = _build(model, languages)
         try:
-            shutil.rmtree(folder, ignore_errors=True)
+            if damaged:  # only then: a copy another process has just written is left alone
+                shutil.rmtree(folder, ignore_errors=True)
             _write(folder, arrays)
         except OSError:
             pass  # no writable cache: read the compressed file next time too
     return LanguageIdentifier(
-        np.array(arrays["ptc"]),
-        np.array(arrays["pc"]),
+        np.asarray(arrays["ptc"]),  # views of the memory-mapped copy, not copies
+        np.asarray(arrays["pc"]),
         arrays["classes"],
-        _stdlib_array(arrays["nextmove"]),
-        arrays["out_feat"].tolist(),
+        _indexable(arrays["nextmove"]),
+        _indexable(arrays["out_feat"]),
         norm_probs=True,
-        tk_row=_stdlib_array(arrays["nextmove_row"]),
+        tk_row=_indexable(arrays["nextmove_row"]),
     )

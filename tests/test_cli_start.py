@@ -1,0 +1,114 @@
+"""The CLI's fast start changes nothing it does: the one-command app (variorum.cli.app_for) and
+the deferring parameter coercion (variorum.cli.fastparams) answer as the whole app and typer do."""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import io
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from typer import core
+
+from variorum.cli import app_for  # importing variorum.cli installs the deferring coercion
+from variorum.cli.app import app
+
+
+def _outcome(runtime: Any, value: Any, param: Any, ctx: Any) -> tuple[str, Any]:
+    try:
+        result = runtime.coerce(value, param=param, ctx=ctx)
+    except typer.BadParameter as e:
+        return "error", e.format_message()
+    return type(result).__name__, result
+
+
+def _samples(param: Any, tmp_path: Path) -> list[Any]:
+    annotation = param.type_descriptor.annotation
+    values: list[Any] = [param.default, None]
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        values += [*annotation, *(m.value for m in annotation), "no-such-choice"]
+    elif isinstance(annotation, type) and issubclass(annotation, Path):
+        unreadable = tmp_path / "unreadable"
+        unreadable.write_text("x")
+        unreadable.chmod(0)
+        values += [Path("no/such/file"), "no/such/file", tmp_path, str(tmp_path), unreadable, "-"]
+    elif annotation is str:
+        values += ["text", "", "-", "ümlaut"]
+    elif annotation is int or annotation is float:
+        values += ["7", "0", "1.5", "x", 3]
+    else:
+        values += [("a", "b"), ["c"], (), "-"]
+    return values
+
+
+def test_installed_for_the_typer_in_use():
+    assert getattr(core.build_runtime_param, "_deferring", False)
+
+
+def test_every_parameter_of_every_command_coerces_as_typer_does(tmp_path):
+    group = typer.main.get_command(app)
+    original = core.build_runtime_param.original
+    checked = 0
+    for name, command in group.commands.items():
+        ctx = command.make_context(name, [], resilient_parsing=True)
+        for param in command.params:
+            descriptor = param.type_descriptor
+            deferred, real = core.build_runtime_param(descriptor), original(descriptor)
+            for value in _samples(param, tmp_path):
+                got, want = _outcome(deferred, value, param, ctx), _outcome(real, value, param, ctx)
+                assert got == want, (name, param.name, value)
+                checked += 1
+    assert checked > 100
+
+
+#: What each quick command must not import: it does not use them, and each costs its start time
+#: (pydantic ~70 ms through typer's adapters, ftfy ~50 ms, numpy.ma ~15 ms, sqlite3 ~7 ms ...).
+#: The seeds compared are the two English ones, whose text needs no repair by ftfy.
+NOT_IMPORTED = {
+    "--help": ["numpy", "pydantic", "rich", "sqlite3", "variorum.pipeline", "py3langid", "email"],
+    "compare": ["pydantic", "ftfy", "numpy.ma", "wcmatch", "rich", "sqlite3", "variorum.store", "email"],
+    "collate": ["pydantic", "ftfy", "numpy.ma", "wcmatch", "sqlite3", "variorum.pipeline", "email"],
+}
+
+
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["compare", "A", "B", "--json"], ["collate", "--files", "A", "B"]]
+)
+def test_quick_commands_import_only_what_they_use(argv, seeds):
+    a, b = (str(path) for path in sorted(seeds.glob("*.txt"))[1:4:2])
+    args = [a if arg == "A" else b if arg == "B" else arg for arg in argv]
+    unwanted = NOT_IMPORTED[argv[0]]
+    code = (
+        "import sys\nfrom variorum.cli import main\nstatus = main(sys.argv[1:])\n"
+        f"imported = [m for m in {unwanted!r} if m in sys.modules]\n"
+        "assert status == 0 and not imported, (status, imported)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def _run(runner: typer.Typer, argv: list[str]) -> tuple[str, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            result: object = runner(args=argv, prog_name="variorum", standalone_mode=False)
+        except (typer.Exit, typer.TyperException) as e:
+            result = f"{type(e).__name__}: {getattr(e, 'exit_code', '')} {e}"
+    return out.getvalue(), err.getvalue(), str(result)
+
+
+def test_the_one_command_app_answers_as_the_whole_app():
+    names = [typer.main.get_command_name(c.callback.__name__) for c in app.registered_commands if not c.name]
+    names += [c.name for c in app.registered_commands if c.name]
+    assert len(names) >= 14
+    for name in names:
+        assert app_for([name]) is not app
+        for argv in ([name, "--help"], [name, "--no-such-option"], [name, "--db", "x.db", "--help"]):
+            assert _run(app_for(argv), argv) == _run(app, argv), argv
+    for argv in ([], ["--help"], ["--version"], ["compar", "a", "b"], ["--db", "compare"]):
+        assert app_for(argv) is app or _run(app_for(argv), argv) == _run(app, argv), argv
