@@ -15,7 +15,7 @@ from variorum.collate.reading import Piece, reading_paragraphs
 from variorum.config import Settings
 from variorum.export.report import views
 from variorum.export.report.links import STATIC, WEB, document_file, file_stem
-from variorum.export.report.render import render_page, report_pages, write_report
+from variorum.export.report.render import ASSETS, render_page, report_pages, write_report
 from variorum.export.report.sidebyside import pair_rows
 from variorum.ingest import read_inputs
 from variorum.store.index import Index
@@ -282,9 +282,16 @@ def test_pages_load_nothing_from_the_network(seeds_report, examples_report):
                 for attr in ("src", "href", "action", "data", "poster"):
                     value = (el.get(attr) or "").strip().lower()
                     assert not value.startswith(("http:", "https:", "//")), (path.name, el.tag, value)
-            assert not q(root, "//link[@rel='stylesheet'] | //script[@src] | //img | //iframe")
-            for style in root.iter("style"):
-                assert "url(" not in style.text and "@import" not in style.text
+            assert not q(root, "//img | //iframe | //link[not(@rel='stylesheet')]")
+            # the one stylesheet and the one script are the shared files beside the pages
+            assert [el.get("href") for el in q(root, "//link")] == [ASSETS["css"]]
+            assert [el.get("src") for el in q(root, "//script[@src]")] == [ASSETS["js"]]
+            assert not list(root.iter("style")), path.name
+        folder = pages[0].parent
+        css = (folder / ASSETS["css"]).read_text(encoding="utf-8")
+        assert "url(" not in css and "@import" not in css
+        js = (folder / ASSETS["js"]).read_text(encoding="utf-8")
+        assert "fetch(" not in js and "XMLHttpRequest" not in js and "import(" not in js
 
 
 def test_hostile_text_is_shown_escaped_on_every_page(evil_report):
@@ -332,6 +339,17 @@ def test_each_render_has_its_own_nonce(examples_report):
         assert [s.get("nonce") for s in root.iter("style", "script")] == [nonce, nonce]
         nonces.append(nonce)
     assert nonces[0] != nonces[1]
+    # the static report links its shared stylesheet and script, allowed by the same nonce
+    shared = html.fromstring(render_page("corpus.html", view, STATIC, shared_assets=True))
+    csp = q(shared, "//meta[@http-equiv='Content-Security-Policy']")[0].get("content")
+    (nonce,) = set(re.findall(r"'nonce-([^']+)'", csp))
+    assert f"style-src 'nonce-{nonce}';" in csp and f"script-src 'nonce-{nonce}';" in csp
+    linked = q(shared, "//link[@rel='stylesheet'] | //script")
+    assert [(el.get("href") or el.get("src"), el.get("nonce")) for el in linked] == [
+        (ASSETS["css"], nonce),
+        (ASSETS["js"], nonce),
+    ]
+    assert not list(shared.iter("style"))
     # the web app renders the same template with route links
     web = html.fromstring(render_page("corpus.html", view, WEB))
     assert q(web, "//a[@href='/query']") and q(web, "//a[starts-with(@href, '/families/')]")
