@@ -1,6 +1,8 @@
 /* variorum report: tabs, the side-by-side pair, pop-ups pinned by click, #chars-START-END
-   anchors. Inlined in every page; every part checks that its elements exist. Without it, all
-   views show one after the other and the side-by-side view shows the first two versions. */
+   anchors. Inlined in every page of the web app, one file beside the static report's pages;
+   every part checks that its elements exist. Without it, all views show one after the other and
+   the side-by-side view shows the first two versions (the web app's pages) or says it needs
+   the script (the static report's). */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -113,8 +115,9 @@
     }
   });
 
-  /* Side by side: rebuild the rows for the chosen pair from every witness's cells (the
-     <template>), the same way the report built the first pair: rows where the two agree are
+  /* Side by side: build the rows for the chosen pair from every witness's cells (the
+     <template>), the same way the web app builds the first pair (the static report leaves even
+     the first pair to this): rows where the two agree are
      joined, rows where neither has anything are dropped (their ids kept as anchors). */
   var table = document.getElementById("sbs");
   var data = document.getElementById("sbs-rows");
@@ -187,8 +190,10 @@
   if (table && data && data.content && left && right) {
     left.addEventListener("change", showPair);
     right.addEventListener("change", showPair);
-    if (left.value !== table.getAttribute("data-left") || right.value !== table.getAttribute("data-right")) {
-      showPair(); /* the browser restored other choices on reload */
+    var head = table.querySelector(".sbs-head");
+    if (left.value !== table.getAttribute("data-left") || right.value !== table.getAttribute("data-right") ||
+        (head && !head.nextElementSibling)) {
+      showPair(); /* the browser restored other choices on reload, or the page left the first pair to us */
     }
   }
 })();
