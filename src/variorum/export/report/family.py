@@ -21,8 +21,9 @@ from variorum.export.report.svg import stemma_layout
 from variorum.store.index import Index
 from variorum.text.roles import is_header_line
 
-# Readings longer than this are cut in the pop-up (the side-by-side view has them whole).
-_READING_CHARS = 400
+# Readings longer than this are cut in the pop-up (the side-by-side view has them whole); 160
+# characters are two lines of the pop-up, and a dropped paragraph needs no more to be recognised.
+_READING_CHARS = 160
 # An added passage is previewed in the base text up to this length.
 _INSERT_CHARS = 160
 

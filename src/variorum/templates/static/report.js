@@ -123,13 +123,14 @@
   var data = document.getElementById("sbs-rows");
   var left = document.getElementById("sbs-left");
   var right = document.getElementById("sbs-right");
-  function cellOf(row, w) { return row.querySelector('[data-w="' + w + '"]'); }
+  function cellOf(row, w) { return row.children[w]; } /* one cell per witness, in their order */
+  function group(cell, name) { return cell.getAttribute(name) || "0"; } /* 0 is left out */
   function pairState(row, a, b) {
     var ea = !a.textContent, eb = !b.textContent;
     if (ea && eb) { return "blank"; }
     if (row.hasAttribute("data-move") && (ea || eb)) { return "moved"; }
-    if (a.getAttribute("data-g") !== b.getAttribute("data-g")) { return "diff"; }
-    if (a.getAttribute("data-f") !== b.getAttribute("data-f")) { return "formal"; }
+    if (group(a, "data-g") !== group(b, "data-g")) { return "diff"; }
+    if (group(a, "data-f") !== group(b, "data-f")) { return "formal"; }
     return "same";
   }
   function el(tag, cls, text) {
