@@ -21,8 +21,8 @@ from variorum.group.relations import VERSION_KINDS
 from variorum.model import Document, Segment
 from variorum.store.index import Index
 
-# The passage's opening in the table of passages (the whole passage is marked in the text above).
-_EXCERPT_CHARS = 120
+# The passage's opening words in the table of passages (the whole passage is marked in the text).
+_EXCERPT_CHARS = 60
 
 
 def _blocks(text: str, segments: tuple[Segment, ...]) -> list[dict[str, Any]]:
