@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -12,9 +14,10 @@ from lxml import html
 
 from variorum import pipeline
 from variorum.collate.reading import Piece, reading_paragraphs
-from variorum.config import Settings
+from variorum.config import REPORT_STEMMA_REPLICATES, Settings
+from variorum.export.report import render as render_module
 from variorum.export.report import views
-from variorum.export.report.links import STATIC, WEB, document_file, file_stem
+from variorum.export.report.links import STATIC, WEB, document_file, family_file, file_stem
 from variorum.export.report.render import ASSETS, render_page, report_pages, write_report
 from variorum.export.report.sidebyside import pair_rows
 from variorum.ingest import read_inputs
@@ -453,3 +456,40 @@ def test_pages_are_written_for_families_and_shared_passages_with_progress(exampl
     with_page = {p.name for p in written}
     for doc_id in ids:
         assert (document_file(doc_id) in with_page) == (doc_id in members | sharing), doc_id
+
+
+def test_report_written_by_workers_matches_one_process(examples_report, tmp_path, monkeypatch):
+    db, _ = examples_report
+    settings = Settings()
+    one = dataclasses.replace(settings, workers=1)
+    two = dataclasses.replace(settings, workers=2)
+    # small chunks, so that this small corpus's pages go to both workers; each worker notes its pid
+    monkeypatch.setattr(render_module, "_CHUNK", 2)
+    started = tmp_path / "workers"
+    start = render_module._start_worker
+
+    def noted(parent: int) -> None:
+        with started.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        start(parent)
+
+    monkeypatch.setattr(render_module, "_start_worker", noted)
+    with Index.open(db) as index:
+        alone = write_report(index, one, tmp_path / "one")
+        assert not started.exists()
+        shared = write_report(index, two, tmp_path / "two")
+        family_ids = [f["id"] for f in pipeline.families(index, settings)]
+    assert len(set(started.read_text().split())) == 2 and str(os.getpid()) not in started.read_text()
+    assert [p.name for p in shared] == [p.name for p in alone]
+
+    def stable(path: Path) -> str:
+        source = re.sub(r"nonce-[\w-]+|nonce=\"[\w-]+\"", "NONCE", path.read_text(encoding="utf-8"))
+        return re.sub(r" on \d{4}-\d\d-\d\d \d\d:\d\d UTC", "", source)
+
+    for a, b in zip(alone, shared, strict=True):
+        assert stable(a) == stable(b), a.name
+    assert all((tmp_path / "two" / name).is_file() for name in ASSETS.values())
+    # family pages say how many resamplings their stemma's confidences come from
+    for fid in family_ids:
+        text = (tmp_path / "two" / family_file(fid)).read_text(encoding="utf-8")
+        assert f"share of {REPORT_STEMMA_REPLICATES} resamplings" in text
