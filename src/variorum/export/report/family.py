@@ -231,10 +231,9 @@ def family_page(
         docs = pipeline.family_documents(index, settings, family_id)
         rows = {r["id"]: r for r in index.doc_rows()}
     else:
-        members = listing.members.get(family_id, [])
-        if not members:
+        docs = listing.documents(index, family_id)
+        if not docs:
             raise UsageError(f"no family {family_id!r} in {index.path}")
-        docs = [index.document(r["num"]) for r in sorted(members, key=lambda r: r["num"])]
         rows = listing.by_id
     fid = rows[docs[0].id]["family"]
     c = collation if collation is not None else pipeline.collate_members(index, docs, replicates=replicates)

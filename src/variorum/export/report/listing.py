@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from variorum.model import Document
 from variorum.store.index import Index
 
 
@@ -42,6 +43,12 @@ class Listing:
         for group in members.values():
             group.sort(key=date_order)
         return cls(rows=rows, by_id={r["id"]: r for r in rows}, members=dict(members))
+
+    def documents(self, index: Index, family_id: str) -> list[Document]:
+        """The documents of family ``family_id`` (a whole id), in the order they were added, as
+        :func:`variorum.pipeline.collate_members` takes them."""
+        rows = sorted(self.members.get(family_id, []), key=lambda r: r["num"])
+        return [index.document(r["num"]) for r in rows]
 
     def family_of(self, doc_id: str) -> list[dict[str, Any]]:
         """The rows of ``doc_id``'s family (date order), empty when it has none."""
