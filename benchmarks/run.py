@@ -735,17 +735,20 @@ def measure_report(db_path: Path, tmpdir: Path) -> dict[str, Any] | None:
     if os.waitstatus_to_exitcode(status) != 0:
         print("  FAILED")
         return None
-    files = [p for p in out.iterdir() if p.is_file()]
+    files = [p for p in out.iterdir() if p.is_file()]  # the pages and their shared stylesheet and script
+    pages = [p for p in files if p.suffix == ".html"]
     result = {
         "seconds": wall,
-        "cpu_seconds": usage.ru_utime + usage.ru_stime,
-        "pages": len(files),
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,  # the report's worker processes included
+        "pages": len(pages),
         "bytes": sum(p.stat().st_size for p in files),
-        "family_pages": sum(1 for p in files if p.name.startswith("family-")),
+        "family_pages": sum(1 for p in pages if p.name.startswith("family-")),
+        "document_pages": sum(1 for p in pages if p.name.startswith("doc-")),
     }
     print(
         f"  {wall:.1f} s wall, {result['cpu_seconds']:.1f} CPU-s; {result['pages']:,} pages "
-        f"({result['family_pages']:,} family pages), {result['bytes'] / 1024**2:,.1f} MiB; "
+        f"({result['family_pages']:,} family pages, {result['document_pages']:,} document pages), "
+        f"{result['bytes'] / 1024**2:,.1f} MiB with the shared stylesheet and script; "
         f"load average {os.getloadavg()[0]:.2f}"
     )
     return result

@@ -104,6 +104,12 @@ def test_family_page_switches_views(page, seeds_report):
     assert page.locator("#view-reading").is_visible()
     page.click("#tab-sbs")
     assert page.locator("#view-sbs").is_visible() and not page.locator("#view-reading").is_visible()
+    # the shared script and stylesheet beside the pages loaded from disk under the page's CSP: the
+    # script built the first pair from every witness's rows, the stylesheet lays the rows out
+    assert page.evaluate("document.documentElement.classList.contains('js')")
+    assert page.locator("#sbs .sbs-row:not(.sbs-head)").count() > 10
+    assert page.locator("#sbs .sbs-row.state-diff").count() >= 1
+    assert page.evaluate("getComputedStyle(document.querySelector('#sbs .sbs-row')).display") == "grid"
     before = page.locator("#sbs").get_attribute("data-right")
     page.select_option("#sbs-right", "3")
     assert page.locator("#sbs").get_attribute("data-right") == "3" != before

@@ -6,6 +6,8 @@ import itertools
 
 import pytest
 from collation_synth import make_family, predicted_pairs, true_pairs
+from hypothesis import given
+from hypothesis import strategies as st
 
 from variorum.collate import collate
 from variorum.model import Document, content_id
@@ -141,3 +143,28 @@ def test_a_date_written_in_another_order_is_formal() -> None:
         ("omission", "date_format", False),
     ]
     assert c.claims == ()
+
+
+def _insert_extras_one_by_one(pairs, s_extra, w_extra):
+    """The reference: each extra inserted before the first pair greater on its side, one scan each."""
+    out = list(pairs)
+    for s in s_extra:
+        out.insert(next((k for k, p in enumerate(out) if p[0] is not None and p[0] > s), len(out)), (s, None))
+    for w in w_extra:
+        out.insert(next((k for k, p in enumerate(out) if p[1] is not None and p[1] > w), len(out)), (None, w))
+    return out
+
+
+_side = st.one_of(st.none(), st.integers(0, 40))
+
+
+@given(
+    st.lists(st.tuples(_side, _side), max_size=15),
+    st.sets(st.integers(0, 40), max_size=6),
+    st.sets(st.integers(0, 40), max_size=6),
+)
+def test_moved_words_go_where_one_scan_per_word_puts_them(pairs, s_extra, w_extra):
+    from variorum.collate.align import _insert_extras
+
+    s_sorted, w_sorted = sorted(s_extra), sorted(w_extra)
+    assert _insert_extras(pairs, s_sorted, w_sorted) == _insert_extras_one_by_one(pairs, s_sorted, w_sorted)

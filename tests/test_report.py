@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -12,10 +14,11 @@ from lxml import html
 
 from variorum import pipeline
 from variorum.collate.reading import Piece, reading_paragraphs
-from variorum.config import Settings
+from variorum.config import REPORT_STEMMA_REPLICATES, Settings
+from variorum.export.report import render as render_module
 from variorum.export.report import views
-from variorum.export.report.links import STATIC, WEB, document_file, file_stem
-from variorum.export.report.render import render_page, report_pages, write_report
+from variorum.export.report.links import STATIC, WEB, document_file, family_file, file_stem
+from variorum.export.report.render import ASSETS, render_page, report_pages, write_report
 from variorum.export.report.sidebyside import pair_rows
 from variorum.ingest import read_inputs
 from variorum.store.index import Index
@@ -168,14 +171,15 @@ def test_family_page_views_are_all_in_the_page(seeds_report):
     assert [p.get("id") for p in panels] == [
         "view-reading", "view-sbs", "view-claims", "view-stemma", "view-wrappers",
     ]  # fmt: skip
-    # side by side: two selects, the first two witnesses shown
+    # side by side: two selects, the first two witnesses chosen; the static page carries every
+    # witness's cells once, row by row, and leaves building the pair to its script
     left, right = root.get_element_by_id("sbs-left"), root.get_element_by_id("sbs-right")
     assert len(q(left, ".//option")) == len(q(right, ".//option")) == 5
     assert left.value == "0" and right.value == "1"
-    rows = q(root, "//*[@id='sbs']/*[C(sbs-row)][not(C(sbs-head))]")
-    assert rows and all(len(q(r, "./*[C(cell)]")) == 2 for r in rows)
-    assert q(root, "//*[@id='sbs']/*[C(sbs-row)][C(state-diff)]")
-    assert len(q(root, "//template[@id='sbs-rows']/div")) >= len(rows)
+    assert not q(root, "//*[@id='sbs']/*[C(sbs-row)][not(C(sbs-head))]")
+    data = q(root, "//template[@id='sbs-rows']/div")
+    assert data and all(len(q(r, "./div")) == 5 for r in data)  # a cell per witness
+    assert any(len({c.get("data-g") for c in q(r, "./div")}) > 1 for r in data)  # rows that differ
     # claims: one column per witness
     claims = q(root, "//table[C(claims)]/tbody/tr")
     assert claims and all(len(q(r, "./td")) == 2 + 5 + 1 for r in claims)
@@ -282,9 +286,16 @@ def test_pages_load_nothing_from_the_network(seeds_report, examples_report):
                 for attr in ("src", "href", "action", "data", "poster"):
                     value = (el.get(attr) or "").strip().lower()
                     assert not value.startswith(("http:", "https:", "//")), (path.name, el.tag, value)
-            assert not q(root, "//link[@rel='stylesheet'] | //script[@src] | //img | //iframe")
-            for style in root.iter("style"):
-                assert "url(" not in style.text and "@import" not in style.text
+            assert not q(root, "//img | //iframe | //link[not(@rel='stylesheet')]")
+            # the one stylesheet and the one script are the shared files beside the pages
+            assert [el.get("href") for el in q(root, "//link")] == [ASSETS["css"]]
+            assert [el.get("src") for el in q(root, "//script[@src]")] == [ASSETS["js"]]
+            assert not list(root.iter("style")), path.name
+        folder = pages[0].parent
+        css = (folder / ASSETS["css"]).read_text(encoding="utf-8")
+        assert "url(" not in css and "@import" not in css
+        js = (folder / ASSETS["js"]).read_text(encoding="utf-8")
+        assert "fetch(" not in js and "XMLHttpRequest" not in js and "import(" not in js
 
 
 def test_hostile_text_is_shown_escaped_on_every_page(evil_report):
@@ -332,6 +343,17 @@ def test_each_render_has_its_own_nonce(examples_report):
         assert [s.get("nonce") for s in root.iter("style", "script")] == [nonce, nonce]
         nonces.append(nonce)
     assert nonces[0] != nonces[1]
+    # the static report links its shared stylesheet and script, allowed by the same nonce
+    shared = html.fromstring(render_page("corpus.html", view, STATIC, shared_assets=True))
+    csp = q(shared, "//meta[@http-equiv='Content-Security-Policy']")[0].get("content")
+    (nonce,) = set(re.findall(r"'nonce-([^']+)'", csp))
+    assert f"style-src 'nonce-{nonce}';" in csp and f"script-src 'nonce-{nonce}';" in csp
+    linked = q(shared, "//link[@rel='stylesheet'] | //script")
+    assert [(el.get("href") or el.get("src"), el.get("nonce")) for el in linked] == [
+        (ASSETS["css"], nonce),
+        (ASSETS["js"], nonce),
+    ]
+    assert not list(shared.iter("style"))
     # the web app renders the same template with route links
     web = html.fromstring(render_page("corpus.html", view, WEB))
     assert q(web, "//a[@href='/query']") and q(web, "//a[starts-with(@href, '/families/')]")
@@ -434,3 +456,40 @@ def test_pages_are_written_for_families_and_shared_passages_with_progress(exampl
     with_page = {p.name for p in written}
     for doc_id in ids:
         assert (document_file(doc_id) in with_page) == (doc_id in members | sharing), doc_id
+
+
+def test_report_written_by_workers_matches_one_process(examples_report, tmp_path, monkeypatch):
+    db, _ = examples_report
+    settings = Settings()
+    one = dataclasses.replace(settings, workers=1)
+    two = dataclasses.replace(settings, workers=2)
+    # small chunks, so that this small corpus's pages go to both workers; each worker notes its pid
+    monkeypatch.setattr(render_module, "_CHUNK", 2)
+    started = tmp_path / "workers"
+    start = render_module._start_worker
+
+    def noted(parent: int) -> None:
+        with started.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        start(parent)
+
+    monkeypatch.setattr(render_module, "_start_worker", noted)
+    with Index.open(db) as index:
+        alone = write_report(index, one, tmp_path / "one")
+        assert not started.exists()
+        shared = write_report(index, two, tmp_path / "two")
+        family_ids = [f["id"] for f in pipeline.families(index, settings)]
+    assert len(set(started.read_text().split())) == 2 and str(os.getpid()) not in started.read_text()
+    assert [p.name for p in shared] == [p.name for p in alone]
+
+    def stable(path: Path) -> str:
+        source = re.sub(r"nonce-[\w-]+|nonce=\"[\w-]+\"", "NONCE", path.read_text(encoding="utf-8"))
+        return re.sub(r" on \d{4}-\d\d-\d\d \d\d:\d\d UTC", "", source)
+
+    for a, b in zip(alone, shared, strict=True):
+        assert stable(a) == stable(b), a.name
+    assert all((tmp_path / "two" / name).is_file() for name in ASSETS.values())
+    # family pages say how many resamplings their stemma's confidences come from
+    for fid in family_ids:
+        text = (tmp_path / "two" / family_file(fid)).read_text(encoding="utf-8")
+        assert f"share of {REPORT_STEMMA_REPLICATES} resamplings" in text

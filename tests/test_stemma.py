@@ -115,3 +115,18 @@ def test_a_witness_dated_earlier_is_never_the_child():
     late = doc(BASE, "2019-01-01")  # more material, but later: the early one cannot descend from it
     c = collate([late, early])
     assert edges(c) == {(early.id, late.id)}
+
+
+def test_fewer_replicates_keep_the_stemma_and_coarsen_only_the_confidence():
+    original = doc(BASE, "2020-01-01")
+    expanded = doc([*BASE, "A second report on the eastern dam is expected next spring."], "2020-06-01")
+    abridged = doc([BASE[0], BASE[1], BASE[4]], "2021-01-01")
+    from variorum.collate import collate_witnesses, make_witnesses
+
+    witnesses = make_witnesses([original, expanded, abridged])
+    full = collate_witnesses(witnesses)
+    few = collate_witnesses(witnesses, replicates=10)
+    assert full.stemma.replicates == 100 and few.stemma.replicates == 10
+    assert edges(few) == edges(full) and few.stemma.root == full.stemma.root
+    assert [e.evidence for e in few.stemma.edges] == [e.evidence for e in full.stemma.edges]
+    assert all(round(e.confidence * 10, 6).is_integer() for e in few.stemma.edges)

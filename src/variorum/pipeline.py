@@ -550,9 +550,14 @@ def collate_family(index: Index, settings: Settings, family_id: str) -> Collatio
     """Collate the versions of one indexed family in its main language (the language most of
     its versions are in; on a tie, its founding member's), reusing their stored segments. The
     versions in other languages are translations, read through :func:`family_translations`."""
+    return collate_members(index, family_documents(index, settings, family_id))
+
+
+def collate_members(index: Index, docs: list[Document], *, replicates: int | None = None) -> Collation:
+    """:func:`collate_family` of a family's documents already read (a report holds them all);
+    ``replicates`` bounds the stemma's bootstrap (:func:`variorum.collate.stemma.build_stemma`)."""
     from variorum.collate import collate_witnesses, make_witnesses
 
-    docs = family_documents(index, settings, family_id)
     nums = [index.num_of(d.id) for d in docs]
     language = {n: (index.languages(n) or [None])[0] for n in nums}
     counts = Counter(language.values())
@@ -560,7 +565,7 @@ def collate_family(index: Index, settings: Settings, family_id: str) -> Collatio
     main = max(counts, key=lambda lg: (counts[lg], lg == language[founder]))
     docs = [d for d, n in zip(docs, nums, strict=True) if language[n] == main]
     segments = [index.segments(index.num_of(d.id)) for d in docs]
-    return collate_witnesses(make_witnesses(docs, segments=segments))
+    return collate_witnesses(make_witnesses(docs, segments=segments), replicates=replicates)
 
 
 def family_translations(index: Index, settings: Settings, family_id: str) -> list[dict[str, Any]]:

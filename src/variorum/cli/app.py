@@ -554,9 +554,12 @@ def analyze(
         task = bar.add_task("summarizing", total=None)
         summary = pipeline.summary(index, settings, report)
         bar.update(task, description="collating families", total=len(summary["families"]), completed=0)
+        from variorum.export.report.listing import Listing
+
+        listing = Listing.read(index)  # once: finding each family's members in every row was O(n²)
         collations = []
         for fam in summary["families"]:
-            collations.append(pipeline.collate_family(index, settings, fam["id"]))
+            collations.append(pipeline.collate_members(index, listing.documents(index, fam["id"])))
             bar.update(task, advance=1)
         for fam, result in zip(summary["families"], collations, strict=True):
             fam["collation"] = pipeline.collation_summary(result)

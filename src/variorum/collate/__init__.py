@@ -18,9 +18,12 @@ from variorum.collate.witness import canonical_order, make_witnesses
 from variorum.model import Document
 
 
-def collate_witnesses(witnesses: Sequence[Witness], *, stemma: bool = True) -> Collation:
+def collate_witnesses(
+    witnesses: Sequence[Witness], *, stemma: bool = True, replicates: int | None = None
+) -> Collation:
     """Collate prepared witnesses. The result does not depend on the order they are given in:
-    witnesses are put in canonical order (date, length, id) first, and reported in that order."""
+    witnesses are put in canonical order (date, length, id) first, and reported in that order.
+    ``replicates`` bounds the stemma's bootstrap (see :func:`~variorum.collate.stemma.build_stemma`)."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     ordered = [witnesses[i] for i in canonical_order(witnesses)]
@@ -30,7 +33,7 @@ def collate_witnesses(witnesses: Sequence[Witness], *, stemma: bool = True) -> C
     t2 = time.perf_counter()
     claims = claim_drift(table, list(range(len(ordered))), variants)
     t3 = time.perf_counter()
-    tree = build_stemma(variants, ordered) if stemma else build_stemma([], [])
+    tree = build_stemma(variants, ordered, replicates=replicates) if stemma else build_stemma([], [])
     t4 = time.perf_counter()
     timings.update(align=t1 - t0, variants=t2 - t1, claims=t3 - t2, stemma=t4 - t3)
     return Collation(

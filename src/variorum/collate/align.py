@@ -332,14 +332,24 @@ def _containment(a: Sequence[str], b: Sequence[str]) -> float:
 
 
 def _insert_extras(pairs: list[Pair], s_extra: Sequence[int], w_extra: Sequence[int]) -> list[Pair]:
-    """Put forced omissions/insertions (moved words) into an aligned stretch at their places."""
-    out = list(pairs)
-    for s in s_extra:
-        pos = next((k for k, p in enumerate(out) if p[0] is not None and p[0] > s), len(out))
-        out.insert(pos, (s, None))
-    for w in w_extra:
-        pos = next((k for k, p in enumerate(out) if p[1] is not None and p[1] > w), len(out))
-        out.insert(pos, (None, w))
+    """Put forced omissions/insertions (moved words) into an aligned stretch at their places:
+    each before the first pair whose position on its side is greater (``s_extra`` and
+    ``w_extra`` are ascending, so one pass per side places them all)."""
+    return _insert_side(_insert_side(pairs, s_extra, 0), w_extra, 1)
+
+
+def _insert_side(pairs: list[Pair], extras: Sequence[int], side: int) -> list[Pair]:
+    if not extras:
+        return list(pairs)
+    out: list[Pair] = []
+    k = 0
+    for p in pairs:
+        here = p[side]
+        while k < len(extras) and here is not None and here > extras[k]:
+            out.append((extras[k], None) if side == 0 else (None, extras[k]))
+            k += 1
+        out.append(p)
+    out.extend((x, None) if side == 0 else (None, x) for x in extras[k:])
     return out
 
 

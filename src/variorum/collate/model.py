@@ -152,11 +152,13 @@ class StemmaEdge:
 
 @dataclass(frozen=True)
 class Stemma:
-    """A directed tree of derivation; ``lost`` lists the ids of hypothesised lost sources."""
+    """A directed tree of derivation; ``lost`` lists the ids of hypothesised lost sources;
+    ``replicates`` is how many bootstrap replicates the edges' confidences come from."""
 
     edges: tuple[StemmaEdge, ...]
     root: str | None
     lost: tuple[str, ...] = ()
+    replicates: int = 0
 
 
 @dataclass(frozen=True)

@@ -283,8 +283,15 @@ def _describe(v: Variant, parent_id: str, child_id: str) -> str:
     return f"'{short(rp)}' → '{short(rc)}'"
 
 
-def build_stemma(variants: Sequence[Variant], witnesses: Sequence[Witness], seed: int = 0) -> Stemma:
-    """The stemma of ``witnesses`` from their variation units (see the module docstring)."""
+def build_stemma(
+    variants: Sequence[Variant], witnesses: Sequence[Witness], seed: int = 0, replicates: int | None = None
+) -> Stemma:
+    """The stemma of ``witnesses`` from their variation units (see the module docstring).
+
+    ``replicates`` bounds the bootstrap behind each edge's confidence (default :data:`BOOTSTRAP`,
+    :data:`BOOTSTRAP_LARGE` above 20 witnesses); the stemma itself does not depend on it. A caller
+    collating a thousand families for pages may take fewer, coarser confidences for speed.
+    """
     n = len(witnesses)
     ids = [w.id for w in witnesses]
     if n == 0:
@@ -311,7 +318,8 @@ def build_stemma(variants: Sequence[Variant], witnesses: Sequence[Witness], seed
 
     rng = np.random.default_rng(seed)
     tally: dict[tuple[str, str], int] = {}
-    replicates = BOOTSTRAP if n <= 20 else BOOTSTRAP_LARGE
+    default = BOOTSTRAP if n <= 20 else BOOTSTRAP_LARGE
+    replicates = default if replicates is None else max(1, min(replicates, default))
     for _ in range(replicates if len(units) else 0):
         weights = np.bincount(rng.integers(0, chunks, chunks), minlength=chunks).astype(float)
         for edge in signature(*solve(weights)[:2]):
@@ -345,4 +353,9 @@ def build_stemma(variants: Sequence[Variant], witnesses: Sequence[Witness], seed
         confidence = tally.get((names[p], names[c]), 0) / replicates if len(units) else 1.0
         edges.append(StemmaEdge(names[p], names[c], evidence_of(p, c), round(confidence, 3)))
     root = next((names[c] for c, p in parent.items() if p < 0), None)
-    return Stemma(edges=tuple(edges), root=root, lost=tuple(names[x] for x in lost))
+    return Stemma(
+        edges=tuple(edges),
+        root=root,
+        lost=tuple(names[x] for x in lost),
+        replicates=replicates if len(units) else 0,
+    )

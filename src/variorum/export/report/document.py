@@ -16,11 +16,13 @@ from typing import Any
 from variorum import pipeline
 from variorum.config import Settings
 from variorum.export.report.family import short, wrapper_kind
+from variorum.export.report.listing import Listing
 from variorum.group.relations import VERSION_KINDS
 from variorum.model import Document, Segment
 from variorum.store.index import Index
 
-_EXCERPT_CHARS = 160
+# The passage's opening words in the table of passages (the whole passage is marked in the text).
+_EXCERPT_CHARS = 60
 
 
 def _blocks(text: str, segments: tuple[Segment, ...]) -> list[dict[str, Any]]:
@@ -91,17 +93,19 @@ def _trim(pieces: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return pieces
 
 
-def document_page(index: Index, settings: Settings, doc_id: str) -> dict[str, Any]:
-    """The whole document view (see :func:`variorum.export.report.views.document_view`)."""
+def document_page(
+    index: Index, settings: Settings, doc_id: str, listing: Listing | None = None
+) -> dict[str, Any]:
+    """The whole document view (see :func:`variorum.export.report.views.document_view`).
+    ``listing``, from a caller writing many pages, saves reading every document's row again."""
     num = index.num_of(doc_id)
     doc = index.document(num)
     meta = pipeline.describe_indexed(index, doc.id)
-    rows = {r["id"]: r for r in index.doc_rows()}
+    if listing is None:
+        listing = Listing.read(index)
+    rows = listing.by_id
     family = rows[doc.id]["family"]
-    members = sorted(
-        (r for r in rows.values() if r["family"] == family and family),
-        key=lambda r: (r["date"] is None, r["date"] or "", r["id"]),
-    )
+    members = listing.family_of(doc.id)
     passages = []
     for p in pipeline.passages(index, settings, doc_id=doc.id):
         other = rows.get(p["b"], {})

@@ -13,14 +13,17 @@ from variorum import pipeline
 from variorum.collate.model import Collation, Witness
 from variorum.collate.reading import SYMBOL, Piece, reading_groups, reading_paragraphs, sigla, variant_label
 from variorum.config import Settings
+from variorum.errors import UsageError
 from variorum.export.collation_json import collation_to_json
+from variorum.export.report.listing import Listing
 from variorum.export.report.sidebyside import side_by_side
 from variorum.export.report.svg import stemma_layout
 from variorum.store.index import Index
 from variorum.text.roles import is_header_line
 
-# Readings longer than this are cut in the pop-up (the side-by-side view has them whole).
-_READING_CHARS = 400
+# Readings longer than this are cut in the pop-up (the side-by-side view has them whole); 160
+# characters are two lines of the pop-up, and a dropped paragraph needs no more to be recognised.
+_READING_CHARS = 160
 # An added passage is previewed in the base text up to this length.
 _INSERT_CHARS = 160
 
@@ -201,21 +204,39 @@ def _stemma(cj: dict[str, Any], c: Collation, names: dict[str, str]) -> dict[str
         for e in cj["stemma"]["edges"]
     ]
     sigla_of = {n["id"]: n["siglum"] for n in nodes}
-    return {"root": cj["stemma"]["root"], "sigla": sigla_of, **stemma_layout(nodes, edges)}
+    return {
+        "root": cj["stemma"]["root"],
+        "sigla": sigla_of,
+        "replicates": c.stemma.replicates,
+        **stemma_layout(nodes, edges),
+    }
 
 
 def family_page(
-    index: Index, settings: Settings, family_id: str, collation: Collation | None = None
+    index: Index,
+    settings: Settings,
+    family_id: str,
+    collation: Collation | None = None,
+    listing: Listing | None = None,
+    replicates: int | None = None,
 ) -> dict[str, Any]:
     """The whole family view (see :func:`variorum.export.report.views.family_view`).
 
     ``collation`` is the family's collation when the caller already has it (``analyze`` does),
-    so that a family is not collated twice.
+    so that a family is not collated twice. ``listing``, from a caller writing many pages, saves
+    reading every document's row for this one; with it, ``family_id`` must be a whole id.
+    ``replicates`` bounds the stemma's bootstrap when the family is collated here.
     """
-    docs = pipeline.family_documents(index, settings, family_id)
-    rows = {r["id"]: r for r in index.doc_rows()}
+    if listing is None:
+        docs = pipeline.family_documents(index, settings, family_id)
+        rows = {r["id"]: r for r in index.doc_rows()}
+    else:
+        docs = listing.documents(index, family_id)
+        if not docs:
+            raise UsageError(f"no family {family_id!r} in {index.path}")
+        rows = listing.by_id
     fid = rows[docs[0].id]["family"]
-    c = collation if collation is not None else pipeline.collate_family(index, settings, fid)
+    c = collation if collation is not None else pipeline.collate_members(index, docs, replicates=replicates)
     cj = collation_to_json(c)
     names = sigla(c.witnesses)
     entries = _variant_entries(c, cj, names)

@@ -19,6 +19,7 @@ from variorum.collate.model import Collation
 from variorum.config import Settings
 from variorum.export.report.document import doc_label, document_page
 from variorum.export.report.family import family_page, short
+from variorum.export.report.listing import Listing
 from variorum.export.report.svg import timeline_layout, year_range
 from variorum.store.index import Index
 
@@ -31,7 +32,12 @@ _LEDE_MIN_WORDS = 12
 
 
 def family_view(
-    index: Index, settings: Settings, family_id: str, collation: Collation | None = None
+    index: Index,
+    settings: Settings,
+    family_id: str,
+    collation: Collation | None = None,
+    listing: Listing | None = None,
+    replicates: int | None = None,
 ) -> dict[str, Any]:
     """A family of versions, collated.
 
@@ -46,14 +52,19 @@ def family_view(
     (laid out: ``nodes`` with ``x``, ``y``, ``w``, ``h``; ``edges`` with ``path``), and
     ``collation``: the whole :func:`~variorum.export.collation_json.collation_to_json` export.
 
-    ``collation``, when given, is used instead of collating the family again.
-    ``family_id`` may be a unique prefix. Raises :class:`~variorum.errors.UsageError` when it
-    names no family or several.
+    ``collation``, when given, is used instead of collating the family again; ``replicates``
+    bounds the stemma's bootstrap when it is collated here. ``listing`` (a report's
+    :class:`~variorum.export.report.listing.Listing`) saves reading every document's row for one
+    page. ``family_id`` may be a unique prefix (a whole id with ``listing``). Raises
+    :class:`~variorum.errors.UsageError` when it names no family or several.
     """
-    return {**family_page(index, settings, family_id, collation), "version": VIEW_VERSION}
+    page = family_page(index, settings, family_id, collation, listing, replicates)
+    return {**page, "version": VIEW_VERSION}
 
 
-def document_view(index: Index, settings: Settings, doc_id: str) -> dict[str, Any]:
+def document_view(
+    index: Index, settings: Settings, doc_id: str, listing: Listing | None = None
+) -> dict[str, Any]:
     """One document: its text with the passages it shares, and its wrapper segments.
 
     Keys: ``id``, ``label``, ``meta`` (:func:`variorum.pipeline.describe_indexed`), ``family``
@@ -67,7 +78,7 @@ def document_view(index: Index, settings: Settings, doc_id: str) -> dict[str, An
     ``doc_id`` may be a unique prefix. Raises :class:`~variorum.errors.UsageError` when it names
     no document.
     """
-    return {**document_page(index, settings, doc_id), "version": VIEW_VERSION}
+    return {**document_page(index, settings, doc_id, listing), "version": VIEW_VERSION}
 
 
 def _lede(index: Index, num: int) -> str:

@@ -1,6 +1,8 @@
 /* variorum report: tabs, the side-by-side pair, pop-ups pinned by click, #chars-START-END
-   anchors. Inlined in every page; every part checks that its elements exist. Without it, all
-   views show one after the other and the side-by-side view shows the first two versions. */
+   anchors. Inlined in every page of the web app, one file beside the static report's pages;
+   every part checks that its elements exist. Without it, all views show one after the other and
+   the side-by-side view shows the first two versions (the web app's pages) or says it needs
+   the script (the static report's). */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -113,20 +115,22 @@
     }
   });
 
-  /* Side by side: rebuild the rows for the chosen pair from every witness's cells (the
-     <template>), the same way the report built the first pair: rows where the two agree are
+  /* Side by side: build the rows for the chosen pair from every witness's cells (the
+     <template>), the same way the web app builds the first pair (the static report leaves even
+     the first pair to this): rows where the two agree are
      joined, rows where neither has anything are dropped (their ids kept as anchors). */
   var table = document.getElementById("sbs");
   var data = document.getElementById("sbs-rows");
   var left = document.getElementById("sbs-left");
   var right = document.getElementById("sbs-right");
-  function cellOf(row, w) { return row.querySelector('[data-w="' + w + '"]'); }
+  function cellOf(row, w) { return row.children[w]; } /* one cell per witness, in their order */
+  function group(cell, name) { return cell.getAttribute(name) || "0"; } /* 0 is left out */
   function pairState(row, a, b) {
     var ea = !a.textContent, eb = !b.textContent;
     if (ea && eb) { return "blank"; }
     if (row.hasAttribute("data-move") && (ea || eb)) { return "moved"; }
-    if (a.getAttribute("data-g") !== b.getAttribute("data-g")) { return "diff"; }
-    if (a.getAttribute("data-f") !== b.getAttribute("data-f")) { return "formal"; }
+    if (group(a, "data-g") !== group(b, "data-g")) { return "diff"; }
+    if (group(a, "data-f") !== group(b, "data-f")) { return "formal"; }
     return "same";
   }
   function el(tag, cls, text) {
@@ -187,8 +191,10 @@
   if (table && data && data.content && left && right) {
     left.addEventListener("change", showPair);
     right.addEventListener("change", showPair);
-    if (left.value !== table.getAttribute("data-left") || right.value !== table.getAttribute("data-right")) {
-      showPair(); /* the browser restored other choices on reload */
+    var head = table.querySelector(".sbs-head");
+    if (left.value !== table.getAttribute("data-left") || right.value !== table.getAttribute("data-right") ||
+        (head && !head.nextElementSibling)) {
+      showPair(); /* the browser restored other choices on reload, or the page left the first pair to us */
     }
   }
 })();
