@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from variorum import pipeline
 from variorum.config import CrossLangSettings, Settings
-from variorum.crosslang.anchors import extract_anchors, name_key
+from variorum.crosslang.anchors import _CODE, code_matches, extract_anchors, name_key
 from variorum.crosslang.detect import CrossDoc, align_anchors, find_translations, profile
 from variorum.crosslang.paragraphs import align_paragraphs, figure_drift
 from variorum.model import Document, content_id
@@ -72,6 +72,16 @@ def test_dates_in_many_languages_and_scripts_have_one_key():
         "17 de abril de 2018",
     ):
         assert keys(text) == ["date:2018-04-17"], text
+
+
+_CODE_ALPHABET = "aZx9_-/.:()=+ \n\t\u00a0\u2009\x1cé3Я,;"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=_CODE_ALPHABET, max_size=120))
+def test_identifiers_read_run_by_run_are_those_of_a_scan_of_the_whole_text(text):
+    whole = [(m.start(), m.end(), m.group()) for m in _CODE.finditer(text)]
+    assert [(m.start(), m.end(), m.group()) for m in code_matches(text)] == whole
 
 
 def test_identifiers_urls_and_names_across_scripts():
