@@ -5,13 +5,16 @@ from __future__ import annotations
 import pytest
 
 from variorum.model import Segment
+from variorum.prepare import preprocess
 from variorum.text.language import (
     LANGUAGES,
     detect_language,
     document_languages,
     paragraph_languages,
+    paragraph_words,
     script_of,
 )
+from variorum.text.segment import segment_counted
 
 SAMPLES = {
     "en": "The Ministry of Foreign Affairs issued a statement on the anniversary of the occupation.",
@@ -102,6 +105,17 @@ def test_document_languages_orders_by_words() -> None:
     assert document_languages(segments, text) == ["en", "es"]
     assert document_languages(segments) == ["en", "es"]
     assert document_languages([]) == []
+    words = paragraph_words(text[s.start : s.end] for s in segments)
+    assert words == [4, 2, 5, 0]
+    assert document_languages(segments, words=words) == ["en", "es"]
+
+
+def test_preprocess_weighs_languages_by_the_words_segmenting_counted() -> None:
+    """Word counts made while segmenting give the languages counting them again gives."""
+    text = "\n\n".join([SAMPLES["es"], *[SAMPLES["en"]] * 2, SAMPLES["fr"], "2020"])
+    segments, words = segment_counted(text)
+    assert document_languages(segments, words=words) == document_languages(segments, text)
+    assert preprocess(text)[2] == tuple(document_languages(segments, text))
 
 
 def test_longer_samples_stop_once_the_model_stays_unsure(monkeypatch: pytest.MonkeyPatch) -> None:

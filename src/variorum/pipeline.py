@@ -236,24 +236,31 @@ class _AddState:
         words: Counter[str],
     ) -> None:
         """Insert and align one prepared batch in one transaction."""
+        from variorum.workers import with_tokens
+
         index, settings, report = self.index, self.settings, self.report
         with index.transaction():
             # Checked again inside the transaction: another process may have added the same text
             # (or taken the id) since :meth:`fresh` looked, and BEGIN IMMEDIATE now keeps it out.
             known = index.known_contents(h for _, h in fresh)
             local: dict[int, Prepared] = {}
+            packs: dict[int, Packed | None] = {}  # tokens unpacked only for aligned documents
             for (p, packed), (d, h) in zip(preps, fresh, strict=True):
                 if h in known:
                     report.duplicates += 1
                 elif index.has_id(d.id):
                     index.record_skip(self._skip_id(d))
                 else:
-                    local[index.insert(p, h, packed)] = p
+                    num = index.insert(p, h, packed)
+                    local[num], packs[num] = p, packed
             index.add_vocabulary(words)
             fps = {n: p.fp_hashes for n, p in local.items()}
             found = index.candidates(fps, settings.max_df, settings.min_shared)
             pairs = sorted({(min(x, y), max(x, y)) for x, others in found.items() for y in others})
             for x, y in pairs:
+                for n in (x, y):
+                    if n in local:
+                        local[n] = with_tokens(local[n], packs[n])
                 px = local.get(x) or _cached(index, self.cache, x, settings)
                 py = local.get(y) or _cached(index, self.cache, y, settings)
                 if settings.ignore_series and px.doc.series and px.doc.series == py.doc.series:

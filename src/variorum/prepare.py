@@ -17,7 +17,7 @@ from variorum.detect.fingerprint import fingerprints, ngram_hashes, token_hashes
 from variorum.model import Document, Segment
 from variorum.text.language import document_languages
 from variorum.text.normalize import RawTokens, Tokens, raw_tokens, repair_splits
-from variorum.text.segment import segment
+from variorum.text.segment import segment, segment_counted
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,8 @@ def preprocess(text: str) -> tuple[RawTokens, tuple[Segment, ...], tuple[str, ..
     It is the expensive part (language identification above all), so :func:`variorum.pipeline.add`
     runs it in worker processes, ahead of the batch being aligned.
     """
-    segs = tuple(segment(text))
-    return raw_tokens(text), segs, tuple(document_languages(segs, text))
+    segs, words = segment_counted(text)
+    return raw_tokens(text), tuple(segs), tuple(document_languages(segs, words=words))
 
 
 def prepare(

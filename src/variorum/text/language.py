@@ -393,16 +393,22 @@ def _neighbours(indices: Sequence[int], i: int) -> tuple[int | None, int | None]
     return before, after
 
 
-def document_languages(segments: Sequence[Segment], text: str | None = None) -> list[str]:
+def document_languages(
+    segments: Sequence[Segment], text: str | None = None, words: Sequence[int] | None = None
+) -> list[str]:
     """Languages of a document, the one holding most words first.
 
     ``segments`` carry no text, so without ``text`` each paragraph weighs its length in
-    characters; pass the document's text to weigh by words (which is fairer to CJK scripts).
-    Ties keep document order.
+    characters; pass the document's text to weigh by words (which is fairer to CJK scripts), or
+    the words of each segment if already counted (:func:`paragraph_words`). Ties keep document
+    order.
     """
     weights: Counter[str] = Counter()
-    for seg in segments:
+    for k, seg in enumerate(segments):
         if seg.language is None:
+            continue
+        if words is not None:
+            weights[seg.language] += words[k]
             continue
         span = text[seg.start : seg.end] if text is not None else None
         weights[seg.language] += seg.end - seg.start if span is None else count_words(strip_urls(span))

@@ -308,18 +308,28 @@ def _is_abbreviation_stop(text: str, begin: int, at: int, mark: str) -> bool:
 def segment(text: str, *, sentences: bool = False) -> list[Segment]:
     """The paragraphs of ``text`` with their language and role (and sentences if asked), in order.
 
+    See :func:`segment_counted`, which also gives each paragraph's word count.
+    """
+    return segment_counted(text, sentences=sentences)[0]
+
+
+def segment_counted(text: str, *, sentences: bool = False) -> tuple[list[Segment], list[int]]:
+    """The paragraphs of ``text`` with their language and role (and sentences if asked), in order,
+    and the words of each (:func:`~variorum.text.language.paragraph_words`).
+
     See the module docstring for paragraphs and sentences, :mod:`variorum.text.language` for
     languages and :mod:`variorum.text.roles` for roles. Sentences are left out unless asked for:
     indexing and collation do not use them, and they cost about a tenth of preparing a document.
     """
     spans = paragraph_spans(text)
     if not spans:
-        return []
+        return [], []
     texts = [text[s:e] for s, e in spans]
     words = paragraph_words(texts)
     languages = paragraph_languages(texts, words)
     roles = assign_roles(texts, languages, words)
-    return [
+    segments = [
         Segment(s, e, language, role, sentence_spans(text, s, e) if sentences else ())
         for (s, e), language, role in zip(spans, languages, roles, strict=True)
     ]
+    return segments, words
