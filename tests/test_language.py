@@ -154,3 +154,72 @@ def test_longer_samples_stop_once_the_model_stays_unsure(monkeypatch: pytest.Mon
     if len(unsure) == language.UNCLEAR_RETRIES:  # no longer sample after the last unsure one
         assert all(i <= unsure[-1] for i, _ in longer)
     assert len(calls) < 2 * len(paragraphs)
+
+
+def _invented_paragraphs(seed: int, n: int) -> list[str]:
+    """Paragraphs of invented syllable words: text in no language the model knows."""
+    import random
+
+    rng = random.Random(seed)
+    syllables = [c + v for c in "bdfgklmnprstvz" for v in ("a", "e", "i", "o", "u", "ai", "ou")]
+
+    def word() -> str:
+        return "".join(rng.choice(syllables) for _ in range(rng.randint(1, 4)))
+
+    return [" ".join(word() for _ in range(90)) for _ in range(n)]
+
+
+def _count_model_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, float]]:
+    from variorum.text import language
+
+    identifier = language._get_identifier()
+    calls: list[tuple[int, float]] = []
+
+    class Counting:
+        def classify(self, text: str) -> tuple[str, float]:
+            lang, confidence = identifier.classify(text)
+            calls.append((len(text), confidence))
+            return lang, confidence
+
+        def rank(self, text: str) -> list[tuple[str, float]]:
+            return identifier.rank(text)
+
+    monkeypatch.setattr(language, "_identifier", Counting())
+    return calls
+
+
+def test_a_script_the_model_cannot_tell_is_not_asked_about_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    from variorum.text import language
+
+    for seed in (3, 4, 5):
+        calls = _count_model_calls(monkeypatch)
+        langs = paragraph_languages(_invented_paragraphs(seed, 12))
+        assert all(lang in LANGUAGES for lang in langs)
+        if all(confidence < language.SURE for _, confidence in calls):
+            # Three unsure paragraphs (each with at most one longer sample), then no call.
+            assert len(calls) <= language.UNSURE_PARAGRAPHS + language.UNCLEAR_RETRIES
+            assert len(set(langs[language.UNSURE_PARAGRAPHS :])) == 1
+        assert len(calls) < len(langs)
+
+
+def test_a_paragraph_in_a_known_language_is_still_asked_about_after_unsure_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The shortcut takes only paragraphs without a function-word profile: English prose after
+    # invented words is still English.
+    calls = _count_model_calls(monkeypatch)
+    english = SAMPLES["en"] + " " + SAMPLES["en"]
+    langs = paragraph_languages([*_invented_paragraphs(3, 6), english, english])
+    assert langs[-2:] == ["en", "en"]
+    assert calls
+
+
+def test_arabic_paragraphs_are_confirmed_by_their_function_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    arabic = (
+        "أعلنت الوزارة في بيان صدر اليوم أن الاجتماع الذي عقد في العاصمة كان مثمرا وأن الطرفين اتفقا "
+        "على مواصلة الحوار بين البلدين خلال الأشهر المقبلة وعلى تبادل الزيارات في هذا العام"
+    )
+    calls = _count_model_calls(monkeypatch)
+    langs = paragraph_languages([arabic] * 8)
+    assert langs == ["ar"] * 8
+    assert len(calls) <= 2  # the first paragraph (and its longer sample), then the profile
