@@ -32,12 +32,19 @@ from variorum.dedup import RECORD_BYTES, dedup, find_duplicates, similarity
 from variorum.dedup import scan as scan_module
 from variorum.dedup import stream as stream_module
 from variorum.dedup import verify as verify_module
-from variorum.dedup.batch import fast_path, fold_table, sign_texts, token_arrays
+from variorum.dedup.batch import (
+    compare_ascii,
+    compare_ascii_texts,
+    fast_path,
+    fold_table,
+    sign_texts,
+    token_arrays,
+)
 from variorum.dedup.choose import choose
 from variorum.dedup.paragraphs import _slow_paragraphs, paragraph_similarity, paragraphs, paragraphs_of
 from variorum.dedup.repair import reference_tokens
 from variorum.dedup.signature import SIGNATURE_BYTES, band_keys, content_hash
-from variorum.dedup.tokens import ChunkTokens, RunningVocabulary, VocabularyIndex, token_hash
+from variorum.dedup.tokens import ChunkTokens, RunningVocabulary, VocabularyIndex, WordTally, token_hash
 from variorum.errors import UsageError
 from variorum.text.normalize import count_vocabulary, raw_tokens
 
@@ -79,6 +86,37 @@ def test_compare_tokens_repair_splits_as_the_normalizer_does(text, running, comp
     assert got.tolist() == hashed(reference_tokens(text, running, complete=complete))
 
 
+ascii_pieces = st.sampled_from(
+    [*"abc xyz ABC .,-*{}\n\t", " fro m ", "aggr ession", "coun-\nter", "coun- \n ter", "part", " a ",
+     "inter nation al", "interna tional", "\x1c", "12", "'"]
+)  # fmt: skip
+
+
+@given(st.lists(ascii_pieces, max_size=60).map("".join), vocabularies)
+@settings(max_examples=500, deadline=None)
+def test_ascii_texts_are_compared_as_the_normalizer_repairs_them(text, running):
+    running = dict(count_vocabulary([raw_tokens(text)], Counter(running)))  # complete
+    got = compare_ascii(text, VocabularyIndex(running))
+    if any(c in text for c in "0123456789'^"):
+        assert got is None  # left to the per-text path
+        return
+    assert got is not None
+    assert got.tolist() == hashed(reference_tokens(text, running, complete=True))
+
+
+@given(st.lists(st.lists(ascii_pieces, max_size=30).map("".join), max_size=6), vocabularies)
+@settings(max_examples=300, deadline=None)
+def test_ascii_texts_compared_together_are_compared_as_alone(texts, running):
+    running = dict(count_vocabulary((raw_tokens(t) for t in texts), Counter(running)))
+    index = VocabularyIndex(running)
+    together = compare_ascii_texts([*texts, "non-ASCII é"], index)
+    assert together[-1] is None
+    for text, got in zip(texts, together, strict=False):
+        alone = compare_ascii(text, index)
+        assert (got is None) == (alone is None)
+        assert got is None or got.tolist() == alone.tolist()
+
+
 def test_compare_tokens_on_generated_prose_with_splits():
     corpus = make_corpus(seed=3, bases=30)
     vocabulary = RunningVocabulary()
@@ -89,9 +127,55 @@ def test_compare_tokens_on_generated_prose_with_splits():
     expected = count_vocabulary(raw_tokens(r["text"]) for r in corpus.records)
     assert vocabulary.counts == expected
     index = VocabularyIndex(vocabulary.counts)
+    checked = 0
     for record in corpus.records:
         got = tokens.compare_tokens(record["text"], index, complete=True)
-        assert got.tolist() == hashed(reference_tokens(record["text"], vocabulary.counts, complete=True))
+        expected = hashed(reference_tokens(record["text"], vocabulary.counts, complete=True))
+        assert got.tolist() == expected
+        plain = compare_ascii(record["text"], index)
+        assert plain is None or plain.tolist() == expected
+        checked += plain is not None
+    assert checked > len(corpus.records) // 2
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_first_pass_counts_the_normalizers_words(tmp_path, monkeypatch, workers):
+    # Batch-signed texts are counted by token hash and spelt once per hash (WordTally), the
+    # others by the per-text path: together they are the normalizer's word counts.
+    corpus = make_corpus(seed=5, bases=30)
+    corpus.records.append({"id": "digits", "text": "Ici 60 000 mots, déjà vus; Ёлка и ель."})
+    source = corpus.write(tmp_path / "in.jsonl")
+    monkeypatch.setattr(scan_module, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(scan_module, "RANGE_BYTES", 20_000)  # many ranges, forms sent once per worker
+    vocabulary = RunningVocabulary()
+    scan_module.scan(str(source), "first", ChunkTokens(vocabulary), workers=workers)
+    assert vocabulary.counts == count_vocabulary(raw_tokens(r["text"]) for r in corpus.records)
+    assert not vocabulary.pruned
+
+
+@given(st.lists(st.lists(st.sampled_from(["a", "b", "cc", "dd", "e"]), max_size=8), max_size=12))
+@settings(max_examples=100, deadline=None)
+def test_a_word_tally_counts_as_a_counter_does(batches):
+    tally = WordTally()
+    for batch in batches:
+        forms, counts = np.unique(np.array(batch, dtype=object), return_counts=True) if batch else ([], [])
+        hashes = np.array([token_hash(f) for f in forms], dtype=np.uint64)
+        order = np.argsort(hashes)
+        tally.add(
+            hashes[order], np.asarray(counts, dtype=np.int64)[order], lambda i, o=order, f=forms: f[o[i]]
+        )
+    assert tally.counter() == Counter(w for batch in batches for w in batch)
+
+
+def test_a_word_tally_beyond_its_limit_keeps_the_frequent_half():
+    tally = WordTally(limit=4)
+    words = ["the"] * 5 + ["of"] * 3 + ["w1", "w2", "w3", "w4"]
+    forms, counts = np.unique(np.array(words, dtype=object), return_counts=True)
+    hashes = np.array([token_hash(f) for f in forms], dtype=np.uint64)
+    order = np.argsort(hashes)
+    tally.add(hashes[order], counts[order].astype(np.int64), lambda i: forms[order[i]])
+    assert tally.counter() == Counter({"the": 5, "of": 3})
+    assert tally.pruned
 
 
 def test_the_running_vocabulary_is_bounded():
@@ -327,6 +411,21 @@ def test_comparing_by_paragraphs_in_workers_gives_the_same_pairs(tmp_path, monke
     kept = find_duplicates(source, measure="paragraphs", workers=2)  # not every pair is planned
     kept_alone = find_duplicates(source, measure="paragraphs", workers=1)
     assert kept.duplicate_of.tolist() == kept_alone.duplicate_of.tolist()
+
+
+def test_comparing_by_words_ahead_in_batches_and_workers_gives_the_same_pairs(tmp_path, monkeypatch):
+    corpus = make_corpus(seed=15, bases=60, boilerplate=20)
+    corpus.records.append({"id": "accents", "text": "Un texte français, déjà vu, 60 000 fois.\n\nÉté."})
+    source = corpus.write(tmp_path / "in.jsonl")
+    monkeypatch.setattr(stream_module, "PARALLEL_RECORDS", 10**9)  # record by record
+    alone = find_duplicates(source, all_pairs=True, workers=1)
+    monkeypatch.setattr(stream_module, "PARALLEL_RECORDS", 0)
+    monkeypatch.setattr(verify_module, "PIECE_PAIRS", 7)
+    for workers in (1, 2):
+        ahead = find_duplicates(source, all_pairs=True, workers=workers)
+        assert alone.pairs and ahead.pairs == alone.pairs
+        assert ahead.duplicate_of.tolist() == alone.duplicate_of.tolist()
+        assert ahead.compared == alone.compared
 
 
 def test_planned_pairs_are_the_pairs_choose_compares(tmp_path):

@@ -33,9 +33,9 @@ import numpy as np
 import xxhash
 
 from variorum.dedup.signature import BANDS, BINS, NGRAM, ROWS, band_keys
-from variorum.dedup.tokens import BASE
+from variorum.dedup.tokens import BASE, VocabularyIndex, token_hash
 from variorum.detect.fingerprint import mix64
-from variorum.text.normalize import WORD, raw_tokens
+from variorum.text.normalize import WORD, gap_kind, raw_tokens
 
 _MULT = np.uint64(0x100000001B3)  # as in variorum.detect.fingerprint.ngram_hashes
 _BASE = np.uint64(BASE)
@@ -135,6 +135,24 @@ def _fold_match(match: re.Match[str]) -> str:
 
 
 @dataclass(frozen=True)
+class BatchWords:
+    """The distinct tokens of a batch (all words) by hash, with their counts; :meth:`form` spells one.
+
+    Forms are decoded on demand: a :class:`~variorum.dedup.tokens.WordTally` asks only for the
+    hashes it has not seen.
+    """
+
+    hashes: np.ndarray  # uint64, sorted, distinct
+    counts: np.ndarray  # int64
+    data: np.ndarray  # the batch's bytes
+    starts: np.ndarray  # where one occurrence of each starts in ``data``
+    ends: np.ndarray
+
+    def form(self, i: int) -> str:
+        return self.data[self.starts[i] : self.ends[i]].tobytes().decode("ascii").lower()
+
+
+@dataclass(frozen=True)
 class Signed:
     """What :func:`sign_texts` gives for each text; ``ok`` is False where the text was not signed.
 
@@ -145,11 +163,18 @@ class Signed:
     lengths: np.ndarray  # int64
     content: np.ndarray  # uint64, as variorum.dedup.signature.content_hash
     bands: np.ndarray  # n x BANDS uint64, as variorum.dedup.signature.band_keys
-    words: dict[str, int] | None  # word counts of the signed texts, when asked for
+    words: BatchWords | None  # word counts of the signed texts, when asked for
 
 
 def token_arrays(data: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Start, end (exclusive) and hash of every token of ASCII bytes ``data`` (fast-path text)."""
+    starts, ends, poly = token_polys(data)
+    return starts, ends, mix64(poly)
+
+
+def token_polys(data: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start, end (exclusive) and polynomial of every token of ASCII bytes ``data``: the
+    :func:`~variorum.dedup.tokens.poly_hash` of its lower-cased letters, before mixing."""
     lower = data | np.uint8(0x20)  # ASCII letters in lower case; other bytes are not used
     letter = np.zeros(len(data) + 2, dtype=bool)
     np.less(lower - np.uint8(97), np.uint8(26), out=letter[1:-1])
@@ -171,9 +196,164 @@ def token_arrays(data: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         for j in range(1, len(counts) - 1):
             m = int(longer[j])
             poly[:m] = poly[:m] * _BASE + lower[firsts[:m] + j]
-    hashes = np.empty_like(poly)
-    hashes[order] = mix64(poly)
-    return starts, ends, hashes
+    in_order = np.empty_like(poly)
+    in_order[order] = poly
+    return starts, ends, in_order
+
+
+def _powers(lengths: np.ndarray) -> np.ndarray:
+    """``BASE ** length mod 2**64`` for each length."""
+    table = _power_table(int(lengths.max(initial=0)) + 1)
+    return table[lengths]
+
+
+@cache
+def _power_table(size: int) -> np.ndarray:
+    size = max(size, 64)
+    table = np.ones(size, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(1, size):
+            table[k] = table[k - 1] * _BASE
+    return table
+
+
+def compare_ascii(text: str, index: VocabularyIndex) -> np.ndarray | None:
+    """:meth:`ChunkTokens.compare_tokens` with a complete vocabulary, for plain ASCII ``text``.
+
+    None when the text is not plain ASCII without digits, apostrophes and ``^`` (the batch path's
+    texts, whose tokens are their runs of letters). Tokens come from :func:`token_polys`; split
+    repair is :func:`~variorum.text.normalize.repair_splits`' own rules, applied only at the
+    sites where two or three tokens run together make a word of the vocabulary (found for the
+    whole text at once from the composable polynomials), with the text's own offsets, which are
+    the ASCII bytes' offsets.
+    """
+    if not text.isascii():
+        return None
+    data = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    if _OTHER[data].any():
+        return None
+    starts, ends, poly = token_polys(data)
+    hashes = mix64(poly)
+    n = len(hashes)
+    if n < 2:
+        return hashes
+    power = _powers(ends - starts)
+    with np.errstate(over="ignore"):
+        pairs = poly[:-1] * power[1:] + poly[1:]
+        triples = pairs[:-1] * power[2:] + poly[2:]
+    known = index.contains(pairs)
+    known[:-1] |= index.contains(triples)
+    sites = np.flatnonzero(known).tolist()
+    if not sites:
+        return hashes
+    get = index.counts.get
+    starts_list, ends_list = starts.tolist(), ends.tolist()
+
+    def norm(i: int) -> str:
+        return text[starts_list[i] : ends_list[i]].lower()
+
+    def gap(i: int) -> int:
+        return gap_kind(text, ends_list[i], starts_list[i + 1])
+
+    keep: np.ndarray | None = None
+    done = 0
+    for i in sites:
+        if i < done:
+            continue
+        # repair_splits at site i: every token is a word here.
+        a, b = norm(i), norm(i + 1)
+        joined = a + b
+        cf = get(joined, 0)
+        if cf and min(get(a, 0), get(b, 0)) <= cf:
+            width = 2 if gap(i) else 0
+        elif cf:
+            width = 2 if gap(i) == 2 else 0
+        else:
+            width = 0
+        if not width and i + 2 < n:
+            c = norm(i + 2)
+            cf3 = get(joined + c, 0)
+            if cf3 and min(get(a, 0), get(b, 0), get(c, 0)) <= cf3 and gap(i) and gap(i + 1):
+                width, joined = 3, joined + c
+        if width:
+            if keep is None:
+                keep = np.ones(n, dtype=bool)
+            hashes[i] = token_hash(joined)
+            keep[i + 1 : i + width] = False
+            done = i + width
+    return hashes if keep is None else hashes[keep]
+
+
+def compare_ascii_texts(texts: Sequence[str], index: VocabularyIndex) -> list[np.ndarray | None]:
+    """:func:`compare_ascii` of each text, all tokenized together (None where it gives None).
+
+    One :func:`token_polys` over the texts joined by line breaks (no token crosses one), sites
+    found for all of them at once, pairs and triples across two texts left out.
+    """
+    out: list[np.ndarray | None] = [None] * len(texts)
+    eligible = [k for k, t in enumerate(texts) if t.isascii()]
+    if not eligible:
+        return out
+    joined_text = "\n".join(texts[k] for k in eligible) + "\n"
+    data = np.frombuffer(joined_text.encode("ascii"), dtype=np.uint8)
+    sizes = np.fromiter((len(texts[k]) + 1 for k in eligible), dtype=np.int64, count=len(eligible))
+    text_start = np.cumsum(sizes) - sizes
+    ok = np.add.reduceat(_OTHER[data].view(np.int8), text_start, dtype=np.int64) == 0
+    starts, ends, poly = token_polys(data)
+    owner = np.searchsorted(text_start, starts, side="right") - 1
+    hashes = mix64(poly)
+    n = len(hashes)
+    keep: np.ndarray | None = None
+    if n >= 2:
+        power = _powers(ends - starts)
+        same = owner[:-1] == owner[1:]
+        with np.errstate(over="ignore"):
+            pairs = poly[:-1] * power[1:] + poly[1:]
+            triples = pairs[:-1] * power[2:] + poly[2:]
+        known = index.contains(pairs) & same
+        known[:-1] |= index.contains(triples) & same[:-1] & same[1:]
+        known &= ok[owner[:-1]]
+        sites = np.flatnonzero(known).tolist()
+        get = index.counts.get
+        starts_list, ends_list, owners = starts.tolist(), ends.tolist(), owner.tolist()
+
+        def norm(i: int) -> str:
+            return joined_text[starts_list[i] : ends_list[i]].lower()
+
+        def gap(i: int) -> int:
+            return gap_kind(joined_text, ends_list[i], starts_list[i + 1])
+
+        done = 0
+        for i in sites:
+            if i < done:
+                continue
+            # repair_splits at site i (see compare_ascii): every token is a word here.
+            a, b = norm(i), norm(i + 1)
+            word = a + b
+            cf = get(word, 0)
+            if cf and min(get(a, 0), get(b, 0)) <= cf:
+                width = 2 if gap(i) else 0
+            elif cf:
+                width = 2 if gap(i) == 2 else 0
+            else:
+                width = 0
+            if not width and i + 2 < n and owners[i + 2] == owners[i]:
+                c = norm(i + 2)
+                cf3 = get(word + c, 0)
+                if cf3 and min(get(a, 0), get(b, 0), get(c, 0)) <= cf3 and gap(i) and gap(i + 1):
+                    width, word = 3, word + c
+            if width:
+                if keep is None:
+                    keep = np.ones(n, dtype=bool)
+                hashes[i] = token_hash(word)
+                keep[i + 1 : i + width] = False
+                done = i + width
+    bounds = np.searchsorted(owner, np.arange(len(eligible) + 1)).tolist()
+    for j, k in enumerate(eligible):
+        if ok[j]:
+            lo, hi = bounds[j], bounds[j + 1]
+            out[k] = hashes[lo:hi] if keep is None else hashes[lo:hi][keep[lo:hi]]
+    return out
 
 
 def sign_texts(texts: Sequence[bytes], *, count_words: bool = False) -> Signed:
@@ -181,7 +361,7 @@ def sign_texts(texts: Sequence[bytes], *, count_words: bool = False) -> Signed:
 
     A text holding a byte the fast path cannot read gets ``ok`` False and must be signed one by
     one; every other result equals what the per-text path computes. With ``count_words``,
-    :attr:`Signed.words` counts the signed texts' tokens (all of them words) by form.
+    :attr:`Signed.words` counts the signed texts' tokens (all of them words) by hash.
     """
     n = len(texts)
     ok = np.ones(n, dtype=bool)
@@ -189,7 +369,7 @@ def sign_texts(texts: Sequence[bytes], *, count_words: bool = False) -> Signed:
     content = np.zeros(n, dtype=np.uint64)
     bands = np.zeros((n, BANDS), dtype=np.uint64)
     if n == 0:
-        return Signed(ok, lengths, content, bands, {} if count_words else None)
+        return Signed(ok, lengths, content, bands, None)
     sizes = np.fromiter(map(len, texts), dtype=np.int64, count=n) + 1
     data = np.frombuffer(b"\n".join(texts) + b"\n", dtype=np.uint8)
     text_start = np.cumsum(sizes) - sizes
@@ -199,14 +379,10 @@ def sign_texts(texts: Sequence[bytes], *, count_words: bool = False) -> Signed:
     owner = np.searchsorted(text_start, starts, side="right") - 1
     keep = ok[owner]
     owner, hashes = owner[keep], hashes[keep]
-    words: dict[str, int] | None = None
+    words: BatchWords | None = None
     if count_words:
         forms, at, counts = np.unique(hashes, return_index=True, return_counts=True)
-        spans = zip(starts[keep][at].tolist(), ends[keep][at].tolist(), strict=True)
-        raw = data.tobytes()
-        tallies = counts.tolist()
-        words = {raw[s:e].decode("ascii").lower(): c for (s, e), c in zip(spans, tallies, strict=True)}
-        del forms
+        words = BatchWords(forms, counts, data, starts[keep][at], ends[keep][at])
     lengths[:] = np.bincount(owner, minlength=n)
     first = np.cumsum(lengths) - lengths
 

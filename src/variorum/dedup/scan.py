@@ -26,7 +26,7 @@ import numpy as np
 from variorum.dedup.batch import fast_path, fold_table, sign_texts
 from variorum.dedup.records import NO_DATE, RecordTable, date_key, parse_line
 from variorum.dedup.signature import BANDS, band_keys, content_hash
-from variorum.dedup.tokens import ChunkTokens, RunningVocabulary
+from variorum.dedup.tokens import ChunkTokens, RunningVocabulary, WordTally
 from variorum.errors import InputError
 from variorum.model import Skip
 
@@ -48,8 +48,12 @@ class RangeRecords:
     columns: dict[str, np.ndarray]
     skipped: list[tuple[int, str]]  # (range-local line, reason)
     lines: int
-    words: Counter[str] | None  # word counts, when counted
+    words: Counter[str] | None  # word counts of the per-text path, when counted
     pruned: bool  # the word counts lost rare forms (see RunningVocabulary)
+    # The batch path's word counts by hash (from a worker: with the forms it had not sent yet).
+    word_hashes: np.ndarray | None = None
+    word_counts: np.ndarray | None = None
+    word_forms: dict[int, str] | None = None
 
 
 def line_ranges(path: str, size: int, step: int) -> list[tuple[int, int]]:
@@ -70,9 +74,8 @@ def line_ranges(path: str, size: int, step: int) -> list[tuple[int, int]]:
 class _Signer:
     """Signs the records of a range in input order: fast-path texts in batches, others one by one."""
 
-    def __init__(self, tokens: ChunkTokens, count_words: bool) -> None:
-        self.tokens, self.count_words = tokens, count_words
-        self.words: Counter[str] = Counter()
+    def __init__(self, tokens: ChunkTokens, tally: WordTally | None) -> None:
+        self.tokens, self.tally = tokens, tally
         self.lengths = array("q")
         self.content = array("Q")
         self.bands = array("Q")
@@ -105,9 +108,9 @@ class _Signer:
     def flush(self) -> None:
         if not self.pending:
             return
-        signed = sign_texts([b for _, b, _ in self.pending], count_words=self.count_words)
-        if signed.words:
-            self.words.update(signed.words)
+        signed = sign_texts([b for _, b, _ in self.pending], count_words=self.tally is not None)
+        if signed.words is not None and self.tally is not None:
+            self.tally.add(signed.words.hashes, signed.words.counts, signed.words.form)
         rows = np.fromiter((row for row, _, _ in self.pending), dtype=np.int64, count=len(self.pending))
         ok = signed.ok
         # Numpy views write the batch's results in place; they are gone before the next append.
@@ -122,9 +125,22 @@ class _Signer:
 
 
 def read_range(
-    path: str, start: int, end: int, keep: str, tokens: ChunkTokens, count_words: bool
+    path: str,
+    start: int,
+    end: int,
+    keep: str,
+    tokens: ChunkTokens,
+    count_words: bool,
+    tally: WordTally | None = None,
 ) -> RangeRecords:
-    """Parse and sign the lines of ``path[start:end]`` (``start`` at a line start)."""
+    """Parse and sign the lines of ``path[start:end]`` (``start`` at a line start).
+
+    Words of texts signed in batches are counted in ``tally`` (a new one when not given, whose
+    counts and forms come back in the result); the others go to ``tokens.vocabulary``.
+    """
+    own_tally = tally is None and count_words
+    if tally is None and count_words:
+        tally = WordTally()
     try:
         with open(path, "rb") as file:
             file.seek(start)
@@ -136,7 +152,7 @@ def read_range(
     if ends_line:
         pieces.pop()  # the empty piece after the last "\n"
     del data
-    signer = _Signer(tokens, count_words)
+    signer = _Signer(tokens, tally if count_words else None)
     offsets = array("q")
     sizes = array("q")
     numbers = array("q")
@@ -178,12 +194,13 @@ def read_range(
         "bands": np.frombuffer(signer.bands, dtype=np.uint64).reshape(-1, BANDS)[has_words],
     }
     vocabulary = tokens.vocabulary
-    words = None
-    pruned = False
+    got = RangeRecords(columns, skipped, len(pieces), None, False)
     if count_words and vocabulary is not None:
-        vocabulary.add_counts(signer.words)
-        words, pruned = vocabulary.counts, vocabulary.pruned
-    return RangeRecords(columns, skipped, len(pieces), words, pruned)
+        got.words, got.pruned = vocabulary.counts, vocabulary.pruned
+    if own_tally and tally is not None:
+        got.word_hashes, got.word_counts = tally.take_counts()
+        got.word_forms = tally.take_new()
+    return got
 
 
 _worker_state: dict[str, object] = {}
@@ -196,7 +213,16 @@ def _worker_read(task: tuple[str, int, int, str, bool]) -> RangeRecords:
     if not isinstance(tokens, ChunkTokens):
         tokens = _worker_state["tokens"] = ChunkTokens()
     tokens.vocabulary = vocabulary  # each range's counts go back with it
-    return read_range(path, start, end, keep, tokens, count_words)
+    if not count_words:
+        return read_range(path, start, end, keep, tokens, count_words)
+    # One tally per worker, so that a form goes back once per worker rather than once per range.
+    tally = _worker_state.get("tally")
+    if not isinstance(tally, WordTally):
+        tally = _worker_state["tally"] = WordTally()
+    got = read_range(path, start, end, keep, tokens, count_words, tally)
+    got.word_hashes, got.word_counts = tally.take_counts()
+    got.word_forms = tally.take_new()
+    return got
 
 
 def usable_cores() -> int:
@@ -237,17 +263,24 @@ def scan(
         if progress is not None and got.lines:
             progress("reading", got.lines)
 
+    tally = WordTally() if count_words and tokens.vocabulary is not None else None
     parallel = workers > 1 and size >= PARALLEL_BYTES and len(ranges) > 1
     if not parallel or "fork" not in multiprocessing.get_all_start_methods():
         for start, end in ranges:
-            take(read_range(path, start, end, keep, tokens, count_words))
-        return table, skipped, lines
-    fold_table()  # built once here rather than in every worker
-    tasks = [(path, start, end, keep, count_words) for start, end in ranges]
-    with multiprocessing.get_context("fork").Pool(min(workers, len(ranges))) as pool:
-        for got in pool.imap(_worker_read, tasks):
-            take(got)
-            if got.words is not None and tokens.vocabulary is not None:
-                tokens.vocabulary.add_counts(got.words)
-                tokens.vocabulary.pruned |= got.pruned
+            take(read_range(path, start, end, keep, tokens, count_words, tally))
+    else:
+        fold_table()  # built once here rather than in every worker
+        tasks = [(path, start, end, keep, count_words) for start, end in ranges]
+        with multiprocessing.get_context("fork").Pool(min(workers, len(ranges))) as pool:
+            for got in pool.imap(_worker_read, tasks):
+                take(got)
+                if got.words is not None and tokens.vocabulary is not None:
+                    tokens.vocabulary.add_counts(got.words)
+                    tokens.vocabulary.pruned |= got.pruned
+                if tally is not None and got.word_hashes is not None and got.word_counts is not None:
+                    tally.add_forms(got.word_forms or {})
+                    tally.add(got.word_hashes, got.word_counts)
+    if tally is not None and tokens.vocabulary is not None:
+        tokens.vocabulary.add_counts(tally.counter())
+        tokens.vocabulary.pruned |= tally.pruned
     return table, skipped, lines

@@ -53,7 +53,7 @@ from variorum.dedup.records import RecordReader, RecordTable, parse_line, record
 from variorum.dedup.repair import reference_tokens
 from variorum.dedup.scan import scan, usable_cores
 from variorum.dedup.tokens import ChunkTokens, RunningVocabulary, TokenCache, VocabularyIndex
-from variorum.dedup.verify import score_pairs
+from variorum.dedup.verify import Words, score_pairs, word_similarity, words_of
 from variorum.errors import InputError, UsageError
 from variorum.model import Skip
 from variorum.text.normalize import count_vocabulary, raw_tokens
@@ -151,32 +151,54 @@ def _check_arguments(
 
 
 class _Comparer:
-    """Reads, tokenizes (with the complete vocabulary) and compares records of the first pass."""
+    """Reads, tokenizes (with the complete vocabulary) and compares records of the first pass.
+
+    With at least :data:`PARALLEL_RECORDS` records to visit, every pair
+    :func:`~variorum.dedup.choose.choose` will compare is compared first, records tokenized in
+    batches, on ``workers`` processes (:func:`~variorum.dedup.verify.score_pairs`), and looked
+    up; a pair not foreseen is compared here, record by record.
+    """
 
     def __init__(
-        self, reader: RecordReader, tokens: ChunkTokens, vocabulary: RunningVocabulary, threshold: float
+        self,
+        reader: RecordReader,
+        tokens: ChunkTokens,
+        vocabulary: RunningVocabulary,
+        threshold: float,
+        workers: int = 1,
     ) -> None:
         self.reader, self.tokens, self.vocabulary, self.threshold = reader, tokens, vocabulary, threshold
+        self.workers = workers
         self.cache = TokenCache()
         self.index: VocabularyIndex | None = None  # built at the first comparison
+        self.known: dict[tuple[int, int], float] = {}
+
+    def _words(self) -> Words:
+        if self.index is None:
+            self.index = VocabularyIndex(self.vocabulary.counts)
+        return Words(self.index, complete=not self.vocabulary.pruned)
+
+    def visiting(self, visit: Visit) -> None:
+        """Compare the pairs to come ahead, in batches and on every core, when there are enough."""
+        if len(visit.active) >= PARALLEL_RECORDS:
+            words = self._words()  # built before the workers fork: they share it
+            self.known = score_pairs(
+                self.reader.path, self.reader.table, visit.pairs(), self.workers, self.threshold, words
+            )
 
     def _tokens(self, i: int) -> np.ndarray:
         got = self.cache.get(i)
         if got is None:
-            if self.index is None:
-                self.index = VocabularyIndex(self.vocabulary.counts)
             text = self.reader.read(i)["text"]
-            got = self.tokens.compare_tokens(text, self.index, complete=not self.vocabulary.pruned)
+            got = words_of([text], self.tokens, self._words())[0]
             self.cache.put(i, got)
         return got
 
     def __call__(self, a: int, b: int) -> float:
-        # Token hashes stand for the tokens: rapidfuzz compares lists of ints quickly, and two
-        # different tokens sharing a 64-bit hash is too unlikely to matter.
-        score = Levenshtein.normalized_similarity(
-            self._tokens(a).tolist(), self._tokens(b).tolist(), score_cutoff=self.threshold
-        )
-        return float(score)
+        score = self.known.get((a, b))
+        if score is None:
+            score = word_similarity(self._tokens(a), self._tokens(b), self.threshold)
+        return score if score >= self.threshold else 0.0
 
 
 class _ParagraphComparer:
@@ -421,10 +443,11 @@ def find_duplicates(
     pairs: list[tuple[int, int, float]] | None = [] if all_pairs else None
     reader = RecordReader(input_path, table)
     try:
+        cores = usable_cores() if workers is None else workers
         comparer: _Comparer | _ParagraphComparer = (
-            _Comparer(reader, tokens, vocabulary, threshold)
+            _Comparer(reader, tokens, vocabulary, threshold, cores)
             if words
-            else _ParagraphComparer(reader, threshold, usable_cores() if workers is None else workers)
+            else _ParagraphComparer(reader, threshold, cores)
         )
         choice = choose(
             columns["bands"],
@@ -436,7 +459,7 @@ def find_duplicates(
             progress,
             length_ratio=None if words else 0.0,
             pairs=pairs,
-            visiting=comparer.visiting if isinstance(comparer, _ParagraphComparer) else None,
+            visiting=comparer.visiting,
         )
     finally:
         reader.close()

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from itertools import chain, repeat
 
 import numpy as np
@@ -105,6 +105,104 @@ class RunningVocabulary:
         if len(self.counts) > self.limit:
             self.counts = Counter(dict(self.counts.most_common(self.limit // 2)))
             self.pruned = True
+
+
+class WordTally:
+    """Word counts keyed by token hash while a file is read, each form decoded once.
+
+    The batch path (:func:`variorum.dedup.batch.sign_texts`) knows every token's hash without
+    making its string; counting by string meant decoding every distinct form of every batch
+    and merging dictionaries, most of the words measure's first pass. Here a batch adds its
+    distinct hashes and counts (numpy arrays, summed now and then), and only a hash never seen
+    before has its form decoded. :meth:`counter` gives the counts by form, as the
+    :class:`RunningVocabulary` keeps them. Beyond ``limit`` forms the rarer half is dropped, as
+    there (and :attr:`pruned` says so).
+    """
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = VOCABULARY_SIZE if limit is None else limit
+        self.forms: dict[int, str] = {}
+        self.known = np.empty(0, dtype=np.uint64)  # sorted: the hashes in ``forms``
+        self.new: dict[int, str] = {}  # forms decoded since the last take_new()
+        self.hashes: list[np.ndarray] = []
+        self.counts: list[np.ndarray] = []
+        self.held = 0
+        self.pruned = False
+
+    def unknown(self, hashes: np.ndarray) -> np.ndarray:
+        """Which of ``hashes`` have no form yet."""
+        if not len(self.known):
+            return np.ones(len(hashes), dtype=bool)
+        at = np.minimum(np.searchsorted(self.known, hashes), len(self.known) - 1)
+        return self.known[at] != hashes
+
+    def add(self, hashes: np.ndarray, counts: np.ndarray, form: Callable[[int], str] | None = None) -> None:
+        """Count distinct ``hashes`` ``counts`` times; ``form(i)`` is the word of ``hashes[i]``."""
+        if not len(hashes):
+            return
+        if form is not None:
+            fresh = np.flatnonzero(self.unknown(hashes))
+            if len(fresh):
+                decoded = dict(zip(hashes[fresh].tolist(), map(form, fresh.tolist()), strict=True))
+                self.forms.update(decoded)
+                self.new.update(decoded)
+                # Timsort merges the two sorted runs in linear time.
+                self.known = np.sort(np.concatenate([self.known, np.sort(hashes[fresh])]), kind="stable")
+        self.hashes.append(hashes)
+        self.counts.append(counts.astype(np.int64, copy=False))
+        self.held += len(hashes)
+        if self.held > 2 * len(self.known) + 16_384:  # summed often: memory stays per form
+            self.compact()
+
+    def add_forms(self, forms: Mapping[int, str]) -> None:
+        """Forms decoded elsewhere (by a worker process), for hashes counted with :meth:`add`."""
+        fresh = [h for h in forms if h not in self.forms]
+        if fresh:
+            self.forms.update((h, forms[h]) for h in fresh)
+            self.known = np.sort(
+                np.concatenate([self.known, np.array(fresh, dtype=np.uint64)]), kind="stable"
+            )
+
+    def take_new(self) -> dict[int, str]:
+        """The forms decoded since the last call (what another process has not been sent)."""
+        new, self.new = self.new, {}
+        return new
+
+    def compact(self) -> tuple[np.ndarray, np.ndarray]:
+        """Sum the counts: the distinct hashes (sorted) and their counts; prune beyond ``limit``."""
+        if len(self.hashes) != 1:
+            stacked = np.concatenate([*self.hashes, np.empty(0, dtype=np.uint64)])
+            distinct, inverse = np.unique(stacked, return_inverse=True)
+            weights = np.concatenate([*self.counts, np.empty(0, dtype=np.int64)])
+            totals = np.bincount(inverse.ravel(), weights=weights, minlength=len(distinct)).astype(np.int64)
+            self.hashes, self.counts = [distinct], [totals]
+        hashes, counts = self.hashes[0], self.counts[0]
+        if len(hashes) > self.limit:
+            kept = np.sort(np.argsort(-counts, kind="stable")[: self.limit // 2])
+            hashes, counts = hashes[kept], counts[kept]
+            self.hashes, self.counts = [hashes], [counts]
+            self.forms = {h: self.forms[h] for h in hashes.tolist() if h in self.forms}
+            self.known = np.array(sorted(self.forms), dtype=np.uint64)
+            self.pruned = True
+        self.held = len(hashes)
+        return hashes, counts
+
+    def take_counts(self) -> tuple[np.ndarray, np.ndarray]:
+        """The counts so far (as :meth:`compact`), then start counting afresh; forms are kept,
+        up to ``limit`` of them (beyond, they are forgotten and decoded again when seen)."""
+        hashes, counts = self.compact()
+        self.hashes, self.counts, self.held = [], [], 0
+        if len(self.forms) > self.limit:
+            self.forms, self.known = {}, np.empty(0, dtype=np.uint64)
+        return hashes, counts
+
+    def counter(self) -> Counter[str]:
+        """The counts by form (a hash whose form was dropped by pruning is left out)."""
+        hashes, counts = self.compact()
+        forms = self.forms
+        return Counter(
+            {forms[h]: c for h, c in zip(hashes.tolist(), counts.tolist(), strict=True) if h in forms}
+        )
 
 
 class ChunkTokens:

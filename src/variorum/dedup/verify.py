@@ -1,11 +1,13 @@
-"""Comparing candidate pairs by the ``paragraphs`` measure ahead of time, on every core.
+"""Comparing candidate pairs ahead of time, on every core, by either measure.
 
 :func:`~variorum.dedup.choose.choose` compares pairs one at a time, in an order where each
 decision may depend on the ones before. Comparing is what costs (reading both records again,
 finding their paragraphs), and which pairs it will compare is known in advance
 (:meth:`~variorum.dedup.choose.Visit.pairs`), so :func:`score_pairs` compares them all first in
 worker processes and ``choose`` then looks the scores up. The scores are those of
-:func:`~variorum.dedup.paragraphs.paragraph_similarity`, whichever process computed them.
+:func:`~variorum.dedup.paragraphs.paragraph_similarity` or, for the ``words`` measure, the
+edit similarity of the repaired token sequences (:class:`Words`), whichever process computed
+them; records are read and tokenized in batches (:func:`~variorum.dedup.batch.compare_ascii_texts`).
 
 Pairs are handed out by connected group (records linked by candidate pairs, such as the copies
 of one document), so that a worker reads each record once, and in pieces of at most
@@ -16,12 +18,42 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
+from rapidfuzz.distance import Levenshtein
 
+from variorum.dedup.batch import compare_ascii_texts
 from variorum.dedup.paragraphs import Paragraphs, paragraph_similarity, paragraphs_of
 from variorum.dedup.records import RecordReader, RecordTable
-from variorum.dedup.tokens import ChunkTokens
+from variorum.dedup.tokens import ChunkTokens, VocabularyIndex
+
+
+@dataclass(frozen=True)
+class Words:
+    """The ``words`` measure's settings: the vocabulary that repairs split words, and whether it
+    holds every word of the file (else each record's own words are added, see
+    :func:`~variorum.dedup.repair.reference_tokens`)."""
+
+    index: VocabularyIndex
+    complete: bool
+
+
+def words_of(texts: list[str], tokens: ChunkTokens, words: Words) -> list[np.ndarray]:
+    """The repaired token hashes of each text, as ``ChunkTokens.compare_tokens`` gives them."""
+    found = compare_ascii_texts(texts, words.index) if words.complete else [None] * len(texts)
+    return [
+        got if got is not None else tokens.compare_tokens(text, words.index, complete=words.complete)
+        for text, got in zip(texts, found, strict=True)
+    ]
+
+
+def word_similarity(a: np.ndarray, b: np.ndarray, at_least: float = 0.0) -> float:
+    """The ``words`` measure of two token sequences (0.0 when below ``at_least``)."""
+    # Token hashes stand for the tokens: rapidfuzz compares lists of ints quickly, and two
+    # different tokens sharing a 64-bit hash is too unlikely to matter.
+    return float(Levenshtein.normalized_similarity(a.tolist(), b.tolist(), score_cutoff=at_least))
+
 
 #: Pairs per piece of work at most (a group of linked records is never cut).
 PIECE_PAIRS = 1000
@@ -67,10 +99,23 @@ def pieces_of(pairs: Sequence[tuple[int, int]], size: int = PIECE_PAIRS) -> list
 
 
 def compare_piece(
-    reader: RecordReader, pairs: Sequence[tuple[int, int]], tokens: ChunkTokens, at_least: float
+    reader: RecordReader,
+    pairs: Sequence[tuple[int, int]],
+    tokens: ChunkTokens,
+    at_least: float,
+    words: Words | None = None,
 ) -> np.ndarray:
-    """The paragraph similarity of each pair (any value below ``at_least`` when below it)."""
+    """The similarity of each pair (any value below ``at_least`` when below it): by paragraphs,
+    or by words with ``words``."""
     records = sorted({r for pair in pairs for r in pair}, key=reader.table.offsets.__getitem__)
+    if words is not None:
+        sequences: dict[int, np.ndarray] = {}
+        for at in range(0, len(records), READ_BATCH):
+            batch = records[at : at + READ_BATCH]
+            texts = [reader.read(r)["text"] for r in batch]
+            sequences.update(zip(batch, words_of(texts, tokens, words), strict=True))
+        scores = [word_similarity(sequences[a], sequences[b], at_least) for a, b in pairs]
+        return np.array(scores, dtype=np.float64)
     found: dict[int, Paragraphs] = {}
     for at in range(0, len(records), READ_BATCH):
         batch = records[at : at + READ_BATCH]
@@ -87,17 +132,25 @@ def _compare_in_worker(piece: list[int]) -> tuple[list[int], np.ndarray]:
     tokens = _state.get("tokens")
     if not isinstance(tokens, ChunkTokens):
         tokens = _state["tokens"] = ChunkTokens()
+    words = _state.get("words")
+    assert words is None or isinstance(words, Words)
     reader = RecordReader(path, table)
     try:
-        return piece, compare_piece(reader, [pairs[i] for i in piece], tokens, at_least)
+        return piece, compare_piece(reader, [pairs[i] for i in piece], tokens, at_least, words)
     finally:
         reader.close()
 
 
 def score_pairs(
-    path: str, table: RecordTable, pairs: list[tuple[int, int]], workers: int, at_least: float = 0.0
+    path: str,
+    table: RecordTable,
+    pairs: list[tuple[int, int]],
+    workers: int,
+    at_least: float = 0.0,
+    words: Words | None = None,
 ) -> dict[tuple[int, int], float]:
-    """The paragraph similarity of every pair of records of ``table``, by ``workers`` processes.
+    """The similarity of every pair of records of ``table`` (by paragraphs, or by words with
+    ``words``), by ``workers`` processes.
 
     A similarity below ``at_least`` may be given as any value below it.
     Worker processes are forked, so that the table and the pairs reach them without being
@@ -110,11 +163,11 @@ def score_pairs(
         try:
             tokens = ChunkTokens()
             for piece in pieces:
-                scores[piece] = compare_piece(reader, [pairs[i] for i in piece], tokens, at_least)
+                scores[piece] = compare_piece(reader, [pairs[i] for i in piece], tokens, at_least, words)
         finally:
             reader.close()
     else:
-        _state.update(path=path, table=table, pairs=pairs, at_least=float(at_least))
+        _state.update(path=path, table=table, pairs=pairs, at_least=float(at_least), words=words)
         try:
             with multiprocessing.get_context("fork").Pool(min(workers, len(pieces))) as pool:
                 for piece, got in pool.imap_unordered(_compare_in_worker, pieces):
