@@ -115,7 +115,17 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 @cache
 def _unfoldable() -> re.Pattern[str]:
     """Any character that is neither ASCII nor folded by :func:`fold_table`."""
-    codes = sorted(fold_table())
+    return _outside(sorted(fold_table()))
+
+
+@cache
+def _not_one_for_one() -> re.Pattern[str]:
+    """Any character that is neither ASCII nor folded by :func:`fold_table` into one character."""
+    return _outside(sorted(code for code, form in fold_table().items() if len(form) == 1))
+
+
+def _outside(codes: list[int]) -> re.Pattern[str]:
+    """A pattern matching any character that is neither ASCII nor one of ``codes`` (sorted)."""
     ranges: list[tuple[int, int]] = []
     for code in codes:
         if ranges and ranges[-1][1] == code - 1:
@@ -126,6 +136,21 @@ def _unfoldable() -> re.Pattern[str]:
         re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges
     )
     return re.compile(f"[^\\x00-\\x7f{allowed}]")
+
+
+def folded_in_place(text: str) -> str | None:
+    """ASCII text with the tokens of ``text`` at the same offsets, or None.
+
+    Plain ASCII is itself; a text whose other characters each fold to one ASCII character
+    (``é`` → ``e``, a no-break space → a space) is rewritten by :func:`fold_table`. Characters
+    that vanish (combining marks, soft hyphens) or grow (``ß`` → ``ss``) would move every later
+    offset, so such a text gives None.
+    """
+    if text.isascii():
+        return text
+    if _not_one_for_one().search(text):
+        return None
+    return _NON_ASCII.sub(_fold_match, text)
 
 
 def _fold_match(match: re.Match[str]) -> str:
@@ -285,17 +310,21 @@ def compare_ascii(text: str, index: VocabularyIndex) -> np.ndarray | None:
 
 
 def compare_ascii_texts(texts: Sequence[str], index: VocabularyIndex) -> list[np.ndarray | None]:
-    """:func:`compare_ascii` of each text, all tokenized together (None where it gives None).
+    """:func:`compare_ascii` of each text, all tokenized together (None where it gives None),
+    and of texts that :func:`folded_in_place` reads as ASCII.
 
     One :func:`token_polys` over the texts joined by line breaks (no token crosses one), sites
     found for all of them at once, pairs and triples across two texts left out.
     """
     out: list[np.ndarray | None] = [None] * len(texts)
-    eligible = [k for k, t in enumerate(texts) if t.isascii()]
+    folded = [folded_in_place(t) for t in texts]
+    eligible = [k for k, f in enumerate(folded) if f is not None]
     if not eligible:
         return out
+    # Norms come from the folded text and gaps from the original one, at the same offsets.
     joined_text = "\n".join(texts[k] for k in eligible) + "\n"
-    data = np.frombuffer(joined_text.encode("ascii"), dtype=np.uint8)
+    joined_folded = "\n".join(folded[k] or "" for k in eligible) + "\n"
+    data = np.frombuffer(joined_folded.encode("ascii"), dtype=np.uint8)
     sizes = np.fromiter((len(texts[k]) + 1 for k in eligible), dtype=np.int64, count=len(eligible))
     text_start = np.cumsum(sizes) - sizes
     ok = np.add.reduceat(_OTHER[data].view(np.int8), text_start, dtype=np.int64) == 0
@@ -318,7 +347,7 @@ def compare_ascii_texts(texts: Sequence[str], index: VocabularyIndex) -> list[np
         starts_list, ends_list, owners = starts.tolist(), ends.tolist(), owner.tolist()
 
         def norm(i: int) -> str:
-            return joined_text[starts_list[i] : ends_list[i]].lower()
+            return joined_folded[starts_list[i] : ends_list[i]].lower()
 
         def gap(i: int) -> int:
             return gap_kind(joined_text, ends_list[i], starts_list[i + 1])
