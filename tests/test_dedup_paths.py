@@ -44,7 +44,15 @@ from variorum.dedup.choose import choose
 from variorum.dedup.paragraphs import _slow_paragraphs, paragraph_similarity, paragraphs, paragraphs_of
 from variorum.dedup.repair import reference_tokens
 from variorum.dedup.signature import SIGNATURE_BYTES, band_keys, content_hash
-from variorum.dedup.tokens import ChunkTokens, RunningVocabulary, VocabularyIndex, WordTally, token_hash
+from variorum.dedup.tokens import (
+    ChunkTokens,
+    RunningVocabulary,
+    VocabularyIndex,
+    WordTally,
+    poly_hash,
+    poly_hashes,
+    token_hash,
+)
 from variorum.errors import UsageError
 from variorum.text.normalize import count_vocabulary, raw_tokens
 
@@ -183,6 +191,12 @@ def test_a_word_tally_beyond_its_limit_keeps_the_frequent_half():
     tally.add(hashes[order], counts[order].astype(np.int64), lambda i: forms[order[i]])
     assert tally.counter() == Counter({"the": 5, "of": 3})
     assert tally.pruned
+
+
+@given(st.lists(st.text(max_size=12), max_size=20))
+@settings(max_examples=200, deadline=None)
+def test_polynomials_of_many_words_are_each_ones(words):
+    assert poly_hashes(words).tolist() == [poly_hash(w) for w in words]
 
 
 def test_the_running_vocabulary_is_bounded():

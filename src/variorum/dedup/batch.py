@@ -161,16 +161,15 @@ def _fold_match(match: re.Match[str]) -> str:
 
 @dataclass(frozen=True)
 class BatchWords:
-    """The distinct tokens of a batch (all words) by hash, with their counts; :meth:`form` spells one.
+    """The tokens of a batch (all words) by hash; :meth:`form` spells one.
 
     Forms are decoded on demand: a :class:`~variorum.dedup.tokens.WordTally` asks only for the
     hashes it has not seen.
     """
 
-    hashes: np.ndarray  # uint64, sorted, distinct
-    counts: np.ndarray  # int64
+    hashes: np.ndarray  # uint64, one per token
     data: np.ndarray  # the batch's bytes
-    starts: np.ndarray  # where one occurrence of each starts in ``data``
+    starts: np.ndarray  # where each token starts in ``data``
     ends: np.ndarray
 
     def form(self, i: int) -> str:
@@ -410,8 +409,7 @@ def sign_texts(texts: Sequence[bytes], *, count_words: bool = False) -> Signed:
     owner, hashes = owner[keep], hashes[keep]
     words: BatchWords | None = None
     if count_words:
-        forms, at, counts = np.unique(hashes, return_index=True, return_counts=True)
-        words = BatchWords(forms, counts, data, starts[keep][at], ends[keep][at])
+        words = BatchWords(hashes, data, starts[keep], ends[keep])
     lengths[:] = np.bincount(owner, minlength=n)
     first = np.cumsum(lengths) - lengths
 

@@ -110,7 +110,7 @@ class _Signer:
             return
         signed = sign_texts([b for _, b, _ in self.pending], count_words=self.tally is not None)
         if signed.words is not None and self.tally is not None:
-            self.tally.add(signed.words.hashes, signed.words.counts, signed.words.form)
+            self.tally.add(signed.words.hashes, form=signed.words.form)
         rows = np.fromiter((row for row, _, _ in self.pending), dtype=np.int64, count=len(self.pending))
         ok = signed.ok
         # Numpy views write the batch's results in place; they are gone before the next append.

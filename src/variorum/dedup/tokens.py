@@ -54,6 +54,31 @@ def poly_hash(text: str) -> int:
     return h
 
 
+def poly_hashes(words: list[str]) -> np.ndarray:
+    """:func:`poly_hash` of each word, for many words at once (``uint64``).
+
+    Horner's rule one position at a time over the words sorted longest first, so that the words
+    still running are always a prefix (as :func:`variorum.dedup.batch.token_polys` does).
+    """
+    n = len(words)
+    if not n:
+        return np.empty(0, dtype=np.uint64)
+    codes = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=n)
+    firsts = np.cumsum(lengths) - lengths
+    order = np.argsort(-lengths, kind="stable")
+    lengths, firsts = lengths[order], firsts[order]
+    poly = np.zeros(n, dtype=np.uint64)
+    base = np.uint64(_BASE)
+    with np.errstate(over="ignore"):
+        for j in range(int(lengths[0]) if n else 0):
+            m = int(np.searchsorted(-lengths, -j, side="left"))  # words longer than j
+            poly[:m] = poly[:m] * base + codes[firsts[:m] + j]
+    out = np.empty(n, dtype=np.uint64)
+    out[order] = poly
+    return out
+
+
 def token_hash(norm: str) -> int:
     """The hash of a normalized token in signatures and comparisons (stable across processes).
 
@@ -112,97 +137,88 @@ class WordTally:
 
     The batch path (:func:`variorum.dedup.batch.sign_texts`) knows every token's hash without
     making its string; counting by string meant decoding every distinct form of every batch
-    and merging dictionaries, most of the words measure's first pass. Here a batch adds its
-    distinct hashes and counts (numpy arrays, summed now and then), and only a hash never seen
-    before has its form decoded. :meth:`counter` gives the counts by form, as the
-    :class:`RunningVocabulary` keeps them. Beyond ``limit`` forms the rarer half is dropped, as
-    there (and :attr:`pruned` says so).
+    and merging dictionaries, most of the words measure's first pass. Here the hashes seen are
+    kept sorted with a count beside each: a batch's tokens are counted with one binary search
+    and one ``bincount``, and only a hash never seen before has its form decoded.
+    :meth:`counter` gives the counts by form, as the :class:`RunningVocabulary` keeps them.
+    Beyond ``limit`` forms the rarer half is dropped, as there (and :attr:`pruned` says so).
     """
 
     def __init__(self, limit: int | None = None) -> None:
         self.limit = VOCABULARY_SIZE if limit is None else limit
+        self.known = np.empty(0, dtype=np.uint64)  # sorted, distinct
+        self.counts = np.empty(0, dtype=np.int64)  # beside ``known``
         self.forms: dict[int, str] = {}
-        self.known = np.empty(0, dtype=np.uint64)  # sorted: the hashes in ``forms``
         self.new: dict[int, str] = {}  # forms decoded since the last take_new()
-        self.hashes: list[np.ndarray] = []
-        self.counts: list[np.ndarray] = []
-        self.held = 0
         self.pruned = False
 
-    def unknown(self, hashes: np.ndarray) -> np.ndarray:
-        """Which of ``hashes`` have no form yet."""
+    def _place(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        at = np.searchsorted(self.known, hashes)
         if not len(self.known):
-            return np.ones(len(hashes), dtype=bool)
-        at = np.minimum(np.searchsorted(self.known, hashes), len(self.known) - 1)
-        return self.known[at] != hashes
+            return at, np.ones(len(hashes), dtype=bool)
+        return at, self.known[np.minimum(at, len(self.known) - 1)] != hashes
 
-    def add(self, hashes: np.ndarray, counts: np.ndarray, form: Callable[[int], str] | None = None) -> None:
-        """Count distinct ``hashes`` ``counts`` times; ``form(i)`` is the word of ``hashes[i]``."""
+    def add(
+        self,
+        hashes: np.ndarray,
+        counts: np.ndarray | None = None,
+        form: Callable[[int], str] | None = None,
+    ) -> None:
+        """Count ``hashes`` (once each, or ``counts`` times); ``form(i)`` spells ``hashes[i]``."""
         if not len(hashes):
             return
-        if form is not None:
-            fresh = np.flatnonzero(self.unknown(hashes))
-            if len(fresh):
-                decoded = dict(zip(hashes[fresh].tolist(), map(form, fresh.tolist()), strict=True))
+        at, missing = self._place(hashes)
+        if missing.any():
+            where = np.flatnonzero(missing)
+            fresh, first = np.unique(hashes[where], return_index=True)
+            if form is not None:
+                decoded = dict(zip(fresh.tolist(), map(form, where[first].tolist()), strict=True))
                 self.forms.update(decoded)
                 self.new.update(decoded)
-                # Timsort merges the two sorted runs in linear time.
-                self.known = np.sort(np.concatenate([self.known, np.sort(hashes[fresh])]), kind="stable")
-        self.hashes.append(hashes)
-        self.counts.append(counts.astype(np.int64, copy=False))
-        self.held += len(hashes)
-        if self.held > 2 * len(self.known) + 16_384:  # summed often: memory stays per form
-            self.compact()
+            old = self.known
+            self.known = np.sort(np.concatenate([old, fresh]), kind="stable")  # merges two sorted runs
+            counts_before = self.counts
+            self.counts = np.zeros(len(self.known), dtype=np.int64)
+            self.counts[np.searchsorted(self.known, old)] = counts_before
+            at = np.searchsorted(self.known, hashes)
+        if counts is None:
+            self.counts += np.bincount(at, minlength=len(self.known))
+        else:
+            np.add.at(self.counts, at, counts)
+        if len(self.known) > self.limit:
+            self._prune()
+
+    def _prune(self) -> None:
+        kept = np.sort(np.argsort(-self.counts, kind="stable")[: self.limit // 2])
+        self.known, self.counts = self.known[kept], self.counts[kept]
+        self.forms = {h: self.forms[h] for h in self.known.tolist() if h in self.forms}
+        self.pruned = True
 
     def add_forms(self, forms: Mapping[int, str]) -> None:
         """Forms decoded elsewhere (by a worker process), for hashes counted with :meth:`add`."""
-        fresh = [h for h in forms if h not in self.forms]
-        if fresh:
-            self.forms.update((h, forms[h]) for h in fresh)
-            self.known = np.sort(
-                np.concatenate([self.known, np.array(fresh, dtype=np.uint64)]), kind="stable"
-            )
+        self.forms.update(forms)
 
     def take_new(self) -> dict[int, str]:
         """The forms decoded since the last call (what another process has not been sent)."""
         new, self.new = self.new, {}
         return new
 
-    def compact(self) -> tuple[np.ndarray, np.ndarray]:
-        """Sum the counts: the distinct hashes (sorted) and their counts; prune beyond ``limit``."""
-        if len(self.hashes) != 1:
-            stacked = np.concatenate([*self.hashes, np.empty(0, dtype=np.uint64)])
-            distinct, inverse = np.unique(stacked, return_inverse=True)
-            weights = np.concatenate([*self.counts, np.empty(0, dtype=np.int64)])
-            totals = np.bincount(inverse.ravel(), weights=weights, minlength=len(distinct)).astype(np.int64)
-            self.hashes, self.counts = [distinct], [totals]
-        hashes, counts = self.hashes[0], self.counts[0]
-        if len(hashes) > self.limit:
-            kept = np.sort(np.argsort(-counts, kind="stable")[: self.limit // 2])
-            hashes, counts = hashes[kept], counts[kept]
-            self.hashes, self.counts = [hashes], [counts]
-            self.forms = {h: self.forms[h] for h in hashes.tolist() if h in self.forms}
-            self.known = np.array(sorted(self.forms), dtype=np.uint64)
-            self.pruned = True
-        self.held = len(hashes)
-        return hashes, counts
-
     def take_counts(self) -> tuple[np.ndarray, np.ndarray]:
-        """The counts so far (as :meth:`compact`), then start counting afresh; forms are kept,
-        up to ``limit`` of them (beyond, they are forgotten and decoded again when seen)."""
-        hashes, counts = self.compact()
-        self.hashes, self.counts, self.held = [], [], 0
+        """The hashes counted so far and their counts, then start counting afresh; forms are
+        kept, up to ``limit`` of them (beyond, they are forgotten and decoded again when seen)."""
+        seen = self.counts > 0
+        got = self.known[seen], self.counts[seen]
+        self.counts = np.zeros(len(self.known), dtype=np.int64)
         if len(self.forms) > self.limit:
-            self.forms, self.known = {}, np.empty(0, dtype=np.uint64)
-        return hashes, counts
+            self.known, self.counts, self.forms = self.known[:0], self.counts[:0], {}
+        return got
 
     def counter(self) -> Counter[str]:
         """The counts by form (a hash whose form was dropped by pruning is left out)."""
-        hashes, counts = self.compact()
+        seen = self.counts > 0
         forms = self.forms
-        return Counter(
-            {forms[h]: c for h, c in zip(hashes.tolist(), counts.tolist(), strict=True) if h in forms}
-        )
+        pairs = zip(self.known[seen].tolist(), self.counts[seen].tolist(), strict=True)
+        return Counter({forms[h]: c for h, c in pairs if h in forms})
 
 
 class ChunkTokens:
@@ -389,7 +405,7 @@ class VocabularyIndex:
 
     def __init__(self, counts: Mapping[str, int]) -> None:
         self.counts = counts
-        self.keys = np.unique(np.fromiter(map(poly_hash, counts), dtype=np.uint64, count=len(counts)))
+        self.keys = np.unique(poly_hashes(list(counts)))
         bits = max(16, min(24, (16 * len(self.keys)).bit_length()))  # <= 1/16 of slots set, <= 16 MB
         self.shift = np.uint64(64 - bits)
         self.bitmap = np.zeros(1 << bits, dtype=bool)
