@@ -302,6 +302,17 @@ def test_batch_token_hashes_are_token_hash(text):
     assert hashes.tolist() == hashed(raw_tokens(text).norms)
 
 
+def test_batch_token_hashes_past_the_tables_of_powers():
+    # Polynomials come from running sums against tables of BASE**k and BASE**-k: a batch longer
+    # than the tables grows them, and long words far into it are still hashed right.
+    rng = np.random.default_rng(3)
+    words = ["".join(rng.choice(list("abcdefghij"), size=int(n))) for n in rng.integers(1, 40, 40_000)]
+    text = " ".join(words)
+    assert len(text) > 1 << 18
+    _, _, hashes = token_arrays(np.frombuffer(text.encode("ascii"), dtype=np.uint8))
+    assert hashes.tolist() == hashed(words)
+
+
 def test_accented_latin_text_is_folded_and_other_scripts_are_left_to_the_per_text_path():
     assert fast_path("Déjà vu\u00a0— «Straße»") == b"Deja vu . .Strasse."
     assert fast_path("plain") == b"plain"

@@ -45,8 +45,8 @@ _EMPTY = np.iinfo(np.uint64).max
 # Bytes that rule a text out of the fast path: digits (numbers have their own rules), the
 # apostrophes that join a word ("'", "`") and "^" (superscript residue); non-ASCII texts are
 # ruled out before they are encoded.
-_OTHER = np.zeros(256, dtype=bool)
-_OTHER[[*b"0123456789'`^"]] = True
+_OTHER = re.compile(rb"[0-9'`^]")
+_OTHER_TEXT = re.compile(r"[0-9'`^]")
 
 
 # Code points fold_table() considers: Latin-1 and Latin Extended letters, combining
@@ -198,7 +198,13 @@ def token_arrays(data: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def token_polys(data: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Start, end (exclusive) and polynomial of every token of ASCII bytes ``data``: the
-    :func:`~variorum.dedup.tokens.poly_hash` of its lower-cased letters, before mixing."""
+    :func:`~variorum.dedup.tokens.poly_hash` of its lower-cased letters, before mixing.
+
+    ``BASE`` is odd, so it has an inverse modulo 2**64, and the polynomial of ``c[s:e]`` is
+    ``BASE**(e-1) * (S[e-1] - S[s-1])`` where ``S`` is the running sum of ``c[k] * BASE**-k``:
+    one multiplication and one cumulative sum over the bytes give every token's polynomial
+    (numpy's unsigned arithmetic wraps modulo 2**64, as the definition does).
+    """
     lower = data | np.uint8(0x20)  # ASCII letters in lower case; other bytes are not used
     letter = np.zeros(len(data) + 2, dtype=bool)
     np.less(lower - np.uint8(97), np.uint8(26), out=letter[1:-1])
@@ -208,21 +214,29 @@ def token_polys(data: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if not len(starts):
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, np.empty(0, dtype=np.uint64)
-    lengths = ends - starts
-    counts = np.bincount(lengths)
-    # Longest first; numpy sorts 16-bit keys by radix, in linear time.
-    shortness = len(counts) - 1 - lengths
-    order = np.argsort(shortness.astype(np.uint16) if len(counts) <= 1 << 16 else shortness, kind="stable")
-    firsts = starts[order]
-    longer = len(lengths) - np.cumsum(counts)  # longer[j]: tokens with more than j letters
-    poly = lower[firsts].astype(np.uint64)
+    powers, inverses = _position_powers(len(data))
     with np.errstate(over="ignore"):
-        for j in range(1, len(counts) - 1):
-            m = int(longer[j])
-            poly[:m] = poly[:m] * _BASE + lower[firsts[:m] + j]
-    in_order = np.empty_like(poly)
-    in_order[order] = poly
-    return starts, ends, in_order
+        running = np.cumsum(lower * inverses[: len(data)], dtype=np.uint64)
+        before = np.where(starts > 0, running[starts - 1], np.uint64(0))
+        poly = powers[ends - 1] * (running[ends - 1] - before)
+    return starts, ends, poly
+
+
+_POWERS: list[np.ndarray] = []
+
+
+def _position_powers(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``BASE**k`` and ``BASE**-k`` modulo 2**64 for ``k < size`` (kept, grown as needed)."""
+    if not _POWERS or len(_POWERS[0]) < size:
+        size = max(size, 1 << 18)
+        tables = []
+        for factor in (BASE, pow(BASE, -1, 2**64)):
+            table = np.ones(size, dtype=np.uint64)
+            with np.errstate(over="ignore"):
+                table[1:] = np.multiply.accumulate(np.full(size - 1, factor, dtype=np.uint64))
+            tables.append(table)
+        _POWERS[:] = tables
+    return _POWERS[0], _POWERS[1]
 
 
 def _powers(lengths: np.ndarray) -> np.ndarray:
@@ -251,11 +265,9 @@ def compare_ascii(text: str, index: VocabularyIndex) -> np.ndarray | None:
     whole text at once from the composable polynomials), with the text's own offsets, which are
     the ASCII bytes' offsets.
     """
-    if not text.isascii():
+    if not text.isascii() or _OTHER_TEXT.search(text):
         return None
     data = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
-    if _OTHER[data].any():
-        return None
     starts, ends, poly = token_polys(data)
     hashes = mix64(poly)
     n = len(hashes)
@@ -326,7 +338,7 @@ def compare_ascii_texts(texts: Sequence[str], index: VocabularyIndex) -> list[np
     data = np.frombuffer(joined_folded.encode("ascii"), dtype=np.uint8)
     sizes = np.fromiter((len(texts[k]) + 1 for k in eligible), dtype=np.int64, count=len(eligible))
     text_start = np.cumsum(sizes) - sizes
-    ok = np.add.reduceat(_OTHER[data].view(np.int8), text_start, dtype=np.int64) == 0
+    ok = np.array([_OTHER_TEXT.search(folded[k] or "") is None for k in eligible], dtype=bool)
     starts, ends, poly = token_polys(data)
     owner = np.searchsorted(text_start, starts, side="right") - 1
     hashes = mix64(poly)
@@ -401,8 +413,7 @@ def sign_texts(texts: Sequence[bytes], *, count_words: bool = False) -> Signed:
     sizes = np.fromiter(map(len, texts), dtype=np.int64, count=n) + 1
     data = np.frombuffer(b"\n".join(texts) + b"\n", dtype=np.uint8)
     text_start = np.cumsum(sizes) - sizes
-    other = np.add.reduceat(_OTHER[data].view(np.int8), text_start, dtype=np.int64)
-    ok[:] = other == 0  # each text ends in "\n", so no reduceat segment is empty
+    ok[:] = [_OTHER.search(t) is None for t in texts]
     starts, ends, hashes = token_arrays(data)
     owner = np.searchsorted(text_start, starts, side="right") - 1
     keep = ok[owner]
