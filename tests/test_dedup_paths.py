@@ -42,6 +42,7 @@ from variorum.dedup.batch import (
 )
 from variorum.dedup.choose import choose
 from variorum.dedup.paragraphs import _slow_paragraphs, paragraph_similarity, paragraphs, paragraphs_of
+from variorum.dedup.records import parse_line, parse_line_reference
 from variorum.dedup.repair import reference_tokens
 from variorum.dedup.signature import SIGNATURE_BYTES, band_keys, content_hash
 from variorum.dedup.tokens import (
@@ -554,3 +555,30 @@ def test_fast_path_rules_out_unfoldable_text_as_folding_it_would(text: str) -> N
 
     folded = _NON_ASCII.sub(_fold_match, text)
     assert fast_path(text) == (folded.encode("ascii") if folded.isascii() else None)
+
+
+# -- reading records: orjson where it can, the standard library as reference and fallback ---------
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8,
+)
+records = st.fixed_dictionaries(
+    {"text": st.text() | st.integers()}, optional={"id": json_values, "date": json_values, "x": json_values}
+)
+
+
+@given(records | json_values, st.booleans(), st.booleans())
+@settings(max_examples=400, deadline=None)
+def test_a_line_is_read_as_the_standard_library_reads_it(value, ascii_only, first):
+    line = json.dumps(value, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
+    got, expected = parse_line(line + b"\n", first), parse_line_reference(line, first)
+    assert got == expected or (got != got and expected != expected)  # NaN is not equal to itself
+
+
+@given(st.binary(max_size=40), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_a_broken_line_gets_the_standard_librarys_reason(junk, first):
+    for line in (junk, b'{"text": "a"' + junk, b"\xef\xbb\xbf" + b'{"text": "b"}' + junk):
+        assert parse_line(line, first) == parse_line_reference(line, first)

@@ -15,6 +15,7 @@ from array import array
 from typing import Any
 
 import numpy as np
+import orjson
 
 from variorum.dedup.signature import BANDS
 from variorum.errors import InputError
@@ -32,9 +33,30 @@ _MAX_LINE = 2**32 - 1
 
 
 def parse_line(line: bytes, first: bool) -> dict[str, Any] | str:
-    """The record of one line, or the reason it is not one (ingest's wording)."""
+    """The record of one line, or the reason it is not one (ingest's wording).
+
+    orjson reads a valid line three times as fast as the standard library (reading is most of a
+    dedup pass after signing); a line it refuses (bad JSON, invalid UTF-8, a lone surrogate,
+    ``NaN``, a byte order mark) is read again by :func:`json.loads`, which gives the same record
+    where it accepts one and the reason where it does not.
+    """
     if line.endswith(b"\n"):
         line = line[:-1]  # as ingest splits: the "\n" is not part of the record
+    try:
+        record = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return parse_line_reference(line, first)
+    # orjson reads an integer beyond 64 bits as a float, where json keeps it an int: a float in a
+    # field dedup reads, or anything but an object, is read again the reference way.
+    if type(record) is not dict or any(type(record.get(k)) is float for k in ("text", "id", "date")):
+        return parse_line_reference(line, first)
+    return _checked(record)
+
+
+def parse_line_reference(line: bytes, first: bool) -> dict[str, Any] | str:
+    """:func:`parse_line` with the standard library only: its reference, and its fallback."""
+    if line.endswith(b"\n"):
+        line = line[:-1]
     try:
         decoded = line.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -47,6 +69,11 @@ def parse_line(line: bytes, first: bool) -> dict[str, Any] | str:
         return f"invalid JSON: {error.msg} (column {error.colno})"
     except RecursionError:
         return "invalid JSON: nested too deeply"
+    return _checked(record)
+
+
+def _checked(record: Any) -> dict[str, Any] | str:
+    """The record when it is an object with a string ``text`` and a usable ``id``, else why not."""
     if not isinstance(record, dict):
         return f"record is a JSON {type(record).__name__}, not an object"
     if "text" not in record:
