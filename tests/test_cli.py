@@ -354,6 +354,7 @@ def test_dedup_measure_paragraphs_forgives_moved_and_dropped_paragraphs(capsys, 
         capsys, "dedup", str(source), "-o", str(tmp_path / "p.jsonl"), "--measure", "paragraphs"
     )
     assert by_paragraphs["removed"] == 1
+    assert by_paragraphs["exact"] == 0  # a near-duplicate with moved paragraphs, not an exact copy
     code, _, err = run(capsys, "dedup", str(source), "-o", str(tmp_path / "x.jsonl"), "--measure", "lines")
     assert code == 1 and "'lines' is not one of 'words', 'paragraphs'" in err
 
