@@ -38,12 +38,14 @@ from variorum.dedup.batch import (
     fast_path,
     fold_table,
     sign_texts,
+    sign_tokens,
     token_arrays,
 )
 from variorum.dedup.choose import choose
 from variorum.dedup.paragraphs import _slow_paragraphs, paragraph_similarity, paragraphs, paragraphs_of
 from variorum.dedup.records import parse_line, parse_line_reference
 from variorum.dedup.repair import reference_tokens
+from variorum.dedup.scripts import script_tokens
 from variorum.dedup.signature import SIGNATURE_BYTES, band_keys, content_hash
 from variorum.dedup.tokens import (
     ChunkTokens,
@@ -301,6 +303,33 @@ def test_the_batch_path_on_generated_prose():
 def test_batch_token_hashes_are_token_hash(text):
     _, _, hashes = token_arrays(np.frombuffer(text.encode("ascii"), dtype=np.uint8))
     assert hashes.tolist() == hashed(raw_tokens(text).norms)
+
+
+script_pieces = st.sampled_from(
+    ["Привет", "МИР", "Ёлка", "ель", "Καλημέρα", "ΣΑΣ", "ς", "ά", "مَرحبا", "بالعالم", "ـ", "bakı",
+     "şəhər", "İ", "ı", " ", "\n", "\n\n", ",", "«", "—", "\u00a0", "\u0301", "\u00ad", "\u2028",
+     "Ω", "ǅ", "ß", "中", "’", "x", "Ab", "\u0660", "\u200b", "\u0640"]
+)  # fmt: skip
+script_texts = st.lists(script_pieces | ascii_pieces, max_size=50).map("".join)
+
+
+@given(st.lists(script_texts, min_size=1, max_size=6))
+@settings(max_examples=300, deadline=None)
+def test_texts_in_other_scripts_are_signed_as_the_per_text_path_signs_them(texts):
+    ok, hashes, owner, words = script_tokens(texts)
+    signed = sign_tokens(ok, hashes, owner, words)
+    for k, text in enumerate(texts):
+        if not ok[k]:
+            continue
+        assert (int(signed.lengths[k]), int(signed.content[k]), signed.bands[k].tolist()) == per_text(text)
+        forms = [words.form(i) for i in np.flatnonzero(owner == k).tolist()]
+        assert forms == raw_tokens(text).norms
+
+
+def test_cyrillic_greek_arabic_and_azerbaijani_take_the_script_path():
+    texts = ["Привет, Мир! Ёлка.", "Καλημέρα ΣΑΣ, κόσμε", "مَرحبا بالعالم", "Bakı şəhəri, İstanbul", "60 000"]
+    ok, _, _, _ = script_tokens(texts)
+    assert ok.tolist() == [True, True, True, True, False]
 
 
 def test_batch_token_hashes_past_the_tables_of_powers():

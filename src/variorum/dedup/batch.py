@@ -16,9 +16,9 @@ calls for each word. Any other text is left to that path; both give the same has
 compare them), so a record's signature never depends on which path signed it.
 
 Token hashes are :func:`variorum.dedup.tokens.token_hash`: the splitmix64 finalizer of the
-polynomial ``sum(byte[i] * BASE**(n - 1 - i)) mod 2**64`` of the token's UTF-8 bytes. Horner's
-rule evaluates it for every token of an array at once, one letter position at a time, over the
-tokens sorted longest first so that those still running are always a prefix of the array.
+polynomial ``sum(code[i] * BASE**(n - 1 - i)) mod 2**64`` of the token's code points, for
+every token of a batch at once from running sums (:func:`token_polys`). Texts in other scripts
+take :mod:`variorum.dedup.scripts`, which ends in :func:`sign_tokens` too.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 import xxhash
@@ -187,7 +188,7 @@ class Signed:
     lengths: np.ndarray  # int64
     content: np.ndarray  # uint64, as variorum.dedup.signature.content_hash
     bands: np.ndarray  # n x BANDS uint64, as variorum.dedup.signature.band_keys
-    words: BatchWords | None  # word counts of the signed texts, when asked for
+    words: Any  # the signed texts' words (BatchWords, scripts.ScriptWords), when asked for
 
 
 def token_arrays(data: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -405,11 +406,8 @@ def sign_texts(texts: Sequence[bytes], *, count_words: bool = False) -> Signed:
     """
     n = len(texts)
     ok = np.ones(n, dtype=bool)
-    lengths = np.zeros(n, dtype=np.int64)
-    content = np.zeros(n, dtype=np.uint64)
-    bands = np.zeros((n, BANDS), dtype=np.uint64)
     if n == 0:
-        return Signed(ok, lengths, content, bands, None)
+        return sign_tokens(ok, np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64))
     sizes = np.fromiter(map(len, texts), dtype=np.int64, count=n) + 1
     data = np.frombuffer(b"\n".join(texts) + b"\n", dtype=np.uint8)
     text_start = np.cumsum(sizes) - sizes
@@ -421,6 +419,18 @@ def sign_texts(texts: Sequence[bytes], *, count_words: bool = False) -> Signed:
     words: BatchWords | None = None
     if count_words:
         words = BatchWords(hashes, data, starts[keep], ends[keep])
+    return sign_tokens(ok, hashes, owner, words)
+
+
+def sign_tokens(ok: np.ndarray, hashes: np.ndarray, owner: np.ndarray, words: Any = None) -> Signed:
+    """:class:`Signed` of a batch of texts from the hashes of their tokens, in order, and the
+    text each belongs to (``owner``, ascending; texts not ``ok`` have no tokens here)."""
+    n = len(ok)
+    lengths = np.zeros(n, dtype=np.int64)
+    content = np.zeros(n, dtype=np.uint64)
+    bands = np.zeros((n, BANDS), dtype=np.uint64)
+    if n == 0:
+        return Signed(ok, lengths, content, bands, words)
     lengths[:] = np.bincount(owner, minlength=n)
     first = np.cumsum(lengths) - lengths
 

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from variorum.dedup.batch import fast_path, fold_table, sign_texts
+from variorum.dedup.batch import Signed, fast_path, fold_table, sign_texts, sign_tokens
 from variorum.dedup.records import NO_DATE, RecordTable, date_key, parse_line
+from variorum.dedup.scripts import script_tokens
 from variorum.dedup.signature import BANDS, band_keys, content_hash
 from variorum.dedup.tokens import ChunkTokens, RunningVocabulary, WordTally
 from variorum.errors import InputError
@@ -72,7 +73,9 @@ def line_ranges(path: str, size: int, step: int) -> list[tuple[int, int]]:
 
 
 class _Signer:
-    """Signs the records of a range in input order: fast-path texts in batches, others one by one."""
+    """Signs the records of a range in input order: texts that fold to ASCII in batches
+    (:func:`~variorum.dedup.batch.sign_texts`), texts in other scripts in batches too
+    (:func:`~variorum.dedup.scripts.script_tokens`), what neither reads one by one."""
 
     def __init__(self, tokens: ChunkTokens, tally: WordTally | None) -> None:
         self.tokens, self.tally = tokens, tally
@@ -81,6 +84,8 @@ class _Signer:
         self.bands = array("Q")
         self.pending: list[tuple[int, bytes, str]] = []  # (row, bytes, text)
         self.pending_bytes = 0
+        self.scripts: list[tuple[int, str]] = []  # (row, text)
+        self.scripts_size = 0
 
     def add(self, text: str) -> int:
         """Queue ``text``; returns its row (results are known after :meth:`flush`)."""
@@ -90,12 +95,15 @@ class _Signer:
         self.bands.frombytes(bytes(8 * BANDS))
         ascii_bytes = fast_path(text)
         if ascii_bytes is None:
-            self._slow(row, text)
+            self.scripts.append((row, text))
+            self.scripts_size += len(text)
+            if self.scripts_size >= BATCH_BYTES:
+                self._flush_scripts()
         else:
             self.pending.append((row, ascii_bytes, text))
             self.pending_bytes += len(ascii_bytes)
             if self.pending_bytes >= BATCH_BYTES:
-                self.flush()
+                self._flush_ascii()
         return row
 
     def _slow(self, row: int, text: str) -> None:
@@ -106,22 +114,37 @@ class _Signer:
             self.bands[row * BANDS : (row + 1) * BANDS] = array("Q", band_keys(hashes).tobytes())
 
     def flush(self) -> None:
+        self._flush_ascii()
+        self._flush_scripts()
+
+    def _flush_ascii(self) -> None:
         if not self.pending:
             return
         signed = sign_texts([b for _, b, _ in self.pending], count_words=self.tally is not None)
+        self._take(signed, [(row, text) for row, _, text in self.pending])
+        self.pending.clear()
+        self.pending_bytes = 0
+
+    def _flush_scripts(self) -> None:
+        if not self.scripts:
+            return
+        ok, hashes, owner, words = script_tokens([text for _, text in self.scripts])
+        self._take(sign_tokens(ok, hashes, owner, words), self.scripts)
+        self.scripts.clear()
+        self.scripts_size = 0
+
+    def _take(self, signed: Signed, queued: list[tuple[int, str]]) -> None:
         if signed.words is not None and self.tally is not None:
             self.tally.add(signed.words.hashes, form=signed.words.form)
-        rows = np.fromiter((row for row, _, _ in self.pending), dtype=np.int64, count=len(self.pending))
+        rows = np.fromiter((row for row, _ in queued), dtype=np.int64, count=len(queued))
         ok = signed.ok
         # Numpy views write the batch's results in place; they are gone before the next append.
         np.frombuffer(self.lengths, dtype=np.int64)[rows[ok]] = signed.lengths[ok]
         np.frombuffer(self.content, dtype=np.uint64)[rows[ok]] = signed.content[ok]
         np.frombuffer(self.bands, dtype=np.uint64).reshape(-1, BANDS)[rows[ok]] = signed.bands[ok]
         for k in np.flatnonzero(~ok).tolist():
-            row, _, text = self.pending[k]
+            row, text = queued[k]
             self._slow(row, text)
-        self.pending.clear()
-        self.pending_bytes = 0
 
 
 def read_range(

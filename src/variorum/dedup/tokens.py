@@ -83,12 +83,12 @@ def token_hash(norm: str) -> int:
     """The hash of a normalized token in signatures and comparisons (stable across processes).
 
     The splitmix64 finalizer (:func:`variorum.detect.fingerprint.mix64`) of the polynomial of
-    the token's UTF-8 bytes: a definition numpy can evaluate for every token of a batch of texts
-    at once (:mod:`variorum.dedup.batch`), with the same result as this one.
+    the token's code points (:func:`poly_hash`): a definition numpy can evaluate for every token
+    of a batch of texts at once (:mod:`variorum.dedup.batch`, :mod:`variorum.dedup.scripts`),
+    with the same result as this one. Signatures live for one run only, so the definition is
+    free to change between versions.
     """
-    h = 0
-    for byte in norm.encode("utf-8"):
-        h = (h * _BASE + byte) & _MASK
+    h = poly_hash(norm)
     h ^= h >> 30
     h = (h * 0xBF58476D1CE4E5B9) & _MASK
     h ^= h >> 27

@@ -1,0 +1,132 @@
+"""Texts in other scripts signed in batches: Cyrillic, Greek, Arabic, and Latin beyond ASCII.
+
+:func:`variorum.dedup.batch.fast_path` reads texts that fold to ASCII. A text in Cyrillic,
+Greek or Arabic, or in Latin with letters such as ``ə`` and ``ı``, used to be tokenized one by
+one by :class:`~variorum.dedup.tokens.ChunkTokens`, with a Python call per new word: ten times
+the CPU of an English record. Most such texts are letters whose normalized form does not
+depend on their neighbours (lower case, diacritics removed: ``Ё`` → ``е``, ``Ά`` → ``α``,
+Arabic vowel marks and the tatweel vanish) and characters that only separate words.
+:func:`code_table` gives each such character its normalized code point (0: it vanishes inside
+a word; a space: it separates words), derived from the normalizer itself as
+:func:`~variorum.dedup.batch.fold_table` is; :func:`script_tokens` then maps a whole batch of
+texts, as one array of code points, and finds every token and its hash with numpy. A text with
+any other character (digits, apostrophes, ``^``, CJK, a letter whose form has two characters
+such as ``ß``) is left to the per-text path. Token hashes are
+:func:`~variorum.dedup.tokens.token_hash` (the tests compare them with the normalizer's tokens).
+"""
+
+from __future__ import annotations
+
+import itertools
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from variorum.dedup.batch import _position_powers
+from variorum.detect.fingerprint import mix64
+from variorum.text.normalize import WORD, raw_tokens
+
+#: Code points :func:`code_table` considers: ASCII, Latin-1 to Cyrillic (with IPA, combining
+#: marks and Greek), Arabic, Latin Extended Additional and general punctuation.
+SCRIPT_BLOCKS = (range(0x0, 0x530), range(0x600, 0x700), range(0x1E00, 0x2070))
+_SPACE = 0x20
+_BAD = -1
+
+
+@cache
+def code_table() -> np.ndarray:
+    """For each code point below the table's end: its normalized code point inside a word, 0 when
+    it vanishes there, a space when it only separates words, -1 when the text must take the
+    per-text path.
+
+    A letter (or mark, or soft hyphen) ``c`` gets code point ``f`` when the normalizer gives
+    ``c`` alone as the one word ``f`` (or nothing, for 0) and ``"a" + c + "b"`` as the one word
+    ``"a" + f + "b"``. Any other character gets a space when it is no token alone and separates
+    ``"a" + c + "b"`` into ``a`` and ``b``. Digits, apostrophes and ``^`` (which have rules of
+    their own) are -1. The normalizer is called twice for all the characters, each on a line of
+    its own (no token crosses a line break), rather than twice per character.
+    """
+    size = max(block.stop for block in SCRIPT_BLOCKS)
+    table = np.full(size, _BAD, dtype=np.int32)
+    chars = [
+        chr(code)
+        for block in SCRIPT_BLOCKS
+        for code in block
+        if not (chr(code) in "'\u2019\u02bc`^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+                or chr(code).isdigit() or chr(code).isnumeric())
+    ]  # fmt: skip
+    alone = _per_line(chars)
+    inside = _per_line(["a" + c + "b" for c in chars])
+    for c, (norms, kinds), (in_norms, in_kinds) in zip(chars, alone, inside, strict=True):
+        if unicodedata.category(c)[0] in "LM" or c == "\u00ad":
+            form = norms[0] if len(norms) == 1 else ""
+            if (
+                len(norms) <= 1
+                and len(form) <= 1
+                and (form == "" or kinds == [WORD])
+                and in_norms == ["a" + form + "b"]
+                and in_kinds == [WORD]
+            ):
+                table[ord(c)] = ord(form) if form else 0
+        elif not norms and in_norms == ["a", "b"]:
+            table[ord(c)] = _SPACE
+    for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029":  # line breaks separate words
+        table[ord(c)] = _SPACE if raw_tokens("a" + c + "b").norms == ["a", "b"] else _BAD
+    return table
+
+
+def _per_line(pieces: list[str]) -> list[tuple[list[str], list[int]]]:
+    """The normalizer's (norms, kinds) of each piece, from one call over the pieces as lines."""
+    raw = raw_tokens("\n".join(pieces))
+    bounds = np.cumsum([0, *(len(p) + 1 for p in pieces)])
+    cuts = np.searchsorted(np.asarray(raw.starts, dtype=np.int64), bounds).tolist()
+    return [(raw.norms[lo:hi], raw.kinds[lo:hi]) for lo, hi in itertools.pairwise(cuts)]
+
+
+@dataclass(frozen=True)
+class ScriptWords:
+    """The tokens of a batch by hash, as :class:`variorum.dedup.batch.BatchWords`."""
+
+    hashes: np.ndarray
+    codes: np.ndarray  # the batch's normalized code points
+    starts: np.ndarray
+    ends: np.ndarray
+
+    def form(self, i: int) -> str:
+        return "".join(map(chr, self.codes[self.starts[i] : self.ends[i]].tolist()))
+
+
+def script_tokens(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, ScriptWords]:
+    """Which ``texts`` are read here (``ok``), the hashes of their tokens in order, the text each
+    token belongs to, and the tokens' forms (for word counts)."""
+    n = len(texts)
+    table = code_table()
+    joined = "\n".join(texts) + "\n"
+    raw = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    sizes = np.fromiter(map(len, texts), dtype=np.int64, count=n) + 1
+    text_start = np.cumsum(sizes) - sizes
+    mapped = table[np.minimum(raw, len(table) - 1)]
+    mapped[raw >= len(table)] = _BAD
+    ok = np.ones(n, dtype=bool)
+    bad = np.flatnonzero(mapped < 0)
+    if len(bad):
+        ok[np.searchsorted(text_start, bad, side="right") - 1] = False
+    kept = np.flatnonzero(mapped != 0)  # characters that vanish inside a word are dropped
+    codes = mapped[kept].astype(np.uint64)
+    starts_of_text = np.searchsorted(kept, text_start)
+    letter = np.zeros(len(codes) + 2, dtype=bool)
+    letter[1:-1] = (codes != _SPACE) & (mapped[kept] > 0)
+    edges = np.flatnonzero(letter[1:] != letter[:-1])
+    starts, ends = edges[0::2], edges[1::2]
+    powers, inverses = _position_powers(len(codes))
+    with np.errstate(over="ignore"):
+        running = np.cumsum(codes * inverses[: len(codes)], dtype=np.uint64)
+        before = np.where(starts > 0, running[np.maximum(starts - 1, 0)], np.uint64(0))
+        poly = powers[ends - 1] * (running[ends - 1] - before) if len(starts) else codes[:0]
+    owner = np.searchsorted(starts_of_text, starts, side="right") - 1
+    keep = ok[owner]
+    hashes = mix64(poly[keep])
+    return ok, hashes, owner[keep], ScriptWords(hashes, codes, starts[keep], ends[keep])
