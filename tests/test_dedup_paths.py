@@ -392,8 +392,13 @@ def test_the_batch_path_signs_folded_texts_as_the_per_text_path(texts):
         at += 1
 
 
-@given(st.lists(st.lists(st.one_of(mixed_pieces, st.just("\n \n")), max_size=40).map("".join), max_size=6))
-@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.one_of(mixed_pieces, script_pieces, st.just("\n \n")), max_size=40).map("".join),
+        max_size=6,
+    )
+)
+@settings(max_examples=200, deadline=None)
 def test_paragraphs_of_a_batch_are_those_of_each_text_alone(texts):
     together = paragraphs_of(texts, ChunkTokens())
     for text, got in zip(texts, together, strict=True):

@@ -26,6 +26,7 @@ from typing import cast
 import numpy as np
 
 from variorum.dedup.batch import fast_path, token_arrays
+from variorum.dedup.scripts import script_tokens
 from variorum.dedup.signature import NGRAM
 from variorum.dedup.tokens import ChunkTokens
 from variorum.detect.fingerprint import mix64, ngram_hashes
@@ -111,6 +112,31 @@ def _slow_paragraphs(text: str, tokens: ChunkTokens) -> Paragraphs:
     pieces = [tokens.scan_tokens(p) for p in _BREAK.split(text)]
     hashes = np.concatenate([np.empty(0, dtype=np.uint64), *pieces])
     owner = np.repeat(np.arange(len(pieces)), [len(p) for p in pieces])
+    return _paragraphs_from(hashes, owner)
+
+
+def _script_paragraphs(texts: list[str], tokens: ChunkTokens) -> list[Paragraphs]:
+    """:func:`_slow_paragraphs` of each text, the paragraphs of all of them tokenized together by
+    :func:`~variorum.dedup.scripts.script_tokens` (a text it cannot read goes one by one)."""
+    split = [_BREAK.split(text) for text in texts]
+    flat = [piece for pieces in split for piece in pieces]
+    ok, hashes, owner, _ = script_tokens(flat)
+    bounds = np.searchsorted(owner, np.arange(len(flat) + 1)).tolist()
+    out: list[Paragraphs] = []
+    at = 0
+    for text, pieces in zip(texts, split, strict=True):
+        n = len(pieces)
+        if ok[at : at + n].all():
+            lo, hi = bounds[at], bounds[at + n]
+            out.append(_paragraphs_from(hashes[lo:hi], owner[lo:hi] - at))
+        else:
+            out.append(_slow_paragraphs(text, tokens))
+        at += n
+    return out
+
+
+def _paragraphs_from(hashes: np.ndarray, owner: np.ndarray) -> Paragraphs:
+    """The :class:`Paragraphs` of a text from its token hashes and the piece each is in."""
     # Number the paragraphs that have tokens 0, 1, 2 ... in order.
     _, owner = np.unique(owner, return_inverse=True)
     grams, gram_owner = _shingles(hashes, owner.astype(np.int64))
@@ -129,13 +155,17 @@ def paragraphs_of(texts: Sequence[str], tokens: ChunkTokens) -> list[Paragraphs]
     results: list[Paragraphs | None] = [None] * len(texts)
     fast: list[int] = []
     datas: list[bytes] = []
+    others: list[int] = []
     for k, text in enumerate(texts):
         data = fast_path(text)
         if data is None or _DIGITS_ETC.search(data):
-            results[k] = _slow_paragraphs(text, tokens)
+            others.append(k)
         else:
             fast.append(k)
             datas.append(data)
+    if others:
+        for k, got in zip(others, _script_paragraphs([texts[k] for k in others], tokens), strict=True):
+            results[k] = got
     if fast:
         joined = b"\0".join(datas)
         sizes = np.fromiter(map(len, datas), dtype=np.int64, count=len(datas)) + 1
