@@ -34,7 +34,6 @@ from variorum.dedup import stream as stream_module
 from variorum.dedup import verify as verify_module
 from variorum.dedup.batch import (
     compare_ascii,
-    compare_ascii_texts,
     fast_path,
     fold_table,
     sign_texts,
@@ -45,7 +44,7 @@ from variorum.dedup.choose import choose
 from variorum.dedup.paragraphs import _slow_paragraphs, paragraph_similarity, paragraphs, paragraphs_of
 from variorum.dedup.records import parse_line, parse_line_reference
 from variorum.dedup.repair import reference_tokens
-from variorum.dedup.scripts import script_tokens
+from variorum.dedup.scripts import compare_texts, script_tokens
 from variorum.dedup.signature import SIGNATURE_BYTES, band_keys, content_hash
 from variorum.dedup.tokens import (
     ChunkTokens,
@@ -116,7 +115,8 @@ def test_ascii_texts_are_compared_as_the_normalizer_repairs_them(text, running):
 
 
 folded_pieces = st.sampled_from(
-    ["é", "ÉTÉ", "ß", "\xa0", "\xad", "\u2010\n", "\u2028", "\u0301", "ñ", "œ", "Ж", "déjà vu", " déf ense "]
+    ["é", "ÉTÉ", "ß", "\xa0", "\xad", "\u2010\n", "\u2028", "\u0301", "ñ", "œ", "Ж", "déjà vu", " déf ense ",
+     "Ёлка", "προ σωπο", "ـ", "bakı", "şə hər", "中"]
 )  # fmt: skip
 
 
@@ -125,7 +125,7 @@ folded_pieces = st.sampled_from(
 def test_texts_compared_together_are_compared_as_the_normalizer_repairs_them(texts, running):
     running = dict(count_vocabulary((raw_tokens(t) for t in texts), Counter(running)))
     index = VocabularyIndex(running)
-    together = compare_ascii_texts([*texts, "Ж"], index)
+    together = compare_texts([*texts, "中"], index)
     assert together[-1] is None
     for text, got in zip(texts, together, strict=False):
         if text.isascii():
@@ -133,6 +133,13 @@ def test_texts_compared_together_are_compared_as_the_normalizer_repairs_them(tex
             assert (got is None) == (alone is None)
         if got is not None:
             assert got.tolist() == hashed(reference_tokens(text, running, complete=True))
+
+
+def test_records_in_other_scripts_are_compared_on_the_batch_path():
+    index = VocabularyIndex({"елка": 3, "σωπο": 1, "προσωπο": 2})
+    got = compare_texts(["Ёлка и ель", "προ σωπο", "مرحبا", "مَرحبا", "60 000"], index)
+    assert [g is not None for g in got] == [True, True, True, False, False]  # a vowel mark vanishes
+    assert got[1].tolist() == [token_hash("προσωπο")]
 
 
 def test_compare_tokens_on_generated_prose_with_splits():

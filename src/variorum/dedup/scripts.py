@@ -25,9 +25,10 @@ from functools import cache
 
 import numpy as np
 
-from variorum.dedup.batch import _position_powers
+from variorum.dedup.batch import _position_powers, _powers, folded_in_place
+from variorum.dedup.tokens import VocabularyIndex, token_hash
 from variorum.detect.fingerprint import mix64
-from variorum.text.normalize import WORD, raw_tokens
+from variorum.text.normalize import WORD, gap_kind, raw_tokens
 
 #: Code points :func:`code_table` considers: ASCII, Latin-1 to Cyrillic (with IPA, combining
 #: marks and Greek), Arabic, Latin Extended Additional and general punctuation.
@@ -130,3 +131,107 @@ def script_tokens(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndar
     keep = ok[owner]
     hashes = mix64(poly[keep])
     return ok, hashes, owner[keep], ScriptWords(hashes, codes, starts[keep], ends[keep])
+
+
+def _runs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start, end and polynomial of every run of code points other than a space."""
+    letter = np.zeros(len(codes) + 2, dtype=bool)
+    letter[1:-1] = codes != _SPACE
+    edges = np.flatnonzero(letter[1:] != letter[:-1])
+    starts, ends = edges[0::2], edges[1::2]
+    if not len(starts):
+        return starts, ends, np.empty(0, dtype=np.uint64)
+    powers, inverses = _position_powers(len(codes))
+    with np.errstate(over="ignore"):
+        running = np.cumsum(codes * inverses[: len(codes)], dtype=np.uint64)
+        before = np.where(starts > 0, running[np.maximum(starts - 1, 0)], np.uint64(0))
+        poly = powers[ends - 1] * (running[ends - 1] - before)
+    return starts, ends, poly
+
+
+def compare_texts(texts: Sequence[str], index: VocabularyIndex) -> list[np.ndarray | None]:
+    """:meth:`ChunkTokens.compare_tokens` of each text with a complete vocabulary, all tokenized
+    together; None for a text this path cannot read.
+
+    A text is read here when every character keeps its place: plain ASCII, Latin that
+    :func:`~variorum.dedup.batch.folded_in_place` folds one for one, or letters and separators
+    of :func:`code_table` none of which vanishes. Its normalized code points then sit at the
+    text's own offsets, so tokens and their polynomials come from the code points (running sums,
+    as :func:`~variorum.dedup.batch.token_polys`) and the gaps that split repair tests from the
+    original text. Sites where two or three tokens run together make a word of the vocabulary
+    are found for all texts at once (pairs and triples across two texts left out); there
+    repair_splits' own rules decide (:func:`~variorum.dedup.batch.compare_ascii`).
+    """
+    out: list[np.ndarray | None] = [None] * len(texts)
+    if not texts:
+        return out
+    source = [folded_in_place(t) or t for t in texts]  # folding keeps every offset
+    table = code_table()
+    joined_text = "\n".join(texts) + "\n"
+    raw = np.frombuffer(("\n".join(source) + "\n").encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    mapped = table[np.minimum(raw, len(table) - 1)]
+    mapped[raw >= len(table)] = _BAD
+    sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
+    text_start = np.cumsum(sizes) - sizes
+    eligible = list(range(len(texts)))
+    ok = np.ones(len(texts), dtype=bool)
+    moved = np.flatnonzero(mapped <= 0)  # another path's character, or one that vanishes
+    if len(moved):
+        ok[np.searchsorted(text_start, moved, side="right") - 1] = False
+    codes = np.where(mapped > 0, mapped, _SPACE).astype(np.uint32)
+    normalized = codes.tobytes().decode("utf-32-le")
+    starts, ends, poly = _runs(codes.astype(np.uint64))
+    owner = np.searchsorted(text_start, starts, side="right") - 1
+    hashes = mix64(poly)
+    n = len(hashes)
+    keep: np.ndarray | None = None
+    if n >= 2:
+        power = _powers(ends - starts)
+        same = owner[:-1] == owner[1:]
+        with np.errstate(over="ignore"):
+            pairs = poly[:-1] * power[1:] + poly[1:]
+            triples = pairs[:-1] * power[2:] + poly[2:]
+        known = index.contains(pairs) & same
+        known[:-1] |= index.contains(triples) & same[:-1] & same[1:]
+        known &= ok[owner[:-1]]
+        sites = np.flatnonzero(known).tolist()
+        get = index.counts.get
+        starts_list, ends_list, owners = starts.tolist(), ends.tolist(), owner.tolist()
+
+        def norm(i: int) -> str:
+            return normalized[starts_list[i] : ends_list[i]]
+
+        def gap(i: int) -> int:
+            return gap_kind(joined_text, ends_list[i], starts_list[i + 1])
+
+        done = 0
+        for i in sites:
+            if i < done:
+                continue
+            # repair_splits at site i: every token is a word here.
+            a, b = norm(i), norm(i + 1)
+            word = a + b
+            cf = get(word, 0)
+            if cf and min(get(a, 0), get(b, 0)) <= cf:
+                width = 2 if gap(i) else 0
+            elif cf:
+                width = 2 if gap(i) == 2 else 0
+            else:
+                width = 0
+            if not width and i + 2 < n and owners[i + 2] == owners[i]:
+                c = norm(i + 2)
+                cf3 = get(word + c, 0)
+                if cf3 and min(get(a, 0), get(b, 0), get(c, 0)) <= cf3 and gap(i) and gap(i + 1):
+                    width, word = 3, word + c
+            if width:
+                if keep is None:
+                    keep = np.ones(n, dtype=bool)
+                hashes[i] = token_hash(word)
+                keep[i + 1 : i + width] = False
+                done = i + width
+    bounds = np.searchsorted(owner, np.arange(len(eligible) + 1)).tolist()
+    for j, k in enumerate(eligible):
+        if ok[j]:
+            lo, hi = bounds[j], bounds[j + 1]
+            out[k] = hashes[lo:hi] if keep is None else hashes[lo:hi][keep[lo:hi]]
+    return out

@@ -7,7 +7,7 @@ finding their paragraphs), and which pairs it will compare is known in advance
 worker processes and ``choose`` then looks the scores up. The scores are those of
 :func:`~variorum.dedup.paragraphs.paragraph_similarity` or, for the ``words`` measure, the
 edit similarity of the repaired token sequences (:class:`Words`), whichever process computed
-them; records are read and tokenized in batches (:func:`~variorum.dedup.batch.compare_ascii_texts`).
+them; records are read and tokenized in batches (:func:`~variorum.dedup.scripts.compare_texts`).
 
 Pairs are handed out by connected group (records linked by candidate pairs, such as the copies
 of one document), so that a worker reads each record once, and in pieces of at most
@@ -23,9 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from variorum.dedup.batch import compare_ascii_texts
 from variorum.dedup.paragraphs import Paragraphs, paragraph_similarity, paragraphs_of
 from variorum.dedup.records import RecordReader, RecordTable
+from variorum.dedup.scripts import compare_texts
 from variorum.dedup.tokens import ChunkTokens, VocabularyIndex
 
 
@@ -41,7 +41,7 @@ class Words:
 
 def words_of(texts: list[str], tokens: ChunkTokens, words: Words) -> list[np.ndarray]:
     """The repaired token hashes of each text, as ``ChunkTokens.compare_tokens`` gives them."""
-    found = compare_ascii_texts(texts, words.index) if words.complete else [None] * len(texts)
+    found = compare_texts(texts, words.index) if words.complete else [None] * len(texts)
     return [
         got if got is not None else tokens.compare_tokens(text, words.index, complete=words.complete)
         for text, got in zip(texts, found, strict=True)
