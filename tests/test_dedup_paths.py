@@ -192,6 +192,18 @@ def test_a_word_tally_counts_as_a_counter_does(batches):
     assert tally.counter() == Counter(w for batch in batches for w in batch)
 
 
+def test_a_word_tally_merges_its_recent_forms_as_it_grows():
+    rng = np.random.default_rng(4)
+    words = [f"w{int(k)}" for k in rng.zipf(1.3, 60_000) % 30_000]
+    tally = WordTally()
+    for at in range(0, len(words), 1_500):  # batches bringing new forms, again and again
+        batch = words[at : at + 1_500]
+        hashes = np.array([token_hash(w) for w in batch], dtype=np.uint64)
+        tally.add(hashes, form=batch.__getitem__)
+    assert len(tally.known) > 4096  # the recent run was merged at least once
+    assert tally.counter() == Counter(words)
+
+
 def test_a_word_tally_beyond_its_limit_keeps_the_frequent_half():
     tally = WordTally(limit=4)
     words = ["the"] * 5 + ["of"] * 3 + ["w1", "w2", "w3", "w4"]

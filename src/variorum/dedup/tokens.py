@@ -148,6 +148,8 @@ class WordTally:
         self.limit = VOCABULARY_SIZE if limit is None else limit
         self.known = np.empty(0, dtype=np.uint64)  # sorted, distinct
         self.counts = np.empty(0, dtype=np.int64)  # beside ``known``
+        self.recent = np.empty(0, dtype=np.uint64)  # sorted, distinct, none in ``known``
+        self.recent_counts = np.empty(0, dtype=np.int64)
         self.forms: dict[int, str] = {}
         self.new: dict[int, str] = {}  # forms decoded since the last take_new()
         self.pruned = False
@@ -170,30 +172,36 @@ class WordTally:
             tally = np.diff(np.append(starts, len(ordered)))
         else:
             tally = np.add.reduceat(counts[order].astype(np.int64), starts)
-        at = np.searchsorted(self.known, distinct)
-        missing = at == len(self.known)
-        missing[~missing] = self.known[at[~missing]] != distinct[~missing]
-        if missing.any():
-            fresh = distinct[missing]
-            if form is not None:
-                decoded = dict(zip(fresh.tolist(), map(form, first[missing].tolist()), strict=True))
-                self.forms.update(decoded)
-                self.new.update(decoded)
-            # Merge the two sorted runs (timsort: linear) and follow where every entry goes.
-            combined = np.concatenate([self.known, fresh])
-            merged = np.argsort(combined, kind="stable")
-            place = np.empty(len(combined), dtype=np.int64)
-            place[merged] = np.arange(len(combined))
-            counts = np.zeros(len(combined), dtype=np.int64)
-            counts[place[: len(self.known)]] = self.counts
-            at[~missing] = place[at[~missing]]
-            at[missing] = place[len(self.known) :]
-            self.known, self.counts = combined[merged], counts
-        self.counts[at] += tally
-        if len(self.known) > self.limit:
+        found = _found(self.known, distinct)
+        self.counts[found[found >= 0]] += tally[found >= 0]
+        rest = found < 0
+        if not rest.any():
+            return
+        distinct, first, tally = distinct[rest], first[rest], tally[rest]
+        found = _found(self.recent, distinct)
+        self.recent_counts[found[found >= 0]] += tally[found >= 0]
+        fresh = found < 0
+        if not fresh.any():
+            return
+        new_hashes = distinct[fresh]
+        if form is not None:
+            decoded = dict(zip(new_hashes.tolist(), map(form, first[fresh].tolist()), strict=True))
+            self.forms.update(decoded)
+            self.new.update(decoded)
+        # New hashes join a small sorted run, merged into the large one only when it has grown
+        # to a fraction of it: each batch costs its own size, not the size of all words seen.
+        self.recent, self.recent_counts = _merged(self.recent, self.recent_counts, new_hashes, tally[fresh])
+        if len(self.recent) > max(4096, len(self.known) // 4):
+            self._merge()
+        if len(self.known) + len(self.recent) > self.limit:
             self._prune()
 
+    def _merge(self) -> None:
+        self.known, self.counts = _merged(self.known, self.counts, self.recent, self.recent_counts)
+        self.recent, self.recent_counts = self.recent[:0], self.recent_counts[:0]
+
     def _prune(self) -> None:
+        self._merge()
         kept = np.sort(np.argsort(-self.counts, kind="stable")[: self.limit // 2])
         self.known, self.counts = self.known[kept], self.counts[kept]
         self.forms = {h: self.forms[h] for h in self.known.tolist() if h in self.forms}
@@ -211,6 +219,7 @@ class WordTally:
     def take_counts(self) -> tuple[np.ndarray, np.ndarray]:
         """The hashes counted so far and their counts, then start counting afresh; forms are
         kept, up to ``limit`` of them (beyond, they are forgotten and decoded again when seen)."""
+        self._merge()
         seen = self.counts > 0
         got = self.known[seen], self.counts[seen]
         self.counts = np.zeros(len(self.known), dtype=np.int64)
@@ -220,10 +229,30 @@ class WordTally:
 
     def counter(self) -> Counter[str]:
         """The counts by form (a hash whose form was dropped by pruning is left out)."""
+        self._merge()
         seen = self.counts > 0
         forms = self.forms
         pairs = zip(self.known[seen].tolist(), self.counts[seen].tolist(), strict=True)
         return Counter({forms[h]: c for h, c in pairs if h in forms})
+
+
+def _found(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """For each of ``values`` (sorted), its place in ``keys`` (sorted), or -1."""
+    if not len(keys):
+        return np.full(len(values), -1, dtype=np.int64)
+    at = np.minimum(np.searchsorted(keys, values), len(keys) - 1)
+    return np.where(keys[at] == values, at, -1)
+
+
+def _merged(
+    keys: np.ndarray, counts: np.ndarray, more: np.ndarray, more_counts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two sorted runs of distinct keys (none in both) merged, with their counts."""
+    if not len(more):
+        return keys, counts
+    combined = np.concatenate([keys, more])
+    order = np.argsort(combined, kind="stable")  # timsort merges two sorted runs in linear time
+    return combined[order], np.concatenate([counts, more_counts])[order]
 
 
 class ChunkTokens:
