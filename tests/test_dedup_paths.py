@@ -33,7 +33,6 @@ from variorum.dedup import scan as scan_module
 from variorum.dedup import stream as stream_module
 from variorum.dedup import verify as verify_module
 from variorum.dedup.batch import (
-    compare_ascii,
     fast_path,
     fold_table,
     sign_texts,
@@ -106,7 +105,7 @@ ascii_pieces = st.sampled_from(
 @settings(max_examples=500, deadline=None)
 def test_ascii_texts_are_compared_as_the_normalizer_repairs_them(text, running):
     running = dict(count_vocabulary([raw_tokens(text)], Counter(running)))  # complete
-    got = compare_ascii(text, VocabularyIndex(running))
+    got = compare_texts([text], VocabularyIndex(running))[0]
     if any(c in text for c in "0123456789'^"):
         assert got is None  # left to the per-text path
         return
@@ -128,9 +127,8 @@ def test_texts_compared_together_are_compared_as_the_normalizer_repairs_them(tex
     together = compare_texts([*texts, "中"], index)
     assert together[-1] is None
     for text, got in zip(texts, together, strict=False):
-        if text.isascii():
-            alone = compare_ascii(text, index)
-            assert (got is None) == (alone is None)
+        alone = compare_texts([text], index)[0]
+        assert (got is None) == (alone is None)
         if got is not None:
             assert got.tolist() == hashed(reference_tokens(text, running, complete=True))
 
@@ -157,7 +155,7 @@ def test_compare_tokens_on_generated_prose_with_splits():
         got = tokens.compare_tokens(record["text"], index, complete=True)
         expected = hashed(reference_tokens(record["text"], vocabulary.counts, complete=True))
         assert got.tolist() == expected
-        plain = compare_ascii(record["text"], index)
+        plain = compare_texts([record["text"]], index)[0]
         assert plain is None or plain.tolist() == expected
         checked += plain is not None
     assert checked > len(corpus.records) // 2

@@ -34,9 +34,9 @@ import numpy as np
 import xxhash
 
 from variorum.dedup.signature import BANDS, BINS, NGRAM, ROWS, band_keys
-from variorum.dedup.tokens import BASE, VocabularyIndex, token_hash
+from variorum.dedup.tokens import BASE
 from variorum.detect.fingerprint import mix64
-from variorum.text.normalize import WORD, gap_kind, raw_tokens
+from variorum.text.normalize import WORD, raw_tokens
 
 _MULT = np.uint64(0x100000001B3)  # as in variorum.detect.fingerprint.ngram_hashes
 _BASE = np.uint64(BASE)
@@ -47,7 +47,6 @@ _EMPTY = np.iinfo(np.uint64).max
 # apostrophes that join a word ("'", "`") and "^" (superscript residue); non-ASCII texts are
 # ruled out before they are encoded.
 _OTHER = re.compile(rb"[0-9'`^]")
-_OTHER_TEXT = re.compile(r"[0-9'`^]")
 
 
 # Code points fold_table() considers: Latin-1 and Latin Extended letters, combining
@@ -254,71 +253,6 @@ def _power_table(size: int) -> np.ndarray:
         for k in range(1, size):
             table[k] = table[k - 1] * _BASE
     return table
-
-
-def compare_ascii(text: str, index: VocabularyIndex) -> np.ndarray | None:
-    """:meth:`ChunkTokens.compare_tokens` with a complete vocabulary, for plain ASCII ``text``.
-
-    None when the text is not plain ASCII without digits, apostrophes and ``^`` (the batch path's
-    texts, whose tokens are their runs of letters). Tokens come from :func:`token_polys`; split
-    repair is :func:`~variorum.text.normalize.repair_splits`' own rules, applied only at the
-    sites where two or three tokens run together make a word of the vocabulary (found for the
-    whole text at once from the composable polynomials), with the text's own offsets, which are
-    the ASCII bytes' offsets.
-    """
-    if not text.isascii() or _OTHER_TEXT.search(text):
-        return None
-    data = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
-    starts, ends, poly = token_polys(data)
-    hashes = mix64(poly)
-    n = len(hashes)
-    if n < 2:
-        return hashes
-    power = _powers(ends - starts)
-    with np.errstate(over="ignore"):
-        pairs = poly[:-1] * power[1:] + poly[1:]
-        triples = pairs[:-1] * power[2:] + poly[2:]
-    known = index.contains(pairs)
-    known[:-1] |= index.contains(triples)
-    sites = np.flatnonzero(known).tolist()
-    if not sites:
-        return hashes
-    get = index.counts.get
-    starts_list, ends_list = starts.tolist(), ends.tolist()
-
-    def norm(i: int) -> str:
-        return text[starts_list[i] : ends_list[i]].lower()
-
-    def gap(i: int) -> int:
-        return gap_kind(text, ends_list[i], starts_list[i + 1])
-
-    keep: np.ndarray | None = None
-    done = 0
-    for i in sites:
-        if i < done:
-            continue
-        # repair_splits at site i: every token is a word here.
-        a, b = norm(i), norm(i + 1)
-        joined = a + b
-        cf = get(joined, 0)
-        if cf and min(get(a, 0), get(b, 0)) <= cf:
-            width = 2 if gap(i) else 0
-        elif cf:
-            width = 2 if gap(i) == 2 else 0
-        else:
-            width = 0
-        if not width and i + 2 < n:
-            c = norm(i + 2)
-            cf3 = get(joined + c, 0)
-            if cf3 and min(get(a, 0), get(b, 0), get(c, 0)) <= cf3 and gap(i) and gap(i + 1):
-                width, joined = 3, joined + c
-        if width:
-            if keep is None:
-                keep = np.ones(n, dtype=bool)
-            hashes[i] = token_hash(joined)
-            keep[i + 1 : i + width] = False
-            done = i + width
-    return hashes if keep is None else hashes[keep]
 
 
 def sign_texts(texts: Sequence[bytes], *, count_words: bool = False) -> Signed:

@@ -160,7 +160,7 @@ def compare_texts(texts: Sequence[str], index: VocabularyIndex) -> list[np.ndarr
     as :func:`~variorum.dedup.batch.token_polys`) and the gaps that split repair tests from the
     original text. Sites where two or three tokens run together make a word of the vocabulary
     are found for all texts at once (pairs and triples across two texts left out); there
-    repair_splits' own rules decide (:func:`~variorum.dedup.batch.compare_ascii`).
+    :func:`~variorum.text.normalize.repair_splits`' own rules decide, in its order.
     """
     out: list[np.ndarray | None] = [None] * len(texts)
     if not texts:
