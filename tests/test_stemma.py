@@ -130,3 +130,66 @@ def test_fewer_replicates_keep_the_stemma_and_coarsen_only_the_confidence():
     assert edges(few) == edges(full) and few.stemma.root == full.stemma.root
     assert [e.evidence for e in few.stemma.edges] == [e.evidence for e in full.stemma.edges]
     assert all(round(e.confidence * 10, 6).is_integer() for e in few.stemma.edges)
+
+
+EXTRA = [
+    "A second report on the eastern dam is expected next spring.",
+    "Questions go to the press office of the agency in Tarn.",
+    "The volunteers will be received by the minister in June.",
+    "Roads to the valley remain closed to heavy traffic.",
+]
+
+
+def looped_confidences(variants, witnesses, replicates: int = 100) -> dict[tuple[str, str], float]:
+    """The bootstrap of two witnesses as for any family: one arborescence per replicate."""
+    from variorum.collate.stemma import BOOTSTRAP_CHUNKS, Units, _arborescence, _date_prior, chunk_costs
+
+    units = Units(variants, witnesses)
+    chunks = min(len(units), BOOTSTRAP_CHUNKS)
+    costs, prior = chunk_costs(units, chunks), _date_prior(witnesses)
+    rng = np.random.default_rng(0)
+    tally: dict[tuple[str, str], int] = {}
+    for _ in range(replicates):
+        weights = np.bincount(rng.integers(0, chunks, chunks), minlength=chunks).astype(float)
+        parent = _arborescence(np.tensordot(weights, costs, axes=1) + prior, witnesses)
+        edge = next((witnesses[p].id, witnesses[c].id) for c, p in parent.items() if p >= 0)
+        tally[edge] = tally.get(edge, 0) + 1
+    return {e: round(k / replicates, 3) for e, k in tally.items()}
+
+
+@given(
+    st.lists(st.booleans(), min_size=len(BASE), max_size=len(BASE)),
+    st.lists(st.booleans(), min_size=len(BASE), max_size=len(BASE)),
+    st.lists(st.integers(0, 2), min_size=len(EXTRA), max_size=len(EXTRA)),
+    st.sampled_from([("", ""), ("2020-01-01", "2021-01-01"), ("2021-01-01", "2020-01-01")]),
+)
+@settings(max_examples=40, deadline=None)
+def test_two_witness_confidences_are_the_bootstraps(keep_a, keep_b, extra_in, dates):
+    """Two witnesses skip the per-replicate solver (a bound, or one product for all replicates);
+    their confidences must be the ones the ordinary bootstrap gives, coin tosses included."""
+    from variorum.collate import collate_witnesses, make_witnesses
+    from variorum.collate.witness import canonical_order
+
+    a = [p for p, k in zip(BASE, keep_a, strict=True) if k] + [
+        e for e, w in zip(EXTRA, extra_in, strict=True) if w == 1
+    ]
+    b = [p for p, k in zip(BASE, keep_b, strict=True) if k] + [
+        e for e, w in zip(EXTRA, extra_in, strict=True) if w == 2
+    ]
+    if not a or not b or a == b:
+        return
+    witnesses = make_witnesses([doc(a, dates[0]), doc(b, dates[1])])
+    c = collate_witnesses(witnesses)
+    ordered = [witnesses[i] for i in canonical_order(witnesses)]
+    expected = looped_confidences(c.variants, ordered)
+    (edge,) = c.stemma.edges
+    assert edge.confidence == expected.get((edge.parent, edge.child), 0.0)
+
+
+def test_two_undated_witnesses_with_material_of_their_own_get_a_measured_confidence():
+    """Neither is an abridgment of the other: the direction is uncertain, and the confidence says so."""
+    a = doc([*BASE[:3], EXTRA[0]], "")
+    b = doc([*BASE[1:4], EXTRA[1]], "")
+    c = collate([a, b])
+    (edge,) = c.stemma.edges
+    assert 0.0 < edge.confidence < 1.0

@@ -24,6 +24,20 @@ source, which is added with those shared changes as its evidence.
 
 **Confidence** of an edge is the share of bootstrap replicates (chunks of consecutive variation
 units resampled with replacement) in which the same edge appears.
+
+**Two witnesses.** Their stemma is one edge, but its direction is a real question (which copy was
+made from which), and the bootstrap measures how firmly the evidence decides it. With two
+witnesses only two trees exist, and which one a replicate picks depends on one number linear in
+the replicate's chunk weights; weights are non-negative and sum to the number of chunks, so that
+number lies between the values it takes with all the weight on the chunk that favours either
+direction most. When both bounds pick the tree the full data picks (:func:`_two_unanimous`),
+every replicate would: the confidence is 1.0 exactly, as the bootstrap would have reported, and
+the replicates are not drawn (nor ``numpy.random`` imported). Otherwise the same replicates are
+drawn and each is decided by the sign of that number, all at once, instead of solving an
+arborescence per replicate (a near-tie goes to the solver). Confidences are therefore the ones
+the bootstrap gives, never assumed: reporting 1.0 or "not computed" for every pair would hide
+that the direction of a pair of undated near-copies can be a coin toss. Three witnesses have
+nine trees and lost sources, which no such linear rule covers: they go through the bootstrap.
 """
 
 from __future__ import annotations
@@ -173,6 +187,13 @@ def _arborescence(cost: np.ndarray, witnesses: Sequence[Witness]) -> dict[int, i
     """Parent of each witness (-1 for the root) in the minimum spanning arborescence, found with a
     virtual root whose edges cost ``ROOT`` (earlier witnesses a hair cheaper), so exactly one
     witness is the root."""
+    parent = min_arborescence(_full_costs(cost, witnesses), cost.shape[0])
+    n = cost.shape[0]
+    return {c: (-1 if int(parent[c]) == n else int(parent[c])) for c in range(n)}
+
+
+def _full_costs(cost: np.ndarray, witnesses: Sequence[Witness]) -> np.ndarray:
+    """``cost`` with the virtual root as row and column ``n`` (see :func:`_arborescence`)."""
     n = cost.shape[0]
     full = np.full((n + 1, n + 1), np.inf)
     # deterministic tie-breaking: a negligible, distinct amount per edge
@@ -180,8 +201,35 @@ def _arborescence(cost: np.ndarray, witnesses: Sequence[Witness]) -> dict[int, i
     dated = sorted(range(n), key=lambda i: (witnesses[i].date or "9999", i))
     for rank, i in enumerate(dated):
         full[n, i] = ROOT + rank * 1e-3
-    parent = min_arborescence(full, n)
-    return {c: (-1 if int(parent[c]) == n else int(parent[c])) for c in range(n)}
+    return full
+
+
+#: Bound on the floating-point error of a two-witness decision margin: below it the bound of
+#: :func:`_two_unanimous` is not trusted and the bootstrap decides. Costs are multiples of 0.1
+#: summed over at most a few thousand units (error ~1e-12); tie-breakers are 1e-6 apart.
+_MARGIN = 1e-9
+
+
+def _two_margin(
+    costs: np.ndarray, prior: np.ndarray, witnesses: Sequence[Witness]
+) -> tuple[float, np.ndarray]:
+    """``const`` and ``d`` such that, for two witnesses, chunk weights ``w`` pick the tree rooted
+    at witness 0 when ``const + w @ d > 0``: ``w @ d`` is each chunk's cost of 0 from 1 minus that
+    of 1 from 0, ``const`` holds the date prior and the tie-breakers of :func:`_arborescence`."""
+    base = _full_costs(np.zeros((2, 2)) + prior, witnesses)
+    const = float((base[2, 1] + base[1, 0]) - (base[2, 0] + base[0, 1]))
+    return const, costs[:, 1, 0] - costs[:, 0, 1]
+
+
+def _two_unanimous(const: float, d: np.ndarray, root: int) -> bool:
+    """Whether every bootstrap replicate of two witnesses picks the tree rooted at ``root``.
+
+    Replicate weights are non-negative integers summing to ``len(d)``, so ``w @ d`` ranges over
+    ``len(d) * [min(d), max(d)]``; if the margin (:func:`_two_margin`) has the same sign, by more
+    than :data:`_MARGIN`, at both ends, no replicate can pick the other tree.
+    """
+    low, high = const + len(d) * float(d.min()), const + len(d) * float(d.max())
+    return low > _MARGIN if root == 0 else high < -_MARGIN
 
 
 def _lost_sources(
@@ -316,14 +364,33 @@ def build_stemma(
         nm = {i: ids[i] for i in range(n)} | {x: lost_name(ch) for x, ch in lst.items()}
         return {(nm[p], nm[c]) for c, p in par.items() if p >= 0}
 
-    rng = np.random.default_rng(seed)
     tally: dict[tuple[str, str], int] = {}
     default = BOOTSTRAP if n <= 20 else BOOTSTRAP_LARGE
     replicates = default if replicates is None else max(1, min(replicates, default))
-    for _ in range(replicates if len(units) else 0):
-        weights = np.bincount(rng.integers(0, chunks, chunks), minlength=chunks).astype(float)
-        for edge in signature(*solve(weights)[:2]):
-            tally[edge] = tally.get(edge, 0) + 1
+    if n == 2 and len(units):
+        const, d = _two_margin(costs, prior, witnesses)
+        root = next(c for c, p in parent.items() if p < 0)
+        if _two_unanimous(const, d, root):
+            tally = dict.fromkeys(signature(parent, lost), replicates)
+        else:
+            rng = np.random.default_rng(seed)  # numpy imports its random module on first use
+            draws = [
+                np.bincount(rng.integers(0, chunks, chunks), minlength=chunks) for _ in range(replicates)
+            ]
+            margins = const + np.stack(draws).astype(float) @ d
+            for weights, margin in zip(draws, margins, strict=True):
+                if abs(margin) > _MARGIN:  # a near-tie is left to the solver, as in any replicate
+                    edges = {(ids[0], ids[1]) if margin > 0 else (ids[1], ids[0])}
+                else:
+                    edges = signature(*solve(weights.astype(float))[:2])
+                for edge in edges:
+                    tally[edge] = tally.get(edge, 0) + 1
+    elif len(units):
+        rng = np.random.default_rng(seed)  # numpy imports its random module on first use
+        for _ in range(replicates):
+            weights = np.bincount(rng.integers(0, chunks, chunks), minlength=chunks).astype(float)
+            for edge in signature(*solve(weights)[:2]):
+                tally[edge] = tally.get(edge, 0) + 1
 
     def extant(x: int) -> int:
         """``x`` itself, or the nearest ancestor of a lost source that is a real witness."""
