@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 import regex
 
+from variorum.text.lazy_pattern import LazyPattern
 from variorum.text.normalize import normalize_word
 
 # Whitespace and Markdown emphasis between two words of one claim; at most one line break, so
@@ -69,18 +70,19 @@ _NUMBER_WORD = rf"(?:{_alternation([*UNITS, 'hundred', 'thousand', 'million', 'b
 _VAGUE_WORD = rf"(?:{_alternation(VAGUE)})"
 _OF = r"(?:of|de|d['’])"
 #: The tokenizer's two number forms (variorum.text.normalize), so that values equal token norms.
-DIGITS = regex.compile(
+DIGITS = LazyPattern(
+    regex,
     r"(?P<group>(?<![\d.,])\d{1,3}(?:(?:[.,]|[ \u00a0\u202f\u2009])\d{3})+(?![\d]|[.,]\d))"
-    r"|(?P<num>\d+(?:[.,]\d+)*)"
+    r"|(?P<num>\d+(?:[.,]\d+)*)",
 )
-SCALE_AFTER = regex.compile(rf"[ \u00a0]+(?P<scale>{_alternation(SCALES)})(?!\w)\.?", regex.I)
+SCALE_AFTER = LazyPattern(regex, rf"[ \u00a0]+(?P<scale>{_alternation(SCALES)})(?!\w)\.?", regex.I)
 _WORD_FIGURE = (
     rf"(?P<words>{_NUMBER_WORD}(?:(?:[ \t]+(?:and[ \t]+)?|-){_NUMBER_WORD})*)(?![\w])"
     rf"|(?P<vague>{_VAGUE_WORD}(?:[ \t]+{_OF}[ \t]*{_VAGUE_WORD}|[ \t]+{_VAGUE_WORD})?"
     rf"(?:[ \t]+{_OF}(?![\w])|[ \t]+d['’](?=\w))?)(?![\w-])"
 )
 #: Number words and vague figures, matched where a word starts ("two million", "dozens of").
-WORD_FIGURE = regex.compile(_WORD_FIGURE, regex.I)
+WORD_FIGURE = LazyPattern(regex, _WORD_FIGURE, regex.I)
 #: Beginnings of every word a number-word or vague figure can start with ("thir" for thirteen
 #: and thirty), for a quick search of lowercased text: fewer searches than words.
 FIGURE_WORD_STARTS = (
@@ -90,13 +92,14 @@ FIGURE_WORD_STARTS = (
 )  # fmt: skip
 #: Words before "one" that make it a pronoun ("no one", "the one").
 ONE_BLOCKERS = frozenset("no any every some the each this that which such anyone".split())
-PERCENT = regex.compile(
+PERCENT = LazyPattern(
+    regex,
     r"[ \u00a0]?%|[ \t\u00a0]+(?:per[ \t]?cent|percent|por[ \t]+ciento|pour[ \t]?cent|prozent|"
     r"процент(?:а|ов)?)(?!\w)",
     regex.I,
 )
 #: One word of the counted noun phrase after a figure (a hyphenated compound is one word).
-NOUN_WORD = regex.compile(rf"(?:{GAP}|(?<=['’]))(?P<w>[\p{{L}}\p{{M}}]+(?:[-‐'’][\p{{L}}\p{{M}}]+)*)")
+NOUN_WORD = LazyPattern(regex, rf"(?:{GAP}|(?<=['’]))(?P<w>[\p{{L}}\p{{M}}]+(?:[-‐'’][\p{{L}}\p{{M}}]+)*)")
 #: Words before a number that designates (an item, a paragraph) rather than counts; compared
 #: casefolded and without a final period. Lists after them designate too: "items 35 and 40".
 DESIGNATOR_WORDS = frozenset(
@@ -109,11 +112,11 @@ DESIGNATOR_WORDS = frozenset(
     параграф сессия сессии tagesordnungspunkt ziffer absatz artikel kapitel sitzung №
     """.split()
 )
-LIST_SEP = regex.compile(r"\s*(?:,|;|&|[-–]|\s(?:and|or|to|и|или|y|o|et|ou|und|oder)\s)\s*", regex.I)
+LIST_SEP = LazyPattern(regex, r"\s*(?:,|;|&|[-–]|\s(?:and|or|to|и|или|y|o|et|ou|und|oder)\s)\s*", regex.I)
 #: The word just before a position, across spaces, Markdown and one line break; search it with
 #: a short window ending at the position (reverse search: one attempt, at the end).
-PREV_WORD = regex.compile(rf"(?r)(?<![\w'’])(?P<w>[\p{{L}}№][\p{{L}}\p{{M}}'’]*\.?){GAP}$")
-URL = regex.compile(r"(?:https?://|www\.)[^\s<>\"'“”()]+", regex.I)
+PREV_WORD = LazyPattern(regex, rf"(?r)(?<![\w'’])(?P<w>[\p{{L}}№][\p{{L}}\p{{M}}'’]*\.?){GAP}$")
+URL = LazyPattern(regex, r"(?:https?://|www\.)[^\s<>\"'“”()]+", regex.I)
 
 #: Words that end a counted noun phrase: function words and auxiliaries, folded like tokens.
 STOP_WORDS = frozenset(
@@ -136,7 +139,7 @@ STOP_WORDS = frozenset(
 # ---------------------------------------------------------------------------------------------
 # Dates that dates.date_spans does not read: a month with its year, and a year alone.
 
-YEAR = regex.compile(r"(?<![\d.,/])(?P<year>1[5-9]\d\d|20\d\d)(?![\d]|[.,/]\d)")
+YEAR = LazyPattern(regex, r"(?<![\d.,/])(?P<year>1[5-9]\d\d|20\d\d)(?![\d]|[.,/]\d)")
 #: Russian months in the prepositional case ("в апреле 2016 года"), which full dates never use.
 _RU_MONTHS = "январе феврале марте апреле мае июне июле августе сентябре октябре ноябре декабре"
 RU_MONTHS_PREPOSITIONAL = {name: number for number, name in enumerate(_RU_MONTHS.split(), 1)}
@@ -145,7 +148,7 @@ YEAR_PREPOSITIONS = frozenset(
     "in since from until till by before after during of circa в с до к en desde hasta depuis jusqu'en "
     "seit jahr bis ab".split()
 )
-YEAR_SUFFIX = regex.compile(r"[ \t\u00a0]+(?:года|году|г\.)", regex.I)
+YEAR_SUFFIX = LazyPattern(regex, r"[ \t\u00a0]+(?:года|году|г\.)", regex.I)
 
 # ---------------------------------------------------------------------------------------------
 # Citations
@@ -161,23 +164,25 @@ _KEYWORD = (
     rf"\s+(?:(?:No\.|№|n[º°o]\.?)\s*)?{_ITEM}"
 )
 #: "resolution 822 (1993)", "resolutions 853 (1993)", "decision 2/CP.15", matched at the keyword.
-CITATION_AT = regex.compile(_KEYWORD, regex.I)
+CITATION_AT = LazyPattern(regex, _KEYWORD, regex.I)
 #: Beginnings of the keywords, for a quick search of lowercased text.
 CITATION_STEMS = ("resolu", "résolu", "decisi", "décisi", "unscr", "резолюц", "решени", "beschl")
 #: The body that adopted it, just before the keyword: "Security Council", "UN General Assembly".
-BODY_BEFORE = regex.compile(rf"(?r)(?<![\w/]){_BODY}$", regex.I)
+BODY_BEFORE = LazyPattern(regex, rf"(?r)(?<![\w/]){_BODY}$", regex.I)
 #: A further item of a cited list: ", 874 (1993) and 884 (1993)".
-CITATION_NEXT = regex.compile(
+CITATION_NEXT = LazyPattern(
+    regex,
     rf"(?:\s*[,;]\s*(?:and\s+|y\s+|et\s+|и\s+)?|\s+(?:and|&|и|y|et|und|as\s+well\s+as)\s+){_ITEM}",
     regex.I,
 )
 #: UN document symbols: "A/73/825", "S/2018/345", "A/HRC/41/G/7", "E/CN.4/2005/L.10/Rev.1".
-SYMBOL = regex.compile(
+SYMBOL = LazyPattern(
+    regex,
     r"(?<![\w/.])(?P<sym>[A-Z]{1,6}(?:/(?:[A-Z0-9]+(?:[.\-][A-Za-z0-9]+)*|(?:Rev|Add|Corr)\.\d+))+)"
-    r"(?![\w/])(?:\s*\((?P<year>\d{4})\))?"
+    r"(?![\w/])(?:\s*\((?P<year>\d{4})\))?",
 )
 #: Symbols of resolutions, read as the resolution they name.
-RESOLUTION_SYMBOL = regex.compile(r"(?:S/RES/(?P<sc>\d+)|(?:A|A/HRC|E)/RES/(?P<ga>\d+/\d+))")
+RESOLUTION_SYMBOL = LazyPattern(regex, r"(?:S/RES/(?P<sc>\d+)|(?:A|A/HRC|E)/RES/(?P<ga>\d+/\d+))")
 
 # ---------------------------------------------------------------------------------------------
 # Entities
@@ -194,12 +199,12 @@ _CONNECTOR = "|".join(sorted(CONNECTORS, key=len, reverse=True))
 _SPACE = r"(?:[ \t\u00a0]+|[ \t\u00a0]*\n[ \t\u00a0]*)"
 #: A maximal run of capitalised words, with lowercase connectors inside and one line break at most
 #: between two words.
-ENTITY_RUN = regex.compile(
-    rf"(?<![\w\-‐–'’/])(?:{_CAP_WORD})(?:{_SPACE}(?:(?:{_CONNECTOR}){_SPACE}){{0,2}}(?:{_CAP_WORD}))*"
+ENTITY_RUN = LazyPattern(
+    regex, rf"(?<![\w\-‐–'’/])(?:{_CAP_WORD})(?:{_SPACE}(?:(?:{_CONNECTOR}){_SPACE}){{0,2}}(?:{_CAP_WORD}))*"
 )
-WORD_IN_RUN = regex.compile(r"\S+")
+WORD_IN_RUN = LazyPattern(regex, r"\S+")
 #: Five or more all-capital words in a row (digits and punctuation between them): a headline.
-CAPS_BLOCK = regex.compile(r"\p{Lu}[\p{Lu}\d'’\-]*\b(?:[\s\d,;:&'’\-–—*/]+\p{Lu}[\p{Lu}\d'’\-]*\b){4,}")
+CAPS_BLOCK = LazyPattern(regex, r"\p{Lu}[\p{Lu}\d'’\-]*\b(?:[\s\d,;:&'’\-–—*/]+\p{Lu}[\p{Lu}\d'’\-]*\b){4,}")
 #: Words dropped from the start of a run: function words, and the adverbs and participles that
 #: open sentences ("Following the Presidential Statement ...", "Since 2002, ...").
 LEADING_WORDS = frozenset(

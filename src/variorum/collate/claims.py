@@ -127,7 +127,7 @@ def _quantities(text: str, masked: p.Spans, lowered: str) -> list[Claim]:
             continue
         before = _words_before(text, start)
         previous = before[0].group("w").casefold().rstrip(".") if before else ""
-        digits = figure.re is p.DIGITS
+        digits = figure.re is p.DIGITS.compiled()
         if digits and (
             previous in p.DESIGNATOR_WORDS
             or (designated >= 0 and p.LIST_SEP.fullmatch(text, designated, start) is not None)

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import regex
 
+from variorum.text.lazy_pattern import LazyPattern
+
 #: How much of a document's beginning is searched for dates, in characters.
 HEAD_CHARS = 1500
 #: A line longer than this is running prose: the head of the document has ended.
@@ -144,38 +146,42 @@ _YEAR = r"(?P<year>\d{4})(?!\d)"
 _FLAGS = re.IGNORECASE
 
 # "17 April 2018", "6 de mayo de 2020", "6 июня 2019 года", "1er avril 2022", "3. März 2020"
-_DAY_MONTH_YEAR = re.compile(
-    rf"{_DAY}\s+(?:de\s+|of\s+)?{_month('month')},?\s+(?:de\s+|del\s+)?{_YEAR}", _FLAGS
+_DAY_MONTH_YEAR = LazyPattern(
+    re, rf"{_DAY}\s+(?:de\s+|of\s+)?{_month('month')},?\s+(?:de\s+|del\s+)?{_YEAR}", _FLAGS
 )
 # "April 2, 2018", "Apr. 2nd 2018"
-_MONTH_DAY_YEAR = re.compile(
-    rf"(?<!\w){_month('month')}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?!\d),?\s+{_YEAR}", _FLAGS
+_MONTH_DAY_YEAR = LazyPattern(
+    re, rf"(?<!\w){_month('month')}\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?!\d),?\s+{_YEAR}", _FLAGS
 )
 # "2020-04-03", "2020/04/03"
-_ISO = re.compile(r"(?<![\w.-])(?P<year>\d{4})([-/])(?P<month>\d{1,2})\2(?P<day>\d{1,2})(?!\d)")
+_ISO = LazyPattern(re, r"(?<![\w.-])(?P<year>\d{4})([-/])(?P<month>\d{1,2})\2(?P<day>\d{1,2})(?!\d)")
 # "03.04.2020": always day.month.year, the order of every language variorum reads but English.
-_DOTTED = re.compile(r"(?<![\w.])(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>\d{4})(?!\d|\.\d)")
+_DOTTED = LazyPattern(re, r"(?<![\w.])(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>\d{4})(?!\d|\.\d)")
 # "June 24–28, 2019": a range whose first end has no date form of its own.
-_MONTH_DAYS_YEAR = re.compile(
-    rf"(?<!\w){_month('month')}\s+(?P<day>[0-3]?\d)\s*[–—‒-]\s*(?P<day2>[0-3]?\d)(?!\d),?\s+{_YEAR}", _FLAGS
+_MONTH_DAYS_YEAR = LazyPattern(
+    re,
+    rf"(?<!\w){_month('month')}\s+(?P<day>[0-3]?\d)\s*[–—‒-]\s*(?P<day2>[0-3]?\d)(?!\d),?\s+{_YEAR}",
+    _FLAGS,
 )
 # "2018年4月17日" (Chinese, Japanese), "2018년 4월 17일" (Korean)
-_CJK = re.compile(
-    r"(?<!\d)(?P<year>\d{4})\s*[年년]\s*(?P<month>[01]?\d)\s*[月월]\s*(?P<day>[0-3]?\d)\s*[日일]"
+_CJK = LazyPattern(
+    re, r"(?<!\d)(?P<year>\d{4})\s*[年년]\s*(?P<month>[01]?\d)\s*[月월]\s*(?P<day>[0-3]?\d)\s*[日일]"
 )
 _FULL_FORMS = (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _ISO, _DOTTED, _CJK)
 
 _CONNECTOR = r"(?:\s*[–—‒-]\s*|\s+(?:to|until|till|through|a|al|au|à|bis|по|до)\s+)"
 # The first end of a range, just before a full date: "24 June – ", "24 de febrero a ", "June 24 – ".
-_RANGE_START = re.compile(
+_RANGE_START = LazyPattern(
+    re,
     rf"(?:(?<!\w)(?P<day>[0-3]?\d){_ORDINAL}\.?(?:\s+(?:de\s+)?{_month('month')})?"
     rf"|(?<!\w){_month('month2')}\s+(?P<day2>[0-3]?\d))"
     rf"(?:,?\s+(?:de\s+)?(?P<year>\d{{4}}))?{_CONNECTOR}$",
     _FLAGS,
 )
-_RANGE_GAP = re.compile(rf"{_CONNECTOR}$", _FLAGS)  # used with match(): anchored at both ends
+_RANGE_GAP = LazyPattern(re, rf"{_CONNECTOR}$", _FLAGS)  # used with match(): anchored at both ends
 # Words that introduce a document's own date.
-_INTRODUCED = re.compile(
+_INTRODUCED = LazyPattern(
+    re,
     r"(?<!\w)(?:dated|of|от|de\s+fecha|fecha|en\s+date\s+du|du|vom|press\s+release|"
     r"communiqué\s+de\s+presse|comunicado\s+de\s+prensa)\s*[:,]?\s*$",
     _FLAGS,
@@ -280,9 +286,9 @@ def date_spans(text: str) -> list[tuple[int, int, str]]:
 # How far before its year each full form can start ("31st of September, del 2018" is the
 # longest); the ISO form starts with its year.
 _REACH = ((_DAY_MONTH_YEAR, 40), (_MONTH_DAY_YEAR, 28), (_ISO, 0), (_DOTTED, 6), (_CJK, 0))
-_TRAILING_CONNECTOR = re.compile(rf"{_CONNECTOR}$", _FLAGS)
+_TRAILING_CONNECTOR = LazyPattern(re, rf"{_CONNECTOR}$", _FLAGS)
 # The regex module finds these several times faster than re, which scans digit classes slowly.
-_YEAR_ANYWHERE = regex.compile(r"(?<!\d)\d{4}(?!\d)")
+_YEAR_ANYWHERE = LazyPattern(regex, r"(?<!\d)\d{4}(?!\d)")
 
 
 def _windows(years: list[tuple[int, int]], reach: int, length: int) -> list[tuple[int, int]]:

@@ -41,6 +41,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from variorum.model import Role
+from variorum.text.lazy_pattern import LazyPattern
 
 
 def _word_list(words: str) -> list[str]:
@@ -69,16 +70,18 @@ _MONTH_RX = "|".join(sorted(set(_MONTHS), key=len, reverse=True))
 _DATE_FILLERS = frozenset(
     _word_list("de del of the to a au and y et und bis до по от с le el года год г er st nd rd th e")
 )
-_NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b")
-_DATE = re.compile(
+_NUMERIC_DATE = LazyPattern(re, r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b")
+_DATE = LazyPattern(
+    re,
     rf"{_NUMERIC_DATE.pattern}|\b\d{{1,2}}(?:st|nd|rd|th|er)?\s+(?:de\s+)?(?:{_MONTH_RX})\b\.?"
     rf"(?:\s+(?:de\s+)?\d{{4}})?|\b(?:{_MONTH_RX})\s+\d{{1,2}},?\s+\d{{4}}\b",
     re.IGNORECASE,
 )
-_TOKEN = re.compile(r"\w+")
+_TOKEN = LazyPattern(re, r"\w+")
 _MARKUP = "*_#>`~ \t"
 
-_ORGANS = re.compile(
+_ORGANS = LazyPattern(
+    re,
     r"(?:united nations|general assembly|security council|human rights council|economic and social "
     r"council|naciones unidas|asamblea general|consejo de seguridad|consejo de derechos humanos|"
     r"consejo económico y social|nations unies|assemblée générale|conseil de sécurité|conseil des "
@@ -86,7 +89,8 @@ _ORGANS = re.compile(
     r"совет по правам человека|экономический и социальный совет)",
     re.IGNORECASE,
 )
-_HEADER_LINE = re.compile(
+_HEADER_LINE = LazyPattern(
+    re,
     r"""
     (?:provisional\ )?agenda\ items?\ \d.* | items?\ \d+\ of\ the\ (?:provisional\ )?agenda.*
     | temas?\ \d+.*\ (?:de\ la\ agenda|del\ programa).* | пункты?\ \d+.*\ повестки\ дня.*
@@ -102,16 +106,16 @@ _HEADER_LINE = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
-_SESSION_LINE = re.compile(
-    r"(?:[\w\-–^{}.]+ ){1,4}(?:session|sesiones|sesión|сессия|сессии)", re.IGNORECASE
+_SESSION_LINE = LazyPattern(
+    re, r"(?:[\w\-–^{}.]+ ){1,4}(?:session|sesiones|sesión|сессия|сессии)", re.IGNORECASE
 )  # "Forty-first session", "43^{er} período de sesiones", "Сорок первая сессия"
 _SESSION_KEYS = ("session", "sesi", "сесси")
-_ALNUM = re.compile(r"[^\W_]")
-_DIGIT = re.compile(r"\d")
+_ALNUM = LazyPattern(re, r"[^\W_]")
+_DIGIT = LazyPattern(re, r"\d")
 # Formulas that frame a text wherever they occur in a paragraph, each behind a literal key: one
 # big alternation searched over every paragraph would cost more than the rest of segmentation.
-_FRAME_PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (key, re.compile(pattern))
+_FRAME_PHRASES: tuple[tuple[str, LazyPattern], ...] = tuple(
+    (key, LazyPattern(re, pattern))
     for key, pattern in (
         ("honou", r"\bi have the honou?r to\b|\bhas the honou?r to\b"),
         ("compliments", r"\bpresents? its compliments\b|\bprésente ses compliments\b"),
@@ -160,7 +164,8 @@ _FRAME_PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 # Headings, datelines and source lines, which frame a text when a paragraph starts with them.
-_FRAME_START = re.compile(
+_FRAME_START = LazyPattern(
+    re,
     r"""
     (?:letter|identical\ letters|note\ verbale)\ dated\b | (?:carta|cartas\ idénticas|nota\ verbal)
       \ de\ fecha\b | (?:lettre|lettres\ identiques|note\ verbale)\ datée?s?\ du\b
@@ -172,16 +177,18 @@ _FRAME_START = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
-_ANNEX_HEADING = re.compile(
+_ANNEX_HEADING = LazyPattern(
+    re,
     r"^(?:annex|annexe|anexo|приложение)(?:\s+[ivx\d]+)?(?:\s+(?:to|à|a|de|del|al|к)\b|\s*$)",
     re.IGNORECASE,
 )
-_INTRODUCER = re.compile(
+_INTRODUCER = LazyPattern(
+    re,
     r"""(?:statement|declaration)\ (?:reads|says)|reads?\ as\ follows|^(?:the\ )?(?:full\ )?text\ of
     |^текст\ заявления|^el\ texto\ de|^le\ texte\ de""",
     re.IGNORECASE | re.VERBOSE,
 )
-_FINAL = re.compile(r"[.!?…:;。！？।]['\"”’»)\]*]*$")
+_FINAL = LazyPattern(re, r"[.!?…:;。！？।]['\"”’»)\]*]*$")
 
 
 def _plain(line: str) -> str:
@@ -219,7 +226,7 @@ def is_header_line(line: str) -> bool:
 
 
 #: A field line of an RFC 822-style record: an ASCII field name, a colon, then a short value.
-_FIELD_LINE = re.compile(r"([A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*):(?:[ \t]+(.*))?$")
+_FIELD_LINE = LazyPattern(re, r"([A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*):(?:[ \t]+(.*))?$")
 #: A field's value or continuation line longer than this is text, not a record.
 _FIELD_VALUE_WORDS = 12
 
