@@ -7,7 +7,13 @@ user error ends with one line on stderr and exit status 1, never a traceback.
 from __future__ import annotations
 
 import copy
+import os
 import sys
+
+# One BLAS thread: the command's linear algebra is a few small matrices (stemma bootstrap), and
+# OpenBLAS's default pool of threads burns ~0.1 s of CPU at every start, competing for the cores
+# with the work itself. Set before anything imports numpy; a user's own setting wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 from collections.abc import Sequence
 
 import typer
