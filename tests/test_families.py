@@ -317,18 +317,17 @@ def test_unshared_paragraphs_count_those_almost_wholly_outside_the_shared_text()
 def test_a_long_footer_on_many_pages_that_share_nothing_else_is_a_formula():
     from variorum.group.boilerplate import formula_passages
 
-    # Six pages end with one 190-word footer: four long pages, for which it is a minority, and
-    # two very short ones that are nearly all footer. No two share anything else.
-    words = {1: 1000, 2: 900, 3: 800, 4: 700, 5: 210, 6: 200}
-    pairs = list(combinations(range(1, 7), 2))
+    # Nine pages end with one 190-word footer: six long pages, for which it is a minority, and
+    # three very short ones that are nearly all footer. No two share anything else.
+    words = {1: 1000, 2: 900, 3: 800, 4: 700, 5: 650, 6: 600, 7: 210, 8: 200, 9: 205}
+    pairs = list(combinations(range(1, 10), 2))
     rows = [(i, a, b, 5000, 6000, 5000, 6000, 190) for i, (a, b) in enumerate(pairs)]
     assert formula_passages(rows, words, S) == set(range(len(pairs)))
-    # Five copies of one statement under their own intros: the shared text is most of each.
-    copies = {n: 250 for n in range(1, 6)}
-    rows = [(i, a, b, 100, 1500, 100, 1500, 230) for i, (a, b) in enumerate(combinations(range(1, 6), 2))]
+    # Nine copies of one statement under their own intros: the shared text is most of each.
+    copies = {n: 250 for n in range(1, 10)}
     assert formula_passages(rows, copies, S) == set()
-    # Fewer than five documents never make a formula, and an edited pair keeps its passages.
-    few = [(i, a, b, 5000, 6000, 5000, 6000, 190) for i, (a, b) in enumerate(combinations(range(1, 5), 2))]
+    # Fewer than eight documents never make a formula (text reused by a few), and an edited
+    # pair keeps its passages.
+    few = [(i, a, b, 5000, 6000, 5000, 6000, 190) for i, (a, b) in enumerate(combinations(range(1, 8), 2))]
     assert formula_passages(few, words, S) == set()
-    rows = [(i, a, b, 5000, 6000, 5000, 6000, 190) for i, (a, b) in enumerate(pairs)]
     assert 0 not in formula_passages(rows, words, S, edited={(1, 2)})
