@@ -122,30 +122,10 @@ def test_longer_samples_stop_once_the_model_stays_unsure(monkeypatch: pytest.Mon
     # Paragraphs of invented words: no function-word profile and no language the model knows,
     # so each short sample is unsure. After UNCLEAR_RETRIES longer samples that are still
     # unsure, the document's later paragraphs are not sampled again at the longer length.
-    import random
-
     from variorum.text import language
 
-    rng = random.Random(3)
-    syllables = [c + v for c in "bdfgklmnprstvz" for v in ("a", "e", "i", "o", "u", "ai", "ou")]
-
-    def word() -> str:
-        return "".join(rng.choice(syllables) for _ in range(rng.randint(1, 4)))
-
-    paragraphs = [" ".join(word() for _ in range(90)) for _ in range(12)]
-    identifier = language._get_identifier()
-    calls: list[tuple[int, float]] = []
-
-    class Counting:
-        def classify(self, text: str) -> tuple[str, float]:
-            lang, confidence = identifier.classify(text)
-            calls.append((len(text), confidence))
-            return lang, confidence
-
-        def rank(self, text: str) -> list[tuple[str, float]]:
-            return identifier.rank(text)
-
-    monkeypatch.setattr(language, "_identifier", Counting())
+    paragraphs = _invented_paragraphs(3, 12)
+    calls = _count_model_calls(monkeypatch)
     langs = paragraph_languages(paragraphs)
     assert all(lang in LANGUAGES for lang in langs)
     longer = [(i, c) for i, (n, c) in enumerate(calls) if n > language.SAMPLE_CHARS]

@@ -25,6 +25,7 @@ from typing import cast
 
 import numpy as np
 
+from variorum.arrays import distinct
 from variorum.dedup.batch import fast_path, token_arrays
 from variorum.dedup.scripts import script_tokens
 from variorum.dedup.signature import NGRAM
@@ -62,17 +63,6 @@ class Paragraphs:
 _EMPTY = Paragraphs(
     np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64), 0, np.empty(0, dtype=np.uint64)
 )
-
-
-def distinct(values: np.ndarray) -> np.ndarray:
-    """The sorted distinct values (``np.unique``, without its overhead on short arrays)."""
-    ordered = np.sort(values)
-    if len(ordered) < 2:
-        return ordered
-    keep = np.empty(len(ordered), dtype=bool)
-    keep[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
-    return ordered[keep]
 
 
 def _shingles(hashes: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
