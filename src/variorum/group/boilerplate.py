@@ -52,25 +52,30 @@ def formula_passages(
     """
     edited = edited or set()
     s = settings
-    by_pair: dict[tuple[int, int], list[tuple[int, int, int, int, int]]] = defaultdict(list)
-    spans: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
-    for pid, a, b, a0, a1, b0, b1, words in passages:
-        by_pair[(a, b)].append((a0, a1, b0, b1, words))
-        by_pair[(b, a)].append((b0, b1, a0, a1, words))
-        spans[a].append((a0, a1, b, pid))
-        spans[b].append((b0, b1, a, pid))
+    by_pair: dict[tuple[int, int], list[tuple[int, int, int]]] = defaultdict(list)
+    # Per document, its shared spans with the partner and the partner's side of each.
+    spans: dict[int, list[tuple[int, int, int, int, int, int]]] = defaultdict(list)
+    for _pid, a, b, a0, a1, b0, b1, words in passages:
+        by_pair[(a, b)].append((a0, a1, words))
+        by_pair[(b, a)].append((b0, b1, words))
+        spans[a].append((a0, a1, b, b0, b1, words))
+        spans[b].append((b0, b1, a, a0, a1, words))
     for items in spans.values():
         items.sort()
-
-    def outside(x: int, y: int, x0: int, x1: int) -> int:
-        """Words ``x`` and ``y`` share in passages away from ``x``'s stretch ``[x0, x1)``."""
-        return sum(w for p0, p1, _q0, _q1, w in by_pair.get((x, y), ()) if not _overlaps(x0, x1, p0, p1))
+    known: dict[tuple[int, int, int, int], bool] = {}
 
     def related(x: int, y: int, x0: int, x1: int) -> bool:
-        if (min(x, y), max(x, y)) in edited:
-            return True
-        least = min(body_words.get(x, 0), body_words.get(y, 0))
-        return outside(x, y, x0, x1) >= max(1, s.formula_other_share * least)
+        """Whether ``x`` and ``y`` share text away from ``x``'s stretch ``[x0, x1)`` (memoized:
+        every passage of one footer asks about the same pairs)."""
+        key = (x, y, x0, x1)
+        if key not in known:
+            if (min(x, y), max(x, y)) in edited:
+                known[key] = True
+            else:
+                words = sum(w for p0, p1, w in by_pair.get((x, y), ()) if not _overlaps(x0, x1, p0, p1))
+                least = min(body_words.get(x, 0), body_words.get(y, 0))
+                known[key] = words >= max(1, s.formula_other_share * least)
+        return known[key]
 
     formula: set[int] = set()
     verdict: dict[tuple[int, int], bool] = {}  # (doc, passage id) -> the stretch is a formula
@@ -84,17 +89,14 @@ def formula_passages(
                 members: dict[int, tuple[int, int]] = {doc: (s0, e0)}
                 # Documents the stretch is under half of, this one included.
                 minority = int(words * 2 < body_words.get(doc, 0))
-                for s1, e1, other, _qid in spans[doc]:
+                for s1, e1, other, q0, q1, w in spans[doc]:
                     if s1 >= e0:
                         break
                     # The other document has (at least half of) this stretch, not merely a
                     # footer inside a whole page this passage spans.
                     if other not in members and (min(e0, e1) - max(s0, s1)) * 2 >= e0 - s0:
-                        for p0, p1, q0, q1, w in by_pair[(doc, other)]:
-                            if p0 == s1 and p1 == e1:
-                                members[other] = (q0, q1)
-                                minority += w * 2 < body_words.get(other, 0)
-                                break
+                        members[other] = (q0, q1)
+                        minority += w * 2 < body_words.get(other, 0)
                 verdict[key] = minority * 2 >= len(members) and _is_formula(members, related, s)
             if verdict[key]:
                 formula.add(pid)
@@ -131,14 +133,34 @@ def recurring_endings(
         pair, stretch = ((a, b), (a0, a1, b0, b1)) if a < b else ((b, a), (b0, b1, a0, a1))
         if pair not in last or stretch[0] > last[pair][0]:
             last[pair] = stretch
+    for items in spans.values():
+        items.sort()
     out: set[tuple[int, int]] = set()
     for (a, b), (a0, a1, b0, b1) in last.items():
-        docs = {a, b}
-        for doc, s0, e0 in ((a, a0, a1), (b, b0, b1)):
-            docs.update(other for s1, e1, other in spans[doc] if _overlaps(s0, e0, s1, e1))
-        if len(docs) >= settings.boilerplate_families:
+        if _found_in(a, b, ((a, a0, a1), (b, b0, b1)), spans, settings.boilerplate_families):
             out.add((a, b))
     return out
+
+
+def _found_in(
+    a: int,
+    b: int,
+    stretches: Sequence[tuple[int, int, int]],
+    spans: Mapping[int, list[tuple[int, int, int]]],
+    enough: int,
+) -> bool:
+    """Whether at least ``enough`` documents, ``a`` and ``b`` included, share one of the
+    ``(doc, start, end)`` stretches; stops at the first that makes it enough."""
+    docs = {a, b}
+    for doc, s0, e0 in stretches:
+        for s1, e1, other in spans[doc]:
+            if s1 >= e0:
+                break
+            if other not in docs and _overlaps(s0, e0, s1, e1):
+                docs.add(other)
+                if len(docs) >= enough:
+                    return True
+    return len(docs) >= enough
 
 
 def flag_boilerplate(
