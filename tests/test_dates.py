@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from variorum.ingest.dates import HEAD_CHARS, document_date, find_dates, normalize_date
+from variorum.ingest import dates
+from variorum.ingest.dates import HEAD_CHARS, date_spans, document_date, find_dates, normalize_date
+from variorum.text.lazy_pattern import LazyPattern
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -204,3 +207,55 @@ SEED_DATES = {
 def test_seed_document_dates(prefix: str, iso: str) -> None:
     (path,) = SEEDS.glob(f"{prefix}_*.txt")
     assert document_date(path.read_text(encoding="utf-8")) == iso
+
+
+# The month patterns accept any word in a month's place and keep the matches whose words are month
+# names. The reference below is what they replaced: every month name, as one alternation.
+_REFERENCE_MONTHS = "|".join(sorted(dates._MONTHS, key=len, reverse=True))
+_MONTH_PATTERNS = ("_DAY_MONTH_YEAR", "_MONTH_DAY_YEAR", "_MONTH_DAYS_YEAR", "_RANGE_START")
+
+
+def _reference_patterns() -> dict[str, LazyPattern]:
+    patterns = {}
+    for name in _MONTH_PATTERNS:
+        lazy = getattr(dates, name)
+        assert dates._MONTH_WORD in lazy.pattern
+        patterns[name] = LazyPattern(
+            re, lazy.pattern.replace(dates._MONTH_WORD, f"(?:{_REFERENCE_MONTHS})"), lazy._flags
+        )
+    return patterns
+
+
+_PIECES = st.sampled_from(
+    [
+        *sorted(dates._MONTHS)[::3], "May", "MAYO", "Sept.", "Apr.", "mars", "de", "del", "of", "to", "a", "au",
+        "bis", "до", "items", "page", "Resolution", "Mayor", "Marsh", "x", "1", "5", "12", "24", "31", "1er",
+        "2nd", "3.", "2019", "2020", "1993", "20201", ",", ".", "–", "-", " ", " ", " ", "\n", "年", "月",
+    ]
+)  # fmt: skip
+
+
+_RANGE_PIECES = st.tuples(
+    st.sampled_from(["5", "24", "1er"]),
+    st.sampled_from(["", " de", " of", " to", " a", " x", " Mayo", " de mayo"]),
+    st.sampled_from(["", " 2019", " de 2019", ","]),
+    st.sampled_from([" – ", " to ", " bis ", " до ", " a "]),
+    st.sampled_from(["6 May 2020", "May 6, 2020", "6 de mayo de 2020", "2020-05-06"]),
+).map("".join)
+
+
+@given(st.one_of(st.lists(_PIECES, max_size=14).map(lambda parts: " ".join(parts)), _RANGE_PIECES))
+@example("24 de 2019 – 5 May 2020")
+@example("5 de 2019 – 6 May 2020")
+@example("24 to 5 May 2020")
+def test_month_words_find_what_the_alternation_of_month_names_found(text: str) -> None:
+    ours = (find_dates(text), document_date(text), date_spans(text))
+    reference = _reference_patterns()
+    saved = {name: getattr(dates, name) for name in _MONTH_PATTERNS}
+    try:
+        for name, pattern in reference.items():
+            setattr(dates, name, pattern)
+        assert (find_dates(text), document_date(text), date_spans(text)) == ours
+    finally:
+        for name, pattern in saved.items():
+            setattr(dates, name, pattern)
