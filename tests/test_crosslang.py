@@ -252,3 +252,24 @@ def test_the_fast_paragraph_score_agrees_with_the_reference(xs, ys, lengths, rat
     for i in range(len(ca)):
         for j in range(len(cb)):
             assert abs(fast(i, j) - _similarity(ca[i], cb[j], la[i], lb[j], ratio)) < 1e-9
+
+
+def test_candidates_tied_on_shared_anchors_go_to_the_earlier_documents() -> None:
+    """Which candidates survive the cut must not depend on the order a set yields its keys in
+    (string hashing differs from process to process): ties go to the earlier document."""
+    from itertools import combinations
+
+    from variorum.crosslang.anchors import Anchor
+    from variorum.crosslang.detect import TranslationIndex
+
+    keys = [f"{1000 + 37 * k}" for k in range(7)]
+
+    def cross(doc_id: str, held: tuple[str, ...], language: str) -> CrossDoc:
+        anchors = tuple(Anchor("number", key, 10 * i, 10 * i + 4) for i, key in enumerate(held))
+        return CrossDoc(doc_id, "", language, ((0, 10 * len(held)),), anchors)
+
+    earlier = [cross(f"fr{i}", trio, "fr") for i, trio in enumerate(combinations(keys, 3))]
+    index = TranslationIndex(CrossLangSettings(max_candidates=5, max_df=1000))
+    index.add([*earlier, cross("en", tuple(keys), "en")])
+    new = len(earlier)
+    assert index.candidates(new, set(index._keys(index.docs[new]))) == [0, 1, 2, 3, 4]

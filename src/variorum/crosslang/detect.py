@@ -20,6 +20,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from rapidfuzz import fuzz, process
 
@@ -41,6 +42,29 @@ class CrossDoc:
     @property
     def hard_anchors(self) -> int:
         return sum(1 for a in self.anchors if a.kind in HARD_KINDS)
+
+    # Derived once per document and kept on it: a document is compared with many candidates,
+    # and rebuilding these for every pair was most of what a comparison cost on real pages.
+    @cached_property
+    def keyed(self) -> tuple[str, ...]:
+        """Each anchor's ``kind:key`` (a name's key is replaced for each pair, see ``names``)."""
+        return tuple(f"{x.kind}:{x.key}" for x in self.anchors)
+
+    @cached_property
+    def names(self) -> tuple[tuple[int, str], ...]:
+        """``(position, key)`` of every name among the anchors."""
+        return tuple((i, x.key) for i, x in enumerate(self.anchors) if x.kind == "name")
+
+    @cached_property
+    def hard(self) -> tuple[bool, ...]:
+        return tuple(x.kind in HARD_KINDS for x in self.anchors)
+
+    def pair_keys(self, names: dict[tuple[str, str], str], side: str) -> list[str]:
+        """Each anchor's key for one pair: names matched across the pair share ``n:<id>``."""
+        keys = list(self.keyed)
+        for i, key in self.names:
+            keys[i] = f"n:{names[(side, key)]}"
+        return keys
 
 
 def profile(
@@ -125,7 +149,11 @@ def _unit(_key: str) -> float:
 
 
 def align_anchors(
-    a: CrossDoc, b: CrossDoc, settings: CrossLangSettings, weight: Weight = _unit
+    a: CrossDoc,
+    b: CrossDoc,
+    settings: CrossLangSettings,
+    weight: Weight = _unit,
+    weights: Callable[[CrossDoc], Sequence[float]] | None = None,
 ) -> AnchorAlignment:
     """The longest common subsequence of two documents' anchors (names matched fuzzily).
 
@@ -133,18 +161,12 @@ def align_anchors(
     Szymanski), so its cost grows with the number of matching pairs, not the product of lengths;
     an anchor repeated many times on both sides (a section number, "1") is left out of the pairs,
     as it would only multiply them without telling the order. ``weight`` gives each hard
-    anchor's key (``kind:key``) its weight in the coverages.
+    anchor's key (``kind:key``) its weight in the coverages; ``weights``, when given, is the same
+    weight for each anchor of a document (0 for a name), kept by a caller that compares one
+    document with many.
     """
-    names = _name_ids(
-        (x.key for x in a.anchors if x.kind == "name"),
-        (x.key for x in b.anchors if x.kind == "name"),
-        settings.name_similarity,
-    )
-
-    def keys(doc: CrossDoc, side: str) -> list[str]:
-        return [f"n:{names[(side, x.key)]}" if x.kind == "name" else f"{x.kind}:{x.key}" for x in doc.anchors]
-
-    a_keys, b_keys = keys(a, "a"), keys(b, "b")
+    names = _name_ids((key for _, key in a.names), (key for _, key in b.names), settings.name_similarity)
+    a_keys, b_keys = a.pair_keys(names, "a"), b.pair_keys(names, "b")
     b_positions: dict[str, list[int]] = defaultdict(list)
     for j, k in enumerate(b_keys):
         b_positions[k].append(j)
@@ -174,23 +196,22 @@ def align_anchors(
         i, j, node = nodes[node]
         chain.append((i, j))
     chain.reverse()
-    hard_pairs = [(i, j) for i, j in chain if a.anchors[i].kind in HARD_KINDS]
-    matched = sum(weight(a_keys[i]) for i, _ in hard_pairs)
-
-    def total(doc: CrossDoc, keys: list[str], lo: int = 0, hi: int | None = None) -> float:
-        return sum(
-            weight(k) for x, k in zip(doc.anchors[lo:hi], keys[lo:hi], strict=True) if x.kind in HARD_KINDS
-        )
+    hard_pairs = [(i, j) for i, j in chain if a.hard[i]]
+    # A name weighs 0 in these lists, and adding 0.0 leaves a float sum unchanged: the sums are
+    # the sums over hard anchors alone, bit for bit.
+    wa = weights(a) if weights is not None else anchor_weights(a, weight)
+    wb = weights(b) if weights is not None else anchor_weights(b, weight)
+    matched = sum(wa[i] for i, _ in hard_pairs)
 
     def share(part: float, whole: float) -> float:
         return part / whole if whole else 0.0
 
-    a_total, b_total = total(a, a_keys), total(b, b_keys)
+    a_total, b_total = sum(wa), sum(wb)
     framed_a = framed_b = 0.0
     if hard_pairs:
         (i0, j0), (i1, j1) = hard_pairs[0], hard_pairs[-1]
-        framed_a = share(matched, total(a, a_keys, i0, i1 + 1))
-        framed_b = share(matched, total(b, b_keys, j0, j1 + 1))
+        framed_a = share(matched, sum(wa[i0 : i1 + 1]))
+        framed_b = share(matched, sum(wb[j0 : j1 + 1]))
     return AnchorAlignment(
         tuple(chain),
         len(hard_pairs),
@@ -202,6 +223,11 @@ def align_anchors(
         framed_a,
         framed_b,
     )
+
+
+def anchor_weights(doc: CrossDoc, weight: Weight) -> list[float]:
+    """``weight`` of each hard anchor's ``kind:key``, 0.0 for every name."""
+    return [weight(k) if hard else 0.0 for k, hard in zip(doc.keyed, doc.hard, strict=True)]
 
 
 def is_translation(alignment: AnchorAlignment, settings: CrossLangSettings) -> bool:
@@ -285,10 +311,12 @@ class TranslationIndex:
             if holders is None or len(holders) > s.max_df:
                 continue
             shared.update(m for m in holders if m < n)
+        # Most shared anchors first, the earlier document first among equals: ``most_common``
+        # alone breaks ties by the order keys were counted in, a set's order, which changes with
+        # each process's string hashing, and the cut below then kept different candidates.
+        ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
         chosen = [
-            m
-            for m, count in shared.most_common()
-            if count >= s.min_shared_keys and self.docs[m].language != doc.language
+            m for m, count in ranked if count >= s.min_shared_keys and self.docs[m].language != doc.language
         ]
         return chosen[: s.max_candidates]
 
@@ -303,12 +331,21 @@ class TranslationIndex:
             self.docs.append(doc)
             batch_keys.append(keys)
         found: list[TranslationPair] = []
+        # Rarity weights are fixed until the next batch: each document's are worked out once.
+        kept: dict[int, list[float]] = {}
+
+        def weights(doc: CrossDoc) -> list[float]:
+            got = kept.get(id(doc))
+            if got is None:
+                got = kept[id(doc)] = anchor_weights(doc, self.weight)
+            return got
+
         for offset, keys in enumerate(batch_keys):
             n = first + offset
             doc = self.docs[n]
             for m in self.candidates(n, keys):
                 other = self.docs[m]
-                alignment = align_anchors(other, doc, s, self.weight)
+                alignment = align_anchors(other, doc, s, self.weight, weights)
                 if is_translation(alignment, s):
                     found.append(_pair(other, doc, alignment))
         return found

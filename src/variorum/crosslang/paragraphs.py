@@ -77,16 +77,8 @@ PairKeys = tuple[list[str], list[str]]
 
 def pair_keys(a: CrossDoc, b: CrossDoc, settings: CrossLangSettings) -> PairKeys:
     """Each anchor's key for this pair (names matched across the two sides get one key)."""
-    names = _name_ids(
-        (x.key for x in a.anchors if x.kind == "name"),
-        (x.key for x in b.anchors if x.kind == "name"),
-        settings.name_similarity,
-    )
-
-    def keyed(doc: CrossDoc, side: str) -> list[str]:
-        return [f"n:{names[(side, x.key)]}" if x.kind == "name" else f"{x.kind}:{x.key}" for x in doc.anchors]
-
-    return keyed(a, "a"), keyed(b, "b")
+    names = _name_ids((key for _, key in a.names), (key for _, key in b.names), settings.name_similarity)
+    return a.pair_keys(names, "a"), b.pair_keys(names, "b")
 
 
 def _blank(keys: PairKeys) -> PairKeys:
