@@ -273,3 +273,28 @@ def test_candidates_tied_on_shared_anchors_go_to_the_earlier_documents() -> None
     index.add([*earlier, cross("en", tuple(keys), "en")])
     new = len(earlier)
     assert index.candidates(new, set(index._keys(index.docs[new]))) == [0, 1, 2, 3, 4]
+
+
+_PARAGRAPH = st.tuples(
+    st.dictionaries(st.sampled_from("abcdefgh"), st.integers(1, 3), max_size=4),
+    st.integers(0, 400),
+)
+
+
+@given(
+    st.lists(_PARAGRAPH, min_size=1, max_size=40),
+    st.lists(_PARAGRAPH, min_size=1, max_size=40),
+    st.floats(0.3, 3.0),
+    st.integers(1, 12),
+    st.sampled_from([0.0, 0.3, 0.5]),
+)
+@settings(max_examples=300, deadline=None)
+def test_paragraph_alignment_by_rows_is_the_cell_by_cell_programme(a, b, ratio, band, floor) -> None:
+    from collections import Counter
+
+    from variorum.crosslang.paragraphs import _align, _align_reference
+
+    ca, la = [Counter(keys) for keys, _ in a], [length for _, length in a]
+    cb, lb = [Counter(keys) for keys, _ in b], [length for _, length in b]
+    s = CrossLangSettings(paragraph_band=band, paragraph_match_floor=floor)
+    assert _align(ca, cb, la, lb, ratio, s) == _align_reference(ca, cb, la, lb, ratio, s)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -39,16 +39,16 @@ class CrossDoc:
     paragraphs: tuple[tuple[int, int], ...]
     anchors: tuple[Anchor, ...]
 
-    @property
+    @cached_property
     def hard_anchors(self) -> int:
-        return sum(1 for a in self.anchors if a.kind in HARD_KINDS)
+        return sum(self.hard)
 
     # Derived once per document and kept on it: a document is compared with many candidates,
     # and rebuilding these for every pair was most of what a comparison cost on real pages.
     @cached_property
     def keyed(self) -> tuple[str, ...]:
-        """Each anchor's ``kind:key`` (a name's key is replaced for each pair, see ``names``)."""
-        return tuple(f"{x.kind}:{x.key}" for x in self.anchors)
+        """Each anchor's key as compared: ``kind:key``, and ``n:<name>`` for a name."""
+        return tuple(f"n:{x.key}" if x.kind == "name" else f"{x.kind}:{x.key}" for x in self.anchors)
 
     @cached_property
     def names(self) -> tuple[tuple[int, str], ...]:
@@ -56,15 +56,44 @@ class CrossDoc:
         return tuple((i, x.key) for i, x in enumerate(self.anchors) if x.kind == "name")
 
     @cached_property
+    def name_keys(self) -> tuple[str, ...]:
+        """The distinct names, sorted."""
+        return tuple(sorted({key for _, key in self.names}))
+
+    @cached_property
     def hard(self) -> tuple[bool, ...]:
         return tuple(x.kind in HARD_KINDS for x in self.anchors)
 
-    def pair_keys(self, names: dict[tuple[str, str], str], side: str) -> list[str]:
-        """Each anchor's key for one pair: names matched across the pair share ``n:<id>``."""
+    @cached_property
+    def key_counts(self) -> Counter[str]:
+        return Counter(self.keyed)
+
+    @cached_property
+    def positions(self) -> dict[str, list[int]]:
+        """Where each key stands among the anchors, in order."""
+        out: dict[str, list[int]] = defaultdict(list)
+        for j, k in enumerate(self.keyed):
+            out[k].append(j)
+        return dict(out)
+
+    def pair_keys(self, renamed: Mapping[str, str]) -> list[str]:
+        """Each anchor's key for one pair, a name of this side that matched a name of the other
+        written ``renamed`` (see :func:`_renamed`) under the other's name."""
         keys = list(self.keyed)
         for i, key in self.names:
-            keys[i] = f"n:{names[(side, key)]}"
+            if key in renamed:
+                keys[i] = f"n:{renamed[key]}"
         return keys
+
+    def pair_positions(self, renamed: Mapping[str, str]) -> Mapping[str, list[int]]:
+        """:attr:`positions` with the names of ``renamed`` under the other side's name."""
+        if not renamed:
+            return self.positions
+        out = dict(self.positions)
+        for old, new in renamed.items():
+            moved = out.pop(f"n:{old}", [])
+            out[f"n:{new}"] = sorted([*out.get(f"n:{new}", []), *moved])
+        return out
 
 
 def profile(
@@ -122,23 +151,23 @@ class TranslationPair:
         }
 
 
-def _name_ids(a_names: Iterable[str], b_names: Iterable[str], cutoff: float) -> dict[tuple[str, str], str]:
-    """One id per name of either side, shared by names that match across the two sides."""
-    a_list, b_list = sorted(set(a_names)), sorted(set(b_names))
-    ids: dict[tuple[str, str], str] = {("a", n): n for n in a_list}
-    ids.update({("b", n): n for n in b_list})
-    if not a_list or not b_list:
-        return ids
-    b_exact = set(b_list)
-    fuzzy_a = [n for n in a_list if n not in b_exact and len(n) >= 4]
-    fuzzy_b = [n for n in b_list if n not in set(a_list) and len(n) >= 4]
+def _renamed(a_names: Sequence[str], b_names: Sequence[str], cutoff: float) -> dict[str, str]:
+    """The names of b written differently from a name of a that they match fuzzily: b's name to
+    a's (``Kyiv`` in one text, ``Kiev`` in the other). Names the other side writes the same way,
+    and names matching none, keep their own key. ``a_names`` and ``b_names`` are distinct."""
+    if not a_names or not b_names:
+        return {}
+    a_exact, b_exact = set(a_names), set(b_names)
+    fuzzy_a = sorted(n for n in a_exact if n not in b_exact and len(n) >= 4)
+    fuzzy_b = sorted(n for n in b_exact if n not in a_exact and len(n) >= 4)
+    renamed: dict[str, str] = {}
     if fuzzy_a and fuzzy_b:
         scores = process.cdist(fuzzy_a, fuzzy_b, scorer=fuzz.ratio, score_cutoff=cutoff, workers=1)
-        for i, row in enumerate(scores):
-            j = int(row.argmax())
-            if row[j] >= cutoff:
-                ids[("b", fuzzy_b[j])] = fuzzy_a[i]
-    return ids
+        best = scores.argmax(axis=1)
+        for i, j in enumerate(best.tolist()):
+            if scores[i, j] >= cutoff:
+                renamed[fuzzy_b[j]] = fuzzy_a[i]
+    return renamed
 
 
 Weight = Callable[[str], float]
@@ -165,21 +194,23 @@ def align_anchors(
     weight for each anchor of a document (0 for a name), kept by a caller that compares one
     document with many.
     """
-    names = _name_ids((key for _, key in a.names), (key for _, key in b.names), settings.name_similarity)
-    a_keys, b_keys = a.pair_keys(names, "a"), b.pair_keys(names, "b")
-    b_positions: dict[str, list[int]] = defaultdict(list)
-    for j, k in enumerate(b_keys):
-        b_positions[k].append(j)
-    a_counts = Counter(a_keys)
+    renamed = _renamed(a.name_keys, b.name_keys, settings.name_similarity)
+    b_positions = b.pair_positions(renamed)
+    a_counts = a.key_counts
     limit = settings.max_repeats
     # Hunt-Szymanski: for each position of a, the matching positions of b in decreasing order.
     tails: list[int] = []  # smallest b position ending an increasing run of each length
     tail_node: list[int] = []
     nodes: list[tuple[int, int, int]] = []  # (i, j, previous node)
-    for i, k in enumerate(a_keys):
-        js = b_positions.get(k)
-        if not js or len(js) * a_counts[k] > limit * limit:
-            continue
+    # Only the anchors of a whose key b holds, too few times to be left out, in the order of a.
+    a_positions = a.positions
+    common = [
+        k
+        for k in a_positions.keys() & b_positions.keys()
+        if len(b_positions[k]) * a_counts[k] <= limit * limit
+    ]
+    for i, k in sorted((i, key) for key in common for i in a_positions[key]):
+        js = b_positions[k]
         for j in reversed(js):
             at = bisect.bisect_left(tails, j)
             prev = tail_node[at - 1] if at else -1

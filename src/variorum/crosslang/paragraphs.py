@@ -18,9 +18,11 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
+
 from variorum.config import CrossLangSettings
 from variorum.crosslang.anchors import Anchor
-from variorum.crosslang.detect import CrossDoc, _name_ids
+from variorum.crosslang.detect import CrossDoc, _renamed
 
 
 @dataclass(frozen=True)
@@ -77,8 +79,7 @@ PairKeys = tuple[list[str], list[str]]
 
 def pair_keys(a: CrossDoc, b: CrossDoc, settings: CrossLangSettings) -> PairKeys:
     """Each anchor's key for this pair (names matched across the two sides get one key)."""
-    names = _name_ids((key for _, key in a.names), (key for _, key in b.names), settings.name_similarity)
-    return a.pair_keys(names, "a"), b.pair_keys(names, "b")
+    return list(a.keyed), b.pair_keys(_renamed(a.name_keys, b.name_keys, settings.name_similarity))
 
 
 def _blank(keys: PairKeys) -> PairKeys:
@@ -163,6 +164,104 @@ def _align(
     ratio: float,
     s: CrossLangSettings,
 ) -> list[ParagraphLink]:
+    """The banded dynamic programme, a row at a time.
+
+    ``best[i][j]`` (the best score aligning the first ``i`` paragraphs of a with the first ``j``
+    of b) is the larger of a row's candidate from the row before (match or skip a paragraph of
+    a) and ``best[i][j - 1]`` (skip one of b), so a row is a running maximum of its candidates:
+    numpy computes it, where a Python loop over every cell of the band took most of the time
+    of linking translations of long documents. Scores are the reference's own floating-point
+    operations (the length factor through ``math.exp``, not numpy's, which may differ in the
+    last bit), so the alignment is the same, ties included: :func:`_align_reference` is the
+    loop it replaces, and a property test keeps them equal.
+    """
+    n, m = len(la), len(lb)
+    width = max(s.paragraph_band, int(0.2 * max(n, m)))
+    floor = s.paragraph_match_floor
+    neg = -1e18
+    lla = [math.log(max(x, 1)) - math.log(ratio) for x in la]
+    llb = [math.log(max(x, 1)) for x in lb]
+    ta = [c.total() for c in ca]
+    tb = np.array([c.total() for c in cb], dtype=np.float64)
+    b_has = tb > 0
+    holders: dict[str, list[tuple[int, int]]] = {}
+    for q, counts in enumerate(cb):
+        for key, count in counts.items():
+            holders.setdefault(key, []).append((q, count))
+    exp = math.exp
+    steps: list[tuple[int, np.ndarray]] = []  # per row: first column of the band, step codes
+    scores: list[np.ndarray] = []  # per row i >= 1: score of (i - 1, j - 1) for j in the band, j >= 1
+    prev = np.full(m + 1, neg)
+    for i in range(n + 1):
+        centre = i * m / n
+        lo, hi = max(0, int(centre) - width), min(m, int(centre) + width)
+        cand = np.full(hi - lo + 1, neg)
+        how = np.zeros(hi - lo + 1, dtype=np.int8)
+        if i == 0:
+            if lo == 0:
+                cand[0] = 0.0
+        else:
+            first = max(lo, 1)  # the first column with a paragraph of b before it
+            qs = range(first - 1, hi)
+            x = lla[i - 1]
+            length = np.array([exp(-abs(x - llb[q])) for q in qs])
+            if ta[i - 1]:
+                shared = np.zeros(len(length))
+                for key, count in ca[i - 1].items():
+                    for q, other in holders.get(key, ()):
+                        if first - 1 <= q < hi:
+                            shared[q - first + 1] += min(count, other)
+                denominator = ta[i - 1] + tb[first - 1 : hi]
+                has = b_has[first - 1 : hi]
+                dice = np.divide(2 * shared, denominator, out=np.zeros(len(length)), where=has)
+                score = np.where(has, 0.75 * dice + 0.25 * length, 0.55 * length)
+            else:
+                score = 0.55 * length
+            scores.append(score)
+            at = first - lo
+            before = prev[first - 1 : hi]
+            value = before + score - floor
+            take = (before > neg) & (value > neg)
+            cand[at:] = np.where(take, value, neg)
+            how[at:] = np.where(take, 1, 0)
+            up = prev[lo : hi + 1]
+            take = up > cand
+            cand = np.where(take, up, cand)
+            how[take] = 2
+        row = np.maximum.accumulate(cand)
+        how[1:][row[:-1] > cand[1:]] = 3
+        prev = np.full(m + 1, neg)
+        prev[lo : hi + 1] = row
+        steps.append((lo, how))
+    links: list[ParagraphLink] = []
+    i, j = n, m
+    while i or j:
+        lo, how_row = steps[i]
+        how = int(how_row[j - lo]) if lo <= j < lo + len(how_row) else 0
+        if how == 1:
+            row_lo = max(lo, 1)
+            sim = float(scores[i - 1][j - row_lo])
+            links.append(ParagraphLink(i - 1, j - 1, round(sim, 4)))
+            i, j = i - 1, j - 1
+        elif how == 2 or (how == 0 and i):
+            links.append(ParagraphLink(i - 1, None))
+            i -= 1
+        else:
+            links.append(ParagraphLink(None, j - 1))
+            j -= 1
+    links.reverse()
+    return links
+
+
+def _align_reference(
+    ca: list[Counter[str]],
+    cb: list[Counter[str]],
+    la: list[int],
+    lb: list[int],
+    ratio: float,
+    s: CrossLangSettings,
+) -> list[ParagraphLink]:
+    """:func:`_align` cell by cell in Python: the plain reference its tests compare with."""
     n, m = len(la), len(lb)
     width = max(s.paragraph_band, int(0.2 * max(n, m)))
     floor = s.paragraph_match_floor
