@@ -633,3 +633,14 @@ def test_a_line_is_read_as_the_standard_library_reads_it(value, ascii_only, firs
 def test_a_broken_line_gets_the_standard_librarys_reason(junk, first):
     for line in (junk, b'{"text": "a"' + junk, b"\xef\xbb\xbf" + b'{"text": "b"}' + junk):
         assert parse_line(line, first) == parse_line_reference(line, first)
+
+
+@given(st.lists(st.text(min_size=1, max_size=40), max_size=60))
+def test_token_hashes_of_many_forms_are_each_forms_hash(norms):
+    from variorum.dedup.tokens import BASE, MODULUS, base_powers, poly_hash, token_hash, token_hashes
+
+    hashes, polys = token_hashes(norms)
+    assert hashes.tolist() == [token_hash(n) for n in norms]
+    assert polys.tolist() == [poly_hash(n) for n in norms]
+    lengths = np.array([len(n) for n in norms], dtype=np.int64)
+    assert base_powers(lengths).tolist() == [pow(BASE, len(n), MODULUS) for n in norms]
