@@ -127,17 +127,32 @@ def family_page(pages: list[Path]) -> html.HtmlElement:
     return parse(path)
 
 
+def island(root: html.HtmlElement) -> dict:
+    """A family page's data for its script (``<script type="application/json">``)."""
+    (data,) = q(root, "//script[@type='application/json'][@id='family-data']")
+    return json.loads(data.text)
+
+
+def cell_texts(row: dict) -> list[str]:
+    """A row of the island with every cell's text written out (a number stands for an earlier
+    cell that reads the same)."""
+    return [row["c"][c] if isinstance(c, int) else c for c in row["c"]]
+
+
 def test_family_page_marks_the_2020_addition_and_the_move(seeds_report):
     root = family_page(seeds_report[1])
+    added = "Armenia is responsible for all the illegal activities"
     additions = q(root, "//*[C(reading)]//*[C(variant)][@data-kind='addition']")
-    assert any(
-        "Armenia is responsible for all the illegal activities" in q(a, "./*[C(vreadings)]")[0].text_content()
-        for a in additions
-    )
+    addition = next(a for a in additions if added in q(a, "./*[C(vins)]")[0].text_content())
+    # its readings are not in the HTML: the script builds them from the rows, which hold them
+    assert not q(addition, "./*[C(vreadings)]")
+    rows = [r for r in island(root)["rows"] if r.get("v") == addition.get("id")]
+    assert any(added in text for r in rows for text in cell_texts(r))
     moves = q(root, "//*[C(reading)]//*[C(variant)][@data-kind='transposition']")
     assert len(moves) == 1
     move = moves[0]
     assert "The only way to achieve a durable and lasting peace" in move.text_content()
+    assert "The only way" in q(move, "./*[C(vreadings)]")[0].text_content()  # a move's stay in the HTML
     assert move.get("data-subtype") == "paragraph" and move.get("data-substantive") == "true"
     # the two places link each other
     other = root.get_element_by_id(f"{move.get('id')}-to")
@@ -157,7 +172,10 @@ def test_every_variant_element_says_what_it_is(seeds_report):
         assert re.fullmatch(r"v\d+", v.get("id"))
         mark = q(v, "./button[C(vmark)]")[0]
         assert mark.text.startswith(symbols[kind])
-        assert mark.get("aria-describedby") == f"{v.get('id')}-r"
+        # a pop-up in the HTML describes its mark; the script builds the others and links them
+        popup = q(v, "./*[C(vreadings)]")
+        assert mark.get("aria-describedby") == (f"{v.get('id')}-r" if popup else None)
+        assert bool(popup) == (kind == "transposition"), v.get("id")
     formal = q(root, "//*[C(variant)][@data-substantive='false']")
     assert formal, "formal variants are in the page, hidden by the toggle"
     toggle = root.get_element_by_id("show-formal")
@@ -177,9 +195,11 @@ def test_family_page_views_are_all_in_the_page(seeds_report):
     assert len(q(left, ".//option")) == len(q(right, ".//option")) == 5
     assert left.value == "0" and right.value == "1"
     assert not q(root, "//*[@id='sbs']/*[C(sbs-row)][not(C(sbs-head))]")
-    data = q(root, "//template[@id='sbs-rows']/div")
-    assert data and all(len(q(r, "./div")) == 5 for r in data)  # a cell per witness
-    assert any(len({c.get("data-g") for c in q(r, "./div")}) > 1 for r in data)  # rows that differ
+    data = island(root)
+    assert data["sigla"] == ["A", "B", "C", "D", "E"]
+    assert data["rows"] and all(len(r["c"]) == 5 for r in data["rows"])  # a cell per witness
+    assert any(len(set(r.get("g", [0]))) > 1 for r in data["rows"])  # rows that differ
+    assert any(isinstance(c, int) for r in data["rows"] for c in r["c"])  # cells written once
     # claims: one column per witness
     claims = q(root, "//table[C(claims)]/tbody/tr")
     assert claims and all(len(q(r, "./td")) == 2 + 5 + 1 for r in claims)
@@ -308,8 +328,12 @@ def test_hostile_text_is_shown_escaped_on_every_page(evil_report):
         source = path.read_text(encoding="utf-8")
         assert "<script>alert" not in source
         root = parse(path)
-        scripts = root.iter("script")
-        assert len(list(scripts)) == 1, path.name
+        # one script runs, the shared file; a family page also has its data, which never runs
+        scripts = list(root.iter("script"))
+        assert [s.get("src") for s in scripts if s.get("type") != "application/json"] == [ASSETS["js"]]
+        assert [s.get("id") for s in scripts if s.get("type") == "application/json"] == (
+            ["family-data"] if path.name.startswith("family-") else []
+        )
         for el in root.iter():
             assert not any(name.startswith("on") for name in el.attrib), (path.name, el.tag, el.attrib)
         text = root.text_content()

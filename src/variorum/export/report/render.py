@@ -36,7 +36,9 @@ from variorum.collate.model import Collation
 from variorum.config import REPORT_STEMMA_REPLICATES, Settings
 from variorum.export.report import views
 from variorum.export.report.links import STATIC, Links, document_file, family_file
+from variorum.export.report.family import READING_CHARS
 from variorum.export.report.listing import Listing
+from variorum.export.report.pagedata import family_data
 from variorum.store.index import Index
 
 #: The pages there are, by template name.
@@ -64,6 +66,10 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["pct"] = lambda x: f"{100 * float(x):.0f} %"
+    # JSON islands (``tojson``, which escapes < > & ' for HTML): compact, and text in any script
+    # kept as UTF-8 rather than six-byte escapes.
+    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "separators": (",", ":")}
+    env.globals["family_data"] = lambda view, static: family_data(view, static=static, reading_chars=READING_CHARS)
     return env
 
 
