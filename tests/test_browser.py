@@ -308,6 +308,49 @@ def _assert_popups_as_the_server_writes_them(page, report: Path, db: Path) -> in
     return built
 
 
+def _assert_passage_tables_as_the_server_writes_them(page, report: Path, db: Path) -> int:
+    """Every document page of ``report`` shows, once its script ran, the table of passages the
+    web app writes for the same view (links aside, which point to files here and to routes
+    there); the number of rows compared."""
+    import re
+    from urllib.parse import unquote
+
+    from lxml import html
+
+    from variorum.config import Settings
+    from variorum.export.report import views
+    from variorum.export.report.links import WEB, document_file
+    from variorum.export.report.render import render_page
+    from variorum.store.index import Index
+
+    def static_href(href: str) -> str:
+        m = re.fullmatch(r"/documents/([^#]+)(#.*)?", href)
+        return document_file(unquote(m.group(1))) + (m.group(2) or "") if m else href
+
+    compared = 0
+    with Index.open(db, create=False) as index:
+        for row in index.doc_rows():
+            path = report / document_file(row["id"])
+            if not path.is_file():
+                continue
+            view = views.document_view(index, Settings(), row["id"])
+            served = html.fromstring(render_page("document.html", view, WEB))
+            for a in served.xpath("//table[@class='passages']//a[@href]"):
+                a.set("href", static_href(a.get("href")))
+            expected = [_popup_tree(html.tostring(tr, encoding="unicode")) for tr in served.xpath("//table[@class='passages']/tbody/tr")]
+            page.goto(path.as_uri())
+            shown = page.evaluate("() => Array.from(document.querySelectorAll('table.passages > tbody > tr')).map(tr => tr.outerHTML)")
+            assert [_popup_tree(tr) for tr in shown] == expected, path.name
+            compared += len(shown)
+    return compared
+
+
+def test_script_built_passage_tables_match_the_served_ones(page, seeds_report, hostile_family):
+    assert _assert_passage_tables_as_the_server_writes_them(page, seeds_report, seeds_report / "variorum.db") >= 10
+    assert _assert_passage_tables_as_the_server_writes_them(page, hostile_family, hostile_family / "variorum.db") >= 3
+    assert page.evaluate("window.__xss === undefined")
+
+
 def test_script_built_pop_ups_show_every_version_s_reading(page, seeds_report):
     built = _assert_popups_as_the_server_writes_them(page, seeds_report, seeds_report / "variorum.db")
     assert built >= 10  # the seeds' variants but the move: readings written once, in the rows

@@ -256,8 +256,14 @@ def test_document_pages_mark_passages_linked_to_existing_pages(corpus, request):
     marked = 0
     for path in docs:
         root = parse(path)
-        # a mark names its passage, and the table of passages says with which document
-        other_of = {tr.get("data-passage"): tr.get("data-other") for tr in q(root, "//table[C(passages)]//tr")}
+        # a mark names its passage, and the table of passages (data for the page's script in the
+        # static report) says with which document
+        assert not q(root, "//table[C(passages)]/tbody/tr")
+        (data,) = q(root, "//script[@type='application/json'][@id='passages-data']")
+        table = json.loads(data.text)
+        other_of = {str(row[0]): table["others"][row[3] - 1][0] for row in table["rows"]}
+        for other_id, file, _label, _date in table["others"]:
+            assert file == document_file(other_id) and (folder / file).is_file()
         for mark in q(root, "//mark[C(passage)]"):
             marked += 1
             other = folder / document_file(other_of[mark.get("data-passage")])
@@ -333,9 +339,12 @@ def test_hostile_text_is_shown_escaped_on_every_page(evil_report):
         # one script runs, the shared file; a family page also has its data, which never runs
         scripts = list(root.iter("script"))
         assert [s.get("src") for s in scripts if s.get("type") != "application/json"] == [ASSETS["js"]]
-        assert [s.get("id") for s in scripts if s.get("type") == "application/json"] == (
-            ["family-data"] if path.name.startswith("family-") else []
-        )
+        islands = [s for s in scripts if s.get("type") == "application/json"]
+        expected = {"family-": ["family-data"], "doc-": ["passages-data"]}.get(path.name.split("-")[0] + "-", [])
+        assert [s.get("id") for s in islands] in (expected, [] if path.name.startswith("doc-") else expected)
+        for island in islands:  # text from documents, escaped for the element it is in
+            assert "</script" not in island.text.lower() and "<!--" not in island.text
+            json.loads(island.text)
         for el in root.iter():
             assert not any(name.startswith("on") for name in el.attrib), (path.name, el.tag, el.attrib)
         text = root.text_content()

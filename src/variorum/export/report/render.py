@@ -38,7 +38,7 @@ from variorum.export.report import views
 from variorum.export.report.links import STATIC, Links, document_file, family_file
 from variorum.export.report.family import READING_CHARS
 from variorum.export.report.listing import Listing
-from variorum.export.report.pagedata import family_data
+from variorum.export.report.pagedata import family_data, passage_data
 from variorum.store.index import Index
 
 #: The pages there are, by template name.
@@ -70,6 +70,7 @@ def environment() -> Environment:
     # kept as UTF-8 rather than six-byte escapes.
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "separators": (",", ":")}
     env.globals["family_data"] = lambda view, static: family_data(view, static=static, reading_chars=READING_CHARS)
+    env.globals["passage_data"] = passage_data
     return env
 
 

@@ -58,6 +58,48 @@
     el.scrollIntoView({ block: "center" });
   }
 
+  /* A document page's table of passages, from its data (pagedata.passage_data) where the page
+     sends it that way (the static report): the rows the web app writes, built here. */
+  var passagesEl = document.getElementById("passages-data");
+  var passageBody = document.querySelector("table.passages > tbody");
+  if (passagesEl && passageBody && !passageBody.children.length) {
+    var pd = null;
+    try { pd = JSON.parse(passagesEl.textContent); } catch (e) { pd = null; }
+    if (pd && pd.version === 1) {
+      var EARLIER = { a: ", earlier here", b: ", earlier there" };
+      var rowsFrag = document.createDocumentFragment();
+      pd.rows.forEach(function (p) {
+        var id = p[0], other = pd.others[p[3] - 1], kind = p[6];
+        var tr = document.createElement("tr");
+        tr.className = kind === "boilerplate" ? "boilerplate" : "shared";
+        tr.setAttribute("data-passage", id);
+        tr.setAttribute("data-other", other[0]);
+        function cell() { return tr.appendChild(document.createElement("td")); }
+        function anchor(td, href, text) {
+          var a = td.appendChild(document.createElement("a"));
+          a.setAttribute("href", href);
+          a.textContent = text;
+        }
+        anchor(cell(), "#p" + id, p[1] + "\u2013" + p[2]);
+        var with_ = cell();
+        anchor(with_, other[1] + "#p" + id, "[" + p[3] + "] " + other[2]);
+        if (other[3]) { with_.appendChild(document.createTextNode(" (" + other[3] + ")")); }
+        cell().textContent = String(p[4]);
+        cell().textContent = p[5] + " %";
+        var k = cell();
+        if (kind === "boilerplate") {
+          var badge = k.appendChild(document.createElement("span"));
+          badge.className = "badge boilerplate";
+          badge.textContent = "boilerplate";
+        } else { k.appendChild(document.createTextNode(kind)); }
+        if (p[7]) { k.appendChild(document.createTextNode(EARLIER[p[7]])); }
+        cell().appendChild(document.createElement("q")).textContent = p[8];
+        rowsFrag.appendChild(tr);
+      });
+      passageBody.appendChild(rowsFrag);
+    }
+  }
+
   /* #chars-START-END: mark those characters of a document page's text (offsets of the
      extracted text, as the query page links them). */
   function markChars(start, end) {
