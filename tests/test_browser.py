@@ -337,17 +337,28 @@ def _assert_passage_tables_as_the_server_writes_them(page, report: Path, db: Pat
             served = html.fromstring(render_page("document.html", view, WEB))
             for a in served.xpath("//table[@class='passages']//a[@href]"):
                 a.set("href", static_href(a.get("href")))
-            expected = [_popup_tree(html.tostring(tr, encoding="unicode")) for tr in served.xpath("//table[@class='passages']/tbody/tr")]
+            expected = [
+                _popup_tree(html.tostring(tr, encoding="unicode"))
+                for tr in served.xpath("//table[@class='passages']/tbody/tr")
+            ]
             page.goto(path.as_uri())
-            shown = page.evaluate("() => Array.from(document.querySelectorAll('table.passages > tbody > tr')).map(tr => tr.outerHTML)")
+            shown = page.evaluate(
+                "() => Array.from(document.querySelectorAll('table.passages > tbody > tr')).map(tr => tr.outerHTML)"
+            )
             assert [_popup_tree(tr) for tr in shown] == expected, path.name
             compared += len(shown)
     return compared
 
 
 def test_script_built_passage_tables_match_the_served_ones(page, seeds_report, hostile_family):
-    assert _assert_passage_tables_as_the_server_writes_them(page, seeds_report, seeds_report / "variorum.db") >= 10
-    assert _assert_passage_tables_as_the_server_writes_them(page, hostile_family, hostile_family / "variorum.db") >= 3
+    assert (
+        _assert_passage_tables_as_the_server_writes_them(page, seeds_report, seeds_report / "variorum.db")
+        >= 10
+    )
+    assert (
+        _assert_passage_tables_as_the_server_writes_them(page, hostile_family, hostile_family / "variorum.db")
+        >= 3
+    )
     assert page.evaluate("window.__xss === undefined")
 
 
@@ -398,9 +409,12 @@ def test_script_built_pop_ups_keep_hostile_text_as_text(page, hostile_family):
     texts = [readings.nth(k).text_content() for k in range(readings.count())]
     # readings run from a variant's first word to its last, as text, cut at 160 characters
     assert any("script>window.__xss = 3</script" in t for t in texts)
-    assert any('Sant\' & "Idris' in t for t in texts)
+    assert any("Sant' & \"Idris" in t for t in texts)
     quoted = page.locator(".reading .vreadings q").all_text_contents()
-    assert any("</script><!--<script>window.__xss = 4</script>--> were told nothing" in t and t.endswith("…") for t in quoted)
+    assert any(
+        "</script><!--<script>window.__xss = 4</script>--> were told nothing" in t and t.endswith("…")
+        for t in quoted
+    )
     assert page.evaluate("window.__xss === undefined")
     assert page.dialogs == []  # type: ignore[attr-defined]
     page.click("#tab-sbs")

@@ -340,7 +340,9 @@ def test_hostile_text_is_shown_escaped_on_every_page(evil_report):
         scripts = list(root.iter("script"))
         assert [s.get("src") for s in scripts if s.get("type") != "application/json"] == [ASSETS["js"]]
         islands = [s for s in scripts if s.get("type") == "application/json"]
-        expected = {"family-": ["family-data"], "doc-": ["passages-data"]}.get(path.name.split("-")[0] + "-", [])
+        expected = {"family-": ["family-data"], "doc-": ["passages-data"]}.get(
+            path.name.split("-")[0] + "-", []
+        )
         assert [s.get("id") for s in islands] in (expected, [] if path.name.startswith("doc-") else expected)
         for island in islands:  # text from documents, escaped for the element it is in
             assert "</script" not in island.text.lower() and "<!--" not in island.text

@@ -23,7 +23,7 @@ import signal
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -35,8 +35,8 @@ from variorum import __version__, pipeline
 from variorum.collate.model import Collation
 from variorum.config import REPORT_STEMMA_REPLICATES, Settings
 from variorum.export.report import views
-from variorum.export.report.links import STATIC, Links, document_file, family_file
 from variorum.export.report.family import READING_CHARS
+from variorum.export.report.links import STATIC, Links, document_file, family_file
 from variorum.export.report.listing import Listing
 from variorum.export.report.pagedata import family_data, passage_data
 from variorum.store.index import Index
@@ -69,7 +69,7 @@ def environment() -> Environment:
     # JSON islands (``tojson``, which escapes < > & ' for HTML): compact, and text in any script
     # kept as UTF-8 rather than six-byte escapes.
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "separators": (",", ":")}
-    env.globals["family_data"] = lambda view, static: family_data(view, static=static, reading_chars=READING_CHARS)
+    env.globals["family_data"] = partial(family_data, reading_chars=READING_CHARS)
     env.globals["passage_data"] = passage_data
     return env
 
