@@ -10,6 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import html
 
 from variorum import pipeline
@@ -17,7 +19,9 @@ from variorum.collate.reading import Piece, reading_paragraphs
 from variorum.config import REPORT_STEMMA_REPLICATES, Settings
 from variorum.export.report import render as render_module
 from variorum.export.report import views
+from variorum.export.report.family import READING_CHARS
 from variorum.export.report.links import STATIC, WEB, document_file, family_file, file_stem
+from variorum.export.report.pagedata import compact_row, family_data
 from variorum.export.report.render import ASSETS, render_page, report_pages, write_report
 from variorum.export.report.sidebyside import pair_rows
 from variorum.ingest import read_inputs
@@ -530,3 +534,58 @@ def test_report_written_by_workers_matches_one_process(examples_report, tmp_path
     for fid in family_ids:
         text = (tmp_path / "two" / family_file(fid)).read_text(encoding="utf-8")
         assert f"share of {REPORT_STEMMA_REPLICATES} resamplings" in text
+
+
+# -- the data pages hand to their script ----------------------------------------------------------
+
+
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(["", "a b", "a  b", "a\nb", "a\u00a0b", " a b", "a b ", "<!--", "</script>"]),
+            min_size=1,
+            max_size=6,
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_island_rows_write_a_cell_once_and_read_back_the_same(texts):
+    """A cell that reads like an earlier one (HTML collapses ASCII whitespace runs, not a
+    no-break space) is written as that cell's number; every cell reads back as it looks."""
+    html_space = re.compile(r"[ \t\n\f\r]+")
+    for k, row_texts in enumerate(texts):
+        row = {"id": f"r{k + 1}", "cells": [{"text": t, "g": 0, "f": 0, "para": False} for t in row_texts]}
+        compact = compact_row(row, k)
+        assert "i" not in compact and set(compact) <= {"c"}
+        back = cell_texts(compact)
+        for cell in compact["c"]:
+            if isinstance(cell, int):
+                assert isinstance(compact["c"][cell], str) and compact["c"][cell]
+        assert [html_space.sub(" ", t) for t in back] == [html_space.sub(" ", t) for t in row_texts]
+        assert sum(1 for c in compact["c"] if isinstance(c, str) and c) == len(
+            {html_space.sub(" ", t) for t in row_texts if t}
+        )
+
+
+def test_family_data_leaves_to_the_script_only_pop_ups_the_rows_give(seeds_report):
+    db, _ = seeds_report
+    settings = Settings()
+    with Index.open(db) as index:
+        fid = pipeline.families(index, settings)[0]["id"]
+        view = views.family_view(index, settings, fid, replicates=REPORT_STEMMA_REPLICATES)
+    shown = [e for e in view["variants"] if not e["wrapper"]]
+    static = family_data(view, static=True, reading_chars=READING_CHARS)
+    assert static.popups_in_html == {e["id"] for e in shown if e["kind"] == "transposition"}
+    assert family_data(view, static=False, reading_chars=READING_CHARS).popups_in_html == {
+        e["id"] for e in shown
+    }
+    # a variant whose rows do not give its readings keeps its pop-up in the HTML
+    broken = json.loads(json.dumps(view))
+    target = next(e for e in broken["variants"] if not e["wrapper"] and e["kind"] != "transposition")
+    target["readings"] = {w: "not in the rows " + text for w, text in target["readings"].items()}
+    assert target["id"] in family_data(broken, static=True, reading_chars=READING_CHARS).popups_in_html
+    assert (
+        json.loads(render_module.environment().from_string("{{ d|tojson }}").render(d=static.script))
+        == static.script
+    )
