@@ -8,6 +8,9 @@ somehow got into a page could still not run a script. The web app inlines the st
 script in every page; the static report writes them once beside its pages
 (:data:`ASSETS`) and every page links them by relative name, nonce included: the same policy,
 24 KB less per page, and still nothing but the report's folder needed to open it from disk.
+Family and document pages also carry data for that script (:mod:`~variorum.export.report.pagedata`)
+in ``<script type="application/json">`` blocks: data blocks never run, need no nonce, and are
+written with ``tojson``, which escapes every ``<``, ``>``, ``&`` and ``'`` in them.
 
 A large report is written by :data:`variorum.config.Settings.workers` processes (forked, so each
 starts with the listing and any collations the caller passed), each with its own connection to
