@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from variorum.collate.reading import SYMBOL
+from variorum.export.report.document import EXCERPT_CHARS
+from variorum.export.report.family import short
 from variorum.export.report.links import Links
 
 #: The shape of the island; the page's script reads this version.
@@ -149,12 +151,30 @@ def family_data(view: dict[str, Any], *, static: bool, reading_chars: int) -> Fa
     return FamilyData(script=script, popups_in_html=frozenset(in_html))
 
 
+def _marked_openings(view: dict[str, Any], excerpt_chars: int) -> dict[int, str]:
+    """Each passage's opening words as the page's script reads them from the marked text: the
+    text of its marks, block by block with a space between blocks, folded and cut."""
+    blocks: dict[int, list[str]] = {}
+    for b in view["blocks"]:
+        here: dict[int, list[str]] = {}
+        for piece in b["pieces"]:
+            for m in piece["marks"]:
+                here.setdefault(m["passage"], []).append(piece["text"])
+        for pid, parts in here.items():
+            blocks.setdefault(pid, []).append("".join(parts))
+    return {pid: short(" ".join(parts), excerpt_chars) for pid, parts in blocks.items()}
+
+
 def passage_data(view: dict[str, Any], links: Links) -> dict[str, Any]:
     """The table of passages of a document page (:func:`variorum.export.report.views.document_view`)
     for its script: ``others``, one ``[id, file, label, date]`` per other document (``number`` 1
     first), and ``rows``, one ``[id, start, end, number, words, identity %, kind, earlier,
     excerpt]`` per passage, in the page's order; ``kind`` is "boilerplate", "version" or
-    "reuse", ``earlier`` "a" (here), "b" (there) or None. Links are the static report's."""
+    "reuse", ``earlier`` "a" (here), "b" (there) or None. Links are the static report's.
+
+    ``excerpt`` is None where the script reads the same words from the passage's marks in the
+    text (``cut`` characters), which is nearly always: the page already holds them."""
+    openings = _marked_openings(view, EXCERPT_CHARS)
     others = [
         [o["id"], links.document(o["id"]), o["label"], o["date"]]
         for o in sorted(view["shared_with"], key=lambda o: o["number"])
@@ -169,11 +189,11 @@ def passage_data(view: dict[str, Any], links: Links) -> dict[str, Any]:
             int(f"{100 * float(p['identity']):.0f}"),  # as the pct filter rounds it
             "boilerplate" if p["boilerplate"] else "version" if p["same_family"] else "reuse",
             p["earlier"] if p["earlier"] in ("a", "b") else None,
-            p["excerpt"],
+            None if openings.get(p["id"]) == p["excerpt"] else p["excerpt"],
         ]
         for p in view["passages"]
     ]
-    return {"version": PAGE_DATA_VERSION, "others": others, "rows": rows}
+    return {"version": PAGE_DATA_VERSION, "cut": EXCERPT_CHARS, "others": others, "rows": rows}
 
 
 __all__ = ["PAGE_DATA_VERSION", "FamilyData", "compact_row", "family_data", "passage_data"]

@@ -9,6 +9,16 @@
   var root = document.documentElement;
   root.classList.add("js");
 
+  /* Text as the pages' Python folds and cuts it (variorum.export.report.family.short): runs of
+     whitespace (Python's set) to one space, ends trimmed; at most n characters (code points),
+     the last an ellipsis. */
+  var SPACE = /[\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g;
+  function fold(s) { return s.replace(SPACE, " ").replace(/^ | $/g, ""); }
+  function cut(s, n) {
+    var chars = Array.from(s);
+    return chars.length <= n ? s : chars.slice(0, n - 1).join("").replace(/ $/, "") + "\u2026";
+  }
+
   /* Tabs (WAI-ARIA tabs pattern): links to the panels, so they work without script too. */
   var tabs = Array.prototype.slice.call(document.querySelectorAll('[role="tab"]'));
   function panelOf(tab) { return document.getElementById(tab.getAttribute("aria-controls")); }
@@ -67,6 +77,17 @@
     try { pd = JSON.parse(passagesEl.textContent); } catch (e) { pd = null; }
     if (pd && pd.version === 1) {
       var EARLIER = { a: ", earlier here", b: ", earlier there" };
+      /* A passage's opening words where the data leaves them out: its marked text, block by
+         block (a space between blocks), folded and cut. */
+      var excerpt = function (id) {
+        var parts = [], block = null;
+        document.querySelectorAll('.doc-text mark[data-passage="' + id + '"]').forEach(function (m) {
+          var b = m.closest(".text");
+          if (b !== block) { parts.push(""); block = b; }
+          parts[parts.length - 1] += m.textContent;
+        });
+        return cut(fold(parts.join(" ")), pd.cut);
+      };
       var rowsFrag = document.createDocumentFragment();
       pd.rows.forEach(function (p) {
         var id = p[0], other = pd.others[p[3] - 1], kind = p[6];
@@ -93,7 +114,7 @@
           badge.textContent = "boilerplate";
         } else { k.appendChild(document.createTextNode(kind)); }
         if (p[7]) { k.appendChild(document.createTextNode(EARLIER[p[7]])); }
-        cell().appendChild(document.createElement("q")).textContent = p[8];
+        cell().appendChild(document.createElement("q")).textContent = p[8] === null ? excerpt(id) : p[8];
         rowsFrag.appendChild(tr);
       });
       passageBody.appendChild(rowsFrag);
@@ -188,12 +209,6 @@
      UTF-16 units (the punctuation before the next row); witnesses with the same reading share a
      line, in witness order, and a reading is cut at fam.cut characters, as the web app's pages
      write them. */
-  var SPACE = /[\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g;
-  function fold(s) { return s.replace(SPACE, " ").replace(/^ | $/g, ""); }
-  function cut(s, n) {
-    var chars = Array.from(s);
-    return chars.length <= n ? s : chars.slice(0, n - 1).join("").replace(/ $/, "") + "\u2026";
-  }
   function buildReadings(variant, rows) {
     var number = variant.id.slice(1), kind = variant.getAttribute("data-kind");
     var subtype = variant.getAttribute("data-subtype");
