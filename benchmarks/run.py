@@ -69,7 +69,8 @@ GIGABYTE_SECONDS = 480.0
 #: The static report of a 20,000-document index: written within this time and this size.
 REPORT_DOCS = 20_000
 REPORT_SECONDS = 60.0
-REPORT_BYTES = 100 * 1024**2
+# "< 100 MB" read as decimal megabytes, the stricter of the two readings (100 MiB is 4.9% more).
+REPORT_BYTES = 100_000_000
 PASSAGE_RECALL = 0.99
 PASSAGE_PRECISION = 0.99
 QUERY_P95_MS = 100.0
@@ -758,7 +759,7 @@ def measure_report(db_path: Path, tmpdir: Path) -> dict[str, Any] | None:
     print(
         f"  {wall:.1f} s wall, {result['cpu_seconds']:.1f} CPU-s; {result['pages']:,} pages "
         f"({result['family_pages']:,} family pages, {result['document_pages']:,} document pages), "
-        f"{result['bytes'] / 1024**2:,.1f} MiB with the shared stylesheet and script; "
+        f"{result['bytes'] / 1e6:,.1f} MB with the shared stylesheet and script; "
         f"load average {os.getloadavg()[0]:.2f}"
     )
     return result
@@ -770,12 +771,12 @@ def report_rows(n_docs: int, report: dict[str, Any] | None) -> list[Row]:
         return []
     scale_to = REPORT_DOCS / n_docs
     note = "" if n_docs == REPORT_DOCS else f", extrapolated from {n_docs:,}"
-    seconds, size = report["seconds"] * scale_to, report["bytes"] * scale_to / 1024**2
+    seconds, size = report["seconds"] * scale_to, report["bytes"] * scale_to / 1e6
     return [
         Row(f"report: {REPORT_DOCS:,}-document index (s{note})", seconds, None, ",.1f",
             f"< {REPORT_SECONDS:.0f} s", seconds < REPORT_SECONDS),
-        Row(f"report: output (MiB{note})", size, None, ",.1f", f"< {REPORT_BYTES >> 20} MiB",
-            size < REPORT_BYTES / 1024**2),
+        Row(f"report: output (MB{note})", size, None, ",.1f", f"< {REPORT_BYTES / 1e6:.0f} MB",
+            size < REPORT_BYTES / 1e6),
     ]  # fmt: skip
 
 

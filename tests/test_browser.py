@@ -229,3 +229,195 @@ def test_a_document_with_a_script_runs_no_script(page, server):
     page.wait_for_selector("#query-result")
     assert page.evaluate("window.__xss === undefined") and page.dialogs == []  # type: ignore[attr-defined]
     assert "<script>" in page.locator("#query-marked").text_content()
+
+
+# -- pop-ups the script builds ------------------------------------------------------------------
+
+HOSTILE_VARIANTS = [
+    # (in the press release, replaced by) – each becomes a variant whose readings carry it
+    ("the retaining wall", "the </script><script>window.__xss = 3</script> wall"),
+    ("Tessel stream and,", "Tessel <!-- brook --> and,"),
+    ("around 12.000 residents", "around 12,500\u00a0residents"),
+    ("Merrow and Sant Idris", "Мерроу, 'Sant' & \"Idris\""),
+]
+HOSTILE_PARAGRAPH = (
+    "Readers </script><!--<script>window.__xss = 4</script>--> were told\u2028nothing of the kind 😀, said "
+    "the agency in a note that runs on for well over one hundred and sixty characters, so that its "
+    "pop-up has to cut it 😀😀 somewhere near here and no later."
+)
+
+
+def _popup_tree(source: str | None) -> object:
+    """A pop-up's markup as nested (tag, attributes, text, children, tail), to compare what the
+    browser built with what the server writes, whatever either escapes."""
+    from lxml import html
+
+    if source is None:
+        return None
+
+    def tree(el) -> tuple:
+        return (el.tag, dict(el.attrib), el.text or "", [tree(c) for c in el], el.tail or "")
+
+    node = html.fragment_fromstring(source)
+    return tree(node)[:4]
+
+
+def _assert_popups_as_the_server_writes_them(page, report: Path, db: Path) -> int:
+    """Every variant of every family page in ``report`` has, once its script ran, the pop-up that
+    the web app writes into its HTML for the same view; the number of pop-ups the script built."""
+    from lxml import etree, html
+
+    from variorum import pipeline
+    from variorum.config import REPORT_STEMMA_REPLICATES, Settings
+    from variorum.export.report import views
+    from variorum.export.report.links import WEB, family_file
+    from variorum.export.report.render import render_page
+    from variorum.store.index import Index
+
+    settings = Settings()
+    built = 0
+    with Index.open(db, create=False) as index:
+        families = [f["id"] for f in pipeline.families(index, settings)]
+        assert families
+        for fid in families:
+            view = views.family_view(index, settings, fid, replicates=REPORT_STEMMA_REPLICATES)
+            served = html.fromstring(render_page("family.html", view, WEB))
+            expected = {
+                v.get("id"): _popup_tree(etree.tostring(r[0], encoding="unicode", with_tail=False))
+                for v in served.xpath("//div[@class='reading']//span[contains(@class, 'variant')][@id]")
+                for r in [v.xpath("./span[@class='vreadings']")]
+            }
+            page.goto((report / family_file(fid)).as_uri())
+            page.wait_for_selector("body.page-family")
+            in_html = set(
+                html.fromstring((report / family_file(fid)).read_text(encoding="utf-8")).xpath(
+                    "//span[@class='vreadings']/@id"
+                )
+            )
+            shown = page.evaluate(
+                """() => Object.fromEntries(Array.from(document.querySelectorAll('.reading .variant[id]'))
+                .map(v => { const r = v.querySelector(':scope > .vreadings');
+                            const b = v.querySelector(':scope > button.vmark');
+                            return [v.id, [r ? r.outerHTML : null, b.getAttribute('aria-describedby')]]; }))"""
+            )
+            assert set(shown) == set(expected), fid
+            for vid, (outer, described) in shown.items():
+                assert _popup_tree(outer) == expected[vid], (fid, vid)
+                assert described == f"{vid}-r"
+            built += len(shown) - len(in_html)
+    return built
+
+
+def _assert_passage_tables_as_the_server_writes_them(page, report: Path, db: Path) -> int:
+    """Every document page of ``report`` shows, once its script ran, the table of passages the
+    web app writes for the same view (links aside, which point to files here and to routes
+    there); the number of rows compared."""
+    import re
+    from urllib.parse import unquote
+
+    from lxml import html
+
+    from variorum.config import Settings
+    from variorum.export.report import views
+    from variorum.export.report.links import WEB, document_file
+    from variorum.export.report.render import render_page
+    from variorum.store.index import Index
+
+    def static_href(href: str) -> str:
+        m = re.fullmatch(r"/documents/([^#]+)(#.*)?", href)
+        return document_file(unquote(m.group(1))) + (m.group(2) or "") if m else href
+
+    compared = 0
+    with Index.open(db, create=False) as index:
+        for row in index.doc_rows():
+            path = report / document_file(row["id"])
+            if not path.is_file():
+                continue
+            view = views.document_view(index, Settings(), row["id"])
+            served = html.fromstring(render_page("document.html", view, WEB))
+            for a in served.xpath("//table[@class='passages']//a[@href]"):
+                a.set("href", static_href(a.get("href")))
+            expected = [
+                _popup_tree(html.tostring(tr, encoding="unicode"))
+                for tr in served.xpath("//table[@class='passages']/tbody/tr")
+            ]
+            page.goto(path.as_uri())
+            shown = page.evaluate(
+                "() => Array.from(document.querySelectorAll('table.passages > tbody > tr')).map(tr => tr.outerHTML)"
+            )
+            assert [_popup_tree(tr) for tr in shown] == expected, path.name
+            compared += len(shown)
+    return compared
+
+
+def test_script_built_passage_tables_match_the_served_ones(page, seeds_report, hostile_family):
+    assert (
+        _assert_passage_tables_as_the_server_writes_them(page, seeds_report, seeds_report / "variorum.db")
+        >= 10
+    )
+    assert (
+        _assert_passage_tables_as_the_server_writes_them(page, hostile_family, hostile_family / "variorum.db")
+        >= 3
+    )
+    assert page.evaluate("window.__xss === undefined")
+
+
+def test_script_built_pop_ups_show_every_version_s_reading(page, seeds_report):
+    built = _assert_popups_as_the_server_writes_them(page, seeds_report, seeds_report / "variorum.db")
+    assert built >= 10  # the seeds' variants but the move: readings written once, in the rows
+    # hovering over a mark shows its readings
+    family = next(seeds_report.glob("family-*.html"))
+    page.goto(family.as_uri())
+    added = page.locator("span.variant[data-kind='addition']").filter(
+        has=page.locator(".vreadings", has_text="Armenia is responsible for all the illegal activities")
+    )
+    assert added.count() >= 1
+    assert not added.first.locator(".vreadings").is_visible()
+    added.first.locator("button.vmark").hover()
+    assert added.first.locator(".vreadings").is_visible()
+    assert added.first.locator(".vreadings .vrow").count() >= 2
+
+
+@pytest.fixture(scope="module")
+def hostile_family(tmp_path_factory) -> Path:
+    """Three versions of the press release, two carrying markup, a comment, quotes, a line
+    separator, astral characters and other scripts in their readings."""
+    folder = tmp_path_factory.mktemp("hostile-family")
+    inputs = folder / "inputs"
+    inputs.mkdir()
+    release = (EXAMPLES / "2021-03-press-release.txt").read_text(encoding="utf-8")
+    changed = release
+    for old, new in HOSTILE_VARIANTS:
+        assert old in changed
+        changed = changed.replace(old, new, 1)
+    paragraphs = changed.split("\n\n")
+    paragraphs.insert(6, HOSTILE_PARAGRAPH)
+    (inputs / "2021-03-release.txt").write_text(release, encoding="utf-8")
+    (inputs / "2021-05-release-copy.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+    del paragraphs[8]
+    (inputs / "2021-07-release-copy.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+    out = folder / "out"
+    assert main(["analyze", str(inputs), "-o", str(out)]) == 0
+    return out
+
+
+def test_script_built_pop_ups_keep_hostile_text_as_text(page, hostile_family):
+    assert _assert_popups_as_the_server_writes_them(page, hostile_family, hostile_family / "variorum.db") >= 4
+    family = next(hostile_family.glob("family-*.html"))
+    page.goto(family.as_uri())
+    readings = page.locator(".reading .vreadings")
+    texts = [readings.nth(k).text_content() for k in range(readings.count())]
+    # readings run from a variant's first word to its last, as text, cut at 160 characters
+    assert any("script>window.__xss = 3</script" in t for t in texts)
+    assert any("Sant' & \"Idris" in t for t in texts)
+    quoted = page.locator(".reading .vreadings q").all_text_contents()
+    assert any(
+        "</script><!--<script>window.__xss = 4</script>--> were told nothing" in t and t.endswith("…")
+        for t in quoted
+    )
+    assert page.evaluate("window.__xss === undefined")
+    assert page.dialogs == []  # type: ignore[attr-defined]
+    page.click("#tab-sbs")
+    assert page.locator("#sbs .sbs-row.state-diff").count() >= 4
+    assert "script>window.__xss = 3</script>" in page.locator("#sbs").text_content()
+    assert page.evaluate("window.__xss === undefined")

@@ -10,6 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import html
 
 from variorum import pipeline
@@ -17,7 +19,9 @@ from variorum.collate.reading import Piece, reading_paragraphs
 from variorum.config import REPORT_STEMMA_REPLICATES, Settings
 from variorum.export.report import render as render_module
 from variorum.export.report import views
+from variorum.export.report.family import READING_CHARS
 from variorum.export.report.links import STATIC, WEB, document_file, family_file, file_stem
+from variorum.export.report.pagedata import compact_row, family_data
 from variorum.export.report.render import ASSETS, render_page, report_pages, write_report
 from variorum.export.report.sidebyside import pair_rows
 from variorum.ingest import read_inputs
@@ -127,17 +131,32 @@ def family_page(pages: list[Path]) -> html.HtmlElement:
     return parse(path)
 
 
+def island(root: html.HtmlElement) -> dict:
+    """A family page's data for its script (``<script type="application/json">``)."""
+    (data,) = q(root, "//script[@type='application/json'][@id='family-data']")
+    return json.loads(data.text)
+
+
+def cell_texts(row: dict) -> list[str]:
+    """A row of the island with every cell's text written out (a number stands for an earlier
+    cell that reads the same)."""
+    return [row["c"][c] if isinstance(c, int) else c for c in row["c"]]
+
+
 def test_family_page_marks_the_2020_addition_and_the_move(seeds_report):
     root = family_page(seeds_report[1])
+    added = "Armenia is responsible for all the illegal activities"
     additions = q(root, "//*[C(reading)]//*[C(variant)][@data-kind='addition']")
-    assert any(
-        "Armenia is responsible for all the illegal activities" in q(a, "./*[C(vreadings)]")[0].text_content()
-        for a in additions
-    )
+    addition = next(a for a in additions if added in q(a, "./*[C(vins)]")[0].text_content())
+    # its readings are not in the HTML: the script builds them from the rows, which hold them
+    assert not q(addition, "./*[C(vreadings)]")
+    rows = [r for r in island(root)["rows"] if r.get("v") == addition.get("id")]
+    assert any(added in text for r in rows for text in cell_texts(r))
     moves = q(root, "//*[C(reading)]//*[C(variant)][@data-kind='transposition']")
     assert len(moves) == 1
     move = moves[0]
     assert "The only way to achieve a durable and lasting peace" in move.text_content()
+    assert "The only way" in q(move, "./*[C(vreadings)]")[0].text_content()  # a move's stay in the HTML
     assert move.get("data-subtype") == "paragraph" and move.get("data-substantive") == "true"
     # the two places link each other
     other = root.get_element_by_id(f"{move.get('id')}-to")
@@ -157,7 +176,10 @@ def test_every_variant_element_says_what_it_is(seeds_report):
         assert re.fullmatch(r"v\d+", v.get("id"))
         mark = q(v, "./button[C(vmark)]")[0]
         assert mark.text.startswith(symbols[kind])
-        assert mark.get("aria-describedby") == f"{v.get('id')}-r"
+        # a pop-up in the HTML describes its mark; the script builds the others and links them
+        popup = q(v, "./*[C(vreadings)]")
+        assert mark.get("aria-describedby") == (f"{v.get('id')}-r" if popup else None)
+        assert bool(popup) == (kind == "transposition"), v.get("id")
     formal = q(root, "//*[C(variant)][@data-substantive='false']")
     assert formal, "formal variants are in the page, hidden by the toggle"
     toggle = root.get_element_by_id("show-formal")
@@ -177,9 +199,11 @@ def test_family_page_views_are_all_in_the_page(seeds_report):
     assert len(q(left, ".//option")) == len(q(right, ".//option")) == 5
     assert left.value == "0" and right.value == "1"
     assert not q(root, "//*[@id='sbs']/*[C(sbs-row)][not(C(sbs-head))]")
-    data = q(root, "//template[@id='sbs-rows']/div")
-    assert data and all(len(q(r, "./div")) == 5 for r in data)  # a cell per witness
-    assert any(len({c.get("data-g") for c in q(r, "./div")}) > 1 for r in data)  # rows that differ
+    data = island(root)
+    assert data["sigla"] == ["A", "B", "C", "D", "E"]
+    assert data["rows"] and all(len(r["c"]) == 5 for r in data["rows"])  # a cell per witness
+    assert any(len(set(r.get("g", [0]))) > 1 for r in data["rows"])  # rows that differ
+    assert any(isinstance(c, int) for r in data["rows"] for c in r["c"])  # cells written once
     # claims: one column per witness
     claims = q(root, "//table[C(claims)]/tbody/tr")
     assert claims and all(len(q(r, "./td")) == 2 + 5 + 1 for r in claims)
@@ -236,9 +260,17 @@ def test_document_pages_mark_passages_linked_to_existing_pages(corpus, request):
     marked = 0
     for path in docs:
         root = parse(path)
+        # a mark names its passage, and the table of passages (data for the page's script in the
+        # static report) says with which document
+        assert not q(root, "//table[C(passages)]/tbody/tr")
+        (data,) = q(root, "//script[@type='application/json'][@id='passages-data']")
+        table = json.loads(data.text)
+        other_of = {str(row[0]): table["others"][row[3] - 1][0] for row in table["rows"]}
+        for other_id, file, _label, _date in table["others"]:
+            assert file == document_file(other_id) and (folder / file).is_file()
         for mark in q(root, "//mark[C(passage)]"):
             marked += 1
-            other = folder / document_file(mark.get("data-other"))
+            other = folder / document_file(other_of[mark.get("data-passage")])
             assert other.is_file()
         for a in q(root, "//a[C(plink)]"):
             target, _, anchor = a.get("href").partition("#")
@@ -308,8 +340,17 @@ def test_hostile_text_is_shown_escaped_on_every_page(evil_report):
         source = path.read_text(encoding="utf-8")
         assert "<script>alert" not in source
         root = parse(path)
-        scripts = root.iter("script")
-        assert len(list(scripts)) == 1, path.name
+        # one script runs, the shared file; a family page also has its data, which never runs
+        scripts = list(root.iter("script"))
+        assert [s.get("src") for s in scripts if s.get("type") != "application/json"] == [ASSETS["js"]]
+        islands = [s for s in scripts if s.get("type") == "application/json"]
+        expected = {"family-": ["family-data"], "doc-": ["passages-data"]}.get(
+            path.name.split("-")[0] + "-", []
+        )
+        assert [s.get("id") for s in islands] in (expected, [] if path.name.startswith("doc-") else expected)
+        for island in islands:  # text from documents, escaped for the element it is in
+            assert "</script" not in island.text.lower() and "<!--" not in island.text
+            json.loads(island.text)
         for el in root.iter():
             assert not any(name.startswith("on") for name in el.attrib), (path.name, el.tag, el.attrib)
         text = root.text_content()
@@ -493,3 +534,58 @@ def test_report_written_by_workers_matches_one_process(examples_report, tmp_path
     for fid in family_ids:
         text = (tmp_path / "two" / family_file(fid)).read_text(encoding="utf-8")
         assert f"share of {REPORT_STEMMA_REPLICATES} resamplings" in text
+
+
+# -- the data pages hand to their script ----------------------------------------------------------
+
+
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(["", "a b", "a  b", "a\nb", "a\u00a0b", " a b", "a b ", "<!--", "</script>"]),
+            min_size=1,
+            max_size=6,
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_island_rows_write_a_cell_once_and_read_back_the_same(texts):
+    """A cell that reads like an earlier one (HTML collapses ASCII whitespace runs, not a
+    no-break space) is written as that cell's number; every cell reads back as it looks."""
+    html_space = re.compile(r"[ \t\n\f\r]+")
+    for k, row_texts in enumerate(texts):
+        row = {"id": f"r{k + 1}", "cells": [{"text": t, "g": 0, "f": 0, "para": False} for t in row_texts]}
+        compact = compact_row(row, k)
+        assert "i" not in compact and set(compact) <= {"c"}
+        back = cell_texts(compact)
+        for cell in compact["c"]:
+            if isinstance(cell, int):
+                assert isinstance(compact["c"][cell], str) and compact["c"][cell]
+        assert [html_space.sub(" ", t) for t in back] == [html_space.sub(" ", t) for t in row_texts]
+        assert sum(1 for c in compact["c"] if isinstance(c, str) and c) == len(
+            {html_space.sub(" ", t) for t in row_texts if t}
+        )
+
+
+def test_family_data_leaves_to_the_script_only_pop_ups_the_rows_give(seeds_report):
+    db, _ = seeds_report
+    settings = Settings()
+    with Index.open(db) as index:
+        fid = pipeline.families(index, settings)[0]["id"]
+        view = views.family_view(index, settings, fid, replicates=REPORT_STEMMA_REPLICATES)
+    shown = [e for e in view["variants"] if not e["wrapper"]]
+    static = family_data(view, static=True, reading_chars=READING_CHARS)
+    assert static.popups_in_html == {e["id"] for e in shown if e["kind"] == "transposition"}
+    assert family_data(view, static=False, reading_chars=READING_CHARS).popups_in_html == {
+        e["id"] for e in shown
+    }
+    # a variant whose rows do not give its readings keeps its pop-up in the HTML
+    broken = json.loads(json.dumps(view))
+    target = next(e for e in broken["variants"] if not e["wrapper"] and e["kind"] != "transposition")
+    target["readings"] = {w: "not in the rows " + text for w, text in target["readings"].items()}
+    assert target["id"] in family_data(broken, static=True, reading_chars=READING_CHARS).popups_in_html
+    assert (
+        json.loads(render_module.environment().from_string("{{ d|tojson }}").render(d=static.script))
+        == static.script
+    )

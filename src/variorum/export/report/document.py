@@ -22,7 +22,7 @@ from variorum.model import Document, Segment
 from variorum.store.index import Index
 
 # The passage's opening words in the table of passages (the whole passage is marked in the text).
-_EXCERPT_CHARS = 60
+EXCERPT_CHARS = 60
 
 
 def _blocks(text: str, segments: tuple[Segment, ...]) -> list[dict[str, Any]]:
@@ -124,7 +124,7 @@ def document_page(
                 "boilerplate": p["boilerplate"],
                 "earlier": p["earlier"],
                 "same_family": bool(family) and other.get("family") == family,
-                "excerpt": short(p["a_text"], _EXCERPT_CHARS),
+                "excerpt": short(p["a_text"], EXCERPT_CHARS),
             }
         )
     passages.sort(key=lambda p: (p["start"], p["end"], p["id"]))

@@ -23,7 +23,7 @@ from variorum.text.roles import is_header_line
 
 # Readings longer than this are cut in the pop-up (the side-by-side view has them whole); 160
 # characters are two lines of the pop-up, and a dropped paragraph needs no more to be recognised.
-_READING_CHARS = 160
+READING_CHARS = 160
 # An added passage is previewed in the base text up to this length.
 _INSERT_CHARS = 160
 
@@ -64,7 +64,7 @@ def _variant_entries(c: Collation, cj: dict[str, Any], names: dict[str, str]) ->
             {
                 "sigla": [names[w] for w in wids],
                 "witnesses": wids,
-                "text": short(text, _READING_CHARS),
+                "text": short(text, READING_CHARS),
                 "empty": not text,
             }
             for text, wids in reading_groups(v, ws)

@@ -8,6 +8,9 @@ somehow got into a page could still not run a script. The web app inlines the st
 script in every page; the static report writes them once beside its pages
 (:data:`ASSETS`) and every page links them by relative name, nonce included: the same policy,
 24 KB less per page, and still nothing but the report's folder needed to open it from disk.
+Family and document pages also carry data for that script (:mod:`~variorum.export.report.pagedata`)
+in ``<script type="application/json">`` blocks: data blocks never run, need no nonce, and are
+written with ``tojson``, which escapes every ``<``, ``>``, ``&`` and ``'`` in them.
 
 A large report is written by :data:`variorum.config.Settings.workers` processes (forked, so each
 starts with the listing and any collations the caller passed), each with its own connection to
@@ -23,7 +26,7 @@ import signal
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -35,8 +38,10 @@ from variorum import __version__, pipeline
 from variorum.collate.model import Collation
 from variorum.config import REPORT_STEMMA_REPLICATES, Settings
 from variorum.export.report import views
+from variorum.export.report.family import READING_CHARS
 from variorum.export.report.links import STATIC, Links, document_file, family_file
 from variorum.export.report.listing import Listing
+from variorum.export.report.pagedata import family_data, passage_data
 from variorum.store.index import Index
 
 #: The pages there are, by template name.
@@ -64,6 +69,11 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["pct"] = lambda x: f"{100 * float(x):.0f} %"
+    # JSON islands (``tojson``, which escapes < > & ' for HTML): compact, and text in any script
+    # kept as UTF-8 rather than six-byte escapes.
+    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "separators": (",", ":")}
+    env.globals["family_data"] = partial(family_data, reading_chars=READING_CHARS)
+    env.globals["passage_data"] = passage_data
     return env
 
 

@@ -1,12 +1,23 @@
-/* variorum report: tabs, the side-by-side pair, pop-ups pinned by click, #chars-START-END
+/* variorum report: tabs, the side-by-side pair, the reading view's pop-ups (built from the
+   side-by-side rows where the page left them out), pop-ups pinned by click, #chars-START-END
    anchors. Inlined in every page of the web app, one file beside the static report's pages;
    every part checks that its elements exist. Without it, all views show one after the other and
-   the side-by-side view shows the first two versions (the web app's pages) or says it needs
-   the script (the static report's). */
+   the side-by-side view shows the first two versions and the pop-ups (the web app's pages) or
+   says they need the script (the static report's). */
 (function () {
   "use strict";
   var root = document.documentElement;
   root.classList.add("js");
+
+  /* Text as the pages' Python folds and cuts it (variorum.export.report.family.short): runs of
+     whitespace (Python's set) to one space, ends trimmed; at most n characters (code points),
+     the last an ellipsis. */
+  var SPACE = /[\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g;
+  function fold(s) { return s.replace(SPACE, " ").replace(/^ | $/g, ""); }
+  function cut(s, n) {
+    var chars = Array.from(s);
+    return chars.length <= n ? s : chars.slice(0, n - 1).join("").replace(/ $/, "") + "\u2026";
+  }
 
   /* Tabs (WAI-ARIA tabs pattern): links to the panels, so they work without script too. */
   var tabs = Array.prototype.slice.call(document.querySelectorAll('[role="tab"]'));
@@ -55,6 +66,59 @@
       if (toggle) { toggle.checked = true; }
     }
     el.scrollIntoView({ block: "center" });
+  }
+
+  /* A document page's table of passages, from its data (pagedata.passage_data) where the page
+     sends it that way (the static report): the rows the web app writes, built here. */
+  var passagesEl = document.getElementById("passages-data");
+  var passageBody = document.querySelector("table.passages > tbody");
+  if (passagesEl && passageBody && !passageBody.children.length) {
+    var pd = null;
+    try { pd = JSON.parse(passagesEl.textContent); } catch (e) { pd = null; }
+    if (pd && pd.version === 1) {
+      var EARLIER = { a: ", earlier here", b: ", earlier there" };
+      /* A passage's opening words where the data leaves them out: its marked text, block by
+         block (a space between blocks), folded and cut. */
+      var excerpt = function (id) {
+        var parts = [], block = null;
+        document.querySelectorAll('.doc-text mark[data-passage="' + id + '"]').forEach(function (m) {
+          var b = m.closest(".text");
+          if (b !== block) { parts.push(""); block = b; }
+          parts[parts.length - 1] += m.textContent;
+        });
+        return cut(fold(parts.join(" ")), pd.cut);
+      };
+      var rowsFrag = document.createDocumentFragment();
+      pd.rows.forEach(function (p) {
+        var id = p[0], other = pd.others[p[3] - 1], kind = p[6];
+        var tr = document.createElement("tr");
+        tr.className = kind === "boilerplate" ? "boilerplate" : "shared";
+        tr.setAttribute("data-passage", id);
+        tr.setAttribute("data-other", other[0]);
+        function cell() { return tr.appendChild(document.createElement("td")); }
+        function anchor(td, href, text) {
+          var a = td.appendChild(document.createElement("a"));
+          a.setAttribute("href", href);
+          a.textContent = text;
+        }
+        anchor(cell(), "#p" + id, p[1] + "\u2013" + p[2]);
+        var with_ = cell();
+        anchor(with_, other[1] + "#p" + id, "[" + p[3] + "] " + other[2]);
+        if (other[3]) { with_.appendChild(document.createTextNode(" (" + other[3] + ")")); }
+        cell().textContent = String(p[4]);
+        cell().textContent = p[5] + " %";
+        var k = cell();
+        if (kind === "boilerplate") {
+          var badge = k.appendChild(document.createElement("span"));
+          badge.className = "badge boilerplate";
+          badge.textContent = "boilerplate";
+        } else { k.appendChild(document.createTextNode(kind)); }
+        if (p[7]) { k.appendChild(document.createTextNode(EARLIER[p[7]])); }
+        cell().appendChild(document.createElement("q")).textContent = p[8] === null ? excerpt(id) : p[8];
+        rowsFrag.appendChild(tr);
+      });
+      passageBody.appendChild(rowsFrag);
+    }
   }
 
   /* #chars-START-END: mark those characters of a document page's text (offsets of the
@@ -115,29 +179,88 @@
     }
   });
 
-  /* Side by side: build the rows for the chosen pair from every witness's cells (the
-     <template>), the same way the web app builds the first pair (the static report leaves even
-     the first pair to this): rows where the two agree are
-     joined, rows where neither has anything are dropped (their ids kept as anchors). */
-  var table = document.getElementById("sbs");
-  var data = document.getElementById("sbs-rows");
-  var left = document.getElementById("sbs-left");
-  var right = document.getElementById("sbs-right");
-  function cellOf(row, w) { return row.children[w]; } /* one cell per witness, in their order */
-  function group(cell, name) { return cell.getAttribute(name) || "0"; } /* 0 is left out */
-  function pairState(row, a, b) {
-    var ea = !a.textContent, eb = !b.textContent;
-    if (ea && eb) { return "blank"; }
-    if (row.hasAttribute("data-move") && (ea || eb)) { return "moved"; }
-    if (group(a, "data-g") !== group(b, "data-g")) { return "diff"; }
-    if (group(a, "data-f") !== group(b, "data-f")) { return "formal"; }
-    return "same";
+  /* The family page's data (pagedata.py): every witness's side-by-side rows, one object per
+     row: c (cells: a text, or the number of an earlier cell of the row that reads the same),
+     and where not the default g and f (reading and form groups, 0), p (witnesses starting a
+     paragraph), v (variant), m (move), l (move link), i (id, "r" + position). */
+  var dataEl = document.getElementById("family-data");
+  var fam = null;
+  if (dataEl) {
+    try { fam = JSON.parse(dataEl.textContent); } catch (e) { fam = null; }
+    if (fam && fam.version !== 1) { fam = null; }
+  }
+  function rowId(row, k) { return row.i || "r" + (k + 1); }
+  function cellText(row, w) { var c = row.c[w]; return typeof c === "number" ? row.c[c] : c; }
+  function group(row, key, w) { return row[key] ? row[key][w] : 0; }
+  function para(row, w) { return !!row.p && row.p.indexOf(w) >= 0 && !!cellText(row, w); }
+  function kindOf(row) {
+    var v = row.v && document.getElementById(row.v);
+    return v ? v.getAttribute("data-kind") : null;
   }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) { e.className = cls; }
     if (text) { e.textContent = text; }
     return e;
+  }
+
+  /* Pop-ups of the reading view that the page left out: a variant's reading in each witness is
+     its cells over the variant's rows, whitespace folded as Python folds it, less trim[number]
+     UTF-16 units (the punctuation before the next row); witnesses with the same reading share a
+     line, in witness order, and a reading is cut at fam.cut characters, as the web app's pages
+     write them. */
+  function buildReadings(variant, rows) {
+    var number = variant.id.slice(1), kind = variant.getAttribute("data-kind");
+    var subtype = variant.getAttribute("data-subtype");
+    var trim = fam.trim[number], readings = new Map();
+    fam.sigla.forEach(function (siglum, w) {
+      var text = fold(rows.map(function (row) { return cellText(row, w); }).join(""));
+      if (trim) { text = text.slice(0, text.length - trim[w]); }
+      if (!readings.has(text)) { readings.set(text, []); }
+      readings.get(text).push(siglum);
+    });
+    var box = el("span", "vreadings");
+    box.setAttribute("role", "tooltip");
+    box.id = variant.id + "-r";
+    var head = (fam.symbols[kind] || "") + number + " " + kind + (subtype ? ", " + subtype : "");
+    if (variant.getAttribute("data-substantive") === "false") { head += " (formal)"; }
+    box.appendChild(el("span", "vhead", head));
+    readings.forEach(function (sigla, text) {
+      var line = el("span", "vrow");
+      line.appendChild(el("span", "sig", sigla.join(" ")));
+      line.appendChild(document.createTextNode(" "));
+      line.appendChild(text ? el("q", null, cut(text, fam.cut)) : el("em", "none", "nothing here"));
+      box.appendChild(line);
+    });
+    variant.appendChild(box);
+    var mark = variant.querySelector(":scope > button.vmark");
+    if (mark) { mark.setAttribute("aria-describedby", box.id); }
+  }
+  if (fam) {
+    var rowsOf = {};
+    fam.rows.forEach(function (row) {
+      if (row.v) { (rowsOf[row.v] = rowsOf[row.v] || []).push(row); }
+    });
+    document.querySelectorAll(".reading .variant[id]").forEach(function (variant) {
+      var rows = Object.prototype.hasOwnProperty.call(rowsOf, variant.id) ? rowsOf[variant.id] : null;
+      if (rows && !variant.querySelector(":scope > .vreadings")) { buildReadings(variant, rows); }
+    });
+  }
+
+  /* Side by side: build the rows for the chosen pair from every witness's rows, the same way
+     the web app builds the first pair (the static report leaves even the first pair to this):
+     rows where the two agree are joined, rows where neither has anything are dropped (their
+     ids kept as anchors). */
+  var table = document.getElementById("sbs");
+  var left = document.getElementById("sbs-left");
+  var right = document.getElementById("sbs-right");
+  function pairState(row, a, b) {
+    var ea = !cellText(row, a), eb = !cellText(row, b);
+    if (ea && eb) { return "blank"; }
+    if (row.m && (ea || eb)) { return "moved"; }
+    if (group(row, "g", a) !== group(row, "g", b)) { return "diff"; }
+    if (group(row, "f", a) !== group(row, "f", b)) { return "formal"; }
+    return "same";
   }
   function link(href, text, title) {
     var a = el("a", null, text);
@@ -146,7 +269,7 @@
     return a;
   }
   function showPair() {
-    var l = left.value, r = right.value;
+    var l = parseInt(left.value, 10), r = parseInt(right.value, 10);
     table.setAttribute("data-left", l);
     table.setAttribute("data-right", r);
     var head = table.querySelector(".sbs-head");
@@ -154,32 +277,31 @@
     head.children[1].textContent = right.options[right.selectedIndex].text;
     while (head.nextSibling) { table.removeChild(head.nextSibling); }
     var frag = document.createDocumentFragment(), last = null, pending = [];
-    Array.prototype.forEach.call(data.content.children, function (row) {
-      var a = cellOf(row, l), b = cellOf(row, r), id = row.getAttribute("data-id");
-      var s = pairState(row, a, b);
+    fam.rows.forEach(function (row, k) {
+      var a = cellText(row, l), b = cellText(row, r), id = rowId(row, k);
+      var s = pairState(row, l, r);
       if (s === "blank") { pending.push(id); return; }
-      var para = (a.hasAttribute("data-para") && !!a.textContent) || (b.hasAttribute("data-para") && !!b.textContent);
+      var isPara = para(row, l) || para(row, r);
       var gutter;
-      if (last && s === "same" && last.state === "same" && !para) {
-        last.cells[0].textContent += a.textContent;
-        last.cells[1].textContent += b.textContent;
+      if (last && s === "same" && last.state === "same" && !isPara) {
+        last.cells[0].textContent += a;
+        last.cells[1].textContent += b;
         gutter = last.cells[2];
         pending.concat([id]).forEach(function (x) { gutter.appendChild(el("span")).id = x; });
       } else {
-        var div = el("div", "sbs-row state-" + s + (para ? " para" : ""));
+        var div = el("div", "sbs-row state-" + s + (isPara ? " para" : ""));
         div.setAttribute("role", "row");
         div.id = id;
-        var ca = el("div", "cell left", a.textContent), cb = el("div", "cell right", b.textContent);
+        var ca = el("div", "cell left", a), cb = el("div", "cell right", b);
         gutter = el("div", "gutter");
         [ca, cb, gutter].forEach(function (c) { c.setAttribute("role", "cell"); div.appendChild(c); });
         pending.forEach(function (x) { gutter.appendChild(el("span")).id = x; });
-        if (s !== "same" && row.hasAttribute("data-kind")) { div.setAttribute("data-kind", row.getAttribute("data-kind")); }
-        if (s !== "same" && row.hasAttribute("data-variant")) {
-          gutter.appendChild(link(row.getAttribute("data-variant"), row.getAttribute("data-symbol") || "\u2022", "this variant in the reading view"));
+        var kind = kindOf(row);
+        if (s !== "same" && kind) { div.setAttribute("data-kind", kind); }
+        if (s !== "same" && row.v) {
+          gutter.appendChild(link(row.v, fam.symbols[kind] || "\u2022", "this variant in the reading view"));
         }
-        if (row.hasAttribute("data-move-link")) {
-          gutter.appendChild(link(row.getAttribute("data-move-link"), "\u2194", "the other place of this moved passage"));
-        }
+        if (row.l) { gutter.appendChild(link(row.l, "\u2194", "the other place of this moved passage")); }
         frag.appendChild(div);
         last = { state: s, cells: [ca, cb, gutter] };
       }
@@ -188,7 +310,7 @@
     if (pending.length && last) { pending.forEach(function (x) { last.cells[2].appendChild(el("span")).id = x; }); }
     table.appendChild(frag);
   }
-  if (table && data && data.content && left && right) {
+  if (table && fam && left && right) {
     left.addEventListener("change", showPair);
     right.addEventListener("change", showPair);
     var head = table.querySelector(".sbs-head");
