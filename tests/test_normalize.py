@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 
 from hypothesis import given, settings
@@ -138,15 +139,21 @@ _ascii_pieces = st.sampled_from(
     )
 )
 def test_the_ascii_expression_cuts_what_the_unicode_one_cuts(text: str) -> None:
-    assert normalize._cut(text, normalize._ASCII_TOKEN_RE) == normalize._cut(text, normalize._TOKEN_RE)
+    reference = normalize._cut_reference(text, normalize._TOKEN_RE)
+    assert normalize._cut_reference(text, normalize._ASCII_TOKEN_RE) == reference
+    assert normalize._cut(text, normalize._ascii_cutter()) == reference
+    assert normalize.raw_tokens(text) == reference
 
 
 # Tokens are cut with ``split`` and running sums rather than a loop over match objects; the loop
-# is kept as the reference, and both must agree on any text, in either expression.
+# is kept as the reference, and every cutter must agree with it on the text it is used for: the
+# ``regex`` one on any text, the standard-library one on text of the Basic Multilingual Plane.
 _unicode_pieces = st.sampled_from(
     ["Ёлка", "é", "e\u0301", "\u00ad", "a\u00adb", "ʼ", "’s", "中文", "カタ", "한국", "الْعَرَبِيَّة", "ελληνικά",
-     "हिन्दी", "60 000", "60\u202f000", "١٢٣", "ǅ", "ﬁ", "Ⅻ", "\u0301", "²", "^{er}", "«", "»", "—"]
+     "हिन्दी", "60 000", "60\u202f000", "١٢٣", "٣,٥", "१ ५००", "ǅ", "ﬁ", "Ⅻ", "\u0301", "²", "^{er}", "«", "»", "—",
+     "a联合", "联a", "𝐀bc", "𠀋", "\ud800", "𝟙𝟚", "'", "`"]
 )  # fmt: skip
+_bmp_text = st.text(alphabet=st.characters(max_codepoint=0xFFFF))
 
 
 @settings(max_examples=500, deadline=None)
@@ -154,11 +161,39 @@ _unicode_pieces = st.sampled_from(
     st.one_of(
         st.lists(st.one_of(_ascii_pieces, _unicode_pieces), max_size=30).map("".join),
         st.text(),
+        _bmp_text,
     )
 )
 def test_cutting_with_split_gives_what_the_match_loop_gives(text: str) -> None:
-    assert normalize._cut(text, normalize._TOKEN_RE) == normalize._cut_reference(text, normalize._TOKEN_RE)
+    reference = normalize._cut_reference(text, normalize._TOKEN_RE)
+    assert normalize._cut(text, normalize._unicode_cutter()) == reference
+    assert normalize.raw_tokens(text) == reference
+    if not normalize._ASTRAL.search(text):
+        assert normalize._cut(text, normalize._bmp_cutter()) == reference
     if text.isascii():
-        assert normalize._cut(text, normalize._ASCII_TOKEN_RE) == normalize._cut_reference(
-            text, normalize._ASCII_TOKEN_RE
+        assert normalize._cut(text, normalize._ascii_cutter()) == reference
+
+
+def test_the_standard_library_classes_agree_with_the_unicode_properties_on_every_bmp_character():
+    bmp = "".join(map(chr, range(0x10000)))
+    # Every character alone, and each between letters (where marks and apostrophes act), cuts
+    # the same in both engines.
+    for text in (" ".join(bmp), "a".join(bmp)):
+        assert normalize._cut(text, normalize._bmp_cutter()) == normalize._cut_reference(
+            text, normalize._TOKEN_RE
         )
+
+
+def _fold_reference(word: str) -> str:
+    """normalize_word written out character by character."""
+    s = unicodedata.normalize("NFKC", word).casefold()
+    if not s.isascii():
+        decomposed = unicodedata.normalize("NFKD", s)
+        s = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in normalize._FOLDED_MARKS))
+    return s.translate(normalize._APOSTROPHES)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_unicode_pieces, st.text(max_size=12)))
+def test_normalize_word_folds_marks_as_the_character_loop_does(word: str) -> None:
+    assert normalize.normalize_word(word) == _fold_reference(word)

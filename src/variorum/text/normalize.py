@@ -23,14 +23,19 @@ character.
 
 from __future__ import annotations
 
+import functools
 import itertools
+import operator
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from types import ModuleType
 
 import regex
+
+from variorum.text.lazy_pattern import LazyPattern
 
 # One alternation, tried left to right at each position:
 #   1. LaTeX-like superscript residue, skipped (e.g. the "^{er}" of "43^{er} período");
@@ -38,7 +43,10 @@ import regex
 #   3. other numbers, with an optional decimal part;
 #   4. one CJK ideograph or kana;
 #   5. a word: letters and marks (soft hyphens and inner apostrophes allowed).
-_TOKEN_RE = regex.compile(
+#: Compiled on first use: tokens are cut by the cutters below, which these define (``_cut_reference``
+#: and the tests use the patterns themselves).
+_TOKEN_RE = LazyPattern(
+    regex,
     r"""
     (?P<skip>\^\{[^{}\n]{0,12}\})
   | (?P<group>(?<![\d.,])\d{1,3}(?:(?:[.,]|[ \u00a0\u202f\u2009])\d{3})+(?![\d]|[.,]\d))
@@ -52,7 +60,8 @@ _TOKEN_RE = regex.compile(
 # The same alternation for ASCII text, in the standard library's faster engine (no Unicode
 # properties are needed there): most texts are ASCII, and cutting tokens is the largest single
 # cost of adding a document. A test checks that both give the same tokens on ASCII text.
-_ASCII_TOKEN_RE = re.compile(
+_ASCII_TOKEN_RE = LazyPattern(
+    re,
     r"""
     (?P<skip>\^\{[^{}\n]{0,12}\})
   | (?P<group>(?<![\d.,])\d{1,3}(?:[., ]\d{3})+(?!\d|[.,]\d))
@@ -69,6 +78,7 @@ _APOSTROPHES = str.maketrans("", "", "'’ʼ`\u00ad")
 # tatweel. Marks of other scripts (e.g. Devanagari vowel signs) carry letters and are kept.
 _FOLDED_MARKS = {chr(c) for c in range(0x0300, 0x0370)} | {chr(c) for c in range(0x064B, 0x0660)}
 _FOLDED_MARKS |= {"\u0670", "\u0640"}
+_FOLD_MARKS = dict.fromkeys(map(ord, _FOLDED_MARKS))  # for str.translate: deleted
 
 
 @dataclass(frozen=True)
@@ -102,6 +112,8 @@ class RawTokens:
 
 
 _norm_cache: dict[str, str] = {}
+_number_cache: dict[str, str] = {}
+_grouped_cache: dict[str, str] = {}
 
 
 def normalize_word(raw: str) -> str:
@@ -112,7 +124,7 @@ def normalize_word(raw: str) -> str:
     s = unicodedata.normalize("NFKC", raw).casefold()
     if not s.isascii():
         decomposed = unicodedata.normalize("NFKD", s)
-        s = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _FOLDED_MARKS))
+        s = unicodedata.normalize("NFC", decomposed.translate(_FOLD_MARKS))
     s = s.translate(_APOSTROPHES)
     if len(_norm_cache) < 1_000_000:
         _norm_cache[raw] = s
@@ -126,70 +138,176 @@ def normalize_number(raw: str, grouped: bool) -> str:
     ``1,500``): official texts use both conventions and "1.500" meaning 1.5 is rarer there than
     "1.500" meaning 1500.
     """
+    cache = _grouped_cache if grouped else _number_cache
+    cached = cache.get(raw)
+    if cached is not None:
+        return cached
     s = unicodedata.normalize("NFKC", raw)
     if grouped:
-        return "".join(c for c in s if c.isdigit()).lstrip("0") or "0"
-    parts = regex.split(r"[.,]", s)
-    if len(parts) > 1 and all(len(p) == 3 for p in parts[1:]):
-        return "".join(parts).lstrip("0") or "0"
-    head = parts[0].lstrip("0") or "0"
-    return ".".join([head, *parts[1:]])
+        s = "".join(c for c in s if c.isdigit()).lstrip("0") or "0"
+    else:
+        parts = s.replace(",", ".").split(".")
+        if len(parts) > 1 and all(len(p) == 3 for p in parts[1:]):
+            s = "".join(parts).lstrip("0") or "0"
+        else:
+            s = ".".join([parts[0].lstrip("0") or "0", *parts[1:]])
+    if len(cache) < 100_000:
+        cache[raw] = s
+    return s
 
 
 def raw_tokens(text: str) -> RawTokens:
     """Cut ``text`` into tokens with normalized forms, before split-word repair."""
-    return _cut(text, _ASCII_TOKEN_RE if text.isascii() else _TOKEN_RE)
+    if text.isascii():
+        return _cut(text, _ascii_cutter())
+    if _ASTRAL.search(text) is None:
+        return _cut(text, _bmp_cutter())
+    return _cut(text, _unicode_cutter())
 
 
-def _cut(text: str, pattern: re.Pattern[str] | regex.Pattern[str]) -> RawTokens:
-    """Tokens of ``text`` by ``pattern`` (one of the two above), cut with ``split``.
+@dataclass(frozen=True)
+class _Cutter:
+    """The token alternation as one capturing group, and what tells its kinds of token apart.
 
-    ``split`` hands back the text between matches and every group of every match as plain lists,
-    without a match object per token, and the spans follow from the lengths by a running sum: a
-    third less time per document than a loop over ``finditer``, which cost about a microsecond
-    per token. Only numbers, CJK characters and skipped residue are handled one by one.
-    :func:`_cut_reference` is the loop it replaces; a hypothesis test keeps them equal.
+    ``split`` with a single group hands back the text between tokens and the tokens, alternately,
+    and nothing else: with one group per kind it also handed back a ``None`` for each other kind
+    of every token. The kind is told afterwards from each token's first character: a token that
+    starts with ``^`` is skipped residue, one that starts with a digit a number, a Han or kana
+    character is one CJK token, anything else a word, since no other alternative can start
+    with those characters and the CJK one comes before the word one. Whether a number is a
+    grouped one ("60 000") is what the ``group`` alternative, tried first, says at its start.
+
+    Text without any of those characters (``special`` finds none) has only words, and is cut
+    by the word alternative alone (``split_words``): the engine then skips from word to word
+    instead of trying five alternatives at every space, a third less time.
     """
-    parts = pattern.split(text)
-    stride = pattern.groups + 1
-    names = {index: name for name, index in pattern.groupindex.items()}
-    words = parts[stride - 1 :: stride]  # the "word" group is the last one
-    tokens = words
-    special: list[tuple[int, str, str]] = []  # (slot, group name, text) for non-word tokens
-    if None in words:
-        tokens = list(words)
-        for group in range(1, stride - 1):
-            for slot, piece in enumerate(parts[group::stride]):
-                if piece is not None:
-                    tokens[slot] = piece
-                    special.append((slot, names[group], piece))
-    lengths = list(map(len, tokens))
-    gaps = list(map(len, parts[0::stride]))
-    # gaps has one more entry than tokens (the text after the last token), which is not needed.
-    pairs = itertools.chain.from_iterable(zip(gaps, lengths, strict=False))
-    bounds = list(itertools.accumulate(pairs, initial=0))
-    starts, ends = bounds[1::2], bounds[2::2]
-    cached = _norm_cache.get
-    if not special:
-        norms = [cached(w) or normalize_word(w) for w in tokens]
-        kinds = [WORD] * len(norms)
-    else:
-        norms = [cached(w) or normalize_word(w) if w is not None else "" for w in words]
-        kinds = [WORD] * len(norms)
-        for slot, group, piece in special:
-            if group == "skip":
+
+    split: Callable[[str], list[str]]
+    split_words: Callable[[str], list[str]]
+    special: Callable[[str], Iterator[re.Match[str]] | Iterator[regex.Match[str]]]
+    has_special: Callable[[str], re.Match[str] | regex.Match[str] | None]
+    digit: Callable[[str], re.Match[str] | regex.Match[str] | None]
+    group: Callable[[str, int], re.Match[str] | regex.Match[str] | None]
+
+
+def _unnamed(pattern: str) -> str:
+    """A reference pattern with its named groups made plain (non-capturing) groups."""
+    return re.sub(r"\(\?P<\w+>", "(?:", pattern)
+
+
+def _alternative(pattern: str, name: str) -> str:
+    """The named alternative ``name`` of a reference pattern (written one to a line)."""
+    match = re.search(rf"^\s*\|?\s*\(\?P<{name}>(.*)\)\s*$", pattern, re.MULTILINE)
+    assert match is not None, name
+    return match.group(1)
+
+
+def _cutter(module: ModuleType, reference: str, digit: str, cjk: str, flags: int) -> _Cutter:
+    r"""A cutter for the ``reference`` pattern, compiled by ``module``; ``digit`` and ``cjk`` are
+    character classes that match what its ``\d`` and its CJK alternative match."""
+    special = module.compile(rf"[\^{digit[1:-1]}{cjk[1:-1]}]", flags)
+    return _Cutter(
+        module.compile(f"({_unnamed(reference)})", flags).split,
+        module.compile(f"({_alternative(reference, 'word')})", flags).split,
+        special.finditer,
+        special.search,
+        module.compile(digit, flags).match,
+        module.compile(_alternative(reference, "group"), flags).match,
+    )
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@functools.cache
+def _ascii_cutter() -> _Cutter:
+    """:data:`_ASCII_TOKEN_RE` as a cutter."""
+    return _cutter(re, _ASCII_TOKEN_RE.pattern, r"[\d]", "[]", re.VERBOSE | re.ASCII)
+
+
+@functools.cache
+def _unicode_cutter() -> _Cutter:
+    """:data:`_TOKEN_RE` as a cutter, in the ``regex`` module: for text beyond the BMP."""
+    cjk = r"[\p{Han}\p{Hiragana}\p{Katakana}]"
+    return _cutter(regex, _TOKEN_RE.pattern, r"[\d]", cjk, regex.VERBOSE | regex.V1)
+
+
+@functools.cache
+def _bmp_cutter() -> _Cutter:
+    """:data:`_TOKEN_RE` as a cutter in the standard library's engine, for text whose characters
+    all lie in the Basic Multilingual Plane (nearly all text in any language).
+
+    ``re`` has no Unicode properties, so the letters and marks, digits and CJK characters of
+    the BMP are written out as ranges, found once per process by the ``regex`` module itself
+    (a few milliseconds): both engines then agree on every BMP character by construction. The
+    standard engine tests such a class with one bitmap lookup and cuts a document in about half
+    the time the ``regex`` module takes; beyond the BMP its classes would become long lists of
+    ranges, so such text stays with :func:`_unicode_cutter`.
+    """
+    bmp = "".join(map(chr, range(0x10000)))
+    letters = _ranges(bmp, r"[\p{L}\p{M}\u00ad]+")
+    digits = _ranges(bmp, r"\d+")
+    cjk = _ranges(bmp, r"[\p{Han}\p{Hiragana}\p{Katakana}]+")
+    reference = (
+        _TOKEN_RE.pattern.replace(r"\p{L}\p{M}\u00ad", letters)
+        .replace(r"\p{Han}\p{Hiragana}\p{Katakana}", cjk)
+        .replace(r"[\d", f"[{digits}")  # inside a class: "[\d.,]"
+        .replace(r"\d", f"[{digits}]")
+    )
+    assert r"\p" not in reference
+    digit, cjk = f"[{digits}]", f"[{cjk}]"
+    return _cutter(re, reference, digit, cjk, re.VERBOSE)
+
+
+def _ranges(chars: str, run: str) -> str:
+    """The characters of ``chars`` in the runs ``run`` (a ``regex`` pattern) finds, as the body
+    of a ``re`` character class."""
+    out = []
+    for m in regex.finditer(run, chars):
+        first, last = ord(chars[m.start()]), ord(chars[m.end() - 1])
+        out.append(f"\\u{first:04x}" if first == last else f"\\u{first:04x}-\\u{last:04x}")
+    return "".join(out)
+
+
+def _cut(text: str, cutter: _Cutter) -> RawTokens:
+    """Tokens of ``text`` by ``cutter`` (one of the three above), cut with ``split``.
+
+    ``split`` hands back the text between tokens and the tokens as one plain list, without a
+    match object per token; the spans follow from the lengths by a running sum and the
+    normalized forms from the cache, each in one C-level pass. Only numbers, CJK characters and
+    skipped residue are handled one by one. :func:`_cut_reference` is the loop over match
+    objects this replaces (about a microsecond per token); hypothesis tests keep them equal.
+    """
+    special = cutter.has_special(text) is not None
+    parts = cutter.split(text) if special else cutter.split_words(text)
+    tokens = parts[1::2]
+    bounds = list(itertools.accumulate(map(len, parts)))
+    starts, ends = bounds[0:-1:2], bounds[1::2]
+    norms: list[str | None] = list(map(_norm_cache.get, tokens))
+    kinds = [WORD] * len(tokens)
+    if special:
+        firsts = "".join(map(operator.itemgetter(0), tokens))  # one character per token
+        for m in cutter.special(firsts):
+            slot = m.start()
+            piece = tokens[slot]
+            if piece[0] == "^":  # "^{...}": skipped
                 norms[slot] = ""
-            elif group == "cjk":
-                norms[slot], kinds[slot] = normalize_word(piece), CJK
+            elif cutter.digit(piece):
+                grouped = cutter.group(text, starts[slot]) is not None
+                norms[slot], kinds[slot] = normalize_number(piece, grouped=grouped), NUMBER
             else:
-                norms[slot], kinds[slot] = normalize_number(piece, grouped=group == "group"), NUMBER
-    if "" in norms:  # skipped residue, or a word that normalizes to nothing (a lone soft hyphen)
-        keep = [i for i, norm in enumerate(norms) if norm]
-        norms = [norms[i] for i in keep]
-        starts = [starts[i] for i in keep]
-        ends = [ends[i] for i in keep]
-        kinds = [kinds[i] for i in keep]
-    return RawTokens(norms, starts, ends, kinds)
+                norms[slot], kinds[slot] = normalize_word(piece), CJK
+    if not all(norms):  # words not seen before, or tokens that normalize to nothing
+        for i, norm in enumerate(norms):
+            if norm is None:
+                norms[i] = normalize_word(tokens[i])
+        if "" in norms:  # skipped residue, or a word that normalizes to nothing (a lone soft hyphen)
+            keep = list(map(bool, norms))
+            norms = list(itertools.compress(norms, keep))
+            starts = list(itertools.compress(starts, keep))
+            ends = list(itertools.compress(ends, keep))
+            kinds = list(itertools.compress(kinds, keep))
+    return RawTokens(norms, starts, ends, kinds)  # type: ignore[arg-type]
 
 
 def _cut_reference(text: str, pattern: re.Pattern[str] | regex.Pattern[str]) -> RawTokens:
