@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import numpy as np
+import xxhash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -84,3 +85,12 @@ def test_winnowing_keeps_a_minimum_of_every_window(values, window):
         win = range(i, min(i + window, len(h)))
         assert any(k in kept for k in win)
         assert min(h[k] for k in win) in {h[k] for k in kept if k in win}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=6), max_size=30), st.lists(st.text(min_size=1, max_size=6)))
+def test_token_hashes_are_xxh3_of_utf8_whether_cached_or_not(tokens, seen_before):
+    token_hashes(seen_before)  # some tokens cached, others not
+    expected = [xxhash.xxh3_64_intdigest(t.encode("utf-8")) for t in tokens]
+    assert token_hashes(tokens).tolist() == expected
+    assert token_hashes(tokens).tolist() == expected  # now all cached

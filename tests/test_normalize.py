@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
+from unittest.mock import patch
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from variorum.text import normalize
 from variorum.text.normalize import count_vocabulary, raw_tokens, repair_splits, tokenize
+from variorum.workers import CombinedVocabulary
 
 
 def norms(text: str, vocab: dict[str, int] | None = None) -> list[str]:
@@ -197,3 +200,27 @@ def _fold_reference(word: str) -> str:
 @given(st.one_of(_unicode_pieces, st.text(max_size=12)))
 def test_normalize_word_folds_marks_as_the_character_loop_does(word: str) -> None:
     assert normalize.normalize_word(word) == _fold_reference(word)
+
+
+# Split repair only visits the positions where joined tokens form a known word; visiting every
+# position must give the same tokens.
+_split_pieces = st.sampled_from(
+    ["aggr", "ession", "aggression", "fro", "m", "from", "a", "part", "apart", "in", "to", "into", "counter",
+     "measures", "countermeasures", "intern", "ationa", "l", "international", "12", " ", " ", "\n", "-\n", ", "]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_split_pieces, max_size=40).map(" ".join),
+    st.lists(_split_pieces, max_size=40).map(" ".join),
+    st.booleans(),
+)
+def test_repair_at_join_sites_equals_repair_everywhere(text: str, other: str, combined: bool) -> None:
+    raw = raw_tokens(text)
+    vocab: Mapping[str, int] = count_vocabulary([raw, raw_tokens(other.replace(" ", ""))])
+    if combined:
+        vocab = CombinedVocabulary(count_vocabulary([raw]), count_vocabulary([raw_tokens(other)]))
+    fast = repair_splits(text, raw, vocab)
+    with patch.object(normalize, "_join_sites", lambda norms, _vocabulary: list(range(len(norms)))):
+        assert repair_splits(text, raw, vocab) == fast

@@ -33,12 +33,15 @@ def token_hashes(norms: Sequence[str]) -> np.ndarray:
     """xxh3-64 of each normalized token, as ``uint64``; cached since vocabularies repeat."""
     cache = _token_cache
     hashes = list(map(cache.get, norms))
-    if None in hashes:
-        for i, tok in enumerate(norms):
-            if hashes[i] is None:
-                hashes[i] = h = xxhash.xxh3_64_intdigest(tok.encode("utf-8"))
-                if len(cache) < 2_000_000:
-                    cache[tok] = h
+    try:
+        return np.array(hashes, dtype=np.uint64)  # a token not in the cache (None) raises
+    except TypeError:
+        pass
+    for i, tok in enumerate(norms):
+        if hashes[i] is None:
+            hashes[i] = h = xxhash.xxh3_64_intdigest(tok.encode("utf-8"))
+            if len(cache) < 2_000_000:
+                cache[tok] = h
     return np.array(hashes, dtype=np.uint64)
 
 

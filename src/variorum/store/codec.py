@@ -32,7 +32,8 @@ class Packed:
 
 
 def pack_ints(values: Iterable[int]) -> bytes:
-    return zlib.compress(np.asarray(list(values), dtype="<i4").tobytes(), 1)
+    ints = values if isinstance(values, list) else list(values)
+    return zlib.compress(np.asarray(ints, dtype="<i4").tobytes(), 1)
 
 
 def unpack_ints(blob: bytes) -> list[int]:
@@ -45,7 +46,14 @@ def pack(tokens: Tokens, segments: Iterable[Segment]) -> Packed:
         pack_ints(tokens.starts),
         pack_ints(tokens.ends),
         tuple(
-            (i, s.start, s.end, s.language, s.role, json.dumps([list(x) for x in s.sentences]))
+            (
+                i,
+                s.start,
+                s.end,
+                s.language,
+                s.role,
+                json.dumps([list(x) for x in s.sentences]) if s.sentences else "[]",
+            )
             for i, s in enumerate(segments)
         ),
     )

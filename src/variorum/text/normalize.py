@@ -429,16 +429,17 @@ def _join_sites(norms: list[str], vocabulary: Mapping[str, int]) -> list[int]:
     joined strings almost never exist as words. A vocabulary summed from several counts may
     expose them as ``parts`` (dicts), so that the membership tests run as set operations.
     """
-    pairs = [a + b for a, b in itertools.pairwise(norms)]
-    triples = [p + c for p, c in zip(pairs, norms[2:], strict=False)]
-    joined = {*pairs, *triples}
+    pairs = list(map(operator.add, norms, norms[1:]))
+    triples = list(map(operator.add, pairs, norms[2:]))
     hits: set[str] = set()
     for part in getattr(vocabulary, "parts", None) or (vocabulary,):
-        hits.update(part.keys() & joined)
+        # A dict's keys intersected with a list look each item up in the dict: no set is built.
+        hits.update(part.keys() & pairs, part.keys() & triples)
     if not hits:
         return []
-    sites = {i for i, w in enumerate(pairs) if w in hits}
-    sites.update(i for i, w in enumerate(triples) if w in hits)
+    found = hits.__contains__
+    sites = set(itertools.compress(itertools.count(), map(found, pairs)))
+    sites.update(itertools.compress(itertools.count(), map(found, triples)))
     return sorted(sites)
 
 
