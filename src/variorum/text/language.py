@@ -57,6 +57,7 @@ from functools import cache
 from typing import Any
 
 from variorum.model import Segment
+from variorum.text import letter_runs
 
 #: The labels the identifier may return; see the module docstring for why it is restricted.
 LANGUAGES: tuple[str, ...] = (
@@ -291,8 +292,14 @@ def _prefer(text: str, candidates: set[str]) -> str:
 
 
 def paragraph_words(texts: Iterable[str]) -> list[int]:
-    """Word counts of paragraphs, URLs left out; the weights of :func:`document_languages`."""
-    return [count_words(strip_urls(text)) for text in texts]
+    """Word counts of paragraphs, URLs left out; the weights of :func:`document_languages`.
+
+    Each is :func:`count_words`, counted for all the paragraphs at once by a table of the
+    characters of ``_WORD`` (:func:`~variorum.text.letter_runs.count_runs`, a tenth of the time).
+    """
+    cleaned = [strip_urls(text) for text in texts]
+    counts = letter_runs.count_runs(cleaned, rf"^\W\d_{_CJK}", _CJK)
+    return counts if counts is not None else [count_words(text) for text in cleaned]
 
 
 def paragraph_languages(texts: Sequence[str], words: Sequence[int] | None = None) -> list[str | None]:

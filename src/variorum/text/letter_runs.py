@@ -1,0 +1,62 @@
+"""How many words each of many texts has, counted over all of them at once with numpy.
+
+Counting words with ``len(pattern.findall(text))`` costs the regular-expression engine about
+two hundred nanoseconds per word, to build a string that is thrown away: as much as cutting the
+document into tokens. Here every character is classed by one table lookup (the table built
+once per process from the very pattern it replaces, so both agree on every character by
+construction), and the words are the characters that start one, summed between the texts'
+boundaries: a few numpy operations per document instead of one engine step per word.
+
+The pattern counted is ``[single]|[run]+``: a character of the ``single`` class is a word by
+itself, a run of characters of the ``run`` class is one word (:func:`variorum.text.language.
+count_words`: Han and kana characters, and runs of other letters).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from typing import Any
+
+_OTHER, _RUN, _SINGLE = 0, 1, 2
+_BMP = 0x10000
+_NOT_BMP = re.compile("[\U00010000-\U0010ffff]")
+
+
+@functools.cache
+def _table(run: str, single: str) -> Any:
+    """The class of every BMP character (``_OTHER``, ``_RUN`` or ``_SINGLE``), as numpy
+    ``uint8``, found by the ``re`` engine itself."""
+    import numpy as np
+
+    bmp = "".join(map(chr, range(_BMP)))
+    table = np.zeros(_BMP, dtype=np.uint8)
+    for cls, pattern in ((_RUN, f"[{run}]+"), (_SINGLE, f"[{single}]+")):
+        for m in re.finditer(pattern, bmp):
+            table[m.start() : m.end()] = cls
+    return table
+
+
+def count_runs(texts: Sequence[str], run: str, single: str) -> list[int] | None:
+    """The number of matches of ``[single]|[run]+`` in each of ``texts`` (``run`` and
+    ``single`` are bodies of disjoint ``re`` character classes); None when a text has characters
+    beyond the Basic Multilingual Plane, which the table does not cover."""
+    import numpy as np
+
+    joined = "\n".join(texts)  # "\n" is in no class: runs never cross from one text to the next
+    if joined.isascii():
+        codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+    elif _NOT_BMP.search(joined) is None:
+        codes = np.frombuffer(joined.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    else:
+        return None
+    classes = _table(run, single)[codes]
+    in_run = classes == _RUN
+    starts = classes == _SINGLE
+    starts[1:] |= in_run[1:] & ~in_run[:-1]
+    starts[:1] |= in_run[:1]
+    totals = np.zeros(len(starts) + 1, dtype=np.int64)
+    np.cumsum(starts, out=totals[1:])
+    bounds = np.cumsum([0, *(len(t) + 1 for t in texts)])
+    return (totals[bounds[1:] - 1] - totals[bounds[:-1]]).tolist()
