@@ -193,7 +193,7 @@ def _fold_reference(word: str) -> str:
     if not s.isascii():
         decomposed = unicodedata.normalize("NFKD", s)
         s = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in normalize._FOLDED_MARKS))
-    return s.translate(normalize._APOSTROPHES)
+    return s.translate(str.maketrans("", "", normalize._APOSTROPHES))
 
 
 @settings(max_examples=300, deadline=None)
