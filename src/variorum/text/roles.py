@@ -222,7 +222,10 @@ def is_header_line(line: str) -> bool:
     if _ORGANS.fullmatch(plain.rstrip(" ,")) or _HEADER_LINE.fullmatch(plain) or is_date_line(plain):
         return True
     lowered = plain.lower()
-    return any(key in lowered for key in _SESSION_KEYS) and bool(_SESSION_LINE.fullmatch(plain))
+    for key in _SESSION_KEYS:  # a loop, not any(): a generator costs more than these tests
+        if key in lowered:
+            return bool(_SESSION_LINE.fullmatch(plain))
+    return False
 
 
 #: A field line of an RFC 822-style record: an ASCII field name, a colon, then a short value.
@@ -284,8 +287,9 @@ def _frame(text: str) -> bool:
     if _FRAME_START.match(plain) or (_ANNEX_HEADING.match(plain) and len(plain) < 400):
         return True
     lowered = plain.lower()
-    if any(key in lowered and rx.search(lowered) for key, rx in _FRAME_PHRASES):
-        return True
+    for key, rx in _FRAME_PHRASES:  # a loop, not any(): a generator costs more than these tests
+        if key in lowered and rx.search(lowered):
+            return True
     return is_field_stanza(text) or all(is_header_line(line) for line in text.splitlines() if line.strip())
 
 
