@@ -224,3 +224,16 @@ def test_repair_at_join_sites_equals_repair_everywhere(text: str, other: str, co
     fast = repair_splits(text, raw, vocab)
     with patch.object(normalize, "_join_sites", lambda norms, _vocabulary: list(range(len(norms)))):
         assert repair_splits(text, raw, vocab) == fast
+
+
+def test_non_ascii_text_is_cut_by_the_standard_library_once_a_process_has_cut_enough(monkeypatch):
+    monkeypatch.setattr(normalize, "BMP_CUTTER_AFTER", 100)
+    monkeypatch.setattr(normalize, "_unicode_chars", 0)
+    built = normalize._bmp_cutter
+    used: list[int] = []
+    monkeypatch.setattr(normalize, "_bmp_cutter", lambda: used.append(1) or built())
+    text = "Ёлка и 60 000 ёлок, 3,5 км^{2} — 联合国 período. "
+    for _ in range(6):
+        assert raw_tokens(text) == normalize._cut_reference(text, normalize._TOKEN_RE)
+    cut_by_regex = -(-100 // len(text))  # calls until 100 characters were cut the slower way
+    assert len(used) == 6 - cut_by_regex > 0
