@@ -17,8 +17,6 @@ an index built on one machine answers queries from another. ``FINGERPRINT_VERSIO
 
 from __future__ import annotations
 
-import itertools
-import operator
 from collections.abc import Sequence
 
 import numpy as np
@@ -35,16 +33,13 @@ def token_hashes(norms: Sequence[str]) -> np.ndarray:
     """xxh3-64 of each normalized token, as ``uint64``; cached since vocabularies repeat."""
     cache = _token_cache
     hashes = list(map(cache.get, norms))
-    try:
-        return np.array(hashes, dtype=np.uint64)  # a token not in the cache (None) raises
-    except TypeError:
-        pass
-    missing = set(itertools.compress(norms, map(operator.is_, hashes, itertools.repeat(None))))
-    fresh = {tok: xxhash.xxh3_64_intdigest(tok.encode("utf-8")) for tok in missing}
-    if len(cache) < 2_000_000:
-        cache.update(fresh)
-    # fresh.get(token, cached hash): the new hash where there was none, else the cached one.
-    return np.array(list(map(fresh.get, norms, hashes)), dtype=np.uint64)
+    if None in hashes:
+        for i, tok in enumerate(norms):
+            if hashes[i] is None:
+                hashes[i] = h = xxhash.xxh3_64_intdigest(tok.encode("utf-8"))
+                if len(cache) < 2_000_000:
+                    cache[tok] = h
+    return np.array(hashes, dtype=np.uint64)
 
 
 def mix64(h: np.ndarray) -> np.ndarray:

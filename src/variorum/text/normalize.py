@@ -312,10 +312,9 @@ def _cut(text: str, cutter: _Cutter) -> RawTokens:
             else:
                 norms[slot], kinds[slot] = normalize_word(piece), CJK
     if not all(norms):  # words not seen before, or tokens that normalize to nothing
-        if None in norms:
-            new = itertools.compress(tokens, map(operator.is_, norms, itertools.repeat(None)))
-            fresh = {word: normalize_word(word) for word in set(new)}
-            norms = list(map(fresh.get, tokens, norms))  # the new form where there was none
+        for i, norm in enumerate(norms):
+            if norm is None:
+                norms[i] = normalize_word(tokens[i])
         if "" in norms:  # skipped residue, or a word that normalizes to nothing (a lone soft hyphen)
             keep = list(map(bool, norms))
             norms = list(itertools.compress(norms, keep))
