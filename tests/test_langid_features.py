@@ -3,7 +3,9 @@
 The reference is py3langid itself: its ``visit_counts`` walk over the same automaton, and a
 ``LanguageIdentifier`` loaded from the shipped compressed model and restricted with
 ``set_languages``. Real text: the Debian manual pages of ``tests/crosslang`` (eight languages,
-three scripts), rendered at test time.
+three scripts), rendered at test time. Counts are compared with their order (py3langid sums
+the scores in it), so classify's probabilities come out the same to the bit; the tests allow
+float tolerance all the same.
 """
 
 from __future__ import annotations
@@ -84,7 +86,7 @@ def test_texts_counted_together_count_as_each_alone(fast, many):
     assert fast._counter is not None
     features, starts = fast._counter.features(encoded)
     for k, data in enumerate(encoded):
-        assert same_counts(count(features[starts[k] : starts[k + 1]]), fast.reference_visits(data))
+        assert same_counts(count(features[starts[k] : starts[k] + len(data)]), fast.reference_visits(data))
 
 
 @settings(max_examples=100, deadline=None)
@@ -123,7 +125,7 @@ def test_manual_pages_count_and_classify_as_py3langid(fast, reference, manual_pa
     long_ones = 0
     for k, data in enumerate(encoded):
         want = fast.reference_visits(data)
-        assert same_counts(count(features[starts[k] : starts[k + 1]]), want)
+        assert same_counts(count(features[starts[k] : starts[k] + len(data)]), want)
         if len(data) >= WALK_BELOW:
             long_ones += 1
             assert same_counts(fast.visits(data), want)
@@ -139,3 +141,27 @@ def test_a_model_whose_outputs_are_not_longest_suffixes_is_refused(fast):
     out[state] = (out[state] + 1) % out.max()
     with pytest.raises(ValueError, match="longest feature suffix"):
         derive_tables(np.asarray(fast.tk_nextmove), np.asarray(fast.tk_row), out)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(texts, max_size=6), st.integers(0, 6))
+def test_prepared_texts_and_their_beginnings_count_as_the_walk(fast, reference, many, cut):
+    # A paragraph's first sample begins its longer one: the two share one pass.
+    beginnings = [text[: len(text) // (cut + 1)] for text in many]
+    fast.prepare([*many, *beginnings])
+    for text in [*many, *beginnings]:
+        data = fast._encode(text)
+        assert data in fast._prepared[1]
+        assert same_counts(fast.visits(data), fast.reference_visits(data))
+        assert_same_answers(fast, reference, text)
+
+
+def test_paragraph_languages_answer_as_with_py3langid(fast, reference, manual_pages, monkeypatch):
+    # Whole documents: the manual pages, and paragraphs of invented words (the model unsure).
+    words = [p.split() for p in manual_pages[:400]]
+    invented = [" ".join(word[::-1].lower() for word in w) for w in words if len(w) > 8]
+    documents = [manual_pages[k : k + 12] for k in range(0, len(manual_pages), 12)]
+    documents += [invented[k : k + 9] for k in range(0, len(invented), 9)]
+    got = [language.paragraph_languages(doc) for doc in documents]
+    monkeypatch.setattr(language, "_identifier", reference)
+    assert [language.paragraph_languages(doc) for doc in documents] == got

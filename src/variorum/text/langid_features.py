@@ -1,22 +1,23 @@
 """py3langid's feature counts without its byte-by-byte automaton walk, with numpy.
 
 py3langid counts a text's features (byte n-grams of 2 to 6 bytes) by walking an Aho-Corasick
-automaton one byte at a time in Python (``visit_counts``): ~0.25 us a byte, which made language
-identification the costliest stage of preparing a document on text outside English. The counts
-have a closed form that numpy computes for all positions at once:
+automaton one byte at a time in Python (``visit_counts``): ~0.2 us a byte, which made language
+identification the costliest stage of preparing a document on text outside English. The walk
+has a form that numpy computes for all positions at once:
 
 * the automaton's state after reading ``text[:p + 1]`` is the longest suffix of it that is a
-  node of the trie of features (the Aho-Corasick property), and no trie node is longer than the
-  longest feature (6 bytes);
-* the state's output is the longest feature that is a suffix of the state's string (checked for
-  every state when the tables are derived, see :func:`derive_tables`).
+  node of the trie of features (the Aho-Corasick property), and no trie node is longer than
+  :data:`MAX_DEPTH` bytes (checked when the tables are derived, see :func:`derive_tables`);
+* so the state at byte ``p`` is the state the automaton reaches from its start on the last
+  :data:`MAX_DEPTH` bytes alone: every position's state comes from six steps of the automaton,
+  each one numpy gather for all positions at once (the first two from one table of the 65,536
+  two-byte strings);
+* the feature counted at ``p`` is the state's output, as in the walk.
 
-So the feature counted at byte ``p`` depends only on the last six bytes. For every start
-position, walking down the trie level by level (a byte a level, for all start positions in one
-numpy step) finds the windows that are trie nodes; the deepest one ending at ``p`` is the
-automaton's state there. A node reached by an automaton transition is a genuine trie child only
-when it is one level deeper than its parent, which is how the automaton's own transition table
-serves as the trie.
+Positions closer than six bytes to the start of a text read a "dead" byte in place of the
+missing ones: a byte no feature contains, which sends every state back to the start (the
+shipped model has 60 of them, among them every byte that UTF-8 never uses). The same filler
+between texts lets one pass count many texts.
 
 py3langid's walk stays the reference: the tests compare the two on real and generated text.
 """
@@ -31,15 +32,15 @@ from py3langid.langid import RAW_FLOOR, LanguageIdentifier, visit_counts
 
 #: The deepest trie node of py3langid 0.4.0's model; :func:`derive_tables` checks it.
 MAX_DEPTH = 6
-#: Texts shorter than this (in bytes) that :meth:`FastIdentifier.prepare` has not seen are
-#: counted by py3langid's walk: a numpy pass costs ~35 numpy calls whatever the length, which
-#: the walk's ~0.25 us a byte only exceeds beyond a few hundred bytes (measured on this
-#: project's 2-core machine, loaded: 120 bytes walk 29 us, numpy 52 us; 480 bytes 142 us and 107 us).
-WALK_BELOW = 320
+#: Texts shorter than this (in bytes) are counted by py3langid's walk: numpy's pass costs ~15
+#: numpy calls whatever the length, more than the walk's loop over a few dozen bytes
+#: (measured on this project's 2-core machine, loaded: 60 bytes walk 12 us, numpy 21 us; 120
+#: bytes 29 us and 24 us; 480 bytes 134 us and 46 us).
+WALK_BELOW = 96
 
 
 def derive_tables(nextmove: np.ndarray, row: np.ndarray, out: np.ndarray) -> dict[str, np.ndarray]:
-    """Each state's depth in the trie, and the trie nodes of every one- and two-byte string.
+    """The state after every two-byte string, and a dead byte.
 
     The depth comes from a breadth-first walk from the start state: a state's shortest path from
     the start is its trie string (any other path to it ends with that string). Raises ValueError
@@ -71,16 +72,37 @@ def derive_tables(nextmove: np.ndarray, row: np.ndarray, out: np.ndarray) -> dic
         level += 1
     if (depth < 0).any():
         raise ValueError("language model: states unreachable from the start")
+    _check_failure_links(rows, row, depth, parent, label)
     _check_outputs(depth, parent, label, out)
+    # Dead bytes: every state goes back to the start on them (no feature contains them).
+    dead = np.flatnonzero((rows == 0).all(axis=0))
+    if not len(dead):
+        raise ValueError("language model: no byte outside every feature")
     first = rows[row[0]].astype(np.int64)
-    single = np.where(depth[first] == 1, first, -1).astype(np.int32)
-    pairs = np.full(65536, -1, dtype=np.int32)
-    ok = np.flatnonzero(single >= 0)
-    second = rows[row[single[ok]]].astype(np.int64)  # (len(ok), 256)
-    genuine = depth[second] == 2
-    codes = (ok[:, None] << 8) | np.arange(256)[None, :]
-    pairs[codes[genuine]] = second[genuine]
-    return {"depth": depth, "single": single, "pairs": pairs}
+    two = rows[row[first]].astype(np.int32).ravel()  # state after bytes a, b: two[a << 8 | b]
+    return {"two": two, "dead": dead[-1:].astype(np.int32)}
+
+
+def _check_failure_links(
+    rows: np.ndarray, row: np.ndarray, depth: np.ndarray, parent: np.ndarray, label: np.ndarray
+) -> None:
+    """Check that the automaton is Aho-Corasick's: from each state, a byte without a trie child
+    leads where it leads from the state of the longest proper suffix that is in the trie (its
+    failure link). Then the state after any text is its longest suffix in the trie, which
+    depends only on the last :data:`MAX_DEPTH` bytes."""
+    fail = np.zeros(len(depth), dtype=np.int64)
+    for level in range(2, MAX_DEPTH + 1):
+        at = np.flatnonzero(depth == level)
+        fail[at] = rows[row[fail[parent[at]]], label[at]]
+    block = 4096
+    for lo in range(0, len(depth), block):
+        states = np.arange(lo, min(lo + block, len(depth)))
+        actual = rows[row[states]].astype(np.int64)
+        child = (parent[actual] == states[:, None]) & (depth[actual] == depth[states][:, None] + 1)
+        expected = rows[row[fail[states]]]
+        expected[states == 0] = 0  # the start state: no child leads back to the start
+        if not ((actual == expected) | child).all():
+            raise ValueError("language model: not an Aho-Corasick automaton")
 
 
 def _check_outputs(depth: np.ndarray, parent: np.ndarray, label: np.ndarray, out: np.ndarray) -> None:
@@ -115,52 +137,32 @@ class FeatureCounter:
         self, nextmove: np.ndarray, row: np.ndarray, out: np.ndarray, tables: dict[str, np.ndarray]
     ) -> None:
         table = np.asarray(nextmove)
-        # The states' numbers are below 2**31: read the uint32 table as int32, without a copy.
-        self._nextmove = table.view(np.int32) if table.dtype == np.uint32 else table.astype(np.int32)
         # int32 throughout: 38,346 rows of 256 entries and 104,583 states fit, and the gathers
-        # below move half the bytes of int64.
+        # move half the bytes of int64. The uint32 table is read as int32, without a copy.
+        self._nextmove = table.view(np.int32) if table.dtype == np.uint32 else table.astype(np.int32)
         self._rowbase = np.asarray(row).astype(np.int32) << 8
         self._out = np.asarray(out, dtype=np.int32)
-        self._depth = np.asarray(tables["depth"], dtype=np.int8)
-        self._single = np.asarray(tables["single"], dtype=np.int32)
-        self._pairs = np.asarray(tables["pairs"], dtype=np.int32)
+        self._two = np.asarray(tables["two"], dtype=np.int32)
+        self._filler = bytes([int(tables["dead"][0])]) * (MAX_DEPTH - 1)
 
     def features(self, texts: Sequence[bytes]) -> tuple[np.ndarray, list[int]]:
-        """The feature counted at each byte of ``texts`` (-1 for none), end to end, and where
-        each text starts in that array (one more offset at the end)."""
-        starts = [0]
+        """The feature counted at each byte of ``texts`` (-1 for none), and where each text's
+        features start in that array (the texts' features are apart, a few -1 between them)."""
+        gap = MAX_DEPTH - 1
+        starts = []
+        at = 0
         for text in texts:
-            starts.append(starts[-1] + len(text))
-        n = starts[-1]
-        if n == 0:
+            starts.append(at)
+            at += len(text) + gap
+        filler = self._filler
+        data = np.frombuffer(filler + filler.join(texts), dtype=np.uint8).astype(np.int32)
+        n = len(data) - gap  # one state for each byte after the leading filler
+        if n <= 0:
             return np.empty(0, dtype=np.int32), starts
-        data = np.frombuffer(b"".join(texts), dtype=np.uint8).astype(np.int32)
-        # Windows never cross from one text into the next: a window of ``level`` bytes may
-        # start at a position only if the position's text has that many bytes left.
-        left = None
-        if len(texts) > 1:
-            left = np.repeat(np.asarray(starts[1:], dtype=np.int32), np.diff(starts)) - np.arange(
-                n, dtype=np.int32
-            )
-        # The deepest trie node ending at each position; a start is alive while the window from
-        # it is a trie node (a dead start's node is some state, never used).
-        state = np.maximum(self._single[data], 0)
-        if n < 2:
-            return self._out[state], starts
-        node = self._pairs[(data[:-1] << 8) | data[1:]]
-        alive = node >= 0
-        if left is not None:
-            alive &= left[:-1] >= 2
-        np.copyto(state[1:], node, where=alive)
-        np.maximum(node, 0, out=node)
-        for level in range(3, MAX_DEPTH + 1):
-            if n < level or not alive.any():
-                break
-            node = self._nextmove[self._rowbase[node[:-1]] + data[level - 1 :]]
-            alive = alive[:-1] & (self._depth[node] == level)
-            if left is not None:
-                alive &= left[: n - level + 1] >= level
-            np.copyto(state[level - 1 :], node, where=alive)
+        # The state at data[i + gap]: from the start, over data[i : i + gap + 1].
+        state = self._two[(data[:n] << 8) | data[1 : n + 1]]
+        for k in range(2, MAX_DEPTH):
+            state = self._nextmove[self._rowbase[state] + data[k : k + n]]
         return self._out[state], starts
 
 
@@ -195,9 +197,35 @@ class FastIdentifier(LanguageIdentifier):
         self.tk_row = row
         self._counter = FeatureCounter(nextmove, row, out, tables) if tables is not None else None
         self._walk: tuple[memoryview, list[int], memoryview] | None = None
+        self._prepared: tuple[np.ndarray, dict[bytes, int]] = (np.empty(0, dtype=np.int32), {})
+
+    def prepare(self, texts: Sequence[str]) -> None:
+        """Find the features of ``texts`` now, in one numpy pass, for their classification next.
+
+        They are kept until the next call. A text whose encoding begins another's (a
+        paragraph's first sample and its longer one) reads the other's features: the feature
+        at a byte depends only on the bytes before it.
+        """
+        if self._counter is None:
+            return
+        encoded = sorted({self._encode(text) for text in texts})
+        # Sorted, the texts that begin with encoded[k] come right after it.
+        owner = list(range(len(encoded)))
+        for k in range(len(encoded) - 2, -1, -1):
+            if encoded[k + 1].startswith(encoded[k]):
+                owner[k] = owner[k + 1]
+        whole = sorted(set(owner))
+        features, starts = self._counter.features([encoded[k] for k in whole])
+        start = dict(zip(whole, starts, strict=True))
+        # One tuple, replaced whole: a thread never reads one call's spans with another's features.
+        self._prepared = (features, {e: start[owner[k]] for k, e in enumerate(encoded)})
 
     def visits(self, data: bytes) -> Counter[int]:
         """Feature counts of encoded ``data``, as py3langid's ``visit_counts`` gives them."""
+        features, start_of = self._prepared
+        start = start_of.get(data)
+        if start is not None:
+            return count(features[start : start + len(data)])
         if self._counter is None or len(data) < WALK_BELOW:
             return self.reference_visits(data) or Counter()
         return count(self._counter.features([data])[0])

@@ -28,12 +28,12 @@ import numpy as np
 import xxhash
 
 #: Bump when the layout of the cached files changes. 2: ``ptc`` in float32 (py3langid's float16
-#: table cost a conversion at every classification, ~45 us for a 120-character sample), and the
-#: trie tables of :mod:`variorum.text.langid_features`.
-CACHE_FORMAT = 2
+#: table cost a conversion at every classification, ~30 us for a 120-character sample), and the
+#: tables of :mod:`variorum.text.langid_features`; 3: those tables for its six-byte windows.
+CACHE_FORMAT = 3
 _ARRAYS = ("ptc", "pc", "nextmove", "nextmove_row", "out_feat")
 #: Derived from the automaton by :func:`variorum.text.langid_features.derive_tables`.
-_TABLES = ("depth", "single", "pairs")
+_TABLES = ("two", "dead")
 
 
 def cache_dir() -> Path:
