@@ -49,10 +49,6 @@ class _CountingModel:
         self.calls, self.chars = self.calls + 1, self.chars + len(text)
         return self.model.rank(text)
 
-    def prepare(self, texts: Any) -> Any:
-        # Finds a document's features in one pass; the calls count the characters classified.
-        return self.model.prepare(texts)
-
 
 def _timed(
     rows: list[tuple[str, float]], name: str, items: Sequence[Any], work: Callable[[Any], Any]

@@ -39,18 +39,19 @@ MAX_DEPTH = 6
 WALK_BELOW = 96
 
 
-def derive_tables(nextmove: np.ndarray, row: np.ndarray, out: np.ndarray) -> dict[str, np.ndarray]:
+def derive_tables(nextmove: np.ndarray, row: np.ndarray) -> dict[str, np.ndarray]:
     """The state after every two-byte string, and a dead byte.
 
-    The depth comes from a breadth-first walk from the start state: a state's shortest path from
-    the start is its trie string (any other path to it ends with that string). Raises ValueError
-    if the automaton is not the one this module assumes (a deeper trie, an output that is not
-    the longest feature suffix of its state), so that a future model fails loudly instead of
-    counting differently.
+    Derived once per cached copy of the model, with the checks that make the six-byte windows
+    exact: a breadth-first walk from the start state gives each state its trie string (its
+    shortest path from the start; any other path to it ends with that string) and so its depth,
+    at most :data:`MAX_DEPTH`; the transitions must be Aho-Corasick's
+    (:func:`_check_failure_links`); and some byte must lead every state back to the start.
+    Raises ValueError otherwise, so that another model is counted by the walk instead of
+    differently.
     """
     rows = np.asarray(nextmove).reshape(-1, 256)
     row = np.asarray(row)
-    out = np.asarray(out)
     n_states = len(row)
     depth = np.full(n_states, -1, dtype=np.int8)
     parent = np.zeros(n_states, dtype=np.int64)
@@ -73,7 +74,6 @@ def derive_tables(nextmove: np.ndarray, row: np.ndarray, out: np.ndarray) -> dic
     if (depth < 0).any():
         raise ValueError("language model: states unreachable from the start")
     _check_failure_links(rows, row, depth, parent, label)
-    _check_outputs(depth, parent, label, out)
     # Dead bytes: every state goes back to the start on them (no feature contains them).
     dead = np.flatnonzero((rows == 0).all(axis=0))
     if not len(dead):
@@ -105,31 +105,6 @@ def _check_failure_links(
             raise ValueError("language model: not an Aho-Corasick automaton")
 
 
-def _check_outputs(depth: np.ndarray, parent: np.ndarray, label: np.ndarray, out: np.ndarray) -> None:
-    """Check that each state outputs the longest feature that is a suffix of its string."""
-    keys = np.zeros(len(depth), dtype=np.int64)
-    for level in range(1, MAX_DEPTH + 1):
-        at = np.flatnonzero(depth == level)
-        keys[at] = (keys[parent[at]] << 8) | label[at]
-    tagged = keys | (depth.astype(np.int64) << 56)
-    # A feature's string is that of the shallowest state that outputs it.
-    has = np.flatnonzero(out >= 0)
-    order = np.lexsort((depth[has], out[has]))
-    feats, states = out[has][order], has[order]
-    first = np.r_[True, feats[1:] != feats[:-1]]
-    own = np.sort(tagged[states[first]])
-    feat_of = out[states[first]][np.argsort(tagged[states[first]])]
-    expected = np.full(len(depth), -1, dtype=np.int64)
-    for length in range(1, MAX_DEPTH + 1):  # shorter suffixes first, longer ones overwrite
-        long_enough = np.flatnonzero(depth >= length)
-        suffix = (keys[long_enough] & ((1 << (8 * length)) - 1)) | (length << 56)
-        at = np.minimum(np.searchsorted(own, suffix), len(own) - 1)
-        hit = own[at] == suffix
-        expected[long_enough[hit]] = feat_of[at[hit]]
-    if not np.array_equal(expected, out.astype(np.int64)):
-        raise ValueError("language model: a state's output is not its longest feature suffix")
-
-
 class FeatureCounter:
     """Counts py3langid features of UTF-8 byte strings, many strings in one numpy pass."""
 
@@ -147,7 +122,7 @@ class FeatureCounter:
 
     def features(self, texts: Sequence[bytes]) -> tuple[np.ndarray, list[int]]:
         """The feature counted at each byte of ``texts`` (-1 for none), and where each text's
-        features start in that array (the texts' features are apart, a few -1 between them)."""
+        features start in that array (a few positions of filler lie between two texts')."""
         gap = MAX_DEPTH - 1
         starts = []
         at = 0
@@ -197,35 +172,9 @@ class FastIdentifier(LanguageIdentifier):
         self.tk_row = row
         self._counter = FeatureCounter(nextmove, row, out, tables) if tables is not None else None
         self._walk: tuple[memoryview, list[int], memoryview] | None = None
-        self._prepared: tuple[np.ndarray, dict[bytes, int]] = (np.empty(0, dtype=np.int32), {})
-
-    def prepare(self, texts: Sequence[str]) -> None:
-        """Find the features of ``texts`` now, in one numpy pass, for their classification next.
-
-        They are kept until the next call. A text whose encoding begins another's (a
-        paragraph's first sample and its longer one) reads the other's features: the feature
-        at a byte depends only on the bytes before it.
-        """
-        if self._counter is None:
-            return
-        encoded = sorted({self._encode(text) for text in texts})
-        # Sorted, the texts that begin with encoded[k] come right after it.
-        owner = list(range(len(encoded)))
-        for k in range(len(encoded) - 2, -1, -1):
-            if encoded[k + 1].startswith(encoded[k]):
-                owner[k] = owner[k + 1]
-        whole = sorted(set(owner))
-        features, starts = self._counter.features([encoded[k] for k in whole])
-        start = dict(zip(whole, starts, strict=True))
-        # One tuple, replaced whole: a thread never reads one call's spans with another's features.
-        self._prepared = (features, {e: start[owner[k]] for k, e in enumerate(encoded)})
 
     def visits(self, data: bytes) -> Counter[int]:
         """Feature counts of encoded ``data``, as py3langid's ``visit_counts`` gives them."""
-        features, start_of = self._prepared
-        start = start_of.get(data)
-        if start is not None:
-            return count(features[start : start + len(data)])
         if self._counter is None or len(data) < WALK_BELOW:
             return self.reference_visits(data) or Counter()
         return count(self._counter.features([data])[0])

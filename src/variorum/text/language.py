@@ -25,13 +25,6 @@ Decisions, and why:
   said L too, later paragraphs whose profile says L are L without asking the model. The profile
   never introduces a language the model has not confirmed in that document; anything unclear
   (a profile naming no language, or another one) still goes to the model.
-* **Count features for the document**: the model's identifier
-  (:class:`~variorum.text.langid_features.FastIdentifier`) finds the byte n-grams of many
-  samples in one numpy pass, paying numpy's fixed cost once instead of once a sample. At the
-  first paragraph of a document the model is asked about, it is handed both samples of that
-  paragraph and of every later long paragraph without a function-word profile (those with one
-  mostly never reach the model); any other sample is counted when it is classified. The
-  answers are py3langid's either way.
 * **Stop retrying what the model cannot tell**: once :data:`UNCLEAR_RETRIES` longer samples of
   a document have left the model unsure, its later paragraphs get the short sample's answer. A
   text in a language outside the model (or no language at all) would otherwise pay for every
@@ -289,32 +282,6 @@ def detect_language(text: str) -> str | None:
     return _classify(clean)[0]
 
 
-def _prepare(texts: Sequence[str], words: Sequence[int], first: int) -> dict[int, str | None]:
-    """Have the model find, in one pass, the features of the samples :func:`paragraph_languages`
-    is likely to ask it about from paragraph ``first`` on (see "Count features for the
-    document"); return the function-word profiles found on the way, by paragraph.
-    """
-    prepare = getattr(_get_identifier(), "prepare", None)
-    if prepare is None:  # an identifier without it (a wrapper that counts calls, say)
-        return {}
-    profiles: dict[int, str | None] = {}
-    samples: list[str] = []
-    for i in range(first, len(texts)):
-        if words[i] < SHORT_WORDS:
-            continue
-        clean = strip_urls(texts[i])
-        sample = _sample(clean)
-        if i > first:
-            profiles[i] = _profile(sample)
-            if profiles[i] is not None:
-                continue
-        samples.append(sample)
-        if len(clean) > len(sample):
-            samples.append(_sample(clean, RETRY_CHARS))
-    prepare(samples)
-    return profiles
-
-
 def _prefer(text: str, candidates: set[str]) -> str:
     """Whichever of ``candidates`` the model ranks higher for ``text``."""
     for lang, _ in _get_identifier().rank(_sample(text)):
@@ -345,8 +312,6 @@ def paragraph_languages(texts: Sequence[str], words: Sequence[int] | None = None
     unclear = [0]  # longer samples the model was still unsure of, in this document
     unsure: dict[str | None, Counter[str]] = {}  # per script: the model's unsure answers
     sure: dict[str | None, set[str]] = {}  # per script: the languages the model was sure of
-    prepared = False  # whether the model has found the features of the samples it may be asked about
-    profiles: dict[int, str | None] = {}  # function-word profiles _prepare has found
     for i, text in enumerate(texts):
         if not words[i]:
             continue
@@ -357,7 +322,7 @@ def paragraph_languages(texts: Sequence[str], words: Sequence[int] | None = None
             langs[i], confidence[i], long[i] = _SCRIPT_LANGUAGE[script], 1.0, True
         elif words[i] >= SHORT_WORDS:
             long[i] = True
-            profile = profiles.pop(i) if i in profiles else _profile(sample)
+            profile = _profile(sample)
             if profile in confirmed:
                 langs[i], confidence[i] = profile, 1.0
                 continue
@@ -372,9 +337,6 @@ def paragraph_languages(texts: Sequence[str], words: Sequence[int] | None = None
                 # The model cannot tell this script's text (see UNSURE_PARAGRAPHS).
                 langs[i], weak[i] = guesses.most_common(1)[0][0], True
                 continue
-            if not prepared:
-                profiles = _prepare(texts, words, i)
-                prepared = True
             expected = confirmed | sure[script] if script in sure else confirmed
             langs[i], confidence[i] = _classify(clean, expected, unclear)
             if confidence[i] >= SURE:

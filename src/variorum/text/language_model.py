@@ -79,7 +79,7 @@ def _build(model: Path, languages: Sequence[str]) -> dict[str, Any]:
         "out_feat": np.asarray(output, dtype=np.int32),
     }
     try:
-        tables = derive_tables(arrays["nextmove"], arrays["nextmove_row"], arrays["out_feat"])
+        tables = derive_tables(arrays["nextmove"], arrays["nextmove_row"])
     except ValueError:
         tables = {}  # py3langid's own walk counts the features
     arrays.update(tables)
