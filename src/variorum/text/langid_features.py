@@ -60,9 +60,9 @@ def derive_tables(nextmove: np.ndarray, row: np.ndarray) -> dict[str, np.ndarray
     frontier = np.zeros(1, dtype=np.int64)
     level = 0
     while len(frontier):
-        targets = rows[row[frontier]].ravel().astype(np.int64)
+        targets = rows[row[frontier]].ravel()
         new = np.flatnonzero(depth[targets] < 0)
-        states = targets[new]
+        states = targets[new].astype(np.int64)
         if len(states) and level + 1 > MAX_DEPTH:
             raise ValueError(f"language model: trie deeper than {MAX_DEPTH} bytes")
         # Each new state is reached by one (state, byte) pair of this level: its trie string.
@@ -94,9 +94,18 @@ def _check_failure_links(
     for level in range(2, MAX_DEPTH + 1):
         at = np.flatnonzero(depth == level)
         fail[at] = rows[row[fail[parent[at]]], label[at]]
+    # A state without children must move exactly as its failure link does: the same row (py3langid
+    # stores each distinct row once). Only the states with children need a byte-by-byte look.
+    has_children = np.zeros(len(depth), dtype=bool)
+    has_children[parent[1:]] = True
+    leaves = np.flatnonzero(~has_children)
+    leaves = leaves[leaves != 0]
+    if (row[leaves] != row[fail[leaves]]).any():
+        raise ValueError("language model: not an Aho-Corasick automaton")
+    inner = np.flatnonzero(has_children)
     block = 4096
-    for lo in range(0, len(depth), block):
-        states = np.arange(lo, min(lo + block, len(depth)))
+    for lo in range(0, len(inner), block):
+        states = inner[lo : lo + block]
         actual = rows[row[states]].astype(np.int64)
         child = (parent[actual] == states[:, None]) & (depth[actual] == depth[states][:, None] + 1)
         expected = rows[row[fail[states]]]
