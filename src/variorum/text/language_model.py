@@ -5,7 +5,10 @@ py3langid ships its model as an LZMA-compressed ``.npz`` (4.5 MB). Decompressing
 spends on two one-page documents. So the first process that needs the model decompresses it,
 keeps only the languages of :data:`variorum.text.language.LANGUAGES` (a third of the class
 columns), and writes the arrays as plain ``.npy`` files under the user cache directory; every later
-process reads those in a few tens of milliseconds. The copy is keyed by the
+process reads those in a few tens of milliseconds. The copy keeps the class table in float32 (the
+same values as py3langid's float16, without a conversion at every call) and two small tables
+derived from the automaton, with which :mod:`variorum.text.langid_features` counts features in
+numpy (deriving and checking them adds ~0.3 s of CPU to the first start). The copy is keyed by the
 model file's path, size and modification time and the language set, so an upgrade or another language
 set makes a new copy instead of reading a stale one.
 
@@ -27,9 +30,13 @@ from typing import Any
 import numpy as np
 import xxhash
 
-#: Bump when the layout of the cached files changes.
-CACHE_FORMAT = 1
+#: Bump when the layout of the cached files changes. 2: ``ptc`` in float32 (py3langid's float16
+#: table cost a conversion at every classification, ~30 us for a 120-character sample), and the
+#: tables of :mod:`variorum.text.langid_features`; 3: those tables for its six-byte windows.
+CACHE_FORMAT = 3
 _ARRAYS = ("ptc", "pc", "nextmove", "nextmove_row", "out_feat")
+#: Derived from the automaton by :func:`variorum.text.langid_features.derive_tables`.
+_TABLES = ("two", "dead")
 
 
 def cache_dir() -> Path:
@@ -57,19 +64,29 @@ def _key(model: Path, languages: Sequence[str]) -> str:
 
 
 def _build(model: Path, languages: Sequence[str]) -> dict[str, Any]:
-    """The restricted model's arrays, read from py3langid's compressed file."""
+    """The restricted model's arrays, read from py3langid's compressed file, and the tables
+    derived from its automaton (none when the automaton is not the kind they assume)."""
     from py3langid.modelio import load_model
+
+    from variorum.text.langid_features import derive_tables
 
     ptc, pc, classes, nextmove, row, output = load_model(model)
     keep = [i for i, label in enumerate(classes) if label in set(languages)]
-    return {
-        "ptc": np.ascontiguousarray(np.asarray(ptc)[:, keep]),
+    arrays: dict[str, Any] = {
+        # float16 -> float32 is exact: the scores are those of the shipped table.
+        "ptc": np.ascontiguousarray(np.asarray(ptc)[:, keep], dtype=np.float32),
         "pc": np.asarray(pc)[keep],
         "classes": [classes[i] for i in keep],
         "nextmove": np.frombuffer(nextmove, dtype=np.dtype(nextmove.typecode)),
         "nextmove_row": np.frombuffer(row, dtype=np.dtype(row.typecode)),
         "out_feat": np.asarray(output, dtype=np.int32),
     }
+    try:
+        tables = derive_tables(arrays["nextmove"], arrays["nextmove_row"])
+    except ValueError:
+        tables = {}  # py3langid's own walk counts the features
+    arrays.update(tables)
+    return arrays
 
 
 def _write(folder: Path, arrays: dict[str, Any]) -> None:
@@ -77,8 +94,9 @@ def _write(folder: Path, arrays: dict[str, Any]) -> None:
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".langid-", dir=folder.parent))
     try:
-        for name in _ARRAYS:
-            np.save(tmp / f"{name}.npy", arrays[name], allow_pickle=False)
+        for name in (*_ARRAYS, *_TABLES):
+            if name in arrays:
+                np.save(tmp / f"{name}.npy", arrays[name], allow_pickle=False)
         (tmp / "classes.json").write_text(json.dumps(arrays["classes"]), encoding="utf-8")
         os.replace(tmp, folder)
     except OSError:
@@ -89,28 +107,22 @@ def _write(folder: Path, arrays: dict[str, Any]) -> None:
 
 def _read(folder: Path) -> dict[str, Any]:
     arrays: dict[str, Any] = {
-        # Memory-mapped: the identifier reads the pages it needs (see _indexable).
+        # Memory-mapped: the identifier reads only the pages it needs.
         name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
         for name in _ARRAYS
     }
+    for name in _TABLES:
+        if (folder / f"{name}.npy").exists():
+            arrays[name] = np.load(folder / f"{name}.npy", allow_pickle=False)
     arrays["classes"] = json.loads((folder / "classes.json").read_text(encoding="utf-8"))
     return arrays
 
 
-def _indexable(values: np.ndarray) -> memoryview:
-    """A zero-copy view that py3langid's automaton walk can index like its stdlib ``array``s.
-
-    Indexing a memoryview gives Python ints as fast as an ``array`` does, and over the
-    memory-mapped copy it reads only the pages the walk touches: copying the 38 MB transition
-    table into an ``array`` took ~40 ms of every start.
-    """
-    return memoryview(np.ascontiguousarray(values))
-
-
 def load_identifier(languages: Sequence[str]) -> Any:
     """A py3langid ``LanguageIdentifier`` that only answers ``languages``, with normalized
-    probabilities; from the cached copy when there is one (see the module docstring)."""
-    from py3langid.langid import LanguageIdentifier
+    probabilities and numpy feature counts (:class:`~variorum.text.langid_features.FastIdentifier`);
+    from the cached copy when there is one (see the module docstring)."""
+    from variorum.text.langid_features import FastIdentifier
 
     model = _model_file()
     folder = cache_dir() / "langid" / _key(model, languages)
@@ -129,12 +141,13 @@ def load_identifier(languages: Sequence[str]) -> Any:
             _write(folder, arrays)
         except OSError:
             pass  # no writable cache: read the compressed file next time too
-    return LanguageIdentifier(
+    tables = {name: arrays[name] for name in _TABLES if name in arrays}
+    return FastIdentifier(
         np.asarray(arrays["ptc"]),  # views of the memory-mapped copy, not copies
         np.asarray(arrays["pc"]),
         arrays["classes"],
-        _indexable(arrays["nextmove"]),
-        _indexable(arrays["out_feat"]),
-        norm_probs=True,
-        tk_row=_indexable(arrays["nextmove_row"]),
+        np.asarray(arrays["nextmove"]),
+        np.asarray(arrays["nextmove_row"]),
+        np.asarray(arrays["out_feat"]),
+        tables if len(tables) == len(_TABLES) else None,
     )

@@ -1,0 +1,205 @@
+"""py3langid's feature counts without its byte-by-byte automaton walk, with numpy.
+
+py3langid counts a text's features (byte n-grams of 2 to 6 bytes) by walking an Aho-Corasick
+automaton one byte at a time in Python (``visit_counts``): ~0.2 us a byte, which made language
+identification the costliest stage of preparing a document on text outside English. The walk
+has a form that numpy computes for all positions at once:
+
+* the automaton's state after reading ``text[:p + 1]`` is the longest suffix of it that is a
+  node of the trie of features (the Aho-Corasick property), and no trie node is longer than
+  :data:`MAX_DEPTH` bytes (checked when the tables are derived, see :func:`derive_tables`);
+* so the state at byte ``p`` is the state the automaton reaches from its start on the last
+  :data:`MAX_DEPTH` bytes alone: every position's state comes from six steps of the automaton,
+  each one numpy gather for all positions at once (the first two from one table of the 65,536
+  two-byte strings);
+* the feature counted at ``p`` is the state's output, as in the walk.
+
+Positions closer than six bytes to the start of a text read a "dead" byte in place of the
+missing ones: a byte no feature contains, which sends every state back to the start (the
+shipped model has 60 of them, among them every byte that UTF-8 never uses). The same filler
+between texts lets one pass count many texts.
+
+py3langid's walk stays the reference: the tests compare the two on real and generated text.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+from py3langid.langid import RAW_FLOOR, LanguageIdentifier, visit_counts
+
+#: The deepest trie node of py3langid 0.4.0's model; :func:`derive_tables` checks it.
+MAX_DEPTH = 6
+#: Texts shorter than this (in bytes) are counted by py3langid's walk: numpy's pass costs ~15
+#: numpy calls whatever the length, more than the walk's loop over a few dozen bytes
+#: (measured on this project's 2-core machine, loaded: 60 bytes walk 12 us, numpy 21 us; 120
+#: bytes 29 us and 24 us; 480 bytes 134 us and 46 us).
+WALK_BELOW = 96
+
+
+def derive_tables(nextmove: np.ndarray, row: np.ndarray) -> dict[str, np.ndarray]:
+    """The state after every two-byte string, and a dead byte.
+
+    Derived once per cached copy of the model, with the checks that make the six-byte windows
+    exact: a breadth-first walk from the start state gives each state its trie string (its
+    shortest path from the start; any other path to it ends with that string) and so its depth,
+    at most :data:`MAX_DEPTH`; the transitions must be Aho-Corasick's
+    (:func:`_check_failure_links`); and some byte must lead every state back to the start.
+    Raises ValueError otherwise, so that another model is counted by the walk instead of
+    differently.
+    """
+    rows = np.asarray(nextmove).reshape(-1, 256)
+    row = np.asarray(row)
+    n_states = len(row)
+    depth = np.full(n_states, -1, dtype=np.int8)
+    parent = np.zeros(n_states, dtype=np.int64)
+    label = np.zeros(n_states, dtype=np.int64)
+    depth[0] = 0
+    frontier = np.zeros(1, dtype=np.int64)
+    level = 0
+    while len(frontier):
+        targets = rows[row[frontier]].ravel()
+        new = np.flatnonzero(depth[targets] < 0)
+        states = targets[new].astype(np.int64)
+        if len(states) and level + 1 > MAX_DEPTH:
+            raise ValueError(f"language model: trie deeper than {MAX_DEPTH} bytes")
+        # Each new state is reached by one (state, byte) pair of this level: its trie string.
+        depth[states] = level + 1
+        parent[states] = frontier[new >> 8]
+        label[states] = new & 255
+        frontier = np.unique(states)
+        level += 1
+    if (depth < 0).any():
+        raise ValueError("language model: states unreachable from the start")
+    _check_failure_links(rows, row, depth, parent, label)
+    # Dead bytes: every state goes back to the start on them (no feature contains them).
+    dead = np.flatnonzero((rows == 0).all(axis=0))
+    if not len(dead):
+        raise ValueError("language model: no byte outside every feature")
+    first = rows[row[0]].astype(np.int64)
+    two = rows[row[first]].astype(np.int32).ravel()  # state after bytes a, b: two[a << 8 | b]
+    return {"two": two, "dead": dead[-1:].astype(np.int32)}
+
+
+def _check_failure_links(
+    rows: np.ndarray, row: np.ndarray, depth: np.ndarray, parent: np.ndarray, label: np.ndarray
+) -> None:
+    """Check that the automaton is Aho-Corasick's: from each state, a byte without a trie child
+    leads where it leads from the state of the longest proper suffix that is in the trie (its
+    failure link). Then the state after any text is its longest suffix in the trie, which
+    depends only on the last :data:`MAX_DEPTH` bytes."""
+    fail = np.zeros(len(depth), dtype=np.int64)
+    for level in range(2, MAX_DEPTH + 1):
+        at = np.flatnonzero(depth == level)
+        fail[at] = rows[row[fail[parent[at]]], label[at]]
+    # A state without children must move exactly as its failure link does: the same row (py3langid
+    # stores each distinct row once). Only the states with children need a byte-by-byte look.
+    has_children = np.zeros(len(depth), dtype=bool)
+    has_children[parent[1:]] = True
+    leaves = np.flatnonzero(~has_children)
+    leaves = leaves[leaves != 0]
+    if (row[leaves] != row[fail[leaves]]).any():
+        raise ValueError("language model: not an Aho-Corasick automaton")
+    inner = np.flatnonzero(has_children)
+    block = 4096
+    for lo in range(0, len(inner), block):
+        states = inner[lo : lo + block]
+        actual = rows[row[states]].astype(np.int64)
+        child = (parent[actual] == states[:, None]) & (depth[actual] == depth[states][:, None] + 1)
+        expected = rows[row[fail[states]]]
+        expected[states == 0] = 0  # the start state: no child leads back to the start
+        if not ((actual == expected) | child).all():
+            raise ValueError("language model: not an Aho-Corasick automaton")
+
+
+class FeatureCounter:
+    """Counts py3langid features of UTF-8 byte strings, many strings in one numpy pass."""
+
+    def __init__(
+        self, nextmove: np.ndarray, row: np.ndarray, out: np.ndarray, tables: dict[str, np.ndarray]
+    ) -> None:
+        table = np.asarray(nextmove)
+        # int32 throughout: 38,346 rows of 256 entries and 104,583 states fit, and the gathers
+        # move half the bytes of int64. The uint32 table is read as int32, without a copy.
+        self._nextmove = table.view(np.int32) if table.dtype == np.uint32 else table.astype(np.int32)
+        self._rowbase = np.asarray(row).astype(np.int32) << 8
+        self._out = np.asarray(out, dtype=np.int32)
+        self._two = np.asarray(tables["two"], dtype=np.int32)
+        self._filler = bytes([int(tables["dead"][0])]) * (MAX_DEPTH - 1)
+
+    def features(self, texts: Sequence[bytes]) -> tuple[np.ndarray, list[int]]:
+        """The feature counted at each byte of ``texts`` (-1 for none), and where each text's
+        features start in that array (a few positions of filler lie between two texts')."""
+        gap = MAX_DEPTH - 1
+        starts = []
+        at = 0
+        for text in texts:
+            starts.append(at)
+            at += len(text) + gap
+        filler = self._filler
+        data = np.frombuffer(filler + filler.join(texts), dtype=np.uint8).astype(np.int32)
+        n = len(data) - gap  # one state for each byte after the leading filler
+        if n <= 0:
+            return np.empty(0, dtype=np.int32), starts
+        # The state at data[i + gap]: from the start, over data[i : i + gap + 1].
+        state = self._two[(data[:n] << 8) | data[1 : n + 1]]
+        for k in range(2, MAX_DEPTH):
+            state = self._nextmove[self._rowbase[state] + data[k : k + n]]
+        return self._out[state], starts
+
+
+def count(features: np.ndarray) -> Counter[int]:
+    """The counts of ``features`` (-1 for none) as py3langid's walk makes them: a ``Counter``
+    of the features in the order they occur (the scores are summed in its order)."""
+    return Counter(features[features >= 0].tolist())
+
+
+class FastIdentifier(LanguageIdentifier):
+    """py3langid's identifier with its feature counts from :class:`FeatureCounter`.
+
+    Only the counting step is replaced: encoding, scoring, normalisation and the folding of
+    aliased labels are py3langid's own code. Texts shorter than :data:`WALK_BELOW` bytes, and
+    every text without ``tables`` (a model this module does not understand), are counted by
+    py3langid's walk.
+    """
+
+    def __init__(
+        self,
+        ptc: np.ndarray,
+        pc: np.ndarray,
+        classes: list[str],
+        nextmove: np.ndarray,
+        row: np.ndarray,
+        out: np.ndarray,
+        tables: dict[str, np.ndarray] | None,
+    ) -> None:
+        # No ``tk_row`` for the base class: it would build a Python list of every state's row
+        # offset at each start (~5 ms) for a walk that only the reference uses.
+        super().__init__(ptc, pc, classes, nextmove, out, norm_probs=True, tk_row=())
+        self.tk_row = row
+        self._counter = FeatureCounter(nextmove, row, out, tables) if tables is not None else None
+        self._walk: tuple[memoryview, list[int], memoryview] | None = None
+
+    def visits(self, data: bytes) -> Counter[int]:
+        """Feature counts of encoded ``data``, as py3langid's ``visit_counts`` gives them."""
+        if self._counter is None or len(data) < WALK_BELOW:
+            return self.reference_visits(data) or Counter()
+        return count(self._counter.features([data])[0])
+
+    def reference_visits(self, data: bytes) -> Counter[int] | None:
+        """Feature counts of encoded ``data`` by py3langid's own automaton walk."""
+        if self._walk is None:
+            rowbase = [int(r) << 8 for r in np.asarray(self.tk_row).tolist()]
+            nextmove = memoryview(np.ascontiguousarray(self.tk_nextmove))
+            self._walk = (nextmove, rowbase, memoryview(np.ascontiguousarray(self.tk_output)))
+        return visit_counts(*self._walk, data)
+
+    def _raw_score(self, text: bytes) -> np.ndarray:
+        visits = self.visits(text)
+        if visits:
+            return self._sparse_score(visits, self.nb_ptc)
+        # As py3langid: no features scores 0.0 under normalised probabilities (uniform).
+        fill = 0.0 if self._norm_probs else RAW_FLOOR
+        return np.full(len(self.nb_classes), fill, dtype=np.float32)

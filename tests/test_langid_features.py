@@ -1,0 +1,166 @@
+"""numpy feature counts are py3langid's automaton walk's, and the identifier answers as py3langid's.
+
+The reference is py3langid itself: its ``visit_counts`` walk over the same automaton, and a
+``LanguageIdentifier`` loaded from the shipped compressed model and restricted with
+``set_languages``. Real text: the Debian manual pages of ``tests/crosslang`` (eight languages,
+three scripts), rendered at test time. Counts are compared with their order (py3langid sums
+the scores in it), so classify's probabilities come out the same to the bit; the tests allow
+float tolerance all the same.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pytest
+from crosslang.build import build, missing_packages
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+from variorum.text import language
+from variorum.text.langid_features import WALK_BELOW, FastIdentifier, count, derive_tables
+from variorum.text.language import LANGUAGES, RETRY_CHARS, SAMPLE_CHARS
+
+
+@pytest.fixture(scope="module")
+def fast() -> FastIdentifier:
+    identifier = language._get_identifier()
+    assert isinstance(identifier, FastIdentifier)
+    assert identifier._counter is not None, "the trie tables were not derived from the model"
+    return identifier
+
+
+@pytest.fixture(scope="module")
+def reference() -> LanguageIdentifier:
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages([lang for lang in LANGUAGES if lang in set(identifier.nb_classes)])
+    return identifier
+
+
+def numpy_counts(fast: FastIdentifier, data: bytes) -> Counter[int]:
+    assert fast._counter is not None
+    return count(fast._counter.features([data])[0])
+
+
+def same_counts(got: Counter[int], want: Counter[int] | None) -> bool:
+    # Same counts in the same order: py3langid sums the scores in the Counter's order.
+    return list(got.items()) == list((want or Counter()).items())
+
+
+def assert_same_answers(fast: FastIdentifier, reference: LanguageIdentifier, text: str) -> None:
+    got, want = fast.classify(text), reference.classify(text)
+    assert got[0] == want[0]
+    assert got[1] == pytest.approx(want[1], rel=1e-6, abs=1e-9)
+    got_rank, want_rank = fast.rank(text), reference.rank(text)
+    assert [lang for lang, _ in got_rank] == [lang for lang, _ in want_rank]
+    assert dict(got_rank) == pytest.approx(dict(want_rank), rel=1e-6, abs=1e-9)
+
+
+mixed_text = st.text(
+    alphabet=st.one_of(
+        st.characters(),  # any code point, surrogates included
+        st.characters(min_codepoint=0x20, max_codepoint=0x7E),
+        st.characters(min_codepoint=0x400, max_codepoint=0x4FF),  # Cyrillic
+        st.characters(min_codepoint=0x600, max_codepoint=0x6FF),  # Arabic
+        st.characters(min_codepoint=0x3040, max_codepoint=0x30FF),  # Kana
+        st.sampled_from(list("aeioun tsrl ,.")),
+    ),
+    max_size=700,
+)
+texts = st.one_of(mixed_text, mixed_text.map(str.upper), st.just(""))
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts)
+def test_numpy_counts_are_the_walks_counts(fast, text):
+    data = fast._encode(text)
+    assert same_counts(numpy_counts(fast, data), fast.reference_visits(data))
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(texts, max_size=6))
+def test_texts_counted_together_count_as_each_alone(fast, many):
+    encoded = [fast._encode(text) for text in many]
+    assert fast._counter is not None
+    features, starts = fast._counter.features(encoded)
+    for k, data in enumerate(encoded):
+        assert same_counts(count(features[starts[k] : starts[k] + len(data)]), fast.reference_visits(data))
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts)
+def test_classify_and_rank_answer_as_py3langid(fast, reference, text):
+    assert_same_answers(fast, reference, text)
+
+
+def test_short_texts_take_the_walk_and_long_ones_numpy(fast, reference):
+    for text in ("", "a", "É", "ОДИН ДВА", "der die das " * 20, "Совет по правам человека " * 30):
+        data = fast._encode(text)
+        assert same_counts(fast.visits(data), fast.reference_visits(data))
+        assert_same_answers(fast, reference, text)
+    assert len(fast._encode("Совет по правам человека " * 30)) >= WALK_BELOW
+
+
+@pytest.fixture(scope="module")
+def manual_pages() -> list[str]:
+    missing = missing_packages()
+    if missing:
+        pytest.skip(
+            f"Debian packages missing for the manual pages: {' '.join(missing)} (make crosslang-data)"
+        )
+    paragraphs = []
+    for doc in build().values():
+        paragraphs.extend(doc.text[start:end] for start, end in doc.paragraphs)
+    return paragraphs
+
+
+def test_manual_pages_count_and_classify_as_py3langid(fast, reference, manual_pages):
+    # Every paragraph whole, and the samples language identification gives the model.
+    assert len(manual_pages) > 1000
+    assert fast._counter is not None
+    encoded = [fast._encode(p) for p in manual_pages]
+    features, starts = fast._counter.features(encoded)
+    long_ones = 0
+    for k, data in enumerate(encoded):
+        want = fast.reference_visits(data)
+        assert same_counts(count(features[starts[k] : starts[k] + len(data)]), want)
+        if len(data) >= WALK_BELOW:
+            long_ones += 1
+            assert same_counts(fast.visits(data), want)
+    assert long_ones > 100
+    for paragraph in manual_pages[::7]:
+        for size in (SAMPLE_CHARS, RETRY_CHARS):
+            assert_same_answers(fast, reference, language._sample(paragraph, size))
+
+
+def test_an_automaton_other_than_aho_corasicks_is_refused(fast):
+    # Six-byte windows are exact only for an Aho-Corasick automaton: a transition sent
+    # elsewhere (here from the state of "the" on "q", to the start) is caught.
+    rows = np.array(fast.tk_nextmove).reshape(-1, 256)
+    row = np.asarray(fast.tk_row)
+
+    def state(text: bytes) -> int:
+        s = 0
+        for b in text:
+            s = int(rows[row[s], b])
+        return s
+
+    assert derive_tables(rows.ravel(), row)["dead"][0] == 255  # a byte UTF-8 never uses
+    the = state(b"the")
+    assert rows[row[the], ord("q")] != 0
+    rows[row[the], ord("q")] = 0
+    with pytest.raises(ValueError, match="Aho-Corasick"):
+        derive_tables(rows.ravel(), row)
+
+
+def test_paragraph_languages_answer_as_with_py3langid(fast, reference, manual_pages, monkeypatch):
+    # Whole documents: the manual pages, and paragraphs of invented words (the model unsure).
+    words = [p.split() for p in manual_pages[:400]]
+    invented = [" ".join(word[::-1].lower() for word in w) for w in words if len(w) > 8]
+    documents = [manual_pages[k : k + 12] for k in range(0, len(manual_pages), 12)]
+    documents += [invented[k : k + 9] for k in range(0, len(invented), 9)]
+    got = [language.paragraph_languages(doc) for doc in documents]
+    monkeypatch.setattr(language, "_identifier", reference)
+    assert [language.paragraph_languages(doc) for doc in documents] == got
