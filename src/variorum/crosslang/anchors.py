@@ -106,10 +106,14 @@ def code_matches(text: str) -> Iterator[re.Match[str]]:
         at = found.start()
         if at < end:
             continue  # in the run already read
+        end = run_end(text, at).end()  # type: ignore[union-attr]
+        if end == at + 1 and not found.group().isdigit():
+            # The run's first such character is its last ("word." at a sentence's end): every
+            # alternative needs a digit, or more of the identifier after that character.
+            continue
         start = at
         while start and not text[start - 1].isspace():  # str.isspace is the \s of ``re``
             start -= 1
-        end = run_end(text, at).end()  # type: ignore[union-attr]
         yield from finditer(text, start, end)
 
 
@@ -142,11 +146,15 @@ def _is_name(text: str, start: int, word: str, latin_text: bool) -> bool:
     return bool(before) and before[-1] not in _SENTENCE_END
 
 
-def extract_anchors(text: str) -> list[Anchor]:
+def extract_anchors(text: str, *, names_from: int = 0) -> list[Anchor]:
     """Every anchor of ``text`` in text order, spans disjoint.
 
     URLs are read first, then dates, identifiers and figures outside them, then names outside
-    all of those: the digits of a date or a URL are not figures of their own.
+    all of those: the digits of a date or a URL are not figures of their own. Names are read
+    only when the hard anchors have at least ``names_from`` distinct keys: a text with fewer
+    can never become a translation candidate (:class:`~variorum.crosslang.detect.TranslationIndex`
+    proposes pairs by shared hard keys), and reading names was most of the cost of a text in
+    prose without figures.
     """
     found: list[Anchor] = []
     taken = bytearray(len(text) + 1)
@@ -178,6 +186,9 @@ def extract_anchors(text: str) -> list[Anchor]:
             raw = m.group().translate(_ASCII_DIGITS).translate(_ARABIC_SEPARATORS)
             key = normalize_number(raw, grouped=m.group("group") is not None)
             take("number", key, m.start(), m.end())
+    if names_from and len({(a.kind, a.key) for a in found}) < names_from:
+        found.sort(key=lambda a: a.start)
+        return found
     # Text in Latin letters, or in another script (where Latin words are names and codes)? The
     # UTF-8 length says how many characters lie beyond ASCII without a pass in Python: under a
     # tenth in German, French or Polish, over half in Russian, Greek or Japanese.

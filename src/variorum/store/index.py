@@ -417,6 +417,23 @@ class Index:
         row = self.conn.execute("SELECT languages FROM documents WHERE num=?", (num,)).fetchone()
         return json.loads(row[0]) if row else []
 
+    def profile_rows(self) -> Iterator[tuple[int, str, str, str | None, list[tuple[int, int]]]]:
+        """``(num, id, text, main language, segment spans)`` of every document, by num, read in
+        two passes over the tables (three queries per document cost as much as reading its
+        anchors). The rows are streamed: the caller keeps what it needs of each text."""
+        spans = self.conn.execute("SELECT num, start, end FROM segments ORDER BY num, idx")
+        pending = next(spans, None)
+        docs = self.conn.execute("SELECT num, id, text, languages FROM documents ORDER BY num")
+        for num, doc_id, text, languages in docs:
+            while pending is not None and pending[0] < num:
+                pending = next(spans, None)
+            own: list[tuple[int, int]] = []
+            while pending is not None and pending[0] == num:
+                own.append((pending[1], pending[2]))
+                pending = next(spans, None)
+            first = json.loads(languages)
+            yield num, doc_id, text, first[0] if first else None, own
+
     def main_languages(self) -> set[str | None]:
         """The distinct first (main) languages of the indexed documents."""
         rows = self.conn.execute("SELECT DISTINCT json_extract(languages, '$[0]') FROM documents")
