@@ -72,7 +72,11 @@ _CODE = re.compile(
 # words hold none, and trying six alternatives at every word was most of the cost of reading a
 # document's anchors. :func:`code_matches` gives the same matches as ``_CODE.finditer`` (a test
 # compares them): a match starts inside one run, and the look-behind still sees the text before it.
-_CODE_CHAR = re.compile(r"[-/._:0-9(]")
+#
+# A run whose only such character is its last one ("word." at a sentence's end) cannot hold an
+# identifier either (every alternative needs a digit, or more of the identifier after that
+# character), so a separator is looked for only where more of the run follows it.
+_CODE_CHAR = re.compile(r"[0-9]|[-/._:(](?=\S)")
 _RUN_END = re.compile(r"\S*")
 # Figures: grouped thousands in every locale's separators (60.000, 60,000, 60 000, 60'000), or
 # plain digits with a decimal part. Percent signs and currency words are left to the words around.
@@ -106,14 +110,10 @@ def code_matches(text: str) -> Iterator[re.Match[str]]:
         at = found.start()
         if at < end:
             continue  # in the run already read
-        end = run_end(text, at).end()  # type: ignore[union-attr]
-        if end == at + 1 and not found.group().isdigit():
-            # The run's first such character is its last ("word." at a sentence's end): every
-            # alternative needs a digit, or more of the identifier after that character.
-            continue
         start = at
         while start and not text[start - 1].isspace():  # str.isspace is the \s of ``re``
             start -= 1
+        end = run_end(text, at).end()  # type: ignore[union-attr]
         yield from finditer(text, start, end)
 
 
