@@ -102,9 +102,13 @@ def add(
             if workers is None:
                 state.commit_here(fresh)
                 continue
+            # The new batch is queued before waiting for the last one's word counts, so that a
+            # worker that finishes its share of a batch first goes on with the next instead of
+            # waiting for the other (its tasks run in order, and preprocessing needs no words).
+            queued = _InFlight.start(fresh, workers)
             if preprocessing is not None:
                 preprocessing = preprocessing.to_prepare(workers)
-            ready, preparing, preprocessing = preparing, preprocessing, _InFlight.start(fresh, workers)
+            ready, preparing, preprocessing = preparing, preprocessing, queued
             if ready is not None:
                 state.commit(*ready.results(workers))
         if workers is not None:

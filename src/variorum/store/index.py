@@ -230,10 +230,15 @@ class Index:
         return Counter(dict(self.conn.execute("SELECT token, cf FROM vocabulary")))
 
     def add_vocabulary(self, delta: Mapping[str, int]) -> None:
-        self.conn.executemany(
-            "INSERT INTO vocabulary(token, cf) VALUES (?, ?) "
+        """Add a batch's word counts. They go to SQLite as one JSON object read by ``json_each``:
+        binding tens of thousands of rows one by one (a batch outside English) cost a fifth
+        more than SQLite's own work on them."""
+        if not delta:
+            return
+        self.conn.execute(
+            "INSERT INTO vocabulary(token, cf) SELECT key, value FROM json_each(?) WHERE true "
             "ON CONFLICT(token) DO UPDATE SET cf = cf + excluded.cf",
-            delta.items(),
+            (json.dumps(dict(delta), ensure_ascii=False),),
         )
 
     # -- writing documents -------------------------------------------------------------------
