@@ -298,3 +298,30 @@ def test_paragraph_alignment_by_rows_is_the_cell_by_cell_programme(a, b, ratio, 
     cb, lb = [Counter(keys) for keys, _ in b], [length for _, length in b]
     s = CrossLangSettings(paragraph_band=band, paragraph_match_floor=floor)
     assert _align(ca, cb, la, lb, ratio, s) == _align_reference(ca, cb, la, lb, ratio, s)
+
+
+def test_profiles_without_names_or_texts_find_the_same_translations() -> None:
+    """What the index's translation pass reads (names only for texts with enough hard keys to be
+    a candidate, no texts held) gives the relations that full profiles give."""
+    from variorum.crosslang.relate import profiles_of, translation_relations
+
+    poor = "Ivanov met Petrova in Baku and Odessa in 2018."  # one hard key: never a candidate
+    texts = {
+        1: EN,
+        2: RU,
+        3: RU_OTHER,
+        4: DE_DRIFT,
+        5: poor,
+        6: "Иванов встретил Петрову в Баку в 2018 году.",
+    }
+    languages = {1: "en", 2: "ru", 3: "ru", 4: "de", 5: "en", 6: "ru"}
+    full = {n: profile(f"d{n}", t, languages[n]) for n, t in texts.items()}
+    rows = [(n, f"d{n}", t, languages[n], list(full[n].paragraphs)) for n, t in texts.items()]
+    slim = profiles_of(rows, keep_text=False)
+    assert all(p.text == "" for p in slim.values())
+    assert not any(a.kind == "name" for a in slim[5].anchors)
+    assert any(a.kind == "name" for a in full[5].anchors)
+    assert slim[1].anchors == full[1].anchors
+    expected = translation_relations(full)
+    assert len(expected) >= 2
+    assert translation_relations(slim, texts=texts.__getitem__) == expected

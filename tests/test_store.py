@@ -215,3 +215,18 @@ def test_the_document_listing_follows_changes_from_any_connection(tmp_path: Path
         assert pipeline.families(writer, settings)[0]["documents"][0]["date"] == "2021-05-04"
         families = {r["family"] for r in writer.doc_rows()}
         assert families == {r["family"] for r in reader.doc_rows()}
+
+
+def test_word_counts_are_added_to_the_stored_vocabulary(tmp_path: Path):
+    """A batch's counts reach SQLite as one JSON object: quotes, backslashes, control characters,
+    characters beyond the BMP and counts already stored all come back as added."""
+    from collections import Counter
+
+    with Index.open(tmp_path / "v.db") as index:
+        first = Counter({"a": 2, 'é"\\x\u0001': 3, "ᚠ": 1, "😀": 4})
+        with index.transaction():
+            index.add_vocabulary(first)
+            index.add_vocabulary(Counter())
+        with index.transaction():
+            index.add_vocabulary(Counter({"a": 5, "😀": 1, "новое": 7}))
+        assert index.vocabulary() == first + Counter({"a": 5, "😀": 1, "новое": 7})

@@ -72,7 +72,11 @@ _CODE = re.compile(
 # words hold none, and trying six alternatives at every word was most of the cost of reading a
 # document's anchors. :func:`code_matches` gives the same matches as ``_CODE.finditer`` (a test
 # compares them): a match starts inside one run, and the look-behind still sees the text before it.
-_CODE_CHAR = re.compile(r"[-/._:0-9(]")
+#
+# A run whose only such character is its last one ("word." at a sentence's end) cannot hold an
+# identifier either (every alternative needs a digit, or more of the identifier after that
+# character), so a separator is looked for only where more of the run follows it.
+_CODE_CHAR = re.compile(r"[0-9]|[-/._:(](?=\S)")
 _RUN_END = re.compile(r"\S*")
 # Figures: grouped thousands in every locale's separators (60.000, 60,000, 60 000, 60'000), or
 # plain digits with a decimal part. Percent signs and currency words are left to the words around.
@@ -142,11 +146,15 @@ def _is_name(text: str, start: int, word: str, latin_text: bool) -> bool:
     return bool(before) and before[-1] not in _SENTENCE_END
 
 
-def extract_anchors(text: str) -> list[Anchor]:
+def extract_anchors(text: str, *, names_from: int = 0) -> list[Anchor]:
     """Every anchor of ``text`` in text order, spans disjoint.
 
     URLs are read first, then dates, identifiers and figures outside them, then names outside
-    all of those: the digits of a date or a URL are not figures of their own.
+    all of those: the digits of a date or a URL are not figures of their own. Names are read
+    only when the hard anchors have at least ``names_from`` distinct keys: a text with fewer
+    can never become a translation candidate (:class:`~variorum.crosslang.detect.TranslationIndex`
+    proposes pairs by shared hard keys), and reading names was most of the cost of a text in
+    prose without figures.
     """
     found: list[Anchor] = []
     taken = bytearray(len(text) + 1)
@@ -178,6 +186,9 @@ def extract_anchors(text: str) -> list[Anchor]:
             raw = m.group().translate(_ASCII_DIGITS).translate(_ARABIC_SEPARATORS)
             key = normalize_number(raw, grouped=m.group("group") is not None)
             take("number", key, m.start(), m.end())
+    if names_from and len({(a.kind, a.key) for a in found}) < names_from:
+        found.sort(key=lambda a: a.start)
+        return found
     # Text in Latin letters, or in another script (where Latin words are names and codes)? The
     # UTF-8 length says how many characters lie beyond ASCII without a pass in Python: under a
     # tenth in German, French or Polish, over half in Russian, Greek or Japanese.

@@ -101,10 +101,21 @@ def profile(
     text: str,
     language: str | None,
     paragraphs: Sequence[tuple[int, int]] | None = None,
+    *,
+    min_hard_keys: int = 0,
+    keep_text: bool = True,
 ) -> CrossDoc:
-    """Read a document's anchors and paragraphs once; every later comparison reuses them."""
+    """Read a document's anchors and paragraphs once; every later comparison reuses them.
+
+    With ``min_hard_keys`` (a :class:`TranslationIndex`'s ``min_shared_keys``), a text with fewer
+    distinct hard keys keeps only its hard anchors: it can never be a candidate, so its names
+    would never be read. Without ``keep_text`` the profile holds no text (``""``): finding
+    pairs reads only anchors and paragraphs, and a corpus's texts need not all be in memory at
+    once (:func:`variorum.crosslang.relate.translation_relations` reads those of the pairs found).
+    """
     spans = tuple(paragraphs) if paragraphs is not None else tuple(paragraph_spans(text))
-    return CrossDoc(doc_id, text, language, spans, tuple(extract_anchors(text)))
+    anchors = tuple(extract_anchors(text, names_from=min_hard_keys))
+    return CrossDoc(doc_id, text if keep_text else "", language, spans, anchors)
 
 
 @dataclass(frozen=True)

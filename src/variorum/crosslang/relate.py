@@ -8,7 +8,8 @@ that differ, so that the report can show the pair side by side without recomputi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from variorum.config import CrossLangSettings
@@ -43,8 +44,13 @@ def translation_relations(
     docs: Mapping[int, CrossDoc],
     dates: Mapping[int, str | None] | None = None,
     settings: CrossLangSettings | None = None,
+    texts: Callable[[int], str] | None = None,
 ) -> list[Relation]:
-    """``translation`` relations among documents keyed by their index number (``a < b``)."""
+    """``translation`` relations among documents keyed by their index number (``a < b``).
+
+    ``texts`` gives the text of a document whose profile was made without it (``keep_text``
+    of :func:`~variorum.crosslang.detect.profile`): only the evidence of a pair found quotes text.
+    """
     s = settings or CrossLangSettings()
     num_of = {doc.id: num for num, doc in docs.items()}
     out: list[Relation] = []
@@ -54,6 +60,8 @@ def translation_relations(
             pair = _swap(pair)
             x, y = y, x
         a, b = docs[x], docs[y]
+        if texts is not None:
+            a, b = replace(a, text=texts(x)), replace(b, text=texts(y))
         da, db = (dates or {}).get(x), (dates or {}).get(y)
         earlier = None if not da or not db or da == db else ("a" if da < db else "b")
         out.append(
@@ -91,11 +99,20 @@ def _swap(p: TranslationPair) -> TranslationPair:
 
 def profiles_of(
     rows: Iterable[tuple[int, str, str, str | None, list[tuple[int, int]]]],
+    settings: CrossLangSettings | None = None,
+    *,
+    keep_text: bool = True,
 ) -> dict[int, CrossDoc]:
-    """Profiles of ``(num, id, text, language, paragraph spans)`` rows."""
+    """Profiles of ``(num, id, text, language, paragraph spans)`` rows, for
+    :func:`translation_relations` with the same ``settings`` (see :func:`~variorum.crosslang.
+    detect.profile` for what ``keep_text`` leaves out)."""
     from variorum.crosslang.detect import profile
 
-    return {num: profile(doc_id, text, lang, spans) for num, doc_id, text, lang, spans in rows}
+    least = (settings or CrossLangSettings()).min_shared_keys
+    return {
+        num: profile(doc_id, text, lang, spans, min_hard_keys=least, keep_text=keep_text)
+        for num, doc_id, text, lang, spans in rows
+    }
 
 
 def flip_evidence(evidence: Mapping[str, Any]) -> dict[str, Any]:
