@@ -644,3 +644,16 @@ def test_token_hashes_of_many_forms_are_each_forms_hash(norms):
     assert polys.tolist() == [poly_hash(n) for n in norms]
     lengths = np.array([len(n) for n in norms], dtype=np.int64)
     assert base_powers(lengths).tolist() == [pow(BASE, len(n), MODULUS) for n in norms]
+
+
+@given(st.lists(script_texts, min_size=1, max_size=6))
+@settings(max_examples=100, deadline=None)
+def test_a_batchs_words_are_spelt_together_as_one_by_one(texts):
+    _, hashes, _, words = script_tokens(texts)
+    every = np.arange(len(hashes))
+    assert words.forms(every) == [words.form(i) for i in every.tolist()]
+    data = [t.encode("ascii", "ignore").replace(b"0", b"") for t in texts]
+    signed = sign_texts(data, count_words=True)
+    if signed.words is not None:
+        every = np.arange(len(signed.words.hashes))[::-1]
+        assert signed.words.forms(every) == [signed.words.form(i) for i in every.tolist()]

@@ -25,7 +25,7 @@ from functools import cache
 
 import numpy as np
 
-from variorum.dedup.batch import _position_powers, _powers, folded_in_place
+from variorum.dedup.batch import _position_powers, _powers, folded_in_place, gathered
 from variorum.dedup.tokens import VocabularyIndex, token_hash
 from variorum.detect.fingerprint import mix64
 from variorum.text.normalize import WORD, gap_kind, raw_tokens
@@ -99,38 +99,62 @@ class ScriptWords:
     def form(self, i: int) -> str:
         return "".join(map(chr, self.codes[self.starts[i] : self.ends[i]].tolist()))
 
+    def forms(self, indices: np.ndarray) -> list[str]:
+        """:meth:`form` of each of ``indices``, decoded together."""
+        chars, bounds = gathered(self.codes, self.starts[indices], self.ends[indices])
+        text = chars.astype(np.uint32).tobytes().decode("utf-32-le")
+        return [text[a:b] for a, b in itertools.pairwise(bounds)]
+
 
 def script_tokens(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, ScriptWords]:
     """Which ``texts`` are read here (``ok``), the hashes of their tokens in order, the text each
     token belongs to, and the tokens' forms (for word counts)."""
     n = len(texts)
-    table = code_table()
     joined = "\n".join(texts) + "\n"
     raw = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     sizes = np.fromiter(map(len, texts), dtype=np.int64, count=n) + 1
     text_start = np.cumsum(sizes) - sizes
-    mapped = table[np.minimum(raw, len(table) - 1)]
-    mapped[raw >= len(table)] = _BAD
+    mapped = mapped_codes(raw)
     ok = np.ones(n, dtype=bool)
     bad = np.flatnonzero(mapped < 0)
     if len(bad):
         ok[np.searchsorted(text_start, bad, side="right") - 1] = False
-    kept = np.flatnonzero(mapped != 0)  # characters that vanish inside a word are dropped
-    codes = mapped[kept].astype(np.uint64)
-    starts_of_text = np.searchsorted(kept, text_start)
+    if mapped.all():  # nothing vanishes (the usual case): no gather
+        codes, starts_of_text = mapped, text_start
+    else:
+        kept = np.flatnonzero(mapped)  # characters that vanish inside a word are dropped
+        codes = mapped[kept]
+        starts_of_text = np.searchsorted(kept, text_start)
     letter = np.zeros(len(codes) + 2, dtype=bool)
-    letter[1:-1] = (codes != _SPACE) & (mapped[kept] > 0)
+    np.greater(codes, _SPACE, out=letter[1:-1])  # a letter's code point is above the space's
     edges = np.flatnonzero(letter[1:] != letter[:-1])
     starts, ends = edges[0::2], edges[1::2]
     powers, inverses = _position_powers(len(codes))
     with np.errstate(over="ignore"):
-        running = np.cumsum(codes * inverses[: len(codes)], dtype=np.uint64)
+        # -1 (a text left to the per-text path) wraps; only differences inside a token are used.
+        running = np.multiply(codes, inverses[: len(codes)], dtype=np.uint64, casting="unsafe")
+        np.cumsum(running, out=running)
         before = np.where(starts > 0, running[np.maximum(starts - 1, 0)], np.uint64(0))
-        poly = powers[ends - 1] * (running[ends - 1] - before) if len(starts) else codes[:0]
+        poly = powers[ends - 1] * (running[ends - 1] - before)
     owner = np.searchsorted(starts_of_text, starts, side="right") - 1
     keep = ok[owner]
     hashes = mix64(poly[keep])
     return ok, hashes, owner[keep], ScriptWords(hashes, codes, starts[keep], ends[keep])
+
+
+@cache
+def _clipped_table() -> np.ndarray:
+    """:func:`code_table` as ``int16`` with one more entry, -1, for every code point beyond it."""
+    table = code_table()
+    out = np.full(len(table) + 1, _BAD, dtype=np.int16)
+    out[:-1] = table
+    return out
+
+
+def mapped_codes(raw: np.ndarray) -> np.ndarray:
+    """:func:`code_table`'s value for each code point of ``raw`` (-1 beyond the table), in one
+    pass (``take`` clips to the last entry)."""
+    return _clipped_table().take(raw, mode="clip")
 
 
 def _runs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -166,11 +190,9 @@ def compare_texts(texts: Sequence[str], index: VocabularyIndex) -> list[np.ndarr
     if not texts:
         return out
     source = [folded_in_place(t) or t for t in texts]  # folding keeps every offset
-    table = code_table()
     joined_text = "\n".join(texts) + "\n"
     raw = np.frombuffer(("\n".join(source) + "\n").encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    mapped = table[np.minimum(raw, len(table) - 1)]
-    mapped[raw >= len(table)] = _BAD
+    mapped = mapped_codes(raw)
     sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
     text_start = np.cumsum(sizes) - sizes
     eligible = list(range(len(texts)))

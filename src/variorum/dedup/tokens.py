@@ -181,8 +181,11 @@ class WordTally:
         hashes: np.ndarray,
         counts: np.ndarray | None = None,
         form: Callable[[int], str] | None = None,
+        *,
+        forms: Callable[[np.ndarray], list[str]] | None = None,
     ) -> None:
-        """Count ``hashes`` (once each, or ``counts`` times); ``form(i)`` spells ``hashes[i]``."""
+        """Count ``hashes`` (once each, or ``counts`` times); ``form(i)`` spells ``hashes[i]``,
+        or ``forms(indices)`` spells several at once."""
         if not len(hashes):
             return
         # Sorted first: numpy's binary search is several times faster for sorted keys.
@@ -206,8 +209,13 @@ class WordTally:
         if not fresh.any():
             return
         new_hashes = distinct[fresh]
-        if form is not None:
-            decoded = dict(zip(new_hashes.tolist(), map(form, first[fresh].tolist()), strict=True))
+        spelt: list[str] | None = None
+        if forms is not None:
+            spelt = forms(first[fresh])
+        elif form is not None:
+            spelt = [form(i) for i in first[fresh].tolist()]
+        if spelt is not None:
+            decoded = dict(zip(new_hashes.tolist(), spelt, strict=True))
             self.forms.update(decoded)
             self.new.update(decoded)
         # New hashes join a small sorted run, merged into the large one only when it has grown
