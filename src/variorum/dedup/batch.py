@@ -47,7 +47,8 @@ _EMPTY = np.iinfo(np.uint64).max
 # Bytes that rule a text out of the fast path: digits (numbers have their own rules), the
 # apostrophes that join a word ("'", "`") and "^" (superscript residue); non-ASCII texts are
 # ruled out before they are encoded.
-_OTHER = re.compile(rb"[0-9'`^]")
+_OTHER_BYTES = np.zeros(256, dtype=bool)
+_OTHER_BYTES[np.frombuffer(b"0123456789'`^", dtype=np.uint8)] = True
 
 
 # Code points fold_table() considers: Latin-1 and Latin Extended letters, combining
@@ -234,7 +235,8 @@ def token_polys(data: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return empty, empty, np.empty(0, dtype=np.uint64)
     powers, inverses = _position_powers(len(data))
     with np.errstate(over="ignore"):
-        running = np.cumsum(lower * inverses[: len(data)], dtype=np.uint64)
+        running = np.multiply(lower, inverses[: len(data)], dtype=np.uint64)
+        np.cumsum(running, out=running)
         before = np.where(starts > 0, running[starts - 1], np.uint64(0))
         poly = powers[ends - 1] * (running[ends - 1] - before)
     return starts, ends, poly
@@ -246,7 +248,8 @@ _POWERS: list[np.ndarray] = []
 def _position_powers(size: int) -> tuple[np.ndarray, np.ndarray]:
     """``BASE**k`` and ``BASE**-k`` modulo 2**64 for ``k < size`` (kept, grown as needed)."""
     if not _POWERS or len(_POWERS[0]) < size:
-        size = max(size, 1 << 18)
+        # Doubled, so that batches of slowly growing sizes do not rebuild it each time.
+        size = max(size, 1 << 18, 2 * len(_POWERS[0]) if _POWERS else 0)
         tables = []
         for factor in (BASE, pow(BASE, -1, 2**64)):
             table = np.ones(size, dtype=np.uint64)
@@ -287,7 +290,9 @@ def sign_texts(texts: Sequence[bytes], *, count_words: bool = False) -> Signed:
     sizes = np.fromiter(map(len, texts), dtype=np.int64, count=n) + 1
     data = np.frombuffer(b"\n".join(texts) + b"\n", dtype=np.uint8)
     text_start = np.cumsum(sizes) - sizes
-    ok[:] = [_OTHER.search(t) is None for t in texts]
+    other = np.flatnonzero(_OTHER_BYTES[data])  # one table lookup, not a search per text
+    if len(other):
+        ok[np.searchsorted(text_start, other, side="right") - 1] = False
     starts, ends, hashes = token_arrays(data)
     owner = np.searchsorted(text_start, starts, side="right") - 1
     keep = ok[owner]

@@ -26,7 +26,7 @@ from functools import cache
 import numpy as np
 
 from variorum.dedup.batch import _position_powers, _powers, folded_in_place, gathered
-from variorum.dedup.tokens import VocabularyIndex, token_hash
+from variorum.dedup.tokens import VocabularyIndex
 from variorum.detect.fingerprint import mix64
 from variorum.text.normalize import WORD, gap_kind, raw_tokens
 
@@ -167,7 +167,8 @@ def _runs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return starts, ends, np.empty(0, dtype=np.uint64)
     powers, inverses = _position_powers(len(codes))
     with np.errstate(over="ignore"):
-        running = np.cumsum(codes * inverses[: len(codes)], dtype=np.uint64)
+        running = np.multiply(codes, inverses[: len(codes)], dtype=np.uint64)
+        np.cumsum(running, out=running)
         before = np.where(starts > 0, running[np.maximum(starts - 1, 0)], np.uint64(0))
         poly = powers[ends - 1] * (running[ends - 1] - before)
     return starts, ends, poly
@@ -202,7 +203,7 @@ def compare_texts(texts: Sequence[str], index: VocabularyIndex) -> list[np.ndarr
         ok[np.searchsorted(text_start, moved, side="right") - 1] = False
     codes = np.where(mapped > 0, mapped, _SPACE).astype(np.uint32)
     normalized = codes.tobytes().decode("utf-32-le")
-    starts, ends, poly = _runs(codes.astype(np.uint64))
+    starts, ends, poly = _runs(codes)
     owner = np.searchsorted(text_start, starts, side="right") - 1
     hashes = mix64(poly)
     n = len(hashes)
@@ -227,6 +228,8 @@ def compare_texts(texts: Sequence[str], index: VocabularyIndex) -> list[np.ndarr
             return gap_kind(joined_text, ends_list[i], starts_list[i + 1])
 
         done = 0
+        joined2: list[int] = []
+        joined3: list[int] = []
         for i in sites:
             if i < done:
                 continue
@@ -248,9 +251,13 @@ def compare_texts(texts: Sequence[str], index: VocabularyIndex) -> list[np.ndarr
             if width:
                 if keep is None:
                     keep = np.ones(n, dtype=bool)
-                hashes[i] = token_hash(word)
+                (joined2 if width == 2 else joined3).append(i)
                 keep[i + 1 : i + width] = False
                 done = i + width
+        # The joined word's hash from the polynomials already composed: token_hash(a + b) for
+        # every join at once.
+        hashes[joined2] = mix64(pairs[joined2])
+        hashes[joined3] = mix64(triples[joined3])
     bounds = np.searchsorted(owner, np.arange(len(eligible) + 1)).tolist()
     for j, k in enumerate(eligible):
         if ok[j]:
