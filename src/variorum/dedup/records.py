@@ -44,7 +44,14 @@ def parse_line(line: bytes, first: bool) -> dict[str, Any] | str:
         return parse_line_reference(line, first)
     # orjson reads an integer beyond 64 bits as a float, where json keeps it an int: a float in a
     # field dedup reads, or anything but an object, is read again the reference way.
-    if type(record) is not dict or any(type(record.get(k)) is float for k in ("text", "id", "date")):
+    if type(record) is not dict:
+        return parse_line_reference(line, first)
+    get = record.get
+    doc_id = get("id")
+    if type(get("text")) is str and (doc_id is None or type(doc_id) is str or type(doc_id) is int):
+        # The usual record, checked without a call per field: a string text, a usable id.
+        return parse_line_reference(line, first) if type(get("date")) is float else record
+    if type(get("text")) is float or type(doc_id) is float or type(get("date")) is float:
         return parse_line_reference(line, first)
     return _checked(record)
 
