@@ -26,7 +26,7 @@ from typing import cast
 import numpy as np
 
 from variorum.arrays import distinct
-from variorum.dedup.batch import _OTHER_BYTES, fast_path, token_arrays
+from variorum.dedup.batch import fast_path, other_bytes, token_arrays
 from variorum.dedup.scripts import script_tokens
 from variorum.dedup.signature import NGRAM
 from variorum.dedup.tokens import ChunkTokens
@@ -154,7 +154,7 @@ def paragraphs_of(texts: Sequence[str], tokens: ChunkTokens) -> list[Paragraphs]
             datas.append(data)
     if fast:  # digits, apostrophes, "^": one byte-table lookup for all texts, not a search each
         sizes = np.fromiter(map(len, datas), dtype=np.int64, count=len(datas)) + 1
-        flagged = np.flatnonzero(_OTHER_BYTES[np.frombuffer(b"\0".join(datas), dtype=np.uint8)])
+        flagged = other_bytes(b"\0".join(datas))
         if len(flagged):
             moved = set(np.searchsorted(np.cumsum(sizes), flagged, side="right").tolist())
             others = sorted(others + [fast[j] for j in moved])
