@@ -253,8 +253,9 @@ _POWERS: list[np.ndarray] = []
 def _position_powers(size: int) -> tuple[np.ndarray, np.ndarray]:
     """``BASE**k`` and ``BASE**-k`` modulo 2**64 for ``k < size`` (kept, grown as needed)."""
     if not _POWERS or len(_POWERS[0]) < size:
-        # Doubled, so that batches of slowly growing sizes do not rebuild it each time.
-        size = max(size, 1 << 18, 2 * len(_POWERS[0]) if _POWERS else 0)
+        # Doubled (up to 4M entries, 32 MB a table), so that batches of slowly growing sizes
+        # do not rebuild it each time.
+        size = max(size, 1 << 18, min(2 * len(_POWERS[0]), 1 << 22) if _POWERS else 0)
         tables = []
         for factor in (BASE, pow(BASE, -1, 2**64)):
             table = np.ones(size, dtype=np.uint64)
