@@ -157,6 +157,41 @@ def mapped_codes(raw: np.ndarray) -> np.ndarray:
     return _clipped_table().take(raw, mode="clip")
 
 
+_HYPHENS = "-\u00ad\u2010"  # what may open a gap_kind 2 gap (a hyphen at a line end)
+
+
+def _may_join(
+    sites: np.ndarray,
+    poly: np.ndarray,
+    pairs: np.ndarray,
+    triples: np.ndarray,
+    owner: np.ndarray,
+    ends: np.ndarray,
+    text: str,
+    index: VocabularyIndex,
+) -> np.ndarray:
+    """The ``sites`` where repair_splits' rules could join two or three tokens, by their counts.
+
+    A necessary condition only, from the counts by polynomial: two pieces join when the joined
+    word is known and at least as frequent as the rarer piece, or after a hyphen at a line end;
+    three when their word is at least as frequent as the rarest piece. In English text most
+    sites are two common words that make a rarer one ("in" + "to"), and each cost a few
+    dictionary lookups and a gap test in Python; the exact rules still decide the rest.
+    """
+    cf2 = index.count_of(pairs[sites])
+    cfa, cfb = index.count_of(poly[sites]), index.count_of(poly[sites + 1])
+    rarer = np.minimum(cfa, cfb)
+    hyphen = np.fromiter((text[e] in _HYPHENS for e in ends[sites].tolist()), dtype=bool, count=len(sites))
+    may = (cf2 > 0) & ((rarer <= cf2) | hyphen)
+    inner = sites < len(triples)
+    if inner.any():
+        at = sites[inner]
+        cf3 = index.count_of(triples[at])
+        rarest = np.minimum(rarer[inner], index.count_of(poly[at + 2]))
+        may[inner] |= (cf3 > 0) & (rarest <= cf3) & (owner[at + 2] == owner[at])
+    return sites[may]
+
+
 def _runs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Start, end and polynomial of every run of code points other than a space."""
     letter = np.zeros(len(codes) + 2, dtype=bool)
@@ -217,7 +252,10 @@ def compare_texts(texts: Sequence[str], index: VocabularyIndex) -> list[np.ndarr
         known = index.contains(pairs) & same
         known[:-1] |= index.contains(triples) & same[:-1] & same[1:]
         known &= ok[owner[:-1]]
-        sites = np.flatnonzero(known).tolist()
+        found = np.flatnonzero(known)
+        if index.key_counts is not None and len(found):
+            found = _may_join(found, poly, pairs, triples, owner, ends, joined_text, index)
+        sites = found.tolist()
         get = index.counts.get
         starts_list, ends_list, owners = starts.tolist(), ends.tolist(), owner.tolist()
 
