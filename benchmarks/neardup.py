@@ -109,6 +109,7 @@ def run_cli_dedup(corpus_path: Path, measure: str, folder: Path) -> dict[str, An
     out, side = folder / f"dedup-{measure}.jsonl", folder / f"dedup-{measure}.removed.jsonl"
     cmd = [*variorum_command(), "dedup", str(corpus_path), "-o", str(out), "--removed", str(side)]
     cmd += ["--measure", measure, "--threshold", str(THRESHOLD), "--json"]
+    load = os.getloadavg()[0]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert proc.stdout is not None
@@ -120,6 +121,7 @@ def run_cli_dedup(corpus_path: Path, measure: str, folder: Path) -> dict[str, An
     removed = [json.loads(line) for line in side.read_text(encoding="utf-8").splitlines() if line]
     return {
         "seconds": wall,
+        "load": load,
         "cpu_seconds": usage.ru_utime + usage.ru_stime,
         "maxrss_kib": usage.ru_maxrss,
         "summary": json.loads(output),
@@ -243,9 +245,10 @@ def main(argv: list[str] | None = None) -> int:
             import datasketch
 
             version = datasketch.__version__
+            m_load = os.getloadavg()[0]
             m, m_rss = run_child("minhash", [str(corpus_path), str(folder / "m.json")])
         except ImportError:
-            version, m, m_rss = None, None, 0
+            version, m, m_rss, m_load = None, None, 0, 0.0
         m_pairs: set[tuple[str, str]] = set()
         m_verified: set[tuple[str, str]] = set()
         if m is not None:
@@ -274,7 +277,8 @@ def main(argv: list[str] | None = None) -> int:
     m_prec, m_rec = pair_scores(m_pairs, truth)
     mv_prec, mv_rec = pair_scores(m_verified, truth)
     print(
-        f"[datasketch {version}] insert {m['insert_seconds']:.2f} s ({insert_rate:,.0f} docs/s), "
+        f"[datasketch {version}] at load {m_load:.1f}: insert {m['insert_seconds']:.2f} s "
+        f"({insert_rate:,.0f} docs/s, CPU {m['insert_cpu_seconds']:.2f} s), "
         f"insert + query {m['seconds']:.2f} s ({total_rate:,.0f} docs/s), verifying the candidates "
         f"(exact Jaccard ≥ {MINHASH_THRESHOLD}) {m['verify_seconds']:.2f} s more; "
         f"peak RSS {mib(m_rss):,.0f} MiB"
@@ -306,7 +310,8 @@ def main(argv: list[str] | None = None) -> int:
         per_core = n_docs / r["cpu_seconds"]
         insert_cpu_rate = n_docs / m["insert_cpu_seconds"]
         print(
-            f"[variorum dedup --measure {measure}] CLI process {r['seconds']:.2f} s wall "
+            f"[variorum dedup --measure {measure}] CLI process {r['seconds']:.2f} s wall at load "
+            f"{r['load']:.1f} "
             f"({n_docs / r['seconds']:,.0f} docs/s), CPU {r['cpu_seconds']:.2f} s with its workers "
             f"({per_core:,.0f} docs per CPU-second, datasketch {insert_cpu_rate:,.0f} on its one core); "
             f"{r['summary']['removed']:,} removed ({r['summary']['exact']:,} exact copies); removed -> kept "
@@ -317,7 +322,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         rows += [
             (f"dedup --measure {measure} (CLI): time vs datasketch insert",
-             f"{r['seconds']:.2f} s / {m['insert_seconds']:.2f} s", f"{ratio:.2f}× faster",
+             f"{r['seconds']:.2f} s / {m['insert_seconds']:.2f} s",
+             f"{ratio:.2f}× faster ({per_core / insert_cpu_rate:.2f}× per core)",
              f">= {SPEEDUP:.0f}×", ratio >= SPEEDUP),
             (f"dedup --measure {measure} (CLI): docs per CPU-second",
              f"{per_core:,.0f} / {insert_cpu_rate:,.0f}", f"{per_core / insert_cpu_rate:.2f}×", "—", None),

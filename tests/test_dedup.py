@@ -32,6 +32,7 @@ from dedup_synth import (
 
 import variorum.dedup as dedup_package
 from variorum.dedup import DedupReport, dedup, removed_path_for, similarity
+from variorum.dedup import stream as stream_module
 from variorum.dedup.records import NO_DATE, date_key
 from variorum.dedup.repair import reference_tokens
 from variorum.errors import InputError, MalformedDocument, UsageError
@@ -361,6 +362,33 @@ def test_progress_reports_every_stage(tmp_path):
     )
     assert seen["reading"] == seen["writing"] == report.lines == len(corpus.records)
     assert 0 < seen["comparing"] <= report.records
+
+
+@pytest.mark.parametrize("change", ["shorter", "shifted", "not a record"])
+def test_a_file_changed_between_the_passes_stops_the_second_one(tmp_path, monkeypatch, change):
+    # The second pass copies byte ranges found by the first; a file changed in between must not
+    # be copied with the wrong lines left out.
+    corpus = make_corpus(seed=4, bases=20)
+    source = corpus.write(tmp_path / "in.jsonl")
+    real = stream_module.find_duplicates
+
+    def then_change(*args, **kwargs):
+        found = real(*args, **kwargs)
+        assert (found.duplicate_of >= 0).any()
+        data = source.read_bytes()
+        if change == "shorter":
+            data = data[: len(data) // 3]
+        elif change == "shifted":
+            data = b'{"text": "a new first record"}\n' + data
+        else:
+            data = data.replace(b'"text"', b'"txet"')
+        source.write_bytes(data)
+        return found
+
+    monkeypatch.setattr(stream_module, "find_duplicates", then_change)
+    with pytest.raises(InputError, match="changed while being deduplicated"):
+        dedup(str(source), str(tmp_path / "out.jsonl"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
 
 
 # -- streaming: memory per record, not per byte of text --------------------------------------------

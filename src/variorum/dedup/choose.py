@@ -95,12 +95,42 @@ class Visit:
     ratio: float  # pairs whose shorter record is below this share of the longer are skipped
 
     def pairs(self) -> list[tuple[int, int]]:
-        """The pairs :func:`choose` compares when listing all pairs, in the order it does.
+        """The pairs :func:`choose` compares when listing all pairs, each once, in no order.
 
         Without its cut after :data:`MAX_COMPARISONS` dissimilar pairs for one record. When
         only kept records are compared, most of its pairs are among these (not all: a bucket
         full of :data:`MAX_KEPT_PER_BUCKET` records may hold later kept ones instead).
+
+        Found with numpy, as :meth:`pairs_in_order` does record by record (its reference, and
+        a second of the single-core part of a large run): in all-pairs mode every record joins
+        its buckets, so the record at place ``r`` of a bucket (in visit order) meets the first
+        ``min(r, MAX_KEPT_PER_BUCKET)`` of them.
         """
+        if not len(self.active):
+            return []
+        placed = self.buckets[self.active]  # row: place in visit order
+        rows, columns = np.nonzero(placed >= 0)
+        bucket = placed[rows, columns]
+        order = np.lexsort((rows, bucket))  # by bucket, then by place
+        bucket, member = bucket[order], rows[order]
+        new = np.ones(len(bucket), dtype=bool)
+        new[1:] = bucket[1:] != bucket[:-1]
+        first = np.flatnonzero(new)[np.cumsum(new) - 1]  # where each one's bucket starts
+        earlier = np.minimum(np.arange(len(bucket)) - first, MAX_KEPT_PER_BUCKET)
+        each = np.repeat(np.arange(len(bucket)), earlier)
+        step = np.arange(len(each)) - np.repeat(np.cumsum(earlier) - earlier, earlier)
+        later, before = member[each], member[first[each] + step]
+        if not len(later):
+            return []
+        keys = np.unique(later.astype(np.int64) * len(self.active) + before)
+        d = self.active[keys // len(self.active)]
+        k = self.active[keys % len(self.active)]
+        ld, lk = self.lengths[d].astype(np.float64), self.lengths[k].astype(np.float64)
+        fits = np.minimum(ld, lk) >= self.ratio * np.maximum(ld, lk)
+        return list(zip(d[fits].tolist(), k[fits].tolist(), strict=True))
+
+    def pairs_in_order(self) -> list[tuple[int, int]]:
+        """:meth:`pairs` in the order :func:`choose` compares them, found as it finds them."""
         kept_in: dict[int, list[int]] = {}
         planned: list[tuple[int, int]] = []
         rank, lengths, ratio = self.rank, self.lengths, self.ratio

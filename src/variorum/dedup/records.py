@@ -19,10 +19,6 @@ import orjson
 
 from variorum.dedup.signature import BANDS
 from variorum.errors import InputError
-from variorum.ingest.build import make_document
-from variorum.ingest.dates import normalize_date
-from variorum.ingest.formats import Extracted
-from variorum.model import content_id
 
 #: Sort key of a record without a readable ``date`` (after every real date).
 NO_DATE = 99_999_999
@@ -48,7 +44,14 @@ def parse_line(line: bytes, first: bool) -> dict[str, Any] | str:
         return parse_line_reference(line, first)
     # orjson reads an integer beyond 64 bits as a float, where json keeps it an int: a float in a
     # field dedup reads, or anything but an object, is read again the reference way.
-    if type(record) is not dict or any(type(record.get(k)) is float for k in ("text", "id", "date")):
+    if type(record) is not dict:
+        return parse_line_reference(line, first)
+    get = record.get
+    doc_id = get("id")
+    if type(get("text")) is str and (doc_id is None or type(doc_id) is str or type(doc_id) is int):
+        # The usual record, checked without a call per field: a string text, a usable id.
+        return parse_line_reference(line, first) if type(get("date")) is float else record
+    if type(get("text")) is float or type(doc_id) is float or type(get("date")) is float:
         return parse_line_reference(line, first)
     return _checked(record)
 
@@ -96,6 +99,12 @@ def record_id(record: dict[str, Any], where: str) -> str | int:
     doc_id = record.get("id")
     if isinstance(doc_id, int) or (isinstance(doc_id, str) and doc_id.strip()):
         return doc_id
+    # Imported here: ingest (with its format readers) is needed only for a record without an
+    # id, and importing it cost every dedup run a tenth of a second at start.
+    from variorum.ingest.build import make_document
+    from variorum.ingest.formats import Extracted
+    from variorum.model import content_id
+
     text = record["text"]
     try:
         return make_document(Extracted(text, "jsonl"), path=where).id
@@ -105,6 +114,8 @@ def record_id(record: dict[str, Any], where: str) -> str | int:
 
 def date_key(record: dict[str, Any]) -> int:
     """``YYYYMMDD`` of the record's ``date`` field, :data:`NO_DATE` when missing or unreadable."""
+    from variorum.ingest.dates import normalize_date  # only with --keep earliest
+
     iso = normalize_date(record.get("date"))
     if iso is None:
         return NO_DATE

@@ -135,7 +135,7 @@ class _Signer:
 
     def _take(self, signed: Signed, queued: list[tuple[int, str]]) -> None:
         if signed.words is not None and self.tally is not None:
-            self.tally.add(signed.words.hashes, form=signed.words.form)
+            self.tally.add(signed.words.hashes, forms=signed.words.forms)
         rows = np.fromiter((row for row, _ in queued), dtype=np.int64, count=len(queued))
         ok = signed.ok
         # Numpy views write the batch's results in place; they are gone before the next append.

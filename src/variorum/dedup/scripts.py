@@ -25,8 +25,8 @@ from functools import cache
 
 import numpy as np
 
-from variorum.dedup.batch import _position_powers, _powers, folded_in_place
-from variorum.dedup.tokens import VocabularyIndex, token_hash
+from variorum.dedup.batch import _position_powers, _powers, folded_in_place, gathered
+from variorum.dedup.tokens import VocabularyIndex
 from variorum.detect.fingerprint import mix64
 from variorum.text.normalize import WORD, gap_kind, raw_tokens
 
@@ -99,38 +99,97 @@ class ScriptWords:
     def form(self, i: int) -> str:
         return "".join(map(chr, self.codes[self.starts[i] : self.ends[i]].tolist()))
 
+    def forms(self, indices: np.ndarray) -> list[str]:
+        """:meth:`form` of each of ``indices``, decoded together."""
+        chars, bounds = gathered(self.codes, self.starts[indices], self.ends[indices])
+        text = chars.astype(np.uint32).tobytes().decode("utf-32-le")
+        return [text[a:b] for a, b in itertools.pairwise(bounds)]
+
 
 def script_tokens(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, ScriptWords]:
     """Which ``texts`` are read here (``ok``), the hashes of their tokens in order, the text each
     token belongs to, and the tokens' forms (for word counts)."""
     n = len(texts)
-    table = code_table()
     joined = "\n".join(texts) + "\n"
     raw = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     sizes = np.fromiter(map(len, texts), dtype=np.int64, count=n) + 1
     text_start = np.cumsum(sizes) - sizes
-    mapped = table[np.minimum(raw, len(table) - 1)]
-    mapped[raw >= len(table)] = _BAD
+    mapped = mapped_codes(raw)
     ok = np.ones(n, dtype=bool)
     bad = np.flatnonzero(mapped < 0)
     if len(bad):
         ok[np.searchsorted(text_start, bad, side="right") - 1] = False
-    kept = np.flatnonzero(mapped != 0)  # characters that vanish inside a word are dropped
-    codes = mapped[kept].astype(np.uint64)
-    starts_of_text = np.searchsorted(kept, text_start)
+    if mapped.all():  # nothing vanishes (the usual case): no gather
+        codes, starts_of_text = mapped, text_start
+    else:
+        kept = np.flatnonzero(mapped)  # characters that vanish inside a word are dropped
+        codes = mapped[kept]
+        starts_of_text = np.searchsorted(kept, text_start)
     letter = np.zeros(len(codes) + 2, dtype=bool)
-    letter[1:-1] = (codes != _SPACE) & (mapped[kept] > 0)
+    np.greater(codes, _SPACE, out=letter[1:-1])  # a letter's code point is above the space's
     edges = np.flatnonzero(letter[1:] != letter[:-1])
     starts, ends = edges[0::2], edges[1::2]
     powers, inverses = _position_powers(len(codes))
     with np.errstate(over="ignore"):
-        running = np.cumsum(codes * inverses[: len(codes)], dtype=np.uint64)
+        # -1 (a text left to the per-text path) wraps; only differences inside a token are used.
+        running = np.multiply(codes, inverses[: len(codes)], dtype=np.uint64, casting="unsafe")
+        np.cumsum(running, out=running)
         before = np.where(starts > 0, running[np.maximum(starts - 1, 0)], np.uint64(0))
-        poly = powers[ends - 1] * (running[ends - 1] - before) if len(starts) else codes[:0]
+        poly = powers[ends - 1] * (running[ends - 1] - before)
     owner = np.searchsorted(starts_of_text, starts, side="right") - 1
     keep = ok[owner]
     hashes = mix64(poly[keep])
     return ok, hashes, owner[keep], ScriptWords(hashes, codes, starts[keep], ends[keep])
+
+
+@cache
+def _clipped_table() -> np.ndarray:
+    """:func:`code_table` as ``int16`` with one more entry, -1, for every code point beyond it."""
+    table = code_table()
+    out = np.full(len(table) + 1, _BAD, dtype=np.int16)
+    out[:-1] = table
+    return out
+
+
+def mapped_codes(raw: np.ndarray) -> np.ndarray:
+    """:func:`code_table`'s value for each code point of ``raw`` (-1 beyond the table), in one
+    pass (``take`` clips to the last entry)."""
+    return _clipped_table().take(raw, mode="clip")
+
+
+_HYPHENS = "-\u00ad\u2010"  # what may open a gap_kind 2 gap (a hyphen at a line end)
+
+
+def _may_join(
+    sites: np.ndarray,
+    poly: np.ndarray,
+    pairs: np.ndarray,
+    triples: np.ndarray,
+    owner: np.ndarray,
+    ends: np.ndarray,
+    text: str,
+    index: VocabularyIndex,
+) -> np.ndarray:
+    """The ``sites`` where repair_splits' rules could join two or three tokens, by their counts.
+
+    A necessary condition only, from the counts by polynomial: two pieces join when the joined
+    word is known and at least as frequent as the rarer piece, or after a hyphen at a line end;
+    three when their word is at least as frequent as the rarest piece. In English text most
+    sites are two common words that make a rarer one ("in" + "to"), and each cost a few
+    dictionary lookups and a gap test in Python; the exact rules still decide the rest.
+    """
+    cf2 = index.count_of(pairs[sites])
+    cfa, cfb = index.count_of(poly[sites]), index.count_of(poly[sites + 1])
+    rarer = np.minimum(cfa, cfb)
+    hyphen = np.fromiter((text[e] in _HYPHENS for e in ends[sites].tolist()), dtype=bool, count=len(sites))
+    may = (cf2 > 0) & ((rarer <= cf2) | hyphen)
+    inner = sites < len(triples)
+    if inner.any():
+        at = sites[inner]
+        cf3 = index.count_of(triples[at])
+        rarest = np.minimum(rarer[inner], index.count_of(poly[at + 2]))
+        may[inner] |= (cf3 > 0) & (rarest <= cf3) & (owner[at + 2] == owner[at])
+    return sites[may]
 
 
 def _runs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -143,7 +202,8 @@ def _runs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return starts, ends, np.empty(0, dtype=np.uint64)
     powers, inverses = _position_powers(len(codes))
     with np.errstate(over="ignore"):
-        running = np.cumsum(codes * inverses[: len(codes)], dtype=np.uint64)
+        running = np.multiply(codes, inverses[: len(codes)], dtype=np.uint64)
+        np.cumsum(running, out=running)
         before = np.where(starts > 0, running[np.maximum(starts - 1, 0)], np.uint64(0))
         poly = powers[ends - 1] * (running[ends - 1] - before)
     return starts, ends, poly
@@ -166,11 +226,9 @@ def compare_texts(texts: Sequence[str], index: VocabularyIndex) -> list[np.ndarr
     if not texts:
         return out
     source = [folded_in_place(t) or t for t in texts]  # folding keeps every offset
-    table = code_table()
     joined_text = "\n".join(texts) + "\n"
     raw = np.frombuffer(("\n".join(source) + "\n").encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    mapped = table[np.minimum(raw, len(table) - 1)]
-    mapped[raw >= len(table)] = _BAD
+    mapped = mapped_codes(raw)
     sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
     text_start = np.cumsum(sizes) - sizes
     eligible = list(range(len(texts)))
@@ -180,7 +238,7 @@ def compare_texts(texts: Sequence[str], index: VocabularyIndex) -> list[np.ndarr
         ok[np.searchsorted(text_start, moved, side="right") - 1] = False
     codes = np.where(mapped > 0, mapped, _SPACE).astype(np.uint32)
     normalized = codes.tobytes().decode("utf-32-le")
-    starts, ends, poly = _runs(codes.astype(np.uint64))
+    starts, ends, poly = _runs(codes)
     owner = np.searchsorted(text_start, starts, side="right") - 1
     hashes = mix64(poly)
     n = len(hashes)
@@ -194,7 +252,10 @@ def compare_texts(texts: Sequence[str], index: VocabularyIndex) -> list[np.ndarr
         known = index.contains(pairs) & same
         known[:-1] |= index.contains(triples) & same[:-1] & same[1:]
         known &= ok[owner[:-1]]
-        sites = np.flatnonzero(known).tolist()
+        found = np.flatnonzero(known)
+        if index.key_counts is not None and len(found):
+            found = _may_join(found, poly, pairs, triples, owner, ends, joined_text, index)
+        sites = found.tolist()
         get = index.counts.get
         starts_list, ends_list, owners = starts.tolist(), ends.tolist(), owner.tolist()
 
@@ -205,6 +266,8 @@ def compare_texts(texts: Sequence[str], index: VocabularyIndex) -> list[np.ndarr
             return gap_kind(joined_text, ends_list[i], starts_list[i + 1])
 
         done = 0
+        joined2: list[int] = []
+        joined3: list[int] = []
         for i in sites:
             if i < done:
                 continue
@@ -226,9 +289,13 @@ def compare_texts(texts: Sequence[str], index: VocabularyIndex) -> list[np.ndarr
             if width:
                 if keep is None:
                     keep = np.ones(n, dtype=bool)
-                hashes[i] = token_hash(word)
+                (joined2 if width == 2 else joined3).append(i)
                 keep[i + 1 : i + width] = False
                 done = i + width
+        # The joined word's hash from the polynomials already composed: token_hash(a + b) for
+        # every join at once.
+        hashes[joined2] = mix64(pairs[joined2])
+        hashes[joined3] = mix64(triples[joined3])
     bounds = np.searchsorted(owner, np.arange(len(eligible) + 1)).tolist()
     for j, k in enumerate(eligible):
         if ok[j]:

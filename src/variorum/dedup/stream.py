@@ -318,6 +318,8 @@ class _Removals:
     """The removed records in input order: their lines, what they duplicate and how closely."""
 
     lines: np.ndarray  # line numbers of the removed records, ascending
+    offsets: np.ndarray  # where each removed record's line starts in the file
+    sizes: np.ndarray  # its length in bytes, the "\n" included
     targets: np.ndarray  # record index of the kept record each duplicates
     target_lines: np.ndarray
     similarity: np.ndarray
@@ -337,6 +339,8 @@ def _removals(input_path: str, table: RecordTable, choice: Choice, reader: Recor
         ids[t] = record_id(reader.read(t), f"{input_path}:{int(columns['lines'][t])}")
     return _Removals(
         lines=columns["lines"][removed],
+        offsets=columns["offsets"][removed],
+        sizes=columns["sizes"][removed],
         targets=targets,
         target_lines=columns["lines"][targets],
         similarity=choice.similarity[removed],
@@ -346,22 +350,35 @@ def _removals(input_path: str, table: RecordTable, choice: Choice, reader: Recor
 
 
 def _write(
-    input_path: str, out: IO[bytes], side: IO[bytes], plan: _Removals, progress: Progress | None
+    input_path: str,
+    out: IO[bytes],
+    side: IO[bytes],
+    plan: _Removals,
+    line_count: int,
+    progress: Progress | None,
 ) -> None:
-    """Second pass: copy every line that is not removed, and describe the removed ones."""
-    removed_lines = plan.lines.tolist()
-    at = 0  # next removed record
-    next_line = removed_lines[0] if removed_lines else -1
-    number = 0
+    """Second pass: copy the input without its removed lines, and describe the removed ones.
+
+    The first pass knows where each removed line starts and how long it is, so what lies
+    between two removed lines is copied as one byte range, :data:`COPY_BYTES` at a time, and
+    only the removed lines are read and parsed: no line-by-line loop over the whole file. A
+    removed line that is no longer a record, or a range that does not end at a line end, means
+    the file changed since it was read.
+    """
+    lines = plan.lines.tolist()
+    offsets, sizes = plan.offsets.tolist(), plan.sizes.tolist()
+    reported = 0  # lines reported to progress so far
     with open(input_path, "rb") as file:
-        for number, line in enumerate(file, start=1):
-            if progress is not None and number % _STEP == 0:
-                progress("writing", _STEP)
-            if number != next_line:
-                out.write(line)
-                continue
+        position = 0
+        last = b"\n"  # the byte before ``position``
+        for at, (number, offset, size) in enumerate(zip(lines, offsets, sizes, strict=True)):
+            last = _copy(file, out, position, offset, last)
+            if last != b"\n":
+                raise InputError(f"{input_path}:{number}", CHANGED)
+            line = file.read(size)
+            position, last = offset + size, line[-1:]
             record = parse_line(line, first=number == 1)
-            if isinstance(record, str):
+            if isinstance(record, str) or len(line) != size:
                 raise InputError(f"{input_path}:{number}", CHANGED)
             entry = {
                 "id": record_id(record, f"{input_path}:{number}"),
@@ -372,12 +389,34 @@ def _write(
             }
             # A lone surrogate (legal in a JSON string) stays an escape rather than failing.
             side.write(json.dumps(entry, ensure_ascii=False).encode("utf-8", "backslashreplace") + b"\n")
-            at += 1
-            next_line = removed_lines[at] if at < len(removed_lines) else -1
-    if at != len(removed_lines):
-        raise InputError(input_path, CHANGED)
-    if progress is not None and number % _STEP:
-        progress("writing", number % _STEP)
+            if progress is not None and number - reported >= _STEP:
+                progress("writing", number - reported)
+                reported = number
+        _copy(file, out, position, None, last)
+    if progress is not None and line_count > reported:
+        progress("writing", line_count - reported)
+
+
+#: Bytes copied at a time by the second pass.
+COPY_BYTES = 4 * 1024**2
+
+
+def _copy(file: IO[bytes], out: IO[bytes], start: int, end: int | None, last: bytes) -> bytes:
+    """Copy ``file[start:end]`` (to the end with None) to ``out``; the last byte copied, or
+    ``last`` when there was none."""
+    file.seek(start)
+    left = -1 if end is None else end - start
+    while left:
+        chunk = file.read(COPY_BYTES if left < 0 else min(left, COPY_BYTES))
+        if not chunk:
+            if left > 0:
+                return b""  # the file is shorter than it was: not at a line end
+            break
+        out.write(chunk)
+        last = chunk[-1:]
+        if left > 0:
+            left -= len(chunk)
+    return last
 
 
 @dataclass(frozen=True)
@@ -571,7 +610,7 @@ def _dedup(
     ok = False
     try:
         outputs.append(_Output(removed_path))
-        _write(input_path, outputs[0].stream, outputs[1].stream, plan, progress)
+        _write(input_path, outputs[0].stream, outputs[1].stream, plan, found.line_count, progress)
         ok = True
     finally:
         # Every output is finished (renamed or deleted), even when one of them fails: no

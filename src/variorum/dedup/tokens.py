@@ -181,8 +181,11 @@ class WordTally:
         hashes: np.ndarray,
         counts: np.ndarray | None = None,
         form: Callable[[int], str] | None = None,
+        *,
+        forms: Callable[[np.ndarray], list[str]] | None = None,
     ) -> None:
-        """Count ``hashes`` (once each, or ``counts`` times); ``form(i)`` spells ``hashes[i]``."""
+        """Count ``hashes`` (once each, or ``counts`` times); ``form(i)`` spells ``hashes[i]``,
+        or ``forms(indices)`` spells several at once."""
         if not len(hashes):
             return
         # Sorted first: numpy's binary search is several times faster for sorted keys.
@@ -206,8 +209,13 @@ class WordTally:
         if not fresh.any():
             return
         new_hashes = distinct[fresh]
-        if form is not None:
-            decoded = dict(zip(new_hashes.tolist(), map(form, first[fresh].tolist()), strict=True))
+        spelt: list[str] | None = None
+        if forms is not None:
+            spelt = forms(first[fresh])
+        elif form is not None:
+            spelt = [form(i) for i in first[fresh].tolist()]
+        if spelt is not None:
+            decoded = dict(zip(new_hashes.tolist(), spelt, strict=True))
             self.forms.update(decoded)
             self.new.update(decoded)
         # New hashes join a small sorted run, merged into the large one only when it has grown
@@ -460,7 +468,13 @@ class VocabularyIndex:
 
     def __init__(self, counts: Mapping[str, int]) -> None:
         self.counts = counts
-        self.keys = np.unique(poly_hashes(list(counts)))
+        polys = poly_hashes(list(counts))
+        self.keys, first = np.unique(polys, return_index=True)
+        # Each key's count, for settling most join sites without a string (None if two words
+        # share a 64-bit polynomial: then every site takes the exact test).
+        self.key_counts: np.ndarray | None = None
+        if len(self.keys) == len(polys):
+            self.key_counts = np.fromiter(counts.values(), dtype=np.int64, count=len(polys))[first]
         bits = max(16, min(24, (16 * len(self.keys)).bit_length()))  # <= 1/16 of slots set, <= 16 MB
         self.shift = np.uint64(64 - bits)
         self.bitmap = np.zeros(1 << bits, dtype=bool)
@@ -469,6 +483,15 @@ class VocabularyIndex:
     def _slots(self, hashes: np.ndarray) -> np.ndarray:
         with np.errstate(over="ignore"):
             return (hashes * _SPREAD) >> self.shift
+
+    def count_of(self, hashes: np.ndarray) -> np.ndarray:
+        """The count of the word whose polynomial is each of ``hashes`` (0 when none is);
+        requires :attr:`key_counts`."""
+        assert self.key_counts is not None
+        if not len(self.keys):
+            return np.zeros(len(hashes), dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.keys, hashes), len(self.keys) - 1)
+        return np.where(self.keys[at] == hashes, self.key_counts[at], 0)
 
     def contains(self, hashes: np.ndarray) -> np.ndarray:
         """Which of ``hashes`` are the hash of a word of the vocabulary."""

@@ -109,12 +109,15 @@ def compare_piece(
     or by words with ``words``."""
     records = sorted({r for pair in pairs for r in pair}, key=reader.table.offsets.__getitem__)
     if words is not None:
-        sequences: dict[int, np.ndarray] = {}
+        # As lists of ints, converted once per record rather than once per pair it is in.
+        sequences: dict[int, list[int]] = {}
         for at in range(0, len(records), READ_BATCH):
             batch = records[at : at + READ_BATCH]
             texts = [reader.read(r)["text"] for r in batch]
-            sequences.update(zip(batch, words_of(texts, tokens, words), strict=True))
-        scores = [word_similarity(sequences[a], sequences[b], at_least) for a, b in pairs]
+            got = words_of(texts, tokens, words)
+            sequences.update(zip(batch, (g.tolist() for g in got), strict=True))
+        similar = Levenshtein.normalized_similarity
+        scores = [similar(sequences[a], sequences[b], score_cutoff=at_least) for a, b in pairs]
         return np.array(scores, dtype=np.float64)
     found: dict[int, Paragraphs] = {}
     for at in range(0, len(records), READ_BATCH):
