@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -233,24 +234,15 @@ def _align(
         prev = np.full(m + 1, neg)
         prev[lo : hi + 1] = row
         steps.append((lo, how))
-    links: list[ParagraphLink] = []
-    i, j = n, m
-    while i or j:
+
+    def step(i: int, j: int) -> int:
         lo, how_row = steps[i]
-        how = int(how_row[j - lo]) if lo <= j < lo + len(how_row) else 0
-        if how == 1:
-            row_lo = max(lo, 1)
-            sim = float(scores[i - 1][j - row_lo])
-            links.append(ParagraphLink(i - 1, j - 1, round(sim, 4)))
-            i, j = i - 1, j - 1
-        elif how == 2 or (how == 0 and i):
-            links.append(ParagraphLink(i - 1, None))
-            i -= 1
-        else:
-            links.append(ParagraphLink(None, j - 1))
-            j -= 1
-    links.reverse()
-    return links
+        return int(how_row[j - lo]) if lo <= j < lo + len(how_row) else 0
+
+    def score_of(i: int, j: int) -> float:  # paragraphs i and j: row i + 1, column j + 1
+        return float(scores[i][j + 1 - max(steps[i + 1][0], 1)])
+
+    return _trace(n, m, step, score_of)
 
 
 def _align_reference(
@@ -289,13 +281,20 @@ def _align_reference(
                 score, how = row[j - 1], 3
             row[j] = score
             step[i][j] = how
+    return _trace(n, m, lambda i, j: step[i][j], score_of)
+
+
+def _trace(
+    n: int, m: int, step: Callable[[int, int], int], score_of: Callable[[int, int], float]
+) -> list[ParagraphLink]:
+    """The links of a filled programme, read back from cell ``(n, m)``: ``step(i, j)`` is how
+    cell ``(i, j)`` was reached (1 match, 2 skip a, 3 skip b, 0 outside the band)."""
     links: list[ParagraphLink] = []
     i, j = n, m
     while i or j:
-        how = step[i][j]
+        how = step(i, j)
         if how == 1:
-            sim = score_of(i - 1, j - 1)
-            links.append(ParagraphLink(i - 1, j - 1, round(sim, 4)))
+            links.append(ParagraphLink(i - 1, j - 1, round(score_of(i - 1, j - 1), 4)))
             i, j = i - 1, j - 1
         elif how == 2 or (how == 0 and i):
             links.append(ParagraphLink(i - 1, None))
