@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -78,3 +80,63 @@ def test_processes_starting_at_once_share_one_copy(tmp_path: Path):
     assert all(run.returncode == 0 for run in runs)
     (folder,) = (tmp_path / "langid").iterdir()  # one complete copy, no temporary folder left
     assert set(language_model._read(folder)["classes"]) == set(reference().nb_classes)
+
+
+def _fake_copy(root: Path, name: str, used: float, model: Path | None = None, size: int = 0) -> Path:
+    folder = root / name
+    folder.mkdir(parents=True)
+    (folder / "classes.json").write_text("[]")
+    if model is not None:
+        stat = model.stat() if model.exists() else None
+        source = {
+            "model": str(model),
+            "size": stat.st_size + size if stat else 1,
+            "mtime_ns": stat.st_mtime_ns if stat else 1,
+        }
+        (folder / "source.json").write_text(json.dumps(source))
+    os.utime(folder, (used, used))
+    return folder
+
+
+def test_prune_removes_copies_whose_model_file_is_gone_or_changed(tmp_path: Path):
+    model = tmp_path / "model.npz"
+    model.write_bytes(b"a model")
+    root = tmp_path / "langid"
+    now = time.time()
+    kept = _fake_copy(root, "current", now)
+    same = _fake_copy(root, "same-model", now - 10, model)
+    gone = _fake_copy(root, "gone", now - 10, tmp_path / "removed-venv" / "model.npz")
+    upgraded = _fake_copy(root, "upgraded", now - 10, model, size=5)
+    unsaid = _fake_copy(root, "written-before-records", now - 10)
+    removed = language_model.prune(root, kept, now=now)
+    assert sorted(removed) == sorted([gone, upgraded])
+    assert {p.name for p in root.iterdir()} == {kept.name, same.name, unsaid.name}
+
+
+def test_prune_keeps_the_most_recently_used_copies_and_the_new_one(tmp_path: Path):
+    root = tmp_path / "langid"
+    now = time.time()
+    copies = [_fake_copy(root, f"copy{i:02d}", now - 100 * i) for i in range(12)]
+    new = _fake_copy(root, "new", now - 10_000)  # just written: kept whatever its time says
+    language_model.prune(root, new, now=now)
+    left = {p.name for p in root.iterdir()}
+    assert left == {new.name, *(c.name for c in copies[: language_model.KEEP_COPIES - 1])}
+
+
+def test_prune_leaves_young_temporary_folders_and_removes_abandoned_ones(tmp_path: Path):
+    root = tmp_path / "langid"
+    now = time.time()
+    young = _fake_copy(root, ".langid-writing", now - 60)
+    old = _fake_copy(root, ".langid-dead", now - 2 * 3600)
+    keep = _fake_copy(root, "current", now)
+    assert language_model.prune(root, keep, now=now) == [old]
+    assert young.exists() and keep.exists()
+
+
+def test_a_new_copy_records_its_source_and_prunes_orphans(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("VARIORUM_CACHE_DIR", str(tmp_path))
+    orphan = _fake_copy(tmp_path / "langid", "orphan", time.time(), tmp_path / "gone" / "model.npz")
+    language_model.load_identifier(LANGUAGES)
+    (folder,) = (tmp_path / "langid").iterdir()
+    assert folder != orphan
+    assert json.loads((folder / "source.json").read_text())["model"] == str(language_model._model_file())

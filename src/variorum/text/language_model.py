@@ -15,14 +15,21 @@ set makes a new copy instead of reading a stale one.
 The cache folder is ``$VARIORUM_CACHE_DIR``, else ``$XDG_CACHE_HOME/variorum``, else
 ``~/.cache/variorum``. When it cannot be written (a read-only home, say) the model is read from
 the compressed file every time, as before: slower, never wrong.
+
+Each copy is about 50 MB, and every environment (a virtualenv, an upgrade of py3langid) makes its
+own, so the folder is pruned whenever a new copy is written (:func:`prune`): copies of model files
+that are gone or changed go at once, and of the rest only the :data:`KEEP_COPIES` most recently used
+stay. Pruning never costs a start that finds its copy.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -37,6 +44,14 @@ CACHE_FORMAT = 3
 _ARRAYS = ("ptc", "pc", "nextmove", "nextmove_row", "out_feat")
 #: Derived from the automaton by :func:`variorum.text.langid_features.derive_tables`.
 _TABLES = ("two", "dead")
+#: Copies kept by :func:`prune`: one per environment in use (a few virtualenvs, a CI cache) is
+#: plenty, and 8 copies is 0.4 GB; a pruned environment rebuilds its copy once, in about a second.
+KEEP_COPIES = 8
+#: A temporary folder older than this was left by a process that died while writing it.
+_ABANDONED_SECONDS = 3600.0
+#: Written into each copy: which model file it was made from, so that :func:`prune` can tell a
+#: copy whose environment is gone.
+_SOURCE = "source.json"
 
 
 def cache_dir() -> Path:
@@ -89,7 +104,12 @@ def _build(model: Path, languages: Sequence[str]) -> dict[str, Any]:
     return arrays
 
 
-def _write(folder: Path, arrays: dict[str, Any]) -> None:
+def _source(model: Path) -> dict[str, Any]:
+    stat = model.stat()
+    return {"model": str(model), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def _write(folder: Path, arrays: dict[str, Any], source: dict[str, Any] | None = None) -> None:
     """Write the arrays into ``folder`` atomically (a reader sees all of them or none)."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".langid-", dir=folder.parent))
@@ -97,12 +117,74 @@ def _write(folder: Path, arrays: dict[str, Any]) -> None:
         for name in (*_ARRAYS, *_TABLES):
             if name in arrays:
                 np.save(tmp / f"{name}.npy", arrays[name], allow_pickle=False)
+        if source is not None:
+            (tmp / _SOURCE).write_text(json.dumps(source), encoding="utf-8")
         (tmp / "classes.json").write_text(json.dumps(arrays["classes"]), encoding="utf-8")
         os.replace(tmp, folder)
     except OSError:
         shutil.rmtree(tmp, ignore_errors=True)
         if not (folder / "classes.json").exists():
             raise
+
+
+def _orphaned(copy: Path) -> bool:
+    """Whether ``copy`` was made from a model file that is gone or has changed since (its
+    environment was removed or upgraded). A copy that does not say is judged by its age alone."""
+    try:
+        source = json.loads((copy / _SOURCE).read_text(encoding="utf-8"))
+        model = Path(source["model"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    try:
+        stat = model.stat()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return (stat.st_size, stat.st_mtime_ns) != (source.get("size"), source.get("mtime_ns"))
+
+
+def prune(root: Path, keep: Path, *, now: float | None = None) -> list[Path]:
+    """Remove the copies under ``root`` that no environment needs; ``keep`` (the copy just
+    written) always stays. Returns what was removed.
+
+    Safe while other processes run: a copy another process has memory-mapped stays readable
+    until it is unmapped, and one removed before it is read is rebuilt by that process (a missing
+    file reads as a damaged copy). Young temporary folders are another process's copy being
+    written, and are left alone.
+    """
+    now = time.time() if now is None else now
+    removed: list[Path] = []
+    copies: list[tuple[float, Path]] = []
+    try:
+        entries = list(root.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        try:
+            if not entry.is_dir() or entry == keep:
+                continue
+            used = entry.stat().st_mtime
+        except OSError:
+            continue
+        if entry.name.startswith("."):
+            if now - used > _ABANDONED_SECONDS:
+                removed.append(entry)
+        elif _orphaned(entry):
+            removed.append(entry)
+        else:
+            copies.append((used, entry))
+    copies.sort(reverse=True)
+    removed += [entry for _, entry in copies[KEEP_COPIES - 1 :]]
+    for entry in removed:
+        shutil.rmtree(entry, ignore_errors=True)
+    return removed
+
+
+def _touch(folder: Path) -> None:
+    """Mark ``folder`` as used now (what :func:`prune` keeps by); a read-only cache is fine."""
+    with contextlib.suppress(OSError):
+        os.utime(folder)
 
 
 def _read(folder: Path) -> dict[str, Any]:
@@ -131,6 +213,7 @@ def load_identifier(languages: Sequence[str]) -> Any:
     if (folder / "classes.json").exists():
         try:
             arrays = _read(folder)
+            _touch(folder)
         except (OSError, ValueError):
             damaged = True  # rebuild it below
     if arrays is None:
@@ -138,7 +221,8 @@ def load_identifier(languages: Sequence[str]) -> Any:
         try:
             if damaged:  # only then: a copy another process has just written is left alone
                 shutil.rmtree(folder, ignore_errors=True)
-            _write(folder, arrays)
+            _write(folder, arrays, _source(model))
+            prune(folder.parent, folder)
         except OSError:
             pass  # no writable cache: read the compressed file next time too
     tables = {name: arrays[name] for name in _TABLES if name in arrays}
