@@ -306,14 +306,17 @@ def refresh(index: Index, settings: Settings) -> None:
     """Recompute relations, families and boilerplate flags from the stored alignments (one
     transaction): :func:`relate` does the work, the index stores it."""
     with index.transaction():
-        typed, family_of, flagged = _derive(index, settings)
+        typed, family_of, flagged = _derive(index, settings, keep=True)
         index.set_relations(typed)
         index.set_families(family_of)
         index.set_boilerplate(flagged)
 
 
-def _derive(index: Index, settings: Settings) -> tuple[list[Relation], dict[int, str], list[int]]:
-    """Relations, families and boilerplate passage ids, computed from the stored alignments.
+def _derive(
+    index: Index, settings: Settings, *, keep: bool = False
+) -> tuple[list[Relation], dict[int, str], list[int]]:
+    """Relations, families and boilerplate passage ids, computed from the stored alignments
+    (``keep``: inside a write transaction, where the translation pass keeps what it computed).
 
     Translations (:mod:`variorum.crosslang`) are version relations: a family holds the versions
     of a text in every language (each document carries its languages), and ``collate`` collates
@@ -329,20 +332,73 @@ def _derive(index: Index, settings: Settings) -> tuple[list[Relation], dict[int,
     # Translations need two languages: a corpus in one language is spared reading every document.
     if settings.translations and len(index.main_languages() - {None}) > 1:
         aligned = {(f.a, f.b) for f in facts}
-        translations = [r for r in _translations(index, ids) if (r.a, r.b) not in aligned]
+        translations = [r for r in _translations(index, ids, keep=keep) if (r.a, r.b) not in aligned]
     typed, family_of, flagged = relate(ids, facts, rows, settings, extra=translations)
     return list(typed), dict(family_of), list(flagged)
 
 
-def _translations(index: Index, ids: Mapping[int, str]) -> list[Relation]:
-    """Translation relations among the indexed documents (:mod:`variorum.crosslang`)."""
+def _translations(index: Index, ids: Mapping[int, str], *, keep: bool = False) -> list[Relation]:
+    """Translation relations among the indexed documents (:mod:`variorum.crosslang`).
+
+    What depends on one document or one pair (anchor profiles, chains of anchors in order, the
+    evidence of a pair found) is read from the index where it was kept, and computed only for
+    what is new: the documents added since, and the pairs they form. With ``keep`` (inside
+    ``refresh``'s transaction) the new is kept in turn; without, nothing is written (a read).
+    The rarity weights and the candidates are worked out again over every kept profile, so the
+    relations are those of one pass over the whole corpus (:mod:`variorum.crosslang.stored`).
+    """
+    from variorum.config import CrossLangSettings
+    from variorum.crosslang import stored
     from variorum.crosslang.relate import profiles_of, translation_relations
 
-    # Profiles without their texts: only the pairs found quote text, and a corpus's texts need
-    # not all be held at once.
-    rows = (row for row in index.profile_rows() if row[0] in ids)
-    profiles = profiles_of(rows, keep_text=False)
-    return translation_relations(profiles, index.dates(), texts=lambda num: index.document(num).text)
+    key = stored.cache_key(CrossLangSettings())
+    current = index.anchor_cache_current(key)
+    if keep and not current:
+        index.reset_anchor_cache(key)
+        current = True
+    packed = index.anchor_profiles() if current else {}
+    profiles = {num: stored.unpack_profile(ids[num], p) for num, p in packed.items() if num in ids}
+    missing = [num for num in ids if num not in profiles]
+    if missing:
+        # Profiles without their texts: only the pairs found quote text, and a corpus's texts
+        # need not all be held at once.
+        made = profiles_of(index.profile_rows(missing), keep_text=False)
+        profiles.update(made)
+        if keep:
+            index.keep_anchor_profiles((num, stored.pack_profile(p)) for num, p in sorted(made.items()))
+    num_of = {doc_id: num for num, doc_id in ids.items()}
+    kept = index.anchor_chains() if current else {}
+    chains = {(ids[a], ids[b]): stored.unpack_chain(c) for (a, b), c in kept.items() if a in ids and b in ids}
+    old_chains = set(chains)
+    evidences = _KeptEvidence(index if current else None)
+    found = translation_relations(
+        profiles,
+        index.dates(),
+        texts=lambda num: index.document(num).text,
+        chains=chains,
+        evidences=evidences,
+    )
+    if keep:
+        index.keep_anchor_chains(
+            (num_of[x], num_of[y], stored.pack_chain(c)) for (x, y), c in chains.items() if (x, y) not in old_chains
+        )
+        index.keep_translation_evidence((a, b, ev) for (a, b), ev in evidences.items())
+    return found
+
+
+class _KeptEvidence(dict[tuple[int, int], dict[str, Any]]):
+    """The evidence of translation pairs: those computed in this pass (the dict's items, to be
+    kept), and, behind them, those the index kept (read one by one, as pairs are found)."""
+
+    def __init__(self, index: Index | None) -> None:
+        super().__init__()
+        self.index = index
+
+    def get(self, pair: tuple[int, int], default: Any = None) -> Any:  # type: ignore[override]
+        if pair in self:
+            return self[pair]
+        got = self.index.translation_evidence(*pair) if self.index is not None else None
+        return default if got is None else got
 
 
 def ensure_fresh(index: Index, settings: Settings) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -188,22 +188,19 @@ def _unit(_key: str) -> float:
     return 1.0
 
 
-def align_anchors(
-    a: CrossDoc,
-    b: CrossDoc,
-    settings: CrossLangSettings,
-    weight: Weight = _unit,
-    weights: Callable[[CrossDoc], Sequence[float]] | None = None,
-) -> AnchorAlignment:
-    """The longest common subsequence of two documents' anchors (names matched fuzzily).
+Chain = tuple[tuple[int, int], ...]
+
+
+def anchor_chain(a: CrossDoc, b: CrossDoc, settings: CrossLangSettings) -> Chain:
+    """The longest common subsequence of two documents' anchors (names matched fuzzily), as
+    ``(position in a, position in b)`` pairs in order.
 
     Computed as the longest increasing subsequence of matching position pairs (Hunt and
     Szymanski), so its cost grows with the number of matching pairs, not the product of lengths;
     an anchor repeated many times on both sides (a section number, "1") is left out of the pairs,
-    as it would only multiply them without telling the order. ``weight`` gives each hard
-    anchor's key (``kind:key``) its weight in the coverages; ``weights``, when given, is the same
-    weight for each anchor of a document (0 for a name), kept by a caller that compares one
-    document with many.
+    as it would only multiply them without telling the order. It depends on the two documents
+    and ``settings`` alone, never on the rest of the corpus: an index keeps it for the pair
+    (:mod:`variorum.crosslang.stored`) and only weighs it again as the corpus grows.
     """
     renamed = _renamed(a.name_keys, b.name_keys, settings.name_similarity)
     b_positions = b.pair_positions(renamed)
@@ -238,6 +235,26 @@ def align_anchors(
         i, j, node = nodes[node]
         chain.append((i, j))
     chain.reverse()
+    return tuple(chain)
+
+
+def align_anchors(
+    a: CrossDoc,
+    b: CrossDoc,
+    settings: CrossLangSettings,
+    weight: Weight = _unit,
+    weights: Callable[[CrossDoc], Sequence[float]] | None = None,
+    chain: Chain | None = None,
+) -> AnchorAlignment:
+    """The longest common subsequence of two documents' anchors (:func:`anchor_chain`), weighed.
+
+    ``weight`` gives each hard anchor's key (``kind:key``) its weight in the coverages;
+    ``weights``, when given, is the same weight for each anchor of a document (0 for a name),
+    kept by a caller that compares one document with many. ``chain``, when given, is the pair's
+    :func:`anchor_chain` computed before.
+    """
+    if chain is None:
+        chain = anchor_chain(a, b, settings)
     hard_pairs = [(i, j) for i, j in chain if a.hard[i]]
     # A name weighs 0 in these lists, and adding 0.0 leaves a float sum unchanged: the sums are
     # the sums over hard anchors alone, bit for bit.
@@ -255,7 +272,7 @@ def align_anchors(
         framed_a = share(matched, sum(wa[i0 : i1 + 1]))
         framed_b = share(matched, sum(wb[j0 : j1 + 1]))
     return AnchorAlignment(
-        tuple(chain),
+        chain,
         len(hard_pairs),
         len(chain) - len(hard_pairs),
         a.hard_anchors,
@@ -327,12 +344,21 @@ class TranslationIndex:
     rarity (``log((N + 1) / df)`` over the documents added so far, the batch included): a
     translation shares a document's own figures and identifiers, while two related documents
     (the manual pages of ``head`` and ``tail``) share mostly what many documents share.
+
+    ``chains`` keeps each compared pair's :func:`anchor_chain` by the two documents' ids (the
+    earlier one first): a chain found there is weighed, not computed, and a chain computed is
+    put there. The rarity weights change as documents come, the chains never do.
     """
 
-    def __init__(self, settings: CrossLangSettings | None = None) -> None:
+    def __init__(
+        self,
+        settings: CrossLangSettings | None = None,
+        chains: MutableMapping[tuple[str, str], Chain] | None = None,
+    ) -> None:
         self.settings = settings or CrossLangSettings()
         self.docs: list[CrossDoc] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
+        self.chains = chains
 
     @staticmethod
     def _keys(doc: CrossDoc) -> set[str]:
@@ -387,14 +413,22 @@ class TranslationIndex:
             doc = self.docs[n]
             for m in self.candidates(n, keys):
                 other = self.docs[m]
-                alignment = align_anchors(other, doc, s, self.weight, weights)
+                chain = None
+                if self.chains is not None:
+                    chain = self.chains.get((other.id, doc.id))
+                    if chain is None:
+                        chain = self.chains[(other.id, doc.id)] = anchor_chain(other, doc, s)
+                alignment = align_anchors(other, doc, s, self.weight, weights, chain)
                 if is_translation(alignment, s):
                     found.append(_pair(other, doc, alignment))
         return found
 
 
 def find_translations(
-    docs: Iterable[CrossDoc], settings: CrossLangSettings | None = None
+    docs: Iterable[CrossDoc],
+    settings: CrossLangSettings | None = None,
+    chains: MutableMapping[tuple[str, str], Chain] | None = None,
 ) -> list[TranslationPair]:
-    """Every translation pair among ``docs`` (profiles from :func:`profile`), in discovery order."""
-    return TranslationIndex(settings).add(docs)
+    """Every translation pair among ``docs`` (profiles from :func:`profile`), in discovery order
+    (``chains``: see :class:`TranslationIndex`)."""
+    return TranslationIndex(settings, chains).add(docs)

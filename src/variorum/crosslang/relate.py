@@ -8,12 +8,12 @@ that differ, so that the report can show the pair side by side without recomputi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import replace
 from typing import Any
 
 from variorum.config import CrossLangSettings
-from variorum.crosslang.detect import CrossDoc, TranslationPair, find_translations
+from variorum.crosslang.detect import Chain, CrossDoc, TranslationPair, find_translations
 from variorum.crosslang.paragraphs import align_paragraphs, figure_drift, pair_keys
 from variorum.group.relations import Relation
 
@@ -45,23 +45,34 @@ def translation_relations(
     dates: Mapping[int, str | None] | None = None,
     settings: CrossLangSettings | None = None,
     texts: Callable[[int], str] | None = None,
+    *,
+    chains: MutableMapping[tuple[str, str], Chain] | None = None,
+    evidences: MutableMapping[tuple[int, int], dict[str, Any]] | None = None,
 ) -> list[Relation]:
     """``translation`` relations among documents keyed by their index number (``a < b``).
 
     ``texts`` gives the text of a document whose profile was made without it (``keep_text``
     of :func:`~variorum.crosslang.detect.profile`): only the evidence of a pair found quotes text.
+    ``chains`` (see :class:`~variorum.crosslang.detect.TranslationIndex`) and ``evidences``
+    (by ``(a, b)``) keep what depends only on the two documents of a pair, to be reused the next
+    time: an evidence found there is taken as it is, and neither text is read.
     """
     s = settings or CrossLangSettings()
     num_of = {doc.id: num for num, doc in docs.items()}
     out: list[Relation] = []
-    for pair in find_translations((docs[n] for n in sorted(docs)), s):
+    for pair in find_translations((docs[n] for n in sorted(docs)), s, chains):
         x, y = num_of[pair.a], num_of[pair.b]
         if x > y:
             pair = _swap(pair)
             x, y = y, x
-        a, b = docs[x], docs[y]
-        if texts is not None:
-            a, b = replace(a, text=texts(x)), replace(b, text=texts(y))
+        told = evidences.get((x, y)) if evidences is not None else None
+        if told is None:
+            a, b = docs[x], docs[y]
+            if texts is not None:
+                a, b = replace(a, text=texts(x)), replace(b, text=texts(y))
+            told = evidence(pair, a, b, s)
+            if evidences is not None:
+                evidences[(x, y)] = told
         da, db = (dates or {}).get(x), (dates or {}).get(y)
         earlier = None if not da or not db or da == db else ("a" if da < db else "b")
         out.append(
@@ -77,7 +88,7 @@ def translation_relations(
                 longest=pair.anchors_in_order,
                 identity=0.0,
                 earlier=earlier,
-                evidence=evidence(pair, a, b, s),
+                evidence=told,
             )
         )
     return out

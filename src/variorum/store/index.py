@@ -23,6 +23,7 @@ import numpy as np
 
 from variorum.align.evidence import NO_EVIDENCE, PairEvidence, order_agreement
 from variorum.config import FINGERPRINT_VERSION, Settings
+from variorum.crosslang.stored import PackedProfile
 from variorum.detect.postings import Run, make_run, settle, shared_counts
 from variorum.errors import IndexError_, UsageError
 from variorum.group.relations import PairFacts, Relation
@@ -422,13 +423,28 @@ class Index:
         row = self.conn.execute("SELECT languages FROM documents WHERE num=?", (num,)).fetchone()
         return json.loads(row[0]) if row else []
 
-    def profile_rows(self) -> Iterator[tuple[int, str, str, str | None, list[tuple[int, int]]]]:
-        """``(num, id, text, main language, segment spans)`` of every document, by num, read in
-        two passes over the tables (three queries per document cost as much as reading its
-        anchors). The rows are streamed: the caller keeps what it needs of each text."""
-        spans = self.conn.execute("SELECT num, start, end FROM segments ORDER BY num, idx")
+    def profile_rows(
+        self, nums: Iterable[int] | None = None
+    ) -> Iterator[tuple[int, str, str, str | None, list[tuple[int, int]]]]:
+        """``(num, id, text, main language, segment spans)`` of every document (or of those of
+        ``nums``), by num, read in two passes over the tables (three queries per document cost
+        as much as reading its anchors). The rows are streamed: the caller keeps what it needs
+        of each text."""
+        if nums is not None:
+            wanted = sorted(set(nums))
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i : i + 500]
+                where = f"WHERE num IN ({','.join('?' * len(chunk))})"
+                yield from self._profile_rows(where, chunk)
+            return
+        yield from self._profile_rows("", [])
+
+    def _profile_rows(
+        self, where: str, args: list[int]
+    ) -> Iterator[tuple[int, str, str, str | None, list[tuple[int, int]]]]:
+        spans = self.conn.execute(f"SELECT num, start, end FROM segments {where} ORDER BY num, idx", args)
         pending = next(spans, None)
-        docs = self.conn.execute("SELECT num, id, text, languages FROM documents ORDER BY num")
+        docs = self.conn.execute(f"SELECT num, id, text, languages FROM documents {where} ORDER BY num", args)
         for num, doc_id, text, languages in docs:
             while pending is not None and pending[0] < num:
                 pending = next(spans, None)
@@ -438,6 +454,55 @@ class Index:
                 pending = next(spans, None)
             first = json.loads(languages)
             yield num, doc_id, text, first[0] if first else None, own
+
+    # -- what the translation pass keeps (variorum.crosslang.stored) -------------------------
+
+    def anchor_cache_current(self, key: str) -> bool:
+        """Whether the kept anchor profiles and chains were made for ``key``."""
+        return self.meta("anchor_cache") == key
+
+    def reset_anchor_cache(self, key: str) -> None:
+        """Drop the kept anchor profiles and chains; what is kept from now on is for ``key``."""
+        self.conn.execute("DELETE FROM anchor_chains")
+        self.conn.execute("DELETE FROM anchor_profiles")
+        self._set_meta("anchor_cache", key)
+
+    def anchor_profiles(self) -> dict[int, PackedProfile]:
+        """Every kept anchor profile, by document num."""
+        rows = self.conn.execute(
+            "SELECT num, language, paragraphs, kinds, keys, starts, ends FROM anchor_profiles"
+        )
+        return {num: PackedProfile(*rest) for num, *rest in rows}
+
+    def keep_anchor_profiles(self, profiles: Iterable[tuple[int, PackedProfile]]) -> None:
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO anchor_profiles(num, language, paragraphs, kinds, keys, starts, ends) "
+            "VALUES (?,?,?,?,?,?,?)",
+            ((num, *p) for num, p in profiles),
+        )
+
+    def anchor_chains(self) -> dict[tuple[int, int], bytes]:
+        """Every kept chain of anchors in order, by ``(a, b)``."""
+        return {(a, b): chain for a, b, chain in self.conn.execute("SELECT a, b, chain FROM anchor_chains")}
+
+    def keep_anchor_chains(self, chains: Iterable[tuple[int, int, bytes]]) -> None:
+        self.conn.executemany(
+            "INSERT INTO anchor_chains(a, b, chain) VALUES (?,?,?) "
+            "ON CONFLICT(a, b) DO UPDATE SET chain=excluded.chain",
+            chains,
+        )
+
+    def translation_evidence(self, a: int, b: int) -> dict[str, Any] | None:
+        """The kept evidence of the translation pair ``(a, b)``, if one was kept."""
+        row = self.conn.execute("SELECT evidence FROM anchor_chains WHERE a=? AND b=?", (a, b)).fetchone()
+        return json.loads(row[0]) if row and row[0] is not None else None
+
+    def keep_translation_evidence(self, items: Iterable[tuple[int, int, Mapping[str, Any]]]) -> None:
+        """Keep the evidence of translation pairs (each on its pair's kept chain)."""
+        self.conn.executemany(
+            "UPDATE anchor_chains SET evidence=? WHERE a=? AND b=?",
+            ((json.dumps(dict(ev), sort_keys=True), a, b) for a, b, ev in items),
+        )
 
     def main_languages(self) -> set[str | None]:
         """The distinct first (main) languages of the indexed documents."""

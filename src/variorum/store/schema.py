@@ -20,6 +20,11 @@ Version history (bump ``SCHEMA_VERSION`` and add a step to ``MIGRATIONS`` for ev
   word, and ``heads_alike``, how alike those two openings are (-1 where an older index never
   computed them), which tell a footer shared by two texts from an edited text
   (:mod:`variorum.group.relations`).
+* 6 — ``anchor_profiles`` (each document's anchors and paragraph spans, as the translation pass
+  reads them) and ``anchor_chains`` (the anchors two documents share in order, and the evidence
+  of a pair found to be a translation): kept so that an ``add`` reads and compares only its new
+  documents (:mod:`variorum.crosslang.stored`). An older index gets them empty, filled on its
+  next ``add``; until then a read computes them in memory.
 
 Documents have an integer ``num`` (the rowid, compact in postings) and a public text ``id``.
 Passages do not store their text: it is always re-quoted from ``documents.text`` by offsets, so
@@ -28,7 +33,7 @@ there is exactly one copy of every original.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 #: Evidence columns of ``pairs`` (name, declaration): schema 3 added the first seven, schema 5
 #: the last three.
@@ -63,6 +68,25 @@ CREATE TABLE IF NOT EXISTS relations (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS relations_b ON relations(b);
 CREATE INDEX IF NOT EXISTS relations_kind ON relations(kind);
+"""
+
+ANCHORS = """
+CREATE TABLE IF NOT EXISTS anchor_profiles (
+    num INTEGER PRIMARY KEY REFERENCES documents(num),
+    language TEXT,
+    paragraphs BLOB NOT NULL,
+    kinds TEXT NOT NULL,
+    keys TEXT NOT NULL,
+    starts BLOB NOT NULL,
+    ends BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS anchor_chains (
+    a INTEGER NOT NULL REFERENCES documents(num),
+    b INTEGER NOT NULL REFERENCES documents(num),
+    chain BLOB NOT NULL,
+    evidence TEXT,
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
 """
 
 SCHEMA = (
@@ -165,6 +189,7 @@ CREATE TABLE IF NOT EXISTS skips (
     at TEXT NOT NULL
 );
 """
+    + ANCHORS
 )
 
 #: Steps from version N-1 to N, applied in order to an older index.
@@ -186,4 +211,5 @@ CREATE TABLE IF NOT EXISTS posting_runs (
     3: RELATIONS,
     4: "",  # foreign keys and views: variorum.store.browse, run by Index._migrate
     5: "",  # the new columns of PAIR_EVIDENCE_COLUMNS, added by Index._migrate
+    6: ANCHORS,
 }
