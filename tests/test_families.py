@@ -331,3 +331,35 @@ def test_a_long_footer_on_many_pages_that_share_nothing_else_is_a_formula():
     few = [(i, a, b, 5000, 6000, 5000, 6000, 190) for i, (a, b) in enumerate(combinations(range(1, 8), 2))]
     assert formula_passages(few, words, S) == set()
     assert 0 not in formula_passages(rows, words, S, edited={(1, 2)})
+
+
+_rows = st.lists(
+    st.tuples(
+        st.integers(1, 7),  # a
+        st.integers(1, 7),  # b
+        st.integers(0, 400),  # a_start
+        st.integers(0, 200),  # a length
+        st.integers(0, 400),  # b_start
+        st.integers(0, 200),  # b length
+        st.integers(1, 220),  # words
+    ),
+    max_size=40,
+)
+
+
+@given(_rows, st.lists(st.sampled_from(["F1", "F2", "F3"]), min_size=7, max_size=7), st.integers(0, 30))
+@settings(max_examples=300, deadline=None)
+def test_boilerplate_flags_counted_with_numpy_are_the_references(raw, families, protect):
+    from variorum.group.boilerplate import flag_boilerplate_reference
+
+    rows = [
+        (pid, a, b, a0, a0 + al, b0, b0 + bl, words)
+        for pid, (a, b, a0, al, b0, bl, words) in enumerate(raw)
+        if a != b
+    ]
+    # Some documents in no family (a group of their own), some pairs protected.
+    family_of = {n: f for n, f in enumerate(families, start=1) if n % 4}
+    versions = {(min(r[1], r[2]), max(r[1], r[2])) for r in rows[: protect % 5]}
+    assert flag_boilerplate(rows, family_of, S, versions=versions) == flag_boilerplate_reference(
+        rows, family_of, S, versions=versions
+    )

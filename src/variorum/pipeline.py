@@ -380,7 +380,9 @@ def _translations(index: Index, ids: Mapping[int, str], *, keep: bool = False) -
     )
     if keep:
         index.keep_anchor_chains(
-            (num_of[x], num_of[y], stored.pack_chain(c)) for (x, y), c in chains.items() if (x, y) not in old_chains
+            (num_of[x], num_of[y], stored.pack_chain(c))
+            for (x, y), c in chains.items()
+            if (x, y) not in old_chains
         )
         index.keep_translation_evidence((a, b, ev) for (a, b), ev in evidences.items())
     return found

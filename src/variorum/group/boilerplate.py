@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+
 from variorum.config import Settings
 
 
@@ -174,7 +176,69 @@ def flag_boilerplate(
 
     ``family_of`` maps documents to their groups (a document missing is a group of its own);
     ``versions`` holds the ``(a, b)`` pairs (``a < b``) whose passages are never boilerplate.
+
+    The spread of a stretch is counted only for the passages that can be flagged (short, not
+    between versions), and for all of one document's at once with numpy: a footer shared with
+    hundreds of pages made the stretch-by-stretch count (:func:`flag_boilerplate_reference`,
+    which a test keeps equal to this) quadratic in Python in each page's passages.
     """
+    enough = settings.boilerplate_families
+    protected = versions or set()
+    short = {
+        pid
+        for pid, a, b, *_spans, words in passages
+        if words <= settings.boilerplate_max_words and (min(a, b), max(a, b)) not in protected
+    }
+    if not short:
+        return set()
+    codes: dict[str, int] = {}
+
+    def code(doc: int) -> int:
+        return codes.setdefault(family_of.get(doc, str(doc)), len(codes))
+
+    # Per document, the intervals it shares: (start, end, the partner's family, passage id).
+    spans: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
+    for pid, a, b, a0, a1, b0, b1, _ in passages:
+        spans[a].append((a0, a1, code(b), pid))
+        spans[b].append((b0, b1, code(a), pid))
+    flagged: set[int] = set()
+    for doc, items in spans.items():
+        rows = [i for i, item in enumerate(items) if item[3] in short and item[3] not in flagged]
+        if not rows:
+            continue
+        table = np.array(items, dtype=np.int64)
+        start, end, fam = table[:, 0], table[:, 1], table[:, 2]
+        length = end - start
+        # Columns grouped by family: a stretch's spread is its own family and those of the
+        # groups holding at least one overlapping interval.
+        order = np.argsort(fam, kind="stable")
+        fams = fam[order]
+        firsts = np.flatnonzero(np.r_[True, fams[1:] != fams[:-1]])
+        own = fams[firsts] == code(doc)
+        start, end, length = start[order], end[order], length[order]
+        step = max(1, (1 << 21) // len(items))
+        for at in range(0, len(rows), step):
+            chunk = np.array(rows[at : at + step])
+            s0, e0 = table[chunk, 0:1], table[chunk, 1:2]
+            inter = np.minimum(e0, end) - np.maximum(s0, start)
+            overlaps = (inter > 0) & (inter * 2 >= np.minimum(e0 - s0, length))
+            held = np.logical_or.reduceat(overlaps, firsts, axis=1)
+            spread = held.sum(axis=1) + ~held[:, own].any(axis=1)
+            flagged.update(
+                items[r][3] for r, n in zip(chunk.tolist(), spread.tolist(), strict=True) if n >= enough
+            )
+    return flagged
+
+
+def flag_boilerplate_reference(
+    passages: Sequence[tuple[int, int, int, int, int, int, int, int]],
+    family_of: Mapping[int, str],
+    settings: Settings,
+    *,
+    versions: set[tuple[int, int]] | None = None,
+) -> set[int]:
+    """:func:`flag_boilerplate` stretch by stretch in Python: the plain reference its tests
+    compare with."""
     # Per document, the intervals it shares and the partner's family.
     spans: dict[int, list[tuple[int, int, str, int]]] = defaultdict(list)
     for pid, a, b, a0, a1, b0, b1, _ in passages:
