@@ -363,3 +363,25 @@ def test_boilerplate_flags_counted_with_numpy_are_the_references(raw, families, 
     assert flag_boilerplate(rows, family_of, S, versions=versions) == flag_boilerplate_reference(
         rows, family_of, S, versions=versions
     )
+
+
+@given(_rows, st.lists(st.integers(0, 600), min_size=7, max_size=7), st.integers(0, 30))
+@settings(max_examples=300, deadline=None)
+def test_formulas_found_with_numpy_are_the_references(raw, words, edit):
+    from dataclasses import replace
+
+    from variorum.group.boilerplate import formula_passages, formula_passages_reference
+
+    rows = [
+        (pid, a, b, a0, a0 + al, b0, b0 + bl, w)
+        for pid, (a, b, a0, al, b0, bl, w) in enumerate(raw)
+        if a != b
+    ]
+    body_words = dict(enumerate(words, start=1))
+    edited = {(min(r[1], r[2]), max(r[1], r[2])) for r in rows[: edit % 4]}
+    # Few documents here: a formula recurs among at least three of them, sampled by five.
+    small = replace(S, formula_min_documents=3, formula_sample=5)
+    for s in (S, small):
+        assert formula_passages(rows, body_words, s, edited=edited) == formula_passages_reference(
+            rows, body_words, s, edited=edited
+        )

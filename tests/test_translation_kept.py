@@ -211,21 +211,27 @@ def test_a_profile_comes_back_from_its_columns_unchanged(pages):
     assert stored.unpack_chain(stored.pack_chain(())) == ()
 
 
-def test_boilerplate_flags_on_real_pages_are_the_references(pages, tmp_path, monkeypatch):
+def test_boilerplate_and_formulas_on_real_pages_are_the_references(pages, tmp_path, monkeypatch):
     """The pages share their package's footer and stock option help with dozens of others: the
     numpy count of a stretch's spread flags what the stretch-by-stretch reference flags."""
     import variorum.group.relate as relate
-    from variorum.group.boilerplate import flag_boilerplate, flag_boilerplate_reference
+    from variorum.group import boilerplate
 
-    compared: list[int] = []
+    compared: dict[str, int] = {}
 
-    def both(*args, **kwargs):
-        fast = flag_boilerplate(*args, **kwargs)
-        assert fast == flag_boilerplate_reference(*args, **kwargs)
-        compared.append(len(fast))
-        return fast
+    def both(name):
+        fast, reference = getattr(boilerplate, name), getattr(boilerplate, f"{name}_reference")
 
-    monkeypatch.setattr(relate, "flag_boilerplate", both)
+        def run(*args, **kwargs):
+            found = fast(*args, **kwargs)
+            assert found == reference(*args, **kwargs)
+            compared[name] = max(compared.get(name, 0), len(found))
+            return found
+
+        return run
+
+    for name in ("flag_boilerplate", "formula_passages"):
+        monkeypatch.setattr(relate, name, both(name))
     with Index.open(tmp_path / "i.db") as index:
         pipeline.add(index, pages, Settings())
-    assert compared and max(compared) > 10
+    assert compared["flag_boilerplate"] > 10 and compared["formula_passages"] > 10

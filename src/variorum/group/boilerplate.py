@@ -51,6 +51,10 @@ def formula_passages(
     more in in-order runs than in passages (one text edited sentence by sentence) and are always
     related. At most ``formula_sample`` documents of a stretch are compared pairwise, so that a
     footer on thousands of pages costs no more than on twelve.
+
+    The documents holding a stretch are found with numpy over its document's passages (a walk
+    over them in Python, :func:`formula_passages_reference`, was most of the cost on manual
+    pages, each sharing its footer with hundreds of others); a test keeps the two equal.
     """
     edited = edited or set()
     s = settings
@@ -64,6 +68,18 @@ def formula_passages(
         spans[b].append((b0, b1, a, a0, a1, words))
     for items in spans.values():
         items.sort()
+    # Per document, its sorted spans as columns: start, end, partner, the partner's start and
+    # end, words, and the partner's body words.
+    columns: dict[int, tuple[np.ndarray, ...]] = {}
+
+    def columns_of(doc: int) -> tuple[np.ndarray, ...]:
+        got = columns.get(doc)
+        if got is None:
+            table = np.array(spans[doc], dtype=np.int64).reshape(-1, 6)
+            partner_words = np.array([body_words.get(o, 0) for o in table[:, 2].tolist()], dtype=np.int64)
+            got = columns[doc] = (*table.T, partner_words)
+        return got
+
     known: dict[tuple[int, int, int, int], bool] = {}
 
     def related(x: int, y: int, x0: int, x1: int) -> bool:
@@ -81,6 +97,7 @@ def formula_passages(
 
     formula: set[int] = set()
     verdict: dict[tuple[int, int], bool] = {}  # (doc, passage id) -> the stretch is a formula
+    seen: dict[tuple[tuple[int, int, int], ...], bool] = {}
     for pid, a, b, a0, a1, b0, b1, words in passages:
         if related(a, b, a0, a1):
             continue
@@ -88,33 +105,53 @@ def formula_passages(
             key = (doc, pid)
             if key not in verdict:
                 # The stretch as each of its documents has it: doc's own, the partners' sides.
+                # A partner holds it when it has at least half of it, not merely a footer
+                # inside a whole page this passage spans; its first such passage, in order of
+                # the spans, gives its side.
+                start, end, other, q0, q1, w, other_words = columns_of(doc)
+                held = np.flatnonzero(
+                    (start < e0) & ((np.minimum(e0, end) - np.maximum(s0, start)) * 2 >= e0 - s0)
+                )
+                partners, first = np.unique(other[held], return_index=True)
+                chosen = held[first]
                 members: dict[int, tuple[int, int]] = {doc: (s0, e0)}
+                members.update(
+                    zip(
+                        partners.tolist(),
+                        zip(q0[chosen].tolist(), q1[chosen].tolist(), strict=True),
+                        strict=True,
+                    )
+                )
                 # Documents the stretch is under half of, this one included.
                 minority = int(words * 2 < body_words.get(doc, 0))
-                for s1, e1, other, q0, q1, w in spans[doc]:
-                    if s1 >= e0:
-                        break
-                    # The other document has (at least half of) this stretch, not merely a
-                    # footer inside a whole page this passage spans.
-                    if other not in members and (min(e0, e1) - max(s0, s1)) * 2 >= e0 - s0:
-                        members[other] = (q0, q1)
-                        minority += w * 2 < body_words.get(other, 0)
-                verdict[key] = minority * 2 >= len(members) and _is_formula(members, related, s)
+                minority += int(np.count_nonzero(w[chosen] * 2 < other_words[chosen]))
+                verdict[key] = minority * 2 >= len(members) and _is_formula(members, related, s, seen)
             if verdict[key]:
                 formula.add(pid)
                 break
     return formula
 
 
-def _is_formula(members: Mapping[int, tuple[int, int]], related, s: Settings) -> bool:
+def _is_formula(
+    members: Mapping[int, tuple[int, int]],
+    related,
+    s: Settings,
+    seen: dict[tuple[tuple[int, int, int], ...], bool],
+) -> bool:
     """Whether most pairs among the (first ``formula_sample``) documents holding a stretch share
-    nothing but it."""
+    nothing but it. ``seen`` keeps the answer for each sample (documents and their sides of the
+    stretch): every passage of one footer samples the same documents, and asking ``related``
+    about their 66 pairs again was most of the cost on manual pages."""
     if len(members) < s.formula_min_documents:
         return False
     docs = sorted(members)[: s.formula_sample]
-    pairs = [(x, y) for i, x in enumerate(docs) for y in docs[i + 1 :]]
-    otherwise = sum(1 for x, y in pairs if related(x, y, *members[x]))
-    return otherwise * 2 < len(pairs)
+    sample = tuple((x, *members[x]) for x in docs)
+    got = seen.get(sample)
+    if got is None:
+        pairs = [(x, y) for i, x in enumerate(docs) for y in docs[i + 1 :]]
+        otherwise = sum(1 for x, y in pairs if related(x, y, *members[x]))
+        got = seen[sample] = otherwise * 2 < len(pairs)
+    return got
 
 
 def recurring_endings(
@@ -266,3 +303,76 @@ def flag_boilerplate_reference(
         if max(spread.get((a, pid), 0), spread.get((b, pid), 0)) >= settings.boilerplate_families:
             flagged.add(pid)
     return flagged
+
+
+def formula_passages_reference(
+    passages: Sequence[tuple[int, int, int, int, int, int, int, int]],
+    body_words: Mapping[int, int],
+    settings: Settings,
+    *,
+    edited: set[tuple[int, int]] | None = None,
+) -> set[int]:
+    """:func:`formula_passages` with each stretch's documents found by a walk over its
+    document's passages in Python: the plain reference its tests compare with."""
+    edited = edited or set()
+    s = settings
+    by_pair: dict[tuple[int, int], list[tuple[int, int, int]]] = defaultdict(list)
+    # Per document, its shared spans with the partner and the partner's side of each.
+    spans: dict[int, list[tuple[int, int, int, int, int, int]]] = defaultdict(list)
+    for _pid, a, b, a0, a1, b0, b1, words in passages:
+        by_pair[(a, b)].append((a0, a1, words))
+        by_pair[(b, a)].append((b0, b1, words))
+        spans[a].append((a0, a1, b, b0, b1, words))
+        spans[b].append((b0, b1, a, a0, a1, words))
+    for items in spans.values():
+        items.sort()
+    known: dict[tuple[int, int, int, int], bool] = {}
+
+    def related(x: int, y: int, x0: int, x1: int) -> bool:
+        """Whether ``x`` and ``y`` share text away from ``x``'s stretch ``[x0, x1)`` (memoized:
+        every passage of one footer asks about the same pairs)."""
+        key = (x, y, x0, x1)
+        if key not in known:
+            if (min(x, y), max(x, y)) in edited:
+                known[key] = True
+            else:
+                words = sum(w for p0, p1, w in by_pair.get((x, y), ()) if not _overlaps(x0, x1, p0, p1))
+                least = min(body_words.get(x, 0), body_words.get(y, 0))
+                known[key] = words >= max(1, s.formula_other_share * least)
+        return known[key]
+
+    formula: set[int] = set()
+    verdict: dict[tuple[int, int], bool] = {}  # (doc, passage id) -> the stretch is a formula
+    for pid, a, b, a0, a1, b0, b1, words in passages:
+        if related(a, b, a0, a1):
+            continue
+        for doc, s0, e0 in ((a, a0, a1), (b, b0, b1)):
+            key = (doc, pid)
+            if key not in verdict:
+                # The stretch as each of its documents has it: doc's own, the partners' sides.
+                members: dict[int, tuple[int, int]] = {doc: (s0, e0)}
+                # Documents the stretch is under half of, this one included.
+                minority = int(words * 2 < body_words.get(doc, 0))
+                for s1, e1, other, q0, q1, w in spans[doc]:
+                    if s1 >= e0:
+                        break
+                    # The other document has (at least half of) this stretch, not merely a
+                    # footer inside a whole page this passage spans.
+                    if other not in members and (min(e0, e1) - max(s0, s1)) * 2 >= e0 - s0:
+                        members[other] = (q0, q1)
+                        minority += w * 2 < body_words.get(other, 0)
+                verdict[key] = minority * 2 >= len(members) and _is_formula_reference(members, related, s)
+            if verdict[key]:
+                formula.add(pid)
+                break
+    return formula
+
+
+def _is_formula_reference(members: Mapping[int, tuple[int, int]], related, s: Settings) -> bool:
+    """:func:`_is_formula`, every pair counted."""
+    if len(members) < s.formula_min_documents:
+        return False
+    docs = sorted(members)[: s.formula_sample]
+    pairs = [(x, y) for i, x in enumerate(docs) for y in docs[i + 1 :]]
+    otherwise = sum(1 for x, y in pairs if related(x, y, *members[x]))
+    return otherwise * 2 < len(pairs)
