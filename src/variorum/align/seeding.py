@@ -37,7 +37,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from variorum.align.local import MAX_SEED_REPEATS, Match, _extend, _merge, align_tokens, chain
-from variorum.arrays import concat_ranges
+from variorum.arrays import concat_ranges, in_sorted
 
 #: Token value of the padding around a table's tokens, which lets a window of tokens be read past
 #: either end of a document without a bounds test (the positions past an end are then masked).
@@ -112,8 +112,9 @@ def seed_pairs(ta: SeedTable, tb: SeedTable) -> tuple[np.ndarray, np.ndarray]:
     partners = np.repeat(cb, ca)  # each of them pairs with every position of its value in b
     i = np.repeat(i_each, partners)
     j = tb.positions[concat_ranges(np.repeat(tb.starts[kb], ca), partners)]
-    order = np.lexsort((j, i))
-    return i[order].astype(np.int64, copy=False), j[order].astype(np.int64, copy=False)
+    width = len(tb.grams) + 1  # above every j
+    key = np.sort(i * width + j)  # one sort on one key, by i, then by j
+    return key // width, key % width
 
 
 def extensions(
@@ -200,19 +201,28 @@ def align_tables(ta: SeedTable, tb: SeedTable, *, ngram: int, max_gap: int, min_
     i, j = seed_pairs(ta, tb)
     if len(i) == 0:
         return []
-    left, right = extensions(ta, tb, i, j, ngram, min_words)
+    # A seed with seeds right before and after it on its diagonal extends no further than they
+    # do (an extension's end moves only forward with its start), and it is in their clusters:
+    # the screen needs only the ends of such runs, a long shared passage is one run.
+    width = len(tb.grams) + 1
+    key = i * width + j
+    ends = np.flatnonzero(~(in_sorted(key + (width + 1), key) & in_sorted(key - (width + 1), key)))
+    left, right = np.zeros(len(i), dtype=np.int64), np.zeros(len(i), dtype=np.int64)
+    left[ends], right[ends] = extensions(ta, tb, i[ends], j[ends], ngram, min_words)
     if not may_hold_passage(i, j, left, right, ngram=ngram, max_gap=max_gap, min_words=min_words):
         return []
+    chains = chain(list(zip(i.tolist(), j.tolist(), strict=True)), max_gap)
+    # The exact extension of each chain's ends, for all chains at once.
+    c = np.asarray(chains, dtype=np.int64).reshape(-1, 4)
+    ends_i, ends_j = np.concatenate([c[:, 0], c[:, 2]]), np.concatenate([c[:, 1], c[:, 3]])
+    back, ahead = extensions(ta, tb, ends_i, ends_j, ngram, min_words)
+    backs, aheads = back[: len(c)].tolist(), ahead[len(c) :].tolist()
     a, b = ta.hashes, tb.hashes
     lists: list[list[int]] = []  # the tokens as lists, made only for an extension walked in full
-    left_l, right_l = left.tolist(), right.tolist()
-    index = {s: k for k, s in enumerate(zip(i.tolist(), j.tolist(), strict=True))}
     ranges: list[list[int]] = []
-    for fi, fj, li, lj in chain(list(index), max_gap):
-        back, ahead = left_l[index[fi, fj]], right_l[index[li, lj]]
-        if back < min_words and ahead < min_words:
-            a0, a1, b0 = fi - back, li + ngram + ahead, fj - back
-            b1 = lj + ngram + ahead
+    for (fi, fj, li, lj), back_k, ahead_k in zip(chains, backs, aheads, strict=True):
+        if back_k < min_words and ahead_k < min_words:
+            a0, a1, b0, b1 = fi - back_k, li + ngram + ahead_k, fj - back_k, lj + ngram + ahead_k
         else:
             if not lists:
                 lists = [a.tolist(), b.tolist()]
