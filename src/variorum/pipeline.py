@@ -739,9 +739,10 @@ def query(index: Index, doc: Document, settings: Settings, *, changes: int = 0) 
     families_of = {r["num"]: r for r in index.doc_rows_for(found)}
     covered: list[tuple[int, int]] = []
     matches = []
+    table = seed_table(p, settings)  # the query's seed table, made once for all its candidates
     for num in found:
         other = index.load_prepared(num, settings)
-        result = compare_prepared(p, other, settings)
+        result = compare_prepared(p, other, settings, (table, seed_table(other, settings)))
         if not result.passages:
             continue
         boiler = index.boilerplate_spans(num)

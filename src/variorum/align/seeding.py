@@ -22,15 +22,19 @@ either), because it bounds what the aligner does from above:
 
 So a pair none of whose seeds has both clusters spanning ``min_words`` holds no passage.
 
-Each seed's extensions are computed for all seeds at once, up to ``min_words`` tokens each way:
-an extension that long settles the bound on its own. The same figures, when they stop short,
-are the exact ends the aligner's extension reaches; only the rare longer ones are walked again
-token by token. The result is that of :func:`~variorum.align.local.align_tokens`, match for
-match (``tests/test_seeding.py`` checks it by hypothesis and on real manual pages).
+The extensions are computed for many seeds at once, up to ``min_words`` tokens each way (an
+extension that long settles the bound on its own), and only for the seeds at the ends of runs
+along a diagonal: an extension's end moves only forward with its start, so the seeds inside a
+run change no cluster's span. After chaining, the same computation gives the chains' ends: when
+they stop short of ``min_words`` they are exactly where the aligner's extension stops; only the
+rare longer ones are walked again token by token. The result is that of
+:func:`~variorum.align.local.align_tokens`, match for match (``tests/test_seeding.py`` checks it
+by hypothesis and on real manual pages).
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +42,10 @@ from rapidfuzz.distance import Levenshtein
 
 from variorum.align.local import MAX_SEED_REPEATS, Match, _extend, _merge, align_tokens, chain
 from variorum.arrays import concat_ranges, in_sorted
+
+#: Up to this many seeds, a pair's extensions are computed for every seed: finding the ends of
+#: runs costs more than it saves.
+_FEW_SEEDS = 32
 
 #: Token value of the padding around a table's tokens, which lets a window of tokens be read past
 #: either end of a document without a bounds test (the positions past an end are then masked).
@@ -108,12 +116,16 @@ def seed_pairs(ta: SeedTable, tb: SeedTable) -> tuple[np.ndarray, np.ndarray]:
         hit = ta.values[at] == tb.values
         ka, kb = at[hit], np.flatnonzero(hit)
     ca, cb = ta.counts[ka], tb.counts[kb]
-    i_each = ta.positions[concat_ranges(ta.starts[ka], ca)]  # a's positions, value by value
-    partners = np.repeat(cb, ca)  # each of them pairs with every position of its value in b
-    i = np.repeat(i_each, partners)
-    j = tb.positions[concat_ranges(np.repeat(tb.starts[kb], ca), partners)]
+    if ca.max(initial=0) <= 1 and cb.max(initial=0) <= 1:  # most shared n-grams: once on each side
+        i, j = ta.positions[ta.starts[ka]], tb.positions[tb.starts[kb]]
+    else:
+        i_each = ta.positions[concat_ranges(ta.starts[ka], ca)]  # a's positions, value by value
+        partners = cb.repeat(ca)  # each of them pairs with every position of its value in b
+        i = i_each.repeat(partners)
+        j = tb.positions[concat_ranges(tb.starts[kb].repeat(ca), partners)]
     width = len(tb.grams) + 1  # above every j
-    key = np.sort(i * width + j)  # one sort on one key, by i, then by j
+    key = i * width + j
+    key.sort()  # one sort on one key: by i, then by j
     return key // width, key % width
 
 
@@ -127,19 +139,28 @@ def extensions(
     other. Counts stop at ``window``: a count of ``window`` means *at least* that far. Both
     tables must be padded for ``window`` (:meth:`SeedTable.of`).
     """
-    steps = np.arange(window + 2)
-    # Columns: the window + 2 tokens before the seed (nearest first), then those after it.
-    offsets = np.concatenate([-1 - steps, ngram + steps])
+    steps, offsets = _columns(ngram, window)
     x = i[:, None] + (offsets + ta.pad)
     y = j[:, None] + (offsets + tb.pad)
     equal = (ta.padded[x] == tb.padded[y]).reshape(len(i), 2, window + 2)
     # Past the start or the end of either document nothing is equal, whatever the padding holds.
     equal[:, 0] &= steps < np.minimum(i, j)[:, None]
     equal[:, 1] &= steps < (np.minimum(len(ta.hashes) - i, len(tb.hashes) - j) - ngram)[:, None]
-    stop = np.ones((len(i), 2, window + 1), dtype=bool)
-    stop[:, :, :window] = ~equal[:, :, :window] & ~(equal[:, :, 1 : window + 1] & equal[:, :, 2:])
-    reach = stop.argmax(axis=2)
+    # The extension passes a token pair that is equal or followed by two equal ones; the last
+    # column, never passed, gives ``window`` to a seed that passes them all.
+    passes = np.zeros((len(i), 2, window + 1), dtype=bool)
+    bridged = equal[:, :, 1 : window + 1] & equal[:, :, 2:]
+    np.logical_or(equal[:, :, :window], bridged, out=passes[:, :, :window])
+    reach = passes.argmin(axis=2)
     return reach[:, 0], reach[:, 1]
+
+
+@functools.lru_cache(maxsize=8)
+def _columns(ngram: int, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """The steps of an extension, and the offsets from a seed of the tokens read for them: the
+    ``window + 2`` tokens before the seed (nearest first), then those after it."""
+    steps = np.arange(window + 2)
+    return steps, np.concatenate([-1 - steps, ngram + steps])
 
 
 def may_hold_passage(
@@ -175,12 +196,10 @@ def may_hold_passage(
 def _cluster_spans(pos: np.ndarray, start: np.ndarray, end: np.ndarray, reach: int) -> np.ndarray:
     """For each of the sorted ``pos``: the furthest ``end`` minus the earliest ``start`` of its
     cluster (consecutive positions at most ``reach`` apart)."""
-    cut = np.flatnonzero(np.diff(pos) > reach) + 1
+    cut = ((pos[1:] - pos[:-1]) > reach).nonzero()[0] + 1
     firsts = np.concatenate([[0], cut])
     spans = np.maximum.reduceat(end, firsts) - np.minimum.reduceat(start, firsts)
-    cluster = np.zeros(len(pos), dtype=np.int64)
-    cluster[cut] = 1
-    return spans[np.cumsum(cluster)]
+    return spans.repeat(np.diff(firsts, append=len(pos)))
 
 
 def align_tables(ta: SeedTable, tb: SeedTable, *, ngram: int, max_gap: int, min_words: int) -> list[Match]:
@@ -204,11 +223,14 @@ def align_tables(ta: SeedTable, tb: SeedTable, *, ngram: int, max_gap: int, min_
     # A seed with seeds right before and after it on its diagonal extends no further than they
     # do (an extension's end moves only forward with its start), and it is in their clusters:
     # the screen needs only the ends of such runs, a long shared passage is one run.
-    width = len(tb.grams) + 1
-    key = i * width + j
-    ends = np.flatnonzero(~(in_sorted(key + (width + 1), key) & in_sorted(key - (width + 1), key)))
-    left, right = np.zeros(len(i), dtype=np.int64), np.zeros(len(i), dtype=np.int64)
-    left[ends], right[ends] = extensions(ta, tb, i[ends], j[ends], ngram, min_words)
+    if len(i) <= _FEW_SEEDS:
+        left, right = extensions(ta, tb, i, j, ngram, min_words)
+    else:
+        width = len(tb.grams) + 1
+        key = i * width + j
+        ends = (~(in_sorted(key + (width + 1), key) & in_sorted(key - (width + 1), key))).nonzero()[0]
+        left, right = np.zeros(len(i), dtype=np.int64), np.zeros(len(i), dtype=np.int64)
+        left[ends], right[ends] = extensions(ta, tb, i[ends], j[ends], ngram, min_words)
     if not may_hold_passage(i, j, left, right, ngram=ngram, max_gap=max_gap, min_words=min_words):
         return []
     chains = chain(list(zip(i.tolist(), j.tolist(), strict=True)), max_gap)
