@@ -190,7 +190,7 @@ def test_seeds_match_the_reference(a: list[int], b: list[int]) -> None:
 
 # -- where the shared text sits in each body ----------------------------------------------------
 
-from variorum.align.evidence import edges, heads_alike  # noqa: E402
+from variorum.align.evidence import edges, heads_alike, heads_alike_arrays  # noqa: E402
 
 
 def test_edges_give_the_unshared_head_and_the_extent_of_the_shared_text():
@@ -221,3 +221,18 @@ def test_heads_alike_is_a_share_and_symmetric(a, b, ha, hb):
     value = heads_alike(a, b, ha, hb)
     assert 0.0 <= value <= 1.0
     assert value == heads_alike(b, a, hb, ha)
+
+
+@given(
+    st.lists(st.integers(0, 30), max_size=60),
+    st.lists(st.integers(0, 30), max_size=60),
+    st.floats(0, 1),
+    st.floats(0, 1),
+)
+@settings(max_examples=300, deadline=None)
+def test_heads_alike_of_arrays_is_heads_alike_of_lists(a, b, ha, hb):
+    spread = np.uint64(0x9E3779B97F4A7C15)  # token hashes use all 64 bits
+    a_hashes = np.asarray(a, dtype=np.uint64) * spread
+    b_hashes = np.asarray(b, dtype=np.uint64) * spread
+    expected = heads_alike(a_hashes.tolist(), b_hashes.tolist(), ha, hb)
+    assert heads_alike_arrays(a_hashes, b_hashes, ha, hb) == expected

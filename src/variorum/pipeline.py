@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from variorum.align.passages import PairResult, compare_prepared
+from variorum.align.passages import PairResult, compare_prepared, seed_table
 from variorum.config import Settings
 from variorum.errors import Interrupted, UsageError
 from variorum.group.relations import KINDS, Relation
@@ -23,6 +23,7 @@ from variorum.prepare import Prepared, prepare, preprocess
 from variorum.text.normalize import count_vocabulary, raw_tokens
 
 if TYPE_CHECKING:  # imported where used, so that a command loads only what it runs
+    from variorum.align.seeding import SeedTable
     from variorum.collate import Collation
     from variorum.store.codec import Packed
     from variorum.store.index import Index
@@ -264,15 +265,30 @@ class _AddState:
             fps = {n: p.fp_hashes for n, p in local.items()}
             found = index.candidates(fps, settings.max_df, settings.min_shared)
             pairs = sorted({(min(x, y), max(x, y)) for x, others in found.items() for y in others})
+            # Each document is in many pairs: its seed table is made once. ``y`` is always of this
+            # batch (numbers grow), ``x`` may be indexed, and then the pairs of one ``x`` follow one
+            # another: the tables held are this batch's and the current ``x``'s.
+            tables: dict[int, SeedTable] = {}
+            held: tuple[int, Prepared] | None = None  # the current indexed ``x``
             for x, y in pairs:
                 for n in (x, y):
                     if n in local:
                         local[n] = with_tokens(local[n], packs[n])
-                px = local.get(x) or _cached(index, self.cache, x, settings)
+                if x in local:
+                    px = local[x]
+                else:
+                    if held is None or held[0] != x:
+                        if held is not None:
+                            tables.pop(held[0], None)
+                        held = (x, _cached(index, self.cache, x, settings))
+                    px = held[1]
                 py = local.get(y) or _cached(index, self.cache, y, settings)
                 if settings.ignore_series and px.doc.series and px.doc.series == py.doc.series:
                     continue
-                result = compare_prepared(px, py, settings)
+                for n, p in ((x, px), (y, py)):
+                    if n not in tables:
+                        tables[n] = seed_table(p, settings)
+                result = compare_prepared(px, py, settings, (tables[x], tables[y]))
                 if result.passages:
                     covs = (result.a_coverage, result.b_coverage, result.a_body, result.b_body)
                     index.insert_pair(x, y, result.passages, covs, result.shared_words, result.evidence)
@@ -781,9 +797,10 @@ def query(index: Index, doc: Document, settings: Settings, *, changes: int = 0) 
     families_of = {r["num"]: r for r in index.doc_rows_for(found)}
     covered: list[tuple[int, int]] = []
     matches = []
+    table = seed_table(p, settings)  # the query's seed table, made once for all its candidates
     for num in found:
         other = index.load_prepared(num, settings)
-        result = compare_prepared(p, other, settings)
+        result = compare_prepared(p, other, settings, (table, seed_table(other, settings)))
         if not result.passages:
             continue
         boiler = index.boilerplate_spans(num)

@@ -24,6 +24,8 @@ from typing import NamedTuple
 import numpy as np
 from rapidfuzz.distance import Indel
 
+from variorum.arrays import distinct, in_sorted
+
 #: Above this many token pairs (``len(a) * len(b)``) the runs are not computed: the bit-parallel
 #: LCS costs about ``len(a) * len(b) / 64`` word operations, ~10 ms at this size.
 MAX_RUN_CELLS = 400_000_000
@@ -91,6 +93,17 @@ def heads_alike(a_seq: Sequence[int], b_seq: Sequence[int], a_head: float, b_hea
     return round(len(a_words & b_words) / min(len(a_words), len(b_words)), 4)
 
 
+def heads_alike_arrays(a: np.ndarray, b: np.ndarray, a_head: float, b_head: float) -> float:
+    """:func:`heads_alike` of two arrays of token hashes, without making sets of them (a head
+    is often most of a manual page, before its footer)."""
+    a_words = distinct(a[: round(a_head * len(a))])
+    b_words = distinct(b[: round(b_head * len(b))])
+    if not len(a_words) or not len(b_words):
+        return 0.0
+    shared = int(np.count_nonzero(in_sorted(a_words, b_words)))
+    return round(shared / min(len(a_words), len(b_words)), 4)
+
+
 def run_coverage(
     a: Sequence[int], b: Sequence[int], min_run: int, max_cells: int = MAX_RUN_CELLS
 ) -> tuple[float, float]:
@@ -156,9 +169,8 @@ def pair_evidence(
     ``matches`` are ``(a0, a1, b0, b1, identity)`` token ranges. Runs are computed on the body
     tokens only, so that cover notes and page furniture neither add nor dilute them.
     """
-    a_seq = a_hashes[a_body].tolist()
-    b_seq = b_hashes[b_body].tolist()
-    a_runs, b_runs = run_coverage(a_seq, b_seq, min_run)
+    a_array, b_array = a_hashes[a_body], b_hashes[b_body]
+    a_runs, b_runs = run_coverage(a_array.tolist(), b_array.tolist(), min_run)
     weights = [min(a1 - a0, b1 - b0) for a0, a1, b0, b1, _ in matches]
     total = sum(weights)
     identity = sum(w * m[4] for w, m in zip(weights, matches, strict=True)) / total if total else 0.0
@@ -174,5 +186,5 @@ def pair_evidence(
         b_extent=b_extent,
         a_head=a_head,
         b_head=b_head,
-        heads_alike=heads_alike(a_seq, b_seq, a_head, b_head),
+        heads_alike=heads_alike_arrays(a_array, b_array, a_head, b_head),
     )

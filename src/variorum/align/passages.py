@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from variorum.align.evidence import NO_EVIDENCE, PairEvidence, pair_evidence
-from variorum.align.local import Match, align_tokens, coverage
+from variorum.align.local import Match, coverage
+from variorum.align.seeding import SeedTable, align_tables
 from variorum.config import Settings
 from variorum.model import Document, Passage
 from variorum.prepare import Prepared
@@ -58,17 +59,29 @@ def to_passage(pa: Prepared, pb: Prepared, m: Match) -> Passage:
     )
 
 
-def compare_prepared(pa: Prepared, pb: Prepared, settings: Settings) -> PairResult:
-    """Align two prepared documents: their passages and coverages."""
-    matches = align_tokens(
-        pa.hash_list,
-        pb.hash_list,
-        pa.grams,
-        pb.grams,
-        ngram=settings.ngram,
-        max_gap=settings.max_gap,
-        min_words=settings.min_words,
+def seed_table(p: Prepared, settings: Settings) -> SeedTable:
+    """The :class:`SeedTable` of a prepared document, for :func:`compare_prepared`."""
+    return SeedTable.of(p.hashes, p.grams, settings.min_words)
+
+
+#: What a pair without passages gets: no coverage, no evidence.
+_NOTHING = PairResult((), 0.0, 0.0, 0.0, 0.0, PairEvidence(0.0, 0.0, 0.0, 0, 0.0))
+
+
+def compare_prepared(
+    pa: Prepared, pb: Prepared, settings: Settings, tables: tuple[SeedTable, SeedTable] | None = None
+) -> PairResult:
+    """Align two prepared documents: their passages and coverages.
+
+    ``tables`` are the documents' :func:`seed_table`, for a caller that aligns each document in
+    many pairs and keeps them; without them they are made here.
+    """
+    ta, tb = tables or (seed_table(pa, settings), seed_table(pb, settings))
+    matches = align_tables(
+        ta, tb, ngram=settings.ngram, max_gap=settings.max_gap, min_words=settings.min_words
     )
+    if not matches:
+        return _NOTHING
     a_ranges = [(m.a0, m.a1) for m in matches]
     b_ranges = [(m.b0, m.b1) for m in matches]
     na, nb = len(pa.tokens), len(pb.tokens)
@@ -85,7 +98,5 @@ def compare_prepared(pa: Prepared, pb: Prepared, settings: Settings) -> PairResu
             pb.body,
             [(m.a0, m.a1, m.b0, m.b1, m.identity) for m in matches],
             settings.run_min_words,
-        )
-        if matches
-        else PairEvidence(0.0, 0.0, 0.0, 0, 0.0),
+        ),
     )
