@@ -195,7 +195,9 @@ _CAP_WORD = (
 CONNECTORS = frozenset(
     "of the and for de la del des du le los las y para et pour und von für van der di da do dos".split()
 )
-_CONNECTOR = "|".join(sorted(CONNECTORS, key=len, reverse=True))
+# Longest first; words of one length alphabetically, so that the pattern's text (and the cached
+# compiled program, see variorum.text.lazy_pattern) is the same in every process.
+_CONNECTOR = "|".join(sorted(CONNECTORS, key=lambda word: (-len(word), word)))
 _SPACE = r"(?:[ \t\u00a0]+|[ \t\u00a0]*\n[ \t\u00a0]*)"
 #: A maximal run of capitalised words, with lowercase connectors inside and one line break at most
 #: between two words.
