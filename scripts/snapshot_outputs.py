@@ -5,12 +5,13 @@ file per command, so that two versions of the code can be compared byte for byte
     diff -r before/ after/
 
 A speed change must leave every file identical. The inputs: every pair and triple of the seeds
-and of ``examples/``, and all of each (``collate`` in each output format, text with and
-without ``--all``, and ``compare`` of each pair, JSON and table), and each case of ``tests/collation_cases.py`` and
-a few generated families of ``tests/collation_synth.py``, written to files and collated the same
-way. Each command runs as its own process of ``--python`` (default: this interpreter), with the
-working directory and file paths the same from one run to the next, so that a run of the old
-code (``PYTHONPATH=old/src``) and of the new one differ only by the code.
+and of ``examples/``, and all of each (``collate`` in each output format, text with and without
+``--all``, and ``compare`` of each pair, JSON and table), and each case of
+``tests/collation_cases.py`` and a few generated families of ``tests/collation_synth.py``,
+written to files and collated the same way. Each command runs as its own process of
+``--python`` (default: this interpreter), with the working directory and file paths the same
+from one run to the next, so that a run of the old code (``PYTHONPATH=old/src``) and of the new
+one differ only by the code.
 """
 
 from __future__ import annotations
@@ -98,7 +99,8 @@ def run(python: str, args: list[str], target: Path) -> None:
         env={**os.environ, "COLUMNS": "100"},
         cwd=ROOT,
     )
-    target.write_bytes(done.stdout + b"\n--- stderr\n" + done.stderr + f"\n--- exit {done.returncode}\n".encode())
+    status = f"\n--- exit {done.returncode}\n".encode()
+    target.write_bytes(done.stdout + b"\n--- stderr\n" + done.stderr + status)
 
 
 def main() -> int:

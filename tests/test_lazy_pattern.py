@@ -62,7 +62,9 @@ SAMPLES = [
     (regex, r"(?r)(?<![\w/])(?P<body>\p{Lu}[\p{L}\p{M}]+)(?:\s+(?P=body))?$", regex.I),
     (regex, r"(?P<n>\d{1,3}(?:[.,\u00a0]\d{3})+)|(?P<w>seventeen|thirteen|four)", regex.I),
 ]
-TEXT = "Baku, 2 April 2018 and 14 MAY 2019; agenda item 4, Distr.: General. 1,234,567 Security Council 漢字かな"
+TEXT = (
+    "Baku, 2 April 2018 and 14 MAY 2019; agenda item 4, Distr.: General. 1,234,567 Security Council 漢字かな"
+)
 
 
 def _fresh(tmp_path, monkeypatch):

@@ -19,6 +19,7 @@ from variorum.cli.output import (
     LazyConsole,
     emit,
     name_of,
+    plain_stdout,
     print_json,
     short_id,
     table,
@@ -712,9 +713,13 @@ def collate(
             result = pipeline.collate_family(index, _settings(), items[0])
             translations = pipeline.family_translations(index, _settings(), items[0])
     if fmt_name == "text" and output is None:
-        from variorum.cli.apparatus import render
+        from variorum.cli import apparatus
 
-        render(result, out.get(), formal=all_variants)
+        text = apparatus.plain(result, formal=all_variants) if plain_stdout() else None
+        if text is not None:
+            sys.stdout.write(text)
+        else:
+            apparatus.render(result, out.get(), formal=all_variants)
         _print_translations(translations)
         return
     if fmt_name == "tei":

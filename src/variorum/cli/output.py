@@ -8,8 +8,10 @@ Rich is imported only when a table is printed, so that ``--json`` and ``--help``
 
 from __future__ import annotations
 
+import builtins
 import csv
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import PurePath
@@ -43,6 +45,28 @@ class LazyConsole:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.get(), name)
+
+
+def plain_stdout() -> bool:
+    """Whether a rich console on stdout (the CLI's ``out``) would print text without any style
+    or escape code, so that text may be written to stdout directly instead.
+
+    Rich prints styles where stdout is a terminal, where ``FORCE_COLOR`` or ``TTY_COMPATIBLE``
+    says to, and draws its own way in Jupyter and on Windows consoles; in each of those cases
+    (and when stdout's encoding is not UTF-8, whose errors rich words its own way) this says
+    False and the console prints, as before.
+    """
+    if sys.platform == "win32" or "FORCE_COLOR" in os.environ or os.environ.get("TTY_COMPATIBLE"):
+        return False
+    if "get_ipython" in vars(builtins) or getattr(sys.stdin, "__module__", "").startswith("idlelib"):
+        return False
+    stdout = sys.stdout
+    if (getattr(stdout, "encoding", None) or "").lower().replace("-", "") != "utf8":
+        return False
+    try:
+        return not stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def print_json(data: Any) -> None:
