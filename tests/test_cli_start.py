@@ -15,7 +15,7 @@ import pytest
 import typer
 from typer import core
 
-from variorum.cli import app_for  # importing variorum.cli installs the deferring coercion
+from variorum.cli import app_for
 from variorum.cli.app import app
 
 

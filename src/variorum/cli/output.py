@@ -17,12 +17,24 @@ from collections.abc import Callable, Sequence
 from pathlib import PurePath
 from typing import Annotated, Any
 
-import typer
-
 from variorum.errors import UsageError
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV (one line per table row) instead.")]
+
+def __getattr__(name: str) -> Any:
+    """``JsonOption`` and ``CsvOption``, made on first use: they need typer, which the commands
+    run without it (:mod:`variorum.cli.quick`) never import."""
+    if name not in ("JsonOption", "CsvOption"):  # ``__path__``, asked by every from-import
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import typer
+
+    csv_help = "Print CSV (one line per table row) instead."
+    options = {
+        "JsonOption": Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")],
+        "CsvOption": Annotated[bool, typer.Option("--csv", help=csv_help)],
+    }
+    globals().update(options)
+    return options[name]
+
 
 #: Narrowest a file-name column gets before it folds onto more lines.
 NAME_MIN = 12
@@ -45,6 +57,13 @@ class LazyConsole:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.get(), name)
+
+
+# No markup or emoji codes by default: file names and document text are printed as they are
+# ("report [draft].txt" is not a style tag, ":smile:" not an emoji); a line that styles itself
+# passes markup=True and escapes what it quotes.
+out = LazyConsole(soft_wrap=True, highlight=False, markup=False, emoji=False)
+err = LazyConsole(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 
 def plain_stdout() -> bool:
