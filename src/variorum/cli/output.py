@@ -9,7 +9,6 @@ Rich is imported only when a table is printed, so that ``--json`` and ``--help``
 from __future__ import annotations
 
 import builtins
-import csv
 import json
 import os
 import sys
@@ -96,6 +95,8 @@ def print_csv(records: Sequence[dict[str, Any]]) -> None:
     if not records:
         return
     fields = list(records[0])
+    import csv
+
     writer = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in records:

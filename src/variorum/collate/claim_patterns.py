@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from decimal import Decimal, InvalidOperation
 
 import regex
 
@@ -323,6 +322,8 @@ def ascii_digits(digits: str) -> str:
 
 def scaled(value: str, power: int) -> str:
     """``value`` times ten to ``power``, in plain digits ("1.5", 6 → "1500000")."""
+    from decimal import Decimal, InvalidOperation  # here: most texts scale no figure
+
     try:
         return format((Decimal(value) * (Decimal(10) ** power)).normalize(), "f")
     except InvalidOperation:
