@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 
 import pytest
@@ -192,3 +194,23 @@ def test_the_patterns_a_collation_compiles_are_the_same_in_every_process(tmp_pat
         assert done.returncode == 0, done.stderr[-2000:]
         outs.append(done.stdout)
     assert outs[0] == outs[1] and outs[0].count("(") > 30
+
+
+def test_debug_and_locale_patterns_are_always_compiled(tmp_path, monkeypatch):
+    lp = _fresh(tmp_path, monkeypatch)
+    for module in (re, regex):
+        with contextlib.redirect_stdout(io.StringIO()) as printed:
+            lp.compile_pattern(module, r"\w+", module.DEBUG)
+        assert printed.getvalue()  # compiled, so its program was printed
+        assert lp.compile_pattern(module, rb"\w+", module.LOCALE).flags & module.LOCALE
+    lp.save()
+    assert not (tmp_path / "patterns").exists()  # nothing kept
+
+
+def test_regex_programs_are_kept_for_the_version_they_were_read_as(tmp_path, monkeypatch):
+    lp = _fresh(tmp_path, monkeypatch)
+    v0 = lp.compile_pattern(regex, r"[[a-z]--[aeiou]]+")
+    monkeypatch.setattr(regex, "DEFAULT_VERSION", regex.V1)
+    v1 = lp.compile_pattern(regex, r"[[a-z]--[aeiou]]+")
+    assert v0.flags != v1.flags
+    assert v1.findall("strength") == regex.compile(r"[[a-z]--[aeiou]]+").findall("strength")

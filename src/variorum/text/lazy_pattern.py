@@ -55,8 +55,6 @@ _lock = threading.Lock()
 #: and the keys it used.
 _files: dict[str, tuple[dict[Any, Any], dict[Any, Any], set[Any]]] = {}
 _exit_hook = False
-#: ``re.DEBUG`` and ``regex.DEBUG``: compiling prints the program, so it is never skipped.
-_DEBUG = 128
 
 
 @cache
@@ -161,9 +159,16 @@ def _program(module: ModuleType, pattern: str, flags: int, compiled: Any) -> Any
 def compile_pattern(module: ModuleType, pattern: str, flags: int = 0) -> Any:
     """``module.compile(pattern, flags)`` for ``re`` or ``regex``, from the cache when it has
     the program (see the module docstring); any other module just compiles."""
-    if module.__name__ not in ("re", "regex") or not isinstance(pattern, str) or flags & _DEBUG:
+    if (
+        module.__name__ not in ("re", "regex")
+        or not isinstance(pattern, str)
+        # DEBUG prints the program as it compiles; LOCALE reads the locale of the moment.
+        or flags & (module.DEBUG | module.LOCALE)
+    ):
         return module.compile(pattern, flags)
     key = (pattern, int(flags))
+    if module.__name__ == "regex" and not flags & (module.V0 | module.V1):
+        key = (pattern, int(flags) | int(module.DEFAULT_VERSION))  # what the pattern is read as
     programs, new, used = _cache(module)
     program = programs.get(key)
     if program is not None:
