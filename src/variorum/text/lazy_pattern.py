@@ -175,7 +175,7 @@ def compile_pattern(module: ModuleType, pattern: str, flags: int = 0) -> Any:
         try:
             compiled = _revive(module, pattern, program)
         except Exception:  # a program this interpreter cannot use: compile it again
-            del programs[key]
+            programs.pop(key, None)
         else:
             used.add(key)
             return compiled
