@@ -3,27 +3,28 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from variorum.cli import fastparams, quick
 from variorum.cli.output import (
     CsvOption,
     JsonOption,
-    LazyConsole,
     emit,
+    err,
     name_of,
+    out,
     print_json,
     short_id,
     table,
 )
-from variorum.config import DEFAULT_DB, Settings, from_env
+from variorum.cli.quick import CollateFormat
+from variorum.config import DEFAULT_DB, Settings
 from variorum.errors import InputError, Interrupted, UsageError
 
 if TYPE_CHECKING:  # the rest is imported by the commands that use it, so that each starts fast
@@ -48,12 +49,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-
-# No markup or emoji codes by default: file names and document text are printed as they are
-# ("report [draft].txt" is not a style tag, ":smile:" not an emoji); a line that styles itself
-# passes markup=True and escapes what it quotes.
-out = LazyConsole(soft_wrap=True, highlight=False, markup=False, emoji=False)
-err = LazyConsole(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+fastparams.install()  # values that need no conversion (most of them) skip pydantic
 
 DbOption = Annotated[
     Path,
@@ -74,12 +70,7 @@ def plural(n: int, singular: str, plural_form: str | None = None) -> str:
 
 
 def _settings(min_words: int | None = None, ignore_series: bool | None = None) -> Settings:
-    s = from_env(Settings())
-    if min_words is not None:
-        s = replace(s, min_words=min_words)
-    if ignore_series is not None:
-        s = replace(s, ignore_series=ignore_series)
-    return s
+    return quick.settings(min_words, ignore_series)
 
 
 _print_json = print_json
@@ -136,11 +127,7 @@ def _advance(bar: Progress, task: Any) -> Callable[[str, int], None]:
 
 
 def _read_one(path: str) -> Document:
-    from variorum.ingest import read_file, read_stdin
-
-    if path == "-":
-        return read_stdin()  # bytes decoded as a file's, binary refused
-    return read_file(path)
+    return quick.read_one(path)
 
 
 #: Whether a command already said what an interruption kept (then ``main`` adds nothing).
@@ -370,9 +357,7 @@ def relations(
     emit(rows, as_json=as_json, as_csv=as_csv, human=human)
 
 
-def _snippet(text: str, n: int = 60) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= n else flat[: n - 1] + "…"
+_snippet = quick.snippet
 
 
 @app.command()
@@ -389,32 +374,10 @@ def compare(
 
     Example: variorum compare letter.pdf press-release.html --json
     """
-    from variorum.api import compare as compare_documents
-
-    settings = _settings(min_words)
-    result = compare_documents(_read_one(a), _read_one(b), settings=settings)
-
-    def human() -> None:
-        out.print(f"{a}: {result.coverage['a']:.0%} of its words shared; {b}: {result.coverage['b']:.0%}")
-        if result.passages:
-            _passage_table(result.passages)
-        else:
-            out.print(f"no shared passage of {settings.min_words} words or more")
-
-    emit(result, as_json=as_json, as_csv=as_csv, human=human)
+    quick.compare(a, b, min_words, as_json, as_csv)
 
 
-def _passage_table(rows: Any) -> None:
-    t = table("a chars", "b chars", "words", "identity", "text (a)", fold=("text (a)",))
-    for p in rows:
-        t.add_row(
-            f"{p.a_start}-{p.a_end}",
-            f"{p.b_start}-{p.b_end}",
-            str(p.words),
-            f"{p.identity:.2f}",
-            _snippet(p.a_text),
-        )
-    out.print(t)
+_passage_table = quick.passage_table
 
 
 @app.command()
@@ -651,16 +614,6 @@ def _print_summary(summary: dict[str, Any]) -> None:
         out.print(t)
 
 
-class CollateFormat(StrEnum):
-    text = "text"
-    json = "json"
-    tei = "tei"
-    collatex = "collatex"
-
-
-FORMATS = tuple(f.value for f in CollateFormat)
-
-
 @app.command()
 def collate(
     items: Annotated[
@@ -683,88 +636,7 @@ def collate(
     variorum collate --files a.txt b.txt --json ;
     variorum collate --from-collatex witnesses.json --format collatex
     """
-    fmt_name = "json" if as_json else CollateFormat(fmt).value
-    if as_json and fmt not in (CollateFormat.text, CollateFormat.json):
-        raise UsageError(f"--json and --format {CollateFormat(fmt).value} ask for two formats: give one")
-    items = items or []
-    translations: list[dict[str, Any]] = []
-    if from_collatex is not None:
-        from variorum.collate import collate_witnesses
-        from variorum.export.collatex import read_collatex_witnesses
-        from variorum.ingest.jsonl import load_json
-
-        data = load_json(str(from_collatex))
-        if not isinstance(data, dict):
-            raise InputError(str(from_collatex), "not CollateX witness JSON (expected an object)")
-        result = collate_witnesses(read_collatex_witnesses(data, str(from_collatex)))
-    elif files:
-        if len(items) < 2:
-            raise UsageError("--files needs at least two files")
-        from variorum.collate import collate as collate_documents
-
-        result = collate_documents([_read_one(p) for p in items])
-    else:
-        if len(items) != 1:
-            raise UsageError("give one family id, or --files A B …, or --from-collatex FILE")
-        from variorum import pipeline
-
-        with _open_index(db) as index:
-            result = pipeline.collate_family(index, _settings(), items[0])
-            translations = pipeline.family_translations(index, _settings(), items[0])
-    if fmt_name == "text" and output is None:
-        from variorum.cli.apparatus import render
-
-        render(result, out.get(), formal=all_variants)
-        _print_translations(translations)
-        return
-    if fmt_name == "tei":
-        from variorum.export.tei import collation_to_tei
-
-        payload = collation_to_tei(result)
-    elif fmt_name == "collatex":
-        from variorum.export.collatex import collation_to_collatex
-
-        payload = json.dumps(collation_to_collatex(result), ensure_ascii=False, sort_keys=True)
-    elif fmt_name == "json":
-        from variorum.export.collation_json import collation_to_json
-
-        data = collation_to_json(result)
-        if translations:
-            data["translations"] = translations
-        payload = json.dumps(data, ensure_ascii=False, indent=2)
-    else:
-        from rich.console import Console
-
-        console = Console(record=True, width=100, file=open(os.devnull, "w"), markup=False, emoji=False)  # noqa: SIM115
-        from variorum.cli.apparatus import render
-
-        render(result, console, formal=all_variants)
-        payload = console.export_text()
-    if output is not None:
-        output.write_text(payload if payload.endswith("\n") else payload + "\n", encoding="utf-8")
-        err.print(f"written: {output}")
-    else:
-        sys.stdout.write(payload if payload.endswith("\n") else payload + "\n")
-
-
-def _print_translations(translations: list[dict[str, Any]]) -> None:
-    """The translations of a collated family: languages, paragraphs aligned, figures that differ."""
-    for t in translations:
-        name = {side: (t[side]["path"] or t[side]["id"]).rsplit("/", 1)[-1] for side in ("a", "b")}
-        out.print(
-            f"translation {name['a']} ({t['a_language']}) ↔ {name['b']} ({t['b_language']}): "
-            f"{t['anchors_in_order']} anchors in order, {len(t['paragraphs_aligned'])} of "
-            f"{t['paragraphs']['a']}/{t['paragraphs']['b']} paragraphs aligned",
-            markup=False,
-            highlight=False,
-        )
-        for d in t["figures_differ"]:
-            out.print(
-                f"  figure differs: {d['a']['text']!r} ↔ {d['b']['text']!r} "
-                f"(paragraphs {d['a_paragraph'] + 1} ↔ {d['b_paragraph'] + 1})",
-                markup=False,
-                highlight=False,
-            )
+    quick.collate(items, files, from_collatex, fmt, all_variants, output, db, as_json)
 
 
 @app.command()

@@ -8,19 +8,32 @@ Rich is imported only when a table is printed, so that ``--json`` and ``--help``
 
 from __future__ import annotations
 
-import csv
+import builtins
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import PurePath
 from typing import Annotated, Any
 
-import typer
-
 from variorum.errors import UsageError
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV (one line per table row) instead.")]
+
+def __getattr__(name: str) -> Any:
+    """``JsonOption`` and ``CsvOption``, made on first use: they need typer, which the commands
+    run without it (:mod:`variorum.cli.quick`) never import."""
+    if name not in ("JsonOption", "CsvOption"):  # ``__path__``, asked by every from-import
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import typer
+
+    csv_help = "Print CSV (one line per table row) instead."
+    options = {
+        "JsonOption": Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")],
+        "CsvOption": Annotated[bool, typer.Option("--csv", help=csv_help)],
+    }
+    globals().update(options)
+    return options[name]
+
 
 #: Narrowest a file-name column gets before it folds onto more lines.
 NAME_MIN = 12
@@ -45,6 +58,35 @@ class LazyConsole:
         return getattr(self.get(), name)
 
 
+# No markup or emoji codes by default: file names and document text are printed as they are
+# ("report [draft].txt" is not a style tag, ":smile:" not an emoji); a line that styles itself
+# passes markup=True and escapes what it quotes.
+out = LazyConsole(soft_wrap=True, highlight=False, markup=False, emoji=False)
+err = LazyConsole(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+
+
+def plain_stdout() -> bool:
+    """Whether a rich console on stdout (the CLI's ``out``) would print text without any style
+    or escape code, so that text may be written to stdout directly instead.
+
+    Rich prints styles where stdout is a terminal, where ``FORCE_COLOR`` or ``TTY_COMPATIBLE``
+    says to, and draws its own way in Jupyter and on Windows consoles; in each of those cases
+    (and when stdout's encoding is not UTF-8, whose errors rich words its own way) this says
+    False and the console prints, as before.
+    """
+    if sys.platform == "win32" or "FORCE_COLOR" in os.environ or os.environ.get("TTY_COMPATIBLE"):
+        return False
+    if "get_ipython" in vars(builtins) or getattr(sys.stdin, "__module__", "").startswith("idlelib"):
+        return False
+    stdout = sys.stdout
+    if (getattr(stdout, "encoding", None) or "").lower().replace("-", "") != "utf8":
+        return False
+    try:
+        return not stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
@@ -53,6 +95,8 @@ def print_csv(records: Sequence[dict[str, Any]]) -> None:
     if not records:
         return
     fields = list(records[0])
+    import csv
+
     writer = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in records:

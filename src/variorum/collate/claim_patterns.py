@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from decimal import Decimal, InvalidOperation
 
 import regex
 
@@ -195,7 +194,9 @@ _CAP_WORD = (
 CONNECTORS = frozenset(
     "of the and for de la del des du le los las y para et pour und von für van der di da do dos".split()
 )
-_CONNECTOR = "|".join(sorted(CONNECTORS, key=len, reverse=True))
+# Longest first; words of one length alphabetically, so that the pattern's text (and the cached
+# compiled program, see variorum.text.lazy_pattern) is the same in every process.
+_CONNECTOR = "|".join(sorted(CONNECTORS, key=lambda word: (-len(word), word)))
 _SPACE = r"(?:[ \t\u00a0]+|[ \t\u00a0]*\n[ \t\u00a0]*)"
 #: A maximal run of capitalised words, with lowercase connectors inside and one line break at most
 #: between two words.
@@ -321,6 +322,8 @@ def ascii_digits(digits: str) -> str:
 
 def scaled(value: str, power: int) -> str:
     """``value`` times ten to ``power``, in plain digits ("1.5", 6 → "1500000")."""
+    from decimal import Decimal, InvalidOperation  # here: most texts scale no figure
+
     try:
         return format((Decimal(value) * (Decimal(10) ** power)).normalize(), "f")
     except InvalidOperation:

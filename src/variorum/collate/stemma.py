@@ -32,12 +32,13 @@ the replicate's chunk weights; weights are non-negative and sum to the number of
 number lies between the values it takes with all the weight on the chunk that favours either
 direction most. When both bounds pick the tree the full data picks (:func:`_two_unanimous`),
 every replicate would: the confidence is 1.0 exactly, as the bootstrap would have reported, and
-the replicates are not drawn (nor ``numpy.random`` imported). Otherwise the same replicates are
-drawn and each is decided by the sign of that number, all at once, instead of solving an
-arborescence per replicate (a near-tie goes to the solver). Confidences are therefore the ones
-the bootstrap gives, never assumed: reporting 1.0 or "not computed" for every pair would hide
-that the direction of a pair of undated near-copies can be a coin toss. Three witnesses have
-nine trees and lost sources, which no such linear rule covers: they go through the bootstrap.
+the replicates are not drawn. Otherwise the same replicates are drawn
+(:mod:`variorum.collate.bootstrap`) and each is decided by the sign of that number, all at
+once, instead of solving an arborescence per replicate (a near-tie goes to the solver).
+Confidences are therefore the ones the bootstrap gives, never assumed: reporting 1.0 or "not
+computed" for every pair would hide that the direction of a pair of undated near-copies can be
+a coin toss. Three witnesses have nine trees and lost sources, which no such linear rule
+covers: they go through the bootstrap.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ import xxhash
 from rapidfuzz import fuzz
 
 from variorum.collate.arborescence import min_arborescence
+from variorum.collate.bootstrap import replicate_weights
 from variorum.collate.model import Stemma, StemmaEdge, Variant, Witness
 
 OMIT = 0.2  # per word the child lacks
@@ -373,11 +375,8 @@ def build_stemma(
         if _two_unanimous(const, d, root):
             tally = dict.fromkeys(signature(parent, lost), replicates)
         else:
-            rng = np.random.default_rng(seed)  # numpy imports its random module on first use
-            draws = [
-                np.bincount(rng.integers(0, chunks, chunks), minlength=chunks) for _ in range(replicates)
-            ]
-            margins = const + np.stack(draws).astype(float) @ d
+            draws = replicate_weights(seed, chunks, replicates)
+            margins = const + draws.astype(float) @ d
             for weights, margin in zip(draws, margins, strict=True):
                 if abs(margin) > _MARGIN:  # a near-tie is left to the solver, as in any replicate
                     edges = {(ids[0], ids[1]) if margin > 0 else (ids[1], ids[0])}
@@ -386,9 +385,8 @@ def build_stemma(
                 for edge in edges:
                     tally[edge] = tally.get(edge, 0) + 1
     elif len(units):
-        rng = np.random.default_rng(seed)  # numpy imports its random module on first use
-        for _ in range(replicates):
-            weights = np.bincount(rng.integers(0, chunks, chunks), minlength=chunks).astype(float)
+        for counts in replicate_weights(seed, chunks, replicates):
+            weights = counts.astype(float)
             for edge in signature(*solve(weights)[:2]):
                 tally[edge] = tally.get(edge, 0) + 1
 

@@ -30,9 +30,10 @@ from rapidfuzz.distance import Levenshtein
 
 from variorum.collate.model import Move, Table, Variant, Witness
 from variorum.ingest.dates import month_number
+from variorum.text.lazy_pattern import compile_pattern
 
-_SPACE = regex.compile(r"\s+")
-_PUNCT = regex.compile(r"[\p{P}\p{S}]")
+_SPACE = compile_pattern(regex, r"\s+")
+_PUNCT = compile_pattern(regex, r"[\p{P}\p{S}]")
 
 
 def _after(w: Witness, tok: int) -> str:
@@ -45,7 +46,7 @@ def _after(w: Witness, tok: int) -> str:
     return w.text[t.starts[tok] : closing.end() if closing else t.ends[tok]]
 
 
-_CLOSING = regex.compile(r"[^\w\s]*")
+_CLOSING = compile_pattern(regex, r"[^\w\s]*")
 
 
 def _agrees(table: Table, c: int) -> bool:
@@ -60,7 +61,7 @@ def _agrees(table: Table, c: int) -> bool:
     return len({_after(w, t) for w, t in zip(ws, col, strict=True)}) == 1  # type: ignore[arg-type]
 
 
-_NUMBER = regex.compile(r"\d(?:[\d.,\u00a0\u202f ]*\d)?")
+_NUMBER = compile_pattern(regex, r"\d(?:[\d.,\u00a0\u202f ]*\d)?")
 _MARKUP = ("*", "^{", "_", "#", "`")
 
 

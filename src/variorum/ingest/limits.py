@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-import zipfile
 import zlib
 
 from variorum import config
@@ -66,6 +65,8 @@ def check_zip(data: bytes, path: str) -> None:
     stops expanding a member at its stated size and fails its CRC, so what python-docx parses is
     never more than what was checked here.
     """
+    import zipfile  # here: only .docx files are zips
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()

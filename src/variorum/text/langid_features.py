@@ -191,7 +191,9 @@ class FastIdentifier(LanguageIdentifier):
     def reference_visits(self, data: bytes) -> Counter[int] | None:
         """Feature counts of encoded ``data`` by py3langid's own automaton walk."""
         if self._walk is None:
-            rowbase = [int(r) << 8 for r in np.asarray(self.tk_row).tolist()]
+            # Shifted in numpy, then listed: the same ints, ~20x faster than shifting each
+            # of the ~100,000 rows in Python (a few ms of every process that walks a text).
+            rowbase = (np.asarray(self.tk_row).astype(np.int64) << 8).tolist()
             nextmove = memoryview(np.ascontiguousarray(self.tk_nextmove))
             self._walk = (nextmove, rowbase, memoryview(np.ascontiguousarray(self.tk_output)))
         return visit_counts(*self._walk, data)

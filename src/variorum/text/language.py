@@ -58,6 +58,7 @@ from typing import Any
 
 from variorum.model import Segment
 from variorum.text import letter_runs
+from variorum.text.lazy_pattern import compile_pattern
 
 #: The labels the identifier may return; see the module docstring for why it is restricted.
 LANGUAGES: tuple[str, ...] = (
@@ -96,10 +97,10 @@ UNSURE_PARAGRAPHS = 3
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # A word is a run of letters, except that each Han or Kana character counts as one word: Chinese
 # and Japanese are written without spaces and a character carries about a word's worth of text.
-_WORD = re.compile(rf"[{_CJK}]|[^\W\d_{_CJK}]+")
-_URL = re.compile(r"<?(?:https?://|www\.)\S+|\S+@\S+\.\w+")
-_NON_LATIN_LETTER = re.compile(r"[^\W\d_A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
-_LATIN = re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+_WORD = compile_pattern(re, rf"[{_CJK}]|[^\W\d_{_CJK}]+")
+_URL = compile_pattern(re, r"<?(?:https?://|www\.)\S+|\S+@\S+\.\w+")
+_NON_LATIN_LETTER = compile_pattern(re, r"[^\W\d_A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+_LATIN = compile_pattern(re, "[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 #: Letters of each script; compiled by :func:`_scripts` when a text first has letters outside
 #: Latin (~20 ms of start-up that English or Spanish text never needs).
 _SCRIPT_LETTERS: tuple[tuple[str, str], ...] = (
@@ -120,7 +121,7 @@ _SCRIPT_LETTERS: tuple[tuple[str, str], ...] = (
 
 @cache
 def _scripts() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple((name, re.compile(f"[{chars}]")) for name, chars in _SCRIPT_LETTERS)
+    return tuple((name, compile_pattern(re, f"[{chars}]")) for name, chars in _SCRIPT_LETTERS)
 
 
 #: Scripts that name their language outright.

@@ -37,6 +37,8 @@ from typing import Any
 import numpy as np
 import xxhash
 
+from variorum.cache import cache_dir
+
 #: Bump when the layout of the cached files changes. 2: ``ptc`` in float32 (py3langid's float16
 #: table cost a conversion at every classification, ~30 us for a 120-character sample), and the
 #: tables of :mod:`variorum.text.langid_features`; 3: those tables for its six-byte windows.
@@ -52,15 +54,6 @@ _ABANDONED_SECONDS = 3600.0
 #: Written into each copy: which model file it was made from, so that :func:`prune` can tell a
 #: copy whose environment is gone.
 _SOURCE = "source.json"
-
-
-def cache_dir() -> Path:
-    """The folder where variorum keeps derived files that are safe to delete."""
-    explicit = os.environ.get("VARIORUM_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "variorum"
 
 
 def _model_file() -> Path:

@@ -19,6 +19,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from variorum.text.lazy_pattern import compile_pattern
+
 _OTHER, _RUN, _SINGLE = 0, 1, 2
 _BMP = 0x10000
 _NOT_BMP = re.compile("[\U00010000-\U0010ffff]")
@@ -41,7 +43,7 @@ def _table(run: str, single: str, size: int) -> Any:
     chars = "".join(map(chr, range(size)))
     table = np.zeros(size, dtype=np.uint8)
     for cls, pattern in ((_RUN, f"[{run}]+"), (_SINGLE, f"[{single}]+")):
-        for m in re.finditer(pattern, chars):
+        for m in compile_pattern(re, pattern).finditer(chars):
             table[m.start() : m.end()] = cls
     return table
 

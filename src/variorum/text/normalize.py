@@ -35,7 +35,7 @@ from types import ModuleType
 
 import regex
 
-from variorum.text.lazy_pattern import LazyPattern
+from variorum.text.lazy_pattern import LazyPattern, compile_pattern
 
 # One alternation, tried left to right at each position:
 #   1. LaTeX-like superscript residue, skipped (e.g. the "^{er}" of "43^{er} período");
@@ -219,14 +219,14 @@ def _alternative(pattern: str, name: str) -> str:
 def _cutter(module: ModuleType, reference: str, digit: str, cjk: str, flags: int) -> _Cutter:
     r"""A cutter for the ``reference`` pattern, compiled by ``module``; ``digit`` and ``cjk`` are
     character classes that match what its ``\d`` and its CJK alternative match."""
-    special = module.compile(rf"[\^{digit[1:-1]}{cjk[1:-1]}]", flags)
+    special = compile_pattern(module, rf"[\^{digit[1:-1]}{cjk[1:-1]}]", flags)
     return _Cutter(
-        module.compile(f"({_unnamed(reference)})", flags).split,
-        module.compile(f"({_alternative(reference, 'word')})", flags).split,
+        compile_pattern(module, f"({_unnamed(reference)})", flags).split,
+        compile_pattern(module, f"({_alternative(reference, 'word')})", flags).split,
         special.finditer,
         special.search,
-        module.compile(digit, flags).match,
-        module.compile(_alternative(reference, "group"), flags).match,
+        compile_pattern(module, digit, flags).match,
+        compile_pattern(module, _alternative(reference, "group"), flags).match,
     )
 
 

@@ -66,7 +66,9 @@ _MONTHS = _word_list(
     """
 )
 _MONTH_SET = frozenset(_MONTHS)
-_MONTH_RX = "|".join(sorted(set(_MONTHS), key=len, reverse=True))
+# Longest first; names of one length alphabetically, so that the pattern's text (and the cached
+# compiled program, see variorum.text.lazy_pattern) is the same in every process.
+_MONTH_RX = "|".join(sorted(set(_MONTHS), key=lambda name: (-len(name), name)))
 _DATE_FILLERS = frozenset(
     _word_list("de del of the to a au and y et und bis до по от с le el года год г er st nd rd th e")
 )

@@ -44,6 +44,7 @@ from itertools import pairwise
 
 from variorum.model import Segment
 from variorum.text.language import paragraph_languages, paragraph_words
+from variorum.text.lazy_pattern import compile_pattern
 from variorum.text.roles import assign_roles, is_header_line, is_separator
 
 #: Minimum number of lines for a block to be re-split at its line breaks.
@@ -83,9 +84,9 @@ _ABBREVIATIONS = _word_set(
 )
 _OPEN_END = ",-‐–—/(&[{"
 _OPENERS = "\"'“‘„«‹([¿¡*•-–—#>§"
-_FINAL_LINE = re.compile(r"[.!?…:。！？।؟۔][\"'”’»)\]*¹²³⁴⁵⁶⁷⁸⁹⁰]*$")
-_SENTENCE_END = re.compile(r"[.!?…।؟۔]+[\"'”’»)\]*]*(?=\s)|[。！？]+[」』”’\"')）]*")
-_NEXT_CHAR = re.compile(r"\s*(\S)")
+_FINAL_LINE = compile_pattern(re, r"[.!?…:。！？।؟۔][\"'”’»)\]*¹²³⁴⁵⁶⁷⁸⁹⁰]*$")
+_SENTENCE_END = compile_pattern(re, r"[.!?…।؟۔]+[\"'”’»)\]*]*(?=\s)|[。！？]+[」』”’\"')）]*")
+_NEXT_CHAR = compile_pattern(re, r"\s*(\S)")
 _PUNCTUATION = "\"'“”‘’„«»‹›()[]{}<>.,:;!?…*¹²³⁴⁵⁶⁷⁸⁹⁰-‐–—/&。！？।؟۔"
 _CJK_END = "。！？"
 
