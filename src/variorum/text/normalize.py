@@ -445,15 +445,21 @@ def _join_sites(norms: list[str], vocabulary: Mapping[str, int]) -> list[int]:
     """
     pairs = list(map(operator.add, norms, norms[1:]))
     triples = list(map(operator.add, pairs, norms[2:]))
-    hits: set[str] = set()
+    pair_hits: set[str] = set()
+    triple_hits: set[str] = set()
     for part in getattr(vocabulary, "parts", None) or (vocabulary,):
         # A dict's keys intersected with a list look each item up in the dict: no set is built.
-        hits.update(part.keys() & pairs, part.keys() & triples)
-    if not hits:
-        return []
-    found = hits.__contains__
-    sites = set(itertools.compress(itertools.count(), map(found, pairs)))
-    sites.update(itertools.compress(itertools.count(), map(found, triples)))
+        keys = part.keys()
+        pair_hits.update(keys & pairs)
+        triple_hits.update(keys & triples)
+    # Each list is scanned again only if it had a hit, against its own set of hits: three
+    # tokens run together rarely make a word (on the benchmark corpora, in 1-4% of documents),
+    # so the triples are seldom scanned twice.
+    sites: set[int] = set()
+    if pair_hits:
+        sites.update(itertools.compress(itertools.count(), map(pair_hits.__contains__, pairs)))
+    if triple_hits:
+        sites.update(itertools.compress(itertools.count(), map(triple_hits.__contains__, triples)))
     return sorted(sites)
 
 
