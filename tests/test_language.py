@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from variorum.model import Segment
@@ -203,3 +205,112 @@ def test_arabic_paragraphs_are_confirmed_by_their_function_words(monkeypatch: py
     langs = paragraph_languages([arabic] * 8)
     assert langs == ["ar"] * 8
     assert len(calls) <= 2  # the first paragraph (and its longer sample), then the profile
+
+
+class _Scripted:
+    """A stand-in for the model: ``answer(text)`` gives (language, confidence) for a sample."""
+
+    def __init__(self, answer: Callable[[str], tuple[str, float]]) -> None:
+        self.answer, self.calls = answer, 0
+
+    def classify(self, text: str) -> tuple[str, float]:
+        self.calls += 1
+        return self.answer(text)
+
+    def rank(self, text: str) -> list[tuple[str, float]]:
+        return [self.answer(text)]
+
+
+def _unsure_short_sure_long(lang: str) -> Callable[[str], tuple[str, float]]:
+    """Unsure of ``lang`` on short samples, sure of it on longer ones (the model on invented
+    words, which a longer sample often makes "sure" of English)."""
+    from variorum.text import language
+
+    return lambda text: (lang, 0.95 if len(text) > language.SAMPLE_CHARS else 0.5)
+
+
+def test_a_sure_answer_that_is_the_commonest_guess_does_not_keep_the_model_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from variorum.text import language
+
+    model = _Scripted(_unsure_short_sure_long("en"))
+    monkeypatch.setattr(language, "_identifier", model)
+    langs = paragraph_languages(_invented_paragraphs(3, 12))
+    assert langs == ["en"] * 12
+    # The first paragraph is asked twice (its longer sample is sure of English), the next three
+    # once each (unsure of English, which is expected now: no longer sample), then none.
+    assert model.calls == 2 + language.UNSURE_PARAGRAPHS
+
+
+def test_the_model_is_still_asked_after_a_sure_answer_of_another_language(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from variorum.text import language
+
+    paragraphs = _invented_paragraphs(4, 12)
+    first = paragraphs[0]
+
+    def answer(text: str) -> tuple[str, float]:
+        return ("fr", 0.95) if first.startswith(text) else ("en", 0.5)
+
+    model = _Scripted(answer)
+    monkeypatch.setattr(language, "_identifier", model)
+    paragraph_languages(paragraphs)
+    # Sure of French once, unsure of English since: the text may be French and English, so
+    # every paragraph is asked about (the unsure ones with a longer sample while they last).
+    assert model.calls == len(paragraphs) + language.UNCLEAR_RETRIES
+
+
+def test_a_sure_answer_only_another_script_names_keeps_the_model_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Chinese is never the language of Latin letters: a "sure" Chinese answer for a Latin
+    # paragraph (commands mixed with Han characters) does not make later ones Chinese.
+    from variorum.text import language
+
+    model = _Scripted(_unsure_short_sure_long("zh"))
+    monkeypatch.setattr(language, "_identifier", model)
+    paragraphs = _invented_paragraphs(5, 12)
+    paragraph_languages(paragraphs)
+    assert model.calls == len(paragraphs) + 1
+
+
+def _paragraphs_of(text: str) -> list[str]:
+    from variorum.text.segment import paragraph_spans
+
+    return [text[s:e] for s, e in paragraph_spans(text)]
+
+
+def test_real_documents_get_the_languages_they_got_before_a_sure_guess_ended_the_questions(
+    monkeypatch: pytest.MonkeyPatch, seeds
+) -> None:
+    """The seeds and the manual pages of ``tests/crosslang`` (eight languages, three scripts)
+    get the same languages with the shortcut as with the rule it extends (no sure answer at
+    all), while the model is asked less."""
+    from crosslang.build import build, missing_packages
+
+    from variorum.text import language
+
+    missing = missing_packages()
+    if missing:
+        pytest.skip(
+            f"Debian packages missing for the manual pages: {' '.join(missing)} (make crosslang-data)"
+        )
+    documents = [_paragraphs_of(path.read_text(encoding="utf-8")) for path in sorted(seeds.glob("*.txt"))]
+    documents += [[doc.text[s:e] for s, e in doc.paragraphs] for doc in build().values()]
+
+    def answers() -> tuple[list[list[str | None]], int]:
+        calls = _count_model_calls(monkeypatch)
+        langs = [paragraph_languages(paragraphs) for paragraphs in documents]
+        monkeypatch.undo()
+        return langs, len(calls)
+
+    extended, asked = answers()
+    cannot_tell = language._cannot_tell
+    monkeypatch.setattr(
+        language, "_cannot_tell", lambda guesses, sure: not sure and cannot_tell(guesses, sure)
+    )
+    before, asked_before = answers()
+    assert extended == before
+    assert asked < 0.9 * asked_before
