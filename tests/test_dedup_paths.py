@@ -40,7 +40,13 @@ from variorum.dedup.batch import (
     token_arrays,
 )
 from variorum.dedup.choose import choose
-from variorum.dedup.paragraphs import _slow_paragraphs, paragraph_similarity, paragraphs, paragraphs_of
+from variorum.dedup.paragraphs import (
+    _slow_paragraphs,
+    paragraph_similarity,
+    paragraphs,
+    paragraphs_of,
+    paragraphs_one_by_one,
+)
 from variorum.dedup.records import parse_line, parse_line_reference
 from variorum.dedup.repair import reference_tokens
 from variorum.dedup.scripts import compare_texts, script_tokens
@@ -49,7 +55,6 @@ from variorum.dedup.tokens import (
     ChunkTokens,
     RunningVocabulary,
     VocabularyIndex,
-    WordTally,
     poly_hash,
     poly_hashes,
     token_hash,
@@ -174,43 +179,6 @@ def test_the_first_pass_counts_the_normalizers_words(tmp_path, monkeypatch, work
     scan_module.scan(str(source), "first", ChunkTokens(vocabulary), workers=workers)
     assert vocabulary.counts == count_vocabulary(raw_tokens(r["text"]) for r in corpus.records)
     assert not vocabulary.pruned
-
-
-@given(st.lists(st.lists(st.sampled_from(["a", "b", "cc", "dd", "e"]), max_size=8), max_size=12))
-@settings(max_examples=100, deadline=None)
-def test_a_word_tally_counts_as_a_counter_does(batches):
-    tally = WordTally()
-    for batch in batches:
-        forms, counts = np.unique(np.array(batch, dtype=object), return_counts=True) if batch else ([], [])
-        hashes = np.array([token_hash(f) for f in forms], dtype=np.uint64)
-        order = np.argsort(hashes)
-        tally.add(
-            hashes[order], np.asarray(counts, dtype=np.int64)[order], lambda i, o=order, f=forms: f[o[i]]
-        )
-    assert tally.counter() == Counter(w for batch in batches for w in batch)
-
-
-def test_a_word_tally_merges_its_recent_forms_as_it_grows():
-    rng = np.random.default_rng(4)
-    words = [f"w{int(k)}" for k in rng.zipf(1.3, 60_000) % 30_000]
-    tally = WordTally()
-    for at in range(0, len(words), 1_500):  # batches bringing new forms, again and again
-        batch = words[at : at + 1_500]
-        hashes = np.array([token_hash(w) for w in batch], dtype=np.uint64)
-        tally.add(hashes, form=batch.__getitem__)
-    assert len(tally.known) > 4096  # the recent run was merged at least once
-    assert tally.counter() == Counter(words)
-
-
-def test_a_word_tally_beyond_its_limit_keeps_the_frequent_half():
-    tally = WordTally(limit=4)
-    words = ["the"] * 5 + ["of"] * 3 + ["w1", "w2", "w3", "w4"]
-    forms, counts = np.unique(np.array(words, dtype=object), return_counts=True)
-    hashes = np.array([token_hash(f) for f in forms], dtype=np.uint64)
-    order = np.argsort(hashes)
-    tally.add(hashes[order], counts[order].astype(np.int64), lambda i: forms[order[i]])
-    assert tally.counter() == Counter({"the": 5, "of": 3})
-    assert tally.pruned
 
 
 @given(st.lists(st.text(max_size=12), max_size=20))
@@ -424,6 +392,16 @@ def test_paragraphs_of_a_batch_are_those_of_each_text_alone(texts):
         assert got.shingles.tolist() == alone.shingles.tolist()
         assert got.paragraph.tolist() == alone.paragraph.tolist()
         assert got.distinct.tolist() == alone.distinct.tolist()
+
+
+@given(st.lists(st.one_of(texts, st.just("\n\n"), st.just(" \n \t\n ")), max_size=8).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_paragraphs_of_a_whole_text_are_those_of_each_paragraph(text):
+    tokens = ChunkTokens(cache_size=64)  # emptied now and then, as on a long run
+    got, expected = _slow_paragraphs(text, tokens), paragraphs_one_by_one(text, ChunkTokens())
+    assert got.count == expected.count
+    assert got.shingles.tolist() == expected.shingles.tolist()
+    assert got.paragraph.tolist() == expected.paragraph.tolist()
 
 
 def test_parallel_reading_gives_the_same_decision(tmp_path, monkeypatch):
@@ -691,3 +669,46 @@ def test_planned_pairs_with_crowded_buckets_match_the_reference(monkeypatch, see
         lambda a, b: 1.0, 0.8, pairs=[], visiting=check,
     )  # fmt: skip
     assert checked and checked[0] > 0
+
+
+@given(
+    st.lists(
+        st.lists(st.sampled_from([0, 1, 7, 2**63, 2**64 - 1, 0xD800, 12345]), max_size=40),
+        min_size=1,
+        max_size=6,
+    ),
+    st.floats(0.0, 1.0),
+)
+@settings(max_examples=200, deadline=None)
+def test_sequences_as_strings_keep_every_edit_distance(sequences, cutoff):
+    # The reference is the edit distance itself: rapidfuzz reads a list of ints >= 2**63 by
+    # their Python hash (2**64 - 1 and 7 are then equal), the strings cannot confuse them.
+    arrays = [np.array(s, dtype=np.uint64) for s in sequences]
+    fast = verify_module.as_sequences(arrays)
+    similar = verify_module.Levenshtein.normalized_similarity
+    number: dict[int, int] = {}
+    small = [[number.setdefault(h, len(number)) for h in s] for s in sequences]  # read exactly
+    for a, b in itertools.product(range(len(arrays)), repeat=2):
+        longer = max(len(sequences[a]), len(sequences[b]))
+        exact = 1.0 - _edit_distance(sequences[a], sequences[b]) / longer if longer else 1.0
+        assert similar(fast[a], fast[b]) == pytest.approx(exact)
+        expected = similar(small[a], small[b], score_cutoff=cutoff)
+        assert similar(fast[a], fast[b], score_cutoff=cutoff) == expected
+
+
+def _edit_distance(a: list[int], b: list[int]) -> int:
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        previous, row[0] = row[0], i
+        for j, y in enumerate(b, start=1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (x != y))
+    return row[-1]
+
+
+def test_sequences_of_many_distinct_tokens_skip_the_surrogates(monkeypatch):
+    hashes = np.arange(1, 70_001, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    text = verify_module.as_sequences([hashes, hashes[::-1]])
+    assert len(set(text[0])) == 70_000 and text[1] == text[0][::-1]
+    assert not any(0xD800 <= ord(c) < 0xE000 for c in text[0])
+    monkeypatch.setattr(verify_module, "_CODE_POINTS", 1000)  # beyond: lists of ints
+    assert verify_module.as_sequences([hashes[:2000]]) == [hashes[:2000].tolist()]

@@ -27,7 +27,8 @@ from variorum.dedup.batch import Signed, fast_path, fold_table, sign_texts, sign
 from variorum.dedup.records import NO_DATE, RecordTable, date_key, parse_line
 from variorum.dedup.scripts import script_tokens
 from variorum.dedup.signature import BANDS, band_keys, content_hash
-from variorum.dedup.tokens import ChunkTokens, RunningVocabulary, WordTally
+from variorum.dedup.tally import WordTally
+from variorum.dedup.tokens import ChunkTokens, RunningVocabulary
 from variorum.errors import InputError
 from variorum.model import Skip
 
