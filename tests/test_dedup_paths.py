@@ -404,6 +404,31 @@ def test_paragraphs_of_a_whole_text_are_those_of_each_paragraph(text):
     assert got.paragraph.tolist() == expected.paragraph.tolist()
 
 
+@pytest.mark.parametrize("measure", ["words", "paragraphs"])
+def test_a_slow_small_file_read_partly_here_partly_by_workers_gives_the_same_decision(
+    tmp_path, monkeypatch, measure
+):
+    corpus = make_corpus(seed=14, bases=40, boilerplate=10)
+    corpus.records.append({"id": "digits", "text": "Ici 60 000 mots, déjà vus; Ёлка и ель. 1,500 fois."})
+    source = corpus.write(tmp_path / "in.jsonl")
+    monkeypatch.setattr(scan_module, "RANGE_BYTES", 20_000)
+    single = find_duplicates(source, measure=measure, workers=1, all_pairs=True)
+    vocabulary = RunningVocabulary()
+    scan_module.scan(str(source), "first", ChunkTokens(vocabulary), workers=1)
+    monkeypatch.setattr(scan_module, "PARALLEL_SECONDS", 0.0)  # the first range here, the rest not
+    both = find_duplicates(source, measure=measure, workers=2, all_pairs=True)
+    assert both.duplicate_of.tolist() == single.duplicate_of.tolist()
+    assert both.similarity.tolist() == single.similarity.tolist()
+    assert both.pairs == single.pairs and both.line_count == single.line_count
+    here: list[int] = []  # ranges read by this process (a forked worker appends to its own copy)
+    read_range = scan_module.read_range
+    monkeypatch.setattr(scan_module, "read_range", lambda *a, **k: here.append(1) or read_range(*a, **k))
+    split = RunningVocabulary()
+    scan_module.scan(str(source), "first", ChunkTokens(split), workers=2)
+    assert split.counts == vocabulary.counts
+    assert len(here) == 1 < len(scan_module.line_ranges(str(source), source.stat().st_size, 20_000)) - 1
+
+
 def test_parallel_reading_gives_the_same_decision(tmp_path, monkeypatch):
     corpus = make_corpus(seed=12, bases=60, boilerplate=20)
     corpus.records.append({"id": "accents", "text": "Un texte français, déjà vu, 60 000 fois."})
@@ -480,6 +505,7 @@ def test_comparing_by_words_ahead_in_batches_and_workers_gives_the_same_pairs(tm
     corpus.records.append({"id": "accents", "text": "Un texte français, déjà vu, 60 000 fois.\n\nÉté."})
     source = corpus.write(tmp_path / "in.jsonl")
     monkeypatch.setattr(stream_module, "PARALLEL_RECORDS", 10**9)  # record by record
+    monkeypatch.setattr(stream_module, "PARALLEL_COMPARE_BYTES", 10**12)
     alone = find_duplicates(source, all_pairs=True, workers=1)
     monkeypatch.setattr(stream_module, "PARALLEL_RECORDS", 0)
     monkeypatch.setattr(verify_module, "PIECE_PAIRS", 7)
