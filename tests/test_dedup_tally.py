@@ -230,3 +230,16 @@ def test_a_word_tally_holds_many_words_in_its_table_and_a_few_beyond():
     assert tally.size <= len(tally.keys) // 2
     keys, _ = tally.take_counts()
     assert sorted(keys.tolist()) == np.unique(hashes).tolist()
+
+
+def test_a_word_tally_adds_large_batches_of_counts_with_repeats_exactly():
+    # Large batches with counts take another addition than small ones; hashes may repeat.
+    rng = np.random.default_rng(8)
+    pool = rng.integers(0, 2**63, 500, dtype=np.int64).view(np.uint64)
+    fast, reference = WordTally(), SortedTally()
+    for _ in range(3):
+        hashes = pool[rng.integers(0, 500, 10_000)]
+        counts = rng.integers(1, 10**12, 10_000)
+        fast.add(hashes, counts, lambda i, h=hashes: f"w{int(h[i])}")
+        reference.add(hashes, counts, lambda i, h=hashes: f"w{int(h[i])}")
+    assert list(fast.counter().items()) == list(reference.counter().items())
