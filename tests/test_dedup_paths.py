@@ -738,3 +738,21 @@ def test_sequences_of_many_distinct_tokens_skip_the_surrogates(monkeypatch):
     assert not any(0xD800 <= ord(c) < 0xE000 for c in text[0])
     monkeypatch.setattr(verify_module, "_CODE_POINTS", 1000)  # beyond: lists of ints
     assert verify_module.as_sequences([hashes[:2000]]) == [hashes[:2000].tolist()]
+
+
+@given(st.lists(texts, max_size=6))
+@settings(max_examples=100, deadline=None)
+def test_folding_chunk_counts_at_once_counts_as_one_chunk_at_a_time(batch):
+    # A vocabulary that cannot fill up is counted in one loop; one that might is counted chunk by
+    # chunk (limit: exactly the forms there are, so that nothing is dropped). Same counts, same order.
+    expected = count_vocabulary(raw_tokens(t) for t in batch)
+    counted = []
+    for limit in (10**9, max(1, len(expected))):
+        vocabulary = RunningVocabulary(limit=limit)
+        tokens = ChunkTokens(vocabulary)
+        for text in batch:
+            tokens.scan_tokens(text)
+        tokens.fold()
+        counted.append(list(vocabulary.counts.items()))
+    assert counted[0] == counted[1]
+    assert dict(counted[0]) == expected

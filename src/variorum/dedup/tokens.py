@@ -184,9 +184,21 @@ class ChunkTokens:
     def fold(self) -> None:
         """Add the chunk occurrences counted so far to the vocabulary's word counts."""
         counted = np.flatnonzero(self.seen[: len(self.words_of)])
-        if self.vocabulary is not None:
-            for i, times in zip(counted.tolist(), self.seen[counted].tolist(), strict=True):
-                self.vocabulary.add(self.words_of[i], times)
+        vocabulary = self.vocabulary
+        if vocabulary is not None:
+            pairs = zip(counted.tolist(), self.seen[counted].tolist(), strict=True)
+            if len(vocabulary.counts) + int(self.length[counted].sum()) <= vocabulary.limit:
+                # No form can be dropped while these are added: count them in one loop, in the
+                # same order (so in the same dictionary order) as one add() per chunk would,
+                # without its call and bound check for each distinct chunk (a tenth of reading
+                # manual pages, whose chunks are mostly distinct).
+                counts, words_of = vocabulary.counts, self.words_of
+                for i, times in pairs:
+                    for word in words_of[i]:
+                        counts[word] += times
+            else:
+                for i, times in pairs:
+                    vocabulary.add(self.words_of[i], times)
         self.seen[counted] = 0
 
     def _clear(self) -> None:
