@@ -697,49 +697,6 @@ def test_planned_pairs_with_crowded_buckets_match_the_reference(monkeypatch, see
     assert checked and checked[0] > 0
 
 
-@given(
-    st.lists(
-        st.lists(st.sampled_from([0, 1, 7, 2**63, 2**64 - 1, 0xD800, 12345]), max_size=40),
-        min_size=1,
-        max_size=6,
-    ),
-    st.floats(0.0, 1.0),
-)
-@settings(max_examples=200, deadline=None)
-def test_sequences_as_strings_keep_every_edit_distance(sequences, cutoff):
-    # The reference is the edit distance itself: rapidfuzz reads a list of ints >= 2**63 by
-    # their Python hash (2**64 - 1 and 7 are then equal), the strings cannot confuse them.
-    arrays = [np.array(s, dtype=np.uint64) for s in sequences]
-    fast = verify_module.as_sequences(arrays)
-    similar = verify_module.Levenshtein.normalized_similarity
-    number: dict[int, int] = {}
-    small = [[number.setdefault(h, len(number)) for h in s] for s in sequences]  # read exactly
-    for a, b in itertools.product(range(len(arrays)), repeat=2):
-        longer = max(len(sequences[a]), len(sequences[b]))
-        exact = 1.0 - _edit_distance(sequences[a], sequences[b]) / longer if longer else 1.0
-        assert similar(fast[a], fast[b]) == pytest.approx(exact)
-        expected = similar(small[a], small[b], score_cutoff=cutoff)
-        assert similar(fast[a], fast[b], score_cutoff=cutoff) == expected
-
-
-def _edit_distance(a: list[int], b: list[int]) -> int:
-    row = list(range(len(b) + 1))
-    for i, x in enumerate(a, start=1):
-        previous, row[0] = row[0], i
-        for j, y in enumerate(b, start=1):
-            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (x != y))
-    return row[-1]
-
-
-def test_sequences_of_many_distinct_tokens_skip_the_surrogates(monkeypatch):
-    hashes = np.arange(1, 70_001, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-    text = verify_module.as_sequences([hashes, hashes[::-1]])
-    assert len(set(text[0])) == 70_000 and text[1] == text[0][::-1]
-    assert not any(0xD800 <= ord(c) < 0xE000 for c in text[0])
-    monkeypatch.setattr(verify_module, "_CODE_POINTS", 1000)  # beyond: lists of ints
-    assert verify_module.as_sequences([hashes[:2000]]) == [hashes[:2000].tolist()]
-
-
 @given(st.lists(texts, max_size=6))
 @settings(max_examples=100, deadline=None)
 def test_folding_chunk_counts_at_once_counts_as_one_chunk_at_a_time(batch):

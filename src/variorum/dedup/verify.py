@@ -16,7 +16,6 @@ of one document), so that a worker reads each record once, and in pieces of at m
 
 from __future__ import annotations
 
-import itertools
 import multiprocessing
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -54,32 +53,6 @@ def word_similarity(a: np.ndarray, b: np.ndarray, at_least: float = 0.0) -> floa
     # Token hashes stand for the tokens: rapidfuzz compares lists of ints quickly, and two
     # different tokens sharing a 64-bit hash is too unlikely to matter.
     return float(Levenshtein.normalized_similarity(a.tolist(), b.tolist(), score_cutoff=at_least))
-
-
-#: Code points that stand for distinct tokens in :func:`as_sequences` (every code point but the
-#: surrogates, which a ``str`` cannot hold unpaired).
-_CODE_POINTS = 0x110000 - 0x800
-
-
-def as_sequences(tokens: Sequence[np.ndarray]) -> list[str] | list[list[int]]:
-    """Token hash sequences as rapidfuzz compares them fastest, with the same edit distances.
-
-    Distinct hashes are numbered and each number written as one code point, so that a sequence
-    is a ``str``: rapidfuzz then compares code points directly instead of converting a list of
-    64-bit Python ints (made from the array first) on every call, about twice as fast. Equal
-    hashes get equal code points and different ones different code points, so every distance is
-    the same. Beyond :data:`_CODE_POINTS` distinct tokens the lists of ints are given instead.
-    """
-    if not tokens:
-        return []
-    joined = np.concatenate(tokens)
-    numbers = np.unique(joined, return_inverse=True)[1].astype(np.uint32)
-    if len(joined) and int(numbers.max()) >= _CODE_POINTS:
-        return [t.tolist() for t in tokens]
-    numbers += np.where(numbers >= 0xD800, np.uint32(0x800), np.uint32(0))  # skip the surrogates
-    text = numbers.tobytes().decode("utf-32-le")
-    bounds = np.cumsum([0, *map(len, tokens)]).tolist()
-    return [text[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 #: Pairs per piece of work at most (a group of linked records is never cut).
@@ -136,14 +109,13 @@ def compare_piece(
     or by words with ``words``."""
     records = sorted({r for pair in pairs for r in pair}, key=reader.table.offsets.__getitem__)
     if words is not None:
-        found_words: list[np.ndarray] = []
+        # As lists of ints, converted once per record rather than once per pair it is in.
+        sequences: dict[int, list[int]] = {}
         for at in range(0, len(records), READ_BATCH):
-            texts = [reader.read(r)["text"] for r in records[at : at + READ_BATCH]]
-            found_words.extend(words_of(texts, tokens, words))
-        # Converted once per record rather than once per pair it is in.
-        sequences: dict[int, str] | dict[int, list[int]] = dict(
-            zip(records, as_sequences(found_words), strict=True)
-        )
+            batch = records[at : at + READ_BATCH]
+            texts = [reader.read(r)["text"] for r in batch]
+            got = words_of(texts, tokens, words)
+            sequences.update(zip(batch, (g.tolist() for g in got), strict=True))
         similar = Levenshtein.normalized_similarity
         scores = [similar(sequences[a], sequences[b], score_cutoff=at_least) for a, b in pairs]
         return np.array(scores, dtype=np.float64)
