@@ -207,7 +207,7 @@ def test_a_word_tally_agrees_with_the_sorted_tally_it_replaced(words, with_count
     fast, reference = WordTally(limit), SortedTally(limit)
     for hashes, counts in _batches(words, with_counts):
         spell: Callable[[int], str] = lambda i, h=hashes: f"w{int(h[i])}"  # noqa: E731
-        fast.add(hashes, counts, spell)
+        fast.add(hashes, counts, spell, distinct=counts is not None)
         reference.add(hashes, counts, spell)
         assert fast.pruned == reference.pruned
         assert fast.take_new() == reference.take_new()

@@ -317,7 +317,7 @@ def scan(
                     tokens.vocabulary.pruned |= got.pruned
                 if tally is not None and got.word_hashes is not None and got.word_counts is not None:
                     tally.add_forms(got.word_forms or {})
-                    tally.add(got.word_hashes, got.word_counts)
+                    tally.add(got.word_hashes, got.word_counts, distinct=True)
     if tally is not None and tokens.vocabulary is not None:
         tokens.vocabulary.add_counts(tally.counter())
         tokens.vocabulary.pruned |= tally.pruned
