@@ -40,7 +40,13 @@ from variorum.dedup.batch import (
     token_arrays,
 )
 from variorum.dedup.choose import choose
-from variorum.dedup.paragraphs import _slow_paragraphs, paragraph_similarity, paragraphs, paragraphs_of
+from variorum.dedup.paragraphs import (
+    _slow_paragraphs,
+    paragraph_similarity,
+    paragraphs,
+    paragraphs_of,
+    paragraphs_one_by_one,
+)
 from variorum.dedup.records import parse_line, parse_line_reference
 from variorum.dedup.repair import reference_tokens
 from variorum.dedup.scripts import compare_texts, script_tokens
@@ -49,7 +55,6 @@ from variorum.dedup.tokens import (
     ChunkTokens,
     RunningVocabulary,
     VocabularyIndex,
-    WordTally,
     poly_hash,
     poly_hashes,
     token_hash,
@@ -174,43 +179,6 @@ def test_the_first_pass_counts_the_normalizers_words(tmp_path, monkeypatch, work
     scan_module.scan(str(source), "first", ChunkTokens(vocabulary), workers=workers)
     assert vocabulary.counts == count_vocabulary(raw_tokens(r["text"]) for r in corpus.records)
     assert not vocabulary.pruned
-
-
-@given(st.lists(st.lists(st.sampled_from(["a", "b", "cc", "dd", "e"]), max_size=8), max_size=12))
-@settings(max_examples=100, deadline=None)
-def test_a_word_tally_counts_as_a_counter_does(batches):
-    tally = WordTally()
-    for batch in batches:
-        forms, counts = np.unique(np.array(batch, dtype=object), return_counts=True) if batch else ([], [])
-        hashes = np.array([token_hash(f) for f in forms], dtype=np.uint64)
-        order = np.argsort(hashes)
-        tally.add(
-            hashes[order], np.asarray(counts, dtype=np.int64)[order], lambda i, o=order, f=forms: f[o[i]]
-        )
-    assert tally.counter() == Counter(w for batch in batches for w in batch)
-
-
-def test_a_word_tally_merges_its_recent_forms_as_it_grows():
-    rng = np.random.default_rng(4)
-    words = [f"w{int(k)}" for k in rng.zipf(1.3, 60_000) % 30_000]
-    tally = WordTally()
-    for at in range(0, len(words), 1_500):  # batches bringing new forms, again and again
-        batch = words[at : at + 1_500]
-        hashes = np.array([token_hash(w) for w in batch], dtype=np.uint64)
-        tally.add(hashes, form=batch.__getitem__)
-    assert len(tally.known) > 4096  # the recent run was merged at least once
-    assert tally.counter() == Counter(words)
-
-
-def test_a_word_tally_beyond_its_limit_keeps_the_frequent_half():
-    tally = WordTally(limit=4)
-    words = ["the"] * 5 + ["of"] * 3 + ["w1", "w2", "w3", "w4"]
-    forms, counts = np.unique(np.array(words, dtype=object), return_counts=True)
-    hashes = np.array([token_hash(f) for f in forms], dtype=np.uint64)
-    order = np.argsort(hashes)
-    tally.add(hashes[order], counts[order].astype(np.int64), lambda i: forms[order[i]])
-    assert tally.counter() == Counter({"the": 5, "of": 3})
-    assert tally.pruned
 
 
 @given(st.lists(st.text(max_size=12), max_size=20))
@@ -426,6 +394,41 @@ def test_paragraphs_of_a_batch_are_those_of_each_text_alone(texts):
         assert got.distinct.tolist() == alone.distinct.tolist()
 
 
+@given(st.lists(st.one_of(texts, st.just("\n\n"), st.just(" \n \t\n ")), max_size=8).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_paragraphs_of_a_whole_text_are_those_of_each_paragraph(text):
+    tokens = ChunkTokens(cache_size=64)  # emptied now and then, as on a long run
+    got, expected = _slow_paragraphs(text, tokens), paragraphs_one_by_one(text, ChunkTokens())
+    assert got.count == expected.count
+    assert got.shingles.tolist() == expected.shingles.tolist()
+    assert got.paragraph.tolist() == expected.paragraph.tolist()
+
+
+@pytest.mark.parametrize("measure", ["words", "paragraphs"])
+def test_a_slow_small_file_read_partly_here_partly_by_workers_gives_the_same_decision(
+    tmp_path, monkeypatch, measure
+):
+    corpus = make_corpus(seed=14, bases=40, boilerplate=10)
+    corpus.records.append({"id": "digits", "text": "Ici 60 000 mots, déjà vus; Ёлка и ель. 1,500 fois."})
+    source = corpus.write(tmp_path / "in.jsonl")
+    monkeypatch.setattr(scan_module, "RANGE_BYTES", 20_000)
+    single = find_duplicates(source, measure=measure, workers=1, all_pairs=True)
+    vocabulary = RunningVocabulary()
+    scan_module.scan(str(source), "first", ChunkTokens(vocabulary), workers=1)
+    monkeypatch.setattr(scan_module, "PARALLEL_SECONDS", 0.0)  # the first range here, the rest not
+    both = find_duplicates(source, measure=measure, workers=2, all_pairs=True)
+    assert both.duplicate_of.tolist() == single.duplicate_of.tolist()
+    assert both.similarity.tolist() == single.similarity.tolist()
+    assert both.pairs == single.pairs and both.line_count == single.line_count
+    here: list[int] = []  # ranges read by this process (a forked worker appends to its own copy)
+    read_range = scan_module.read_range
+    monkeypatch.setattr(scan_module, "read_range", lambda *a, **k: here.append(1) or read_range(*a, **k))
+    split = RunningVocabulary()
+    scan_module.scan(str(source), "first", ChunkTokens(split), workers=2)
+    assert split.counts == vocabulary.counts
+    assert len(here) == 1 < len(scan_module.line_ranges(str(source), source.stat().st_size, 20_000)) - 1
+
+
 def test_parallel_reading_gives_the_same_decision(tmp_path, monkeypatch):
     corpus = make_corpus(seed=12, bases=60, boilerplate=20)
     corpus.records.append({"id": "accents", "text": "Un texte français, déjà vu, 60 000 fois."})
@@ -502,6 +505,7 @@ def test_comparing_by_words_ahead_in_batches_and_workers_gives_the_same_pairs(tm
     corpus.records.append({"id": "accents", "text": "Un texte français, déjà vu, 60 000 fois.\n\nÉté."})
     source = corpus.write(tmp_path / "in.jsonl")
     monkeypatch.setattr(stream_module, "PARALLEL_RECORDS", 10**9)  # record by record
+    monkeypatch.setattr(stream_module, "PARALLEL_COMPARE_BYTES", 10**12)
     alone = find_duplicates(source, all_pairs=True, workers=1)
     monkeypatch.setattr(stream_module, "PARALLEL_RECORDS", 0)
     monkeypatch.setattr(verify_module, "PIECE_PAIRS", 7)
@@ -691,3 +695,21 @@ def test_planned_pairs_with_crowded_buckets_match_the_reference(monkeypatch, see
         lambda a, b: 1.0, 0.8, pairs=[], visiting=check,
     )  # fmt: skip
     assert checked and checked[0] > 0
+
+
+@given(st.lists(texts, max_size=6))
+@settings(max_examples=100, deadline=None)
+def test_folding_chunk_counts_at_once_counts_as_one_chunk_at_a_time(batch):
+    # A vocabulary that cannot fill up is counted in one loop; one that might is counted chunk by
+    # chunk (limit: exactly the forms there are, so that nothing is dropped). Same counts, same order.
+    expected = count_vocabulary(raw_tokens(t) for t in batch)
+    counted = []
+    for limit in (10**9, max(1, len(expected))):
+        vocabulary = RunningVocabulary(limit=limit)
+        tokens = ChunkTokens(vocabulary)
+        for text in batch:
+            tokens.scan_tokens(text)
+        tokens.fold()
+        counted.append(list(vocabulary.counts.items()))
+    assert counted[0] == counted[1]
+    assert dict(counted[0]) == expected

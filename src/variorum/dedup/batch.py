@@ -180,7 +180,7 @@ def gathered(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[
 class BatchWords:
     """The tokens of a batch (all words) by hash; :meth:`form` spells one.
 
-    Forms are decoded on demand: a :class:`~variorum.dedup.tokens.WordTally` asks only for the
+    Forms are decoded on demand: a :class:`~variorum.dedup.tally.WordTally` asks only for the
     hashes it has not seen.
     """
 

@@ -27,6 +27,7 @@ import numpy as np
 
 from variorum.arrays import distinct
 from variorum.dedup.batch import fast_path, other_bytes, token_arrays
+from variorum.dedup.repair import chunk_starts
 from variorum.dedup.scripts import script_tokens
 from variorum.dedup.signature import NGRAM
 from variorum.dedup.tokens import ChunkTokens
@@ -98,6 +99,29 @@ def paragraphs(text: str, tokens: ChunkTokens) -> Paragraphs:
 
 
 def _slow_paragraphs(text: str, tokens: ChunkTokens) -> Paragraphs:
+    """The paragraphs of a text the batch paths cannot read, tokenized by ``tokens``.
+
+    When the whole text's whitespace chunks stand for its tokens (no token crosses whitespace),
+    each paragraph's tokens are those of its chunks, so the text is looked up once and its
+    tokens cut by paragraph: on manual pages, many short paragraphs each, looking up every
+    paragraph on its own was most of comparing them. Otherwise, paragraph by paragraph
+    (:func:`paragraphs_one_by_one`, the definition).
+    """
+    got = tokens.chunk_tokens(text)
+    if got is None:
+        return paragraphs_one_by_one(text, tokens)
+    hashes, per_chunk = got
+    starts = chunk_starts(text)
+    if len(starts) != len(per_chunk):
+        raise AssertionError("chunk_starts() and str.split() disagree on the chunks")
+    breaks = np.fromiter((m.end() for m in _BREAK.finditer(text)), dtype=np.int64)
+    # A chunk never starts inside a break (all whitespace): breaks ending at or before it count.
+    owner = np.repeat(np.searchsorted(breaks, starts, side="right"), per_chunk)
+    return _paragraphs_from(hashes, owner)
+
+
+def paragraphs_one_by_one(text: str, tokens: ChunkTokens) -> Paragraphs:
+    """The paragraphs of ``text``, each tokenized on its own (what the other paths must equal)."""
     pieces = [tokens.scan_tokens(p) for p in _BREAK.split(text)]
     hashes = np.concatenate([np.empty(0, dtype=np.uint64), *pieces])
     owner = np.repeat(np.arange(len(pieces)), [len(p) for p in pieces])

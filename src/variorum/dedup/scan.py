@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import time
 from array import array
 from collections import Counter
 from collections.abc import Callable
@@ -27,7 +28,8 @@ from variorum.dedup.batch import Signed, fast_path, fold_table, sign_texts, sign
 from variorum.dedup.records import NO_DATE, RecordTable, date_key, parse_line
 from variorum.dedup.scripts import script_tokens
 from variorum.dedup.signature import BANDS, band_keys, content_hash
-from variorum.dedup.tokens import ChunkTokens, RunningVocabulary, WordTally
+from variorum.dedup.tally import WordTally
+from variorum.dedup.tokens import ChunkTokens, RunningVocabulary
 from variorum.errors import InputError
 from variorum.model import Skip
 
@@ -35,8 +37,13 @@ Progress = Callable[[str, int], None]
 
 #: Bytes of a range read at once (the lines of one range are in memory together).
 RANGE_BYTES = 1024**2
-#: Files smaller than this are read in the calling process: forking costs more than it saves.
+#: Files of this size or more are read by worker processes from the start.
 PARALLEL_BYTES = 24 * 1024**2
+#: A smaller file is read here range by range while what is left looks shorter than this
+#: (CPU seconds, projected from the ranges read), then by workers: forking costs more than it
+#: saves on a few megabytes of plain prose (0.1 s), not on manual pages full of numbers, code
+#: and scripts the batch paths cannot read (1,000 pages, 8.6 MB: 2.5 s).
+PARALLEL_SECONDS = 0.3
 #: Text bytes signed together by the fast path.
 BATCH_BYTES = 128 * 1024
 _MAX_LINE = 2**32 - 1
@@ -265,7 +272,9 @@ def scan(
     """The record table, the skipped lines and the number of lines of ``path``.
 
     ``tokens.vocabulary`` receives the word counts when ``count_words``. ``workers`` (default:
-    the usable cores) processes read a file of :data:`PARALLEL_BYTES` or more.
+    the usable cores) processes read a file of :data:`PARALLEL_BYTES` or more, and the rest of a
+    smaller one that is slow to read (:data:`PARALLEL_SECONDS`). Which process reads a range
+    changes nothing in the result.
     """
     try:
         size = os.path.getsize(path)
@@ -287,14 +296,20 @@ def scan(
             progress("reading", got.lines)
 
     tally = WordTally() if count_words and tokens.vocabulary is not None else None
-    parallel = workers > 1 and size >= PARALLEL_BYTES and len(ranges) > 1
-    if not parallel or "fork" not in multiprocessing.get_all_start_methods():
+    parallel = workers > 1 and len(ranges) > 1 and "fork" in multiprocessing.get_all_start_methods()
+    here = 0  # ranges read in this process
+    if not parallel or size < PARALLEL_BYTES:
+        started = time.process_time()
         for start, end in ranges:
             take(read_range(path, start, end, keep, tokens, count_words, tally))
-    else:
+            here += 1
+            left = len(ranges) - here
+            if parallel and left > 1 and (time.process_time() - started) / here * left > PARALLEL_SECONDS:
+                break
+    if here < len(ranges):
         fold_table()  # built once here rather than in every worker
-        tasks = [(path, start, end, keep, count_words) for start, end in ranges]
-        with multiprocessing.get_context("fork").Pool(min(workers, len(ranges))) as pool:
+        tasks = [(path, start, end, keep, count_words) for start, end in ranges[here:]]
+        with multiprocessing.get_context("fork").Pool(min(workers, len(tasks))) as pool:
             for got in pool.imap(_worker_read, tasks):
                 take(got)
                 if got.words is not None and tokens.vocabulary is not None:
@@ -302,7 +317,7 @@ def scan(
                     tokens.vocabulary.pruned |= got.pruned
                 if tally is not None and got.word_hashes is not None and got.word_counts is not None:
                     tally.add_forms(got.word_forms or {})
-                    tally.add(got.word_hashes, got.word_counts)
+                    tally.add(got.word_hashes, got.word_counts, distinct=True)
     if tally is not None and tokens.vocabulary is not None:
         tokens.vocabulary.add_counts(tally.counter())
         tokens.vocabulary.pruned |= tally.pruned

@@ -68,8 +68,19 @@ _STEP = 1024
 CHANGED = "changed while being deduplicated; run again"
 #: Records read and split into paragraphs together when comparing by paragraphs.
 READ_AHEAD = 256
-#: Records with candidates from which pairs are compared by paragraphs in worker processes.
+#: Records with candidates from which pairs are compared ahead of time (in worker processes,
+#: given several cores)...
 PARALLEL_RECORDS = 2_000
+#: ... or bytes of such records: manual pages are long and slow to tokenize (600 of them, 2.8 MB,
+#: took 2.4 s to compare by paragraphs in one process).
+PARALLEL_COMPARE_BYTES = 2 * 1024**2
+
+
+def _compare_ahead(visit: Visit, table: RecordTable) -> bool:
+    """Whether there is enough to compare to do it all first, on every core."""
+    if len(visit.active) >= PARALLEL_RECORDS:
+        return True
+    return int(table.arrays()["sizes"][visit.active].sum(dtype=np.int64)) >= PARALLEL_COMPARE_BYTES
 
 
 @dataclass(frozen=True)
@@ -153,7 +164,7 @@ def _check_arguments(
 class _Comparer:
     """Reads, tokenizes (with the complete vocabulary) and compares records of the first pass.
 
-    With at least :data:`PARALLEL_RECORDS` records to visit, every pair
+    With at least :data:`PARALLEL_RECORDS` records (or :data:`PARALLEL_COMPARE_BYTES`) to visit, every pair
     :func:`~variorum.dedup.choose.choose` will compare is compared first, records tokenized in
     batches, on ``workers`` processes (:func:`~variorum.dedup.verify.score_pairs`), and looked
     up; a pair not foreseen is compared here, record by record.
@@ -180,7 +191,7 @@ class _Comparer:
 
     def visiting(self, visit: Visit) -> None:
         """Compare the pairs to come ahead, in batches and on every core, when there are enough."""
-        if len(visit.active) >= PARALLEL_RECORDS:
+        if _compare_ahead(visit, self.reader.table):
             words = self._words()  # built before the workers fork: they share it
             self.known = score_pairs(
                 self.reader.path, self.reader.table, visit.pairs(), self.workers, self.threshold, words
@@ -204,7 +215,8 @@ class _Comparer:
 class _ParagraphComparer:
     """Reads records of the first pass and compares them by the ``paragraphs`` measure.
 
-    With several ``workers`` and at least :data:`PARALLEL_RECORDS` records to visit, every pair
+    With several ``workers`` and at least :data:`PARALLEL_RECORDS` records (or
+    :data:`PARALLEL_COMPARE_BYTES`) to visit, every pair
     :func:`~variorum.dedup.choose.choose` will compare is compared first, on every core
     (:func:`~variorum.dedup.verify.score_pairs`), and looked up. Otherwise, and for a pair
     not foreseen, records are read ahead in the order ``choose`` visits them, :data:`READ_AHEAD`
@@ -226,7 +238,7 @@ class _ParagraphComparer:
 
     def visiting(self, visit: Visit) -> None:
         """Compare the pairs to come on every core when there are enough, else read ahead."""
-        if self.workers > 1 and len(visit.active) >= PARALLEL_RECORDS:
+        if self.workers > 1 and _compare_ahead(visit, self.reader.table):
             self.known = score_pairs(
                 self.reader.path, self.reader.table, visit.pairs(), self.workers, self.threshold
             )

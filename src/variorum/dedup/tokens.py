@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from itertools import chain, repeat
 
 import numpy as np
@@ -154,137 +154,6 @@ class RunningVocabulary:
             self.pruned = True
 
 
-class WordTally:
-    """Word counts keyed by token hash while a file is read, each form decoded once.
-
-    The batch path (:func:`variorum.dedup.batch.sign_texts`) knows every token's hash without
-    making its string; counting by string meant decoding every distinct form of every batch
-    and merging dictionaries, most of the words measure's first pass. Here the hashes seen are
-    kept sorted with a count beside each: a batch's tokens are counted with one binary search
-    and one ``bincount``, and only a hash never seen before has its form decoded.
-    :meth:`counter` gives the counts by form, as the :class:`RunningVocabulary` keeps them.
-    Beyond ``limit`` forms the rarer half is dropped, as there (and :attr:`pruned` says so).
-    """
-
-    def __init__(self, limit: int | None = None) -> None:
-        self.limit = VOCABULARY_SIZE if limit is None else limit
-        self.known = np.empty(0, dtype=np.uint64)  # sorted, distinct
-        self.counts = np.empty(0, dtype=np.int64)  # beside ``known``
-        self.recent = np.empty(0, dtype=np.uint64)  # sorted, distinct, none in ``known``
-        self.recent_counts = np.empty(0, dtype=np.int64)
-        self.forms: dict[int, str] = {}
-        self.new: dict[int, str] = {}  # forms decoded since the last take_new()
-        self.pruned = False
-
-    def add(
-        self,
-        hashes: np.ndarray,
-        counts: np.ndarray | None = None,
-        form: Callable[[int], str] | None = None,
-        *,
-        forms: Callable[[np.ndarray], list[str]] | None = None,
-    ) -> None:
-        """Count ``hashes`` (once each, or ``counts`` times); ``form(i)`` spells ``hashes[i]``,
-        or ``forms(indices)`` spells several at once."""
-        if not len(hashes):
-            return
-        # Sorted first: numpy's binary search is several times faster for sorted keys.
-        order = np.argsort(hashes)
-        ordered = hashes[order]
-        starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-        distinct, first = ordered[starts], order[starts]
-        if counts is None:
-            tally = np.diff(np.append(starts, len(ordered)))
-        else:
-            tally = np.add.reduceat(counts[order].astype(np.int64), starts)
-        found = _found(self.known, distinct)
-        self.counts[found[found >= 0]] += tally[found >= 0]
-        rest = found < 0
-        if not rest.any():
-            return
-        distinct, first, tally = distinct[rest], first[rest], tally[rest]
-        found = _found(self.recent, distinct)
-        self.recent_counts[found[found >= 0]] += tally[found >= 0]
-        fresh = found < 0
-        if not fresh.any():
-            return
-        new_hashes = distinct[fresh]
-        spelt: list[str] | None = None
-        if forms is not None:
-            spelt = forms(first[fresh])
-        elif form is not None:
-            spelt = [form(i) for i in first[fresh].tolist()]
-        if spelt is not None:
-            decoded = dict(zip(new_hashes.tolist(), spelt, strict=True))
-            self.forms.update(decoded)
-            self.new.update(decoded)
-        # New hashes join a small sorted run, merged into the large one only when it has grown
-        # to a fraction of it: each batch costs its own size, not the size of all words seen.
-        self.recent, self.recent_counts = _merged(self.recent, self.recent_counts, new_hashes, tally[fresh])
-        if len(self.recent) > max(4096, len(self.known) // 4):
-            self._merge()
-        if len(self.known) + len(self.recent) > self.limit:
-            self._prune()
-
-    def _merge(self) -> None:
-        self.known, self.counts = _merged(self.known, self.counts, self.recent, self.recent_counts)
-        self.recent, self.recent_counts = self.recent[:0], self.recent_counts[:0]
-
-    def _prune(self) -> None:
-        self._merge()
-        kept = np.sort(np.argsort(-self.counts, kind="stable")[: self.limit // 2])
-        self.known, self.counts = self.known[kept], self.counts[kept]
-        self.forms = {h: self.forms[h] for h in self.known.tolist() if h in self.forms}
-        self.pruned = True
-
-    def add_forms(self, forms: Mapping[int, str]) -> None:
-        """Forms decoded elsewhere (by a worker process), for hashes counted with :meth:`add`."""
-        self.forms.update(forms)
-
-    def take_new(self) -> dict[int, str]:
-        """The forms decoded since the last call (what another process has not been sent)."""
-        new, self.new = self.new, {}
-        return new
-
-    def take_counts(self) -> tuple[np.ndarray, np.ndarray]:
-        """The hashes counted so far and their counts, then start counting afresh; forms are
-        kept, up to ``limit`` of them (beyond, they are forgotten and decoded again when seen)."""
-        self._merge()
-        seen = self.counts > 0
-        got = self.known[seen], self.counts[seen]
-        self.counts = np.zeros(len(self.known), dtype=np.int64)
-        if len(self.forms) > self.limit:
-            self.known, self.counts, self.forms = self.known[:0], self.counts[:0], {}
-        return got
-
-    def counter(self) -> Counter[str]:
-        """The counts by form (a hash whose form was dropped by pruning is left out)."""
-        self._merge()
-        seen = self.counts > 0
-        forms = self.forms
-        pairs = zip(self.known[seen].tolist(), self.counts[seen].tolist(), strict=True)
-        return Counter({forms[h]: c for h, c in pairs if h in forms})
-
-
-def _found(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """For each of ``values`` (sorted), its place in ``keys`` (sorted), or -1."""
-    if not len(keys):
-        return np.full(len(values), -1, dtype=np.int64)
-    at = np.minimum(np.searchsorted(keys, values), len(keys) - 1)
-    return np.where(keys[at] == values, at, -1)
-
-
-def _merged(
-    keys: np.ndarray, counts: np.ndarray, more: np.ndarray, more_counts: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Two sorted runs of distinct keys (none in both) merged, with their counts."""
-    if not len(more):
-        return keys, counts
-    combined = np.concatenate([keys, more])
-    order = np.argsort(combined, kind="stable")  # timsort merges two sorted runs in linear time
-    return combined[order], np.concatenate([counts, more_counts])[order]
-
-
 class ChunkTokens:
     """Tokens of texts through a cache of per-chunk tokens; one instance per dedup run.
 
@@ -315,9 +184,21 @@ class ChunkTokens:
     def fold(self) -> None:
         """Add the chunk occurrences counted so far to the vocabulary's word counts."""
         counted = np.flatnonzero(self.seen[: len(self.words_of)])
-        if self.vocabulary is not None:
-            for i, times in zip(counted.tolist(), self.seen[counted].tolist(), strict=True):
-                self.vocabulary.add(self.words_of[i], times)
+        vocabulary = self.vocabulary
+        if vocabulary is not None:
+            pairs = zip(counted.tolist(), self.seen[counted].tolist(), strict=True)
+            if len(vocabulary.counts) + int(self.length[counted].sum()) <= vocabulary.limit:
+                # No form can be dropped while these are added: count them in one loop, in the
+                # same order (so in the same dictionary order) as one add() per chunk would,
+                # without its call and bound check for each distinct chunk (a tenth of reading
+                # manual pages, whose chunks are mostly distinct).
+                counts, words_of = vocabulary.counts, self.words_of
+                for i, times in pairs:
+                    for word in words_of[i]:
+                        counts[word] += times
+            else:
+                for i, times in pairs:
+                    vocabulary.add(self.words_of[i], times)
         self.seen[counted] = 0
 
     def _clear(self) -> None:
@@ -407,6 +288,16 @@ class ChunkTokens:
         ids = got[1]
         np.add.at(self.seen, ids, 1)
         return self.hashes[self._token_index(ids)]
+
+    def chunk_tokens(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """:meth:`scan_tokens` of ``text`` and how many tokens each chunk of ``text.split()``
+        holds, or None where the chunks cannot stand for the text (then call scan_tokens)."""
+        got = self._split(text)
+        if got is None:
+            return None
+        ids = got[1]
+        np.add.at(self.seen, ids, 1)
+        return self.hashes[self._token_index(ids)], self.length[ids]
 
     def _token_index(self, ids: np.ndarray) -> np.ndarray:
         """Where the tokens of the chunks ``ids`` are in the per-token arrays, in order."""
