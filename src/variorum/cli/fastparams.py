@@ -12,22 +12,30 @@ is already known are returned as typer would return them, namely
 * an ``Enum`` member for an ``Enum`` parameter (typer's choice coercion returns it as is);
 * a ``Path`` for a ``Path`` parameter (a default): typer's own path checks run on it, which
   need no adapter;
+* a ``bool``, ``int`` or ``float`` for a parameter of that type (a flag, a default);
 
-and anything else (a number, an ``Enum`` or a ``Path`` typed on the command line) goes to typer's
-own coercion, built on first use as before. ``tests/test_cli_params.py`` checks, for every
-parameter of every command, that the two give the same value. If typer's internals are not the
+and, typed on the command line, an ``Enum`` member's exact value, a non-empty path, and a plain
+decimal number (``0.8``, ``-3``, at most 15 digits, where ``int``/``float`` and pydantic read the
+same number), for a parameter with no range. Anything else goes to typer's own coercion, built on
+first use as before, so that a value typer refuses is refused with typer's own message.
+``tests/test_cli_start.py`` checks, for every parameter of every command and many values, that
+the two give the same value or the same error. If typer's internals are not the
 ones this module knows (another major version), :func:`install` leaves typer as it is: slower,
 never different.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
 _MISSING = object()
+#: Numbers read here: no sign but "-", no leading zeros, no exponent, underscore or space.
+_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,14})")
+_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 
 
 def install() -> bool:
@@ -85,7 +93,31 @@ def _known(annotation: Any, info: Any, value: Any, param: Any, ctx: Any, coerce_
         return _MISSING
     if isinstance(annotation, type) and issubclass(annotation, Enum) and isinstance(value, annotation):
         return value
-    if isinstance(annotation, type) and issubclass(annotation, Path) and isinstance(value, annotation):
-        path_type = getattr(info, "path_type", None) or annotation
-        return coerce_path(value, info, path_type=path_type, param=param, ctx=ctx)
+    if isinstance(annotation, type) and issubclass(annotation, Enum) and isinstance(value, str):
+        if getattr(info, "case_sensitive", True) is not True:
+            return _MISSING
+        return next((member for member in annotation if member.value == value), _MISSING)
+    if isinstance(annotation, type) and issubclass(annotation, Path):
+        if isinstance(value, str) and value:
+            value = annotation(value)
+        if isinstance(value, annotation):
+            path_type = getattr(info, "path_type", None) or annotation
+            return coerce_path(value, info, path_type=path_type, param=param, ctx=ctx)
+        return _MISSING
+    if annotation is bool and type(value) is bool:
+        return value
+    if annotation not in (int, float) or _ranged(info):
+        return _MISSING
+    if type(value) is annotation:
+        return value
+    if isinstance(value, str):
+        if annotation is int and _INTEGER.fullmatch(value):
+            return int(value)
+        if annotation is float and _DECIMAL.fullmatch(value) and len(value) <= 16:
+            return float(value)
     return _MISSING
+
+
+def _ranged(info: Any) -> bool:
+    """Whether the parameter has a range (typer checks it in its own coercion)."""
+    return any(getattr(info, name, None) not in (None, False) for name in ("min", "max", "clamp"))
