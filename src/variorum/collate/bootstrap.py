@@ -17,7 +17,7 @@ import os
 import numpy as np
 import xxhash
 
-from variorum.cache import cache_dir
+from variorum.cache import cache_dir, write_atomic
 
 #: Bump when the layout of the cached files changes.
 CACHE_FORMAT = 1
@@ -52,18 +52,7 @@ def replicate_weights(seed: int, chunks: int, replicates: int) -> np.ndarray:
     ):
         return cached.astype(np.int64)
     weights = draw(seed, chunks, replicates)
-    try:
-        import tempfile
-
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".bootstrap-", suffix=".npy", dir=os.path.dirname(path))
-        try:
-            with os.fdopen(fd, "wb") as f:
-                np.save(f, weights.astype(np.uint16 if chunks > 255 else np.uint8), allow_pickle=False)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except OSError:
-        pass  # no writable cache: draw again next time
+    stored = weights.astype(np.uint16 if chunks > 255 else np.uint8)
+    # No writable cache: drawn again next time.
+    write_atomic(path, lambda f: np.save(f, stored, allow_pickle=False), ".bootstrap-")
     return weights

@@ -41,7 +41,7 @@ from functools import cache
 from types import ModuleType
 from typing import Any
 
-from variorum.cache import cache_dir
+from variorum.cache import cache_dir, write_atomic
 
 #: Bump when the layout of the cache files changes.
 CACHE_FORMAT = 1
@@ -202,20 +202,8 @@ def save() -> None:
         merged.update(new)
         if len(merged) > CACHE_ENTRIES:
             merged = {k: v for k, v in merged.items() if k in used}
-        try:
-            import tempfile
-
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".patterns-", dir=os.path.dirname(path))
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(marshal.dumps(merged))
-                os.replace(tmp, path)
-            except BaseException:
-                os.unlink(tmp)
-                raise
-        except OSError:
-            pass  # no writable cache: compile again next time
+        # Unwritable: compiled again next time.
+        write_atomic(path, lambda f, data=marshal.dumps(merged): f.write(data), ".patterns-")
         new.clear()
 
 
