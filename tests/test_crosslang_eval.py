@@ -9,7 +9,7 @@ numbers. ``benchmarks/crosslang.py`` prints the same figures.
 from __future__ import annotations
 
 import pytest
-from crosslang.build import build, data_hash, missing_packages, packages, positive_pairs, truth
+from crosslang.build import build, data_hash, packages, positive_pairs, skip_unless_installed, truth
 
 from variorum.crosslang.detect import find_translations, profile
 from variorum.crosslang.paragraphs import align_paragraphs
@@ -31,11 +31,7 @@ FLOORS = {
 
 @pytest.fixture(scope="module")
 def outcome():
-    missing = missing_packages()
-    if missing:
-        pytest.skip(
-            f"Debian packages missing for the cross-language set: {' '.join(missing)} (make crosslang-data)"
-        )
+    skip_unless_installed()
     docs = build()
     profiles = {d.id: profile(d.id, d.text, d.language, d.paragraphs) for d in docs.values()}
     found = find_translations(profiles.values())

@@ -14,7 +14,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from crosslang.build import build, missing_packages
+from crosslang.build import build, skip_unless_installed
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
@@ -105,11 +105,7 @@ def test_short_texts_take_the_walk_and_long_ones_numpy(fast, reference):
 
 @pytest.fixture(scope="module")
 def manual_pages() -> list[str]:
-    missing = missing_packages()
-    if missing:
-        pytest.skip(
-            f"Debian packages missing for the manual pages: {' '.join(missing)} (make crosslang-data)"
-        )
+    skip_unless_installed()
     paragraphs = []
     for doc in build().values():
         paragraphs.extend(doc.text[start:end] for start, end in doc.paragraphs)

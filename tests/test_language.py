@@ -288,15 +288,11 @@ def test_real_documents_get_the_languages_they_got_before_a_sure_guess_ended_the
     """The seeds and the manual pages of ``tests/crosslang`` (eight languages, three scripts)
     get the same languages with the shortcut as with the rule it extends (no sure answer at
     all), while the model is asked less."""
-    from crosslang.build import build, missing_packages
+    from crosslang.build import build, skip_unless_installed
 
     from variorum.text import language
 
-    missing = missing_packages()
-    if missing:
-        pytest.skip(
-            f"Debian packages missing for the manual pages: {' '.join(missing)} (make crosslang-data)"
-        )
+    skip_unless_installed()
     documents = [_paragraphs_of(path.read_text(encoding="utf-8")) for path in sorted(seeds.glob("*.txt"))]
     documents += [[doc.text[s:e] for s, e in doc.paragraphs] for doc in build().values()]
 

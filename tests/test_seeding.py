@@ -181,13 +181,9 @@ def test_refrains_over_the_seed_cap_extend_as_in_the_reference():
 
 @pytest.fixture(scope="module")
 def manual_pages():
-    from crosslang.build import build, missing_packages
+    from crosslang.build import build, skip_unless_installed
 
-    missing = missing_packages()
-    if missing:
-        pytest.skip(
-            f"Debian packages missing for the manual pages: {' '.join(missing)} (make crosslang-data)"
-        )
+    skip_unless_installed()
     return [d for d in build().values() if d.language in ("en", "de", "ru", "ja")]
 
 

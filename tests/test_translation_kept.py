@@ -18,8 +18,6 @@ from variorum.group.relations import Relation
 from variorum.model import Document
 from variorum.store.index import Index
 
-from conftest import SEEDS
-
 # Pages of the cross-language set (tests/crosslang/): three commands in up to nine languages,
 # and two related commands whose pages are hard negatives of each other.
 PAGES = ("cat.1", "head.1", "tail.1", "mkdir.1", "rmdir.1")
@@ -27,13 +25,9 @@ PAGES = ("cat.1", "head.1", "tail.1", "mkdir.1", "rmdir.1")
 
 @pytest.fixture(scope="module")
 def pages() -> list[Document]:
-    from crosslang.build import _document, missing_packages, truth
+    from crosslang.build import _document, skip_unless_installed, truth
 
-    missing = missing_packages()
-    if missing:
-        pytest.skip(
-            f"Debian packages missing for the cross-language set: {' '.join(missing)} (make crosslang-data)"
-        )
+    skip_unless_installed()
     docs = []
     for group in truth()["groups"]:
         if group["page"] in PAGES:
@@ -44,13 +38,11 @@ def pages() -> list[Document]:
     return docs[::3] + docs[1::3] + docs[2::3]
 
 
-@pytest.fixture(scope="module")
-def seed_docs() -> list[Document]:
-    if not SEEDS.is_dir():
-        pytest.skip("../shared/seeds not found: the seed corpus is not beside this checkout")
+@pytest.fixture
+def seed_docs(seeds: Path) -> list[Document]:
     return [
         Document(id=p.stem, text=p.read_text(encoding="utf-8"), path=p.name)
-        for p in sorted(SEEDS.glob("*.txt"))
+        for p in sorted(seeds.glob("*.txt"))
     ]
 
 
@@ -214,13 +206,15 @@ def test_a_profile_comes_back_from_its_columns_unchanged(pages):
 def test_boilerplate_and_formulas_on_real_pages_are_the_references(pages, tmp_path, monkeypatch):
     """The pages share their package's footer and stock option help with dozens of others: the
     numpy count of a stretch's spread flags what the stretch-by-stretch reference flags."""
+    import boilerplate_reference
+
     import variorum.group.relate as relate
     from variorum.group import boilerplate
 
     compared: dict[str, int] = {}
 
     def both(name):
-        fast, reference = getattr(boilerplate, name), getattr(boilerplate, f"{name}_reference")
+        fast, reference = getattr(boilerplate, name), getattr(boilerplate_reference, f"{name}_reference")
 
         def run(*args, **kwargs):
             found = fast(*args, **kwargs)

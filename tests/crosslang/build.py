@@ -67,6 +67,18 @@ def missing_packages() -> list[str]:
     return [p for p in packages() if p not in installed]
 
 
+def skip_unless_installed() -> None:
+    """Skip the calling test (or fixture) where the Debian packages of the set are missing, naming
+    them and how to install them (under ``CI=true`` a skip fails: tests/conftest.py)."""
+    missing = missing_packages()
+    if missing:
+        import pytest
+
+        pytest.skip(
+            f"Debian packages missing for the manual pages: {' '.join(missing)} (make crosslang-data)"
+        )
+
+
 def page_path(language: str, page: str) -> Path:
     section = page.rsplit(".", 1)[1]
     folder = MAN_ROOT / f"man{section}" if language == "en" else MAN_ROOT / language / f"man{section}"
