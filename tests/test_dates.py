@@ -259,3 +259,29 @@ def test_month_words_find_what_the_alternation_of_month_names_found(text: str) -
     finally:
         for name, pattern in saved.items():
             setattr(dates, name, pattern)
+
+
+_SPACES = st.sampled_from([" ", "  ", "\n", " \n\n      ", "\t", "\u00a0", " " * 90])
+_WINDOW_PIECES = st.one_of(
+    _PIECES,
+    st.sampled_from(
+        ["septiembre", "października", "Septembre.", "31st.", "del", "2018年", "4月", "17日", "03.04.2020"]
+    ),
+    st.text(alphabet="aeioubrstn", min_size=20, max_size=60),  # a word longer than any month
+)
+
+
+@given(st.lists(st.tuples(_WINDOW_PIECES, _SPACES), max_size=24))
+@example([("30th.", " "), ("of", " " * 90), ("Septembre.,", "\n"), ("del", "  "), ("2018", " ")])
+@example([("12", "\n"), ("października", " " * 90), ("2019", "")])
+@example([("2018年", " \n\n      "), ("4月", " " * 90), ("17日", "")])
+def test_dates_searched_near_years_are_those_of_the_whole_head(parts: list[tuple[str, str]]) -> None:
+    """Only stretches around four-digit years are searched; a search of the whole head finds the same."""
+    text = "".join(word + space for word, space in parts)
+    ours = (find_dates(text), document_date(text), dates._scan(text, HEAD_CHARS))
+    saved = dates._year_windows
+    try:
+        dates._year_windows = lambda head: [(0, len(head))]
+        assert (find_dates(text), document_date(text), dates._scan(text, HEAD_CHARS)) == ours
+    finally:
+        dates._year_windows = saved
