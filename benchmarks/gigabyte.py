@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import resource
 import subprocess
@@ -49,13 +50,20 @@ def corpus_file(cache: Path, kind: str, docs: int, words: int, seed: int) -> Pat
     if path.exists():
         return path
     print(f"generating {docs:,} {kind} documents of ~{words} words ...", file=sys.stderr, flush=True)
+    # In a process of its own: the generator holds the whole corpus, and the memory a Python
+    # process has freed is not given back, so this one would keep it while add runs.
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        pool.apply(_write_corpus, (path, kind, docs, words, seed))
+    return path
+
+
+def _write_corpus(path: Path, kind: str, docs: int, words: int, seed: int) -> None:
     corpus, _ = make_corpus(docs, words, seed=seed, kind=kind)
     partial = path.with_suffix(".partial")
     with partial.open("w", encoding="utf-8") as f:
         for doc in corpus.documents:
             f.write(json.dumps({"id": doc.id, "text": doc.text}, ensure_ascii=False) + "\n")
     partial.replace(path)
-    return path
 
 
 def _pss(pid: int) -> int:
