@@ -79,14 +79,15 @@ def clean_text(text: str) -> str:
     without control characters has nothing for ftfy to repair (mojibake, C1 controls and
     surrogates are all outside ASCII), so it skips ftfy, and so does ASCII with the plain English
     typography of :data:`PLAIN_TYPOGRAPHY`; a property test checks that ftfy leaves such text
-    unchanged.
+    unchanged. Other text goes through ftfy only in the lines ftfy could change
+    (:mod:`variorum.ingest.mojibake`).
     """
     text = _LINE_BREAKS.sub("\n", text)
     if not _NOT_PLAIN.search(text) and not _ASCII_CONTROLS.search(text):
         return text
-    import ftfy
+    from variorum.ingest.mojibake import fix_lines
 
-    return ftfy.fix_text(_SURROGATES.sub("\ufffd", text), _ftfy_config())
+    return fix_lines(_SURROGATES.sub("\ufffd", text), _ftfy_config())
 
 
 def decode_bytes(data: bytes, path: str, *, html: bool = False) -> str:
