@@ -4,6 +4,8 @@ brute-force reference, paragraph alignment invariants, figures that differ, and 
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -82,6 +84,15 @@ _CODE_ALPHABET = "aZx9_-/.:()=+ \n\t\u00a0\u2009\x1cé3Я,;"
 def test_identifiers_read_run_by_run_are_those_of_a_scan_of_the_whole_text(text):
     whole = [(m.start(), m.end(), m.group()) for m in _CODE.finditer(text)]
     assert [(m.start(), m.end(), m.group()) for m in code_matches(text)] == whole
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=_CODE_ALPHABET, max_size=120))
+def test_the_characters_that_start_a_run_to_read_are_those_of_the_plain_pattern(text):
+    from variorum.crosslang.anchors import _CODE_CHAR
+
+    plain = re.compile(r"[0-9]|[-/._:(](?=\S)")
+    assert [m.span() for m in _CODE_CHAR.finditer(text)] == [m.span() for m in plain.finditer(text)]
 
 
 def test_identifiers_urls_and_names_across_scripts():

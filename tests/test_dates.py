@@ -285,3 +285,12 @@ def test_dates_searched_near_years_are_those_of_the_whole_head(parts: list[tuple
         assert (find_dates(text), document_date(text), dates._scan(text, HEAD_CHARS)) == ours
     finally:
         dates._year_windows = saved
+
+
+@given(st.lists(st.tuples(_WINDOW_PIECES, _SPACES), max_size=24))
+@example([("Letter", " "), ("dated", " "), ("17", " "), ("April", " "), ("2018", "\n")])
+@example([("24", " "), ("June", " "), ("–", " "), ("12", " "), ("July", " "), ("2019", "\n")])
+def test_one_reading_of_the_head_gives_its_dates_and_its_own_date(parts: list[tuple[str, str]]) -> None:
+    text = "".join(word + space for word, space in parts)
+    assert dates.head_dates(text) == (find_dates(text), document_date(text))
+    assert dates.head_dates(text, own=False) == (find_dates(text), None)

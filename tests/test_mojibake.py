@@ -62,7 +62,7 @@ def test_the_installed_ftfy_gets_a_screen_and_ordinary_text_passes_it() -> None:
         "قال الوزير إن الاجتماع سيعقد غدا",
         "It\u2019s \u2014 quite \u2013 so\u2026",
     ):
-        assert found.search(ordinary) is None, ordinary
+        assert found.candidates.search(ordinary) is None, ordinary
     for repaired in (
         "rÃ©sumÃ©",
         "donâ€™t",
@@ -72,7 +72,11 @@ def test_the_installed_ftfy_gets_a_screen_and_ordinary_text_passes_it() -> None:
         "\ufeffhead",
         "\x1b[31mred",
     ):
-        assert found.search(repaired) is not None, repaired
+        assert found.candidates.search(repaired) is not None, repaired
+        assert found.changes(repaired), repaired
+    # A capital that starts a mojibake pattern, in ordinary text: a candidate, found unchanged.
+    assert found.candidates.search("В Москве") is not None
+    assert not found.changes("В Москве")
 
 
 def test_a_screen_holds_a_character_of_every_branch_or_there_is_none() -> None:

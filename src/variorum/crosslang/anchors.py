@@ -75,8 +75,11 @@ _CODE = re.compile(
 #
 # A run whose only such character is its last one ("word." at a sentence's end) cannot hold an
 # identifier either (every alternative needs a digit, or more of the identifier after that
-# character), so a separator is looked for only where more of the run follows it.
-_CODE_CHAR = re.compile(r"[0-9]|[-/._:(](?=\S)")
+# character), so a separator is looked for only where more of the run follows it. Written as one
+# class first (with the look-ahead after it), ``re`` skips to the next candidate character at once
+# instead of trying two alternatives at every character: a third of the time of
+# ``[0-9]|[-/._:(](?=\S)``, which finds the same (``tests/test_crosslang.py``).
+_CODE_CHAR = re.compile(r"[-0-9/._:(](?:(?<=[0-9])|(?=\S))")
 _RUN_END = re.compile(r"\S*")
 # Figures: grouped thousands in every locale's separators (60.000, 60,000, 60 000, 60'000), or
 # plain digits with a decimal part. Percent signs and currency words are left to the words around.

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from variorum.errors import EmptyDocument
-from variorum.ingest.dates import document_date, find_dates, normalize_date
+from variorum.ingest.dates import head_dates, normalize_date
 from variorum.ingest.decode import clean_text
 from variorum.ingest.formats import Extracted
 from variorum.ingest.limits import check_text_length
@@ -59,7 +59,7 @@ def make_document(
             break
         # An unreadable stated date is kept as written rather than silently lost.
         extra.setdefault("date", source["date"])
-    dates = find_dates(text)
+    dates, own_date = head_dates(text, own=date is None)
     return Document(
         id=doc_id if doc_id is not None else content_id(text),
         text=text,
@@ -67,7 +67,7 @@ def make_document(
         format=extracted.format,
         title=_text_field(given, found, "title") or first_line_title(text),
         source=_text_field(given, found, "source") or path,
-        date=date or document_date(text),
+        date=date or own_date,
         dates=tuple(dates),
         series=_text_field(given, found, "series"),
         metadata=extra,

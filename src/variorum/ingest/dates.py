@@ -236,22 +236,37 @@ def find_dates(text: str, head_chars: int = HEAD_CHARS) -> list[str]:
     Both ends of a range are included ("24 June – 12 July 2019" gives 2019-06-24 and 2019-07-12);
     a date written twice is listed once, where it first appears.
     """
-    seen: dict[str, None] = {}
-    for found in _scan(text, head_chars):
-        seen.setdefault(found.iso, None)
-    return list(seen)
+    return _listed(_scan(text, head_chars))
 
 
 def document_date(text: str, head_chars: int = HEAD_CHARS) -> str | None:
     """The document's own date: the first date of its head that is not one end of a range."""
+    return _own_date(text, _scan(text, head_chars))
+
+
+def head_dates(text: str, head_chars: int = HEAD_CHARS, *, own: bool = True) -> tuple[list[str], str | None]:
+    """:func:`find_dates` and (with ``own``, else None) :func:`document_date` of ``text`` from
+    one reading of its head: a document is given both, and each read the head anew."""
+    found = _scan(text, head_chars)
+    return _listed(found), _own_date(text, found) if own else None
+
+
+def _listed(found: list[_Found]) -> list[str]:
+    seen: dict[str, None] = {}
+    for date in found:
+        seen.setdefault(date.iso, None)
+    return list(seen)
+
+
+def _own_date(text: str, found: list[_Found]) -> str | None:
     prose: int | None = None  # found only if a date needs it: it reads the whole text
-    for found in _scan(text, head_chars):
-        if found.in_range:
+    for date in found:
+        if date.in_range:
             continue
         if prose is None:
             prose = _first_prose_line(text)
-        if found.start < prose or _INTRODUCED.search(text, max(0, found.start - 40), found.start):
-            return found.iso
+        if date.start < prose or _INTRODUCED.search(text, max(0, date.start - 40), date.start):
+            return date.iso
     return None
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 #: Characters that ftfy's fixers other than the mojibake repair remove or replace, besides
 #: ``ftfy.chardata.CONTROL_CHARS``: C1 controls (``fix_c1_controls``, ``fix_line_breaks``), the
@@ -125,10 +125,25 @@ def _class(chars: set[str]) -> re.Pattern[str]:
     return re.compile("[" + "".join(parts) + "]")
 
 
+class Screen(NamedTuple):
+    """What tells the lines ftfy could change (see the module's description)."""
+
+    candidates: re.Pattern[str]  # a line without one of these characters is left as it is
+    fixed: re.Pattern[str]  # characters a fixer other than the mojibake repair changes
+    bad: re.Pattern[str]  # ftfy's mojibake heuristic, ``ftfy.badness.BADNESS_RE``
+
+    def changes(self, line: str) -> bool:
+        """Whether ftfy could change this line (candidates, once found, are tested exactly:
+        ftfy leaves a line alone unless it holds mojibake or a character it removes)."""
+        return self.fixed.search(line) is not None or (
+            not line.isascii() and self.bad.search(line) is not None
+        )
+
+
 @cache
-def screen() -> re.Pattern[str] | None:
-    """The character class of the lines ftfy could change, for the installed ftfy (None: no
-    screen can be made, let ftfy read every line)."""
+def screen() -> Screen | None:
+    """The screen of the lines ftfy could change, for the installed ftfy (None: no screen can
+    be made, let ftfy read every line)."""
     import ftfy
     from ftfy.badness import BADNESS_RE
     from ftfy.chardata import CONTROL_CHARS
@@ -138,9 +153,8 @@ def screen() -> re.Pattern[str] | None:
     chars = screen_chars(BADNESS_RE)
     if chars is None:
         return None
-    chars.update(chr(c) for c in CONTROL_CHARS)
-    chars.update(_OTHER_FIXED)
-    return _class(chars)
+    fixed = {chr(c) for c in CONTROL_CHARS} | set(_OTHER_FIXED)
+    return Screen(_class(chars | fixed), _class(fixed), BADNESS_RE)
 
 
 def fix_lines(text: str, config: Any) -> str:
@@ -161,18 +175,22 @@ def fix_lines(text: str, config: Any) -> str:
     ):
         return ftfy.fix_text(text, config)
     out: list[str] = []
-    pos = 0
-    while (hit := found.search(text, pos)) is not None:
+    pos = kept = 0  # text[kept:pos] stays as it is; pos starts a line
+    search = found.candidates.search
+    while (hit := search(text, pos)) is not None:
         at = hit.start()
         start = text.rfind("\n", pos, at) + 1 or pos  # the line of the hit, as ftfy cuts it
         end = text.find("\n", at) + 1 or len(text)
-        out.append(text[pos:start])
-        out.append(ftfy.fix_text(text[start:end], config))
+        line = text[start:end]
+        if found.changes(line):
+            out.append(text[kept:start])
+            out.append(ftfy.fix_text(line, config))
+            kept = end
         pos = end
     if not out:
         return text
-    out.append(text[pos:])
+    out.append(text[kept:])
     return "".join(out)
 
 
-__all__ = ["fix_lines", "screen", "screen_chars"]
+__all__ = ["Screen", "fix_lines", "screen", "screen_chars"]
