@@ -230,3 +230,94 @@ def test_word_counts_are_added_to_the_stored_vocabulary(tmp_path: Path):
         with index.transaction():
             index.add_vocabulary(Counter({"a": 5, "😀": 1, "новое": 7}))
         assert index.vocabulary() == first + Counter({"a": 5, "😀": 1, "новое": 7})
+
+
+def _insert_one_by_one(index: Index, prep, content_hash: str) -> int:
+    """How documents were stored before ``insert_many``: one statement a row, SQLite's rowid, JSON
+    encoded for each document. The reference the batched insert is compared with."""
+    import json
+
+    from variorum.store.codec import pack
+
+    d, packed = prep.doc, pack(prep.tokens, prep.segments)
+    cur = index.conn.execute(
+        "INSERT INTO documents(id, content_hash, path, format, title, source, date, dates, series, "
+        "metadata, languages, n_words, body_words, text, added_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            *(d.id, content_hash, d.path, d.format, d.title, d.source, d.date, json.dumps(list(d.dates))),
+            d.series,
+            json.dumps(dict(d.metadata), ensure_ascii=False, default=str),
+            json.dumps(list(prep.languages)),
+            prep.words if prep.words >= 0 else len(prep.tokens),
+            prep.body_words(),
+            d.text,
+            "now",
+        ),
+    )
+    num = int(cur.lastrowid)
+    index.conn.execute(
+        "INSERT INTO tokens(num, norms, starts, ends) VALUES (?,?,?,?)",
+        (num, packed.norms, packed.starts, packed.ends),
+    )
+    index.conn.executemany(
+        "INSERT INTO segments(num, idx, start, end, language, role, sentences) VALUES (?,?,?,?,?,?,?)",
+        [(num, *row) for row in packed.segments],
+    )
+    return num
+
+
+def test_documents_inserted_together_are_stored_as_one_by_one(tmp_path: Path, settings: Settings):
+    from variorum.prepare import prepare
+    from variorum.text.normalize import count_vocabulary, raw_tokens
+    from variorum.workers import with_tokens
+
+    docs = [
+        *versions(),
+        doc("Пресс-релиз от 6 июня 2019 года.\n\n" + STATEMENT, title="Релиз", metadata={"n": 1, "a": "é"}),
+        doc(
+            "Un comunicado del 6 de mayo de 2020.\n\nTexto en español, breve.",
+            dates=("2020-05-06", "6 mayo é"),
+        ),
+    ]
+    vocab = count_vocabulary(raw_tokens(d.text) for d in docs)
+    preps = [prepare(d, vocab, settings) for d in docs]
+    tables = ("documents", "tokens", "segments")
+
+    def rows(index: Index) -> dict[str, list[tuple]]:
+        out = {}
+        for table in tables:
+            cols = [r[1] for r in index.conn.execute(f"PRAGMA table_info({table})") if r[1] != "added_at"]
+            out[table] = index.conn.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY 1, 2").fetchall()
+        return out
+
+    stored = {}
+    for how in ("one by one", "together"):
+        with Index.open(tmp_path / f"{how}.db") as index:
+            with index.transaction():
+                # a removed last document: the next num is one past the largest left, as SQLite's
+                first = _insert_one_by_one(index, preps[0], "h0")
+                last = _insert_one_by_one(index, preps[1], "h1")
+                index.conn.execute("DELETE FROM segments WHERE num=?", (last,))
+                index.conn.execute("DELETE FROM tokens WHERE num=?", (last,))
+                index.conn.execute("DELETE FROM documents WHERE num=?", (last,))
+                items = [(p, f"h{i}", None) for i, p in enumerate(preps) if i]
+                if how == "together":
+                    # one of them packed already, as a worker sends it
+                    from variorum.store.codec import pack
+
+                    items[1] = (items[1][0], items[1][1], pack(preps[2].tokens, preps[2].segments))
+                    nums = index.insert_many([(replace_tokens(p, k), h, k) for p, h, k in items])
+                else:
+                    nums = [_insert_one_by_one(index, p, h) for p, h, _ in items]
+                assert nums == [last + i for i in range(len(items))] and first == 1
+            stored[how] = rows(index)
+            assert index.known_ids([d.id for d in docs] + ["nobody"]) == {d.id for d in docs}
+            assert with_tokens(index.load_prepared(nums[1], settings), None).tokens == preps[2].tokens
+    assert stored["together"] == stored["one by one"]
+
+
+def replace_tokens(prep, packed):
+    """``prep`` as a worker sends it: without tokens when they come packed."""
+    from dataclasses import replace
+
+    return prep if packed is None else replace(prep, tokens=None)

@@ -202,14 +202,14 @@ class _AddState:
         """The documents of ``batch`` not indexed yet, with their content hashes."""
         index, report = self.index, self.report
         hashes = [content_id(d.text) for d in batch]
-        known = index.known_contents(hashes)
+        known, taken = index.known_contents(hashes), index.known_ids(d.id for d in batch)
         fresh: list[tuple[Document, str]] = []
         for d, h in zip(batch, hashes, strict=True):
             if h in known or h in self.seen:
                 report.duplicates += 1
                 self.progress("documents", 1)
                 continue
-            if d.id in self.ids or index.has_id(d.id):
+            if d.id in self.ids or d.id in taken:
                 skip = self._skip_id(d)
                 with index.transaction():
                     index.record_skip(skip)
@@ -251,16 +251,19 @@ class _AddState:
             # Checked again inside the transaction: another process may have added the same text
             # (or taken the id) since :meth:`fresh` looked, and BEGIN IMMEDIATE now keeps it out.
             known = index.known_contents(h for _, h in fresh)
-            local: dict[int, Prepared] = {}
-            packs: dict[int, Packed | None] = {}  # tokens unpacked only for aligned documents
+            taken = index.known_ids(d.id for d, _ in fresh)  # ids within a run are distinct (fresh)
+            new: list[tuple[Prepared, str, Packed | None]] = []
             for (p, packed), (d, h) in zip(preps, fresh, strict=True):
                 if h in known:
                     report.duplicates += 1
-                elif index.has_id(d.id):
+                elif d.id in taken:
                     index.record_skip(self._skip_id(d))
                 else:
-                    num = index.insert(p, h, packed)
-                    local[num], packs[num] = p, packed
+                    new.append((p, h, packed))
+            nums = index.insert_many(new)
+            local = {num: p for num, (p, _, _) in zip(nums, new, strict=True)}
+            # tokens unpacked only for aligned documents
+            packs = {num: packed for num, (_, _, packed) in zip(nums, new, strict=True)}
             index.add_vocabulary(words)
             fps = {n: p.fp_hashes for n, p in local.items()}
             found = index.candidates(fps, settings.max_df, settings.min_shared)

@@ -7,15 +7,20 @@ largest part of storing a document.
 
 from __future__ import annotations
 
+import functools
 import json
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from variorum.model import Segment
 from variorum.text.normalize import Tokens
+
+if TYPE_CHECKING:
+    from variorum.prepare import Prepared
 
 #: Separates normalized tokens in the packed column; never part of a token.
 SEP = "\x1f"
@@ -59,9 +64,49 @@ def pack(tokens: Tokens, segments: Iterable[Segment]) -> Packed:
     )
 
 
+def document_row(num: int | None, prep: Prepared, content_hash: str, now: str) -> tuple[Any, ...]:
+    """The ``documents`` row of a prepared document, in the column order of ``Index.insert``
+    (``num`` None: SQLite chooses it)."""
+    d = prep.doc
+    return (
+        num,
+        d.id,
+        content_hash,
+        d.path,
+        d.format,
+        d.title,
+        d.source,
+        d.date,
+        json_strings(tuple(d.dates)),
+        d.series,
+        json.dumps(dict(d.metadata), ensure_ascii=False, default=str) if d.metadata else "{}",
+        json_strings(tuple(prep.languages)),
+        prep.words if prep.words >= 0 else len(prep.tokens),
+        prep.body_words(),
+        d.text,
+        now,
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def json_strings(values: tuple[str, ...]) -> str:
+    """``json.dumps`` of a list of strings, remembered: most documents have no dates and one of
+    a few language lists, and encoding them anew took a JSON encoder's setup each time."""
+    return json.dumps(list(values))
+
+
 def unpack_tokens(norms: bytes, starts: bytes, ends: bytes) -> Tokens:
     text = zlib.decompress(norms).decode("utf-8")
     return Tokens(text.split(SEP) if text else [], unpack_ints(starts), unpack_ints(ends))
 
 
-__all__ = ["SEP", "Packed", "pack", "pack_ints", "unpack_ints", "unpack_tokens"]
+__all__ = [
+    "SEP",
+    "Packed",
+    "document_row",
+    "json_strings",
+    "pack",
+    "pack_ints",
+    "unpack_ints",
+    "unpack_tokens",
+]
