@@ -180,3 +180,17 @@ def test_a_new_index_at_a_reused_path_does_not_see_old_runs(tmp_path: Path) -> N
         assert second.postings() != old
         with Index.open(db) as reader:
             assert reader.postings() == second.postings()
+
+
+_HASHES = st.lists(st.integers(-3, 3) | st.integers(-(2**63), 2**63 - 1), max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.integers(-1, 6), _HASHES), max_size=8), st.booleans())
+def test_postings_are_ordered_as_lexsort_orders_them(batch: list, grow: bool) -> None:
+    """The order of hashes then nums then positions, with nums growing (a batch) or not."""
+    if grow:
+        batch = sorted(batch, key=lambda p: p[0])
+    h = np.asarray([x for _, hs in batch for x in hs], dtype=np.int64)
+    n = np.asarray([num for num, hs in batch for _ in hs], dtype=np.int32)
+    assert postings.postings_order(h, n).tolist() == np.lexsort((n, h)).tolist()

@@ -58,11 +58,36 @@ def make_run(postings: Iterable[tuple[int, np.ndarray]], level: int = 0) -> Run:
         return Run(level, np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32))
     h = np.concatenate(arrays)
     n = np.repeat(np.asarray(nums, dtype=np.int32), [len(a) for a in arrays])
-    order = np.lexsort((n, h))
+    order = postings_order(h, n)
     h, n = h[order], n[order]
     first = np.ones(len(h), dtype=bool)
     first[1:] = (h[1:] != h[:-1]) | (n[1:] != n[:-1])
     return Run(level, h[first], n[first])
+
+
+def postings_order(h: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """The order of ``np.lexsort((n, h))`` (by hash, then num, then position), found faster when
+    the nums never decrease, as in a batch (nums grow) or a query (one num).
+
+    Then the order is that of the hashes with equal hashes kept in their input order: numpy's
+    quicksort of the hashes, and a stable sort of the few runs of equal hashes (a fingerprint of
+    several documents of the batch, or twice in one), is a fifth of the time of the two stable
+    sorts of ``lexsort``.
+    """
+    if len(n) > 1 and not bool((n[1:] >= n[:-1]).all()):
+        return np.lexsort((n, h))
+    order = np.argsort(h)
+    hs = h[order]
+    tie = hs[1:] == hs[:-1]
+    if tie.any():
+        tied = np.zeros(len(h), dtype=bool)
+        tied[1:] |= tie
+        tied[:-1] |= tie
+        at = np.flatnonzero(tied)
+        group = np.cumsum(np.concatenate(([True], ~tie)))[at]
+        within = order[at]
+        order[at] = within[np.lexsort((within, group))]
+    return order
 
 
 def merge(runs: Sequence[Run], level: int) -> Run:
@@ -142,4 +167,4 @@ def shared_counts(
     return out
 
 
-__all__ = ["FANOUT", "MAX_RUN", "Run", "make_run", "merge", "settle", "shared_counts"]
+__all__ = ["FANOUT", "MAX_RUN", "Run", "make_run", "merge", "postings_order", "settle", "shared_counts"]
