@@ -5,9 +5,11 @@ next add; kept things made for other settings are dropped."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from variorum import pipeline
@@ -198,6 +200,17 @@ def test_a_profile_comes_back_from_its_columns_unchanged(pages):
     for d in pages[:12]:
         made = profile(d.id, d.text, "en", None, min_hard_keys=3, keep_text=False)
         assert stored.unpack_profile(d.id, stored.pack_profile(made)) == made
+    bare = profile("prose", "Plain prose.\n\nWith no figure at all.", "en", None, keep_text=False)
+    assert not bare.anchors
+    assert stored.pack_profile(bare) == (
+        "en",
+        np.asarray(bare.paragraphs, dtype="<u4").reshape(-1).tobytes(),
+        "",
+        json.dumps([]),
+        np.fromiter([], dtype="<u4").tobytes(),
+        np.fromiter([], dtype="<u4").tobytes(),
+    )
+    assert stored.unpack_profile("prose", stored.pack_profile(bare)) == bare
     chain = ((0, 3), (2, 5), (70000, 9))
     assert stored.unpack_chain(stored.pack_chain(chain)) == chain
     assert stored.unpack_chain(stored.pack_chain(())) == ()

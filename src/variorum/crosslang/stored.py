@@ -61,6 +61,8 @@ def pack_profile(doc: CrossDoc) -> PackedProfile:
     """The columns of a profile (its text is never kept: the index has it)."""
     spans = np.asarray(doc.paragraphs, dtype=_U32).reshape(-1)
     anchors = doc.anchors
+    if not anchors:  # most texts in prose without figures: no encoder needed
+        return PackedProfile(doc.language, spans.tobytes(), "", "[]", b"", b"")
     return PackedProfile(
         doc.language,
         spans.tobytes(),

@@ -132,7 +132,13 @@ def shared_counts(
     q = make_run(fps.items())
     if not len(q):
         return out
-    probe, first, count = np.unique(q.hashes, return_index=True, return_counts=True)
+    # The distinct hashes, where each starts and how often it is there (np.unique with
+    # return_index and return_counts, without sorting again: a run is sorted by hash).
+    starts = np.ones(len(q), dtype=bool)
+    starts[1:] = q.hashes[1:] != q.hashes[:-1]
+    first = np.flatnonzero(starts)
+    probe = q.hashes[first]
+    count = np.diff(np.append(first, len(q)))
     ranges = [
         (np.searchsorted(r.hashes, probe, side="left"), np.searchsorted(r.hashes, probe, side="right"))
         for r in runs
