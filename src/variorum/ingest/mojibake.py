@@ -14,10 +14,13 @@ The screen is one character class, built from ftfy's own regular expression: eve
 ``BADNESS_RE`` is a sequence of character classes, and a match of the branch must hold one
 character of each class that is not optional. For each branch the screen takes one such class
 made only of non-ASCII characters, the one least likely in ordinary text (few small letters,
-none of the plain typography of English), so a line that holds no character of the screen cannot match
-``BADNESS_RE``; the characters of (b) are added. Only the lines with a screen character go
-through ftfy, each on its own, exactly as ftfy would have fixed them; the result is ftfy's
-result on the whole text (``tests/test_ingest.py`` compares the two on generated text).
+none of the plain typography of English), so a line without a character of the screen cannot
+match ``BADNESS_RE``; the characters of (b) are added. A line with one is then tested as ftfy
+tests it (:meth:`Screen.changes`: a character of (b), or ``BADNESS_RE`` on a line beyond ASCII),
+since a capital such as ``В`` or ``Ç`` that starts a mojibake pattern is common in ordinary
+Russian or Turkish; only the lines that pass go through ftfy, each on its own, exactly as ftfy
+would have fixed them. The result is ftfy's result on the whole text (``tests/test_mojibake.py``
+compares the two on generated text with real mojibake).
 
 If the installed ftfy is not of major version 6, fixes segments other than by lines, or has a
 branch the screen cannot read, :func:`screen` gives ``None`` and the whole text goes through
