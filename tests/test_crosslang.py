@@ -95,6 +95,26 @@ def test_the_characters_that_start_a_run_to_read_are_those_of_the_plain_pattern(
     assert [m.span() for m in _CODE_CHAR.finditer(text)] == [m.span() for m in plain.finditer(text)]
 
 
+_PROSE_ALPHABET = "ab Zé. 4/-\n\u0664\u00a0"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_PROSE_ALPHABET, max_size=120).map(lambda t: t + " 17 April 2018, 60.000 and a/b-1"))
+def test_a_text_without_digits_skips_dates_and_figures_and_loses_nothing(text):
+    from variorum.crosslang import anchors
+
+    for sample in (text, text.replace("4", "x").replace("\u0664", "y"), text.split(" 17 April")[0]):
+        found = extract_anchors(sample)
+        saved = anchors.has_digits
+        anchors.has_digits = lambda _: True  # every text scanned for dates and figures
+        try:
+            assert extract_anchors(sample) == found
+        finally:
+            anchors.has_digits = saved
+    assert not anchors.has_digits("no figure here.") and anchors.has_digits("one 1")
+    assert anchors.has_digits("\u0664\u0662")  # Arabic-Indic digits: not ASCII, scanned
+
+
 def test_identifiers_urls_and_names_across_scripts():
     assert keys("see A/RES/73/1, --lines=NUM and printf(3) at https://www.example.org/x/.") == [
         "code:a/res/73/1",

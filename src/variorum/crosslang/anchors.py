@@ -120,6 +120,19 @@ def code_matches(text: str) -> Iterator[re.Match[str]]:
         yield from finditer(text, start, end)
 
 
+_ASCII_DIGITS_BYTES = b"0123456789"
+
+
+def has_digits(text: str) -> bool:
+    """Whether ``text`` may hold a digit (False only when it surely holds none).
+
+    Every date and every figure holds one, and a text in prose often none: then both scans are
+    spared. For ASCII text (known without a scan) deleting the digits' bytes tells it in a C
+    loop, a twentieth of the time of the scans; other text is always scanned.
+    """
+    return not text.isascii() or len(text.encode("ascii").translate(None, _ASCII_DIGITS_BYTES)) < len(text)
+
+
 def _url_key(raw: str) -> str:
     raw = raw.rstrip(".,;:!?'\"")
     key = re.sub(r"^(?:https?|ftp)://", "", raw.lower())
@@ -177,14 +190,15 @@ def extract_anchors(text: str, *, names_from: int = 0) -> list[Anchor]:
         for m in _EMAIL.finditer(text):
             if free(m.start(), m.end()):
                 take("url", m.group().lower().rstrip("."), m.start(), m.end())
-    for start, end, iso in date_spans(text):
+    digits = has_digits(text)
+    for start, end, iso in date_spans(text) if digits else ():
         if free(start, end):
             take("date", iso, start, end)
     if _ANY_LATIN.search(text):
         for m in code_matches(text):
             if free(m.start(), m.end()):
                 take("code", m.group().lower().rstrip(".:"), m.start(), m.end())
-    for m in _NUMBER.finditer(text):
+    for m in _NUMBER.finditer(text) if digits else ():
         if free(m.start(), m.end()):
             raw = m.group().translate(_ASCII_DIGITS).translate(_ARABIC_SEPARATORS)
             key = normalize_number(raw, grouped=m.group("group") is not None)
