@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from variorum.text import language
-from variorum.text.langid_features import WALK_BELOW, FastIdentifier, count, derive_tables
+from variorum.text import language_model
+from variorum.text.langid_features import WALK_AFTER, WALK_BELOW, FastIdentifier, count, derive_tables
 from variorum.text.language import LANGUAGES, RETRY_CHARS, SAMPLE_CHARS
 
 
@@ -139,6 +140,19 @@ def test_short_texts_take_the_walk_and_long_ones_numpy(fast, reference):
         assert same_counts(fast.visits(data), fast.reference_visits(data))
         assert_same_answers(fast, reference, text)
     assert len(fast._encode("Совет по правам человека " * 30)) >= WALK_BELOW
+
+
+def test_a_few_short_texts_do_not_build_the_walk():
+    # The walk's tables cost a few ms to build: a process that counts a few short texts (a
+    # command on two documents) counts them with numpy, the same counts; a batch walks them.
+    identifier = language_model.load_identifier(LANGUAGES)
+    short = [identifier._encode(f"Paragraph {k} of the report, in short.") for k in range(WALK_AFTER + 2)]
+    assert all(len(data) < WALK_BELOW for data in short)
+    counted = [identifier.visits(data) for data in short[:WALK_AFTER]]
+    assert identifier._walk is None
+    assert identifier.visits(short[-1]) is not None and identifier._walk is not None
+    for data, got in zip(short, counted, strict=False):
+        assert same_counts(got, identifier.reference_visits(data))
 
 
 @pytest.fixture(scope="module")

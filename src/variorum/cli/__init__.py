@@ -124,19 +124,24 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit status (0 ok, 1 user error, 130 interrupted)."""
     import gc
 
+    from variorum.cli.code_cache import compiled_dataclasses
+
     thresholds = gc.get_threshold()
     gc.set_threshold(QUICK_GC_THRESHOLD, *thresholds[1:])  # from the first import on
-    from variorum.cli.quick import parse
-
     try:
-        command = parse(sys.argv[1:] if argv is None else argv)
-        if command is not None:
-            global _QUICK_RAN
-            _QUICK_RAN = True
-            try:
-                return _quick(command)
-            finally:
-                gc.set_threshold(*thresholds)  # as it was, for a caller that goes on
+        # The modules a quick command imports define ~30 dataclasses: their functions come
+        # compiled from the user cache (see variorum.cli.code_cache), until typer takes over.
+        with compiled_dataclasses():
+            from variorum.cli.quick import parse
+
+            command = parse(sys.argv[1:] if argv is None else argv)
+            if command is not None:
+                global _QUICK_RAN
+                _QUICK_RAN = True
+                try:
+                    return _quick(command)
+                finally:
+                    gc.set_threshold(*thresholds)  # as it was, for a caller that goes on
         gc.set_threshold(*thresholds)  # the other commands, some long, as Python has it
         return _with_typer(argv)
     except VariorumError as e:

@@ -48,6 +48,11 @@ MAX_DEPTH = 6
 #: (measured on this project's 2-core machine, loaded: 60 bytes walk 12 us, numpy 21 us; 120
 #: bytes 29 us and 24 us; 480 bytes 134 us and 46 us).
 WALK_BELOW = 96
+#: Short texts counted by numpy before the walk's tables are built. The walk needs every state's
+#: row offset as a Python list (~100,000 ints, 2-3 ms to build), more than numpy's pass loses
+#: on a few hundred short texts (~9 us each, see :data:`WALK_BELOW`): a command on two one-page
+#: documents walks two or three texts and never repays it, a batch of documents does at once.
+WALK_AFTER = 300
 
 
 def derive_tables(nextmove: np.ndarray, row: np.ndarray) -> dict[str, np.ndarray]:
@@ -185,9 +190,9 @@ class FastIdentifier:
     :class:`FeatureCounter`.
 
     Encoding, scoring, normalisation and the folding of aliased labels are py3langid's code,
-    carried over (see the module docstring). Texts shorter than :data:`WALK_BELOW` bytes, and
-    every text without ``tables`` (a model this module does not understand), are counted by
-    py3langid's walk.
+    carried over (see the module docstring). Texts shorter than :data:`WALK_BELOW` bytes (once
+    :data:`WALK_AFTER` of them have been counted), and every text without ``tables`` (a model
+    this module does not understand), are counted by py3langid's walk.
     """
 
     def __init__(
@@ -218,6 +223,7 @@ class FastIdentifier:
                 first[label] = i
         self._counter = FeatureCounter(nextmove, row, out, tables) if tables is not None else None
         self._walk: tuple[memoryview, list[int], memoryview] | None = None
+        self._short_texts = 0  # counted by numpy while the walk's tables are not built
 
     @staticmethod
     def _encode(text: str | bytes) -> bytes:
@@ -234,8 +240,12 @@ class FastIdentifier:
 
     def visits(self, data: bytes) -> Counter[int]:
         """Feature counts of encoded ``data``, as py3langid's ``visit_counts`` gives them."""
-        if self._counter is None or len(data) < WALK_BELOW:
+        if self._counter is None:
             return self.reference_visits(data) or Counter()
+        if len(data) < WALK_BELOW:
+            if self._walk is not None or self._short_texts >= WALK_AFTER:
+                return self.reference_visits(data) or Counter()
+            self._short_texts += 1
         return count(self._counter.features([data])[0])
 
     def reference_visits(self, data: bytes) -> Counter[int] | None:
