@@ -125,13 +125,15 @@ def main(argv: list[str] | None = None) -> int:
     import gc
 
     from variorum.cli.code_cache import compiled_dataclasses
+    from variorum.text.lazy_pattern import cached_re
 
     thresholds = gc.get_threshold()
     gc.set_threshold(QUICK_GC_THRESHOLD, *thresholds[1:])  # from the first import on
     try:
-        # The modules a quick command imports define ~30 dataclasses: their functions come
-        # compiled from the user cache (see variorum.cli.code_cache), until typer takes over.
-        with compiled_dataclasses():
+        # The modules a quick command imports define ~30 dataclasses and compile ~55 regular
+        # expressions (the standard library's, numpy's): both come compiled from the user cache
+        # (variorum.cli.code_cache, variorum.text.lazy_pattern), until typer takes over.
+        with cached_re(), compiled_dataclasses():
             from variorum.cli.quick import parse
 
             command = parse(sys.argv[1:] if argv is None else argv)
