@@ -128,9 +128,10 @@ def test_an_inner_block_leaves_the_outer_one_in_place(tmp_path: Path, monkeypatc
 
 def test_exec_without_namespaces_runs_in_its_callers():
     cache = code_cache.CodeCache("/nonexistent/code.marshal")
-    here = 1
-    cache.exec("assert here == 1\nseen = __name__")
-    assert "seen" not in globals()
+    marker = "this frame"  # noqa: F841  (read by the exec'd source)
+    seen: dict[str, str] = {}
+    cache.exec("seen['marker'] = marker\nseen['module'] = __name__")
+    assert seen == {"marker": "this frame", "module": __name__}
     namespace: dict[str, Any] = {}
     cache.exec("def f():\n return 2\n", namespace)
     assert namespace["f"]() == 2

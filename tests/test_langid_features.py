@@ -19,8 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from variorum.text import language
-from variorum.text import language_model
+from variorum.text import language, language_model
 from variorum.text.langid_features import WALK_AFTER, WALK_BELOW, FastIdentifier, count, derive_tables
 from variorum.text.language import LANGUAGES, RETRY_CHARS, SAMPLE_CHARS
 

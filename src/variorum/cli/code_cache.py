@@ -80,13 +80,13 @@ class CodeCache:
         self.used.add(source)
         return code
 
-    def exec(self, source: Any, globals: dict[str, Any] | None = None, locals: Any = None, /) -> None:  # noqa: A002
+    def exec(self, source: Any, globals: dict[str, Any] | None = None, locals: Any = None, /) -> None:
         """``exec(source, globals, locals)``, with a source string's code from the cache."""
         if globals is None:  # exec's defaults are its caller's namespaces, not this frame's
             caller = sys._getframe(1)
-            globals = caller.f_globals  # noqa: A001
+            globals = caller.f_globals
             if locals is None:
-                locals = caller.f_locals  # noqa: A001
+                locals = caller.f_locals
         if isinstance(source, str):
             source = self.compile(source)
         builtins.exec(source, globals, locals)
