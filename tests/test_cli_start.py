@@ -152,3 +152,28 @@ def test_typed_options_do_not_import_pydantic(tmp_path):
     done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
     assert (tmp_path / "out.jsonl").read_text(encoding="utf-8").count("\n") == 1
+
+
+def test_the_console_script_ends_a_quick_command_without_a_last_collection(seeds):
+    # The objects a quick command made live until the process ends: where it ends next (the
+    # console script), the collector's threshold stays raised, so that no collection of all of
+    # them (~7 ms) runs on the way out; a caller that goes on gets Python's threshold back.
+    import gc
+
+    from variorum.cli import QUICK_GC_THRESHOLD, main
+
+    a, b = (str(path) for path in sorted(seeds.glob("*.txt"))[1:4:2])
+    code = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('threshold', gc.get_threshold()[0], file=sys.stderr))\n"
+        "from variorum.cli import run\n"
+        "sys.argv = ['variorum', 'collate', '--files', sys.argv[1], sys.argv[2]]\n"
+        "run()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, a, b], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stderr.strip().splitlines()[-1] == f"threshold {QUICK_GC_THRESHOLD}"
+    before = gc.get_threshold()
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["collate", "--files", a, b]) == 0
+    assert gc.get_threshold() == before

@@ -143,7 +143,11 @@ def main(argv: list[str] | None = None) -> int:
                 try:
                     return _quick(command)
                 finally:
-                    gc.set_threshold(*thresholds)  # as it was, for a caller that goes on
+                    # As it was, for a caller that goes on. Not where the process ends next
+                    # (run): the first allocation after would collect every object the command
+                    # made, ~7 ms of CPU spent freeing nothing.
+                    if not _ENDS_PROCESS:
+                        gc.set_threshold(*thresholds)
         gc.set_threshold(*thresholds)  # the other commands, some long, as Python has it
         return _with_typer(argv)
     except VariorumError as e:
@@ -174,10 +178,14 @@ def main(argv: list[str] | None = None) -> int:
 
 #: Whether :func:`main` ran a quick command (then :func:`run` ends the process at once).
 _QUICK_RAN = False
+#: Set by :func:`run`: the process ends when :func:`main` returns from a quick command.
+_ENDS_PROCESS = False
 
 
 def run() -> None:
     """Console-script entry point."""
+    global _ENDS_PROCESS
+    _ENDS_PROCESS = True
     status = main()
     if _QUICK_RAN:
         _exit_now(status)
