@@ -38,11 +38,13 @@ unwritable file makes patterns compile as before: slower, never different.
 
 from __future__ import annotations
 
+import _sre
 import atexit
 import marshal
 import os
 import sys
 import threading
+from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -53,8 +55,11 @@ from typing import Any
 # must not import a module that compiles a pattern (pathlib does), which would come back here.
 from variorum.cache import cache_dir, write_atomic
 
-#: Bump when the layout of the cache files changes.
-CACHE_FORMAT = 1
+#: The array type of ``re``'s compiled code (``_sre.CODESIZE`` bytes a code, in the file's name).
+_CODE_TYPE = next(t for t in "IL" if array(t).itemsize == _sre.CODESIZE)
+
+#: Bump when the layout of the cache files changes. 2: ``re`` programs' code as bytes.
+CACHE_FORMAT = 2
 #: Programs a cache file keeps at most. Beyond it, the file is rewritten with only those the
 #: writing process used: patterns that changed from one version of variorum to the next leave
 #: stale programs behind, and the file is read whole at every start (~200 programs today, 70 KB).
@@ -134,7 +139,9 @@ def _revive(module: ModuleType, pattern: str, program: Any) -> Any:
         import _sre
 
         flags, code, groups, groupindex, indexgroup = program
-        return _sre.compile(pattern, flags, code, groups, groupindex, indexgroup)
+        ops = array(_CODE_TYPE)
+        ops.frombytes(code)  # raises unless whole codes
+        return _sre.compile(pattern, flags, ops.tolist(), groups, groupindex, indexgroup)
     import io
 
     compiled = _regex_unpickler()(io.BytesIO(program)).load()
@@ -153,14 +160,19 @@ def _program(module: ModuleType, pattern: str, flags: int, compiled: Any) -> Any
         indexgroup: list[str | None] = [None] * parsed.state.groups
         for name, index in parsed.state.groupdict.items():
             indexgroup[index] = name
+        code = [int(op) for op in _compiler._code(parsed, flags)]
         program = (
             int(flags | parsed.state.flags),
-            [int(op) for op in _compiler._code(parsed, flags)],  # plain ints: marshal keeps them
+            code,
             parsed.state.groups - 1,
             dict(parsed.state.groupdict),
             tuple(indexgroup),
         )
-        return program if _sre.compile(pattern, *program) == compiled else None
+        if _sre.compile(pattern, *program) != compiled:
+            return None
+        # The code as bytes: marshal reads them in one piece, where a list of ints costs it an
+        # object per code (the cutters' character classes hold tens of thousands).
+        return (program[0], array(_CODE_TYPE, code).tobytes(), *program[2:])
     if module.__name__ == "regex":
         import pickle
 
