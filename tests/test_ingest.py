@@ -696,3 +696,22 @@ def test_seed_titles_have_words(seeds):
 
     for path in sorted(seeds.iterdir()):
         assert re.search(r"\w", read_file(path).title or ""), path.name
+
+
+def _controls_by_category(text: str) -> int:
+    """The count of control characters a binary file shows, as first written (one by one)."""
+    import unicodedata
+
+    return sum(
+        1 for ch in text if ch not in "\t\n\r\f\v" and unicodedata.category(ch) == "Cc" and ch < "\x80"
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.one_of(st.characters(max_codepoint=0x9F), st.characters()), max_size=300))
+def test_control_characters_are_counted_as_by_their_category(text):
+    from variorum.ingest import decode
+
+    assert len(decode._BINARY_CONTROLS.findall(text)) == _controls_by_category(text)
+    every = "".join(map(chr, range(0x100)))
+    assert len(decode._BINARY_CONTROLS.findall(every)) == _controls_by_category(every) == 28

@@ -19,8 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from variorum.text import language
-from variorum.text.langid_features import WALK_BELOW, FastIdentifier, count, derive_tables
+from variorum.text import language, language_model
+from variorum.text.langid_features import WALK_AFTER, WALK_BELOW, FastIdentifier, count, derive_tables
 from variorum.text.language import LANGUAGES, RETRY_CHARS, SAMPLE_CHARS
 
 
@@ -95,12 +95,63 @@ def test_classify_and_rank_answer_as_py3langid(fast, reference, text):
     assert_same_answers(fast, reference, text)
 
 
+@pytest.fixture(scope="module")
+def same_arrays(fast) -> LanguageIdentifier:
+    """py3langid's own identifier holding the very arrays of ``fast``."""
+    return LanguageIdentifier(
+        fast.nb_ptc,
+        fast.nb_pc,
+        fast.nb_classes,
+        fast.tk_nextmove,
+        fast.tk_output,
+        norm_probs=True,
+        tk_row=np.asarray(fast.tk_row).tolist(),
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(texts, texts.map(lambda t: t.encode("utf-8", "surrogatepass")), st.binary(max_size=300)))
+def test_scores_are_py3langids_to_the_bit(fast, same_arrays, text):
+    # FastIdentifier carries py3langid's scoring over (not imported by a start): the same
+    # arrays give the same float32 scores, bit for bit, and the same answers.
+    assert fast._encode(text) == same_arrays._encode(text)
+    data = fast._encode(text)
+    walk = same_arrays._raw_score(data)
+    np.testing.assert_array_equal(fast._raw_score(data), walk)
+    np.testing.assert_array_equal(fast._decide(text), same_arrays._decide(text))
+    assert fast.classify(text) == same_arrays.classify(text)
+    assert fast.rank(text) == same_arrays.rank(text)
+
+
+def test_the_walk_is_py3langids(fast):
+    from py3langid.langid import visit_counts
+
+    fast.reference_visits(b"")  # builds the walk's tables
+    assert fast._walk is not None
+    for text in ("", "a", "The commission met on 4 May.", "Совет по правам человека " * 5):
+        data = fast._encode(text)
+        assert visit_counts(*fast._walk, data) == fast.reference_visits(data)
+
+
 def test_short_texts_take_the_walk_and_long_ones_numpy(fast, reference):
     for text in ("", "a", "É", "ОДИН ДВА", "der die das " * 20, "Совет по правам человека " * 30):
         data = fast._encode(text)
         assert same_counts(fast.visits(data), fast.reference_visits(data))
         assert_same_answers(fast, reference, text)
     assert len(fast._encode("Совет по правам человека " * 30)) >= WALK_BELOW
+
+
+def test_a_few_short_texts_do_not_build_the_walk():
+    # The walk's tables cost a few ms to build: a process that counts a few short texts (a
+    # command on two documents) counts them with numpy, the same counts; a batch walks them.
+    identifier = language_model.load_identifier(LANGUAGES)
+    short = [identifier._encode(f"Paragraph {k} of the report, in short.") for k in range(WALK_AFTER + 2)]
+    assert all(len(data) < WALK_BELOW for data in short)
+    counted = [identifier.visits(data) for data in short[:WALK_AFTER]]
+    assert identifier._walk is None
+    assert identifier.visits(short[-1]) is not None and identifier._walk is not None
+    for data, got in zip(short, counted, strict=False):
+        assert same_counts(got, identifier.reference_visits(data))
 
 
 @pytest.fixture(scope="module")

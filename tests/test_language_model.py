@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
 from variorum.text import language_model
 from variorum.text.language import LANGUAGES
@@ -44,6 +44,17 @@ def test_the_cached_copy_classifies_as_the_shipped_model(tmp_path: Path, monkeyp
             assert got[0] == want[0]
             assert got[1] == pytest.approx(want[1], abs=1e-6)
         assert [lang for lang, _ in second.rank(text)[:5]] == [lang for lang, _ in ref.rank(text)[:5]]
+
+
+def test_the_model_file_is_py3langids_found_without_importing_it():
+    assert language_model._model_file() == Path(MODEL_DIR) / MODEL_FILE
+    code = (
+        "import sys\nfrom variorum.text import language_model\n"
+        "path = language_model._model_file()\n"
+        "assert path.is_file() and 'py3langid.langid' not in sys.modules, path\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
 
 
 def test_an_unwritable_cache_falls_back_to_the_shipped_model(tmp_path: Path, monkeypatch):

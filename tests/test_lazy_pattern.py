@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import subprocess
+import sys
 
 import pytest
 import regex
@@ -214,3 +216,96 @@ def test_regex_programs_are_kept_for_the_version_they_were_read_as(tmp_path, mon
     v1 = lp.compile_pattern(regex, r"[[a-z]--[aeiou]]+")
     assert v0.flags != v1.flags
     assert v1.findall("strength") == regex.compile(r"[[a-z]--[aeiou]]+").findall("strength")
+
+
+# --- every pattern re compiles, through the cache (variorum.text.lazy_pattern.cached_re) --------
+
+#: Patterns the standard library compiles as its modules are imported, str and bytes.
+STDLIB_PATTERNS = [
+    (r"^(?:\s*(\w+)\s*\.)?\s*(\w+)", 0),
+    (r"(?:(?P<sign>[-+])?(?P<int>\d*)(?:\.(?P<frac>\d*))?)", re.VERBOSE | re.IGNORECASE),
+    (rb"(__libc_init)|(GLIBC_([0-9.]+))|(libc(_\w+)?\.so(?:\.(\d[0-9.]*))?)", re.ASCII),
+    (b"[\x80-\xff]", 0),
+    (r"\s+", re.UNICODE),
+]
+
+
+def test_re_compiles_from_the_cache_inside_cached_re_and_as_before_after(tmp_path, monkeypatch):
+    from re import _compiler
+
+    lp = _fresh(tmp_path, monkeypatch)
+    original = _compiler.compile
+    plain = [original(pattern, flags) for pattern, flags in STDLIB_PATTERNS]
+    with lp.cached_re():
+        assert _compiler.compile is not original
+        with lp.cached_re():  # an inner block changes nothing
+            pass
+        assert _compiler.compile is not original
+        first = [_compiler.compile(pattern, flags) for pattern, flags in STDLIB_PATTERNS]
+    assert _compiler.compile is original
+    lp.save()
+    lp = _fresh(tmp_path, monkeypatch)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("compiled again instead of read from the cache")
+
+    monkeypatch.setattr(_compiler, "compile", refuse)
+    with lp.cached_re():
+        cached = [_compiler.compile(pattern, flags) for pattern, flags in STDLIB_PATTERNS]
+    for want, one, two in zip(plain, first, cached, strict=True):
+        assert one == want and two == want
+        _same_any(two, want)
+
+
+def _same_any(a, b) -> None:
+    assert (a.pattern, a.flags, a.groupindex, a.groups) == (b.pattern, b.flags, b.groupindex, b.groups)
+    text = TEXT if isinstance(a.pattern, str) else TEXT.encode("utf-8") + b" GLIBC_2.36 libc.so.6 \xe9"
+    assert [m.span() for m in a.finditer(text)] == [m.span() for m in b.finditer(text)]
+
+
+def test_a_warm_quick_command_compiles_no_regular_expression(seeds, tmp_path):
+    # Imports (the standard library's, numpy's, variorum's) and the command itself: every
+    # pattern but the one pathlib compiles before the block starts comes from the cache.
+    a, b = (str(path) for path in sorted(seeds.glob("*.txt"))[1:4:2])
+    code = (
+        "import sys\n"
+        "from re import _compiler\n"
+        "compiled = []\n"
+        "original = _compiler.compile\n"
+        "def counting(pattern, flags=0):\n"
+        "    compiled.append(pattern)\n"
+        "    return original(pattern, flags)\n"
+        "_compiler.compile = counting\n"
+        "import pathlib\n"  # imported by the cache's own module before the block starts
+        "from variorum.cli import main\n"
+        "before = len(compiled)\n"
+        "status = main(sys.argv[1:])\n"
+        "print(status, compiled[before:], file=sys.stderr)\n"
+    )
+    env = {"VARIORUM_CACHE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    for argv in (["collate", "--files", a, b], ["compare", a, b, "--json"]):
+        runs = [
+            subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, env=env)
+            for _ in range(2)
+        ]
+        first, second = (run.stderr.strip().splitlines()[-1] for run in runs)
+        assert first.startswith("0 [") and first != "0 []", runs[0].stderr[-2000:]
+        assert second == "0 []", runs[1].stderr[-2000:]
+
+
+def test_a_str_subclass_is_compiled_and_never_kept(tmp_path, monkeypatch):
+    # Some libraries compile a subclass of str, which marshal cannot write: it is compiled as
+    # before, and the programs of the other patterns are still kept.
+    class Text(str):
+        pass
+
+    lp = _fresh(tmp_path, monkeypatch)
+    with lp.cached_re():
+        sub = re.compile(Text(r"\d+ sub"))
+        plain = re.compile(r"\d+ plain")
+    assert sub.findall("12 sub") == ["12 sub"] and plain.pattern == r"\d+ plain"
+    new = lp._files["re"][1]
+    new[(Text("unmarshallable"), 0)] = new[(r"\d+ plain", 0)]  # as a library might have left it
+    lp.save()
+    kept = lp._read(lp._path(re))
+    assert (r"\d+ plain", 0) in kept and all(type(k[0]) is str for k in kept)

@@ -1,7 +1,8 @@
 """Where variorum keeps files it derives from its own code and models, safe to delete.
 
 ``$VARIORUM_CACHE_DIR``, else ``$XDG_CACHE_HOME/variorum``, else ``~/.cache/variorum``. What
-lives there (the language model's uncompressed copy, compiled regular expressions) is keyed by
+lives there (the language model's uncompressed copy, compiled regular expressions, the compiled
+functions of dataclasses, the stemma bootstrap's weights) is keyed by
 the versions it was derived from, written atomically, and only ever read back as a shortcut: a
 missing, stale or unwritable cache makes a command slower, never different.
 """

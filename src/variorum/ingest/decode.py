@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 from functools import cache
 from typing import Any
 
@@ -67,6 +66,9 @@ _PREFERRED_LEGACY = ("cp1252", "cp1251", "cp1250")
 # A decoded text with more control characters than this share is a binary file that happened to
 # decode (charset-normalizer can map almost any byte string to some code page).
 _MAX_CONTROL_SHARE = 0.01
+#: The control characters counted against :data:`_MAX_CONTROL_SHARE`: ASCII's (category Cc below
+#: U+0080) but the whitespace ones, tab, newline, vertical tab, form feed and carriage return.
+_BINARY_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _LINE_BREAKS = re.compile(r"\r\n?")
@@ -140,9 +142,7 @@ def _checked(text: str, path: str) -> str:
     if "\x00" in text:
         raise UnsupportedFormat(path, BINARY_REASON)
     sample = text[:65536]
-    controls = sum(
-        1 for ch in sample if ch not in "\t\n\r\f\v" and unicodedata.category(ch) == "Cc" and ch < "\x80"
-    )
+    controls = len(_BINARY_CONTROLS.findall(sample))  # one C pass, not a Python loop per character
     if sample and controls / len(sample) > _MAX_CONTROL_SHARE:
         raise UnsupportedFormat(path, BINARY_REASON)
     return text

@@ -20,15 +20,26 @@ shipped model has 60 of them, among them every byte that UTF-8 never uses). The 
 between texts lets one pass count many texts.
 
 py3langid's walk stays the reference: the tests compare the two on real and generated text.
+
+:class:`FastIdentifier` answers as py3langid's ``LanguageIdentifier`` (0.4.0) does, with the same
+numpy operations in the same order, without importing py3langid: its module loads ``logging``
+and the compressed model's reader (``tempfile``, ``shutil`` and more), ~7 ms of every start of
+``variorum compare`` or ``collate --files`` once the model comes from the cached copy. The tests
+check it against a ``LanguageIdentifier`` holding the same arrays, score for score.
 """
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
+from operator import itemgetter
 
 import numpy as np
-from py3langid.langid import RAW_FLOOR, LanguageIdentifier, visit_counts
+
+#: py3langid's score of a text without features when probabilities are not normalised.
+RAW_FLOOR = float(np.finfo(np.float32).min)
 
 #: The deepest trie node of py3langid 0.4.0's model; :func:`derive_tables` checks it.
 MAX_DEPTH = 6
@@ -37,6 +48,11 @@ MAX_DEPTH = 6
 #: (measured on this project's 2-core machine, loaded: 60 bytes walk 12 us, numpy 21 us; 120
 #: bytes 29 us and 24 us; 480 bytes 134 us and 46 us).
 WALK_BELOW = 96
+#: Short texts counted by numpy before the walk's tables are built. The walk needs every state's
+#: row offset as a Python list (~100,000 ints, 2-3 ms to build), more than numpy's pass loses
+#: on a few hundred short texts (~9 us each, see :data:`WALK_BELOW`): a command on two one-page
+#: documents walks two or three texts and never repays it, a batch of documents does at once.
+WALK_AFTER = 300
 
 
 def derive_tables(nextmove: np.ndarray, row: np.ndarray) -> dict[str, np.ndarray]:
@@ -156,13 +172,27 @@ def count(features: np.ndarray) -> Counter[int]:
     return Counter(features[features >= 0].tolist())
 
 
-class FastIdentifier(LanguageIdentifier):
-    """py3langid's identifier with its feature counts from :class:`FeatureCounter`.
+def visit_counts(nm: memoryview, rowbase: list[int], out: memoryview, text: bytes) -> Counter[int] | None:
+    """py3langid's automaton walk (``py3langid.langid.visit_counts``): the features of ``text``
+    counted in the order they occur, or None without any."""
+    state, indexes = 0, []
+    append = indexes.append
+    for letter in text:
+        state = nm[rowbase[state] + letter]
+        f = out[state]
+        if f >= 0:
+            append(f)
+    return Counter(indexes) if indexes else None
 
-    Only the counting step is replaced: encoding, scoring, normalisation and the folding of
-    aliased labels are py3langid's own code. Texts shorter than :data:`WALK_BELOW` bytes, and
-    every text without ``tables`` (a model this module does not understand), are counted by
-    py3langid's walk.
+
+class FastIdentifier:
+    """py3langid's identifier, with normalised probabilities, its feature counts from
+    :class:`FeatureCounter`.
+
+    Encoding, scoring, normalisation and the folding of aliased labels are py3langid's code,
+    carried over (see the module docstring). Texts shorter than :data:`WALK_BELOW` bytes (once
+    :data:`WALK_AFTER` of them have been counted), and every text without ``tables`` (a model
+    this module does not understand), are counted by py3langid's walk.
     """
 
     def __init__(
@@ -175,21 +205,51 @@ class FastIdentifier(LanguageIdentifier):
         out: np.ndarray,
         tables: dict[str, np.ndarray] | None,
     ) -> None:
-        # No ``tk_row`` for the base class: it would build a Python list of every state's row
-        # offset at each start (~5 ms) for a walk that only the reference uses.
-        super().__init__(ptc, pc, classes, nextmove, out, norm_probs=True, tk_row=())
+        self.min_confidence = None
+        self.nb_ptc = ptc
+        self.nb_pc = pc
+        self.nb_classes = classes
+        self.tk_nextmove = nextmove
+        self.tk_output = out
         self.tk_row = row
+        self._norm_probs = True
+        first: dict[str, int] = {}
+        # (first, duplicate) columns of a label that appears twice (py3langid's srl -> sr).
+        self._alias_pairs: list[tuple[int, int]] = []
+        for i, label in enumerate(classes):
+            if label in first:
+                self._alias_pairs.append((first[label], i))
+            else:
+                first[label] = i
         self._counter = FeatureCounter(nextmove, row, out, tables) if tables is not None else None
         self._walk: tuple[memoryview, list[int], memoryview] | None = None
+        self._short_texts = 0  # counted by numpy while the walk's tables are not built
+
+    @staticmethod
+    def _encode(text: str | bytes) -> bytes:
+        if isinstance(text, bytes):
+            from py3langid.langid import decode_trimmed
+
+            decoded = decode_trimmed(text)
+            if decoded is None:
+                return text
+            text = decoded
+        if text.isupper():
+            text = text.lower()
+        return unicodedata.normalize("NFC", text).encode("utf8", errors="surrogatepass")
 
     def visits(self, data: bytes) -> Counter[int]:
         """Feature counts of encoded ``data``, as py3langid's ``visit_counts`` gives them."""
-        if self._counter is None or len(data) < WALK_BELOW:
+        if self._counter is None:
             return self.reference_visits(data) or Counter()
+        if len(data) < WALK_BELOW:
+            if self._walk is not None or self._short_texts >= WALK_AFTER:
+                return self.reference_visits(data) or Counter()
+            self._short_texts += 1
         return count(self._counter.features([data])[0])
 
     def reference_visits(self, data: bytes) -> Counter[int] | None:
-        """Feature counts of encoded ``data`` by py3langid's own automaton walk."""
+        """Feature counts of encoded ``data`` by py3langid's automaton walk."""
         if self._walk is None:
             # Shifted in numpy, then listed: the same ints, ~20x faster than shifting each
             # of the ~100,000 rows in Python (a few ms of every process that walks a text).
@@ -198,6 +258,11 @@ class FastIdentifier(LanguageIdentifier):
             self._walk = (nextmove, rowbase, memoryview(np.ascontiguousarray(self.tk_output)))
         return visit_counts(*self._walk, data)
 
+    def _sparse_score(self, visits: Counter[int], table: np.ndarray) -> np.ndarray:
+        idx = np.fromiter(visits.keys(), dtype=np.intp, count=len(visits))
+        counts = np.fromiter(visits.values(), dtype=np.float32, count=len(visits))
+        return np.log1p(counts) @ table[idx] + self.nb_pc
+
     def _raw_score(self, text: bytes) -> np.ndarray:
         visits = self.visits(text)
         if visits:
@@ -205,3 +270,28 @@ class FastIdentifier(LanguageIdentifier):
         # As py3langid: no features scores 0.0 under normalised probabilities (uniform).
         fill = 0.0 if self._norm_probs else RAW_FLOOR
         return np.full(len(self.nb_classes), fill, dtype=np.float32)
+
+    def _decide(self, text: str | bytes) -> np.ndarray:
+        data = self._encode(text)
+        scores = self._raw_score(data)
+        # T = sqrt(bytes) keeps py3langid's softmax calibrated across lengths.
+        scores *= 1.0 / math.sqrt(len(data) or 1)
+        np.exp(scores - scores.max(), out=scores)
+        scores /= scores.sum()
+        for i, j in self._alias_pairs:
+            scores[i] += scores[j]
+            scores[j] = 0.0
+        return scores
+
+    def classify(self, text: str | bytes) -> tuple[str, float]:
+        """*(language, confidence)* of ``text``."""
+        scores = self._decide(text)
+        i = int(scores.argmax())
+        return self.nb_classes[i], float(scores[i])
+
+    def rank(self, text: str | bytes) -> list[tuple[str, float]]:
+        """All languages by likelihood, best first, one entry per label."""
+        merged: dict[str, float] = {}
+        for lang, score in zip(self.nb_classes, self._decide(text).tolist(), strict=True):
+            merged.setdefault(lang, score)  # the first column holds a folded label's score
+        return sorted(merged.items(), key=itemgetter(1), reverse=True)

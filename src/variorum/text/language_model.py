@@ -27,8 +27,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -56,7 +54,21 @@ _ABANDONED_SECONDS = 3600.0
 _SOURCE = "source.json"
 
 
+#: Where py3langid 0.4.0 keeps its model, under its package folder (``MODEL_FILE``).
+_MODEL_IN_PACKAGE = "data/model.npz.xz"
+
+
 def _model_file() -> Path:
+    """py3langid's model file, found without importing py3langid: its module loads ``logging``
+    and the compressed model's reader (~7 ms), which a start that finds the cached copy never
+    needs. A py3langid that keeps its model elsewhere is asked where."""
+    from importlib.util import find_spec
+
+    spec = find_spec("py3langid")
+    if spec is not None and spec.origin is not None:
+        path = Path(spec.origin).parent / _MODEL_IN_PACKAGE
+        if path.is_file():
+            return path
     from py3langid.langid import MODEL_DIR, MODEL_FILE
 
     path = Path(MODEL_FILE)
@@ -104,6 +116,9 @@ def _source(model: Path) -> dict[str, Any]:
 
 def _write(folder: Path, arrays: dict[str, Any], source: dict[str, Any] | None = None) -> None:
     """Write the arrays into ``folder`` atomically (a reader sees all of them or none)."""
+    import shutil
+    import tempfile
+
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".langid-", dir=folder.parent))
     try:
@@ -146,6 +161,8 @@ def prune(root: Path, keep: Path, *, now: float | None = None) -> list[Path]:
     file reads as a damaged copy). Young temporary folders are another process's copy being
     written, and are left alone.
     """
+    import shutil
+
     now = time.time() if now is None else now
     removed: list[Path] = []
     copies: list[tuple[float, Path]] = []
@@ -213,6 +230,8 @@ def load_identifier(languages: Sequence[str]) -> Any:
         arrays = _build(model, languages)
         try:
             if damaged:  # only then: a copy another process has just written is left alone
+                import shutil
+
                 shutil.rmtree(folder, ignore_errors=True)
             _write(folder, arrays, _source(model))
             prune(folder.parent, folder)

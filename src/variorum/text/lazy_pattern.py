@@ -22,6 +22,12 @@ command. :func:`compile_pattern` keeps each program it compiles in a file of the
   recorded only when the pattern built from them equals the one ``re.compile`` made (``re``
   patterns compare their flags and compiled code).
 
+While :func:`cached_re` is active, every pattern ``re`` compiles (the standard library's and
+numpy's own, as they are imported: ~55 patterns and ~7 ms of CPU of ``variorum collate --files``)
+comes from the same cache: ``re.compile`` and the functions that compile for it call
+:func:`compile_pattern` in place of ``re``'s compiler, and the patterns are those the compiler
+makes (see above). The CLI's quick commands run inside it.
+
 A file holds the programs of one module for one interpreter build and one version of that
 module (in its name), so an upgrade starts a new file rather than reading programs another
 version made. Programs a process compiled are added to the file when it exits, written to a
@@ -32,25 +38,36 @@ unwritable file makes patterns compile as before: slower, never different.
 
 from __future__ import annotations
 
+import _sre
 import atexit
 import marshal
 import os
 import sys
 import threading
+from array import array
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from types import ModuleType
 from typing import Any
 
+# Imported here, not when a cache file is first read: reading one while cached_re is active
+# must not import a module that compiles a pattern (pathlib does), which would come back here.
 from variorum.cache import cache_dir, write_atomic
 
-#: Bump when the layout of the cache files changes.
-CACHE_FORMAT = 1
+#: The array type of ``re``'s compiled code (``_sre.CODESIZE`` bytes a code, in the file's name).
+_CODE_TYPE = next(t for t in "IL" if array(t).itemsize == _sre.CODESIZE)
+
+#: Bump when the layout of the cache files changes. 2: ``re`` programs' code as bytes.
+CACHE_FORMAT = 2
 #: Programs a cache file keeps at most. Beyond it, the file is rewritten with only those the
 #: writing process used: patterns that changed from one version of variorum to the next leave
 #: stale programs behind, and the file is read whole at every start (~200 programs today, 70 KB).
 CACHE_ENTRIES = 2_000
 
-_lock = threading.Lock()
+# Re-entrant: a pattern compiled while a cache file is read (by a module imported then) comes
+# back to the same thread through cached_re.
+_lock = threading.RLock()
 #: module name -> the cache file's programs (None until read), the ones this process compiled,
 #: and the keys it used.
 _files: dict[str, tuple[dict[Any, Any], dict[Any, Any], set[Any]]] = {}
@@ -122,7 +139,9 @@ def _revive(module: ModuleType, pattern: str, program: Any) -> Any:
         import _sre
 
         flags, code, groups, groupindex, indexgroup = program
-        return _sre.compile(pattern, flags, code, groups, groupindex, indexgroup)
+        ops = array(_CODE_TYPE)
+        ops.frombytes(code)  # raises unless whole codes
+        return _sre.compile(pattern, flags, ops.tolist(), groups, groupindex, indexgroup)
     import io
 
     compiled = _regex_unpickler()(io.BytesIO(program)).load()
@@ -141,14 +160,19 @@ def _program(module: ModuleType, pattern: str, flags: int, compiled: Any) -> Any
         indexgroup: list[str | None] = [None] * parsed.state.groups
         for name, index in parsed.state.groupdict.items():
             indexgroup[index] = name
+        code = [int(op) for op in _compiler._code(parsed, flags)]
         program = (
             int(flags | parsed.state.flags),
-            [int(op) for op in _compiler._code(parsed, flags)],  # plain ints: marshal keeps them
+            code,
             parsed.state.groups - 1,
             dict(parsed.state.groupdict),
             tuple(indexgroup),
         )
-        return program if _sre.compile(pattern, *program) == compiled else None
+        if _sre.compile(pattern, *program) != compiled:
+            return None
+        # The code as bytes: marshal reads them in one piece, where a list of ints costs it an
+        # object per code (the cutters' character classes hold tens of thousands).
+        return (program[0], array(_CODE_TYPE, code).tobytes(), *program[2:])
     if module.__name__ == "regex":
         import pickle
 
@@ -156,16 +180,31 @@ def _program(module: ModuleType, pattern: str, flags: int, compiled: Any) -> Any
     return None
 
 
+#: ``re``'s own compiler (``re._compiler.compile``) while :func:`cached_re` stands in for it.
+_re_compiler: Any = None
+
+
+def _compile(module: ModuleType, pattern: Any, flags: int) -> Any:
+    """The pattern compiled by ``module`` itself (by ``re``'s compiler while :func:`cached_re`
+    stands in for it: ``re.compile`` would come back here)."""
+    compiler = _re_compiler
+    if compiler is not None and module.__name__ == "re":
+        return compiler(pattern, flags)
+    return module.compile(pattern, flags)
+
+
 def compile_pattern(module: ModuleType, pattern: str, flags: int = 0) -> Any:
     """``module.compile(pattern, flags)`` for ``re`` or ``regex``, from the cache when it has
     the program (see the module docstring); any other module just compiles."""
     if (
         module.__name__ not in ("re", "regex")
-        or not isinstance(pattern, str)
+        # ``re`` compiles bytes patterns with the same program format. Exactly str or bytes:
+        # marshal cannot keep a subclass (some libraries compile one).
+        or type(pattern) not in ((str,) if module.__name__ == "regex" else (str, bytes))
         # DEBUG prints the program as it compiles; LOCALE reads the locale of the moment.
         or flags & (module.DEBUG | module.LOCALE)
     ):
-        return module.compile(pattern, flags)
+        return _compile(module, pattern, flags)
     key = (pattern, int(flags))
     if module.__name__ == "regex" and not flags & (module.V0 | module.V1):
         key = (pattern, int(flags) | int(module.DEFAULT_VERSION))  # what the pattern is read as
@@ -179,7 +218,7 @@ def compile_pattern(module: ModuleType, pattern: str, flags: int = 0) -> Any:
         else:
             used.add(key)
             return compiled
-    compiled = module.compile(pattern, flags)
+    compiled = _compile(module, pattern, flags)
     try:
         program = _program(module, pattern, int(flags), compiled)
     except Exception:  # another re/regex than the ones this module knows: no cache
@@ -189,6 +228,35 @@ def compile_pattern(module: ModuleType, pattern: str, flags: int = 0) -> Any:
             new[key] = program
             used.add(key)
     return compiled
+
+
+def _re_compile_cached(pattern: Any, flags: int = 0) -> Any:
+    """Stands for ``re._compiler.compile`` in :func:`cached_re`."""
+    import re
+
+    if type(pattern) in (str, bytes) and not flags & (re.DEBUG | re.LOCALE):
+        return compile_pattern(re, pattern, flags)
+    return _re_compiler(pattern, flags)
+
+
+@contextmanager
+def cached_re() -> Iterator[None]:
+    """Inside this block, ``re`` compiles a pattern from the cache of compiled programs when it
+    has it (see the module docstring); ``re`` is as it was afterwards. A block inside another
+    changes nothing."""
+    global _re_compiler
+    from re import _compiler
+
+    if _re_compiler is not None or not callable(getattr(_compiler, "compile", None)):
+        yield
+        return
+    _re_compiler = _compiler.compile
+    _compiler.compile = _re_compile_cached
+    try:
+        yield
+    finally:
+        _compiler.compile = _re_compiler
+        _re_compiler = None
 
 
 def save() -> None:
@@ -202,9 +270,21 @@ def save() -> None:
         merged.update(new)
         if len(merged) > CACHE_ENTRIES:
             merged = {k: v for k, v in merged.items() if k in used}
+        try:
+            data = marshal.dumps(merged)
+        except ValueError:  # a program marshal cannot keep: keep the others
+            data = marshal.dumps({k: v for k, v in merged.items() if _marshallable((k, v))})
         # Unwritable: compiled again next time.
-        write_atomic(path, lambda f, data=marshal.dumps(merged): f.write(data), ".patterns-")
+        write_atomic(path, lambda f, data=data: f.write(data), ".patterns-")
         new.clear()
+
+
+def _marshallable(value: Any) -> bool:
+    try:
+        marshal.dumps(value)
+    except ValueError:
+        return False
+    return True
 
 
 class LazyPattern:
