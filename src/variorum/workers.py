@@ -47,6 +47,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from variorum.align.passages import Aligned, align_batch
 from variorum.config import Settings
 from variorum.errors import WorkerError
 from variorum.model import Document
@@ -57,6 +58,13 @@ from variorum.text.normalize import count_vocabulary
 
 #: Chunks per worker and batch: more balances the load, fewer costs fewer messages.
 CHUNKS_PER_WORKER = 2
+#: Chunks of a batch's candidate pairs per worker. Pairs differ a thousandfold in cost (two
+#: manual pages of 50,000 words against two of 300), so the chunks are small and handed out as
+#: workers finish them; each costs one message of pair numbers and one of results.
+ALIGN_CHUNKS_PER_WORKER = 8
+#: Chunks a worker holds at once (the one it aligns and the next), so that it never waits for
+#: the main process between two.
+_ALIGN_AHEAD = 2
 #: Seconds between checks that the workers are still alive while waiting for an answer.
 _POLL = 1.0
 #: Seconds between a worker's checks that its parent is alive (where no parent-death signal exists).
@@ -122,11 +130,18 @@ def _serve(tasks: Any, answers: Any, vocabulary: Counter[str], settings: Setting
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     die_with_parent(parent)
     kept: dict[int, tuple[list[Document], list[Any]]] = {}
+    aligning: dict[int, Any] = {}  # the arrays of the documents whose pairs are being aligned
     while (task := tasks.get()) is not None:
         kind, key, payload = task
         try:
             if kind == "words":
                 vocabulary.update(payload)
+                continue
+            if kind == "documents":
+                aligning = payload
+                continue
+            if kind == "align":
+                answers.put((key, align_batch(aligning, payload, settings)))
                 continue
             if kind == "preprocess":
                 pre = [preprocess(d.text) for d in payload]
@@ -228,6 +243,48 @@ class Workers:
             del self.owner[key]
         return out
 
+    def align(
+        self, docs: Mapping[int, Any], pairs: Sequence[tuple[int, int]]
+    ) -> Iterator[list[tuple[int, int, Aligned]]]:
+        """:func:`~variorum.align.passages.align_batch` of ``pairs`` in the workers, in chunks
+        of consecutive pairs; yields each chunk's results in the order of ``pairs``.
+
+        ``docs`` holds ``(hashes, grams, body)`` of every document of the pairs; each worker is
+        sent all of them once. The chunks are handed out as workers finish theirs, so a worker
+        that drew the costly pairs of a long page does not hold up the others.
+        """
+        if not pairs:
+            return
+        n = len(self.tasks)
+        size = max(1, -(-len(pairs) // (n * ALIGN_CHUNKS_PER_WORKER)))
+        chunks = [pairs[k : k + size] for k in range(0, len(pairs), size)]
+        for q in self.tasks:
+            q.put(("documents", -1, dict(docs)))
+        keys: list[int] = []
+        held: list[set[int]] = [set() for _ in range(n)]  # chunk keys sent to each worker
+
+        def hand_out() -> None:
+            for w in range(n):
+                held[w] = {k for k in held[w] if k not in self.arrived}
+                while len(held[w]) < _ALIGN_AHEAD and len(keys) < len(chunks):
+                    key, self.next_key = self.next_key, self.next_key + 1
+                    self.owner[key] = w
+                    self.tasks[w].put(("align", key, chunks[len(keys)]))
+                    keys.append(key)
+                    held[w].add(key)
+
+        try:
+            hand_out()
+            for c in range(len(chunks)):
+                while keys[c] not in self.arrived:
+                    self._receive()
+                    hand_out()
+                yield self._answer(keys[c])
+                del self.owner[keys[c]]
+        finally:
+            for q in self.tasks:  # the arrays are not needed any more
+                q.put(("documents", -1, {}))
+
     def ready(self, batch: Batch) -> bool:
         """Whether every chunk of ``batch`` has been answered, without waiting."""
         self._drain()
@@ -241,8 +298,9 @@ class Workers:
                 return
             self.arrived[key] = value
 
-    def _answer(self, key: int) -> Any:
-        while key not in self.arrived:
+    def _receive(self) -> None:
+        """Wait for one answer, any, and keep it in :attr:`arrived`."""
+        while True:
             try:
                 got, value = self.answers.get(timeout=_POLL)
             except queue.Empty:
@@ -255,6 +313,11 @@ class Workers:
                     ) from None
                 continue
             self.arrived[got] = value
+            return
+
+    def _answer(self, key: int) -> Any:
+        while key not in self.arrived:
+            self._receive()
         value = self.arrived.pop(key)
         if isinstance(value, _Failure):
             raise WorkerError(f"a worker process failed:\n{value.traceback}")
