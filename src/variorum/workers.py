@@ -131,6 +131,7 @@ def _serve(tasks: Any, answers: Any, vocabulary: Counter[str], settings: Setting
     die_with_parent(parent)
     kept: dict[int, tuple[list[Document], list[Any]]] = {}
     aligning: dict[int, Any] = {}  # the arrays of the documents whose pairs are being aligned
+    tables: dict[int, Any] = {}  # and their seed tables, made once for all chunks of a batch
     while (task := tasks.get()) is not None:
         kind, key, payload = task
         try:
@@ -138,10 +139,10 @@ def _serve(tasks: Any, answers: Any, vocabulary: Counter[str], settings: Setting
                 vocabulary.update(payload)
                 continue
             if kind == "documents":
-                aligning = payload
+                aligning, tables = payload, {}
                 continue
             if kind == "align":
-                answers.put((key, align_batch(aligning, payload, settings)))
+                answers.put((key, align_batch(aligning, payload, settings, tables)))
                 continue
             if kind == "preprocess":
                 pre = [preprocess(d.text) for d in payload]

@@ -147,15 +147,17 @@ def align_batch(
     docs: Mapping[int, tuple[np.ndarray, np.ndarray, np.ndarray]],
     pairs: Sequence[tuple[int, int]],
     settings: Settings,
+    tables: dict[int, SeedTable] | None = None,
 ) -> list[tuple[int, int, Aligned]]:
     """:func:`align_arrays` of every pair of ``pairs`` (sorted, as :meth:`commit` makes them)
     whose documents' ``(hashes, grams, body)`` are in ``docs``: the pairs with a passage.
 
     Each document's seed table is made once. The ``x`` of the pairs ``(x, y)`` come in order;
     a document seen only as an ``x`` (an indexed one, paired with the batch's) is not needed once
-    its run of pairs ends, and its table is then dropped.
+    its run of pairs ends, and its table is then dropped. ``tables`` keeps the others for a
+    caller that aligns the pairs of one batch in several calls, chunk after chunk.
     """
-    tables: dict[int, SeedTable] = {}
+    tables = {} if tables is None else tables
     ys = {y for _, y in pairs}
     out: list[tuple[int, int, Aligned]] = []
     current: int | None = None
