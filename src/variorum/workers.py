@@ -6,10 +6,16 @@ Adding a batch has three steps. The first two are per document and run in worker
 2. :func:`~variorum.prepare.prepare`: split-word repair and fingerprints, which need the
    vocabulary *including the batch's own words*, so they can start only once step 1 of the
    whole batch is done;
-3. inserting, looking up candidates and aligning, in the main process, which owns the index.
+3. inserting and looking up candidates, in the main process, which owns the index; then
+   aligning the candidate pairs, in the workers again (:meth:`Workers.align`): they are sent the
+   token and n-gram hashes of the pairs' documents and answer with token ranges and figures,
+   which the main process quotes into passages and stores, pair by pair in the same order as
+   if it had aligned them itself.
 
-:func:`variorum.pipeline.add` keeps all three busy at once: while the main process aligns batch
-``k``, the workers prepare batch ``k + 1`` and preprocess batch ``k + 2``.
+:func:`variorum.pipeline.add` keeps all three busy at once: while the main process stores batch
+``k``, the workers prepare batch ``k + 1``, preprocess batch ``k + 2`` and align batch ``k``'s
+pairs (on real manual pages, aligning cost the main process more than everything else ``add``
+does per batch).
 
 Each worker keeps what it preprocessed until it is asked to prepare it, so the tokens never
 travel to the main process and back: step 1 answers with the chunk's word counts only, and each
@@ -274,17 +280,16 @@ class Workers:
                     keys.append(key)
                     held[w].add(key)
 
-        try:
-            hand_out()
-            for c in range(len(chunks)):
-                while keys[c] not in self.arrived:
-                    self._receive()
-                    hand_out()
-                yield self._answer(keys[c])
-                del self.owner[keys[c]]
-        finally:
-            for q in self.tasks:  # the arrays are not needed any more
-                q.put(("documents", -1, {}))
+        hand_out()
+        for c in range(len(chunks)):
+            while keys[c] not in self.arrived:
+                self._receive()
+                hand_out()
+            yield self._answer(keys[c])
+            del self.owner[keys[c]]
+        # The arrays are not needed any more. (After a failure, the workers are killed.)
+        for q in self.tasks:
+            q.put(("documents", -1, {}))
 
     def ready(self, batch: Batch) -> bool:
         """Whether every chunk of ``batch`` has been answered, without waiting."""
