@@ -204,6 +204,7 @@ class Workers:
         ]
         for p in self.processes:
             p.start()
+        self.settings = settings
         self.next_key = 0
         self.owner: dict[int, int] = {}  # chunk key -> worker
         self.arrived: dict[int, Any] = {}  # answers read while waiting for another
@@ -258,7 +259,9 @@ class Workers:
 
         ``docs`` holds ``(hashes, grams, body)`` of every document of the pairs; each worker is
         sent all of them once. The chunks are handed out as workers finish theirs, so a worker
-        that drew the costly pairs of a long page does not hold up the others.
+        that drew the costly pairs of a long page does not hold up the others; while every
+        worker holds two and the next result is not in, this process aligns the next chunk
+        itself (the workers may still be preparing the next batch, queued before).
         """
         if not pairs:
             return
@@ -280,11 +283,23 @@ class Workers:
                     keys.append(key)
                     held[w].add(key)
 
+        tables: dict[int, Any] = {}  # for the chunks aligned in this process
         hand_out()
         for c in range(len(chunks)):
             while keys[c] not in self.arrived:
-                self._receive()
+                self._drain()
                 hand_out()
+                if keys[c] in self.arrived:
+                    break
+                if len(keys) < len(chunks):
+                    # Every worker holds its share (or is still preparing the next batch): align
+                    # the next chunk here rather than wait.
+                    key, self.next_key = self.next_key, self.next_key + 1
+                    self.owner[key] = -1
+                    keys.append(key)
+                    self.arrived[key] = align_batch(docs, chunks[len(keys) - 1], self.settings, tables)
+                else:
+                    self._receive()
             yield self._answer(keys[c])
             del self.owner[keys[c]]
         # The arrays are not needed any more. (After a failure, the workers are killed.)
