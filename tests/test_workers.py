@@ -33,6 +33,11 @@ def _state(index: Index) -> tuple:
         index.postings(),
         index.vocabulary(),
         [index.load_prepared(n, PIPELINED).tokens for n in range(1, index.count("documents") + 1)],
+        # The pairs' coverages and evidence, and the relations derived from them: the workers
+        # align the candidate pairs, the main process stores them.
+        [tuple(r) for r in index.conn.execute("SELECT * FROM pairs ORDER BY a, b")],
+        [tuple(r) for r in index.conn.execute("SELECT * FROM passages ORDER BY id")],
+        [tuple(r) for r in index.conn.execute("SELECT * FROM relations ORDER BY a, b")],
     )
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from variorum.align.passages import PairResult, compare_prepared, seed_table
+from variorum.align.passages import PairResult, compare_prepared, quote, seed_table
 from variorum.config import Settings
 from variorum.errors import Interrupted, UsageError
 from variorum.group.relations import KINDS, Relation
@@ -23,6 +23,8 @@ from variorum.prepare import Prepared, prepare, preprocess
 from variorum.text.normalize import count_vocabulary, raw_tokens
 
 if TYPE_CHECKING:  # imported where used, so that a command loads only what it runs
+    import numpy as np
+
     from variorum.align.seeding import SeedTable
     from variorum.collate import Collation
     from variorum.store.codec import Packed
@@ -99,7 +101,7 @@ def add(
             if not fresh:
                 continue
             if workers is None and settings.workers > 1 and len(fresh) >= _POOL_THRESHOLD:
-                workers = Workers(settings.workers, state.vocab, settings)
+                workers = state.workers = Workers(settings.workers, state.vocab, settings)
             if workers is None:
                 state.commit_here(fresh)
                 continue
@@ -197,6 +199,7 @@ class _AddState:
         self.cache: dict[int, tuple[Prepared, Packed]] = {}
         self.seen: set[str] = set()
         self.ids: set[str] = set()  # ids of the documents of this run that are in flight or added
+        self.workers: Workers | None = None  # once started, they also align the batches' pairs
 
     def fresh(self, batch: list[Document]) -> list[tuple[Document, str]]:
         """The documents of ``batch`` not indexed yet, with their content hashes."""
@@ -244,7 +247,6 @@ class _AddState:
         words: Counter[str],
     ) -> None:
         """Insert and align one prepared batch in one transaction."""
-        from variorum.workers import with_tokens
 
         index, settings, report = self.index, self.settings, self.report
         with index.transaction():
@@ -268,12 +270,79 @@ class _AddState:
             fps = {n: p.fp_hashes for n, p in local.items()}
             found = index.candidates(fps, settings.max_df, settings.min_shared)
             pairs = sorted({(min(x, y), max(x, y)) for x, others in found.items() for y in others})
-            # Each document is in many pairs: its seed table is made once. ``y`` is always of this
-            # batch (numbers grow), ``x`` may be indexed, and then the pairs of one ``x`` follow one
-            # another: the tables held are this batch's and the current ``x``'s.
-            tables: dict[int, SeedTable] = {}
-            held: tuple[int, Prepared] | None = None  # the current indexed ``x``
-            for x, y in pairs:
+            if self.workers is not None:
+                self._align_in_workers(self.workers, pairs, local, packs)
+            else:
+                self._align_here(pairs, local, packs)
+        report.added += len(local)
+        self.progress("documents", len(fresh))
+
+    def _align_here(
+        self, pairs: list[tuple[int, int]], local: dict[int, Prepared], packs: dict[int, Packed | None]
+    ) -> None:
+        """Align and store a batch's candidate pairs in this process, one after another."""
+        from variorum.workers import with_tokens
+
+        index, settings, report = self.index, self.settings, self.report
+        # Each document is in many pairs: its seed table is made once. ``y`` is always of this
+        # batch (numbers grow), ``x`` may be indexed, and then the pairs of one ``x`` follow one
+        # another: the tables held are this batch's and the current ``x``'s.
+        tables: dict[int, SeedTable] = {}
+        held: tuple[int, Prepared] | None = None  # the current indexed ``x``
+        for x, y in pairs:
+            for n in (x, y):
+                if n in local:
+                    local[n] = with_tokens(local[n], packs[n])
+            if x in local:
+                px = local[x]
+            else:
+                if held is None or held[0] != x:
+                    if held is not None:
+                        tables.pop(held[0], None)
+                    held = (x, _cached(index, self.cache, x, settings))
+                px = held[1]
+            py = local.get(y) or _cached(index, self.cache, y, settings)
+            if settings.ignore_series and px.doc.series and px.doc.series == py.doc.series:
+                continue
+            for n, p in ((x, px), (y, py)):
+                if n not in tables:
+                    tables[n] = seed_table(p, settings)
+            result = compare_prepared(px, py, settings, (tables[x], tables[y]))
+            if result.passages:
+                covs = (result.a_coverage, result.b_coverage, result.a_body, result.b_body)
+                index.insert_pair(x, y, result.passages, covs, result.shared_words, result.evidence)
+                report.pairs += 1
+                report.passages += len(result.passages)
+
+    def _align_in_workers(
+        self,
+        workers: Workers,
+        pairs: list[tuple[int, int]],
+        local: dict[int, Prepared],
+        packs: dict[int, Packed | None],
+    ) -> None:
+        """What :meth:`_align_here` does, with the alignment itself in the worker processes.
+
+        The workers get each document's token and n-gram hashes and body mask, and answer with
+        token ranges and figures (:class:`~variorum.align.passages.Aligned`); the passages are
+        quoted and stored here, in the order of ``pairs``, so the index is the same row for row.
+        """
+        from variorum.workers import with_tokens
+
+        index, settings, report = self.index, self.settings, self.report
+        docs: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        jobs: list[tuple[int, int]] = []
+        for x, y in pairs:
+            px, py = (local.get(n) or _cached(index, self.cache, n, settings, tokens=False) for n in (x, y))
+            if settings.ignore_series and px.doc.series and px.doc.series == py.doc.series:
+                continue
+            for n, p in ((x, px), (y, py)):
+                if n not in docs:
+                    docs[n] = (p.hashes, p.grams, p.body)
+            jobs.append((x, y))
+        held: tuple[int, Prepared] | None = None  # the current indexed ``x``, with its tokens
+        for chunk in workers.align(docs, jobs):
+            for x, y, aligned in chunk:
                 for n in (x, y):
                     if n in local:
                         local[n] = with_tokens(local[n], packs[n])
@@ -281,30 +350,25 @@ class _AddState:
                     px = local[x]
                 else:
                     if held is None or held[0] != x:
-                        if held is not None:
-                            tables.pop(held[0], None)
                         held = (x, _cached(index, self.cache, x, settings))
                     px = held[1]
-                py = local.get(y) or _cached(index, self.cache, y, settings)
-                if settings.ignore_series and px.doc.series and px.doc.series == py.doc.series:
-                    continue
-                for n, p in ((x, px), (y, py)):
-                    if n not in tables:
-                        tables[n] = seed_table(p, settings)
-                result = compare_prepared(px, py, settings, (tables[x], tables[y]))
-                if result.passages:
-                    covs = (result.a_coverage, result.b_coverage, result.a_body, result.b_body)
-                    index.insert_pair(x, y, result.passages, covs, result.shared_words, result.evidence)
-                    report.pairs += 1
-                    report.passages += len(result.passages)
-        report.added += len(local)
-        self.progress("documents", len(fresh))
+                result = quote(px, local.get(y) or _cached(index, self.cache, y, settings), aligned)
+                covs = (result.a_coverage, result.b_coverage, result.a_body, result.b_body)
+                index.insert_pair(x, y, result.passages, covs, result.shared_words, result.evidence)
+                report.pairs += 1
+                report.passages += len(result.passages)
 
 
 def _cached(
-    index: Index, cache: dict[int, tuple[Prepared, Packed]], num: int, settings: Settings
+    index: Index,
+    cache: dict[int, tuple[Prepared, Packed]],
+    num: int,
+    settings: Settings,
+    *,
+    tokens: bool = True,
 ) -> Prepared:
-    """An indexed document, prepared, from the cache or the index.
+    """An indexed document, prepared, from the cache or the index (without ``tokens``: with
+    its hashes but not its tokens, which are not unpacked).
 
     The cache keeps each document with its tokens packed (about 30 KiB instead of 90 KiB for
     500 words), unpacked again at each use: full (4,096 documents), it held some 360 MiB.
@@ -313,7 +377,7 @@ def _cached(
 
     got = cache.get(num)
     if got is not None:
-        return with_tokens(*got)
+        return with_tokens(*got) if tokens else got[0]
     if len(cache) > 4096:
         cache.clear()
     p, packed = index.load_prepared_packed(num, settings)

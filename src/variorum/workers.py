@@ -6,10 +6,16 @@ Adding a batch has three steps. The first two are per document and run in worker
 2. :func:`~variorum.prepare.prepare`: split-word repair and fingerprints, which need the
    vocabulary *including the batch's own words*, so they can start only once step 1 of the
    whole batch is done;
-3. inserting, looking up candidates and aligning, in the main process, which owns the index.
+3. inserting and looking up candidates, in the main process, which owns the index; then
+   aligning the candidate pairs, in the workers again (:meth:`Workers.align`): they are sent the
+   token and n-gram hashes of the pairs' documents and answer with token ranges and figures,
+   which the main process quotes into passages and stores, pair by pair in the same order as
+   if it had aligned them itself.
 
-:func:`variorum.pipeline.add` keeps all three busy at once: while the main process aligns batch
-``k``, the workers prepare batch ``k + 1`` and preprocess batch ``k + 2``.
+:func:`variorum.pipeline.add` keeps all three busy at once: while the main process stores batch
+``k``, the workers prepare batch ``k + 1``, preprocess batch ``k + 2`` and align batch ``k``'s
+pairs (on real manual pages, aligning cost the main process more than everything else ``add``
+does per batch).
 
 Each worker keeps what it preprocessed until it is asked to prepare it, so the tokens never
 travel to the main process and back: step 1 answers with the chunk's word counts only, and each
@@ -47,6 +53,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from variorum.align.passages import Aligned, align_batch
 from variorum.config import Settings
 from variorum.errors import WorkerError
 from variorum.model import Document
@@ -57,6 +64,13 @@ from variorum.text.normalize import count_vocabulary
 
 #: Chunks per worker and batch: more balances the load, fewer costs fewer messages.
 CHUNKS_PER_WORKER = 2
+#: Chunks of a batch's candidate pairs per worker. Pairs differ a thousandfold in cost (two
+#: manual pages of 50,000 words against two of 300), so the chunks are small and handed out as
+#: workers finish them; each costs one message of pair numbers and one of results.
+ALIGN_CHUNKS_PER_WORKER = 8
+#: Chunks a worker holds at once (the one it aligns and the next), so that it never waits for
+#: the main process between two.
+_ALIGN_AHEAD = 2
 #: Seconds between checks that the workers are still alive while waiting for an answer.
 _POLL = 1.0
 #: Seconds between a worker's checks that its parent is alive (where no parent-death signal exists).
@@ -122,11 +136,19 @@ def _serve(tasks: Any, answers: Any, vocabulary: Counter[str], settings: Setting
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     die_with_parent(parent)
     kept: dict[int, tuple[list[Document], list[Any]]] = {}
+    aligning: dict[int, Any] = {}  # the arrays of the documents whose pairs are being aligned
+    tables: dict[int, Any] = {}  # and their seed tables, made once for all chunks of a batch
     while (task := tasks.get()) is not None:
         kind, key, payload = task
         try:
             if kind == "words":
                 vocabulary.update(payload)
+                continue
+            if kind == "documents":
+                aligning, tables = payload, {}
+                continue
+            if kind == "align":
+                answers.put((key, align_batch(aligning, payload, settings, tables)))
                 continue
             if kind == "preprocess":
                 pre = [preprocess(d.text) for d in payload]
@@ -182,6 +204,7 @@ class Workers:
         ]
         for p in self.processes:
             p.start()
+        self.settings = settings
         self.next_key = 0
         self.owner: dict[int, int] = {}  # chunk key -> worker
         self.arrived: dict[int, Any] = {}  # answers read while waiting for another
@@ -228,6 +251,61 @@ class Workers:
             del self.owner[key]
         return out
 
+    def align(
+        self, docs: Mapping[int, Any], pairs: Sequence[tuple[int, int]]
+    ) -> Iterator[list[tuple[int, int, Aligned]]]:
+        """:func:`~variorum.align.passages.align_batch` of ``pairs`` in the workers, in chunks
+        of consecutive pairs; yields each chunk's results in the order of ``pairs``.
+
+        ``docs`` holds ``(hashes, grams, body)`` of every document of the pairs; each worker is
+        sent all of them once. The chunks are handed out as workers finish theirs, so a worker
+        that drew the costly pairs of a long page does not hold up the others; while every
+        worker holds two and the next result is not in, this process aligns the next chunk
+        itself (the workers may still be preparing the next batch, queued before).
+        """
+        if not pairs:
+            return
+        n = len(self.tasks)
+        size = max(1, -(-len(pairs) // (n * ALIGN_CHUNKS_PER_WORKER)))
+        chunks = [pairs[k : k + size] for k in range(0, len(pairs), size)]
+        for q in self.tasks:
+            q.put(("documents", -1, dict(docs)))
+        keys: list[int] = []
+        held: list[set[int]] = [set() for _ in range(n)]  # chunk keys sent to each worker
+
+        def hand_out() -> None:
+            for w in range(n):
+                held[w] = {k for k in held[w] if k not in self.arrived}
+                while len(held[w]) < _ALIGN_AHEAD and len(keys) < len(chunks):
+                    key, self.next_key = self.next_key, self.next_key + 1
+                    self.owner[key] = w
+                    self.tasks[w].put(("align", key, chunks[len(keys)]))
+                    keys.append(key)
+                    held[w].add(key)
+
+        tables: dict[int, Any] = {}  # for the chunks aligned in this process
+        hand_out()
+        for c in range(len(chunks)):
+            while keys[c] not in self.arrived:
+                self._drain()
+                hand_out()
+                if keys[c] in self.arrived:
+                    break
+                if len(keys) < len(chunks):
+                    # Every worker holds its share (or is still preparing the next batch): align
+                    # the next chunk here rather than wait.
+                    key, self.next_key = self.next_key, self.next_key + 1
+                    self.owner[key] = -1
+                    keys.append(key)
+                    self.arrived[key] = align_batch(docs, chunks[len(keys) - 1], self.settings, tables)
+                else:
+                    self._receive()
+            yield self._answer(keys[c])
+            del self.owner[keys[c]]
+        # The arrays are not needed any more. (After a failure, the workers are killed.)
+        for q in self.tasks:
+            q.put(("documents", -1, {}))
+
     def ready(self, batch: Batch) -> bool:
         """Whether every chunk of ``batch`` has been answered, without waiting."""
         self._drain()
@@ -241,8 +319,9 @@ class Workers:
                 return
             self.arrived[key] = value
 
-    def _answer(self, key: int) -> Any:
-        while key not in self.arrived:
+    def _receive(self) -> None:
+        """Wait for one answer, any, and keep it in :attr:`arrived`."""
+        while True:
             try:
                 got, value = self.answers.get(timeout=_POLL)
             except queue.Empty:
@@ -255,6 +334,11 @@ class Workers:
                     ) from None
                 continue
             self.arrived[got] = value
+            return
+
+    def _answer(self, key: int) -> Any:
+        while key not in self.arrived:
+            self._receive()
         value = self.arrived.pop(key)
         if isinstance(value, _Failure):
             raise WorkerError(f"a worker process failed:\n{value.traceback}")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from variorum.align.evidence import NO_EVIDENCE, PairEvidence, pair_evidence
 from variorum.align.local import Match, coverage
@@ -77,26 +80,97 @@ def compare_prepared(
     many pairs and keeps them; without them they are made here.
     """
     ta, tb = tables or (seed_table(pa, settings), seed_table(pb, settings))
+    aligned = align_arrays(ta, tb, pa.body, pb.body, settings)
+    return _NOTHING if aligned is None else quote(pa, pb, aligned)
+
+
+@dataclass(frozen=True)
+class Aligned:
+    """What aligning a pair gives before its passages are quoted from the texts: token ranges
+    and figures only, small enough to come back from a worker process (:mod:`variorum.workers`),
+    which has the documents' token hashes but not their texts."""
+
+    matches: tuple[Match, ...]
+    #: ``a_coverage``, ``b_coverage``, ``a_body``, ``b_body`` of :class:`PairResult`.
+    coverages: tuple[float, float, float, float]
+    evidence: PairEvidence
+
+
+def align_arrays(
+    ta: SeedTable, tb: SeedTable, a_body: np.ndarray, b_body: np.ndarray, settings: Settings
+) -> Aligned | None:
+    """The token-level part of :func:`compare_prepared`: None when the pair has no passage.
+
+    ``a_body``/``b_body`` are the documents' body masks (:attr:`Prepared.body`).
+    """
     matches = align_tables(
         ta, tb, ngram=settings.ngram, max_gap=settings.max_gap, min_words=settings.min_words
     )
     if not matches:
-        return _NOTHING
+        return None
     a_ranges = [(m.a0, m.a1) for m in matches]
     b_ranges = [(m.b0, m.b1) for m in matches]
-    na, nb = len(pa.tokens), len(pb.tokens)
-    return PairResult(
-        passages=tuple(to_passage(pa, pb, m) for m in matches),
-        a_coverage=round(coverage(na, a_ranges), 4),
-        b_coverage=round(coverage(nb, b_ranges), 4),
-        a_body=round(coverage(na, a_ranges, pa.body), 4),
-        b_body=round(coverage(nb, b_ranges, pb.body), 4),
+    na, nb = len(ta.hashes), len(tb.hashes)
+    return Aligned(
+        matches=tuple(matches),
+        coverages=(
+            round(coverage(na, a_ranges), 4),
+            round(coverage(nb, b_ranges), 4),
+            round(coverage(na, a_ranges, a_body), 4),
+            round(coverage(nb, b_ranges, b_body), 4),
+        ),
         evidence=pair_evidence(
-            pa.hashes,
-            pb.hashes,
-            pa.body,
-            pb.body,
+            ta.hashes,
+            tb.hashes,
+            a_body,
+            b_body,
             [(m.a0, m.a1, m.b0, m.b1, m.identity) for m in matches],
             settings.run_min_words,
         ),
     )
+
+
+def quote(pa: Prepared, pb: Prepared, aligned: Aligned) -> PairResult:
+    """The :class:`PairResult` of an aligned pair, its passages quoted from both documents."""
+    a_coverage, b_coverage, a_body, b_body = aligned.coverages
+    return PairResult(
+        passages=tuple(to_passage(pa, pb, m) for m in aligned.matches),
+        a_coverage=a_coverage,
+        b_coverage=b_coverage,
+        a_body=a_body,
+        b_body=b_body,
+        evidence=aligned.evidence,
+    )
+
+
+def align_batch(
+    docs: Mapping[int, tuple[np.ndarray, np.ndarray, np.ndarray]],
+    pairs: Sequence[tuple[int, int]],
+    settings: Settings,
+    tables: dict[int, SeedTable] | None = None,
+) -> list[tuple[int, int, Aligned]]:
+    """:func:`align_arrays` of every pair of ``pairs`` (sorted, as :meth:`commit` makes them)
+    whose documents' ``(hashes, grams, body)`` are in ``docs``: the pairs with a passage.
+
+    Each document's seed table is made once. The ``x`` of the pairs ``(x, y)`` come in order;
+    a document seen only as an ``x`` (an indexed one, paired with the batch's) is not needed once
+    its run of pairs ends, and its table is then dropped. ``tables`` keeps the others for a
+    caller that aligns the pairs of one batch in several calls, chunk after chunk.
+    """
+    tables = {} if tables is None else tables
+    ys = {y for _, y in pairs}
+    out: list[tuple[int, int, Aligned]] = []
+    current: int | None = None
+    for x, y in pairs:
+        if x != current:
+            if current is not None and current not in ys:
+                tables.pop(current, None)
+            current = x
+        for n in (x, y):
+            if n not in tables:
+                hashes, grams, _ = docs[n]
+                tables[n] = SeedTable.of(hashes, grams, settings.min_words)
+        aligned = align_arrays(tables[x], tables[y], docs[x][2], docs[y][2], settings)
+        if aligned is not None:
+            out.append((x, y, aligned))
+    return out
