@@ -48,7 +48,12 @@ def serial(tmp_path_factory: pytest.TempPathFactory) -> tuple:
         return report.as_dict(), _state(index)
 
 
-def test_workers_give_what_one_process_gives(tmp_path: Path, serial: tuple) -> None:
+@pytest.mark.parametrize("align_in_workers", [True, False], ids=["workers-align", "main-aligns"])
+def test_workers_give_what_one_process_gives(
+    tmp_path: Path, serial: tuple, align_in_workers: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The pairs of these batches are aligned wherever the test says, whatever their number.
+    monkeypatch.setattr(pipeline, "ALIGN_IN_WORKERS_PER_DOCUMENT", 0 if align_in_workers else float("inf"))
     with Index.open(tmp_path / "v.db") as index:
         report = pipeline.add(index, _documents(), PIPELINED)
         assert {**report.as_dict(), "seconds": 0} == {**serial[0], "seconds": 0}

@@ -154,6 +154,12 @@ def add(
 
 # Below this many new documents in a batch, starting worker processes costs more than it saves.
 _POOL_THRESHOLD = 64
+#: Candidate pairs per document of a batch from which its pairs are aligned in the worker
+#: processes rather than here. Sending them the batch's arrays costs about what aligning a few
+#: short pairs does: on Debian's manual pages (~47 candidate pairs a page) the workers cut the
+#: wall time of adding 1,000 pages by a quarter, while on the generated corpora of
+#: ``benchmarks/`` (~0.4 pairs a document) they made ``add`` slower.
+ALIGN_IN_WORKERS_PER_DOCUMENT = 1.0
 
 
 # A batch ready to commit: its (document, content hash)s, prepared forms and word counts.
@@ -270,7 +276,7 @@ class _AddState:
             fps = {n: p.fp_hashes for n, p in local.items()}
             found = index.candidates(fps, settings.max_df, settings.min_shared)
             pairs = sorted({(min(x, y), max(x, y)) for x, others in found.items() for y in others})
-            if self.workers is not None:
+            if self.workers is not None and len(pairs) >= ALIGN_IN_WORKERS_PER_DOCUMENT * len(local):
                 self._align_in_workers(self.workers, pairs, local, packs)
             else:
                 self._align_here(pairs, local, packs)
