@@ -51,6 +51,7 @@ from variorum.dedup.records import parse_line, parse_line_reference
 from variorum.dedup.repair import reference_tokens
 from variorum.dedup.scripts import compare_texts, script_tokens
 from variorum.dedup.signature import SIGNATURE_BYTES, band_keys, content_hash
+from variorum.dedup.tally import WordTally
 from variorum.dedup.tokens import (
     ChunkTokens,
     RunningVocabulary,
@@ -58,7 +59,10 @@ from variorum.dedup.tokens import (
     poly_hash,
     poly_hashes,
     token_hash,
+    token_hashes,
+    unmix64,
 )
+from variorum.detect.fingerprint import mix64
 from variorum.errors import UsageError
 from variorum.text.normalize import count_vocabulary, raw_tokens
 
@@ -179,6 +183,74 @@ def test_the_first_pass_counts_the_normalizers_words(tmp_path, monkeypatch, work
     scan_module.scan(str(source), "first", ChunkTokens(vocabulary), workers=workers)
     assert vocabulary.counts == count_vocabulary(raw_tokens(r["text"]) for r in corpus.records)
     assert not vocabulary.pruned
+
+
+def hash_index(counts: dict[str, int]) -> VocabularyIndex:
+    """The index of ``counts`` known by token hash only, as the first pass gives it."""
+    hashes = token_hashes(list(counts))[0]
+    return VocabularyIndex.from_hashes(hashes, np.array(list(counts.values()), dtype=np.int64))
+
+
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=50))
+@settings(max_examples=200, deadline=None)
+def test_unmix64_undoes_mix64(values):
+    h = np.array(values, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        assert unmix64(mix64(h)).tolist() == values
+
+
+@given(
+    vocabularies, st.lists(st.text(max_size=8) | st.sampled_from(["from", "part", "a", "abc"]), max_size=10)
+)
+@settings(max_examples=300, deadline=None)
+def test_counts_by_polynomial_answer_as_the_spelled_counts(running, asked):
+    counts = hash_index(running).counts
+    for word in asked:
+        assert counts.get(word, 0) == running.get(word, 0)
+        assert (word in counts) == (word in running)
+    assert counts.keys() & asked == running.keys() & asked
+    assert len(counts) == len(running)
+
+
+@given(texts, vocabularies, st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_an_index_by_hash_repairs_splits_as_the_spelled_vocabulary(text, running, complete):
+    if complete:  # the running counts already hold the text's own words
+        running = dict(count_vocabulary([raw_tokens(text)], Counter(running)))
+    expected = hashed(reference_tokens(text, running, complete=complete))
+    index = hash_index(running)
+    assert ChunkTokens().compare_tokens(text, index, complete=complete).tolist() == expected
+    assert hashed(reference_tokens(text, index.counts, complete=complete)) == expected
+    if complete:
+        got = compare_texts([text], index)[0]
+        assert got is None or got.tolist() == expected
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("early", [False, True])
+def test_the_first_pass_counts_by_hash_what_it_would_spell(tmp_path, monkeypatch, workers, early):
+    # Given a tally, the batch paths' words are counted by hash and never spelt: the counts are
+    # the spelled ones, by hash. With ``early``, the tallies' limit is the number of forms, so
+    # that workers send their counts range by range (near the limit) and nothing is dropped.
+    corpus = make_corpus(seed=5, bases=30)
+    corpus.records.append({"id": "digits", "text": "Ici 60 000 mots, déjà vus; Ёлка и ель."})
+    source = corpus.write(tmp_path / "in.jsonl")
+    monkeypatch.setattr(scan_module, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(scan_module, "RANGE_BYTES", 20_000)
+    expected = count_vocabulary(raw_tokens(r["text"]) for r in corpus.records)
+    if early:
+        monkeypatch.setattr("variorum.dedup.tally.VOCABULARY_SIZE", len(expected))
+    spelled = RunningVocabulary()
+    scan_module.scan(str(source), "first", ChunkTokens(spelled), workers=workers)
+    assert spelled.counts == expected
+    vocabulary = RunningVocabulary()
+    tally = WordTally(limit=len(expected) if early else None)
+    scan_module.scan(str(source), "first", ChunkTokens(vocabulary), workers=workers, tally=tally)
+    assert set(vocabulary.counts) < set(expected)  # only the per-text path's words are spelt
+    words = stream_module.word_index(tally, vocabulary)
+    assert words.complete
+    assert words.index.keys.tolist() == sorted(poly_hashes(list(expected)).tolist())
+    assert all(words.index.counts[w] == n for w, n in expected.items())
 
 
 @given(st.lists(st.text(max_size=12), max_size=20))

@@ -87,8 +87,8 @@ class _Signer:
     (:func:`~variorum.dedup.batch.sign_texts`), texts in other scripts in batches too
     (:func:`~variorum.dedup.scripts.script_tokens`), what neither reads one by one."""
 
-    def __init__(self, tokens: ChunkTokens, tally: WordTally | None) -> None:
-        self.tokens, self.tally = tokens, tally
+    def __init__(self, tokens: ChunkTokens, tally: WordTally | None, spell: bool = True) -> None:
+        self.tokens, self.tally, self.spell = tokens, tally, spell
         self.lengths = array("q")
         self.content = array("Q")
         self.bands = array("Q")
@@ -145,7 +145,7 @@ class _Signer:
 
     def _take(self, signed: Signed, queued: list[tuple[int, str]]) -> None:
         if signed.words is not None and self.tally is not None:
-            self.tally.add(signed.words.hashes, forms=signed.words.forms)
+            self.tally.add(signed.words.hashes, forms=signed.words.forms if self.spell else None)
         rows = np.fromiter((row for row, _ in queued), dtype=np.int64, count=len(queued))
         ok = signed.ok
         # Numpy views write the batch's results in place; they are gone before the next append.
@@ -165,11 +165,13 @@ def read_range(
     tokens: ChunkTokens,
     count_words: bool,
     tally: WordTally | None = None,
+    spell: bool = True,
 ) -> RangeRecords:
     """Parse and sign the lines of ``path[start:end]`` (``start`` at a line start).
 
     Words of texts signed in batches are counted in ``tally`` (a new one when not given, whose
-    counts and forms come back in the result); the others go to ``tokens.vocabulary``.
+    counts and forms come back in the result), spelt only with ``spell``; the others go to
+    ``tokens.vocabulary``.
     """
     own_tally = tally is None and count_words
     if tally is None and count_words:
@@ -185,7 +187,7 @@ def read_range(
     if ends_line:
         pieces.pop()  # the empty piece after the last "\n"
     del data
-    signer = _Signer(tokens, tally if count_words else None)
+    signer = _Signer(tokens, tally if count_words else None, spell)
     offsets = array("q")
     sizes = array("q")
     numbers = array("q")
@@ -239,8 +241,8 @@ def read_range(
 _worker_state: dict[str, object] = {}
 
 
-def _worker_read(task: tuple[str, int, int, str, bool]) -> RangeRecords:
-    path, start, end, keep, count_words = task
+def _worker_read(task: tuple[str, int, int, str, bool, bool]) -> RangeRecords:
+    path, start, end, keep, count_words, spell = task
     vocabulary = RunningVocabulary() if count_words else None
     tokens = _worker_state.get("tokens")
     if not isinstance(tokens, ChunkTokens):
@@ -252,7 +254,7 @@ def _worker_read(task: tuple[str, int, int, str, bool]) -> RangeRecords:
     tally = _worker_state.get("tally")
     if not isinstance(tally, WordTally):
         tally = _worker_state["tally"] = WordTally()
-    got = read_range(path, start, end, keep, tokens, count_words, tally)
+    got = read_range(path, start, end, keep, tokens, count_words, tally, spell)
     if len(tally) > tally.limit // 2:
         # Near its limit a tally drops its rarer forms: send the counts now, as every range's
         # were sent once, so that no count is dropped here.
@@ -290,10 +292,15 @@ def scan(
     count_words: bool = True,
     progress: Progress | None = None,
     workers: int | None = None,
+    tally: WordTally | None = None,
 ) -> tuple[RecordTable, list[Skip], int]:
     """The record table, the skipped lines and the number of lines of ``path``.
 
-    ``tokens.vocabulary`` receives the word counts when ``count_words``. ``workers`` (default:
+    ``tokens.vocabulary`` receives the word counts when ``count_words``; given a ``tally``, the
+    words of texts signed in batches are counted there instead, by hash and never spelt (the
+    ``words`` measure looks them up by hash: :meth:`VocabularyIndex.from_hashes
+    <variorum.dedup.tokens.VocabularyIndex.from_hashes>`), and only the others go to
+    ``tokens.vocabulary``. ``workers`` (default:
     the usable cores) processes read a file of :data:`PARALLEL_BYTES` or more, and the rest of a
     smaller one that is slow to read (:data:`PARALLEL_SECONDS`). Which process reads a range
     changes nothing in the result.
@@ -317,20 +324,22 @@ def scan(
         if progress is not None and got.lines:
             progress("reading", got.lines)
 
-    tally = WordTally() if count_words and tokens.vocabulary is not None else None
+    spell = tally is None  # forms are needed only to be folded into tokens.vocabulary
+    if tally is None and count_words and tokens.vocabulary is not None:
+        tally = WordTally()
     parallel = workers > 1 and len(ranges) > 1 and "fork" in multiprocessing.get_all_start_methods()
     here = 0  # ranges read in this process
     if not parallel or size < PARALLEL_BYTES:
         started = time.process_time()
         for start, end in ranges:
-            take(read_range(path, start, end, keep, tokens, count_words, tally))
+            take(read_range(path, start, end, keep, tokens, count_words, tally, spell))
             here += 1
             left = len(ranges) - here
             if parallel and left > 1 and (time.process_time() - started) / here * left > PARALLEL_SECONDS:
                 break
     if here < len(ranges):
         fold_table()  # built once here rather than in every worker
-        tasks = [(path, start, end, keep, count_words) for start, end in ranges[here:]]
+        tasks = [(path, start, end, keep, count_words, spell) for start, end in ranges[here:]]
         processes = min(workers, len(tasks))
         context = multiprocessing.get_context("fork")
         _worker_state["barrier"] = context.Barrier(processes)
@@ -352,7 +361,7 @@ def scan(
                             tally.add(hashes, counts, distinct=True)
         finally:
             _worker_state.clear()
-    if tally is not None and tokens.vocabulary is not None:
+    if spell and tally is not None and tokens.vocabulary is not None:
         tokens.vocabulary.add_counts(tally.counter())
         tokens.vocabulary.pruned |= tally.pruned
     return table, skipped, lines

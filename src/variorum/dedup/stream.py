@@ -52,7 +52,8 @@ from variorum.dedup.paragraphs import Paragraphs, paragraph_similarity, paragrap
 from variorum.dedup.records import RecordReader, RecordTable, parse_line, record_id
 from variorum.dedup.repair import reference_tokens
 from variorum.dedup.scan import scan, usable_cores
-from variorum.dedup.tokens import ChunkTokens, RunningVocabulary, TokenCache, VocabularyIndex
+from variorum.dedup.tally import WordTally
+from variorum.dedup.tokens import ChunkTokens, RunningVocabulary, TokenCache, VocabularyIndex, token_hashes
 from variorum.dedup.verify import Words, score_pairs, word_similarity, words_of
 from variorum.errors import InputError, UsageError
 from variorum.model import Skip
@@ -177,17 +178,26 @@ class _Comparer:
         vocabulary: RunningVocabulary,
         threshold: float,
         workers: int = 1,
+        tally: WordTally | None = None,
     ) -> None:
         self.reader, self.tokens, self.vocabulary, self.threshold = reader, tokens, vocabulary, threshold
         self.workers = workers
+        self.tally = tally
         self.cache = TokenCache()
-        self.index: VocabularyIndex | None = None  # built at the first comparison
+        self.words: Words | None = None  # built at the first comparison
         self.known: dict[tuple[int, int], float] = {}
 
     def _words(self) -> Words:
-        if self.index is None:
-            self.index = VocabularyIndex(self.vocabulary.counts)
-        return Words(self.index, complete=not self.vocabulary.pruned)
+        """The vocabulary of the first pass: ``vocabulary`` by spelling, plus the ``tally`` by
+        hash when the first pass counted there (:func:`word_index`)."""
+        if self.words is None:
+            if self.tally is None:
+                self.words = Words(
+                    VocabularyIndex(self.vocabulary.counts), complete=not self.vocabulary.pruned
+                )
+            else:
+                self.words = word_index(self.tally, self.vocabulary)
+        return self.words
 
     def visiting(self, visit: Visit) -> None:
         """Compare the pairs to come ahead, in batches and on every core, when there are enough."""
@@ -210,6 +220,24 @@ class _Comparer:
         if score is None:
             score = word_similarity(self._tokens(a), self._tokens(b), self.threshold)
         return score if score >= self.threshold else 0.0
+
+
+def word_index(tally: WordTally, vocabulary: RunningVocabulary) -> Words:
+    """The ``words`` measure's vocabulary from the first pass's counts: ``tally`` by hash (the
+    texts signed in batches) and ``vocabulary`` by spelling (the others), added by hash.
+
+    The same counts as spelling every form of the tally and adding it to ``vocabulary``
+    (:func:`~variorum.dedup.scan.scan` without a tally), unless either dropped rare forms
+    (then which forms of equal count stay may differ: here, those of smaller hash).
+    """
+    spelled = vocabulary.counts
+    if spelled:
+        hashes = token_hashes(list(spelled))[0]
+        tally.add(hashes, np.fromiter(spelled.values(), dtype=np.int64, count=len(spelled)))
+    hashes, counts = tally.take_counts()
+    return Words(
+        VocabularyIndex.from_hashes(hashes, counts), complete=not (tally.pruned or vocabulary.pruned)
+    )
 
 
 class _ParagraphComparer:
@@ -487,8 +515,9 @@ def find_duplicates(
     words = measure == "words"
     vocabulary = RunningVocabulary()
     tokens = ChunkTokens(vocabulary if words else None)
+    tally = WordTally() if words else None
     table, skipped, lines = scan(
-        input_path, keep, tokens, count_words=words, progress=progress, workers=workers
+        input_path, keep, tokens, count_words=words, progress=progress, workers=workers, tally=tally
     )
     columns = table.arrays()
     pairs: list[tuple[int, int, float]] | None = [] if all_pairs else None
@@ -496,7 +525,7 @@ def find_duplicates(
     try:
         cores = usable_cores() if workers is None else workers
         comparer: _Comparer | _ParagraphComparer = (
-            _Comparer(reader, tokens, vocabulary, threshold, cores)
+            _Comparer(reader, tokens, vocabulary, threshold, cores, tally)
             if words
             else _ParagraphComparer(reader, threshold, cores)
         )

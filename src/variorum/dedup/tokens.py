@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, KeysView, Mapping
 from itertools import chain, repeat
+from typing import Any
 
 import numpy as np
 import regex
@@ -366,6 +367,27 @@ class VocabularyIndex:
         self.key_counts: np.ndarray | None = None
         if len(self.keys) == len(polys):
             self.key_counts = np.fromiter(counts.values(), dtype=np.int64, count=len(polys))[first]
+        self._bitmap()
+
+    @classmethod
+    def from_hashes(cls, hashes: np.ndarray, counts: np.ndarray) -> VocabularyIndex:
+        """The index of words known by :func:`token_hash` only (distinct ``hashes``, ``counts``).
+
+        The first pass counts words by hash (:class:`~variorum.dedup.tally.WordTally`), and
+        spelling every form only to hash it again here was most of the time between reading
+        and comparing on text with a large vocabulary. :attr:`counts` then answers by spelling
+        through the polynomial (:class:`CountsByPolynomial`).
+        """
+        index = cls.__new__(cls)
+        polys = unmix64(np.asarray(hashes, dtype=np.uint64))
+        order = np.argsort(polys)
+        index.keys = polys[order]
+        index.key_counts = np.asarray(counts, dtype=np.int64)[order]
+        index.counts = CountsByPolynomial(index)
+        index._bitmap()
+        return index
+
+    def _bitmap(self) -> None:
         bits = max(16, min(24, (16 * len(self.keys)).bit_length()))  # <= 1/16 of slots set, <= 16 MB
         self.shift = np.uint64(64 - bits)
         self.bitmap = np.zeros(1 << bits, dtype=bool)
@@ -392,6 +414,73 @@ class VocabularyIndex:
             at = np.minimum(np.searchsorted(self.keys, hashes[maybe]), len(self.keys) - 1)
             found[maybe] = self.keys[at] == hashes[maybe]
         return found
+
+
+class CountsByPolynomial(Mapping[str, int]):
+    """The counts of a :meth:`VocabularyIndex.from_hashes` index, looked up by spelling.
+
+    A word is found by its :func:`poly_hash` (a 64-bit collision between two words would give
+    one the other's count; the first pass already counts words by hash). Only ``get`` and
+    ``in`` are on a hot path (split repair of the texts the batch paths cannot read); the
+    words themselves are not known, so iteration yields nothing.
+    """
+
+    def __init__(self, index: VocabularyIndex) -> None:
+        self.index = index
+
+    def _count(self, key: object) -> int:
+        if not isinstance(key, str):
+            return 0
+        keys = self.index.keys
+        poly = poly_hash(key)
+        at = int(np.searchsorted(keys, np.uint64(poly)))
+        if at < len(keys) and int(keys[at]) == poly:
+            assert self.index.key_counts is not None
+            return int(self.index.key_counts[at])
+        return 0
+
+    def __getitem__(self, key: str) -> int:
+        n = self._count(key)
+        if not n:
+            raise KeyError(key)
+        return n
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._count(key) or default
+
+    def __contains__(self, key: object) -> bool:
+        return self._count(key) > 0
+
+    def keys(self) -> KeysView[str]:
+        """A view whose ``&`` with a list keeps the list's known words (as a dict's does)."""
+        return _KnownWords(self)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(self.index.key_counts))
+
+
+class _KnownWords(KeysView[str]):
+    def __and__(self, other: Iterable[Any]) -> set[str]:
+        counts = self._mapping
+        return {word for word in other if word in counts}
+
+
+_M1_INVERSE = np.uint64(pow(0xBF58476D1CE4E5B9, -1, 2**64))
+_M2_INVERSE = np.uint64(pow(0x94D049BB133111EB, -1, 2**64))
+
+
+def unmix64(h: np.ndarray) -> np.ndarray:
+    """The inverse of :func:`~variorum.detect.fingerprint.mix64`: the polynomial of a token
+    from its :func:`token_hash` (each step of the finalizer is a bijection of 64-bit words)."""
+    with np.errstate(over="ignore"):
+        h = h ^ (h >> np.uint64(31)) ^ (h >> np.uint64(62))
+        h = h * _M2_INVERSE
+        h = h ^ (h >> np.uint64(27)) ^ (h >> np.uint64(54))
+        h = h * _M1_INVERSE
+        return h ^ (h >> np.uint64(30)) ^ (h >> np.uint64(60))
 
 
 class TokenCache:
