@@ -26,7 +26,7 @@ from functools import cache
 import numpy as np
 
 from variorum.dedup.batch import _position_powers, _powers, folded_in_place, gathered
-from variorum.dedup.tokens import VocabularyIndex
+from variorum.dedup.tokens import CountsByPolynomial, VocabularyIndex
 from variorum.detect.fingerprint import mix64
 from variorum.text.normalize import WORD, gap_kind, raw_tokens
 
@@ -192,6 +192,27 @@ def _may_join(
     return sites[may]
 
 
+def _site_counts(
+    sites: np.ndarray, poly: np.ndarray, pairs: np.ndarray, triples: np.ndarray, index: VocabularyIndex
+) -> tuple[list[int], ...]:
+    """At each of ``sites``: the counts of the joined pair, of its two tokens, of the joined
+    triple and of its third token (0 where there is no third token), as lists."""
+    count = index.count_of
+    inner = sites < len(triples)
+    at = sites[inner]
+    cf3 = np.zeros(len(sites), dtype=np.int64)
+    cc = np.zeros(len(sites), dtype=np.int64)
+    cf3[inner] = count(triples[at])
+    cc[inner] = count(poly[at + 2])
+    return (
+        count(pairs[sites]).tolist(),
+        count(poly[sites]).tolist(),
+        count(poly[sites + 1]).tolist(),
+        cf3.tolist(),
+        cc.tolist(),
+    )
+
+
 def _runs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Start, end and polynomial of every run of code points other than a space."""
     letter = np.zeros(len(codes) + 2, dtype=bool)
@@ -257,6 +278,8 @@ def compare_texts(texts: Sequence[str], index: VocabularyIndex) -> list[np.ndarr
             found = _may_join(found, poly, pairs, triples, owner, ends, joined_text, index)
         sites = found.tolist()
         get = index.counts.get
+        # Counts by polynomial are what index.counts.get gives such an index, for all sites at once.
+        by_poly = isinstance(index.counts, CountsByPolynomial)
         starts_list, ends_list, owners = starts.tolist(), ends.tolist(), owner.tolist()
 
         def norm(i: int) -> str:
@@ -265,27 +288,33 @@ def compare_texts(texts: Sequence[str], index: VocabularyIndex) -> list[np.ndarr
         def gap(i: int) -> int:
             return gap_kind(joined_text, ends_list[i], starts_list[i + 1])
 
+        counted = _site_counts(found, poly, pairs, triples, index) if by_poly else None
         done = 0
         joined2: list[int] = []
         joined3: list[int] = []
-        for i in sites:
+        for k, i in enumerate(sites):
             if i < done:
                 continue
             # repair_splits at site i: every token is a word here.
-            a, b = norm(i), norm(i + 1)
-            word = a + b
-            cf = get(word, 0)
-            if cf and min(get(a, 0), get(b, 0)) <= cf:
+            if counted is None:
+                a, b = norm(i), norm(i + 1)
+                cf, ca, cb = get(a + b, 0), get(a, 0), get(b, 0)
+            else:
+                cf, ca, cb = counted[0][k], counted[1][k], counted[2][k]
+            if cf and min(ca, cb) <= cf:
                 width = 2 if gap(i) else 0
             elif cf:
                 width = 2 if gap(i) == 2 else 0
             else:
                 width = 0
             if not width and i + 2 < n and owners[i + 2] == owners[i]:
-                c = norm(i + 2)
-                cf3 = get(word + c, 0)
-                if cf3 and min(get(a, 0), get(b, 0), get(c, 0)) <= cf3 and gap(i) and gap(i + 1):
-                    width, word = 3, word + c
+                if counted is None:
+                    c = norm(i + 2)
+                    cf3, cc = get(a + b + c, 0), get(c, 0)
+                else:
+                    cf3, cc = counted[3][k], counted[4][k]
+                if cf3 and min(ca, cb, cc) <= cf3 and gap(i) and gap(i + 1):
+                    width = 3
             if width:
                 if keep is None:
                     keep = np.ones(n, dtype=bool)
