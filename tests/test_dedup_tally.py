@@ -10,7 +10,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from variorum.dedup.tally import FIRST_BITS, WordTally
+from variorum.dedup.tally import FIRST_BITS, WordTally, summed
 from variorum.dedup.tokens import VOCABULARY_SIZE, token_hash
 
 
@@ -243,3 +243,35 @@ def test_a_word_tally_adds_large_batches_of_counts_with_repeats_exactly():
         fast.add(hashes, counts, lambda i, h=hashes: f"w{int(h[i])}")
         reference.add(hashes, counts, lambda i, h=hashes: f"w{int(h[i])}")
     assert list(fast.counter().items()) == list(reference.counter().items())
+
+
+@given(
+    st.lists(st.lists(_HASHES, max_size=30), max_size=10),
+    st.lists(st.booleans(), min_size=10, max_size=10),
+    st.sampled_from([4, 7, 16, VOCABULARY_SIZE]),
+)
+@settings(max_examples=300, deadline=None)
+def test_counts_added_later_are_the_counts_added_at_once(words, later, limit):
+    # Another tally's counts (distinct hashes) may wait to be summed with one sort; the counts,
+    # the forms dropped and the counter are those of adding them at once.
+    fast, reference = WordTally(limit), SortedTally(limit)
+    for (hashes, _), wait in zip(_batches(words, [True] * len(words)), later, strict=False):
+        counts = np.arange(1, len(hashes) + 1, dtype=np.int64)
+        fast.add_forms({int(h): f"w{int(h)}" for h in hashes.tolist()})
+        if wait:
+            fast.add_later(hashes, counts)
+        else:
+            fast.add(hashes, counts, lambda i, h=hashes: f"w{int(h[i])}", distinct=True)
+        reference.add(hashes, counts, lambda i, h=hashes: f"w{int(h[i])}")
+    got, expected = fast.take_counts(), reference.take_counts()
+    order = np.argsort(got[0])
+    assert got[0][order].tolist() == expected[0].tolist()
+    assert got[1][order].tolist() == expected[1].tolist()
+    assert fast.pruned == reference.pruned
+    assert not fast.later
+
+
+def test_summed_adds_the_counts_of_each_hash():
+    keys, counts = summed(np.array([5, 1, 5, 3, 1], dtype=np.uint64), np.array([1, 2, 3, 4, 5]))
+    assert keys.tolist() == [1, 3, 5]
+    assert counts.tolist() == [7, 4, 4]

@@ -352,13 +352,13 @@ def scan(
                         tokens.vocabulary.pruned |= got.pruned
                     if tally is not None and got.word_hashes is not None and got.word_counts is not None:
                         tally.add_forms(got.word_forms or {})
-                        tally.add(got.word_hashes, got.word_counts, distinct=True)
+                        tally.add_later(got.word_hashes, got.word_counts)
                 if count_words:
                     # Each worker's counts of all its ranges, added once rather than range by range.
                     for hashes, counts, forms in pool.map(_worker_counts, range(processes), chunksize=1):
                         if tally is not None:
                             tally.add_forms(forms)
-                            tally.add(hashes, counts, distinct=True)
+                            tally.add_later(hashes, counts)
         finally:
             _worker_state.clear()
     if spell and tally is not None and tokens.vocabulary is not None:

@@ -52,7 +52,7 @@ from variorum.dedup.paragraphs import Paragraphs, paragraph_similarity, paragrap
 from variorum.dedup.records import RecordReader, RecordTable, parse_line, record_id
 from variorum.dedup.repair import reference_tokens
 from variorum.dedup.scan import scan, usable_cores
-from variorum.dedup.tally import WordTally
+from variorum.dedup.tally import WordTally, summed
 from variorum.dedup.tokens import ChunkTokens, RunningVocabulary, TokenCache, VocabularyIndex, token_hashes
 from variorum.dedup.verify import Words, score_pairs, word_similarity, words_of
 from variorum.errors import InputError, UsageError
@@ -231,10 +231,14 @@ def word_index(tally: WordTally, vocabulary: RunningVocabulary) -> Words:
     (then which forms of equal count stay may differ: here, those of smaller hash).
     """
     spelled = vocabulary.counts
-    if spelled:
-        hashes = token_hashes(list(spelled))[0]
-        tally.add(hashes, np.fromiter(spelled.values(), dtype=np.int64, count=len(spelled)))
-    hashes, counts = tally.take_counts()
+    extra = token_hashes(list(spelled))[0]
+    extra_counts = np.fromiter(spelled.values(), dtype=np.int64, count=len(spelled))
+    if len(tally) + tally.later_size + len(extra) > tally.limit:
+        tally.add(extra, extra_counts)  # forms may be dropped: as the tally drops them
+        hashes, counts = tally.take_counts()
+    else:  # nothing can be dropped: one sum by hash
+        hashes, counts = tally.take_counts()
+        hashes, counts = summed(np.concatenate([hashes, extra]), np.concatenate([counts, extra_counts]))
     return Words(
         VocabularyIndex.from_hashes(hashes, counts), complete=not (tally.pruned or vocabulary.pruned)
     )

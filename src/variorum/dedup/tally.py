@@ -44,6 +44,9 @@ class WordTally:
         self.forms: dict[int, str] = {}
         self.new: dict[int, str] = {}  # forms decoded since the last take_new()
         self.pruned = False
+        # Distinct counts from other tallies not added yet (see add_later), and how many.
+        self.later: list[tuple[np.ndarray, np.ndarray]] = []
+        self.later_size = 0
 
     def _table(self, bits: int) -> None:
         self.bits = bits
@@ -73,6 +76,7 @@ class WordTally:
         (another tally's :meth:`take_counts`), which makes adding counts one indexed addition."""
         if not len(hashes):
             return
+        self._add_later()
         rest = np.arange(len(hashes))  # tokens not counted yet
         zero = not hashes.all()  # hash 0 would match a free slot: it is kept in the overflow
         for way in (0, 1):
@@ -167,6 +171,7 @@ class WordTally:
 
     def _entries(self) -> tuple[np.ndarray, np.ndarray]:
         """Every hash counted (table and overflow), sorted, with its count."""
+        self._add_later()
         used = np.flatnonzero(self.keys)
         keys = np.concatenate([self.keys[used], self.overflow])
         counts = np.concatenate([self.counts[used], self.overflow_counts])
@@ -189,6 +194,24 @@ class WordTally:
         self.pruned = True
         self._rebuild(max(FIRST_BITS, (2 * len(keys)).bit_length()), keys, counts)
 
+    def add_later(self, hashes: np.ndarray, counts: np.ndarray) -> None:
+        """Counts of distinct ``hashes`` (another tally's :meth:`take_counts`), added only when
+        the tally is next changed or read: :meth:`take_counts` then adds them all with one sort
+        rather than placing each hash in the table (a worker's counts, 100,000 forms each, took
+        a tenth of a second of the main process each). Counts that could make the tally drop
+        forms are added at once, as :meth:`add` adds them."""
+        if not len(hashes):
+            return
+        self.later.append((hashes, counts))
+        self.later_size += len(hashes)
+        if len(self) + self.later_size > self.limit:
+            self._add_later()
+
+    def _add_later(self) -> None:
+        later, self.later, self.later_size = self.later, [], 0
+        for hashes, counts in later:
+            self.add(hashes, counts, distinct=True)
+
     def add_forms(self, forms: Mapping[int, str]) -> None:
         """Forms decoded elsewhere (by a worker process), for hashes counted with :meth:`add`."""
         self.forms.update(forms)
@@ -205,14 +228,17 @@ class WordTally:
         range it reads, only go to another tally's :meth:`add`."""
         used = np.flatnonzero(self.counts)
         seen = np.flatnonzero(self.overflow_counts)
-        keys = np.concatenate([self.keys[used], self.overflow[seen]])
-        counts = np.concatenate([self.counts[used], self.overflow_counts[seen]])
+        keys = np.concatenate([self.keys[used], self.overflow[seen], *(h for h, _ in self.later)])
+        counts = np.concatenate([self.counts[used], self.overflow_counts[seen], *(c for _, c in self.later)])
         self.counts[used] = 0
         self.overflow_counts[seen] = 0
         if len(self.forms) > self.limit:
             self._table(FIRST_BITS)
             self.overflow, self.overflow_counts = self.overflow[:0], self.overflow_counts[:0]
             self.forms = {}
+        if self.later:  # counts of other tallies: sum the counts of each hash
+            self.later, self.later_size = [], 0
+            keys, counts = summed(keys, counts)
         return keys, counts
 
     def counter(self) -> Counter[str]:
@@ -226,6 +252,16 @@ class WordTally:
         # dict.update from pairs: what a comprehension does, without its per-item bytecode.
         dict.update(got, pairs if None not in spelt else ((f, c) for f, c in pairs if f is not None))
         return got
+
+
+def summed(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``keys`` (sorted) and the sum of the ``counts`` of each."""
+    if not len(keys):
+        return keys, counts
+    order = np.argsort(keys)
+    ordered = keys[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    return ordered[starts], np.add.reduceat(counts[order].astype(np.int64), starts)
 
 
 def _found(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
