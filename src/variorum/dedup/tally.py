@@ -77,21 +77,23 @@ class WordTally:
         if not len(hashes):
             return
         self._add_later()
-        rest = np.arange(len(hashes))  # tokens not counted yet
+        rest: np.ndarray | None = None  # tokens not counted yet (None: all of them)
         zero = not hashes.all()  # hash 0 would match a free slot: it is kept in the overflow
         for way in (0, 1):
-            looked = hashes[rest]
+            looked = hashes if rest is None else hashes[rest]
             slots = self._slots(looked, way)
             hit = self.keys[slots] == looked
             if zero:
                 hit &= looked != 0
             if counts is None:
                 np.add.at(self.counts, slots[hit], 1)  # numpy's fast path for a scalar
-            elif distinct:  # distinct hashes hold distinct slots
-                self.counts[slots[hit]] += counts[rest[hit]]
             else:
-                self._count(slots[hit], counts[rest[hit]])
-            rest = rest[~hit]
+                looked_counts = counts[hit] if rest is None else counts[rest[hit]]
+                if distinct:  # distinct hashes hold distinct slots
+                    self.counts[slots[hit]] += looked_counts
+                else:
+                    self._count(slots[hit], looked_counts)
+            rest = np.flatnonzero(~hit) if rest is None else rest[~hit]
             if not len(rest):
                 return
         self._add_rest(hashes[rest], rest, None if counts is None else counts[rest], form, forms)
@@ -153,10 +155,11 @@ class WordTally:
                 break
             slots = self._slots(hashes[left], way)
             free = np.flatnonzero(self.keys[slots] == 0)
-            # Of the new hashes wanting one free slot, the first (smallest) takes it.
-            _, first = np.unique(slots[free], return_index=True)
-            taken = free[first]
-            self.keys[slots[taken]] = hashes[left[taken]]
+            # Of the new hashes wanting one free slot, the one numpy writes last takes it: read
+            # back, the slot holds its hash (no sort to find, say, the smallest).
+            wanted, wanting = slots[free], hashes[left[free]]
+            self.keys[wanted] = wanting
+            taken = free[self.keys[wanted] == wanting]
             self.counts[slots[taken]] = counts[left[taken]]
             self.size += len(taken)
             placed = np.zeros(len(left), dtype=bool)
