@@ -226,6 +226,25 @@ def test_an_index_by_hash_repairs_splits_as_the_spelled_vocabulary(text, running
         assert got is None or got.tolist() == expected
 
 
+@given(
+    st.text(max_size=40),
+    st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "latin-1"]),
+    st.binary(max_size=8),
+)
+@settings(max_examples=300, deadline=None)
+def test_only_a_sample_that_may_be_wide_is_given_to_ingest(text, encoding, tail):
+    from variorum.errors import InputError
+    from variorum.ingest.jsonl import stream_encoding
+
+    sample = text.encode(encoding, "replace") + tail
+    try:
+        answer = stream_encoding(sample, "x.jsonl")
+    except InputError:
+        answer = None
+    if not stream_module.may_be_wide(sample):
+        assert answer in (None, "utf-8", "utf-8-sig")
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 @pytest.mark.parametrize("early", [False, True])
 def test_the_first_pass_counts_by_hash_what_it_would_spell(tmp_path, monkeypatch, workers, early):

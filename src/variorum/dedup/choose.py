@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from variorum.arrays import distinct
+
 #: Kept records remembered per band bucket. A bucket shared by many records that are not
 #: duplicates of each other (a common heading, a disclaimer) would otherwise make the work
 #: quadratic; a true duplicate shares many bands, so it is still found through another one.
@@ -122,7 +124,7 @@ class Visit:
         later, before = member[each], member[first[each] + step]
         if not len(later):
             return []
-        keys = np.unique(later.astype(np.int64) * len(self.active) + before)
+        keys = distinct(later.astype(np.int64) * len(self.active) + before)
         d = self.active[keys // len(self.active)]
         k = self.active[keys % len(self.active)]
         ld, lk = self.lengths[d].astype(np.float64), self.lengths[k].astype(np.float64)

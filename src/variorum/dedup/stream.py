@@ -31,6 +31,7 @@ writing anything. :func:`dedup` writes its decision.
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import json
 import os
@@ -47,6 +48,7 @@ from typing import IO
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
+from variorum.arrays import distinct
 from variorum.dedup.choose import Choice, Visit, choose
 from variorum.dedup.paragraphs import Paragraphs, paragraph_similarity, paragraphs, paragraphs_of
 from variorum.dedup.records import RecordReader, RecordTable, parse_line, record_id
@@ -379,7 +381,7 @@ def _removals(input_path: str, table: RecordTable, choice: Choice, reader: Recor
     removed = np.flatnonzero(choice.duplicate_of >= 0)  # record order is input order
     targets = choice.duplicate_of[removed]
     ids: dict[int, str | int] = {}
-    for t in np.unique(targets).tolist():  # record order is file order: reads move forward
+    for t in distinct(targets).tolist():  # record order is file order: reads move forward
         ids[t] = record_id(reader.read(t), f"{input_path}:{int(columns['lines'][t])}")
     return _Removals(
         lines=columns["lines"][removed],
@@ -598,13 +600,22 @@ def dedup(
     return dataclasses.replace(report, input=source, skipped=skipped)
 
 
+def may_be_wide(sample: bytes) -> bool:
+    """Whether a file starting with ``sample`` may be UTF-16 or UTF-32: without a NUL or a
+    UTF-16 byte order mark (UTF-32's hold NULs), :func:`~variorum.ingest.jsonl.stream_encoding`
+    can only answer UTF-8 or refuse it."""
+    return b"\x00" in sample or sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+
+
 def _utf8_copy(path: str) -> str | None:
     """A UTF-8 copy of a UTF-16 or UTF-32 JSON Lines file (which ``add`` reads too), or None
     for a file that is UTF-8 already. The passes below work on UTF-8 bytes, line by line."""
-    from variorum.ingest.jsonl import stream_encoding
-
     with open(path, "rb") as f:
         sample = f.read(2**16)
+    if not may_be_wide(sample):
+        return None  # not importing ingest spares every run a few hundredths of a second
+    from variorum.ingest.jsonl import stream_encoding
+
     try:
         encoding = stream_encoding(sample, path)
     except InputError:
