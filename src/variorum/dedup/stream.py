@@ -55,7 +55,15 @@ from variorum.dedup.records import RecordReader, RecordTable, parse_line, record
 from variorum.dedup.repair import reference_tokens
 from variorum.dedup.scan import scan, usable_cores
 from variorum.dedup.tally import WordTally, summed
-from variorum.dedup.tokens import ChunkTokens, RunningVocabulary, TokenCache, VocabularyIndex, token_hashes
+from variorum.dedup.tokens import (
+    MEMO_SIZE,
+    ChunkTokens,
+    CountsByPolynomial,
+    RunningVocabulary,
+    TokenCache,
+    VocabularyIndex,
+    token_hashes,
+)
 from variorum.dedup.verify import Words, score_pairs, word_similarity, words_of
 from variorum.errors import InputError, UsageError
 from variorum.model import Skip
@@ -233,7 +241,7 @@ def word_index(tally: WordTally, vocabulary: RunningVocabulary) -> Words:
     (then which forms of equal count stay may differ: here, those of smaller hash).
     """
     spelled = vocabulary.counts
-    extra = token_hashes(list(spelled))[0]
+    extra, extra_polys = token_hashes(list(spelled))
     extra_counts = np.fromiter(spelled.values(), dtype=np.int64, count=len(spelled))
     if len(tally) + tally.later_size + len(extra) > tally.limit:
         tally.add(extra, extra_counts)  # forms may be dropped: as the tally drops them
@@ -241,9 +249,13 @@ def word_index(tally: WordTally, vocabulary: RunningVocabulary) -> Words:
     else:  # nothing can be dropped: one sum by hash
         hashes, counts = tally.take_counts()
         hashes, counts = summed(np.concatenate([hashes, extra]), np.concatenate([counts, extra_counts]))
-    return Words(
-        VocabularyIndex.from_hashes(hashes, counts), complete=not (tally.pruned or vocabulary.pruned)
-    )
+    index = VocabularyIndex.from_hashes(hashes, counts)
+    if len(spelled) <= MEMO_SIZE and isinstance(index.counts, CountsByPolynomial):
+        # The words of the texts the batch paths could not read are the ones split repair
+        # will ask for by spelling (those texts are compared on the per-text path): known
+        # before the comparing workers fork, rather than looked up in each.
+        index.counts.known.update(zip(spelled, index.count_of(extra_polys).tolist(), strict=True))
+    return Words(index, complete=not (tally.pruned or vocabulary.pruned))
 
 
 class _ParagraphComparer:

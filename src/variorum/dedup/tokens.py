@@ -37,6 +37,8 @@ CHUNK_CACHE_SIZE = 100_000
 #: full the rarer half is dropped, and from then on each record's own words are added to it
 #: when the record is repaired (see :func:`~variorum.dedup.repair.reference_tokens`).
 VOCABULARY_SIZE = 1_000_000
+#: Words whose counts a :class:`CountsByPolynomial` remembers (~100 bytes each, so ~20 MB).
+MEMO_SIZE = 200_000
 
 # A number grouped with a single space ("60 000") is one token across two chunks.
 _CROSS_NUMBER = regex.compile(r"\d[ \u00a0\u202f\u2009]\d")
@@ -427,17 +429,26 @@ class CountsByPolynomial(Mapping[str, int]):
 
     def __init__(self, index: VocabularyIndex) -> None:
         self.index = index
+        # Words looked up so far and their counts: repair asks for the same words again and
+        # again, and a polynomial in Python and a binary search cost ~10 µs a word.
+        self.known: dict[str, int] = {}
 
     def _count(self, key: object) -> int:
         if not isinstance(key, str):
             return 0
-        keys = self.index.keys
-        poly = poly_hash(key)
-        at = int(np.searchsorted(keys, np.uint64(poly)))
-        if at < len(keys) and int(keys[at]) == poly:
-            assert self.index.key_counts is not None
-            return int(self.index.key_counts[at])
-        return 0
+        n = self.known.get(key)
+        if n is None:
+            keys = self.index.keys
+            poly = poly_hash(key)
+            at = int(np.searchsorted(keys, np.uint64(poly)))
+            n = 0
+            if at < len(keys) and int(keys[at]) == poly:
+                assert self.index.key_counts is not None
+                n = int(self.index.key_counts[at])
+            if len(self.known) >= MEMO_SIZE:
+                self.known.clear()
+            self.known[key] = n
+        return n
 
     def __getitem__(self, key: str) -> int:
         n = self._count(key)
