@@ -85,6 +85,12 @@ def hashed(norms: list[str]) -> list[int]:
     return [token_hash(n) for n in norms]
 
 
+def hash_index(counts: dict[str, int]) -> VocabularyIndex:
+    """The index of ``counts`` known by token hash only, as the first pass gives it."""
+    hashes = token_hashes(list(counts))[0]
+    return VocabularyIndex.from_hashes(hashes, np.array(list(counts.values()), dtype=np.int64))
+
+
 @given(texts)
 @settings(max_examples=300, deadline=None)
 def test_scan_tokens_are_the_normalizers_tokens(text):
@@ -132,14 +138,14 @@ folded_pieces = st.sampled_from(
 @settings(max_examples=400, deadline=None)
 def test_texts_compared_together_are_compared_as_the_normalizer_repairs_them(texts, running):
     running = dict(count_vocabulary((raw_tokens(t) for t in texts), Counter(running)))
-    index = VocabularyIndex(running)
-    together = compare_texts([*texts, "中"], index)
-    assert together[-1] is None
-    for text, got in zip(texts, together, strict=False):
-        alone = compare_texts([text], index)[0]
-        assert (got is None) == (alone is None)
-        if got is not None:
-            assert got.tolist() == hashed(reference_tokens(text, running, complete=True))
+    for index in (VocabularyIndex(running), hash_index(running)):  # by spelling, by hash
+        together = compare_texts([*texts, "中"], index)
+        assert together[-1] is None
+        for text, got in zip(texts, together, strict=False):
+            alone = compare_texts([text], index)[0]
+            assert (got is None) == (alone is None)
+            if got is not None:
+                assert got.tolist() == hashed(reference_tokens(text, running, complete=True))
 
 
 def test_records_in_other_scripts_are_compared_on_the_batch_path():
@@ -183,12 +189,6 @@ def test_the_first_pass_counts_the_normalizers_words(tmp_path, monkeypatch, work
     scan_module.scan(str(source), "first", ChunkTokens(vocabulary), workers=workers)
     assert vocabulary.counts == count_vocabulary(raw_tokens(r["text"]) for r in corpus.records)
     assert not vocabulary.pruned
-
-
-def hash_index(counts: dict[str, int]) -> VocabularyIndex:
-    """The index of ``counts`` known by token hash only, as the first pass gives it."""
-    hashes = token_hashes(list(counts))[0]
-    return VocabularyIndex.from_hashes(hashes, np.array(list(counts.values()), dtype=np.int64))
 
 
 @given(st.lists(st.integers(0, 2**64 - 1), max_size=50))
