@@ -1,8 +1,9 @@
 """Remove near-duplicate records from a JSON Lines file larger than memory, in two passes.
 
 1. **Read**: every line is parsed once; a record keeps only its place in the file and a
-   signature (:data:`~variorum.dedup.records.RECORD_BYTES`, under 300 bytes); its words go into
-   a bounded running vocabulary for split-word repair.
+   signature (:data:`~variorum.dedup.records.RECORD_BYTES`, under 300 bytes); its words are
+   counted for split-word repair, in bounded memory and by token hash (only words of the texts
+   the batch paths cannot read are spelt: :func:`word_index`).
 2. **Choose** (:mod:`variorum.dedup.choose`): exact copies by content hash, then candidate
    pairs from the signature bands, each compared by reading both records again by offset
    (by paragraphs, all of them first on every core: :mod:`variorum.dedup.verify`).
