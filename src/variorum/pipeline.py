@@ -283,31 +283,53 @@ class _AddState:
         report.added += len(local)
         self.progress("documents", len(fresh))
 
+    def _pair_documents(
+        self,
+        x: int,
+        y: int,
+        local: dict[int, Prepared],
+        packs: dict[int, Packed | None],
+        held: list[tuple[int, Prepared] | None],
+    ) -> tuple[Prepared, Prepared]:
+        """Both documents of pair ``(x, y)``, with their tokens.
+
+        ``y`` is always of this batch (numbers grow); ``x`` may be indexed, and then the pairs of
+        one ``x`` follow one another, so the indexed ``x`` is read once and kept in ``held[0]``
+        while its pairs last.
+        """
+        from variorum.workers import with_tokens
+
+        for n in (x, y):
+            if n in local:
+                local[n] = with_tokens(local[n], packs[n])
+        if x in local:
+            px = local[x]
+        else:
+            if held[0] is None or held[0][0] != x:
+                held[0] = (x, _cached(self.index, self.cache, x, self.settings))
+            px = held[0][1]
+        return px, local.get(y) or _cached(self.index, self.cache, y, self.settings)
+
+    def _store(self, x: int, y: int, result: PairResult) -> None:
+        covs = (result.a_coverage, result.b_coverage, result.a_body, result.b_body)
+        self.index.insert_pair(x, y, result.passages, covs, result.shared_words, result.evidence)
+        self.report.pairs += 1
+        self.report.passages += len(result.passages)
+
     def _align_here(
         self, pairs: list[tuple[int, int]], local: dict[int, Prepared], packs: dict[int, Packed | None]
     ) -> None:
         """Align and store a batch's candidate pairs in this process, one after another."""
-        from variorum.workers import with_tokens
-
-        index, settings, report = self.index, self.settings, self.report
-        # Each document is in many pairs: its seed table is made once. ``y`` is always of this
-        # batch (numbers grow), ``x`` may be indexed, and then the pairs of one ``x`` follow one
-        # another: the tables held are this batch's and the current ``x``'s.
+        settings = self.settings
+        # Each document is in many pairs: its seed table is made once. The tables held are this
+        # batch's and the current indexed ``x``'s (see :meth:`_pair_documents`).
         tables: dict[int, SeedTable] = {}
-        held: tuple[int, Prepared] | None = None  # the current indexed ``x``
+        held: list[tuple[int, Prepared] | None] = [None]
         for x, y in pairs:
-            for n in (x, y):
-                if n in local:
-                    local[n] = with_tokens(local[n], packs[n])
-            if x in local:
-                px = local[x]
-            else:
-                if held is None or held[0] != x:
-                    if held is not None:
-                        tables.pop(held[0], None)
-                    held = (x, _cached(index, self.cache, x, settings))
-                px = held[1]
-            py = local.get(y) or _cached(index, self.cache, y, settings)
+            before = held[0]
+            px, py = self._pair_documents(x, y, local, packs, held)
+            if before is not None and held[0] is not before:
+                tables.pop(before[0], None)
             if settings.ignore_series and px.doc.series and px.doc.series == py.doc.series:
                 continue
             for n, p in ((x, px), (y, py)):
@@ -315,10 +337,7 @@ class _AddState:
                     tables[n] = seed_table(p, settings)
             result = compare_prepared(px, py, settings, (tables[x], tables[y]))
             if result.passages:
-                covs = (result.a_coverage, result.b_coverage, result.a_body, result.b_body)
-                index.insert_pair(x, y, result.passages, covs, result.shared_words, result.evidence)
-                report.pairs += 1
-                report.passages += len(result.passages)
+                self._store(x, y, result)
 
     def _align_in_workers(
         self,
@@ -333,9 +352,7 @@ class _AddState:
         token ranges and figures (:class:`~variorum.align.passages.Aligned`); the passages are
         quoted and stored here, in the order of ``pairs``, so the index is the same row for row.
         """
-        from variorum.workers import with_tokens
-
-        index, settings, report = self.index, self.settings, self.report
+        index, settings = self.index, self.settings
         docs: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         jobs: list[tuple[int, int]] = []
         for x, y in pairs:
@@ -346,23 +363,10 @@ class _AddState:
                 if n not in docs:
                     docs[n] = (p.hashes, p.grams, p.body)
             jobs.append((x, y))
-        held: tuple[int, Prepared] | None = None  # the current indexed ``x``, with its tokens
+        held: list[tuple[int, Prepared] | None] = [None]
         for chunk in workers.align(docs, jobs):
             for x, y, aligned in chunk:
-                for n in (x, y):
-                    if n in local:
-                        local[n] = with_tokens(local[n], packs[n])
-                if x in local:
-                    px = local[x]
-                else:
-                    if held is None or held[0] != x:
-                        held = (x, _cached(index, self.cache, x, settings))
-                    px = held[1]
-                result = quote(px, local.get(y) or _cached(index, self.cache, y, settings), aligned)
-                covs = (result.a_coverage, result.b_coverage, result.a_body, result.b_body)
-                index.insert_pair(x, y, result.passages, covs, result.shared_words, result.evidence)
-                report.pairs += 1
-                report.passages += len(result.passages)
+                self._store(x, y, quote(*self._pair_documents(x, y, local, packs, held), aligned))
 
 
 def _cached(
