@@ -252,24 +252,23 @@ class Index:
 
     def known_contents(self, hashes: Iterable[str]) -> set[str]:
         """Which of these content hashes are already indexed."""
-        hs = list(hashes)
-        found: set[str] = set()
-        for i in range(0, len(hs), 500):
-            chunk = hs[i : i + 500]
-            q = f"SELECT content_hash FROM documents WHERE content_hash IN ({','.join('?' * len(chunk))})"
-            found.update(r[0] for r in self.conn.execute(q, chunk))
-        return found
+        return self._present("content_hash", hashes)
 
     def has_id(self, doc_id: str) -> bool:
         return self.conn.execute("SELECT 1 FROM documents WHERE id=?", (doc_id,)).fetchone() is not None
 
     def known_ids(self, ids: Iterable[str]) -> set[str]:
         """Which of these document ids are already taken (:meth:`has_id` of many at once)."""
-        wanted = list(ids)
+        return self._present("id", ids)
+
+    def _present(self, column: str, values: Iterable[str]) -> set[str]:
+        """Which of ``values`` the documents' ``column`` holds, asked 500 at a time (SQLite's
+        limit on bound parameters is 999 in old builds)."""
+        wanted = list(values)
         found: set[str] = set()
         for i in range(0, len(wanted), 500):
             chunk = wanted[i : i + 500]
-            q = f"SELECT id FROM documents WHERE id IN ({','.join('?' * len(chunk))})"
+            q = f"SELECT {column} FROM documents WHERE {column} IN ({','.join('?' * len(chunk))})"
             found.update(r[0] for r in self.conn.execute(q, chunk))
         return found
 
