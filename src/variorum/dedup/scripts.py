@@ -25,7 +25,7 @@ from functools import cache
 
 import numpy as np
 
-from variorum.dedup.batch import _position_powers, _powers, folded_in_place, gathered
+from variorum.dedup.batch import _position_powers, _powers, _running_sum, folded_in_place, gathered
 from variorum.dedup.tokens import CountsByPolynomial, VocabularyIndex
 from variorum.detect.fingerprint import mix64
 from variorum.text.normalize import WORD, gap_kind, raw_tokens
@@ -130,12 +130,9 @@ def script_tokens(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndar
     edges = np.flatnonzero(letter[1:] != letter[:-1])
     starts, ends = edges[0::2], edges[1::2]
     powers, inverses = _position_powers(len(codes))
+    running = _running_sum(codes, inverses)
     with np.errstate(over="ignore"):
-        # -1 (a text left to the per-text path) wraps; only differences inside a token are used.
-        running = np.multiply(codes, inverses[: len(codes)], dtype=np.uint64, casting="unsafe")
-        np.cumsum(running, out=running)
-        before = np.where(starts > 0, running[np.maximum(starts - 1, 0)], np.uint64(0))
-        poly = powers[ends - 1] * (running[ends - 1] - before)
+        poly = powers[ends - 1] * (running[ends] - running[starts])
     owner = np.searchsorted(starts_of_text, starts, side="right") - 1
     keep = ok[owner]
     hashes = mix64(poly[keep])
@@ -265,11 +262,9 @@ def _runs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if not len(starts):
         return starts, ends, np.empty(0, dtype=np.uint64)
     powers, inverses = _position_powers(len(codes))
+    running = _running_sum(codes, inverses)
     with np.errstate(over="ignore"):
-        running = np.multiply(codes, inverses[: len(codes)], dtype=np.uint64)
-        np.cumsum(running, out=running)
-        before = np.where(starts > 0, running[np.maximum(starts - 1, 0)], np.uint64(0))
-        poly = powers[ends - 1] * (running[ends - 1] - before)
+        poly = powers[ends - 1] * (running[ends] - running[starts])
     return starts, ends, poly
 
 
