@@ -35,6 +35,7 @@ from variorum.dedup import verify as verify_module
 from variorum.dedup.batch import (
     fast_path,
     fold_table,
+    owners,
     sign_texts,
     sign_tokens,
     token_arrays,
@@ -146,6 +147,16 @@ def test_texts_compared_together_are_compared_as_the_normalizer_repairs_them(tex
             assert (got is None) == (alone is None)
             if got is not None:
                 assert got.tolist() == hashed(reference_tokens(text, running, complete=True))
+
+
+@given(st.lists(st.integers(0, 60), max_size=12), st.lists(st.integers(0, 80), max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_owners_are_the_last_text_starting_at_or_before_each_token(starts, later_texts):
+    # Text starts ascend from 0 and may repeat (a text whose characters all vanished).
+    text_start = np.array(sorted([0, *later_texts]), dtype=np.int64)
+    starts = np.array(sorted(starts), dtype=np.int64)
+    expected = np.searchsorted(text_start, starts, side="right") - 1
+    assert owners(starts, text_start).tolist() == expected.tolist()
 
 
 gap_pieces = st.sampled_from([*" \t\n\r\x0b\x0c\x1c\x1f-.,;ab\xa0\xad\u2010\u2028\u3000é", "-\n", " \r\n"])

@@ -25,7 +25,14 @@ from functools import cache
 
 import numpy as np
 
-from variorum.dedup.batch import _position_powers, _powers, _running_sum, folded_in_place, gathered
+from variorum.dedup.batch import (
+    _position_powers,
+    _powers,
+    _running_sum,
+    folded_in_place,
+    gathered,
+    owners,
+)
 from variorum.dedup.tokens import CountsByPolynomial, VocabularyIndex
 from variorum.detect.fingerprint import mix64
 from variorum.text.normalize import WORD, gap_kind, raw_tokens
@@ -133,7 +140,7 @@ def script_tokens(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndar
     running = _running_sum(codes, inverses)
     with np.errstate(over="ignore"):
         poly = powers[ends - 1] * (running[ends] - running[starts])
-    owner = np.searchsorted(starts_of_text, starts, side="right") - 1
+    owner = owners(starts, starts_of_text)
     keep = ok[owner]
     hashes = mix64(poly[keep])
     return ok, hashes, owner[keep], ScriptWords(hashes, codes, starts[keep], ends[keep])
@@ -342,7 +349,7 @@ def compare_texts(texts: Sequence[str], index: VocabularyIndex) -> list[np.ndarr
         ok[np.searchsorted(text_start, moved, side="right") - 1] = False
     codes = np.where(mapped > 0, mapped, _SPACE).astype(np.uint32)
     starts, ends, poly = _runs(codes)
-    owner = np.searchsorted(text_start, starts, side="right") - 1
+    owner = owners(starts, text_start)
     hashes = mix64(poly)
     n = len(hashes)
     keep: np.ndarray | None = None
