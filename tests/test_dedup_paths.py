@@ -576,10 +576,16 @@ def test_line_ranges_end_at_line_ends(tmp_path):
     source = tmp_path / "lines.txt"
     source.write_bytes(b"".join(b"x" * (i % 7) + b"\n" for i in range(200)) + b"tail")
     data = source.read_bytes()
-    ranges = scan_module.line_ranges(str(source), len(data), 50)
-    assert ranges[0][0] == 0 and ranges[-1][1] == len(data)
-    assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))
-    assert all(data[end - 1 : end] == b"\n" for _, end in ranges[:-1])
+    for large, tail in ((0, 0), (200, 100), (200, 0), (5_000, 100)):
+        ranges = scan_module.line_ranges(str(source), len(data), 50, large=large, tail=tail)
+        assert ranges[0][0] == 0 and ranges[-1][1] == len(data)
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))
+        assert all(data[end - 1 : end] == b"\n" for _, end in ranges[:-1])
+        sizes = [end - start for start, end in ranges]
+        # Large ranges first while more than ``tail`` bytes are left after one, then small ones.
+        small = [k for k, (start, _) in enumerate(ranges) if not large or len(data) - start - large <= tail]
+        assert all(size < 50 + 7 for size in sizes[small[0] : -1]) if small else True
+        assert all(size >= large for size in sizes[: small[0] if small else None])
 
 
 # -- the paragraphs measure ---------------------------------------------------------------------------

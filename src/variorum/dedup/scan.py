@@ -40,6 +40,11 @@ Progress = Callable[[str, int], None]
 
 #: Bytes of a range read at once (the lines of one range are in memory together).
 RANGE_BYTES = 1024**2
+#: Bytes of a range of a large file given to a worker, but for the last few: every range handed
+#: to a worker and answered costs this process ~2 ms of CPU (20,000 invented records, 87 MiB:
+#: 0.20-0.24 s with ranges of 1 MiB, 0.06 s with 4 MiB), while the last ranges, of
+#: RANGE_BYTES, keep both workers busy to the end.
+WORKER_RANGE_BYTES = 4 * 1024**2
 #: Files of this size or more are read by worker processes from the start.
 PARALLEL_BYTES = 24 * 1024**2
 #: A smaller file is read here range by range while what is left looks shorter than this
@@ -67,14 +72,19 @@ class RangeRecords:
     word_forms: dict[int, str] | None = None
 
 
-def line_ranges(path: str, size: int, step: int) -> list[tuple[int, int]]:
-    """``[start, end)`` byte ranges of about ``step`` bytes, each ending just after a line end."""
+def line_ranges(path: str, size: int, step: int, *, large: int = 0, tail: int = 0) -> list[tuple[int, int]]:
+    """``[start, end)`` byte ranges, each ending just after a line end: of about ``large`` bytes
+    while more than ``tail`` bytes would be left after one, then of about ``step`` (all of
+    ``step`` when ``large`` is 0)."""
     bounds = [0]
     with open(path, "rb") as file:
-        while bounds[-1] + step < size:
-            file.seek(bounds[-1] + step - 1)
+        while True:
+            want = large if large and size - bounds[-1] - large > tail else step
+            if bounds[-1] + want >= size:
+                break
+            file.seek(bounds[-1] + want - 1)
             rest = file.readline()  # up to and including the next "\n" (or to the end)
-            bounds.append(min(size, bounds[-1] + step - 1 + len(rest)))
+            bounds.append(min(size, bounds[-1] + want - 1 + len(rest)))
             if bounds[-1] >= size:
                 break
     if bounds[-1] < size:
@@ -311,7 +321,9 @@ def scan(
         raise InputError(path, f"cannot read file: {error.strerror or error}") from error
     if workers is None:
         workers = usable_cores()
-    ranges = line_ranges(path, size, RANGE_BYTES)
+    # A large file goes to the workers from the start: in larger ranges, the last ones small.
+    large = WORKER_RANGE_BYTES if size >= PARALLEL_BYTES and workers > 1 else 0
+    ranges = line_ranges(path, size, RANGE_BYTES, large=large, tail=2 * workers * RANGE_BYTES)
     table = RecordTable()
     skipped: list[Skip] = []
     lines = 0
