@@ -1,11 +1,12 @@
-"""compare and collate without typer: every argument list the quick parser reads makes the call
-typer makes, and everything else is left to typer (variorum.cli.quick)."""
+"""compare, collate and dedup without typer: every argument list the quick parser reads makes the
+call typer makes, and everything else is left to typer (variorum.cli.quick)."""
 
 from __future__ import annotations
 
 import contextlib
 import inspect
 import io
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -53,8 +54,29 @@ TO_TYPER = [
     ["compare", "a.txt", "b.txt", "--min-words", "7"],
     ["compare", "a.txt", "b.txt", "--json=1"],
     ["compare", "a.txt", "-b"],
+    ["dedup", "in.jsonl"],
+    ["dedup", "in.jsonl", "-o", "-"],
+    ["dedup", "in.jsonl", "b.jsonl", "-o", "out.jsonl"],
+    ["dedup", "in.jsonl", "-o", "out.jsonl", "--threshold", "1e-1"],
+    ["dedup", "in.jsonl", "-o", "out.jsonl", "--threshold", ".8"],
+    ["dedup", "in.jsonl", "-o", "out.jsonl", "--threshold", "0.8.1"],
+    ["dedup", "in.jsonl", "-o", "out.jsonl", "--keep", "Longest"],
+    ["dedup", "in.jsonl", "-o", "out.jsonl", "--measure", "chars"],
+    ["dedup", "in.jsonl", "-o", "out.jsonl", "--removed="],
+    ["dedup", "in.jsonl", "-o", "out.jsonl", "--keep", "first", "--keep", "longest"],
+    ["dedup", "in.jsonl", "-o", "out.jsonl", "--help"],
+    ["dedup", "in.jsonl", "-o", "out.jsonl", "--json=1"],
     ["--version"],
     [],
+]
+DEDUP = [
+    ["dedup", "in.jsonl", "-o", "out.jsonl"],
+    ["dedup", "-o", "out.jsonl", "dir/./in.jsonl", "--json"],
+    ["dedup", "in.jsonl", "--output=out.jsonl", "--threshold", "0.75", "--keep", "longest"],
+    ["dedup", "in.jsonl", "-o", "out.jsonl", "--threshold=1", "--keep=earliest", "--measure", "paragraphs"],
+    ["dedup", "in.jsonl", "-o", "out.jsonl", "--measure", "words", "--removed", "dir/gone.jsonl"],
+    ["dedup", "in.jsonl", "-o", "out.jsonl", "--removed=gone.jsonl", "--json", "--threshold", "0"],
+    ["dedup", "-", "-o", "out.jsonl"],
 ]
 COMPARE = [
     ["compare", "a.txt", "b.txt"],
@@ -79,6 +101,7 @@ def _outcome(argv: list[str], monkeypatch, *, with_quick: bool) -> tuple[Any, ..
     with monkeypatch.context() as m:
         m.setattr(quick, "collate", recorder("collate", quick.collate))
         m.setattr(quick, "compare", recorder("compare", quick.compare))
+        m.setattr(quick, "dedup", recorder("dedup", quick.dedup))
         if not with_quick:
             m.setattr(quick, "parse", lambda argv: None)
         out, err = io.StringIO(), io.StringIO()
@@ -87,9 +110,11 @@ def _outcome(argv: list[str], monkeypatch, *, with_quick: bool) -> tuple[Any, ..
     return calls, status, out.getvalue(), err.getvalue()
 
 
-@pytest.mark.parametrize("argv", COLLATE + COMPARE + TO_TYPER, ids=" ".join)
+@pytest.mark.parametrize("argv", COLLATE + COMPARE + DEDUP + TO_TYPER, ids=" ".join)
 @pytest.mark.parametrize("db", [None, "env.db"])
 def test_the_quick_parser_calls_as_typer_does(argv, db, monkeypatch):
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE"):  # stderr as rich sees it: not a terminal
+        monkeypatch.delenv(name, raising=False)
     if db is None:
         monkeypatch.delenv("VARIORUM_DB", raising=False)
     else:
@@ -147,3 +172,59 @@ def test_errors_end_as_they_do_under_typer(tmp_path, monkeypatch):
                     status = main(argv)
             results.append((status, out.getvalue(), err.getvalue()))
         assert results[0] == results[1] and results[0][0] == 1, argv
+
+
+@pytest.mark.parametrize("malformed", [False, True])
+def test_dedup_runs_without_typer_and_writes_what_typer_writes(malformed, tmp_path, monkeypatch):
+    """The quick ``dedup`` (no typer, no progress display, rich only to print a message) and
+    typer's give the same files, summary and messages."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from dedup_synth import make_corpus
+
+    source = make_corpus(seed=3, bases=12, boilerplate=4).write(tmp_path / "in.jsonl")
+    lines = len(source.read_text(encoding="utf-8").splitlines())
+    if malformed:
+        with source.open("a", encoding="utf-8") as f:
+            f.write("not json\n")
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE"):
+        monkeypatch.delenv(name, raising=False)
+    # rich prints the message about a malformed line; nothing else needs it.
+    unused = ("typer", "pydantic", "click") if malformed else ("typer", "rich", "pydantic", "click")
+    results = []
+    for way in ("quick", "typer"):
+        out = tmp_path / f"{way}.jsonl"
+        argv = ["dedup", str(source), "-o", str(out), "--json", "--threshold", "0.8", "--keep", "longest"]
+        if way == "quick":
+            code = (
+                "import sys\nfrom variorum.cli import main\nstatus = main(sys.argv[1:])\n"
+                f"loaded = [m for m in {unused!r} if m in sys.modules]\n"
+                "assert status == 0 and not loaded, (status, loaded)\n"
+            )
+            done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True)
+            assert done.returncode == 0, done.stderr[-2000:]
+            stdout, stderr = done.stdout, done.stderr
+        else:
+            with monkeypatch.context() as m:
+                m.setattr(quick, "parse", lambda argv: None)
+                o, e = io.StringIO(), io.StringIO()
+                with contextlib.redirect_stdout(o), contextlib.redirect_stderr(e):
+                    assert main(argv) == 0
+            stdout, stderr = o.getvalue(), e.getvalue()
+        summary = json.loads(stdout)
+        assert summary.pop("seconds") >= 0
+        summary["removed_ids"] = Path(summary["removed_ids"]).name.replace(way, "W")
+        removed = out.with_suffix(".removed.jsonl").read_bytes()
+        results.append((out.read_bytes(), removed, summary, stderr.replace(str(source), "IN")))
+    assert results[0] == results[1]
+    assert results[0][2]["removed"] > 0 and results[0][2]["passed_through"] == malformed
+    message = f"IN:{lines + 1}: invalid JSON: Expecting value (column 1) (passed through)\n"
+    assert results[0][3] == (message if malformed else "")
+
+
+def test_dedup_with_a_terminal_on_stderr_is_left_to_typer(monkeypatch):
+    """A terminal gets the progress display, which is rich's: typer's path draws it."""
+    argv = ["dedup", "in.jsonl", "-o", "out.jsonl"]
+    monkeypatch.setattr(quick, "interactive_stderr", lambda: False)
+    assert quick.parse(argv) is not None
+    monkeypatch.setattr(quick, "interactive_stderr", lambda: True)
+    assert quick.parse(argv) is None

@@ -35,6 +35,7 @@ from variorum.dedup import verify as verify_module
 from variorum.dedup.batch import (
     fast_path,
     fold_table,
+    owners,
     sign_texts,
     sign_tokens,
     token_arrays,
@@ -49,7 +50,7 @@ from variorum.dedup.paragraphs import (
 )
 from variorum.dedup.records import parse_line, parse_line_reference
 from variorum.dedup.repair import reference_tokens
-from variorum.dedup.scripts import compare_texts, script_tokens
+from variorum.dedup.scripts import compare_texts, gap_kinds, script_tokens
 from variorum.dedup.signature import SIGNATURE_BYTES, band_keys, content_hash
 from variorum.dedup.tally import WordTally
 from variorum.dedup.tokens import (
@@ -64,7 +65,7 @@ from variorum.dedup.tokens import (
 )
 from variorum.detect.fingerprint import mix64
 from variorum.errors import UsageError
-from variorum.text.normalize import count_vocabulary, raw_tokens
+from variorum.text.normalize import count_vocabulary, gap_kind, raw_tokens
 
 # -- the fast tokenizer is the normalizer --------------------------------------------------------
 
@@ -148,6 +149,32 @@ def test_texts_compared_together_are_compared_as_the_normalizer_repairs_them(tex
                 assert got.tolist() == hashed(reference_tokens(text, running, complete=True))
 
 
+@given(st.lists(st.integers(0, 60), max_size=12), st.lists(st.integers(0, 80), max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_owners_are_the_last_text_starting_at_or_before_each_token(starts, later_texts):
+    # Text starts ascend from 0 and may repeat (a text whose characters all vanished).
+    text_start = np.array(sorted([0, *later_texts]), dtype=np.int64)
+    starts = np.array(sorted(starts), dtype=np.int64)
+    expected = np.searchsorted(text_start, starts, side="right") - 1
+    assert owners(starts, text_start).tolist() == expected.tolist()
+
+
+gap_pieces = st.sampled_from([*" \t\n\r\x0b\x0c\x1c\x1f-.,;ab\xa0\xad\u2010\u2028\u3000é", "-\n", " \r\n"])
+
+
+@given(st.lists(gap_pieces, max_size=14).map("".join), st.data())
+@settings(max_examples=500, deadline=None)
+def test_gap_kinds_are_the_normalizers_gap_kinds(text, data):
+    # Every (end, start) with end <= start inside the text, gaps of up to six characters.
+    spans = [(e, s) for e in range(len(text) + 1) for s in range(e, min(len(text), e + 6) + 1)]
+    chosen = data.draw(st.lists(st.sampled_from(spans), max_size=20)) if spans else []
+    ends = np.array([e for e, _ in chosen], dtype=np.int64)
+    starts = np.array([s for _, s in chosen], dtype=np.int64)
+    original = np.frombuffer((text + "\n").encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    got = gap_kinds(original, text + "\n", ends, starts).tolist()
+    assert got == [gap_kind(text + "\n", e, s) for e, s in chosen]
+
+
 def test_records_in_other_scripts_are_compared_on_the_batch_path():
     index = VocabularyIndex({"елка": 3, "σωπο": 1, "προσωπο": 2})
     got = compare_texts(["Ёлка и ель", "προ σωπο", "مرحبا", "مَرحبا", "60 000"], index)
@@ -174,6 +201,13 @@ def test_compare_tokens_on_generated_prose_with_splits():
         assert plain is None or plain.tolist() == expected
         checked += plain is not None
     assert checked > len(corpus.records) // 2
+    # All together, known by hash as the words measure knows them (its sites decided at once).
+    by_hash = hash_index(dict(vocabulary.counts))
+    together = compare_texts([r["text"] for r in corpus.records], by_hash)
+    for record, got in zip(corpus.records, together, strict=True):
+        expected = hashed(reference_tokens(record["text"], vocabulary.counts, complete=True))
+        assert got is None or got.tolist() == expected
+    assert sum(got is not None for got in together) == checked
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -542,10 +576,16 @@ def test_line_ranges_end_at_line_ends(tmp_path):
     source = tmp_path / "lines.txt"
     source.write_bytes(b"".join(b"x" * (i % 7) + b"\n" for i in range(200)) + b"tail")
     data = source.read_bytes()
-    ranges = scan_module.line_ranges(str(source), len(data), 50)
-    assert ranges[0][0] == 0 and ranges[-1][1] == len(data)
-    assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))
-    assert all(data[end - 1 : end] == b"\n" for _, end in ranges[:-1])
+    for large, tail in ((0, 0), (200, 100), (200, 0), (5_000, 100)):
+        ranges = scan_module.line_ranges(str(source), len(data), 50, large=large, tail=tail)
+        assert ranges[0][0] == 0 and ranges[-1][1] == len(data)
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))
+        assert all(data[end - 1 : end] == b"\n" for _, end in ranges[:-1])
+        sizes = [end - start for start, end in ranges]
+        # Large ranges first while more than ``tail`` bytes are left after one, then small ones.
+        small = [k for k, (start, _) in enumerate(ranges) if not large or len(data) - start - large <= tail]
+        assert all(size < 50 + 7 for size in sizes[small[0] : -1]) if small else True
+        assert all(size >= large for size in sizes[: small[0] if small else None])
 
 
 # -- the paragraphs measure ---------------------------------------------------------------------------

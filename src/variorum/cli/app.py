@@ -771,36 +771,4 @@ def dedup(
     Example: variorum dedup corpus.jsonl -o deduped.jsonl --threshold 0.8 --keep longest
     --measure paragraphs
     """
-    from variorum.dedup import dedup as run_dedup
-
-    with _progress() as bar:
-        task = bar.add_task("reading", total=None)
-        result = run_dedup(
-            str(input_path),
-            output,
-            threshold=threshold,
-            keep=Keep(keep).value,
-            measure=Measure(measure).value,
-            removed_path=str(removed) if removed else None,
-            progress=lambda stage, n: bar.update(task, advance=n, description=stage),
-        )
-    for s in result.skipped:
-        err.print(f"{s.path}: {s.reason} (passed through)", markup=False)
-    summary = {
-        "records": result.records,
-        "kept": result.kept,
-        "removed": result.removed,
-        "exact": result.exact,
-        "passed_through": len(result.skipped),
-        "removed_ids": str(result.removed_path),
-        "seconds": round(result.seconds, 3),
-    }
-    if as_json:
-        _print_json(summary)
-    else:
-        (err if output == "-" else out).print(
-            f"{plural(result.records, 'record')}: {result.kept} kept, {result.removed} removed "
-            f"({plural(result.exact, 'exact copy', 'exact copies')}), "
-            f"{plural(len(result.skipped), 'malformed line')} passed through; "
-            f"removed ids in {result.removed_path}"
-        )
+    quick.dedup(input_path, output, threshold, Keep(keep).value, Measure(measure).value, removed, as_json)

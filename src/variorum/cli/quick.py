@@ -1,10 +1,13 @@
-"""``compare`` and ``collate``, the commands people run by hand on a few files, and a parser
-that runs them without typer when their arguments are plain.
+"""``compare`` and ``collate``, the commands people run by hand on a few files, ``dedup``, which
+a data pipeline runs on a file, and a parser that runs them without typer when their arguments
+are plain.
 
 Importing typer and building its command costs ~20-45 ms of every start, an eighth of
 ``variorum collate --files a.txt b.txt``. :func:`parse` reads the argument lists these commands
 are usually given (``compare A B [--json|--csv]``, ``collate --files A B … [--all] [--json]
-[--format F] [-o FILE]``) and returns the call typer would make; anything else (another
+[--format F] [-o FILE]``, ``dedup INPUT -o OUT [--threshold X] [--keep K] [--measure M]
+[--removed FILE] [--json]`` with stderr not a terminal) and returns the call typer would make;
+anything else (another
 command, ``--help``, an option it does not know, a value typer would convert or reject) returns
 None, and typer parses it as before. ``tests/test_cli_quick.py`` checks, argument list by
 argument list, that both paths call these functions with the same values.
@@ -15,8 +18,10 @@ options for typer and calls the same functions.
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -24,7 +29,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from variorum.cli.output import emit, err, out, plain_stdout, table
+from variorum.cli.output import emit, err, out, plain_stdout, print_json, table
 from variorum.config import DEFAULT_DB, Settings, from_env
 from variorum.errors import InputError, UsageError
 
@@ -195,15 +200,105 @@ def print_translations(translations: list[dict[str, Any]]) -> None:
             )
 
 
+def dedup(
+    input_path: Path,
+    output: str,
+    threshold: float,
+    keep: str,
+    measure: str,
+    removed: Path | None,
+    as_json: bool,
+) -> None:
+    """The ``dedup`` command: ``input_path`` without its near-duplicate records.
+
+    A progress display is drawn only where rich would draw one (:func:`interactive_stderr`);
+    elsewhere it drew nothing but a blank line on stderr, and building it imported rich.
+    """
+    from variorum.dedup import dedup as run_dedup
+
+    def run(progress: Callable[[str, int], None] | None) -> Any:
+        return run_dedup(
+            str(input_path),
+            output,
+            threshold=threshold,
+            keep=keep,
+            measure=measure,
+            removed_path=str(removed) if removed else None,
+            progress=progress,
+        )
+
+    if interactive_stderr():
+        from variorum.cli.app import _progress
+
+        with _progress() as bar:
+            task = bar.add_task("reading", total=None)
+            result = run(lambda stage, n: bar.update(task, advance=n, description=stage))
+    else:
+        result = run(None)
+    for s in result.skipped:
+        err.print(f"{s.path}: {s.reason} (passed through)", markup=False)
+    summary = {
+        "records": result.records,
+        "kept": result.kept,
+        "removed": result.removed,
+        "exact": result.exact,
+        "passed_through": len(result.skipped),
+        "removed_ids": str(result.removed_path),
+        "seconds": round(result.seconds, 3),
+    }
+    if as_json:
+        print_json(summary)
+        return
+    from variorum.results import plural
+
+    (err if output == "-" else out).print(
+        f"{plural(result.records, 'record')}: {result.kept} kept, {result.removed} removed "
+        f"({plural(result.exact, 'exact copy', 'exact copies')}), "
+        f"{plural(len(result.skipped), 'malformed line')} passed through; "
+        f"removed ids in {result.removed_path}"
+    )
+
+
+def interactive_stderr() -> bool:
+    """Whether rich would draw on stderr (the CLI's ``err``) as on a terminal: it does where
+    stderr is one, where ``FORCE_COLOR`` or ``TTY_COMPATIBLE`` is set, in Jupyter and in IDLE
+    (each of those counts as interactive here, so a progress display is drawn as before)."""
+    if "FORCE_COLOR" in os.environ or "TTY_COMPATIBLE" in os.environ:
+        return True
+    if "get_ipython" in vars(builtins) or getattr(sys.stdin, "__module__", "").startswith("idlelib"):
+        return True
+    try:
+        return bool(sys.stderr.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
 # --- the parser ----------------------------------------------------------------------------
 
 #: Flags each command takes here: option -> keyword of the command's function.
 _FLAGS = {
     "compare": {"--json": "as_json", "--csv": "as_csv"},
     "collate": {"--files": "files", "--all": "all_variants", "--json": "as_json"},
+    "dedup": {"--json": "as_json"},
 }
 #: Options that take a value here: option -> keyword.
-_VALUES = {"compare": {}, "collate": {"--format": "fmt", "-o": "output", "--output": "output"}}
+_VALUES = {
+    "compare": {},
+    "collate": {"--format": "fmt", "-o": "output", "--output": "output"},
+    "dedup": {
+        "-o": "output",
+        "--output": "output",
+        "--threshold": "threshold",
+        "--keep": "keep",
+        "--measure": "measure",
+        "--removed": "removed",
+    },
+}
+#: ``dedup``'s choices, as typer's (case-sensitive) enum options take them.
+_KEEP = ("first", "longest", "earliest")
+_MEASURES = ("words", "paragraphs")
+#: A number typer reads as ``float`` does: digits, at most one point, no sign or exponent.
+_DECIMAL = re.compile(r"(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,15})?")
 
 
 def _plain_value(value: str) -> bool:
@@ -237,6 +332,8 @@ def parse(argv: Sequence[str]) -> Callable[[], None] | None:
         if key in given or (isinstance(value, str) and not _plain_value(value)):
             return None  # repeated, or a value typer may read otherwise
         given[key] = value
+    if command == "dedup":
+        return _dedup_call(positional, given)
     if command == "compare":
         if len(positional) != 2:
             return None
@@ -260,3 +357,24 @@ def parse(argv: Sequence[str]) -> Callable[[], None] | None:
         "as_json": given.get("as_json", False),
     }
     return lambda: collate(**call)
+
+
+def _dedup_call(positional: list[str], given: dict[str, Any]) -> Callable[[], None] | None:
+    """The ``dedup`` call typer would make, or None (see :func:`parse`). A terminal on stderr is
+    left to typer too: the progress display imports rich, and typer with it costs little more."""
+    if len(positional) != 1 or "output" not in given or interactive_stderr():
+        return None
+    threshold = given.get("threshold", "0.8")
+    keep, measure = given.get("keep", "first"), given.get("measure", "words")
+    if not _DECIMAL.fullmatch(threshold) or keep not in _KEEP or measure not in _MEASURES:
+        return None
+    call = {
+        "input_path": Path(positional[0]),
+        "output": given["output"],
+        "threshold": float(threshold),
+        "keep": keep,
+        "measure": measure,
+        "removed": Path(given["removed"]) if "removed" in given else None,
+        "as_json": given.get("as_json", False),
+    }
+    return lambda: dedup(**call)

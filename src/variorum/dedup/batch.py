@@ -225,7 +225,7 @@ def token_polys(data: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     :func:`~variorum.dedup.tokens.poly_hash` of its lower-cased letters, before mixing.
 
     ``BASE`` is odd, so it has an inverse modulo 2**64, and the polynomial of ``c[s:e]`` is
-    ``BASE**(e-1) * (S[e-1] - S[s-1])`` where ``S`` is the running sum of ``c[k] * BASE**-k``:
+    ``BASE**(e-1) * (S[e] - S[s])`` where ``S[k]`` is the sum of ``c[i] * BASE**-i`` for ``i < k``:
     one multiplication and one cumulative sum over the bytes give every token's polynomial
     (numpy's unsigned arithmetic wraps modulo 2**64, as the definition does).
     """
@@ -239,12 +239,22 @@ def token_polys(data: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, np.empty(0, dtype=np.uint64)
     powers, inverses = _position_powers(len(data))
+    running = _running_sum(lower, inverses)
     with np.errstate(over="ignore"):
-        running = np.multiply(lower, inverses[: len(data)], dtype=np.uint64)
-        np.cumsum(running, out=running)
-        before = np.where(starts > 0, running[starts - 1], np.uint64(0))
-        poly = powers[ends - 1] * (running[ends - 1] - before)
+        poly = powers[ends - 1] * (running[ends] - running[starts])
     return starts, ends, poly
+
+
+def _running_sum(codes: np.ndarray, inverses: np.ndarray) -> np.ndarray:
+    """``S`` with ``S[k]`` the sum of ``codes[i] * BASE**-i`` for ``i < k`` (``S[0]`` is 0), modulo
+    2**64: the sum over ``codes[s:e]`` is ``S[e] - S[s]``, with no test for a token at 0."""
+    running = np.empty(len(codes) + 1, dtype=np.uint64)
+    running[0] = 0
+    with np.errstate(over="ignore"):
+        # Code points -1 (texts left to the per-text path) wrap; only sums inside a token are used.
+        np.multiply(codes, inverses[: len(codes)], out=running[1:], dtype=np.uint64, casting="unsafe")
+        np.cumsum(running[1:], out=running[1:])
+    return running
 
 
 _POWERS: list[np.ndarray] = []
@@ -282,6 +292,15 @@ def _power_table(size: int) -> np.ndarray:
     return table
 
 
+def owners(starts: np.ndarray, text_start: np.ndarray) -> np.ndarray:
+    """The text each token belongs to: for each of ``starts`` (ascending), the last text whose
+    start (``text_start``, ascending from 0) is at or before it. That is
+    ``np.searchsorted(text_start, starts, side="right") - 1``, found by searching the few text
+    starts among the many tokens instead (a batch of 30 texts: 15 us instead of 110)."""
+    first = np.searchsorted(starts, text_start)
+    return np.repeat(np.arange(len(text_start)), np.diff(first, append=len(starts)))
+
+
 def sign_texts(texts: Sequence[bytes], *, count_words: bool = False) -> Signed:
     """Token counts, content hashes and band keys of fast-path ``texts`` (see :func:`fast_path`).
 
@@ -301,7 +320,7 @@ def sign_texts(texts: Sequence[bytes], *, count_words: bool = False) -> Signed:
     if len(other):
         ok[np.searchsorted(text_start, other, side="right") - 1] = False
     starts, ends, hashes = token_arrays(data)
-    owner = np.searchsorted(text_start, starts, side="right") - 1
+    owner = owners(starts, text_start)
     keep = ok[owner]
     owner, hashes = owner[keep], hashes[keep]
     words: BatchWords | None = None
@@ -319,7 +338,7 @@ def sign_tokens(ok: np.ndarray, hashes: np.ndarray, owner: np.ndarray, words: An
     bands = np.zeros((n, BANDS), dtype=np.uint64)
     if n == 0:
         return Signed(ok, lengths, content, bands, words)
-    lengths[:] = np.bincount(owner, minlength=n)
+    lengths[:] = np.diff(np.searchsorted(owner, np.arange(n + 1)))  # owner ascends
     first = np.cumsum(lengths) - lengths
 
     with np.errstate(over="ignore"):

@@ -70,7 +70,9 @@ def buckets_in_place(bands: np.ndarray, members: np.ndarray) -> np.ndarray:
     next_bucket = 0
     for j in range(bands.shape[1]):
         column = bands[members, j]
-        order = np.argsort(column, kind="stable")
+        # Equal keys share one bucket number whatever their order: numpy's default sort (a
+        # vectorized one where the CPU has it) rather than a stable one, 5x slower here.
+        order = np.argsort(column)
         keys = column[order]
         equal = keys[1:] == keys[:-1]
         shared = np.zeros(len(keys), dtype=bool)
