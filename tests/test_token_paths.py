@@ -82,3 +82,86 @@ def test_the_benchmark_corpora_are_cut_as_the_expression_cuts_them(kind: str) ->
     corpus, _ = _corpus_module().make_corpus(60, 400, seed=3, kind=kind)
     for doc in corpus.documents:
         _agree(doc.text)
+
+
+# -- split repair: join sites found by hashes ---------------------------------------------------
+
+_split_pieces = st.sampled_from(
+    ["aggr", "ession", "aggression", "fro", "m", "from", "a", "part", "apart", "in", "to", "into", "counter",
+     "measures", "countermeasures", "intern", "ationa", "l", "international", "12", " ", " ", "\n", "-\n",
+     "\u00ad\n", ", ", "Ёл", "ка", "Ёлка", "联", "合", "w o r d", "word", "co-\r\nop", "coop", "60 000"]
+)  # fmt: skip
+
+
+def _repair_by_strings(text: str, raw: normalize.RawTokens, vocabulary) -> normalize.Tokens:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(normalize, "JOIN_HASHES_MIN_TOKENS", 10**9)
+        return normalize.repair_splits(text, raw, vocabulary)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_split_pieces, max_size=200).map(" ".join), st.lists(_split_pieces, max_size=60), st.booleans()
+)
+def test_repair_with_hashed_sites_equals_repair_with_strings(
+    text: str, extra: list[str], combined: bool
+) -> None:
+    from collections import Counter
+
+    from variorum.workers import CombinedVocabulary
+
+    raw = raw_tokens(text)
+    vocabulary = Counter(normalize.count_vocabulary([raw]))
+    vocabulary.update(w.replace(" ", "") for w in extra)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(normalize, "JOIN_HASHES_MIN_TOKENS", 0)
+        if combined:
+            both = CombinedVocabulary(vocabulary, Counter(extra))
+            assert normalize.repair_splits(text, raw, both) == _repair_by_strings(text, raw, both)
+        else:
+            assert normalize.repair_splits(text, raw, vocabulary) == _repair_by_strings(text, raw, vocabulary)
+
+
+def test_the_bitmap_follows_a_vocabulary_that_grows_shrinks_and_is_replaced() -> None:
+    from collections import Counter
+
+    text = "the policy of aggr ession and fro m the intern ationa l"
+    raw = raw_tokens(text)
+    joined = ["the", "policy", "of", "aggression", "and", "from", "the", "international"]
+    vocabulary: Counter[str] = Counter()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(normalize, "JOIN_HASHES_MIN_TOKENS", 0)
+        assert normalize.repair_splits(text, raw, vocabulary).norms == raw.norms
+        vocabulary.update(["aggression"])  # grown: "aggression" is joined
+        assert "aggression" in normalize.repair_splits(text, raw, vocabulary).norms
+        vocabulary.update(["from", "international", *raw.norms])
+        assert normalize.repair_splits(text, raw, vocabulary).norms == joined
+        del vocabulary["aggression"]  # shrunk: the bitmap is made again
+        vocabulary["the"] += 1
+        assert "aggression" not in normalize.repair_splits(text, raw, vocabulary).norms
+        vocabulary.pop("from")
+        vocabulary["aggression"] = 5  # as many words as before, the last one different
+        out = normalize.repair_splits(text, raw, vocabulary).norms
+        assert out == _repair_by_strings(text, raw, vocabulary).norms
+        assert "aggression" in out and "from" not in out
+        for _ in range(3):  # new vocabularies, perhaps at the address of an old one
+            fresh = Counter([*raw.norms, "from"])
+            assert (
+                normalize.repair_splits(text, raw, fresh).norms == _repair_by_strings(text, raw, fresh).norms
+            )
+
+
+def test_polynomial_hashes_are_those_of_the_code_points() -> None:
+    from variorum.text import join_sites
+
+    def poly(word: str) -> int:
+        h = 0
+        for c in word:
+            h = (h * int(join_sites.BASE) + ord(c)) % 2**64
+        return h
+
+    words = ["", "a", "hello", "", "Ёлка", "𝐀bc", "\ud800x", "x" * 5000, "a\0b", "联合"]
+    for sample in (words, words * 3000, [], [""], ["a\0"]):
+        hashes, powers = join_sites.poly_hashes(sample)
+        assert hashes.tolist() == [poly(w) for w in sample]
+        assert powers.tolist() == [pow(int(join_sites.BASE), len(w), 2**64) for w in sample]

@@ -36,6 +36,7 @@ from typing import Any
 
 import regex
 
+from variorum.text import join_sites
 from variorum.text.lazy_pattern import LazyPattern, compile_pattern
 
 # One alternation, tried left to right at each position:
@@ -626,6 +627,12 @@ def repair_splits(text: str, raw: RawTokens, vocabulary: Mapping[str, int]) -> T
     return Tokens(out_norms, out_starts, out_ends)
 
 
+#: Token counts from which join sites are found by hashes (:mod:`variorum.text.join_sites`):
+#: its numpy calls cost ~30 microseconds whatever the length, as much as building and looking
+#: up the joined strings of ~150 tokens.
+JOIN_HASHES_MIN_TOKENS = 150
+
+
 def _join_sites(norms: list[str], vocabulary: Mapping[str, int]) -> list[int]:
     """Positions where two or three tokens, run together, make a word of the vocabulary.
 
@@ -633,12 +640,19 @@ def _join_sites(norms: list[str], vocabulary: Mapping[str, int]) -> list[int]:
     slices. This is the cheap filter that keeps repair from testing every token in Python:
     joined strings almost never exist as words. A vocabulary summed from several counts may
     expose them as ``parts`` (dicts), so that the membership tests run as set operations.
+    A longer text is tested by hashes (:mod:`variorum.text.join_sites`), which may add a few
+    positions where nothing is joined; repair tests each position it visits in full.
     """
+    parts = getattr(vocabulary, "parts", None) or (vocabulary,)
+    if len(norms) >= JOIN_HASHES_MIN_TOKENS:
+        sites = join_sites.candidate_sites(norms, parts)
+        if sites is not None:
+            return sites
     pairs = list(map(operator.add, norms, norms[1:]))
     triples = list(map(operator.add, pairs, norms[2:]))
     pair_hits: set[str] = set()
     triple_hits: set[str] = set()
-    for part in getattr(vocabulary, "parts", None) or (vocabulary,):
+    for part in parts:
         # A dict's keys intersected with a list look each item up in the dict: no set is built.
         keys = part.keys()
         pair_hits.update(keys & pairs)
