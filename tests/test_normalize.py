@@ -239,3 +239,28 @@ def test_non_ascii_text_is_cut_by_the_class_table_once_a_process_has_cut_enough(
         assert raw_tokens(text) == normalize._cut_reference(text, normalize._TOKEN_RE)
     cut_by_regex = -(-100 // len(text))  # calls until 100 characters were cut the slower way
     assert len(used) == 6 - cut_by_regex > 0
+
+
+_word_chars = st.one_of(
+    st.sampled_from(["a", "É", "ё", "ς", "Σ", "ǅ", "ﬁ", "ß", "İ", "\u0301", "\u0345", "\u00ad", "'", "’", "ʼ", "`",
+                     "\u1100", "\u1161", "\u11a8", "가", "ـ", "َ", "ٰ", "ﷺ", "ﷻ", "㋐", "Ⅻ", "²", "\u0f73", "\u0344"]),
+    st.characters(max_codepoint=0xFFFF, exclude_characters="\n"),
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(_word_chars, max_size=6).map("".join), max_size=20))
+def test_words_normalized_together_are_normalized_as_one_by_one(words: list[str]) -> None:
+    normalize._norm_cache.clear()
+    together = normalize.normalize_words(words)
+    normalize._norm_cache.clear()
+    assert together == [_fold_reference(w) for w in words]
+
+
+def test_every_bmp_character_is_normalized_together_as_alone():
+    chars = [chr(c) for c in range(0x10000) if c != 0x0A]
+    for words in (chars, [c + "\u0301" for c in chars], ["\u0301" + c for c in chars]):
+        normalize._norm_cache.clear()
+        together = normalize.normalize_words(words)
+        normalize._norm_cache.clear()
+        assert together == list(map(normalize.normalize_word, words))

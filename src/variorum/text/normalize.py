@@ -136,6 +136,28 @@ def normalize_word(raw: str) -> str:
     return s
 
 
+def normalize_words(raws: list[str]) -> list[str]:
+    """:func:`normalize_word` of each of ``raws``, normalized as one string.
+
+    A new document in another script brings dozens of words never seen before, and each cost
+    several Unicode passes of its own. Normalization never acts across a line break (a starter
+    that composes with nothing, which nothing decomposes into and nothing folded away), and
+    case folding and the deletions act character by character, so the words joined by line
+    breaks are normalized in one go of each pass and split again. Words holding a line break
+    themselves (never a token) are normalized one by one.
+    """
+    if not raws or any("\n" in raw for raw in raws):
+        return list(map(normalize_word, raws))
+    s = unicodedata.normalize("NFKC", "\n".join(raws)).casefold()
+    if not s.isascii():
+        decomposed = unicodedata.normalize("NFKD", s)
+        s = unicodedata.normalize("NFC", _FOLDED_MARK.sub("", decomposed))
+    norms = _APOSTROPHE.sub("", s).split("\n")
+    if len(_norm_cache) < 1_000_000:
+        _norm_cache.update(zip(raws, norms, strict=True))
+    return norms
+
+
 def normalize_number(raw: str, grouped: bool) -> str:
     """Canonical digits: thousands separators dropped, decimal comma as a point, no leading zeros.
 
@@ -441,8 +463,11 @@ def _cut_by_classes(text: str, classes: _Classes) -> RawTokens:
         words = spaced.tobytes().decode("utf-16-le", "surrogatepass").split()
         norms = list(map(_norm_cache.get, words))  # type: ignore[arg-type]
         if not all(norms):  # words not seen before (None), found without a loop over the others
-            for i in itertools.compress(itertools.count(), map(operator.is_, norms, itertools.repeat(None))):
-                norms[i] = normalize_word(words[i])
+            new = list(
+                itertools.compress(itertools.count(), map(operator.is_, norms, itertools.repeat(None)))
+            )
+            for i, norm in zip(new, normalize_words([words[i] for i in new]), strict=True):
+                norms[i] = norm
     start_list: list[int] = starts.tolist()
     end_list: list[int] = ends.tolist()
     kinds = [WORD] * len(norms)
