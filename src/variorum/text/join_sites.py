@@ -69,23 +69,22 @@ def poly_hashes(words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     if len(words) > _SLICE:
         parts = [poly_hashes(words[i : i + _SLICE]) for i in range(0, len(words), _SLICE)]
         return np.concatenate([h for h, _ in parts]), np.concatenate([p for _, p in parts])
-    # The words joined by NULs, which add nothing to a sum and whose places give the words'
-    # bounds without asking each word its length.
-    codes = np.frombuffer("\0".join(words).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    # The words each followed by a NUL, which adds nothing to a sum and whose places give the
+    # words' ends without asking each word its length. (Array arithmetic wraps silently.)
+    codes = np.frombuffer(("\0".join(words) + "\0").encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     ends = np.flatnonzero(codes == 0)
-    if len(ends) == len(words) - 1:
-        ends = np.append(ends, len(codes))
-        lengths = ends - np.append(0, ends[:-1] + 1)
-    else:  # a word holds a NUL itself (or there are none)
+    if len(ends) == len(words):
+        lengths = ends.copy()
+        lengths[1:] -= ends[:-1] + 1
+    else:  # a word holds a NUL itself
         lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
         codes = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         ends = np.cumsum(lengths)
     powers, inverse = _power_tables(len(codes) + 1)
     running = np.zeros(len(codes) + 1, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        np.cumsum(codes * inverse[: len(codes)], out=running[1:])
-        # An empty word sums to 0, whatever power it is multiplied by.
-        hashes = (running[ends] - running[ends - lengths]) * powers[np.maximum(ends - 1, 0)]
+    np.cumsum(codes * inverse[: len(codes)], out=running[1:])
+    # An empty word sums to 0, whatever power it is multiplied by.
+    hashes = (running[ends] - running[ends - lengths]) * powers[np.maximum(ends - 1, 0)]
     return hashes, powers[lengths]
 
 
@@ -116,8 +115,7 @@ class _Bitmap:
         np.bitwise_or.at(self.bits, slots >> np.uint64(3), bits)
 
     def _slots(self, hashes: np.ndarray) -> np.ndarray:
-        with np.errstate(over="ignore"):
-            return (hashes * _SPREAD) >> self.shift
+        return (hashes * _SPREAD) >> self.shift  # array arithmetic wraps silently
 
     def holds(self, hashes: np.ndarray) -> np.ndarray:
         """True where a hash may be a word's (always where it is)."""
@@ -178,12 +176,17 @@ def candidate_sites(norms: Sequence[str], parts: Sequence[Mapping[str, int]]) ->
     if n < 2:
         return []
     hashes, powers = poly_hashes(norms)
-    with np.errstate(over="ignore"):
-        pairs = hashes[:-1] * powers[1:] + hashes[1:]
-        triples = pairs[:-1] * powers[2:] + hashes[2:]
-    hit = np.zeros(n - 1, dtype=bool)
+    joined = np.empty(2 * n - 3, dtype=np.uint64)  # every pair, then every triple
+    pairs, triples = joined[: n - 1], joined[n - 1 :]
+    np.multiply(hashes[:-1], powers[1:], out=pairs)
+    pairs += hashes[1:]
+    np.multiply(pairs[:-1], powers[2:], out=triples)
+    triples += hashes[2:]
+    hit = None
     for bitmap in bitmaps:
         assert bitmap is not None
-        hit |= bitmap.holds(pairs)
-        hit[: n - 2] |= bitmap.holds(triples)
-    return np.flatnonzero(hit).tolist()
+        found = bitmap.holds(joined)
+        hit = found if hit is None else hit | found
+    assert hit is not None
+    hit[: n - 2] |= hit[n - 1 :]
+    return np.flatnonzero(hit[: n - 1]).tolist()
