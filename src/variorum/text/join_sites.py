@@ -20,6 +20,7 @@ strings.
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -42,21 +43,24 @@ _INVERSE = np.uint64(pow(int(BASE), -1, 2**64))  # BASE is odd, so it has an inv
 #: Words hashed by one numpy pass; a vocabulary is hashed in slices of this many, so that the
 #: tables of powers stay as long as one slice's characters.
 _SLICE = 20_000
-_powers = np.ones(1, dtype=np.uint64)
-_inverse_powers = np.ones(1, dtype=np.uint64)
+# ``BASE ** k`` and ``BASE ** -k`` for k below their length, replaced together (one tuple) when
+# a longer text needs longer tables.
+_tables = (np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64))
 
 
 def _power_tables(size: int) -> tuple[np.ndarray, np.ndarray]:
     """``BASE ** k`` and ``BASE ** -k`` modulo 2**64 for ``k`` below at least ``size``."""
-    global _powers, _inverse_powers
-    if len(_powers) < size:
-        size = max(size, 2 * len(_powers), 4096)
-        with np.errstate(over="ignore"):
-            _powers = np.cumprod(np.full(size, BASE, dtype=np.uint64), dtype=np.uint64)
-            _inverse_powers = np.cumprod(np.full(size, _INVERSE, dtype=np.uint64), dtype=np.uint64)
-        _powers = np.concatenate([np.ones(1, dtype=np.uint64), _powers[:-1]])
-        _inverse_powers = np.concatenate([np.ones(1, dtype=np.uint64), _inverse_powers[:-1]])
-    return _powers, _inverse_powers
+    global _tables
+    tables = _tables
+    if len(tables[0]) < size:
+        size = max(size, 2 * len(tables[0]), 4096)
+        made = []
+        for base in (BASE, _INVERSE):
+            table = np.full(size, base, dtype=np.uint64)
+            table[0] = 1
+            made.append(np.cumprod(table, dtype=np.uint64))  # array arithmetic wraps silently
+        _tables = tables = (made[0], made[1])
+    return tables
 
 
 def poly_hashes(words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -146,12 +150,18 @@ class _Bitmap:
 
 
 _bitmaps: dict[int, tuple[weakref.ref[Any], _Bitmap]] = {}
+_lock = threading.Lock()  # a web app's threads may repair at once
 
 
 def _bitmap(vocabulary: Mapping[str, int]) -> _Bitmap | None:
     """The current bitmap of ``vocabulary``, or None for a vocabulary that cannot have one."""
     if not isinstance(vocabulary, dict):
         return None
+    with _lock:
+        return _current(vocabulary)
+
+
+def _current(vocabulary: dict[str, Any]) -> _Bitmap | None:
     key = id(vocabulary)
     held = _bitmaps.get(key)
     if held is not None and held[0]() is vocabulary and held[1].catch_up(vocabulary):
