@@ -95,3 +95,35 @@ def test_token_hashes_are_xxh3_of_utf8_whether_cached_or_not(tokens, seen_before
     expected = [xxhash.xxh3_64_intdigest(t.encode("utf-8")) for t in tokens]
     assert token_hashes(tokens).tolist() == expected
     assert token_hashes(tokens).tolist() == expected  # now all cached
+
+
+# -- the fast paths against the code they replaced ----------------------------------------------
+
+
+def _winnow_reference(hashes: np.ndarray, window: int) -> np.ndarray:
+    """Winnowing by one argmin per window (the former implementation)."""
+    if len(hashes) == 0:
+        return np.empty(0, dtype=np.int64)
+    if len(hashes) <= window:
+        return np.array([len(hashes) - 1 - int(np.argmin(hashes[::-1]))], dtype=np.int64)
+    windows = np.lib.stride_tricks.sliding_window_view(hashes, window)
+    pos = np.arange(len(windows)) + (window - 1 - np.argmin(windows[:, ::-1], axis=1))
+    return np.array(sorted(set(pos.tolist())), dtype=np.int64)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.one_of(st.integers(0, 5), st.integers(0, 2**64 - 1)), max_size=80),
+    st.integers(1, 9),
+)
+def test_winnowing_by_sliding_keeps_what_one_argmin_per_window_keeps(values, window):
+    h = np.array(values, dtype=np.uint64)
+    assert winnow(h, window).tolist() == _winnow_reference(h, window).tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=8), max_size=40))
+def test_token_hashes_are_unsigned_xxh3_values(tokens):
+    hashes = token_hashes(tokens)
+    assert hashes.dtype == np.uint64
+    assert hashes.tolist() == [xxhash.xxh3_64_intdigest(t.encode("utf-8")) for t in tokens]

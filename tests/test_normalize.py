@@ -172,17 +172,18 @@ def test_cutting_with_split_gives_what_the_match_loop_gives(text: str) -> None:
     assert normalize._cut(text, normalize._unicode_cutter()) == reference
     assert normalize.raw_tokens(text) == reference
     if not normalize._ASTRAL.search(text):
-        assert normalize._cut(text, normalize._bmp_cutter()) == reference
+        assert normalize._cut_by_classes(text, normalize._bmp_classes()) == reference
     if text.isascii():
         assert normalize._cut(text, normalize._ascii_cutter()) == reference
+        assert normalize._cut_by_classes(text, normalize._ascii_classes()) == reference
 
 
-def test_the_standard_library_classes_agree_with_the_unicode_properties_on_every_bmp_character():
+def test_the_class_table_agrees_with_the_expression_on_every_bmp_character():
     bmp = "".join(map(chr, range(0x10000)))
-    # Every character alone, and each between letters (where marks and apostrophes act), cuts
-    # the same in both engines.
-    for text in (" ".join(bmp), "a".join(bmp)):
-        assert normalize._cut(text, normalize._bmp_cutter()) == normalize._cut_reference(
+    # Every character alone, between letters (where marks and apostrophes act), between Han
+    # characters and between digits, cuts as the expression cuts it.
+    for text in (" ".join(bmp), "a".join(bmp), "联".join(bmp[::3]), "1".join(bmp[::5])):
+        assert normalize._cut_by_classes(text, normalize._bmp_classes()) == normalize._cut_reference(
             text, normalize._TOKEN_RE
         )
 
@@ -226,14 +227,40 @@ def test_repair_at_join_sites_equals_repair_everywhere(text: str, other: str, co
         assert repair_splits(text, raw, vocab) == fast
 
 
-def test_non_ascii_text_is_cut_by_the_standard_library_once_a_process_has_cut_enough(monkeypatch):
-    monkeypatch.setattr(normalize, "BMP_CUTTER_AFTER", 100)
+def test_non_ascii_text_is_cut_by_the_class_table_once_a_process_has_cut_enough(monkeypatch):
+    monkeypatch.setattr(normalize, "BMP_TABLE_AFTER", 100)
+    monkeypatch.setattr(normalize, "TABLE_MIN_CHARS", 10)
     monkeypatch.setattr(normalize, "_unicode_chars", 0)
-    built = normalize._bmp_cutter
+    built = normalize._bmp_classes
     used: list[int] = []
-    monkeypatch.setattr(normalize, "_bmp_cutter", lambda: used.append(1) or built())
+    monkeypatch.setattr(normalize, "_bmp_classes", lambda: used.append(1) or built())
     text = "Ёлка и 60 000 ёлок, 3,5 км^{2} — 联合国 período. "
     for _ in range(6):
         assert raw_tokens(text) == normalize._cut_reference(text, normalize._TOKEN_RE)
     cut_by_regex = -(-100 // len(text))  # calls until 100 characters were cut the slower way
     assert len(used) == 6 - cut_by_regex > 0
+
+
+_word_chars = st.one_of(
+    st.sampled_from(["a", "É", "ё", "ς", "Σ", "ǅ", "ﬁ", "ß", "İ", "\u0301", "\u0345", "\u00ad", "'", "’", "ʼ", "`",
+                     "\u1100", "\u1161", "\u11a8", "가", "ـ", "َ", "ٰ", "ﷺ", "ﷻ", "㋐", "Ⅻ", "²", "\u0f73", "\u0344"]),
+    st.characters(max_codepoint=0xFFFF, exclude_characters="\n"),
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(_word_chars, max_size=6).map("".join), max_size=20))
+def test_words_normalized_together_are_normalized_as_one_by_one(words: list[str]) -> None:
+    normalize._norm_cache.clear()
+    together = normalize.normalize_words(words)
+    normalize._norm_cache.clear()
+    assert together == [_fold_reference(w) for w in words]
+
+
+def test_every_bmp_character_is_normalized_together_as_alone():
+    chars = [chr(c) for c in range(0x10000) if c != 0x0A]
+    for words in (chars, [c + "\u0301" for c in chars], ["\u0301" + c for c in chars]):
+        normalize._norm_cache.clear()
+        together = normalize.normalize_words(words)
+        normalize._norm_cache.clear()
+        assert together == list(map(normalize.normalize_word, words))

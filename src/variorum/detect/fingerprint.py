@@ -17,6 +17,8 @@ an index built on one machine answers queries from another. ``FINGERPRINT_VERSIO
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections.abc import Sequence
 
 import numpy as np
@@ -26,20 +28,27 @@ _MULT = np.uint64(0x100000001B3)  # FNV-64 prime: odd, so the polynomial keeps e
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 
+# Hashes kept as signed 64-bit values: numpy reads a list of those several times faster than a
+# list of unsigned ones, and the array is then viewed as unsigned.
 _token_cache: dict[str, int] = {}
+_SIGN = 1 << 63
 
 
 def token_hashes(norms: Sequence[str]) -> np.ndarray:
     """xxh3-64 of each normalized token, as ``uint64``; cached since vocabularies repeat."""
     cache = _token_cache
     hashes = list(map(cache.get, norms))
-    if None in hashes:
-        for i, tok in enumerate(norms):
-            if hashes[i] is None:
-                hashes[i] = h = xxhash.xxh3_64_intdigest(tok.encode("utf-8"))
-                if len(cache) < 2_000_000:
-                    cache[tok] = h
-    return np.array(hashes, dtype=np.uint64)
+    if not all(hashes):  # tokens not seen before (None), found without a loop over the others
+        missing = list(
+            itertools.compress(itertools.count(), map(operator.is_, hashes, itertools.repeat(None)))
+        )
+        for i in missing:
+            tok = norms[i]
+            h = xxhash.xxh3_64_intdigest(tok.encode("utf-8"))
+            hashes[i] = h = h - (h & _SIGN) * 2  # the same 64 bits, signed
+            if len(cache) < 2_000_000:
+                cache[tok] = h
+    return np.array(hashes, dtype=np.int64).view(np.uint64)
 
 
 def mix64(h: np.ndarray) -> np.ndarray:
@@ -67,16 +76,24 @@ def winnow(hashes: np.ndarray, window: int) -> np.ndarray:
     """Positions kept by winnowing: the rightmost minimum of every window, each once, in order.
 
     A text shorter than one window keeps its single minimum, so short documents still get a
-    fingerprint.
+    fingerprint. The windows' minima are found by sliding: each offset of the window is compared
+    with the best so far across all windows at once (``<=``, so that the rightmost minimum
+    wins), ``window`` array operations in all rather than one reduction per window.
     """
     if len(hashes) == 0:
         return np.empty(0, dtype=np.int64)
     if len(hashes) <= window:
         rev = hashes[::-1]
         return np.array([len(hashes) - 1 - int(np.argmin(rev))], dtype=np.int64)
-    windows = np.lib.stride_tricks.sliding_window_view(hashes, window)
-    # Rightmost minimum: argmin over the reversed window, mapped back.
-    pos = np.arange(len(windows)) + (window - 1 - np.argmin(windows[:, ::-1], axis=1))
+    count = len(hashes) - window + 1
+    best = hashes[:count]
+    offset = np.zeros(count, dtype=np.int64)
+    for j in range(1, window):
+        candidate = hashes[j : j + count]
+        better = candidate <= best
+        best = np.where(better, candidate, best)
+        offset[better] = j
+    pos = offset + np.arange(count)
     # Rightmost minima never move left from one window to the next, so the positions are sorted
     # and each is kept once by dropping repeats (np.unique would sort them again, and its first
     # call in a process imports numpy.ma, tens of milliseconds).

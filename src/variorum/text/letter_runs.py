@@ -15,6 +15,7 @@ count_words`: Han and kana characters, and runs of other letters).
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -23,7 +24,6 @@ from variorum.text.lazy_pattern import compile_pattern
 
 _OTHER, _RUN, _SINGLE = 0, 1, 2
 _BMP = 0x10000
-_NOT_BMP = re.compile("[\U00010000-\U0010ffff]")
 
 
 #: Characters of non-ASCII text counted by the pattern in a process before the table of the
@@ -60,18 +60,21 @@ def count_runs(texts: Sequence[str], run: str, single: str) -> list[int] | None:
     if joined.isascii():
         codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
         table = _table(run, single, 128)
-    elif _pattern_chars >= BMP_TABLE_AFTER and _NOT_BMP.search(joined) is None:
-        codes = np.frombuffer(joined.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    elif _pattern_chars >= BMP_TABLE_AFTER:
+        data = joined.encode("utf-16-le", "surrogatepass")
+        if len(data) != 2 * len(joined):  # characters beyond the BMP, as surrogate pairs
+            return None
+        codes = np.frombuffer(data, dtype=np.uint16)
         table = _table(run, single, _BMP)
     else:
         _pattern_chars += len(joined)
         return None
-    classes = table[codes]
+    classes = table.take(codes)
     in_run = classes == _RUN
     starts = classes == _SINGLE
     starts[1:] |= in_run[1:] & ~in_run[:-1]
     starts[:1] |= in_run[:1]
-    totals = np.zeros(len(starts) + 1, dtype=np.int64)
-    np.cumsum(starts, out=totals[1:])
-    bounds = np.cumsum([0, *(len(t) + 1 for t in texts)])
-    return (totals[bounds[1:] - 1] - totals[bounds[:-1]]).tolist()
+    # Each text's words are the starts between its bounds (the "\n" after a text starts none).
+    bounds = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
+    cuts = np.searchsorted(np.flatnonzero(starts), bounds)
+    return np.diff(cuts).tolist()

@@ -32,9 +32,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
 
 import regex
 
+from variorum.text import join_sites
 from variorum.text.lazy_pattern import LazyPattern, compile_pattern
 
 # One alternation, tried left to right at each position:
@@ -134,6 +136,28 @@ def normalize_word(raw: str) -> str:
     return s
 
 
+def normalize_words(raws: list[str]) -> list[str]:
+    """:func:`normalize_word` of each of ``raws``, normalized as one string.
+
+    A new document in another script brings dozens of words never seen before, and each cost
+    several Unicode passes of its own. Normalization never acts across a line break (a starter
+    that composes with nothing, which nothing decomposes into and nothing folded away), and
+    case folding and the deletions act character by character, so the words joined by line
+    breaks are normalized in one go of each pass and split again. Words holding a line break
+    themselves (never a token) are normalized one by one.
+    """
+    if not raws or any("\n" in raw for raw in raws):
+        return list(map(normalize_word, raws))
+    s = unicodedata.normalize("NFKC", "\n".join(raws)).casefold()
+    if not s.isascii():
+        decomposed = unicodedata.normalize("NFKD", s)
+        s = unicodedata.normalize("NFC", _FOLDED_MARK.sub("", decomposed))
+    norms = _APOSTROPHE.sub("", s).split("\n")
+    if len(_norm_cache) < 1_000_000:
+        _norm_cache.update(zip(raws, norms, strict=True))
+    return norms
+
+
 def normalize_number(raw: str, grouped: bool) -> str:
     """Canonical digits: thousands separators dropped, decimal comma as a point, no leading zeros.
 
@@ -160,11 +184,15 @@ def normalize_number(raw: str, grouped: bool) -> str:
 
 
 #: Characters of non-ASCII text a process cuts with the ``regex`` module before it builds the
-#: standard-library cutter (:func:`_bmp_cutter`). Building it takes 50-70 ms (compiling classes
-#: of ~400 ranges), and it then saves about 40 ns a character (0.15 ms on a document of 500
-#: words in Cyrillic, Greek or Arabic): a command that reads two pages never pays for it, a
-#: worker adding documents pays it back within a few hundred.
-BMP_CUTTER_AFTER = 500_000
+#: table of the Basic Multilingual Plane's characters (:func:`_bmp_classes`). Building it takes
+#: ~15 ms (the ``regex`` module classing 65,536 characters), and it then saves about 0.3 ms on a
+#: document of 500 words in Cyrillic, Greek or Arabic: a command that reads two pages never pays
+#: for it, a worker adding documents pays it back within a few dozen.
+BMP_TABLE_AFTER = 200_000
+#: Texts shorter than this are cut by the regular expression (:func:`_cut`): the table path
+#: (:func:`_cut_by_classes`) costs ~25 microseconds of numpy calls whatever the length, which
+#: the engine's ~0.1 microsecond a character only exceeds past a few hundred characters.
+TABLE_MIN_CHARS = 200
 _unicode_chars = 0  # non-ASCII characters cut so far by the regex module, in this process
 
 
@@ -172,9 +200,11 @@ def raw_tokens(text: str) -> RawTokens:
     """Cut ``text`` into tokens with normalized forms, before split-word repair."""
     global _unicode_chars
     if text.isascii():
-        return _cut(text, _ascii_cutter())
-    if _ASTRAL.search(text) is None and _unicode_chars >= BMP_CUTTER_AFTER:
-        return _cut(text, _bmp_cutter())
+        if len(text) < TABLE_MIN_CHARS:
+            return _cut(text, _ascii_cutter())
+        return _cut_by_classes(text, _ascii_classes())
+    if len(text) >= TABLE_MIN_CHARS and _unicode_chars >= BMP_TABLE_AFTER:
+        return _cut_by_classes(text, _bmp_classes())  # text beyond the BMP goes to _cut
     _unicode_chars += len(text)
     return _cut(text, _unicode_cutter())
 
@@ -246,45 +276,8 @@ def _unicode_cutter() -> _Cutter:
     return _cutter(regex, _TOKEN_RE.pattern, r"[\d]", cjk, regex.VERBOSE | regex.V1)
 
 
-@functools.cache
-def _bmp_cutter() -> _Cutter:
-    """:data:`_TOKEN_RE` as a cutter in the standard library's engine, for text whose characters
-    all lie in the Basic Multilingual Plane (nearly all text in any language).
-
-    ``re`` has no Unicode properties, so the letters and marks, digits and CJK characters of
-    the BMP are written out as ranges, found once per process by the ``regex`` module itself
-    (a few milliseconds): both engines then agree on every BMP character by construction. The
-    standard engine tests such a class with one bitmap lookup and cuts a document in about half
-    the time the ``regex`` module takes; beyond the BMP its classes would become long lists of
-    ranges, so such text stays with :func:`_unicode_cutter`.
-    """
-    bmp = "".join(map(chr, range(0x10000)))
-    letters = _ranges(bmp, r"[\p{L}\p{M}\u00ad]+")
-    digits = _ranges(bmp, r"\d+")
-    cjk = _ranges(bmp, r"[\p{Han}\p{Hiragana}\p{Katakana}]+")
-    reference = (
-        _TOKEN_RE.pattern.replace(r"\p{L}\p{M}\u00ad", letters)
-        .replace(r"\p{Han}\p{Hiragana}\p{Katakana}", cjk)
-        .replace(r"[\d", f"[{digits}")  # inside a class: "[\d.,]"
-        .replace(r"\d", f"[{digits}]")
-    )
-    assert r"\p" not in reference
-    digit, cjk = f"[{digits}]", f"[{cjk}]"
-    return _cutter(re, reference, digit, cjk, re.VERBOSE)
-
-
-def _ranges(chars: str, run: str) -> str:
-    """The characters of ``chars`` in the runs ``run`` (a ``regex`` pattern) finds, as the body
-    of a ``re`` character class."""
-    out = []
-    for m in regex.finditer(run, chars):
-        first, last = ord(chars[m.start()]), ord(chars[m.end() - 1])
-        out.append(f"\\u{first:04x}" if first == last else f"\\u{first:04x}-\\u{last:04x}")
-    return "".join(out)
-
-
 def _cut(text: str, cutter: _Cutter) -> RawTokens:
-    """Tokens of ``text`` by ``cutter`` (one of the three above), cut with ``split``.
+    """Tokens of ``text`` by ``cutter`` (one of the two above), cut with ``split``.
 
     ``split`` hands back the text between tokens and the tokens as one plain list, without a
     match object per token; the spans follow from the lengths by a running sum and the
@@ -322,6 +315,230 @@ def _cut(text: str, cutter: _Cutter) -> RawTokens:
             ends = list(itertools.compress(ends, keep))
             kinds = list(itertools.compress(kinds, keep))
     return RawTokens(norms, starts, ends, kinds)  # type: ignore[arg-type]
+
+
+# Classes of characters for :func:`_cut_by_classes`. The two kinds of word character are next
+# to each other, and the classes a text seldom has come last, so that one maximum tells whether
+# a text has any of them.
+_OTHER, _APOSTROPHE_MARK, _LETTER, _CJK_LETTER, _DIGIT, _CARET, _CJK_OTHER = range(7)
+
+
+@dataclass(frozen=True)
+class _Classes:
+    """What :func:`_cut_by_classes` needs to cut one kind of text (ASCII, or the BMP).
+
+    ``table`` holds the class of every code point below its length, found by the very
+    expression it stands for, so that both agree on every character by construction; ``special``
+    matches the tokens that start at a digit or a caret (numbers and skipped residue) at a given
+    position, with the expression's own alternatives.
+    """
+
+    table: Any  # numpy uint8, one class per code point
+    wide: bool  # text read as UTF-16 code units (False: ASCII bytes)
+    special: Callable[[str, int], re.Match[str] | regex.Match[str] | None]
+
+
+def _class_table(size: int) -> Any:
+    """The class of each of the first ``size`` code points, by :data:`_TOKEN_RE`'s own classes."""
+    import numpy as np
+
+    chars = "".join(map(chr, range(size)))
+    table = np.full(size, _OTHER, dtype=np.uint8)
+
+    def where(cls: str) -> Any:
+        found = np.zeros(size, dtype=bool)
+        for m in regex.finditer(cls + "+", chars, regex.V1):
+            found[m.start() : m.end()] = True
+        return found
+
+    letters = where(r"[\p{L}\p{M}\u00ad]")
+    cjk = where(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+    digits = where(r"\d")
+    table[cjk] = _CJK_OTHER
+    table[letters] = _LETTER
+    table[letters & cjk] = _CJK_LETTER
+    # A digit starts a number even where the CJK alternative would also match: the number
+    # alternatives come first.
+    table[digits] = _DIGIT
+    for c in "'’`":  # "ʼ" is a letter (Lm) and already a word character
+        if ord(c) < size and table[ord(c)] == _OTHER:
+            table[ord(c)] = _APOSTROPHE_MARK
+    table[ord("^")] = _CARET
+    # Words are read back with str.split, which must never cut inside one.
+    in_words = (table >= _APOSTROPHE_MARK) & (table <= _CJK_LETTER)
+    assert not any(chars[i].isspace() for i in np.flatnonzero(in_words))
+    return table
+
+
+def _special(reference: str, module: ModuleType, flags: int) -> Any:
+    """``match`` of the alternatives of ``reference`` that start at a caret or a digit."""
+    body = "|".join(f"(?P<{name}>{_alternative(reference, name)})" for name in ("skip", "group", "num"))
+    return compile_pattern(module, body, flags).match
+
+
+@functools.cache
+def _ascii_classes() -> _Classes:
+    """Classes for ASCII text, with :data:`_ASCII_TOKEN_RE`'s numbers."""
+    return _Classes(_class_table(128), False, _special(_ASCII_TOKEN_RE.pattern, re, re.VERBOSE | re.ASCII))
+
+
+@functools.cache
+def _bmp_classes() -> _Classes:
+    """Classes for text of the Basic Multilingual Plane (nearly all text in any language)."""
+    return _Classes(_class_table(0x10000), True, _special(_TOKEN_RE.pattern, regex, regex.VERBOSE | regex.V1))
+
+
+# ASCII letters lower-cased, every other byte a space: the normalized form of an ASCII word is
+# its letters lower-cased (apostrophes dropped), so ASCII words need no normalizing one by one.
+_ASCII_WORDS = bytes(c | 0x20 if chr(c).isascii() and chr(c).isalpha() else 0x20 for c in range(256))
+
+
+def _cut_by_classes(text: str, classes: _Classes) -> RawTokens:
+    """Tokens of ``text`` from the class of each character, in a few numpy passes.
+
+    What the token expression does one position at a time follows from the classes: a word is a
+    maximal *chain* of word characters, where an apostrophe between two of them joins them
+    (``[\\p{L}\\p{M}]+(?:'[\\p{L}\\p{M}]+)*`` matches greedily, and only a word holds letters);
+    except that the expression, standing at a Han or kana letter, takes that one character
+    (the CJK alternative comes first), so a chain that opens with such letters gives them one
+    by one and the word starts at its first other letter (``联合ab联`` is ``联``, ``合``, ``ab联``).
+    Numbers and ``^{…}`` residue start at a digit or a caret and hold no letter: they are
+    matched by the expression's own alternatives, from left to right, at the few positions where
+    one can start; residue then drops the words inside it. Chains are found as runs of a boolean
+    array, and the words are read in one ``str.split`` of the text with everything but their
+    characters turned into spaces: no match object and no slice per word. The tests compare
+    this with :func:`_cut_reference` on varied text and on every character of the BMP.
+    """
+    import numpy as np
+
+    if classes.wide:
+        codes = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+        if len(codes) != len(text):  # characters beyond the BMP, as surrogate pairs
+            return _cut(text, _unicode_cutter())
+    else:
+        data = text.encode("ascii")
+        codes = np.frombuffer(data, dtype=np.uint8)
+    cls = classes.table.take(codes)
+    inword = (cls - np.uint8(_LETTER)) <= _CJK_LETTER - _LETTER  # wraps below _LETTER
+    rare = int(cls.max(initial=0)) >= _CJK_LETTER  # Han or kana, digits, carets
+    joins = None
+    if "'" in text or "`" in text or (classes.wide and "’" in text):
+        joins = np.flatnonzero((cls[1:-1] == _APOSTROPHE_MARK) & inword[:-2] & inword[2:]) + 1
+        inword[joins] = True
+    padded = np.zeros(len(inword) + 2, dtype=bool)
+    padded[1:-1] = inword
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    starts, ends = edges[0::2], edges[1::2]
+    singles = None
+    if not classes.wide:  # ASCII: no CJK, and words are their letters lower-cased
+        lowered = data.translate(_ASCII_WORDS)
+        if joins is not None and len(joins):
+            buffer = np.frombuffer(lowered, dtype=np.uint8).copy()
+            buffer[joins] = 0
+            lowered = buffer.tobytes().replace(b"\0", b"")
+        norms: list[str] = lowered.decode("ascii").split()
+    else:
+        if rare and (cls == _CJK_LETTER).any():
+            # A chain's word starts at its first letter that is not Han or kana; the Han and kana
+            # letters before it are tokens of their own.
+            letters = np.flatnonzero(cls == _LETTER)
+            first = ends
+            if len(letters):
+                first = letters[np.minimum(np.searchsorted(letters, starts), len(letters) - 1)]
+                first = np.where((first >= starts) & (first < ends), first, ends)
+            cjk = np.flatnonzero(cls == _CJK_LETTER)
+            chain = np.searchsorted(starts, cjk, side="right") - 1
+            singles = cjk[cjk < first[chain]]
+            mask = np.zeros(len(codes) + 1, dtype=np.int8)
+            mask[first] += 1  # first == end for a chain of Han and kana only: nothing added
+            mask[ends] -= 1
+            inword = np.cumsum(mask[:-1]) > 0
+            keep = first < ends
+            starts, ends = first[keep], ends[keep]
+        if rare:
+            others = np.flatnonzero(cls == _CJK_OTHER)
+            if len(others):
+                singles = others if singles is None else np.sort(np.concatenate([singles, others]))
+        spaced = np.where(inword, codes, np.uint16(32))
+        words = spaced.tobytes().decode("utf-16-le", "surrogatepass").split()
+        norms = list(map(_norm_cache.get, words))  # type: ignore[arg-type]
+        if not all(norms):  # words not seen before (None), found without a loop over the others
+            new = list(
+                itertools.compress(itertools.count(), map(operator.is_, norms, itertools.repeat(None)))
+            )
+            for i, norm in zip(new, normalize_words([words[i] for i in new]), strict=True):
+                norms[i] = norm
+    start_list: list[int] = starts.tolist()
+    end_list: list[int] = ends.tolist()
+    kinds = [WORD] * len(norms)
+    if rare:
+        _add_specials(text, cls, classes, singles, norms, start_list, end_list, kinds)
+    if not all(norms):  # residue (dropped), or a word that normalizes to nothing (a lone soft hyphen)
+        keep_list = list(map(bool, norms))
+        norms = list(itertools.compress(norms, keep_list))
+        start_list = list(itertools.compress(start_list, keep_list))
+        end_list = list(itertools.compress(end_list, keep_list))
+        kinds = list(itertools.compress(kinds, keep_list))
+    return RawTokens(norms, start_list, end_list, kinds)
+
+
+def _add_specials(
+    text: str,
+    cls: Any,
+    classes: _Classes,
+    singles: Any,
+    norms: list[str],
+    starts: list[int],
+    ends: list[int],
+    kinds: list[int],
+) -> None:
+    """Put Han and kana characters (``singles``, positions), numbers and residue among the
+    words, in order of position; the words inside residue (``^{…}``) get an empty norm."""
+    import numpy as np
+
+    extra: list[tuple[int, int, str, int]] = []  # start, end, norm, kind
+    skips: list[tuple[int, int]] = []
+    digit = cls == _DIGIT
+    opens = np.flatnonzero((cls == _CARET) | (digit & ~np.concatenate([[False], digit[:-1]])))
+    reach = 0  # the expression's scan is past here
+    match = classes.special
+    for at in opens.tolist():
+        if at < reach:
+            continue
+        m = match(text, at)
+        if m is None:  # a caret without residue
+            continue
+        reach = m.end()
+        if m.lastgroup == "skip":
+            skips.append((at, reach))
+        else:
+            extra.append((at, reach, normalize_number(m.group(), grouped=m.lastgroup == "group"), NUMBER))
+    if skips:  # the words and Han or kana characters inside residue are dropped
+        edges = np.array(skips, dtype=np.int64).ravel()
+        bounds = np.searchsorted(np.asarray(starts, dtype=np.int64), edges).tolist()
+        for lo, hi in zip(bounds[0::2], bounds[1::2], strict=True):
+            norms[lo:hi] = [""] * (hi - lo)
+        if singles is not None:
+            singles = singles[np.searchsorted(edges, singles, side="right") % 2 == 0]
+    if singles is not None:
+        at_list = singles.tolist()
+        forms = map(normalize_word, map(text.__getitem__, at_list))
+        extra += zip(at_list, (singles + 1).tolist(), forms, itertools.repeat(CJK))
+    if not extra:
+        return
+    extra.sort()
+    if len(extra) <= 64:  # a few: inserted, from the last so that positions hold
+        places = np.searchsorted(np.asarray(starts, dtype=np.int64), [e[0] for e in extra]).tolist()
+        for place, (s, e, n, k) in zip(reversed(places), reversed(extra), strict=True):
+            starts.insert(place, s)
+            ends.insert(place, e)
+            norms.insert(place, n)
+            kinds.insert(place, k)
+        return
+    # Many (Chinese or Japanese text): all sorted at once.
+    merged = list(zip(starts, ends, norms, kinds, strict=True)) + extra
+    merged.sort(key=operator.itemgetter(0))
+    starts[:], ends[:], norms[:], kinds[:] = map(list, zip(*merged, strict=True))
 
 
 def _cut_reference(text: str, pattern: re.Pattern[str] | regex.Pattern[str]) -> RawTokens:
@@ -435,6 +652,12 @@ def repair_splits(text: str, raw: RawTokens, vocabulary: Mapping[str, int]) -> T
     return Tokens(out_norms, out_starts, out_ends)
 
 
+#: Token counts from which join sites are found by hashes (:mod:`variorum.text.join_sites`):
+#: its numpy calls cost ~30 microseconds whatever the length, as much as building and looking
+#: up the joined strings of ~150 tokens.
+JOIN_HASHES_MIN_TOKENS = 150
+
+
 def _join_sites(norms: list[str], vocabulary: Mapping[str, int]) -> list[int]:
     """Positions where two or three tokens, run together, make a word of the vocabulary.
 
@@ -442,12 +665,19 @@ def _join_sites(norms: list[str], vocabulary: Mapping[str, int]) -> list[int]:
     slices. This is the cheap filter that keeps repair from testing every token in Python:
     joined strings almost never exist as words. A vocabulary summed from several counts may
     expose them as ``parts`` (dicts), so that the membership tests run as set operations.
+    A longer text is tested by hashes (:mod:`variorum.text.join_sites`), which may add a few
+    positions where nothing is joined; repair tests each position it visits in full.
     """
+    parts = getattr(vocabulary, "parts", None) or (vocabulary,)
+    if len(norms) >= JOIN_HASHES_MIN_TOKENS:
+        sites = join_sites.candidate_sites(norms, parts)
+        if sites is not None:
+            return sites
     pairs = list(map(operator.add, norms, norms[1:]))
     triples = list(map(operator.add, pairs, norms[2:]))
     pair_hits: set[str] = set()
     triple_hits: set[str] = set()
-    for part in getattr(vocabulary, "parts", None) or (vocabulary,):
+    for part in parts:
         # A dict's keys intersected with a list look each item up in the dict: no set is built.
         keys = part.keys()
         pair_hits.update(keys & pairs)

@@ -1,0 +1,167 @@
+"""The fast ways of cutting tokens give what the plain loop over the token expression gives.
+
+``raw_tokens`` cuts long texts by a table of character classes (:func:`normalize._cut_by_classes`)
+and short ones with ``split``; :func:`normalize._cut_reference`, one ``finditer`` over the
+expression itself, is the reference both are held to: on varied generated text (hyphens, soft
+hyphens, split words, grouped numbers, apostrophes, Markdown and LaTeX residue, other scripts,
+combining marks, CRLF), on the seeds, on the benchmark corpora and on long texts that cross the
+length at which the table takes over.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from variorum.text import normalize
+from variorum.text.normalize import raw_tokens
+
+ROOT = Path(__file__).resolve().parents[1]
+
+_pieces = st.sampled_from(
+    ["word", "Word", "WORD", " ", " ", "  ", "\n", "\r\n", "\t", "-", "-\n", "\u00ad", "a\u00adb", "co-\r\nop",
+     "w o r d", "aggr ession", "fro m", "60.000", "60,000", "60 000", "60\u00a0000", "1 500 000", "3,5", "06",
+     "1.2.3", "12,34", ".5", ",", ".", "'", "’", "ʼ", "`", "don't", "Azerbaijan’s", "a''b", "'s", "**bold**",
+     "*it*", "^{er}", "^{", "}", "^", "43^{er}", "x^{2 3}y", "_", "#", "[x](y)", "\\emph{x}", "Ёлка", "ёж",
+     "Ελληνικά", "ς", "بَيَان", "الخارجية", "ـ", "联合国", "これは", "カタカナ", "㋐", "〇", "한국어", "हिन्दी",
+     "e\u0301", "\u0301", "ǅ", "ﬁ", "Ⅻ", "²", "١٢٣", "٣,٥", "१ ५००", "ﷺ", "«", "»", "—", "–", "x9", "9x", "𝐀bc",
+     "\U00020000"]
+)  # fmt: skip
+_texts = st.lists(_pieces, max_size=120).map("".join)
+
+
+def _agree(text: str) -> None:
+    reference = normalize._cut_reference(text, normalize._TOKEN_RE)
+    assert raw_tokens(text) == reference
+    if max(text, default=" ") < "\U00010000":  # the table covers the Basic Multilingual Plane
+        assert normalize._cut_by_classes(text, normalize._bmp_classes()) == reference
+    if text.isascii():
+        assert normalize._cut_by_classes(text, normalize._ascii_classes()) == reference
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(_texts, st.text(max_size=300), st.text(st.characters(max_codepoint=0x2FFF), max_size=300)))
+def test_the_class_table_cuts_what_the_expression_cuts(text: str) -> None:
+    _agree(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_texts, st.booleans())
+def test_raw_tokens_agree_on_either_side_of_the_table_length(text: str, table_built: bool) -> None:
+    # Long texts repeat the short one, so that both the table and the expression cut it.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(normalize, "_unicode_chars", normalize.BMP_TABLE_AFTER if table_built else 0)
+        for times in (1, 20):
+            _agree(text * times)
+
+
+def test_the_seeds_are_cut_as_the_expression_cuts_them(seeds: Path) -> None:
+    for path in sorted(seeds.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        _agree(text)
+        _agree(text.replace("\n", "\r\n"))
+
+
+def _corpus_module():
+    path = ROOT / "benchmarks" / "corpus.py"
+    spec = importlib.util.spec_from_file_location("variorum_bench_corpus", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("kind", ["english", "invented", "mixed"])
+def test_the_benchmark_corpora_are_cut_as_the_expression_cuts_them(kind: str) -> None:
+    corpus, _ = _corpus_module().make_corpus(60, 400, seed=3, kind=kind)
+    for doc in corpus.documents:
+        _agree(doc.text)
+
+
+# -- split repair: join sites found by hashes ---------------------------------------------------
+
+_split_pieces = st.sampled_from(
+    ["aggr", "ession", "aggression", "fro", "m", "from", "a", "part", "apart", "in", "to", "into", "counter",
+     "measures", "countermeasures", "intern", "ationa", "l", "international", "12", " ", " ", "\n", "-\n",
+     "\u00ad\n", ", ", "Ёл", "ка", "Ёлка", "联", "合", "w o r d", "word", "co-\r\nop", "coop", "60 000"]
+)  # fmt: skip
+
+
+def _repair_by_strings(text: str, raw: normalize.RawTokens, vocabulary) -> normalize.Tokens:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(normalize, "JOIN_HASHES_MIN_TOKENS", 10**9)
+        return normalize.repair_splits(text, raw, vocabulary)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_split_pieces, max_size=200).map(" ".join), st.lists(_split_pieces, max_size=60), st.booleans()
+)
+def test_repair_with_hashed_sites_equals_repair_with_strings(
+    text: str, extra: list[str], combined: bool
+) -> None:
+    from collections import Counter
+
+    from variorum.workers import CombinedVocabulary
+
+    raw = raw_tokens(text)
+    vocabulary = Counter(normalize.count_vocabulary([raw]))
+    vocabulary.update(w.replace(" ", "") for w in extra)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(normalize, "JOIN_HASHES_MIN_TOKENS", 0)
+        if combined:
+            both = CombinedVocabulary(vocabulary, Counter(extra))
+            assert normalize.repair_splits(text, raw, both) == _repair_by_strings(text, raw, both)
+        else:
+            assert normalize.repair_splits(text, raw, vocabulary) == _repair_by_strings(text, raw, vocabulary)
+
+
+def test_the_bitmap_follows_a_vocabulary_that_grows_shrinks_and_is_replaced() -> None:
+    from collections import Counter
+
+    text = "the policy of aggr ession and fro m the intern ationa l"
+    raw = raw_tokens(text)
+    joined = ["the", "policy", "of", "aggression", "and", "from", "the", "international"]
+    vocabulary: Counter[str] = Counter()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(normalize, "JOIN_HASHES_MIN_TOKENS", 0)
+        assert normalize.repair_splits(text, raw, vocabulary).norms == raw.norms
+        vocabulary.update(["aggression"])  # grown: "aggression" is joined
+        assert "aggression" in normalize.repair_splits(text, raw, vocabulary).norms
+        vocabulary.update(["from", "international", *raw.norms])
+        assert normalize.repair_splits(text, raw, vocabulary).norms == joined
+        del vocabulary["aggression"]  # shrunk: the bitmap is made again
+        vocabulary["the"] += 1
+        assert "aggression" not in normalize.repair_splits(text, raw, vocabulary).norms
+        vocabulary.pop("from")
+        vocabulary["aggression"] = 5  # as many words as before, the last one different
+        out = normalize.repair_splits(text, raw, vocabulary).norms
+        assert out == _repair_by_strings(text, raw, vocabulary).norms
+        assert "aggression" in out and "from" not in out
+        for _ in range(3):  # new vocabularies, perhaps at the address of an old one
+            fresh = Counter([*raw.norms, "from"])
+            assert (
+                normalize.repair_splits(text, raw, fresh).norms == _repair_by_strings(text, raw, fresh).norms
+            )
+
+
+def test_polynomial_hashes_are_those_of_the_code_points() -> None:
+    from variorum.text import join_sites
+
+    def poly(word: str) -> int:
+        h = 0
+        for c in word:
+            h = (h * int(join_sites.BASE) + ord(c)) % 2**64
+        return h
+
+    words = ["", "a", "hello", "", "Ёлка", "𝐀bc", "\ud800x", "x" * 5000, "a\0b", "联合"]
+    for sample in (words, words * 3000, [], [""], ["a\0"]):
+        hashes, powers = join_sites.poly_hashes(sample)
+        assert hashes.tolist() == [poly(w) for w in sample]
+        assert powers.tolist() == [pow(int(join_sites.BASE), len(w), 2**64) for w in sample]
