@@ -9,7 +9,7 @@ import numpy as np
 
 from variorum.align.evidence import NO_EVIDENCE, PairEvidence, pair_evidence
 from variorum.align.local import Match, coverage
-from variorum.align.seeding import SeedTable, align_tables
+from variorum.align.seeding import SeedTable, align_group, align_tables
 from variorum.config import Settings
 from variorum.model import Document, Passage
 from variorum.prepare import Prepared
@@ -106,6 +106,18 @@ def align_arrays(
     matches = align_tables(
         ta, tb, ngram=settings.ngram, max_gap=settings.max_gap, min_words=settings.min_words
     )
+    return _aligned(ta, tb, a_body, b_body, matches, settings)
+
+
+def _aligned(
+    ta: SeedTable,
+    tb: SeedTable,
+    a_body: np.ndarray,
+    b_body: np.ndarray,
+    matches: list[Match],
+    settings: Settings,
+) -> Aligned | None:
+    """What :func:`align_arrays` gives for a pair with these ``matches``."""
     if not matches:
         return None
     a_ranges = [(m.a0, m.a1) for m in matches]
@@ -160,17 +172,28 @@ def align_batch(
     tables = {} if tables is None else tables
     ys = {y for _, y in pairs}
     out: list[tuple[int, int, Aligned]] = []
-    current: int | None = None
-    for x, y in pairs:
-        if x != current:
-            if current is not None and current not in ys:
-                tables.pop(current, None)
-            current = x
-        for n in (x, y):
-            if n not in tables:
-                hashes, grams, _ = docs[n]
-                tables[n] = SeedTable.of(hashes, grams, settings.min_words)
-        aligned = align_arrays(tables[x], tables[y], docs[x][2], docs[y][2], settings)
-        if aligned is not None:
-            out.append((x, y, aligned))
+    opts = {"ngram": settings.ngram, "max_gap": settings.max_gap, "min_words": settings.min_words}
+
+    def table(n: int) -> SeedTable:
+        if n not in tables:
+            hashes, grams, _ = docs[n]
+            tables[n] = SeedTable.of(hashes, grams, settings.min_words)
+        return tables[n]
+
+    # The pairs of one ``x`` are aligned together (:func:`align_group`).
+    start = 0
+    while start < len(pairs):
+        x = pairs[start][0]
+        end = start + 1
+        while end < len(pairs) and pairs[end][0] == x:
+            end += 1
+        partners = [y for _, y in pairs[start:end]]
+        tx = table(x)
+        for y, matches in zip(partners, align_group(tx, [table(y) for y in partners], **opts), strict=True):
+            aligned = _aligned(tx, tables[y], docs[x][2], docs[y][2], matches, settings)
+            if aligned is not None:
+                out.append((x, y, aligned))
+        if x not in ys:
+            tables.pop(x, None)
+        start = end
     return out
