@@ -42,6 +42,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from variorum.align.local import MAX_SEED_REPEATS, Match, _extend, _merge, align_tokens
+from variorum.align.codes import Vocabulary, pair_codes, text, vocabulary
 from variorum.arrays import concat_ranges, in_sorted
 
 #: Token value of the padding around a table's tokens, which lets a window of tokens be read past
@@ -66,6 +67,11 @@ class SeedTable:
     #: The document's token hashes and n-gram hashes.
     hashes: np.ndarray
     grams: np.ndarray
+
+    @functools.cached_property
+    def vocabulary(self) -> Vocabulary:
+        """The document's :func:`~variorum.align.codes.vocabulary`, for :func:`pair_codes`."""
+        return vocabulary(self.hashes)
 
     @classmethod
     def of(cls, hashes: np.ndarray, grams: np.ndarray, window: int) -> SeedTable:
@@ -199,12 +205,16 @@ def align_tables(ta: SeedTable, tb: SeedTable, *, ngram: int, max_gap: int, min_
 
     Both tables must be padded for ``min_words`` (:meth:`SeedTable.of`).
     """
-    return align_group(ta, [tb], ngram=ngram, max_gap=max_gap, min_words=min_words)[0]
+    return align_group(ta, [tb], ngram=ngram, max_gap=max_gap, min_words=min_words)[0][0]
+
+
+#: Token codes of a pair (:func:`~variorum.align.codes.pair_codes`), None when not made.
+Codes = tuple[np.ndarray, np.ndarray] | None
 
 
 def align_group(
     ta: SeedTable, partners: Sequence[SeedTable], *, ngram: int, max_gap: int, min_words: int
-) -> list[list[Match]]:
+) -> list[tuple[list[Match], Codes]]:
     """:func:`align_tables` of ``ta`` with each of ``partners``, in one pass over all of them.
 
     On real text one document is in dozens of candidate pairs (47 a page on Debian's manual
@@ -212,13 +222,19 @@ def align_group(
     the fixed cost of numpy calls. Here ``ta``'s table is looked up once for every partner's
     n-grams, and the screen and the extensions of the chains' ends are computed for every
     partner at once; only the chaining itself goes pair by pair (:func:`chain_runs`).
+
+    Each pair's matches come with the pair's token codes when it has any, which the passages'
+    identities were computed with and the pair's evidence can use.
     """
     k = len(partners)
-    out: list[list[Match]] = [[] for _ in range(k)]
+    out: list[tuple[list[Match], Codes]] = [([], None)] * k
     if k == 0:
         return out
     if ta.pad < min_words + 2 or any(t.pad != ta.pad for t in partners):  # tables for another window
-        return [_align_reference(ta, tb, ngram=ngram, max_gap=max_gap, min_words=min_words) for tb in partners]
+        return [
+            (_align_reference(ta, tb, ngram=ngram, max_gap=max_gap, min_words=min_words), None)
+            for tb in partners
+        ]
     got = _group_seeds(ta, partners)
     if got is None:
         return out
@@ -257,6 +273,7 @@ def align_group(
     _, ahead = group.extensions(cp, c[:, 2], c[:, 3], left=False)
     backs, aheads = back.tolist(), ahead.tolist()
     a = ta.hashes
+    a_text = ""
     at = 0
     for q, chains in chains_of:
         tb = partners[q]
@@ -273,12 +290,21 @@ def align_group(
             if a1 - a0 >= min_words and b1 - b0 >= min_words:
                 ranges.append([a0, a1, b0, b1])
         at += len(chains)
+        if not ranges:
+            continue
+        codes = pair_codes(ta.vocabulary, tb.vocabulary)
+        if codes is not None:  # the same identities from strings (:mod:`variorum.align.codes`)
+            a_text = a_text or text(codes[0])
+            sa, sb = a_text, text(codes[1])
         matches = []
         for a0, a1, b0, b1 in _merge(ranges):
-            identity = Levenshtein.normalized_similarity(a[a0:a1].tolist(), b[b0:b1].tolist())
+            if codes is None:
+                identity = Levenshtein.normalized_similarity(a[a0:a1].tolist(), b[b0:b1].tolist())
+            else:
+                identity = Levenshtein.normalized_similarity(sa[a0:a1], sb[b0:b1])
             matches.append(Match(a0, a1, b0, b1, round(float(identity), 4)))
         matches.sort(key=lambda m: (m.a0, m.b0))
-        out[q] = matches
+        out[q] = (matches, codes)
     return out
 
 
