@@ -227,7 +227,7 @@ def align_group(
     identities were computed with and the pair's evidence can use.
     """
     k = len(partners)
-    out: list[tuple[list[Match], Codes]] = [([], None)] * k
+    out: list[tuple[list[Match], Codes]] = [([], None) for _ in range(k)]
     if k == 0:
         return out
     if ta.pad < min_words + 2 or any(t.pad != ta.pad for t in partners):  # tables for another window
@@ -240,21 +240,27 @@ def align_group(
         return out
     p, i, j, key, wj = got
     group = _Group(ta, partners, ngram, min_words)
-    # The screen needs the extensions of the ends of runs along a diagonal only (module doc).
     step = wj + 1  # from a seed to the next one on its diagonal, in ``key``
     prev = in_sorted(key - step, key)
-    ends = (~(prev & in_sorted(key + step, key))).nonzero()[0]
-    left, right = np.zeros(len(i), dtype=np.int64), np.zeros(len(i), dtype=np.int64)
-    left[ends], right[ends] = group.extensions(p[ends], i[ends], j[ends])
-    fits = _fits(p, i, j, left, right, ngram, max_gap + 1, min_words)
-    if not fits.any():
-        return out
-    survive = np.zeros(k, dtype=bool)
-    survive[p[fits]] = True
     # A seed right after another on its diagonal joins that one's chain (:func:`chain_runs`):
     # the chaining sees each run once, as its first seed and its length.
     firsts = ~prev
     runs = _run_lengths(p, i, j, firsts)
+    # A run that spans ``min_words`` is inside one chain, which is a passage then: a partner
+    # with one needs no screen.
+    survive = np.zeros(k, dtype=bool)
+    survive[p[runs >= min_words - ngram]] = True
+    unsure = ~survive[p]
+    if unsure.any():
+        # The screen needs the extensions of the ends of runs along a diagonal only (module doc).
+        ends = (unsure & ~(prev & in_sorted(key + step, key))).nonzero()[0]
+        left, right = np.zeros(len(i), dtype=np.int64), np.zeros(len(i), dtype=np.int64)
+        left[ends], right[ends] = group.extensions(p[ends], i[ends], j[ends])
+        u = unsure.nonzero()[0]
+        fits = _fits(p[u], i[u], j[u], left[u], right[u], ngram, max_gap + 1, min_words)
+        survive[p[u[fits]]] = True
+    if not survive.any():
+        return out
     firsts &= survive[p]
     sel = firsts.nonzero()[0]
     sel_p = p[sel]
@@ -280,7 +286,8 @@ def align_group(
         b = tb.hashes
         lists: list[list[int]] = []  # the tokens as lists, made only for an extension walked in full
         ranges: list[list[int]] = []
-        for (fi, fj, li, lj), back_k, ahead_k in zip(chains, backs[at:], aheads[at:], strict=False):
+        for n, (fi, fj, li, lj) in enumerate(chains, at):
+            back_k, ahead_k = backs[n], aheads[n]
             if back_k < min_words and ahead_k < min_words:
                 a0, a1, b0, b1 = fi - back_k, li + ngram + ahead_k, fj - back_k, lj + ngram + ahead_k
             else:
