@@ -213,9 +213,13 @@ def run_coverage_codes(
         if len(ia) and len(jb):
             sa = chr(ends) + text(mid_a[ia]) + chr(ends + 1)
             sb = chr(ends + 2) + text(mid_b[jb]) + chr(ends + 3)
-            blocks = [(a0 - 1, b0 - 1, size) for a0, b0, size in Indel.opcodes(sa, sb).as_matching_blocks() if size]
+            blocks = [
+                (a0 - 1, b0 - 1, size) for a0, b0, size in Indel.opcodes(sa, sb).as_matching_blocks() if size
+            ]
             if blocks:
-                starts_a, starts_b, lengths = (np.asarray(c, dtype=np.int64) for c in zip(*blocks, strict=True))
+                starts_a, starts_b, lengths = (
+                    np.asarray(c, dtype=np.int64) for c in zip(*blocks, strict=True)
+                )
                 i = ia[concat_ranges(starts_a, lengths)]
                 j = jb[concat_ranges(starts_b, lengths)]
                 # Runs of pairs consecutive on both sides: the original's equal blocks.

@@ -132,8 +132,12 @@ def _aligned(
         coverages=(
             round(_share(sum(r1 - r0 for r0, r1 in a_union), na), 4),
             round(_share(sum(r1 - r0 for r0, r1 in b_union), nb), 4),
-            round(_share(sum(int(counts[0][r1] - counts[0][r0]) for r0, r1 in a_union), int(counts[0][-1])), 4),
-            round(_share(sum(int(counts[1][r1] - counts[1][r0]) for r0, r1 in b_union), int(counts[1][-1])), 4),
+            round(
+                _share(sum(int(counts[0][r1] - counts[0][r0]) for r0, r1 in a_union), int(counts[0][-1])), 4
+            ),
+            round(
+                _share(sum(int(counts[1][r1] - counts[1][r0]) for r0, r1 in b_union), int(counts[1][-1])), 4
+            ),
         ),
         evidence=pair_evidence(
             ta.hashes,

@@ -41,8 +41,8 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from variorum.align.local import MAX_SEED_REPEATS, Match, _extend, _merge, align_tokens
 from variorum.align.codes import Vocabulary, pair_codes, text, vocabulary
+from variorum.align.local import MAX_SEED_REPEATS, Match, _extend, _merge, align_tokens
 from variorum.arrays import concat_ranges, in_sorted
 
 #: Token value of the padding around a table's tokens, which lets a window of tokens be read past
@@ -315,7 +315,9 @@ def align_group(
     return out
 
 
-def _align_reference(ta: SeedTable, tb: SeedTable, *, ngram: int, max_gap: int, min_words: int) -> list[Match]:
+def _align_reference(
+    ta: SeedTable, tb: SeedTable, *, ngram: int, max_gap: int, min_words: int
+) -> list[Match]:
     return align_tokens(
         ta.hashes.tolist(),
         tb.hashes.tolist(),
