@@ -19,8 +19,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from variorum.arrays import in_sorted
-
 #: rapidfuzz compares the items of a list of ints by their Python ``hash``, which for an int
 #: ``n >= 0`` is ``n mod (2**61 - 1)``: token hashes equal there are equal to it.
 HASH_MODULUS = np.uint64(2**61 - 1)
@@ -34,32 +32,34 @@ _MAX_NUMBERS = 0x110000 - _SURROGATE_COUNT
 class Vocabulary(NamedTuple):
     """A document's distinct token hashes, for :func:`pair_codes`."""
 
-    #: The sorted distinct token hashes, and each token's index among them.
+    #: The distinct token hashes as rapidfuzz compares them (mod ``2**61 - 1``), sorted, the
+    #: hash of each, and each token's index among them.
+    keys: np.ndarray
     values: np.ndarray
     index: np.ndarray
-    #: The values as rapidfuzz compares them (mod ``2**61 - 1``), in the order of ``values``,
-    #: and sorted.
-    keys: np.ndarray
-    sorted_keys: np.ndarray
-    #: Whether no two distinct values are equal as rapidfuzz compares them.
+    #: Whether no two distinct hashes are equal as rapidfuzz compares them.
     injective: bool
+    #: The tokens' codes and their string when the document is the first of a pair.
+    points: np.ndarray
+    text: str
 
 
 def vocabulary(hashes: np.ndarray) -> Vocabulary:
     """The :class:`Vocabulary` of a document's token hashes."""
     tokens = np.asarray(hashes, dtype=np.uint64)
-    order = np.argsort(tokens, kind="stable")
+    order = np.argsort(tokens % HASH_MODULUS, kind="stable")
     ordered = tokens[order]
+    keys_ordered = ordered % HASH_MODULUS
     new = np.empty(len(tokens), dtype=bool)
     new[:1] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    np.not_equal(keys_ordered[1:], keys_ordered[:-1], out=new[1:])
+    number = np.cumsum(new) - 1
     index = np.empty(len(tokens), dtype=np.int64)
-    index[order] = np.cumsum(new) - 1
+    index[order] = number
     values = ordered[new]
-    keys = values % HASH_MODULUS
-    sorted_keys = np.sort(keys)
-    injective = not bool((sorted_keys[1:] == sorted_keys[:-1]).any())
-    return Vocabulary(values, index, keys, sorted_keys, injective)
+    injective = bool((ordered == values[number]).all())
+    points = _code_points(index)
+    return Vocabulary(keys_ordered[new], values, index, injective, points, text(points))
 
 
 def pair_codes(a: Vocabulary, b: Vocabulary) -> tuple[np.ndarray, np.ndarray] | None:
@@ -67,17 +67,18 @@ def pair_codes(a: Vocabulary, b: Vocabulary) -> tuple[np.ndarray, np.ndarray] | 
     which is where rapidfuzz takes them as equal. None when the two have more distinct tokens
     than there are code points, or two distinct hashes rapidfuzz would take as equal (then
     compare the arrays or lists)."""
-    if not a.injective or not b.injective or len(a.values) + len(b.values) > _MAX_NUMBERS:
+    if not a.injective or not b.injective or len(a.keys) + len(b.keys) > _MAX_NUMBERS:
         return None
-    # b's values numbered as a's where a has them, after a's otherwise.
-    number = len(a.values) + np.arange(len(b.values), dtype=np.int64)
-    if len(a.values):
-        at = np.minimum(np.searchsorted(a.values, b.values), len(a.values) - 1)
-        shared = a.values[at] == b.values
-        if not np.array_equal(in_sorted(b.keys, a.sorted_keys), shared):
-            return None  # a value of b equals one of a as rapidfuzz compares them, and only there
-        number[shared] = at[shared]
-    return _code_points(a.index), _code_points(number[b.index])
+    # b's tokens numbered as a's where a has them, after a's otherwise.
+    number = len(a.keys) + np.arange(len(b.keys), dtype=np.int64)
+    if len(a.keys):
+        at = np.minimum(a.keys.searchsorted(b.keys), len(a.keys) - 1)
+        shared = a.keys[at] == b.keys
+        at = at[shared]
+        if (a.values[at] != b.values[shared]).any():
+            return None  # equal as rapidfuzz compares them, but distinct hashes
+        number[shared] = at
+    return a.points, _code_points(number[b.index])
 
 
 def _code_points(numbers: np.ndarray) -> np.ndarray:

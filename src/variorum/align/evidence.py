@@ -362,8 +362,8 @@ def pair_evidence(
     are the pair's :func:`~variorum.align.codes.pair_codes`, when the caller has them: the same
     runs, computed on strings. ``counts`` are the bodies' :func:`edges_counted` counts.
     """
-    a_array, b_array = a_hashes[a_body], b_hashes[b_body]
     if codes is None:
+        a_array, b_array = a_hashes[a_body], b_hashes[b_body]
         a_runs, b_runs = run_coverage_arrays(a_array, b_array, min_run)
     else:
         a_codes, b_codes = codes[0][a_body], codes[1][b_body]

@@ -185,7 +185,8 @@ def align_batch(
     """:func:`align_arrays` of every pair of ``pairs`` (sorted, as :meth:`commit` makes them)
     whose documents' ``(hashes, grams, body)`` are in ``docs``: the pairs with a passage.
 
-    Each document's seed table is made once. The ``x`` of the pairs ``(x, y)`` come in order;
+    Each document's seed table is made once, and the pairs of one ``x`` are aligned together
+    (:func:`~variorum.align.seeding.align_group`). The ``x`` of the pairs ``(x, y)`` come in order;
     a document seen only as an ``x`` (an indexed one, paired with the batch's) is not needed once
     its run of pairs ends, and its table is then dropped. ``tables`` keeps the others for a
     caller that aligns the pairs of one batch in several calls, chunk after chunk.
@@ -201,7 +202,6 @@ def align_batch(
             tables[n] = SeedTable.of(hashes, grams, settings.min_words)
         return tables[n]
 
-    # The pairs of one ``x`` are aligned together (:func:`align_group`).
     start = 0
     while start < len(pairs):
         x = pairs[start][0]

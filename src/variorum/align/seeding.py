@@ -27,7 +27,9 @@ extension that long settles the bound on its own), and only for the seeds at the
 along a diagonal: an extension's end moves only forward with its start, so the seeds inside a
 run change no cluster's span. After chaining, the same computation gives the chains' ends: when
 they stop short of ``min_words`` they are exactly where the aligner's extension stops; only the
-rare longer ones are walked again token by token. The result is that of
+rare longer ones are walked again token by token. :func:`align_group` does all this for one
+document and all its partners at once, and the chaining sees a run of seeds along a diagonal
+as one step (:func:`chain_runs`). The result is that of
 :func:`~variorum.align.local.align_tokens`, match for match (``tests/test_seeding.py`` checks it
 by hypothesis and on real manual pages).
 """
@@ -241,11 +243,24 @@ def align_group(
     p, i, j, key, wj = got
     group = _Group(ta, partners, ngram, min_words)
     step = wj + 1  # from a seed to the next one on its diagonal, in ``key``
-    prev = in_sorted(key - step, key)
     # A seed right after another on its diagonal joins that one's chain (:func:`chain_runs`):
     # the chaining sees each run once, as its first seed and its length.
-    firsts = ~prev
-    runs = _run_lengths(p, i, j, firsts)
+    row = p * (len(ta.grams) + 1) + i
+    if len(row) < 2 or (row[1:] > row[:-1]).all():
+        # One seed per position of ``ta`` in each pair (most pairs): a seed's successor on its
+        # diagonal, if any, is the next seed.
+        follows = (row[1:] - row[:-1] == 1) & (j[1:] - j[:-1] == 1)
+        prev = np.concatenate([[False], follows])
+        succ = np.concatenate([follows, [False]])
+        firsts = ~prev
+        at = firsts.nonzero()[0]
+        runs = np.zeros(len(i), dtype=np.int64)
+        runs[at] = np.diff(at, append=len(i)) - 1
+    else:
+        prev = in_sorted(key - step, key)
+        succ = in_sorted(key + step, key)
+        firsts = ~prev
+        runs = _run_lengths(p, i, j, firsts)
     # A run that spans ``min_words`` is inside one chain, which is a passage then: a partner
     # with one needs no screen.
     survive = np.zeros(k, dtype=bool)
@@ -253,7 +268,7 @@ def align_group(
     unsure = ~survive[p]
     if unsure.any():
         # The screen needs the extensions of the ends of runs along a diagonal only (module doc).
-        ends = (unsure & ~(prev & in_sorted(key + step, key))).nonzero()[0]
+        ends = (unsure & ~(prev & succ)).nonzero()[0]
         left, right = np.zeros(len(i), dtype=np.int64), np.zeros(len(i), dtype=np.int64)
         left[ends], right[ends] = group.extensions(p[ends], i[ends], j[ends])
         u = unsure.nonzero()[0]
@@ -279,7 +294,6 @@ def align_group(
     _, ahead = group.extensions(cp, c[:, 2], c[:, 3], left=False)
     backs, aheads = back.tolist(), ahead.tolist()
     a = ta.hashes
-    a_text = ""
     at = 0
     for q, chains in chains_of:
         tb = partners[q]
@@ -301,8 +315,7 @@ def align_group(
             continue
         codes = pair_codes(ta.vocabulary, tb.vocabulary)
         if codes is not None:  # the same identities from strings (:mod:`variorum.align.codes`)
-            a_text = a_text or text(codes[0])
-            sa, sb = a_text, text(codes[1])
+            sa, sb = ta.vocabulary.text, text(codes[1])
         matches = []
         for a0, a1, b0, b1 in _merge(ranges):
             if codes is None:
