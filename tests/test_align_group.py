@@ -23,6 +23,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from variorum.align import seeding
 from variorum.align.codes import HASH_MODULUS, pair_codes, text, vocabulary
 from variorum.align.evidence import (
     covered,
@@ -170,6 +171,17 @@ def test_a_group_aligns_as_its_pairs_one_by_one(built):
     check_batch(docs, [(0, n) for n in range(1, len(docs))])
     # And with the document as the second of each pair (its partners' groups hold it).
     check_batch(docs, sorted((n, 0) for n in range(1, len(docs))))
+
+
+def test_a_group_too_large_for_its_keys_is_aligned_in_halves(monkeypatch):
+    rnd = random.Random(5)
+    base = [rnd.randrange(3000) for _ in range(200)]
+    docs = {0: arrays(base), 1: arrays(base[50:]), 2: arrays(base[:120]), 3: arrays(base[::-1])}
+    # Split down to single pairs; the two shorter partners fit, the longest goes to the reference.
+    monkeypatch.setattr(seeding, "_KEY_LIMIT", 3 * 200**2)
+    assert check_batch(docs, [(0, 1), (0, 2), (0, 3)]) == 2
+    monkeypatch.setattr(seeding, "_KEY_LIMIT", 10)  # no pair fits: the reference aligner
+    assert check_batch(docs, [(0, 1), (0, 2), (0, 3)]) == 2
 
 
 def test_a_group_of_identical_and_empty_partners():

@@ -47,6 +47,10 @@ from variorum.align.codes import Vocabulary, pair_codes, text, vocabulary
 from variorum.align.local import MAX_SEED_REPEATS, Match, _extend, _merge, align_tokens
 from variorum.arrays import concat_ranges, in_sorted
 
+#: Keys of seeds (:func:`_group_seeds`) stay below this, in int64; a group of documents so long
+#: that they would not is aligned in halves.
+_KEY_LIMIT = 2**62
+
 #: Token value of the padding around a table's tokens, which lets a window of tokens be read past
 #: either end of a document without a bounds test (the positions past an end are then masked).
 PAD = 0x9E3779B97F4A7C15
@@ -237,6 +241,15 @@ def align_group(
             (_align_reference(ta, tb, ngram=ngram, max_gap=max_gap, min_words=min_words), None)
             for tb in partners
         ]
+    span = len(ta.grams) + max(len(t.grams) for t in partners) + 2
+    if k * span * span >= _KEY_LIMIT:  # a key of the seeds of the group would overflow
+        if k == 1:
+            return [
+                (_align_reference(ta, partners[0], ngram=ngram, max_gap=max_gap, min_words=min_words), None)
+            ]
+        half = k // 2
+        opts = {"ngram": ngram, "max_gap": max_gap, "min_words": min_words}
+        return align_group(ta, partners[:half], **opts) + align_group(ta, partners[half:], **opts)
     got = _group_seeds(ta, partners)
     if got is None:
         return out
@@ -384,11 +397,7 @@ def _group_seeds(
         p = np.zeros(len(i), dtype=np.int64) if owner is None else owner[kb].repeat(ca * cb)
     wi = len(ta.grams) + 1
     wj = max(len(t.grams) for t in partners) + 1
-    if len(partners) * wi * wj >= 2**62:  # a key would overflow: never on real documents
-        order = np.lexsort((j, i, p))
-        p, i, j = p[order], i[order], j[order]
-        return p, i, j, (p * wi + i) * wj + j, wj  # (not reached below 2**31 tokens a side)
-    key = (p * wi + i) * wj + j
+    key = (p * wi + i) * wj + j  # below _KEY_LIMIT (:func:`align_group` splits larger groups)
     key.sort()  # one sort on one key: by partner, by i, then by j
     row, j = np.divmod(key, wj)
     p, i = np.divmod(row, wi)
