@@ -24,6 +24,7 @@ from typing import NamedTuple
 import numpy as np
 from rapidfuzz.distance import Indel
 
+from variorum.align.codes import HASH_MODULUS, text
 from variorum.arrays import concat_ranges, distinct, in_sorted
 
 #: Above this many token pairs (``len(a) * len(b)``) the runs are not computed: the bit-parallel
@@ -83,6 +84,49 @@ def edges(body: np.ndarray, ranges: Sequence[tuple[int, int]]) -> tuple[float, f
     return round(int(inside[0]) / total, 4), round((int(inside[-1]) - int(inside[0]) + 1) / total, 4)
 
 
+def covered(ranges: Sequence[tuple[int, int]]) -> list[list[int]]:
+    """The union of ``ranges`` as sorted disjoint ranges."""
+    out: list[list[int]] = []
+    for r0, r1 in sorted(ranges):
+        if r1 <= r0:
+            continue
+        if out and r0 <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], r1)
+        else:
+            out.append([r0, r1])
+    return out
+
+
+def edges_counted(counts: np.ndarray, union: Sequence[Sequence[int]]) -> tuple[float, float]:
+    """:func:`edges` from the body tokens before each position (``counts[k]``: body tokens
+    among the first ``k``, ``len(body) + 1`` of them) and the :func:`covered` union of the
+    ranges: a few sums instead of a mask as long as the document."""
+    total = int(counts[-1])
+    if not total or not union:
+        return 0.0, 0.0
+    inside = [(int(counts[r0]), int(counts[r1])) for r0, r1 in union]
+    inside = [(c0, c1) for c0, c1 in inside if c1 > c0]
+    if not inside:
+        return 0.0, 0.0
+    first, last = inside[0][0], inside[-1][1] - 1
+    return round(first / total, 4), round((last - first + 1) / total, 4)
+
+
+def heads_alike_codes(a: np.ndarray, b: np.ndarray, a_head: float, b_head: float) -> float:
+    """:func:`heads_alike_arrays` of two bodies' :func:`~variorum.align.codes.pair_codes`
+    (equal where the hashes are): small numbers, counted in a table rather than sorted."""
+    ha, hb = a[: round(a_head * len(a))], b[: round(b_head * len(b))]
+    if not len(ha) or not len(hb):
+        return 0.0
+    top = max(int(ha.max()), int(hb.max())) + 1
+    in_a = np.zeros(top, dtype=bool)
+    in_a[ha] = True
+    in_b = np.zeros(top, dtype=bool)
+    in_b[hb] = True
+    shared = int(np.count_nonzero(in_a & in_b))
+    return round(shared / min(int(np.count_nonzero(in_a)), int(np.count_nonzero(in_b))), 4)
+
+
 def heads_alike(a_seq: Sequence[int], b_seq: Sequence[int], a_head: float, b_head: float) -> float:
     """Share of the distinct words of the shorter head (body words before the first passage)
     that the other head has too; 0.0 when either head is empty."""
@@ -123,9 +167,69 @@ def run_coverage(
     return round(kept / len(a), 4), round(kept / len(b), 4)
 
 
-#: rapidfuzz compares the items of a list of ints by their Python ``hash``, which for an int
-#: ``n >= 0`` is ``n mod (2**61 - 1)``: token hashes equal there are equal to it.
-_HASH_MODULUS = np.uint64(2**61 - 1)
+def run_coverage_codes(
+    a: np.ndarray,
+    b: np.ndarray,
+    min_run: int,
+    max_cells: int = MAX_RUN_CELLS,
+    reduce_cells: int | None = None,
+) -> tuple[float, float]:
+    """:func:`run_coverage_arrays` of two documents' tokens given by their
+    :func:`~variorum.align.codes.pair_codes`: the same figures from strings, which rapidfuzz
+    reads without converting every item, and from its matching blocks, fewer Python objects
+    than its opcodes (the same equal blocks, and one of size 0 at the end)."""
+    na, nb = len(a), len(b)
+    if not na or not nb:
+        return 0.0, 0.0
+    if na * nb > max_cells:
+        return -1.0, -1.0
+    if na * nb < (_REDUCE_CELLS if reduce_cells is None else reduce_cells):
+        kept = 0
+        for block in Indel.opcodes(text(a), text(b)).as_matching_blocks():
+            if block.size >= min_run:
+                kept += block.size
+        return round(kept / na, 4), round(kept / nb, 4)
+    # Without the tokens the other side lacks, as :func:`run_coverage_arrays` (its docstring).
+    n = min(na, nb)
+    differ = (a[:n] != b[:n]).nonzero()[0]
+    prefix = int(differ[0]) if len(differ) else n
+    n -= prefix
+    differ = (a[na - n :][::-1] != b[nb - n :][::-1]).nonzero()[0]
+    suffix = int(differ[0]) if len(differ) else n
+    kept = sum(r for r in (prefix, suffix) if r >= min_run)
+    mid_a, mid_b = a[prefix : na - suffix], b[prefix : nb - suffix]
+    if len(mid_a) and len(mid_b):
+        top = max(int(mid_a.max()), int(mid_b.max())) + 1
+        # Four code points found on neither side, to stop rapidfuzz stripping an affix.
+        ends = top if top + 4 <= 0xD800 else max(top, 0xE000)
+        if ends + 4 > 0x110000:
+            return run_coverage(text(a), text(b), min_run, max_cells)
+        in_a = np.zeros(top, dtype=bool)
+        in_a[mid_a] = True
+        in_b = np.zeros(top, dtype=bool)
+        in_b[mid_b] = True
+        ia = in_b[mid_a].nonzero()[0]
+        jb = in_a[mid_b].nonzero()[0]
+        if len(ia) and len(jb):
+            sa = chr(ends) + text(mid_a[ia]) + chr(ends + 1)
+            sb = chr(ends + 2) + text(mid_b[jb]) + chr(ends + 3)
+            blocks = [
+                (a0 - 1, b0 - 1, size) for a0, b0, size in Indel.opcodes(sa, sb).as_matching_blocks() if size
+            ]
+            if blocks:
+                starts_a, starts_b, lengths = (
+                    np.asarray(c, dtype=np.int64) for c in zip(*blocks, strict=True)
+                )
+                i = ia[concat_ranges(starts_a, lengths)]
+                j = jb[concat_ranges(starts_b, lengths)]
+                # Runs of pairs consecutive on both sides: the original's equal blocks.
+                cut = ((i[1:] - i[:-1] != 1) | (j[1:] - j[:-1] != 1)).nonzero()[0] + 1
+                runs = np.diff(np.concatenate([[0], cut, [len(i)]]))
+                kept += int(runs[runs >= min_run].sum())
+    return round(kept / na, 4), round(kept / nb, 4)
+
+
+_HASH_MODULUS = HASH_MODULUS
 #: Below this many token pairs, :func:`run_coverage_arrays` calls :func:`run_coverage` as it is:
 #: the bit matrix costs less than the array work that would shrink it (two manual pages of
 #: 1,400 words, measured on 1,000 of them).
@@ -248,19 +352,35 @@ def pair_evidence(
     b_body: np.ndarray,
     matches: Sequence[tuple[int, int, int, int, float]],
     min_run: int,
+    codes: tuple[np.ndarray, np.ndarray] | None = None,
+    counts: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> PairEvidence:
     """Evidence for one pair from its token hashes, body masks and passage matches.
 
     ``matches`` are ``(a0, a1, b0, b1, identity)`` token ranges. Runs are computed on the body
-    tokens only, so that cover notes and page furniture neither add nor dilute them.
+    tokens only, so that cover notes and page furniture neither add nor dilute them. ``codes``
+    are the pair's :func:`~variorum.align.codes.pair_codes`, when the caller has them: the same
+    runs, computed on strings. ``counts`` are the bodies' :func:`edges_counted` counts.
     """
-    a_array, b_array = a_hashes[a_body], b_hashes[b_body]
-    a_runs, b_runs = run_coverage_arrays(a_array, b_array, min_run)
+    if codes is None:
+        a_array, b_array = a_hashes[a_body], b_hashes[b_body]
+        a_runs, b_runs = run_coverage_arrays(a_array, b_array, min_run)
+    else:
+        a_codes, b_codes = codes[0][a_body], codes[1][b_body]
+        a_runs, b_runs = run_coverage_codes(a_codes, b_codes, min_run)
     weights = [min(a1 - a0, b1 - b0) for a0, a1, b0, b1, _ in matches]
     total = sum(weights)
     identity = sum(w * m[4] for w, m in zip(weights, matches, strict=True)) / total if total else 0.0
-    a_head, a_extent = edges(a_body, [(m[0], m[1]) for m in matches])
-    b_head, b_extent = edges(b_body, [(m[2], m[3]) for m in matches])
+    if counts is None:
+        a_head, a_extent = edges(a_body, [(m[0], m[1]) for m in matches])
+        b_head, b_extent = edges(b_body, [(m[2], m[3]) for m in matches])
+    else:
+        a_head, a_extent = edges_counted(counts[0], covered([(m[0], m[1]) for m in matches]))
+        b_head, b_extent = edges_counted(counts[1], covered([(m[2], m[3]) for m in matches]))
+    if codes is None:
+        alike = heads_alike_arrays(a_array, b_array, a_head, b_head)
+    else:
+        alike = heads_alike_codes(a_codes, b_codes, a_head, b_head)
     return PairEvidence(
         a_runs=a_runs,
         b_runs=b_runs,
@@ -271,5 +391,5 @@ def pair_evidence(
         b_extent=b_extent,
         a_head=a_head,
         b_head=b_head,
-        heads_alike=heads_alike_arrays(a_array, b_array, a_head, b_head),
+        heads_alike=alike,
     )

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from variorum.align.evidence import NO_EVIDENCE, PairEvidence, pair_evidence
-from variorum.align.local import Match, coverage
-from variorum.align.seeding import SeedTable, align_tables
+from variorum.align.evidence import NO_EVIDENCE, PairEvidence, covered, pair_evidence
+from variorum.align.local import Match
+from variorum.align.seeding import Codes, SeedTable, align_group
 from variorum.config import Settings
 from variorum.model import Document, Passage
 from variorum.prepare import Prepared
@@ -103,21 +103,41 @@ def align_arrays(
 
     ``a_body``/``b_body`` are the documents' body masks (:attr:`Prepared.body`).
     """
-    matches = align_tables(
-        ta, tb, ngram=settings.ngram, max_gap=settings.max_gap, min_words=settings.min_words
+    [(matches, codes)] = align_group(
+        ta, [tb], ngram=settings.ngram, max_gap=settings.max_gap, min_words=settings.min_words
     )
+    return _aligned(ta, tb, a_body, b_body, matches, codes, settings)
+
+
+def _aligned(
+    ta: SeedTable,
+    tb: SeedTable,
+    a_body: np.ndarray,
+    b_body: np.ndarray,
+    matches: list[Match],
+    codes: Codes,
+    settings: Settings,
+) -> Aligned | None:
+    """What :func:`align_arrays` gives for a pair with these ``matches``."""
     if not matches:
         return None
-    a_ranges = [(m.a0, m.a1) for m in matches]
-    b_ranges = [(m.b0, m.b1) for m in matches]
+    # The coverages (:func:`~variorum.align.local.coverage`) from the union of the ranges and
+    # the body tokens before each position.
+    a_union = covered([(m.a0, m.a1) for m in matches])
+    b_union = covered([(m.b0, m.b1) for m in matches])
+    counts = _body_counts(a_body), _body_counts(b_body)
     na, nb = len(ta.hashes), len(tb.hashes)
     return Aligned(
         matches=tuple(matches),
         coverages=(
-            round(coverage(na, a_ranges), 4),
-            round(coverage(nb, b_ranges), 4),
-            round(coverage(na, a_ranges, a_body), 4),
-            round(coverage(nb, b_ranges, b_body), 4),
+            round(_share(sum(r1 - r0 for r0, r1 in a_union), na), 4),
+            round(_share(sum(r1 - r0 for r0, r1 in b_union), nb), 4),
+            round(
+                _share(sum(int(counts[0][r1] - counts[0][r0]) for r0, r1 in a_union), int(counts[0][-1])), 4
+            ),
+            round(
+                _share(sum(int(counts[1][r1] - counts[1][r0]) for r0, r1 in b_union), int(counts[1][-1])), 4
+            ),
         ),
         evidence=pair_evidence(
             ta.hashes,
@@ -126,8 +146,21 @@ def align_arrays(
             b_body,
             [(m.a0, m.a1, m.b0, m.b1, m.identity) for m in matches],
             settings.run_min_words,
+            codes,
+            counts,
         ),
     )
+
+
+def _body_counts(body: np.ndarray) -> np.ndarray:
+    """How many of the first ``k`` tokens are body tokens, for every ``k``."""
+    counts = np.zeros(len(body) + 1, dtype=np.int64)
+    np.cumsum(body, out=counts[1:])
+    return counts
+
+
+def _share(count: int, total: int) -> float:
+    return float(count) / total if total else 0.0
 
 
 def quote(pa: Prepared, pb: Prepared, aligned: Aligned) -> PairResult:
@@ -152,7 +185,8 @@ def align_batch(
     """:func:`align_arrays` of every pair of ``pairs`` (sorted, as :meth:`commit` makes them)
     whose documents' ``(hashes, grams, body)`` are in ``docs``: the pairs with a passage.
 
-    Each document's seed table is made once. The ``x`` of the pairs ``(x, y)`` come in order;
+    Each document's seed table is made once, and the pairs of one ``x`` are aligned together
+    (:func:`~variorum.align.seeding.align_group`). The ``x`` of the pairs ``(x, y)`` come in order;
     a document seen only as an ``x`` (an indexed one, paired with the batch's) is not needed once
     its run of pairs ends, and its table is then dropped. ``tables`` keeps the others for a
     caller that aligns the pairs of one batch in several calls, chunk after chunk.
@@ -160,17 +194,28 @@ def align_batch(
     tables = {} if tables is None else tables
     ys = {y for _, y in pairs}
     out: list[tuple[int, int, Aligned]] = []
-    current: int | None = None
-    for x, y in pairs:
-        if x != current:
-            if current is not None and current not in ys:
-                tables.pop(current, None)
-            current = x
-        for n in (x, y):
-            if n not in tables:
-                hashes, grams, _ = docs[n]
-                tables[n] = SeedTable.of(hashes, grams, settings.min_words)
-        aligned = align_arrays(tables[x], tables[y], docs[x][2], docs[y][2], settings)
-        if aligned is not None:
-            out.append((x, y, aligned))
+    opts = {"ngram": settings.ngram, "max_gap": settings.max_gap, "min_words": settings.min_words}
+
+    def table(n: int) -> SeedTable:
+        if n not in tables:
+            hashes, grams, _ = docs[n]
+            tables[n] = SeedTable.of(hashes, grams, settings.min_words)
+        return tables[n]
+
+    start = 0
+    while start < len(pairs):
+        x = pairs[start][0]
+        end = start + 1
+        while end < len(pairs) and pairs[end][0] == x:
+            end += 1
+        partners = [y for _, y in pairs[start:end]]
+        tx = table(x)
+        aligned_group = align_group(tx, [table(y) for y in partners], **opts)
+        for y, (matches, codes) in zip(partners, aligned_group, strict=True):
+            aligned = _aligned(tx, tables[y], docs[x][2], docs[y][2], matches, codes, settings)
+            if aligned is not None:
+                out.append((x, y, aligned))
+        if x not in ys:
+            tables.pop(x, None)
+        start = end
     return out

@@ -27,7 +27,9 @@ extension that long settles the bound on its own), and only for the seeds at the
 along a diagonal: an extension's end moves only forward with its start, so the seeds inside a
 run change no cluster's span. After chaining, the same computation gives the chains' ends: when
 they stop short of ``min_words`` they are exactly where the aligner's extension stops; only the
-rare longer ones are walked again token by token. The result is that of
+rare longer ones are walked again token by token. :func:`align_group` does all this for one
+document and all its partners at once, and the chaining sees a run of seeds along a diagonal
+as one step (:func:`chain_runs`). The result is that of
 :func:`~variorum.align.local.align_tokens`, match for match (``tests/test_seeding.py`` checks it
 by hypothesis and on real manual pages).
 """
@@ -35,17 +37,19 @@ by hypothesis and on real manual pages).
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from variorum.align.local import MAX_SEED_REPEATS, Match, _extend, _merge, align_tokens, chain
+from variorum.align.codes import Vocabulary, pair_codes, text, vocabulary
+from variorum.align.local import MAX_SEED_REPEATS, Match, _extend, _merge, align_tokens
 from variorum.arrays import concat_ranges, in_sorted
 
-#: Up to this many seeds, a pair's extensions are computed for every seed: finding the ends of
-#: runs costs more than it saves.
-_FEW_SEEDS = 32
+#: Keys of seeds (:func:`_group_seeds`) stay below this, in int64; a group of documents so long
+#: that they would not is aligned in halves.
+_KEY_LIMIT = 2**62
 
 #: Token value of the padding around a table's tokens, which lets a window of tokens be read past
 #: either end of a document without a bounds test (the positions past an end are then masked).
@@ -69,6 +73,11 @@ class SeedTable:
     #: The document's token hashes and n-gram hashes.
     hashes: np.ndarray
     grams: np.ndarray
+
+    @functools.cached_property
+    def vocabulary(self) -> Vocabulary:
+        """The document's :func:`~variorum.align.codes.vocabulary`, for :func:`pair_codes`."""
+        return vocabulary(self.hashes)
 
     @classmethod
     def of(cls, hashes: np.ndarray, grams: np.ndarray, window: int) -> SeedTable:
@@ -139,20 +148,19 @@ def extensions(
     other. Counts stop at ``window``: a count of ``window`` means *at least* that far. Both
     tables must be padded for ``window`` (:meth:`SeedTable.of`).
     """
-    steps, offsets = _columns(ngram, window)
-    x = i[:, None] + (offsets + ta.pad)
-    y = j[:, None] + (offsets + tb.pad)
-    equal = (ta.padded[x] == tb.padded[y]).reshape(len(i), 2, window + 2)
-    # Past the start or the end of either document nothing is equal, whatever the padding holds.
-    equal[:, 0] &= steps < np.minimum(i, j)[:, None]
-    equal[:, 1] &= steps < (np.minimum(len(ta.hashes) - i, len(tb.hashes) - j) - ngram)[:, None]
-    # The extension passes a token pair that is equal or followed by two equal ones; the last
-    # column, never passed, gives ``window`` to a seed that passes them all.
-    passes = np.zeros((len(i), 2, window + 1), dtype=bool)
-    bridged = equal[:, :, 1 : window + 1] & equal[:, :, 2:]
-    np.logical_or(equal[:, :, :window], bridged, out=passes[:, :, :window])
-    reach = passes.argmin(axis=2)
-    return reach[:, 0], reach[:, 1]
+    return _reach(
+        ta.padded,
+        i + ta.pad,
+        len(ta.hashes) - i,
+        tb.padded,
+        j + tb.pad,
+        len(tb.hashes) - j,
+        np.minimum(i, j),
+        ngram,
+        window,
+        True,
+        True,
+    )
 
 
 @functools.lru_cache(maxsize=8)
@@ -180,24 +188,20 @@ def may_hold_passage(
     """
     if len(i) == 0:
         return False
-    reach = max_gap + 1
-    start = i - left
-    end = i + ngram + right
-    fits_a = _cluster_spans(i, start, end, reach) >= min_words
-    if not fits_a.any():
-        return False
-    by_b = np.argsort(j, kind="stable")
-    diagonal = (j - i)[by_b]
-    fits_b = np.empty(len(i), dtype=bool)
-    fits_b[by_b] = _cluster_spans(j[by_b], start[by_b] + diagonal, end[by_b] + diagonal, reach) >= min_words
-    return bool((fits_a & fits_b).any())
+    p = np.zeros(len(i), dtype=np.int64)
+    return bool(_fits(p, i, j, left, right, ngram, max_gap + 1, min_words).any())
 
 
-def _cluster_spans(pos: np.ndarray, start: np.ndarray, end: np.ndarray, reach: int) -> np.ndarray:
+def _cluster_spans(
+    pos: np.ndarray, start: np.ndarray, end: np.ndarray, reach: int, group: np.ndarray | None = None
+) -> np.ndarray:
     """For each of the sorted ``pos``: the furthest ``end`` minus the earliest ``start`` of its
-    cluster (consecutive positions at most ``reach`` apart)."""
-    cut = ((pos[1:] - pos[:-1]) > reach).nonzero()[0] + 1
-    firsts = np.concatenate([[0], cut])
+    cluster (consecutive positions at most ``reach`` apart, of one ``group`` when given: the
+    seeds of several pairs, sorted by pair then position)."""
+    cut_at = (pos[1:] - pos[:-1]) > reach
+    if group is not None:
+        cut_at |= group[1:] != group[:-1]
+    firsts = np.concatenate([[0], cut_at.nonzero()[0] + 1])
     spans = np.maximum.reduceat(end, firsts) - np.minimum.reduceat(start, firsts)
     return spans.repeat(np.diff(firsts, append=len(pos)))
 
@@ -207,56 +211,364 @@ def align_tables(ta: SeedTable, tb: SeedTable, *, ngram: int, max_gap: int, min_
 
     Both tables must be padded for ``min_words`` (:meth:`SeedTable.of`).
     """
-    if ta.pad < min_words + 2 or tb.pad < min_words + 2:  # tables made for a shorter window
-        return align_tokens(
-            ta.hashes.tolist(),
-            tb.hashes.tolist(),
-            ta.grams,
-            tb.grams,
-            ngram=ngram,
-            max_gap=max_gap,
-            min_words=min_words,
-        )
-    i, j = seed_pairs(ta, tb)
-    if len(i) == 0:
-        return []
-    # A seed with seeds right before and after it on its diagonal extends no further than they
-    # do (an extension's end moves only forward with its start), and it is in their clusters:
-    # the screen needs only the ends of such runs, a long shared passage is one run.
-    if len(i) <= _FEW_SEEDS:
-        left, right = extensions(ta, tb, i, j, ngram, min_words)
+    return align_group(ta, [tb], ngram=ngram, max_gap=max_gap, min_words=min_words)[0][0]
+
+
+#: Token codes of a pair (:func:`~variorum.align.codes.pair_codes`), None when not made.
+Codes = tuple[np.ndarray, np.ndarray] | None
+
+
+def align_group(
+    ta: SeedTable, partners: Sequence[SeedTable], *, ngram: int, max_gap: int, min_words: int
+) -> list[tuple[list[Match], Codes]]:
+    """:func:`align_tables` of ``ta`` with each of ``partners``, in one pass over all of them.
+
+    On real text one document is in dozens of candidate pairs (47 a page on Debian's manual
+    pages) that share a few seeds each, and aligning them one by one spends most of its time in
+    the fixed cost of numpy calls. Here ``ta``'s table is looked up once for every partner's
+    n-grams, and the screen and the extensions of the chains' ends are computed for every
+    partner at once; only the chaining itself goes pair by pair (:func:`chain_runs`).
+
+    Each pair's matches come with the pair's token codes when it has any, which the passages'
+    identities were computed with and the pair's evidence can use.
+    """
+    k = len(partners)
+    out: list[tuple[list[Match], Codes]] = [([], None) for _ in range(k)]
+    if k == 0:
+        return out
+    if ta.pad < min_words + 2 or any(t.pad != ta.pad for t in partners):  # tables for another window
+        return [
+            (_align_reference(ta, tb, ngram=ngram, max_gap=max_gap, min_words=min_words), None)
+            for tb in partners
+        ]
+    span = len(ta.grams) + max(len(t.grams) for t in partners) + 2
+    if k * span * span >= _KEY_LIMIT:  # a key of the seeds of the group would overflow
+        if k == 1:
+            return [
+                (_align_reference(ta, partners[0], ngram=ngram, max_gap=max_gap, min_words=min_words), None)
+            ]
+        half = k // 2
+        opts = {"ngram": ngram, "max_gap": max_gap, "min_words": min_words}
+        return align_group(ta, partners[:half], **opts) + align_group(ta, partners[half:], **opts)
+    got = _group_seeds(ta, partners)
+    if got is None:
+        return out
+    p, i, j, key, wj = got
+    group = _Group(ta, partners, ngram, min_words)
+    step = wj + 1  # from a seed to the next one on its diagonal, in ``key``
+    # A seed right after another on its diagonal joins that one's chain (:func:`chain_runs`):
+    # the chaining sees each run once, as its first seed and its length.
+    row = p * (len(ta.grams) + 1) + i
+    if len(row) < 2 or (row[1:] > row[:-1]).all():
+        # One seed per position of ``ta`` in each pair (most pairs): a seed's successor on its
+        # diagonal, if any, is the next seed.
+        follows = (row[1:] - row[:-1] == 1) & (j[1:] - j[:-1] == 1)
+        prev = np.concatenate([[False], follows])
+        succ = np.concatenate([follows, [False]])
+        firsts = ~prev
+        at = firsts.nonzero()[0]
+        runs = np.zeros(len(i), dtype=np.int64)
+        runs[at] = np.diff(at, append=len(i)) - 1
     else:
-        width = len(tb.grams) + 1
-        key = i * width + j
-        ends = (~(in_sorted(key + (width + 1), key) & in_sorted(key - (width + 1), key))).nonzero()[0]
+        prev = in_sorted(key - step, key)
+        succ = in_sorted(key + step, key)
+        firsts = ~prev
+        runs = _run_lengths(p, i, j, firsts)
+    # A run that spans ``min_words`` is inside one chain, which is a passage then: a partner
+    # with one needs no screen.
+    survive = np.zeros(k, dtype=bool)
+    survive[p[runs >= min_words - ngram]] = True
+    unsure = ~survive[p]
+    if unsure.any():
+        # The screen needs the extensions of the ends of runs along a diagonal only (module doc).
+        ends = (unsure & ~(prev & succ)).nonzero()[0]
         left, right = np.zeros(len(i), dtype=np.int64), np.zeros(len(i), dtype=np.int64)
-        left[ends], right[ends] = extensions(ta, tb, i[ends], j[ends], ngram, min_words)
-    if not may_hold_passage(i, j, left, right, ngram=ngram, max_gap=max_gap, min_words=min_words):
-        return []
-    chains = chain(list(zip(i.tolist(), j.tolist(), strict=True)), max_gap)
-    # The exact extension of each chain's ends, for all chains at once.
-    c = np.asarray(chains, dtype=np.int64).reshape(-1, 4)
-    ends_i, ends_j = np.concatenate([c[:, 0], c[:, 2]]), np.concatenate([c[:, 1], c[:, 3]])
-    back, ahead = extensions(ta, tb, ends_i, ends_j, ngram, min_words)
-    backs, aheads = back[: len(c)].tolist(), ahead[len(c) :].tolist()
-    a, b = ta.hashes, tb.hashes
-    lists: list[list[int]] = []  # the tokens as lists, made only for an extension walked in full
-    ranges: list[list[int]] = []
-    for (fi, fj, li, lj), back_k, ahead_k in zip(chains, backs, aheads, strict=True):
-        if back_k < min_words and ahead_k < min_words:
-            a0, a1, b0, b1 = fi - back_k, li + ngram + ahead_k, fj - back_k, lj + ngram + ahead_k
+        left[ends], right[ends] = group.extensions(p[ends], i[ends], j[ends])
+        u = unsure.nonzero()[0]
+        fits = _fits(p[u], i[u], j[u], left[u], right[u], ngram, max_gap + 1, min_words)
+        survive[p[u[fits]]] = True
+    if not survive.any():
+        return out
+    firsts &= survive[p]
+    sel = firsts.nonzero()[0]
+    sel_p = p[sel]
+    bounds = np.searchsorted(sel_p, np.arange(k + 1)).tolist()
+    starts_i, starts_j, lengths = i[sel].tolist(), j[sel].tolist(), runs[sel].tolist()
+    chains_of: list[tuple[int, list[list[int]]]] = []
+    for q in survive.nonzero()[0].tolist():
+        lo, hi = bounds[q], bounds[q + 1]
+        chains_of.append(
+            (q, chain_runs(zip(starts_i[lo:hi], starts_j[lo:hi], lengths[lo:hi], strict=True), max_gap))
+        )
+    # The exact extension of each chain's ends, for all chains of all partners at once.
+    c = np.asarray([ch for _, chains in chains_of for ch in chains], dtype=np.int64).reshape(-1, 4)
+    cp = np.repeat(np.asarray([q for q, _ in chains_of], dtype=np.int64), [len(ch) for _, ch in chains_of])
+    back, _ = group.extensions(cp, c[:, 0], c[:, 1], right=False)
+    _, ahead = group.extensions(cp, c[:, 2], c[:, 3], left=False)
+    backs, aheads = back.tolist(), ahead.tolist()
+    a = ta.hashes
+    at = 0
+    for q, chains in chains_of:
+        tb = partners[q]
+        b = tb.hashes
+        lists: list[list[int]] = []  # the tokens as lists, made only for an extension walked in full
+        ranges: list[list[int]] = []
+        for n, (fi, fj, li, lj) in enumerate(chains, at):
+            back_k, ahead_k = backs[n], aheads[n]
+            if back_k < min_words and ahead_k < min_words:
+                a0, a1, b0, b1 = fi - back_k, li + ngram + ahead_k, fj - back_k, lj + ngram + ahead_k
+            else:
+                if not lists:
+                    lists = [a.tolist(), b.tolist()]
+                a0, a1, b0, b1 = _extend(lists[0], lists[1], fi, li + ngram, fj, lj + ngram)
+            if a1 - a0 >= min_words and b1 - b0 >= min_words:
+                ranges.append([a0, a1, b0, b1])
+        at += len(chains)
+        if not ranges:
+            continue
+        codes = pair_codes(ta.vocabulary, tb.vocabulary)
+        if codes is not None:  # the same identities from strings (:mod:`variorum.align.codes`)
+            sa, sb = ta.vocabulary.text, text(codes[1])
+        matches = []
+        for a0, a1, b0, b1 in _merge(ranges):
+            if codes is None:
+                identity = Levenshtein.normalized_similarity(a[a0:a1].tolist(), b[b0:b1].tolist())
+            else:
+                identity = Levenshtein.normalized_similarity(sa[a0:a1], sb[b0:b1])
+            matches.append(Match(a0, a1, b0, b1, round(float(identity), 4)))
+        matches.sort(key=lambda m: (m.a0, m.b0))
+        out[q] = (matches, codes)
+    return out
+
+
+def _align_reference(
+    ta: SeedTable, tb: SeedTable, *, ngram: int, max_gap: int, min_words: int
+) -> list[Match]:
+    return align_tokens(
+        ta.hashes.tolist(),
+        tb.hashes.tolist(),
+        ta.grams,
+        tb.grams,
+        ngram=ngram,
+        max_gap=max_gap,
+        min_words=min_words,
+    )
+
+
+def _group_seeds(
+    ta: SeedTable, partners: Sequence[SeedTable]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int] | None:
+    """The seeds of ``ta`` with every partner as ``(p, i, j, key, wj)``: partner number, position
+    in ``ta``, position in the partner, sorted by ``(p, i, j)``, which ``key`` encodes as
+    ``(p * wi + i) * wj + j`` (``wi``, ``wj`` above every ``i``, ``j``; None without a seed.
+
+    ``ta``'s values are looked up once for all partners' values; each pair's seeds are those of
+    :func:`seed_pairs`, same order."""
+    if len(ta.values) == 0:
+        return None
+    if len(partners) == 1:
+        tb = partners[0]
+        values, owner = tb.values, None
+        positions, starts, counts = tb.positions, tb.starts, tb.counts
+    else:
+        sizes = [len(t.values) for t in partners]
+        values = np.concatenate([t.values for t in partners])
+        owner = np.repeat(np.arange(len(partners), dtype=np.int64), sizes)
+        offsets = np.cumsum([0] + [len(t.positions) for t in partners[:-1]])
+        positions = np.concatenate([t.positions for t in partners])
+        starts = np.concatenate([t.starts + o for t, o in zip(partners, offsets.tolist(), strict=True)])
+        counts = np.concatenate([t.counts for t in partners])
+    if len(values) == 0:
+        return None
+    at = np.minimum(np.searchsorted(ta.values, values), len(ta.values) - 1)
+    kb = (ta.values[at] == values).nonzero()[0]
+    if len(kb) == 0:
+        return None
+    ka = at[kb]
+    ca, cb = ta.counts[ka], counts[kb]
+    if ca.max() <= 1 and cb.max() <= 1:  # most shared n-grams: once on each side
+        i, j = ta.positions[ta.starts[ka]], positions[starts[kb]]
+        p = np.zeros(len(kb), dtype=np.int64) if owner is None else owner[kb]
+    else:
+        i_each = ta.positions[concat_ranges(ta.starts[ka], ca)]  # a's positions, value by value
+        others = cb.repeat(ca)  # each of them pairs with every position of its value in b
+        i = i_each.repeat(others)
+        j = positions[concat_ranges(starts[kb].repeat(ca), others)]
+        p = np.zeros(len(i), dtype=np.int64) if owner is None else owner[kb].repeat(ca * cb)
+    wi = len(ta.grams) + 1
+    wj = max(len(t.grams) for t in partners) + 1
+    key = (p * wi + i) * wj + j  # below _KEY_LIMIT (:func:`align_group` splits larger groups)
+    key.sort()  # one sort on one key: by partner, by i, then by j
+    row, j = np.divmod(key, wj)
+    p, i = np.divmod(row, wi)
+    return p, i, j, key, wj
+
+
+class _Group:
+    """Extensions of seeds of ``ta`` with any of its partners (:func:`extensions`, vectorised
+    over pairs): the partners' padded tokens side by side."""
+
+    def __init__(self, ta: SeedTable, partners: Sequence[SeedTable], ngram: int, window: int) -> None:
+        self.ta, self.ngram, self.window = ta, ngram, window
+        if len(partners) == 1:
+            self.padded = partners[0].padded
+            self.offset = np.zeros(1, dtype=np.int64)
         else:
-            if not lists:
-                lists = [a.tolist(), b.tolist()]
-            a0, a1, b0, b1 = _extend(lists[0], lists[1], fi, li + ngram, fj, lj + ngram)
-        if a1 - a0 >= min_words and b1 - b0 >= min_words:
-            ranges.append([a0, a1, b0, b1])
-    matches = []
-    for a0, a1, b0, b1 in _merge(ranges):
-        identity = Levenshtein.normalized_similarity(a[a0:a1].tolist(), b[b0:b1].tolist())
-        matches.append(Match(a0, a1, b0, b1, round(float(identity), 4)))
-    matches.sort(key=lambda m: (m.a0, m.b0))
-    return matches
+            self.padded = np.concatenate([t.padded for t in partners])
+            self.offset = np.cumsum([0] + [len(t.padded) for t in partners[:-1]])
+        self.lengths = np.asarray([len(t.hashes) for t in partners], dtype=np.int64)
+
+    def extensions(
+        self, p: np.ndarray, i: np.ndarray, j: np.ndarray, *, left: bool = True, right: bool = True
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``(left, right)`` of :func:`extensions` for seeds ``(i, j)`` with partners ``p``
+        (a side not asked for is returned as zeros)."""
+        ta, ngram, window = self.ta, self.ngram, self.window
+        return _reach(
+            ta.padded,
+            i + ta.pad,
+            len(ta.hashes) - i,
+            self.padded,
+            j + (self.offset[p] + ta.pad),
+            self.lengths[p] - j,
+            np.minimum(i, j),
+            ngram,
+            window,
+            left,
+            right,
+        )
 
 
-__all__ = ["PAD", "SeedTable", "align_tables", "extensions", "may_hold_passage", "seed_pairs"]
+def _reach(
+    a_padded: np.ndarray,
+    ai: np.ndarray,
+    a_rest: np.ndarray,
+    b_padded: np.ndarray,
+    bj: np.ndarray,
+    b_rest: np.ndarray,
+    before: np.ndarray,
+    ngram: int,
+    window: int,
+    left: bool,
+    right: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The extension counts of :func:`extensions` from seeds at ``ai``/``bj`` in the padded
+    arrays, ``before`` tokens after both starts and ``a_rest``/``b_rest`` before the ends."""
+    n = len(ai)
+    reaches = []
+    steps, offsets = _columns(ngram, window)
+    w = window + 2
+    for wanted, cols, room in ((left, offsets[:w], before), (right, offsets[w:], None)):
+        if not wanted:
+            reaches.append(np.zeros(n, dtype=np.int64))
+            continue
+        equal = a_padded[ai[:, None] + cols] == b_padded[bj[:, None] + cols]
+        # Past the start or the end of either document nothing is equal, whatever the padding holds.
+        if room is None:
+            room = np.minimum(a_rest, b_rest) - ngram
+        equal &= steps < room[:, None]
+        passes = np.zeros((n, window + 1), dtype=bool)
+        np.logical_or(equal[:, :window], equal[:, 1 : window + 1] & equal[:, 2:], out=passes[:, :window])
+        reaches.append(passes.argmin(axis=1))
+    return reaches[0], reaches[1]
+
+
+def _fits(
+    p: np.ndarray,
+    i: np.ndarray,
+    j: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    ngram: int,
+    reach: int,
+    min_words: int,
+) -> np.ndarray:
+    """:func:`may_hold_passage` seed by seed for seeds of several pairs sorted by ``(p, i)``:
+    whether the seed's clusters in both documents span ``min_words``."""
+    start = i - left
+    end = i + ngram + right
+    fits = _cluster_spans(i, start, end, reach, p) >= min_words
+    if not fits.any():
+        return fits
+    by_b = np.argsort(p * (int(j.max()) + reach + 2) + j, kind="stable")
+    diagonal = (j - i)[by_b]
+    fits_b = np.empty(len(i), dtype=bool)
+    fits_b[by_b] = (
+        _cluster_spans(j[by_b], start[by_b] + diagonal, end[by_b] + diagonal, reach, p[by_b]) >= min_words
+    )
+    return fits & fits_b
+
+
+def _run_lengths(p: np.ndarray, i: np.ndarray, j: np.ndarray, firsts: np.ndarray) -> np.ndarray:
+    """For each seed that ``firsts`` marks as the first of a run along its diagonal (its
+    predecessor ``(i - 1, j - 1)`` is no seed), how many seeds follow it on that run."""
+    runs = np.zeros(len(i), dtype=np.int64)
+    if firsts.all():
+        return runs
+    # In the order of (pair, diagonal, i) the seeds of a run follow one another, its first one
+    # first: counting the first seeds numbers the runs.
+    wi = int(i.max()) + 2
+    span = int((j - i).max()) - int((j - i).min()) + 1
+    diagonal = p * span + (j - i - int((j - i).min()))
+    order = np.argsort(diagonal * wi + i, kind="stable")
+    run_of = np.cumsum(firsts[order]) - 1
+    sizes = np.bincount(run_of)
+    runs[order[firsts[order]]] = sizes - 1
+    return runs
+
+
+def chain_runs(runs: Iterable[tuple[int, int, int]], max_gap: int) -> list[list[int]]:
+    """:func:`~variorum.align.local.chain` of seeds given as runs along diagonals: ``(i, j, n)``
+    for the seeds ``(i, j), (i + 1, j + 1), ..., (i + n, j + n)``, in the order of ``(i, j)``.
+
+    The same chains (in another order): a seed ``(i + 1, j + 1)`` always continues the chain
+    that took ``(i, j)``. That chain has it at no cost; a chain before it in the list with none
+    either would have been on the same diagonal, within reach, when ``(i, j)`` came, and taken
+    it; no seed between the two can reach either chain (one with ``i`` takes none ending at
+    ``(i, j)``, one with ``i + 1`` and a lower ``j`` cannot follow ``(i, j)``). So a run is taken
+    whole by one chain, which takes nothing else meanwhile; the other seeds see its last seed
+    where the run had got to when they came: ``t`` steps past its first, with ``t`` the seeds
+    of the run before ``(i', j')`` in the order of ``(i, j)``.
+    """
+    active: list[list[int]] = []  # [first_i, first_j, run_i, run_j, run_n]
+    done: list[list[int]] = []
+    reach = max_gap + 1
+    for i, j, n in runs:
+        best = None
+        best_cost = reach + 1
+        keep: list[list[int]] = []
+        for c in active:
+            li, lj, m = c[2], c[3], c[4]
+            if m:
+                t = i - li - 1 + (lj + i - li < j)
+                if t > m:
+                    t = m
+                li += t
+                lj += t
+            if i - li > reach:
+                done.append(c)
+                continue
+            keep.append(c)
+            if li < i and lj < j <= lj + reach:
+                cost = abs((j - i) - (lj - li))
+                if cost < best_cost:
+                    best, best_cost = c, cost
+        active = keep
+        if best is not None:
+            best[2], best[3], best[4] = i, j, n
+        else:
+            active.append([i, j, i, j, n])
+    done.extend(active)
+    return [[fi, fj, li + m, lj + m] for fi, fj, li, lj, m in done]
+
+
+__all__ = [
+    "PAD",
+    "SeedTable",
+    "align_group",
+    "align_tables",
+    "chain_runs",
+    "extensions",
+    "may_hold_passage",
+    "seed_pairs",
+]
