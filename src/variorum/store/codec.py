@@ -54,8 +54,9 @@ STEPS_U16 = 2
 def pack_ints(values: Iterable[int]) -> bytes:
     """Non-negative offsets (under 2**31), packed for the ``starts`` and ``ends`` columns."""
     ints = values if isinstance(values, list) else list(values)
-    offsets = np.asarray(ints, dtype=np.int64)
-    steps = np.diff(offsets, prepend=0)
+    offsets = np.fromiter(ints, dtype=np.int64, count=len(ints))
+    steps = offsets.copy()  # np.diff(offsets, prepend=0), without its checks (half the time)
+    np.subtract(offsets[1:], offsets[:-1], out=steps[1:])
     if not len(steps) or (steps.min() >= 0 and steps.max() < 256):
         return bytes((STEPS_U8,)) + steps.astype(np.uint8).tobytes()
     if steps.min() >= 0 and steps.max() < 65536:
