@@ -84,3 +84,30 @@ def test_a_dead_worker_stops_the_add_with_a_clear_error(
     monkeypatch.setattr(workers, "_POLL", 0.1)
     with Index.open(tmp_path / "v.db") as index, pytest.raises(WorkerError, match="died"):
         pipeline.add(index, _documents(), PIPELINED)
+
+
+def test_a_prepared_chunk_gives_back_each_document_as_prepared() -> None:
+    # Empty documents, one word (no n-gram) and other scripts among ordinary ones, through pickle
+    # as the queue sends them.
+    import pickle
+    from collections import Counter
+
+    import numpy as np
+
+    from variorum.prepare import prepare
+    from variorum.store.codec import pack
+
+    texts = ["", "one", *(d.text for d in _documents()[:6]), "Кириллица и ελληνικά, العربية.", ""]
+    docs = [Document(id=f"d{i}", text=t) for i, t in enumerate(texts)]
+    preps = [prepare(d, Counter(), PIPELINED) for d in docs]
+    chunk = pickle.loads(pickle.dumps(workers.PreparedChunk.of(preps)))
+    got = chunk.prepared(docs)
+    assert len(got) == len(preps)
+    for p, (q, packed) in zip(preps, got, strict=True):
+        assert packed == pack(p.tokens, p.segments)
+        assert workers.with_tokens(q, packed) == replace(
+            p, hashes=q.hashes, grams=q.grams, fp_hashes=q.fp_hashes, fp_positions=q.fp_positions, body=q.body
+        )
+        for name in ("hashes", "grams", "fp_hashes", "fp_positions", "body"):
+            a, b = getattr(p, name), getattr(q, name)
+            assert a.dtype == b.dtype and np.array_equal(a, b), name

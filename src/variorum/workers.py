@@ -53,10 +53,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
+
 from variorum.align.passages import Aligned, align_batch
 from variorum.config import Settings
 from variorum.errors import WorkerError
-from variorum.model import Document
+from variorum.model import Document, Segment
 from variorum.prepare import Prepared, prepare, preprocess
 from variorum.store.codec import Packed, pack, unpack_tokens
 from variorum.text.language import warm_up
@@ -156,16 +158,80 @@ def _serve(tasks: Any, answers: Any, vocabulary: Counter[str], settings: Setting
                 answers.put((key, count_vocabulary(raw for raw, _, _ in pre)))
             else:
                 docs, pre = kept.pop(key)
-                out = []
-                for d, (raw, segs, langs) in zip(docs, pre, strict=True):
-                    p = prepare(d, vocabulary, settings, raw=raw, segments=segs, languages=langs)
-                    # The main process has the document, and the packed columns hold the tokens
-                    # more compactly than pickled lists: send neither twice.
-                    slim = replace(p, doc=None, tokens=None)  # type: ignore[arg-type]
-                    out.append((slim, pack(p.tokens, p.segments)))
-                answers.put((key, out))
+                preps = [
+                    prepare(d, vocabulary, settings, raw=raw, segments=segs, languages=langs)
+                    for d, (raw, segs, langs) in zip(docs, pre, strict=True)
+                ]
+                answers.put((key, PreparedChunk.of(preps)))
         except Exception:  # reported to the main process, which raises it
             answers.put((key, _Failure(traceback.format_exc())))
+
+
+@dataclass(frozen=True)
+class PreparedChunk:
+    """A chunk's prepared documents as a worker sends them: each array field of
+    :class:`~variorum.prepare.Prepared` as one array for the whole chunk, cut again by the
+    sizes of each document.
+
+    The main process has the documents, and the packed columns hold the tokens more compactly
+    than pickled lists: neither is sent twice. Five small arrays per document cost pickle a
+    call each way: a chunk of 125 generated documents of 500 words took 2.8 ms to unpickle and
+    rebuild here as separate :class:`Prepared` objects, 1.6 ms as one chunk (and 1-3 ms less to
+    pickle in the worker).
+    """
+
+    sizes: np.ndarray  # per document: tokens, n-grams, fingerprints, words as written
+    hashes: np.ndarray
+    grams: np.ndarray
+    fp_hashes: np.ndarray
+    fp_positions: np.ndarray
+    body: np.ndarray
+    segments: tuple[tuple[Segment, ...], ...]
+    languages: tuple[tuple[str, ...], ...]
+    packed: tuple[Packed, ...]
+
+    @classmethod
+    def of(cls, preps: Sequence[Prepared]) -> PreparedChunk:
+        def joined(arrays: list[np.ndarray]) -> np.ndarray:
+            # Empty arrays are left out, so that one of another dtype cannot change the whole.
+            return np.concatenate([a for a in arrays if len(a)] or arrays[:1])
+
+        return cls(
+            np.array(
+                [(len(p.hashes), len(p.grams), len(p.fp_hashes), p.words) for p in preps], dtype=np.int64
+            ),
+            joined([p.hashes for p in preps]),
+            joined([p.grams for p in preps]),
+            joined([p.fp_hashes for p in preps]),
+            joined([p.fp_positions for p in preps]),
+            joined([p.body for p in preps]),
+            tuple(p.segments for p in preps),
+            tuple(p.languages for p in preps),
+            tuple(pack(p.tokens, p.segments) for p in preps),
+        )
+
+    def prepared(self, docs: Sequence[Document]) -> list[tuple[Prepared, Packed]]:
+        """Each document's :class:`Prepared` (tokens None: packed) and packed columns; the
+        arrays are views of the chunk's."""
+        ends = np.cumsum(self.sizes[:, :3], axis=0).tolist()
+        out: list[tuple[Prepared, Packed]] = []
+        t0 = g0 = f0 = 0
+        for i, (d, (t1, g1, f1)) in enumerate(zip(docs, ends, strict=True)):
+            prep = Prepared(
+                doc=d,
+                tokens=None,  # type: ignore[arg-type]
+                hashes=self.hashes[t0:t1],
+                grams=self.grams[g0:g1],
+                fp_hashes=self.fp_hashes[f0:f1],
+                fp_positions=self.fp_positions[f0:f1],
+                segments=self.segments[i],
+                body=self.body[t0:t1],
+                languages=self.languages[i],
+                words=int(self.sizes[i, 3]),
+            )
+            out.append((prep, self.packed[i]))
+            t0, g0, f0 = t1, g1, f1
+        return out
 
 
 def with_tokens(prep: Prepared, packed: Packed | None) -> Prepared:
@@ -246,8 +312,7 @@ class Workers:
         """
         out: list[tuple[Prepared, Packed]] = []
         for key, docs in zip(batch.keys, batch.docs, strict=True):
-            for d, (p, packed) in zip(docs, self._answer(key), strict=True):
-                out.append((replace(p, doc=d), packed))
+            out.extend(self._answer(key).prepared(docs))
             del self.owner[key]
         return out
 
@@ -363,4 +428,4 @@ class Workers:
             q.cancel_join_thread()
 
 
-__all__ = ["Batch", "CombinedVocabulary", "Workers", "with_tokens"]
+__all__ = ["Batch", "CombinedVocabulary", "PreparedChunk", "Workers", "with_tokens"]
