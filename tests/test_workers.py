@@ -111,3 +111,47 @@ def test_a_prepared_chunk_gives_back_each_document_as_prepared() -> None:
         for name in ("hashes", "grams", "fp_hashes", "fp_positions", "body"):
             a, b = getattr(p, name), getattr(q, name)
             assert a.dtype == b.dtype and np.array_equal(a, b), name
+
+
+def test_workers_read_the_anchors_once_documents_are_in_two_languages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Manual pages in up to nine languages among English documents: the workers read each new
+    # document's anchors, and the translation pass at the end reads none again; what is kept
+    # and related is what one process gives.
+    from crosslang.build import _document, skip_unless_installed, truth
+
+    from variorum.crosslang import relate
+
+    skip_unless_installed()
+    pages = [
+        Document(id=d.id, text=d.text)
+        for group in truth()["groups"]
+        if group["page"] in ("cat.1", "head.1", "mkdir.1")
+        for d in (_document(language, group["page"]) for language in group["languages"])
+    ]
+    english = _documents()
+    docs = english[:150] + pages + english[150:]
+
+    def state(index: Index) -> tuple:
+        kept = index.conn.execute("SELECT * FROM anchor_profiles ORDER BY num").fetchall()
+        return _state(index), kept, index.meta("anchor_cache")
+
+    with Index.open(tmp_path / "serial.db") as index:
+        pipeline.add(index, docs, replace(PIPELINED, workers=1))
+        expected = state(index)
+    read: list[int] = []
+    profiles_of = relate.profiles_of
+
+    def counted(rows, *args, **kwargs):  # type: ignore[no-untyped-def]
+        rows = list(rows)
+        read.extend(r[0] for r in rows)
+        return profiles_of(rows, *args, **kwargs)
+
+    monkeypatch.setattr(relate, "profiles_of", counted)
+    with Index.open(tmp_path / "v.db") as index:
+        pipeline.add(index, docs, PIPELINED)
+        assert state(index) == expected
+        assert len(expected[1]) == len(docs) - 1  # one duplicate
+    # The first batch, in one language, is read at the end; the batches after it in the workers.
+    assert read == list(range(1, 101))

@@ -27,6 +27,7 @@ from variorum.model import Segment
 from variorum.text.normalize import Tokens
 
 if TYPE_CHECKING:
+    from variorum.crosslang.stored import PackedProfile
     from variorum.prepare import Prepared
 
 #: Separates normalized tokens in the packed column; never part of a token.
@@ -35,12 +36,14 @@ SEP = "\x1f"
 
 @dataclass(frozen=True)
 class Packed:
-    """A document's ``tokens`` row (without ``num``) and ``segments`` rows (without ``num``)."""
+    """A document's ``tokens`` row (without ``num``) and ``segments`` rows (without ``num``),
+    and its ``anchor_profiles`` row where a worker read its anchors (:mod:`variorum.workers`)."""
 
     norms: bytes
     starts: bytes
     ends: bytes
     segments: tuple[tuple[int, int, int, str | None, str, str], ...]
+    profile: PackedProfile | None = None
 
 
 #: Tags of a packed offsets column: the steps from one offset to the next (the first from 0), as
