@@ -194,3 +194,16 @@ def test_postings_are_ordered_as_lexsort_orders_them(batch: list, grow: bool) ->
     h = np.asarray([x for _, hs in batch for x in hs], dtype=np.int64)
     n = np.asarray([num for num, hs in batch for _ in hs], dtype=np.int32)
     assert postings.postings_order(h, n).tolist() == np.lexsort((n, h)).tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(-50, 50), max_size=80).map(sorted),
+    st.lists(st.integers(-60, 60), max_size=40).map(lambda v: sorted(set(v))),
+)
+def test_ranges_are_both_searches(hashes: list[int], probe: list[int]) -> None:
+    # The right search is made only for the probes found; for the others it equals the left.
+    h, p = np.asarray(hashes, dtype=np.int64), np.asarray(probe, dtype=np.int64)
+    lo, hi = postings._ranges(h, p)
+    assert lo.tolist() == np.searchsorted(h, p, side="left").tolist()
+    assert hi.tolist() == np.searchsorted(h, p, side="right").tolist()

@@ -84,3 +84,74 @@ def test_a_dead_worker_stops_the_add_with_a_clear_error(
     monkeypatch.setattr(workers, "_POLL", 0.1)
     with Index.open(tmp_path / "v.db") as index, pytest.raises(WorkerError, match="died"):
         pipeline.add(index, _documents(), PIPELINED)
+
+
+def test_a_prepared_chunk_gives_back_each_document_as_prepared() -> None:
+    # Empty documents, one word (no n-gram) and other scripts among ordinary ones, through pickle
+    # as the queue sends them.
+    import pickle
+    from collections import Counter
+
+    import numpy as np
+
+    from variorum.prepare import prepare
+    from variorum.store.codec import pack
+
+    texts = ["", "one", *(d.text for d in _documents()[:6]), "Кириллица и ελληνικά, العربية.", ""]
+    docs = [Document(id=f"d{i}", text=t) for i, t in enumerate(texts)]
+    preps = [prepare(d, Counter(), PIPELINED) for d in docs]
+    chunk = pickle.loads(pickle.dumps(workers.PreparedChunk.of(preps)))
+    got = chunk.prepared(docs)
+    assert len(got) == len(preps)
+    for p, (q, packed) in zip(preps, got, strict=True):
+        assert packed == pack(p.tokens, p.segments)
+        assert workers.with_tokens(q, packed) == replace(
+            p, hashes=q.hashes, grams=q.grams, fp_hashes=q.fp_hashes, fp_positions=q.fp_positions, body=q.body
+        )
+        for name in ("hashes", "grams", "fp_hashes", "fp_positions", "body"):
+            a, b = getattr(p, name), getattr(q, name)
+            assert a.dtype == b.dtype and np.array_equal(a, b), name
+
+
+def test_workers_read_the_anchors_once_documents_are_in_two_languages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Manual pages in up to nine languages among English documents: the workers read each new
+    # document's anchors, and the translation pass at the end reads none again; what is kept
+    # and related is what one process gives.
+    from crosslang.build import _document, skip_unless_installed, truth
+
+    from variorum.crosslang import relate
+
+    skip_unless_installed()
+    pages = [
+        Document(id=d.id, text=d.text)
+        for group in truth()["groups"]
+        if group["page"] in ("cat.1", "head.1", "mkdir.1")
+        for d in (_document(language, group["page"]) for language in group["languages"])
+    ]
+    english = _documents()
+    docs = english[:150] + pages + english[150:]
+
+    def state(index: Index) -> tuple:
+        kept = index.conn.execute("SELECT * FROM anchor_profiles ORDER BY num").fetchall()
+        return _state(index), kept, index.meta("anchor_cache")
+
+    with Index.open(tmp_path / "serial.db") as index:
+        pipeline.add(index, docs, replace(PIPELINED, workers=1))
+        expected = state(index)
+    read: list[int] = []
+    profiles_of = relate.profiles_of
+
+    def counted(rows, *args, **kwargs):  # type: ignore[no-untyped-def]
+        rows = list(rows)
+        read.extend(r[0] for r in rows)
+        return profiles_of(rows, *args, **kwargs)
+
+    monkeypatch.setattr(relate, "profiles_of", counted)
+    with Index.open(tmp_path / "v.db") as index:
+        pipeline.add(index, docs, PIPELINED)
+        assert state(index) == expected
+        assert len(expected[1]) == len(docs) - 1  # one duplicate
+    # The first batch, in one language, is read at the end; the batches after it in the workers.
+    assert read == list(range(1, 101))

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # imported where used, so that a command loads only what it r
 
     from variorum.align.seeding import SeedTable
     from variorum.collate import Collation
+    from variorum.crosslang.stored import PackedProfile
     from variorum.store.codec import Packed
     from variorum.store.index import Index
     from variorum.workers import Batch, Workers
@@ -101,7 +102,8 @@ def add(
             if not fresh:
                 continue
             if workers is None and settings.workers > 1 and len(fresh) >= _POOL_THRESHOLD:
-                workers = state.workers = Workers(settings.workers, state.vocab, settings)
+                languages = index.main_languages() if settings.translations else None
+                workers = state.workers = Workers(settings.workers, state.vocab, settings, languages)
             if workers is None:
                 state.commit_here(fresh)
                 continue
@@ -269,6 +271,9 @@ class _AddState:
                 else:
                     new.append((p, h, packed))
             nums = index.insert_many(new)
+            _keep_profiles(
+                index, [(n, k.profile) for n, (_, _, k) in zip(nums, new, strict=True) if k and k.profile]
+            )
             local = {num: p for num, (p, _, _) in zip(nums, new, strict=True)}
             # tokens unpacked only for aligned documents
             packs = {num: packed for num, (_, _, packed) in zip(nums, new, strict=True)}
@@ -367,6 +372,21 @@ class _AddState:
         for chunk in workers.align(docs, jobs):
             for x, y, aligned in chunk:
                 self._store(x, y, quote(*self._pair_documents(x, y, local, packs, held), aligned))
+
+
+def _keep_profiles(index: Index, profiles: list[tuple[int, PackedProfile]]) -> None:
+    """Keep the anchor profiles the workers made (:func:`variorum.workers.anchor_profile`), as
+    :func:`_translations` keeps those it makes: with the kept ones dropped first if they were
+    made for other settings."""
+    if not profiles:
+        return
+    from variorum.config import CrossLangSettings
+    from variorum.crosslang import stored
+
+    key = stored.cache_key(CrossLangSettings())
+    if not index.anchor_cache_current(key):
+        index.reset_anchor_cache(key)
+    index.keep_anchor_profiles(profiles)
 
 
 def _cached(

@@ -52,14 +52,17 @@ def body_mask(tokens: Tokens, segments: tuple[Segment, ...]) -> np.ndarray:
     A document with no body segment at all (everything looked like a wrapper) counts every token
     as body: it is better to compare a short note in full than to ignore it.
     """
-    starts = np.asarray(tokens.starts, dtype=np.int64)
-    mask = np.zeros(len(starts), dtype=bool)
-    for seg in segments:
-        if seg.role != "body":
-            continue
-        lo = np.searchsorted(starts, seg.start, side="left")
-        hi = np.searchsorted(starts, seg.end, side="left")
-        mask[lo:hi] = True
+    n = len(tokens.starts)
+    body = [(seg.start, seg.end) for seg in segments if seg.role == "body"]
+    if not body:
+        return np.ones(n, dtype=bool)
+    starts = np.fromiter(tokens.starts, dtype=np.int64, count=n)
+    # Every segment's first and first-after token in one search; each segment adds 1 to the
+    # tokens it covers (a difference array, summed), in a few calls whatever the segments.
+    bounds = np.searchsorted(starts, np.array(body, dtype=np.int64).ravel(), side="left")
+    lo, hi = bounds[0::2], bounds[1::2]
+    steps = np.bincount(lo, minlength=n + 1) - np.bincount(np.maximum(lo, hi), minlength=n + 1)
+    mask = np.cumsum(steps[:n]) > 0
     if not mask.any():
         mask[:] = True
     return mask

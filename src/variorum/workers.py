@@ -42,6 +42,7 @@ from __future__ import annotations
 import ctypes
 import multiprocessing
 import os
+import pickle
 import queue
 import signal
 import sys
@@ -50,17 +51,22 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from variorum.align.passages import Aligned, align_batch
-from variorum.config import Settings
+from variorum.config import CrossLangSettings, Settings
 from variorum.errors import WorkerError
-from variorum.model import Document
+from variorum.model import Document, Segment
 from variorum.prepare import Prepared, prepare, preprocess
 from variorum.store.codec import Packed, pack, unpack_tokens
 from variorum.text.language import warm_up
 from variorum.text.normalize import count_vocabulary
+
+if TYPE_CHECKING:
+    from variorum.crosslang.stored import PackedProfile
 
 #: Chunks per worker and batch: more balances the load, fewer costs fewer messages.
 CHUNKS_PER_WORKER = 2
@@ -142,7 +148,7 @@ def _serve(tasks: Any, answers: Any, vocabulary: Counter[str], settings: Setting
         kind, key, payload = task
         try:
             if kind == "words":
-                vocabulary.update(payload)
+                vocabulary.update(pickle.loads(payload))
                 continue
             if kind == "documents":
                 aligning, tables = payload, {}
@@ -153,19 +159,109 @@ def _serve(tasks: Any, answers: Any, vocabulary: Counter[str], settings: Setting
             if kind == "preprocess":
                 pre = [preprocess(d.text) for d in payload]
                 kept[key] = (payload, pre)
-                answers.put((key, count_vocabulary(raw for raw, _, _ in pre)))
+                main = {langs[0] if langs else None for _, _, langs in pre}
+                answers.put((key, (count_vocabulary(raw for raw, _, _ in pre), main)))
             else:
                 docs, pre = kept.pop(key)
-                out = []
-                for d, (raw, segs, langs) in zip(docs, pre, strict=True):
-                    p = prepare(d, vocabulary, settings, raw=raw, segments=segs, languages=langs)
-                    # The main process has the document, and the packed columns hold the tokens
-                    # more compactly than pickled lists: send neither twice.
-                    slim = replace(p, doc=None, tokens=None)  # type: ignore[arg-type]
-                    out.append((slim, pack(p.tokens, p.segments)))
-                answers.put((key, out))
+                preps = [
+                    prepare(d, vocabulary, settings, raw=raw, segments=segs, languages=langs)
+                    for d, (raw, segs, langs) in zip(docs, pre, strict=True)
+                ]
+                answers.put((key, PreparedChunk.of(preps, profiles=bool(payload))))
         except Exception:  # reported to the main process, which raises it
             answers.put((key, _Failure(traceback.format_exc())))
+
+
+@dataclass(frozen=True)
+class PreparedChunk:
+    """A chunk's prepared documents as a worker sends them: each array field of
+    :class:`~variorum.prepare.Prepared` as one array for the whole chunk, cut again by the
+    sizes of each document.
+
+    The main process has the documents, and the packed columns hold the tokens more compactly
+    than pickled lists: neither is sent twice. Five small arrays per document cost pickle a
+    call each way: a chunk of 125 generated documents of 500 words took 2.8 ms to unpickle and
+    rebuild here as separate :class:`Prepared` objects, 1.6 ms as one chunk (and 1-3 ms less to
+    pickle in the worker).
+    """
+
+    sizes: np.ndarray  # per document: tokens, n-grams, fingerprints, words as written
+    hashes: np.ndarray
+    grams: np.ndarray
+    fp_hashes: np.ndarray
+    fp_positions: np.ndarray
+    body: np.ndarray
+    segments: tuple[tuple[Segment, ...], ...]
+    languages: tuple[tuple[str, ...], ...]
+    packed: tuple[Packed, ...]
+
+    @classmethod
+    def of(cls, preps: Sequence[Prepared], *, profiles: bool = False) -> PreparedChunk:
+        """The chunk of ``preps``; with ``profiles``, each :class:`Packed` also holds the
+        document's anchor profile (:func:`anchor_profile`)."""
+
+        def joined(arrays: list[np.ndarray]) -> np.ndarray:
+            # Empty arrays are left out, so that one of another dtype cannot change the whole.
+            return np.concatenate([a for a in arrays if len(a)] or arrays[:1])
+
+        return cls(
+            np.array(
+                [(len(p.hashes), len(p.grams), len(p.fp_hashes), p.words) for p in preps], dtype=np.int64
+            ),
+            joined([p.hashes for p in preps]),
+            joined([p.grams for p in preps]),
+            joined([p.fp_hashes for p in preps]),
+            joined([p.fp_positions for p in preps]),
+            joined([p.body for p in preps]),
+            tuple(p.segments for p in preps),
+            tuple(p.languages for p in preps),
+            tuple(
+                replace(pack(p.tokens, p.segments), profile=anchor_profile(p))
+                if profiles
+                else pack(p.tokens, p.segments)
+                for p in preps
+            ),
+        )
+
+    def prepared(self, docs: Sequence[Document]) -> list[tuple[Prepared, Packed]]:
+        """Each document's :class:`Prepared` (tokens None: packed) and packed columns; the
+        arrays are views of the chunk's."""
+        ends = np.cumsum(self.sizes[:, :3], axis=0).tolist()
+        out: list[tuple[Prepared, Packed]] = []
+        t0 = g0 = f0 = 0
+        for i, (d, (t1, g1, f1)) in enumerate(zip(docs, ends, strict=True)):
+            prep = Prepared(
+                doc=d,
+                tokens=None,  # type: ignore[arg-type]
+                hashes=self.hashes[t0:t1],
+                grams=self.grams[g0:g1],
+                fp_hashes=self.fp_hashes[f0:f1],
+                fp_positions=self.fp_positions[f0:f1],
+                segments=self.segments[i],
+                body=self.body[t0:t1],
+                languages=self.languages[i],
+                words=int(self.sizes[i, 3]),
+            )
+            out.append((prep, self.packed[i]))
+            t0, g0, f0 = t1, g1, f1
+        return out
+
+
+def anchor_profile(prep: Prepared) -> PackedProfile:
+    """The ``anchor_profiles`` row of a prepared document, as the translation pass makes it
+    from the index (:func:`variorum.crosslang.relate.profiles_of` of
+    :meth:`~variorum.store.index.Index.profile_rows`): made here, in a worker, it spares the
+    main process reading every new document's anchors after the last batch, alone on a core
+    (a tenth of a millisecond a document)."""
+    from variorum.crosslang import stored
+    from variorum.crosslang.detect import profile
+
+    least = CrossLangSettings().min_shared_keys
+    spans = [(s.start, s.end) for s in prep.segments]
+    language = prep.languages[0] if prep.languages else None
+    return stored.pack_profile(
+        profile(prep.doc.id, prep.doc.text, language, spans, min_hard_keys=least, keep_text=False)
+    )
 
 
 def with_tokens(prep: Prepared, packed: Packed | None) -> Prepared:
@@ -186,12 +282,22 @@ class Batch:
 
     keys: list[int]
     docs: list[list[Document]]
+    #: The main languages of its documents, once counted.
+    languages: set[str | None] = field(default_factory=set)
 
 
 class Workers:
     """Forked worker processes that preprocess and prepare the chunks of batches."""
 
-    def __init__(self, n: int, vocabulary: Counter[str], settings: Settings) -> None:
+    def __init__(
+        self,
+        n: int,
+        vocabulary: Counter[str],
+        settings: Settings,
+        languages: set[str | None] | None = None,
+    ) -> None:
+        """``languages``: the main languages of the documents indexed before (see
+        :meth:`prepare`)."""
         warm_up()  # load the language model once, so that every fork has it
         context = multiprocessing.get_context("fork")
         self.answers: Any = context.Queue()
@@ -205,6 +311,7 @@ class Workers:
         for p in self.processes:
             p.start()
         self.settings = settings
+        self.languages: set[str | None] = set(languages or ())
         self.next_key = 0
         self.owner: dict[int, int] = {}  # chunk key -> worker
         self.arrived: dict[int, Any] = {}  # answers read while waiting for another
@@ -227,15 +334,28 @@ class Workers:
         """Wait for the batch's preprocessing; its word counts, now also known to every worker."""
         words: Counter[str] = Counter()
         for key in batch.keys:
-            words.update(self._answer(key))
+            counts, languages = self._answer(key)
+            words.update(counts)
+            batch.languages |= languages
+        # Pickled once for every worker (the queues would pickle it once each: 6 ms per batch
+        # outside English).
+        payload = pickle.dumps(words, protocol=pickle.HIGHEST_PROTOCOL)
         for q in self.tasks:
-            q.put(("words", -1, words))
+            q.put(("words", -1, payload))
         return words
 
     def prepare(self, batch: Batch) -> None:
-        """Start preparing a counted batch (with the vocabulary as of its :meth:`count`)."""
+        """Start preparing a counted batch (with the vocabulary as of its :meth:`count`).
+
+        Once the documents counted so far (and those indexed before) are in more than one main
+        language, the translation pass will read every document's anchors after the last
+        batch (:func:`variorum.pipeline.refresh`): the workers read them now, with the rest
+        (:func:`anchor_profile`). Documents prepared before that read theirs then, as before.
+        """
+        self.languages |= batch.languages
+        profiles = self.settings.translations and len(self.languages - {None}) > 1
         for key in batch.keys:
-            self.tasks[self.owner[key]].put(("prepare", key, None))
+            self.tasks[self.owner[key]].put(("prepare", key, profiles))
 
     def prepared(self, batch: Batch) -> list[tuple[Prepared, Packed]]:
         """Wait for a batch's prepared documents, in order.
@@ -246,8 +366,7 @@ class Workers:
         """
         out: list[tuple[Prepared, Packed]] = []
         for key, docs in zip(batch.keys, batch.docs, strict=True):
-            for d, (p, packed) in zip(docs, self._answer(key), strict=True):
-                out.append((replace(p, doc=d), packed))
+            out.extend(self._answer(key).prepared(docs))
             del self.owner[key]
         return out
 
@@ -363,4 +482,4 @@ class Workers:
             q.cancel_join_thread()
 
 
-__all__ = ["Batch", "CombinedVocabulary", "Workers", "with_tokens"]
+__all__ = ["Batch", "CombinedVocabulary", "PreparedChunk", "Workers", "anchor_profile", "with_tokens"]

@@ -119,6 +119,22 @@ def settle(runs: list[Run]) -> tuple[list[Run], list[int]]:
     return out, gone
 
 
+def _ranges(hashes: np.ndarray, probe: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``searchsorted`` of ``probe`` in ``hashes``, left and right; the right one only for the
+    probes found (for the others both are equal).
+
+    Most probes of a batch are in no run, and each binary search in a run of millions is a
+    chain of cache misses: searching both sides of every probe made the lookups of a batch cost
+    three times more at 300,000 documents (49 M postings, 14 runs) than at 30,000.
+    """
+    lo = np.searchsorted(hashes, probe, side="left")
+    hi = lo.copy()
+    if len(hashes):
+        found = np.flatnonzero(hashes[np.minimum(lo, len(hashes) - 1)] == probe)
+        hi[found] = np.searchsorted(hashes, probe[found], side="right")
+    return lo, hi
+
+
 def shared_counts(
     runs: Sequence[Run], fps: Mapping[int, np.ndarray], max_df: int
 ) -> dict[int, dict[int, int]]:
@@ -139,10 +155,7 @@ def shared_counts(
     first = np.flatnonzero(starts)
     probe = q.hashes[first]
     count = np.diff(np.append(first, len(q)))
-    ranges = [
-        (np.searchsorted(r.hashes, probe, side="left"), np.searchsorted(r.hashes, probe, side="right"))
-        for r in runs
-    ]
+    ranges = [_ranges(r.hashes, probe) for r in runs]
     df = np.zeros(len(probe), dtype=np.int64)
     for lo, hi in ranges:
         df += hi - lo

@@ -245,7 +245,8 @@ class Index:
         self.conn.execute(
             "INSERT INTO vocabulary(token, cf) SELECT key, value FROM json_each(?) WHERE true "
             "ON CONFLICT(token) DO UPDATE SET cf = cf + excluded.cf",
-            (json.dumps(dict(delta), ensure_ascii=False),),
+            # A Counter is a dict: encoded as it is, without a copy.
+            (json.dumps(delta if isinstance(delta, dict) else dict(delta), ensure_ascii=False),),
         )
 
     # -- writing documents -------------------------------------------------------------------

@@ -25,6 +25,9 @@ Version history (bump ``SCHEMA_VERSION`` and add a step to ``MIGRATIONS`` for ev
   of a pair found to be a translation): kept so that an ``add`` reads and compares only its new
   documents (:mod:`variorum.crosslang.stored`). An older index gets them empty, filled on its
   next ``add``; until then a read computes them in memory.
+* 7 — the ``starts`` and ``ends`` of ``tokens`` may hold the steps between offsets behind a tag
+  byte instead of a zlib stream (:mod:`variorum.store.codec`); rows written before are read as
+  they are, so nothing is rewritten, but an older variorum could not read the new rows.
 
 Documents have an integer ``num`` (the rowid, compact in postings) and a public text ``id``.
 Passages do not store their text: it is always re-quoted from ``documents.text`` by offsets, so
@@ -33,7 +36,7 @@ there is exactly one copy of every original.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 #: Evidence columns of ``pairs`` (name, declaration): schema 3 added the first seven, schema 5
 #: the last three.
@@ -212,4 +215,5 @@ CREATE TABLE IF NOT EXISTS posting_runs (
     4: "",  # foreign keys and views: variorum.store.browse, run by Index._migrate
     5: "",  # the new columns of PAIR_EVIDENCE_COLUMNS, added by Index._migrate
     6: ANCHORS,
+    7: "",  # token offsets packed as steps (variorum.store.codec); older rows stay readable
 }
