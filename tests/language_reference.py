@@ -13,10 +13,12 @@ from collections import Counter
 from collections.abc import Sequence, Set
 
 from variorum.text.language import (
+    _FUNCTION_WORD_LANGUAGES,
     _LATIN,
     _NON_LATIN_LETTER,
     _SCRIPT_DEFAULT,
     _SCRIPT_LANGUAGE,
+    _WORD,
     MIN_WORDS,
     RETRY_CHARS,
     SHORT_WORDS,
@@ -26,12 +28,27 @@ from variorum.text.language import (
     _get_identifier,
     _neighbours,
     _one_script,
-    _profile,
     _sample,
     _scripts,
     paragraph_words,
     strip_urls,
 )
+
+
+def _profile(sample: str) -> str | None:
+    """The language whose function words clearly dominate ``sample``, if one does."""
+    tokens = _WORD.findall(sample.lower())
+    hits: dict[str, int] = {}
+    for token in tokens:
+        for lang in _FUNCTION_WORD_LANGUAGES.get(token, ()):
+            hits[lang] = hits.get(lang, 0) + 1
+    if not hits:
+        return None
+    best = max(hits, key=hits.__getitem__)
+    top = hits.pop(best)
+    if top < max(4, 0.2 * len(tokens)) or max(hits.values(), default=0) > 0.6 * top:
+        return None
+    return best
 
 
 def script_of(text: str) -> str | None:

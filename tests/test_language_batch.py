@@ -29,6 +29,7 @@ from variorum.text import language
 from variorum.text.language import (
     documents_paragraph_languages,
     documents_paragraph_words,
+    documents_words_and_languages,
     paragraph_languages,
     paragraph_words,
     script_of,
@@ -85,6 +86,7 @@ def assert_as_reference(documents: list[list[str]], batches: list[int]) -> None:
     want = [reference.paragraph_languages(texts) for texts in documents]
     assert documents_paragraph_languages(documents, words) == want
     assert documents_paragraph_languages(documents) == want
+    assert documents_words_and_languages(documents) == (words, want)
     if len(documents) > 10:
         assert batches and max(batches) >= language.BATCH_FROM
 
@@ -147,6 +149,8 @@ def test_generated_documents_get_the_reference_languages(documents):
     want = [reference.paragraph_languages(texts) for texts in documents]
     assert documents_paragraph_languages(documents) == want
     assert documents_paragraph_words(documents) == [paragraph_words(texts) for texts in documents]
+    samples = [language._sample(language.strip_urls(text)) for texts in documents for text in texts]
+    assert [language._profile(sample) for sample in samples] == [reference._profile(s) for s in samples]
 
 
 _sample_text = st.text(

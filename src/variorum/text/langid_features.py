@@ -384,7 +384,7 @@ def first_occurrences(
     at = np.flatnonzero(features >= 0)
     ids = features[at].astype(np.int64)
     ends = np.asarray([*starts, size])
-    owner = np.searchsorted(ends, at, side="right") - 1
+    owner = np.repeat(np.arange(len(sizes)), np.diff(ends))[at]
     # One sort of (text, feature, position) keys, all distinct: each run of one (text, feature)
     # gives its count, and the run's first key its first position.
     n_features = int(ids.max(initial=0)) + 1
@@ -394,5 +394,5 @@ def first_occurrences(
     # The counts, put at the first positions, read back in the order of the positions.
     counted = np.zeros(size, dtype=np.int64)
     counted[keys[runs] - pair[runs] * size] = np.diff(runs, append=len(keys))
-    firsts = np.flatnonzero(counted)
+    firsts = np.flatnonzero(counted != 0)
     return features[firsts], counted[firsts], np.searchsorted(firsts, ends).tolist()

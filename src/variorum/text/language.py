@@ -177,6 +177,8 @@ for _lang, _words in _FUNCTION_WORDS.items():
     for _word in _words.split():
         _FUNCTION_WORD_LANGUAGES[_word] = (*_FUNCTION_WORD_LANGUAGES.get(_word, ()), _lang)
 
+_FUNCTION_WORD_SET = frozenset(_FUNCTION_WORD_LANGUAGES)
+
 _lock = threading.Lock()
 _identifier: Any = None
 
@@ -315,12 +317,14 @@ def _one_script(sample: str, script: str | None) -> bool:
 def _profile(sample: str) -> str | None:
     """The language whose function words clearly dominate ``sample``, if one does."""
     tokens = _WORD.findall(sample.lower())
-    hits: dict[str, int] = {}
-    for token in tokens:
-        for lang in _FUNCTION_WORD_LANGUAGES.get(token, ()):
-            hits[lang] = hits.get(lang, 0) + 1
-    if not hits:
+    if _FUNCTION_WORD_SET.isdisjoint(tokens):
         return None
+    # Each language's hits, counted in the order the languages first occur (as a walk over
+    # the tokens counts them: a function word's first occurrence is its languages' first).
+    hits: dict[str, int] = {}
+    for word, times in Counter(filter(_FUNCTION_WORD_SET.__contains__, tokens)).items():
+        for lang in _FUNCTION_WORD_LANGUAGES[word]:
+            hits[lang] = hits.get(lang, 0) + times
     best = max(hits, key=hits.__getitem__)
     top = hits.pop(best)
     if top < max(4, 0.2 * len(tokens)) or max(hits.values(), default=0) > 0.6 * top:
@@ -403,12 +407,31 @@ def paragraph_words(texts: Iterable[str]) -> list[int]:
 
 def documents_paragraph_words(documents: Sequence[Sequence[str]]) -> list[list[int]]:
     """:func:`paragraph_words` of each document's paragraphs, all counted in one pass."""
-    flat = [text for texts in documents for text in texts]
-    counts = letter_runs.count_runs([strip_urls(text) for text in flat], rf"^\W\d_{_CJK}", _CJK)
+    return _words_of_cleaned([[strip_urls(text) for text in texts] for texts in documents])
+
+
+def _words_of_cleaned(cleaned: Sequence[Sequence[str]]) -> list[list[int]]:
+    """:func:`documents_paragraph_words` of paragraphs whose URLs are already left out."""
+    counts = letter_runs.count_runs([text for texts in cleaned for text in texts], rf"^\W\d_{_CJK}", _CJK)
     if counts is None:  # a character the table does not cover: each document on its own
-        return [paragraph_words(texts) for texts in documents]
-    bounds = list(itertools.accumulate((len(texts) for texts in documents), initial=0))
+        return [paragraph_words(texts) for texts in cleaned]
+    bounds = list(itertools.accumulate((len(texts) for texts in cleaned), initial=0))
     return [counts[lo:hi] for lo, hi in itertools.pairwise(bounds)]
+
+
+def documents_words_and_languages(
+    documents: Sequence[Sequence[str]],
+) -> tuple[list[list[int]], list[list[str | None]]]:
+    """:func:`documents_paragraph_words` and :func:`documents_paragraph_languages` of the same
+    documents, URLs left out of each paragraph once for both."""
+    cleaned = [[strip_urls(text) for text in texts] for texts in documents]
+    words = _words_of_cleaned(cleaned)
+    return words, _answer_all(
+        [
+            _paragraph_languages_steps(texts, clean, counts)
+            for texts, clean, counts in zip(documents, cleaned, words, strict=True)
+        ]
+    )
 
 
 def paragraph_languages(texts: Sequence[str], words: Sequence[int] | None = None) -> list[str | None]:
@@ -435,7 +458,10 @@ def documents_paragraph_languages(
     if words is None:
         words = [paragraph_words(texts) for texts in documents]
     return _answer_all(
-        [_paragraph_languages_steps(texts, counts) for texts, counts in zip(documents, words, strict=True)]
+        [
+            _paragraph_languages_steps(texts, [strip_urls(text) for text in texts], counts)
+            for texts, counts in zip(documents, words, strict=True)
+        ]
     )
 
 
@@ -476,8 +502,9 @@ def _answer_all(steps: Sequence[Steps]) -> list[Any]:
     return results
 
 
-def _paragraph_languages_steps(texts: Sequence[str], words: Sequence[int]) -> Steps:
-    """:func:`paragraph_languages` of one document, as steps that ask the model questions."""
+def _paragraph_languages_steps(texts: Sequence[str], cleaned: Sequence[str], words: Sequence[int]) -> Steps:
+    """:func:`paragraph_languages` of one document (its paragraphs, the same without URLs, their
+    words), as steps that ask the model questions."""
     n = len(texts)
     langs: list[str | None] = [None] * n
     scripts: list[str | None] = [None] * n
@@ -489,7 +516,7 @@ def _paragraph_languages_steps(texts: Sequence[str], words: Sequence[int]) -> St
     unsure: dict[str | None, Counter[str]] = {}  # per script: the model's unsure answers
     sure: dict[str | None, set[str]] = {}  # per script: the languages the model was sure of
     present = [i for i in range(n) if words[i]]
-    cleans = [strip_urls(texts[i]) for i in present]
+    cleans = [cleaned[i] for i in present]
     samples = [_sample(clean) for clean in cleans]
     for i, script in zip(present, scripts_of(samples), strict=True):
         scripts[i] = script

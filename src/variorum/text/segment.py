@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from variorum.model import Segment
-from variorum.text.language import documents_paragraph_languages, documents_paragraph_words
+from variorum.text.language import documents_words_and_languages
 from variorum.text.lazy_pattern import compile_pattern
 from variorum.text.roles import assign_roles, is_header_line, is_separator
 
@@ -334,8 +334,7 @@ def segment_documents(
     languages, the model's questions of all the documents answered in a few batches)."""
     spans = [paragraph_spans(text) for text in texts]
     paragraphs = [[text[s:e] for s, e in doc_spans] for text, doc_spans in zip(texts, spans, strict=True)]
-    words = documents_paragraph_words(paragraphs)
-    languages = documents_paragraph_languages(paragraphs, words)
+    words, languages = documents_words_and_languages(paragraphs)
     segmented: list[tuple[list[Segment], list[int]]] = []
     for text, doc_spans, doc_texts, doc_words, doc_languages in zip(
         texts, spans, paragraphs, words, languages, strict=True
