@@ -30,6 +30,7 @@ check it against a ``LanguageIdentifier`` holding the same arrays, score for sco
 
 from __future__ import annotations
 
+import itertools
 import math
 import unicodedata
 from collections import Counter
@@ -349,8 +350,7 @@ class Batch:
         table = identifier.nb_ptc
         scores = np.empty((len(texts), len(identifier.nb_classes)), dtype=np.float32)
         featureless = []
-        for k in range(len(texts)):
-            lo, hi = bounds[k], bounds[k + 1]
+        for k, (lo, hi) in enumerate(itertools.pairwise(bounds)):
             if lo == hi:
                 featureless.append(k)
             else:

@@ -317,14 +317,13 @@ def _one_script(sample: str, script: str | None) -> bool:
 def _profile(sample: str) -> str | None:
     """The language whose function words clearly dominate ``sample``, if one does."""
     tokens = _WORD.findall(sample.lower())
-    if _FUNCTION_WORD_SET.isdisjoint(tokens):
+    if _FUNCTION_WORD_SET.isdisjoint(tokens):  # most samples of text without function words
         return None
-    # Each language's hits, counted in the order the languages first occur (as a walk over
-    # the tokens counts them: a function word's first occurrence is its languages' first).
     hits: dict[str, int] = {}
-    for word, times in Counter(filter(_FUNCTION_WORD_SET.__contains__, tokens)).items():
-        for lang in _FUNCTION_WORD_LANGUAGES[word]:
-            hits[lang] = hits.get(lang, 0) + times
+    for token in tokens:
+        if token in _FUNCTION_WORD_SET:
+            for lang in _FUNCTION_WORD_LANGUAGES[token]:
+                hits[lang] = hits.get(lang, 0) + 1
     best = max(hits, key=hits.__getitem__)
     top = hits.pop(best)
     if top < max(4, 0.2 * len(tokens)) or max(hits.values(), default=0) > 0.6 * top:
