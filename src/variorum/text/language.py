@@ -537,7 +537,7 @@ def _paragraph_languages_steps(texts: Sequence[str], cleaned: Sequence[str], wor
                 and _one_script(sample, script)
             ):
                 # The model cannot tell this script's text (see UNSURE_PARAGRAPHS).
-                langs[i], weak[i] = guesses.most_common(1)[0][0], True
+                langs[i], weak[i] = _commonest(guesses), True
                 continue
             expected = confirmed | sure[script] if script in sure else confirmed
             langs[i], confidence[i] = yield from _classify_steps(clean, expected, unclear)
@@ -595,8 +595,14 @@ def _cannot_tell(guesses: Counter[str], sure: Set[str]) -> bool:
         return False
     if not sure:
         return True
-    guess = guesses.most_common(1)[0][0]
+    guess = _commonest(guesses)
     return sure == {guess} and guess not in _DECIDED_LANGUAGES
+
+
+def _commonest(counts: Counter[str]) -> str:
+    """``counts.most_common(1)[0][0]`` (the first of the commonest, in insertion order), without
+    the ``heapq`` call that ``most_common`` makes for it."""
+    return max(counts, key=counts.__getitem__)
 
 
 def _neighbours(indices: Sequence[int], i: int) -> tuple[int | None, int | None]:
