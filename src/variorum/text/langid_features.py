@@ -21,6 +21,12 @@ between texts lets one pass count many texts.
 
 py3langid's walk stays the reference: the tests compare the two on real and generated text.
 
+:class:`Batch` answers many texts at once (the questions of many documents, see
+:func:`variorum.text.language.documents_paragraph_languages`): one counting pass, one sort for
+each text's distinct features in the order of their first occurrence, the float32 products
+one call per text and the normalisation on the rows of one array; the answers are
+:meth:`FastIdentifier.classify`'s to the bit.
+
 :class:`FastIdentifier` answers as py3langid's ``LanguageIdentifier`` (0.4.0) does, with the same
 numpy operations in the same order, without importing py3langid: its module loads ``logging``
 and the compressed model's reader (``tempfile``, ``shutil`` and more), ~7 ms of every start of
