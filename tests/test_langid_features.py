@@ -211,3 +211,21 @@ def test_paragraph_languages_answer_as_with_py3langid(fast, reference, manual_pa
     got = [language.paragraph_languages(doc) for doc in documents]
     monkeypatch.setattr(language, "_identifier", reference)
     assert [language.paragraph_languages(doc) for doc in documents] == got
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(texts, max_size=8))
+def test_texts_classified_together_get_each_ones_answer_to_the_bit(fast, many):
+    # One feature pass, one sort, the rows normalised together: the very (language,
+    # confidence) of classify, whose float32 scores are py3langid's to the bit.
+    batch = fast.batch(many)
+    assert batch is not None
+    assert [batch.classify(k) for k in range(len(many))] == [fast.classify(text) for text in many]
+
+
+def test_manual_page_samples_classified_together_get_each_ones_answer(fast, manual_pages):
+    samples = [language._sample(p, size) for p in manual_pages[::3] for size in (SAMPLE_CHARS, RETRY_CHARS)]
+    for lo in range(0, len(samples), 300):
+        part = samples[lo : lo + 300]
+        batch = fast.batch(part)
+        assert [batch.classify(k) for k in range(len(part))] == [fast.classify(text) for text in part]

@@ -64,10 +64,10 @@ def test_workers_give_what_one_process_gives(
 def test_a_failing_worker_stops_the_add_with_its_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(text: str) -> None:
+    def broken(texts: list[str]) -> None:
         raise ValueError("cannot segment this")
 
-    monkeypatch.setattr(workers, "preprocess", broken)  # the workers are forked with it
+    monkeypatch.setattr(workers, "preprocess_many", broken)  # the workers are forked with it
     with Index.open(tmp_path / "v.db") as index:
         with pytest.raises(WorkerError, match="cannot segment this"):
             pipeline.add(index, _documents(), PIPELINED)
@@ -77,10 +77,10 @@ def test_a_failing_worker_stops_the_add_with_its_traceback(
 def test_a_dead_worker_stops_the_add_with_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def killed(text: str) -> None:
+    def killed(texts: list[str]) -> None:
         os._exit(9)  # as the out-of-memory killer would
 
-    monkeypatch.setattr(workers, "preprocess", killed)
+    monkeypatch.setattr(workers, "preprocess_many", killed)
     monkeypatch.setattr(workers, "_POLL", 0.1)
     with Index.open(tmp_path / "v.db") as index, pytest.raises(WorkerError, match="died"):
         pipeline.add(index, _documents(), PIPELINED)

@@ -19,7 +19,7 @@ from variorum.config import Settings
 from variorum.errors import Interrupted, UsageError
 from variorum.group.relations import KINDS, Relation
 from variorum.model import Document, Passage, Skip, content_id
-from variorum.prepare import Prepared, prepare, preprocess
+from variorum.prepare import Prepared, prepare, preprocess_many
 from variorum.text.normalize import count_vocabulary, raw_tokens
 
 if TYPE_CHECKING:  # imported where used, so that a command loads only what it runs
@@ -239,7 +239,7 @@ class _AddState:
 
     def commit_here(self, fresh: list[tuple[Document, str]]) -> None:
         """Preprocess, prepare and commit one batch in this process."""
-        pre = [preprocess(d.text) for d, _ in fresh]
+        pre = preprocess_many([d.text for d, _ in fresh])
         words = count_vocabulary(raw for raw, _, _ in pre)
         self.vocab.update(words)
         preps = [

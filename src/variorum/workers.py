@@ -60,7 +60,7 @@ from variorum.align.passages import Aligned, align_batch
 from variorum.config import CrossLangSettings, Settings
 from variorum.errors import WorkerError
 from variorum.model import Document, Segment
-from variorum.prepare import Prepared, prepare, preprocess
+from variorum.prepare import Prepared, prepare, preprocess_many
 from variorum.store.codec import Packed, pack, unpack_tokens
 from variorum.text.language import warm_up
 from variorum.text.normalize import count_vocabulary
@@ -157,7 +157,7 @@ def _serve(tasks: Any, answers: Any, vocabulary: Counter[str], settings: Setting
                 answers.put((key, align_batch(aligning, payload, settings, tables)))
                 continue
             if kind == "preprocess":
-                pre = [preprocess(d.text) for d in payload]
+                pre = preprocess_many([d.text for d in payload])
                 kept[key] = (payload, pre)
                 main = {langs[0] if langs else None for _, _, langs in pre}
                 answers.put((key, (count_vocabulary(raw for raw, _, _ in pre), main)))

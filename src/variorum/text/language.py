@@ -33,6 +33,17 @@ Decisions, and why:
   paragraph in the same script; and once :data:`UNSURE_PARAGRAPHS` paragraphs of a script have
   left it unsure, with none sure of any language but the one it most often guessed, the model
   is not asked about that script's later paragraphs.
+* **Many documents' questions answered together**: whether a document asks the model about its
+  next sample depends on the answers to the ones before, so a document asks one question at a
+  time, and each answer cost ~40 numpy calls whatever the sample's length. Identifying the
+  languages of many documents (:func:`documents_paragraph_languages`, what a worker does with
+  its chunk of a batch through :func:`~variorum.text.segment.segment_documents`) runs each
+  document's rules as steps (:func:`_paragraph_languages_steps`) up to its next question, and
+  answers the questions of all of them as one batch
+  (:meth:`~variorum.text.langid_features.FastIdentifier.batch`), round after round: the same
+  questions, the same answers to the bit, so the same languages (``tests/test_language_batch.py``
+  compares them with the one-at-a-time rules of ``tests/language_reference.py``), for about a
+  third of the cost of asking them one by one on the benchmark corpora.
 * **Script first**: letters mostly in Han, Kana, Hangul, Greek, Hebrew, Georgian, Armenian or Thai
   script decide the language without the model (Han with any Kana is Japanese).
 * **Short paragraphs** (fewer than :data:`SHORT_WORDS` words) are too short for the model alone. In
@@ -50,10 +61,11 @@ Decisions, and why:
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Generator, Iterable, Sequence, Set
 from functools import cache
 from typing import Any
 
@@ -176,6 +188,8 @@ for _lang, _words in _FUNCTION_WORDS.items():
     for _word in _words.split():
         _FUNCTION_WORD_LANGUAGES[_word] = (*_FUNCTION_WORD_LANGUAGES.get(_word, ()), _lang)
 
+_FUNCTION_WORD_SET = frozenset(_FUNCTION_WORD_LANGUAGES)
+
 _lock = threading.Lock()
 _identifier: Any = None
 
@@ -220,13 +234,85 @@ def script_of(text: str) -> str | None:
     """The script most letters of ``text`` are written in, or None without letters."""
     if not _NON_LATIN_LETTER.search(text):
         return "latin" if _LATIN.search(text) else None
-    counts = {name: len(rx.findall(text)) for name, rx in _scripts()}
+    return _main_script({name: len(rx.findall(text)) for name, rx in _scripts()}, text)
+
+
+def _main_script(counts: dict[str, int], text: str) -> str | None:
+    """:func:`script_of` of ``text``, which has letters outside Latin, from the ``counts`` of
+    its characters in each script of :data:`_SCRIPT_LETTERS` (in that order)."""
     if counts["kana"] and counts["han"]:
         counts["kana"] += counts.pop("han")
     best = max(counts, key=lambda name: counts[name])
     if counts[best]:
         return best
     return "other" if any(ch.isalpha() for ch in text) else None
+
+
+def scripts_of(texts: Sequence[str]) -> list[str | None]:
+    """:func:`script_of` of each of ``texts`` (the samples of a document's paragraphs).
+
+    Text in Latin letters alone, most text, is told by one search over all of them. Otherwise,
+    once a process has read :data:`SCRIPT_TABLE_AFTER` characters of such samples, the
+    characters of each script are counted for all the texts at once from a table of the
+    classes of the Basic Multilingual Plane (:func:`_script_table`): the twelve searches of
+    :func:`script_of` for each paragraph made up a third of the cost of identifying the
+    languages of a document in Greek, Cyrillic or Arabic script.
+    """
+    global _script_chars
+    joined = "\n".join(texts)
+    if joined.isascii() or not _NON_LATIN_LETTER.search(joined):
+        return ["latin" if _LATIN.search(text) else None for text in texts]
+    if _script_chars < SCRIPT_TABLE_AFTER:
+        _script_chars += len(joined)
+        return [script_of(text) for text in texts]
+    import numpy as np
+
+    codes = np.frombuffer(joined.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    if len(codes) != len(joined):  # characters beyond the BMP, which the table does not cover
+        return [script_of(text) for text in texts]
+    owner = np.repeat(np.arange(len(texts)), [len(text) + 1 for text in texts])[: len(codes)]
+    # Per text: how many characters of each class (script | _NON_LATIN bit).
+    counts = np.bincount((owner << 5) | _script_table()[codes], minlength=len(texts) << 5).reshape(-1, 2, 16)
+    letters = counts.sum(axis=1)[:, 1 : len(_SCRIPT_LETTERS) + 1]
+    per_script = letters.tolist()
+    non_latin = counts[:, 1, :].sum(axis=1).tolist()
+    names = [name for name, _ in _SCRIPT_LETTERS]
+    scripts: list[str | None] = []
+    for text, outside, row in zip(texts, non_latin, per_script, strict=True):
+        if not outside:
+            scripts.append("latin" if row[0] else None)
+        else:
+            scripts.append(_main_script(dict(zip(names, row, strict=True)), text))
+    return scripts
+
+
+#: Characters of samples with letters outside Latin whose scripts a process tells with regular
+#: expressions before it builds :func:`_script_table` (~10 ms, regular expressions over the
+#: 65,536 characters of the BMP): about a thousand paragraphs, ~15 ms of searches, so a command
+#: on a few documents never builds it and a batch of documents soon does.
+SCRIPT_TABLE_AFTER = 100_000
+_script_chars = 0  # such characters told by searches so far in this process
+#: The bit of a :func:`_script_table` class that says "a letter outside Latin".
+_NON_LATIN = 16
+
+
+@cache
+def _script_table() -> Any:
+    """The class of each BMP character as numpy ``uint8``: its script's number in
+    :data:`_SCRIPT_LETTERS` (from 1; 0 for none), with :data:`_NON_LATIN` set for a match of
+    ``_NON_LATIN_LETTER``. Found by the ``re`` engine with the very classes :func:`script_of`
+    searches, so the two agree on every character by construction."""
+    import numpy as np
+
+    chars = "".join(map(chr, range(0x10000)))
+    table = np.zeros(0x10000, dtype=np.uint8)
+    classes = [chars for _, chars in _SCRIPT_LETTERS]
+    for number, letters in enumerate(classes, 1):
+        for match in compile_pattern(re, f"[{letters}]+").finditer(chars):
+            table[match.start() : match.end()] = number
+    for match in compile_pattern(re, f"(?:{_NON_LATIN_LETTER.pattern})+").finditer(chars):
+        table[match.start() : match.end()] |= _NON_LATIN
+    return table
 
 
 def _one_script(sample: str, script: str | None) -> bool:
@@ -242,12 +328,13 @@ def _one_script(sample: str, script: str | None) -> bool:
 def _profile(sample: str) -> str | None:
     """The language whose function words clearly dominate ``sample``, if one does."""
     tokens = _WORD.findall(sample.lower())
+    if _FUNCTION_WORD_SET.isdisjoint(tokens):  # most samples of text without function words
+        return None
     hits: dict[str, int] = {}
     for token in tokens:
-        for lang in _FUNCTION_WORD_LANGUAGES.get(token, ()):
-            hits[lang] = hits.get(lang, 0) + 1
-    if not hits:
-        return None
+        if token in _FUNCTION_WORD_SET:
+            for lang in _FUNCTION_WORD_LANGUAGES[token]:
+                hits[lang] = hits.get(lang, 0) + 1
     best = max(hits, key=hits.__getitem__)
     top = hits.pop(best)
     if top < max(4, 0.2 * len(tokens)) or max(hits.values(), default=0) > 0.6 * top:
@@ -255,9 +342,15 @@ def _profile(sample: str) -> str | None:
     return best
 
 
-def _classify(
+#: A question to the model: ("classify", sample) or ("rank", sample).
+Question = tuple[str, str]
+#: The steps of identifying languages: they yield questions and are sent the model's answers.
+Steps = Generator[Question, Any, Any]
+
+
+def _classify_steps(
     text: str, expected: Set[str] = frozenset(), unclear: list[int] | None = None
-) -> tuple[str, float]:
+) -> Generator[Question, Any, tuple[str, float]]:
     """Language and confidence from a sample of ``text``, a longer one if the first is unclear.
 
     An unclear answer that is one of the ``expected`` languages (those already confirmed in the
@@ -266,15 +359,21 @@ def _classify(
     ``unclear`` counts, for one document, the longer samples that were still unclear; from
     :data:`UNCLEAR_RETRIES` on, no longer sample is tried (see the module docstring).
     """
-    identifier = _get_identifier()
     sample = _sample(text)
-    lang, confidence = identifier.classify(sample)
+    lang, confidence = yield ("classify", sample)
     retry = unclear is None or unclear[0] < UNCLEAR_RETRIES
     if confidence < SURE and len(sample) < len(text) and lang not in expected and retry:
-        lang, confidence = identifier.classify(_sample(text, RETRY_CHARS))
+        lang, confidence = yield ("classify", _sample(text, RETRY_CHARS))
         if unclear is not None and confidence < SURE:
             unclear[0] += 1
     return str(lang), float(confidence)
+
+
+def _classify(
+    text: str, expected: Set[str] = frozenset(), unclear: list[int] | None = None
+) -> tuple[str, float]:
+    """:func:`_classify_steps`, the model asked at once."""
+    return _answer_all([_classify_steps(text, expected, unclear)])[0]  # type: ignore[no-any-return]
 
 
 def detect_language(text: str) -> str | None:
@@ -296,9 +395,10 @@ def detect_language(text: str) -> str | None:
     return _classify(clean)[0]
 
 
-def _prefer(text: str, candidates: set[str]) -> str:
+def _prefer_steps(text: str, candidates: set[str]) -> Generator[Question, Any, str]:
     """Whichever of ``candidates`` the model ranks higher for ``text``."""
-    for lang, _ in _get_identifier().rank(_sample(text)):
+    ranked = yield ("rank", _sample(text))
+    for lang, _ in ranked:
         if lang in candidates:
             return str(lang)
     return min(candidates)
@@ -315,13 +415,106 @@ def paragraph_words(texts: Iterable[str]) -> list[int]:
     return counts if counts is not None else [count_words(text) for text in cleaned]
 
 
+def documents_paragraph_words(documents: Sequence[Sequence[str]]) -> list[list[int]]:
+    """:func:`paragraph_words` of each document's paragraphs, all counted in one pass."""
+    return _words_of_cleaned([[strip_urls(text) for text in texts] for texts in documents])
+
+
+def _words_of_cleaned(cleaned: Sequence[Sequence[str]]) -> list[list[int]]:
+    """:func:`documents_paragraph_words` of paragraphs whose URLs are already left out."""
+    counts = letter_runs.count_runs([text for texts in cleaned for text in texts], rf"^\W\d_{_CJK}", _CJK)
+    if counts is None:  # a character the table does not cover: each document on its own
+        return [paragraph_words(texts) for texts in cleaned]
+    bounds = list(itertools.accumulate((len(texts) for texts in cleaned), initial=0))
+    return [counts[lo:hi] for lo, hi in itertools.pairwise(bounds)]
+
+
+def documents_words_and_languages(
+    documents: Sequence[Sequence[str]],
+) -> tuple[list[list[int]], list[list[str | None]]]:
+    """:func:`documents_paragraph_words` and :func:`documents_paragraph_languages` of the same
+    documents, URLs left out of each paragraph once for both."""
+    cleaned = [[strip_urls(text) for text in texts] for texts in documents]
+    words = _words_of_cleaned(cleaned)
+    return words, _answer_all(
+        [
+            _paragraph_languages_steps(texts, clean, counts)
+            for texts, clean, counts in zip(documents, cleaned, words, strict=True)
+        ]
+    )
+
+
 def paragraph_languages(texts: Sequence[str], words: Sequence[int] | None = None) -> list[str | None]:
     """The language of each paragraph of one document, using the document as context.
 
     See the module docstring for the rules for short and weakly classified paragraphs.
     """
+    return documents_paragraph_languages([texts], None if words is None else [words])[0]
+
+
+def documents_paragraph_languages(
+    documents: Sequence[Sequence[str]], words: Sequence[Sequence[int]] | None = None
+) -> list[list[str | None]]:
+    """:func:`paragraph_languages` of each document (its paragraphs, and their words if
+    counted), the documents' questions to the model answered together.
+
+    Each document asks the model about a few samples, one after another: whether it asks about
+    the next depends on the answer. Asked one at a time, each answer costs ~40 numpy calls
+    whatever the sample's length, which made language identification the costliest part of
+    preprocessing a document. Here every document runs until its next question, the questions
+    of all of them are answered in one batch (:meth:`~variorum.text.langid_features.
+    FastIdentifier.batch`, the same answers to the bit), and each runs on with its answer.
+    """
     if words is None:
-        words = paragraph_words(texts)
+        words = [paragraph_words(texts) for texts in documents]
+    return _answer_all(
+        [
+            _paragraph_languages_steps(texts, [strip_urls(text) for text in texts], counts)
+            for texts, counts in zip(documents, words, strict=True)
+        ]
+    )
+
+
+#: Fewest questions answered as one batch; fewer are asked one by one (a batch's fixed cost is
+#: about that of two single questions).
+BATCH_FROM = 3
+
+
+def _answer_all(steps: Sequence[Steps]) -> list[Any]:
+    """Run each of ``steps`` to its end, answering their questions round by round; their
+    results in order."""
+    results: list[Any] = [None] * len(steps)
+    asking: dict[int, Question] = {}
+
+    def advance(k: int, answer: Any) -> None:
+        try:
+            asking[k] = steps[k].send(answer)
+        except StopIteration as stop:
+            results[k] = stop.value
+            asking.pop(k, None)
+
+    for k in range(len(steps)):
+        advance(k, None)
+    while asking:
+        identifier = _get_identifier()
+        questions = list(asking.items())
+        answers: dict[int, Any] = {}
+        samples = [(k, text) for k, (kind, text) in questions if kind == "classify"]
+        batch = getattr(identifier, "batch", None) if len(samples) >= BATCH_FROM else None
+        together = batch([text for _, text in samples]) if batch is not None else None
+        if together is not None:
+            answers = {k: together.classify(j) for j, (k, _) in enumerate(samples)}
+        for k, (kind, text) in questions:
+            if k not in answers:
+                answers[k] = identifier.classify(text) if kind == "classify" else identifier.rank(text)
+        for k, _ in questions:
+            advance(k, answers[k])
+    return results
+
+
+def _paragraph_languages_steps(texts: Sequence[str], cleaned: Sequence[str], words: Sequence[int]) -> Steps:
+    """:func:`paragraph_languages` of one document (its paragraphs, the same without URLs, their
+    words), as steps that ask the model questions."""
     n = len(texts)
     langs: list[str | None] = [None] * n
     scripts: list[str | None] = [None] * n
@@ -332,12 +525,13 @@ def paragraph_languages(texts: Sequence[str], words: Sequence[int] | None = None
     unclear = [0]  # longer samples the model was still unsure of, in this document
     unsure: dict[str | None, Counter[str]] = {}  # per script: the model's unsure answers
     sure: dict[str | None, set[str]] = {}  # per script: the languages the model was sure of
-    for i, text in enumerate(texts):
-        if not words[i]:
-            continue
-        clean = strip_urls(text)
-        sample = _sample(clean)
-        script = scripts[i] = script_of(sample)
+    present = [i for i in range(n) if words[i]]
+    cleans = [cleaned[i] for i in present]
+    samples = [_sample(clean) for clean in cleans]
+    for i, script in zip(present, scripts_of(samples), strict=True):
+        scripts[i] = script
+    for i, clean, sample in zip(present, cleans, samples, strict=True):
+        script = scripts[i]
         if script in _SCRIPT_LANGUAGE:
             langs[i], confidence[i], long[i] = _SCRIPT_LANGUAGE[script], 1.0, True
         elif words[i] >= SHORT_WORDS:
@@ -354,10 +548,10 @@ def paragraph_languages(texts: Sequence[str], words: Sequence[int] | None = None
                 and _one_script(sample, script)
             ):
                 # The model cannot tell this script's text (see UNSURE_PARAGRAPHS).
-                langs[i], weak[i] = guesses.most_common(1)[0][0], True
+                langs[i], weak[i] = _commonest(guesses), True
                 continue
             expected = confirmed | sure[script] if script in sure else confirmed
-            langs[i], confidence[i] = _classify(clean, expected, unclear)
+            langs[i], confidence[i] = yield from _classify_steps(clean, expected, unclear)
             if confidence[i] >= SURE:
                 sure.setdefault(script, set()).add(langs[i])  # type: ignore[arg-type]
             else:
@@ -394,11 +588,11 @@ def paragraph_languages(texts: Sequence[str], words: Sequence[int] | None = None
         before, after = _neighbours(by_script.get(script, []), i)
         candidates = {langs[j] for j in (before, after) if j is not None}
         if len(candidates) == 2:
-            langs[i] = _prefer(texts[i], candidates)  # type: ignore[arg-type]
+            langs[i] = yield from _prefer_steps(texts[i], candidates)  # type: ignore[arg-type]
         elif candidates:
             langs[i] = candidates.pop()
         elif words[i] >= MIN_WORDS:
-            langs[i] = _classify(texts[i])[0]
+            langs[i] = (yield from _classify_steps(texts[i]))[0]
     return langs
 
 
@@ -412,8 +606,14 @@ def _cannot_tell(guesses: Counter[str], sure: Set[str]) -> bool:
         return False
     if not sure:
         return True
-    guess = guesses.most_common(1)[0][0]
+    guess = _commonest(guesses)
     return sure == {guess} and guess not in _DECIDED_LANGUAGES
+
+
+def _commonest(counts: Counter[str]) -> str:
+    """``counts.most_common(1)[0][0]`` (the first of the commonest, in insertion order), without
+    the ``heapq`` call that ``most_common`` makes for it."""
+    return max(counts, key=counts.__getitem__)
 
 
 def _neighbours(indices: Sequence[int], i: int) -> tuple[int | None, int | None]:

@@ -39,11 +39,12 @@ after an abbreviation (Mr., No., e.g., U.N., para., a single initial) or inside 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
 from variorum.model import Segment
-from variorum.text.language import paragraph_languages, paragraph_words
+from variorum.text.language import documents_words_and_languages
 from variorum.text.lazy_pattern import compile_pattern
 from variorum.text.roles import assign_roles, is_header_line, is_separator
 
@@ -322,15 +323,29 @@ def segment_counted(text: str, *, sentences: bool = False) -> tuple[list[Segment
     languages and :mod:`variorum.text.roles` for roles. Sentences are left out unless asked for:
     indexing and collation do not use them, and they cost about a tenth of preparing a document.
     """
-    spans = paragraph_spans(text)
-    if not spans:
-        return [], []
-    texts = [text[s:e] for s, e in spans]
-    words = paragraph_words(texts)
-    languages = paragraph_languages(texts, words)
-    roles = assign_roles(texts, languages, words)
-    segments = [
-        Segment(s, e, language, role, sentence_spans(text, s, e) if sentences else ())
-        for (s, e), language, role in zip(spans, languages, roles, strict=True)
-    ]
-    return segments, words
+    return segment_documents([text], sentences=sentences)[0]
+
+
+def segment_documents(
+    texts: Sequence[str], *, sentences: bool = False
+) -> list[tuple[list[Segment], list[int]]]:
+    """:func:`segment_counted` of each of ``texts``, the languages of all their paragraphs
+    identified together (:func:`~variorum.text.language.documents_paragraph_languages`: the same
+    languages, the model's questions of all the documents answered in a few batches)."""
+    spans = [paragraph_spans(text) for text in texts]
+    paragraphs = [[text[s:e] for s, e in doc_spans] for text, doc_spans in zip(texts, spans, strict=True)]
+    words, languages = documents_words_and_languages(paragraphs)
+    segmented: list[tuple[list[Segment], list[int]]] = []
+    for text, doc_spans, doc_texts, doc_words, doc_languages in zip(
+        texts, spans, paragraphs, words, languages, strict=True
+    ):
+        if not doc_spans:
+            segmented.append(([], []))
+            continue
+        roles = assign_roles(doc_texts, doc_languages, doc_words)
+        segments = [
+            Segment(s, e, language, role, sentence_spans(text, s, e) if sentences else ())
+            for (s, e), language, role in zip(doc_spans, doc_languages, roles, strict=True)
+        ]
+        segmented.append((segments, doc_words))
+    return segmented
