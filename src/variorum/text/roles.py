@@ -82,15 +82,18 @@ _DATE = LazyPattern(
 _TOKEN = LazyPattern(re, r"\w+")
 _MARKUP = "*_#>`~ \t"
 
-_ORGANS = LazyPattern(
-    re,
-    r"(?:united nations|general assembly|security council|human rights council|economic and social "
-    r"council|naciones unidas|asamblea general|consejo de seguridad|consejo de derechos humanos|"
-    r"consejo económico y social|nations unies|assemblée générale|conseil de sécurité|conseil des "
-    r"droits de l'homme|организация объединенных наций|генеральная ассамблея|совет безопасности|"
-    r"совет по правам человека|экономический и социальный совет)",
-    re.IGNORECASE,
-)
+_ORGAN_NAMES = (
+    "united nations", "general assembly", "security council", "human rights council",
+    "economic and social council", "naciones unidas", "asamblea general", "consejo de seguridad",
+    "consejo de derechos humanos", "consejo económico y social", "nations unies",
+    "assemblée générale", "conseil de sécurité", "conseil des droits de l'homme",
+    "организация объединенных наций", "генеральная ассамблея", "совет безопасности",
+    "совет по правам человека", "экономический и социальный совет",
+)  # fmt: skip
+_ORGANS = LazyPattern(re, "(?:" + "|".join(_ORGAN_NAMES) + ")", re.IGNORECASE)
+#: ``re`` matches one character of a pattern with one character of the text, also ignoring case,
+#: so only a line of one of these lengths can be an organ's name: the others skip the pattern.
+_ORGAN_LENGTHS = frozenset(map(len, _ORGAN_NAMES))
 _HEADER_LINE = LazyPattern(
     re,
     r"""
@@ -108,9 +111,18 @@ _HEADER_LINE = LazyPattern(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+#: What a line :data:`_HEADER_LINE` matches can start with (each of its alternatives starts with
+#: an ASCII letter, п, р, "(" or "<"; tests/test_segment_reference.py checks every character):
+#: a line that starts otherwise skips that pattern.
+_HEADER_START = LazyPattern(re, r"[a-zпр(<]", re.IGNORECASE)
+_SESSION_WORDS = ("session", "sesiones", "sesión", "сессия", "сессии")
 _SESSION_LINE = LazyPattern(
-    re, r"(?:[\w\-–^{}.]+ ){1,4}(?:session|sesiones|sesión|сессия|сессии)", re.IGNORECASE
+    re, r"(?:[\w\-–^{}.]+ ){1,4}(?:" + "|".join(_SESSION_WORDS) + ")", re.IGNORECASE
 )  # "Forty-first session", "43^{er} período de sesiones", "Сорок первая сессия"
+#: A session line ends with one of the words, which are at most this long (ignoring case, ``re``
+#: matches one character with one), so only the end of a line is searched for them first.
+_SESSION_TAIL = LazyPattern(re, "(?:" + "|".join(_SESSION_WORDS) + r")\Z", re.IGNORECASE)
+_SESSION_TAIL_LENGTH = max(map(len, _SESSION_WORDS))
 _SESSION_KEYS = ("session", "sesi", "сесси")
 _ALNUM = LazyPattern(re, r"[^\W_]")
 _DIGIT = LazyPattern(re, r"\d")
@@ -165,6 +177,7 @@ _FRAME_PHRASES: tuple[tuple[str, LazyPattern], ...] = tuple(
         ("rights reserved", r"\ball rights reserved\b"),
     )
 )
+_ASCII_FRAME_PHRASES = tuple((key, rx) for key, rx in _FRAME_PHRASES if key.isascii())
 # Headings, datelines and source lines, which frame a text when a paragraph starts with them.
 _FRAME_START = LazyPattern(
     re,
@@ -217,12 +230,17 @@ def is_header_line(line: str) -> bool:
     "(Signed) ...", signature titles, bare URLs and separator lines ("---", "* * *").
     """
     plain = _plain(line)
-    if not _ALNUM.search(plain):
+    if not (plain[:1].isalnum() or _ALNUM.search(plain)):  # [^\W_] is str.isalnum
         return True  # a separator
     if len(plain) > 100:
         return False
-    if _ORGANS.fullmatch(plain.rstrip(" ,")) or _HEADER_LINE.fullmatch(plain) or is_date_line(plain):
+    organ = plain.rstrip(" ,")
+    if len(organ) in _ORGAN_LENGTHS and _ORGANS.fullmatch(organ):
         return True
+    if (_HEADER_START.match(plain) and _HEADER_LINE.fullmatch(plain)) or is_date_line(plain):
+        return True
+    if not _SESSION_TAIL.search(plain, len(plain) - _SESSION_TAIL_LENGTH):
+        return False  # no session line: the keys below would only lead to a failed match
     lowered = plain.lower()
     for key in _SESSION_KEYS:  # a loop, not any(): a generator costs more than these tests
         if key in lowered:
@@ -234,6 +252,12 @@ def is_header_line(line: str) -> bool:
 _FIELD_LINE = LazyPattern(re, r"([A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*):(?:[ \t]+(.*))?$")
 #: A field's value or continuation line longer than this is text, not a record.
 _FIELD_VALUE_WORDS = 12
+#: The line breaks of ``str.splitlines`` ("\r\n" is two here, with a blank line between them).
+_BREAKS = r"\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+#: Blank lines, then the first line with text, up to its line break.
+_FIRST_LINE = LazyPattern(re, rf"(?:[^\S{_BREAKS}]*[{_BREAKS}])*([^{_BREAKS}]*)")
+#: Blank lines, then the name and colon of a field (:data:`_FIELD_LINE`): a record's first line.
+_FIELD_HEAD = LazyPattern(re, rf"(?:[^\S{_BREAKS}]*[{_BREAKS}])*[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*:")
 
 
 def is_field_stanza(text: str) -> bool:
@@ -244,6 +268,8 @@ def is_field_stanza(text: str) -> bool:
     sentence end ("Format: https://..."). A licence paragraph that opens with "License: Expat"
     and continues with the licence text is not a record: its continuation lines are prose.
     """
+    if not _FIELD_HEAD.match(text):
+        return False  # the first line is no field: the loop below says so, reading every line
     lines = [line for line in text.splitlines() if line.strip()]
     fields = 0
     for line in lines:
@@ -284,21 +310,59 @@ def _is_signature_name(text: str, words: int) -> bool:
     return 0 < words <= 10 and not _FINAL.search(text) and all(t[0].isupper() or len(t) <= 3 for t in tokens)
 
 
-def _frame(text: str) -> bool:
-    plain = _plain(" ".join(text[:600].split()))
+def _all_header_lines(text: str) -> bool:
+    """Whether every line of ``text`` with text on it is a header line (:func:`is_header_line`).
+
+    The first such line decides for most paragraphs, so it is tested before the text is split.
+    """
+    first = _FIRST_LINE.match(text).group(1)  # type: ignore[union-attr]  # matches any text
+    if not first.strip():
+        return True  # no line with text on it
+    if not is_header_line(first):
+        return False
+    return all(is_header_line(line) for line in text.splitlines() if line.strip())
+
+
+def _flat(text: str) -> str:
+    """``" ".join(text.split())``: the words of ``text`` with single spaces between them.
+
+    A paragraph's only whitespace is mostly single spaces and line feeds, and then replacing the
+    line feeds gives the same string without splitting it into words (``str.isprintable`` is
+    false for every whitespace character but the space: tested over every code point).
+    """
+    flat = text.replace("\n", " ")
+    if flat.isprintable() and "  " not in flat and flat[:1] != " " and flat[-1:] != " ":
+        return flat
+    return " ".join(text.split())
+
+
+def _frames(texts: Sequence[str]) -> list[bool]:
+    """Rules 1 and 2 for each paragraph of a document: whether it is frame on its own."""
+    plains = [_plain(_flat(text[:600])) for text in texts]
+    lowereds = [plain.lower() for plain in plains]
+    # A key found in no paragraph need not be looked for in each: most documents hold none.
+    everything = "\0".join(lowereds)
+    phrases = _ASCII_FRAME_PHRASES if everything.isascii() else _FRAME_PHRASES
+    present = [(key, rx) for key, rx in phrases if key in everything]
+    return [_frame(*paragraph, present) for paragraph in zip(texts, plains, lowereds, strict=True)]
+
+
+def _frame(text: str, plain: str, lowered: str, phrases: Sequence[tuple[str, LazyPattern]]) -> bool:
+    """Whether a paragraph is frame by rules 1-2; ``plain`` is its start flattened and without
+    markup, ``lowered`` the same in lower case, ``phrases`` those of :data:`_FRAME_PHRASES` that
+    can be in it."""
     if _FRAME_START.match(plain) or (_ANNEX_HEADING.match(plain) and len(plain) < 400):
         return True
-    lowered = plain.lower()
-    for key, rx in _FRAME_PHRASES:  # a loop, not any(): a generator costs more than these tests
+    for key, rx in phrases:  # a loop, not any(): a generator costs more than these tests
         if key in lowered and rx.search(lowered):
             return True
-    return is_field_stanza(text) or all(is_header_line(line) for line in text.splitlines() if line.strip())
+    return is_field_stanza(text) or _all_header_lines(text)
 
 
 def assign_roles(texts: Sequence[str], languages: Sequence[str | None], words: Sequence[int]) -> list[Role]:
     """The role of each paragraph of one document, by the rules of the module docstring."""
     n = len(texts)
-    wrapper = [_frame(text) for text in texts]
+    wrapper = _frames(texts)
 
     weights: Counter[str] = Counter()
     for i in range(n):
