@@ -15,6 +15,8 @@ import re
 import sys
 from functools import cache
 from pathlib import Path
+from re import _constants as sre_constants
+from re import _parser as sre_parser
 from types import ModuleType
 
 import pytest
@@ -118,16 +120,18 @@ HEADER_SAMPLES = [
 
 
 @cache
+def _cased_or_basic() -> list[str]:
+    """The characters that can match a pattern's character ignoring case, and more: every
+    character of the Basic Multilingual Plane and every cased character beyond it."""
+    return [ch for ch in ALL_CHARACTERS if ord(ch) < 0x10000 or ch.lower() != ch or ch.upper() != ch]
+
+
+@cache
 def _characters_to_check() -> list[str]:
-    """Characters the header prefilter turns away that could still match, ignoring case, a
-    character of the pattern: every character of the Basic Multilingual Plane and every cased
-    character beyond it."""
+    """Characters the header prefilter turns away that could still match a character of the
+    pattern ignoring case."""
     start = roles._HEADER_START.compiled()
-    return [
-        ch
-        for ch in ALL_CHARACTERS
-        if (ord(ch) < 0x10000 or ch.lower() != ch or ch.upper() != ch) and not start.match(ch)
-    ]
+    return [ch for ch in _cased_or_basic() if not start.match(ch)]
 
 
 def test_header_pattern_starts_only_where_its_prefilter_says() -> None:
@@ -142,6 +146,56 @@ def test_header_pattern_starts_only_where_its_prefilter_says() -> None:
         for sample in samples:
             rest = sample[1:]
             assert not [ch for ch in _characters_to_check() if alt.fullmatch(ch + rest)], alt.pattern
+
+
+def _literal_runs(items: object) -> set[tuple[str, bool]]:
+    """How a match of parsed pattern ``items`` begins: for each way through it, the literal
+    characters every match that way starts with, and whether something else follows them."""
+    runs = {("", False)}
+    for op, av in items:  # type: ignore[attr-defined]
+        if op is sre_constants.LITERAL:
+            step = {(chr(av), False)}
+        elif op is sre_constants.AT:
+            step = {("", False)}  # ^, \b: no character
+        elif op is sre_constants.SUBPATTERN:
+            step = _literal_runs(av[-1])
+        elif op is sre_constants.BRANCH:
+            step = set().union(*(_literal_runs(branch) for branch in av[1]))
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+            low, _, body = av
+            step = {(run, True) for run, _ in _literal_runs(body)} | ({("", False)} if low == 0 else set())
+        else:
+            step = {("", True)}
+        runs = {(run, True) for run, closed in runs if closed} | {
+            (run + more, ends) for run, closed in runs if not closed for more, ends in step
+        }
+    return runs
+
+
+def test_frame_starts_begin_as_their_prefilter_says() -> None:
+    """What ``_FRAME_START`` and ``_ANNEX_HEADING`` match begins with one of ``_FRAME_HEADS`` when
+    ASCII, and with a character ``_FRAME_FIRST`` takes otherwise."""
+    assert not any(ch.isspace() for head in roles._FRAME_HEADS for ch in head)
+    first_characters = set()
+    for rx in (roles._FRAME_START, roles._ANNEX_HEADING):
+        pattern = rx.compiled()
+        for run, _ in _literal_runs(sre_parser.parse(pattern.pattern, pattern.flags)):
+            assert run, f"{pattern.pattern!r} can start with any character"
+            first_characters.add(run[0])
+            token = run.split(" ")[0]
+            ascii_part = token[: next((i for i, ch in enumerate(token) if not ch.isascii()), len(token))]
+            if ascii_part:
+                assert ascii_part.lower().startswith(roles._FRAME_HEADS), run
+    take = roles._FRAME_FIRST.compiled()
+    for first in first_characters:
+        same = re.compile(re.escape(first), re.IGNORECASE)
+        missed = [ch for ch in _cased_or_basic() if same.fullmatch(ch) and not take.match(ch)]
+        assert not missed, (first, missed)
+
+
+def test_space_and_markup_is_every_whitespace_character() -> None:
+    spaces = {ch for ch in ALL_CHARACTERS if ch.isspace()}
+    assert set(roles._SPACE_AND_MARKUP) == spaces | set(roles._MARKUP)
 
 
 # --- is_header_line and is_field_stanza ------------------------------------------------------------
@@ -200,9 +254,7 @@ stanzas = st.lists(
 @given(stanzas | st.text(max_size=200))
 def test_field_stanzas_are_the_references(text: str) -> None:
     assert is_field_stanza(text) == is_field_stanza_reference(text)
-    assert roles._all_header_lines(text) == all(
-        is_header_line_reference(line) for line in text.splitlines() if line.strip()
-    )
+    assert roles._first_line(text) == next((line for line in text.splitlines() if line.strip()), None)
 
 
 # --- texts built line by line ----------------------------------------------------------------------

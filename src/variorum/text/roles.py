@@ -81,6 +81,11 @@ _DATE = LazyPattern(
 )
 _TOKEN = LazyPattern(re, r"\w+")
 _MARKUP = "*_#>`~ \t"
+#: Every character ``str.isspace`` calls whitespace (tested over every code point), and markup.
+_SPACE_AND_MARKUP = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000" + _MARKUP
+)
 
 _ORGAN_NAMES = (
     "united nations", "general assembly", "security council", "human rights council",
@@ -177,7 +182,10 @@ _FRAME_PHRASES: tuple[tuple[str, LazyPattern], ...] = tuple(
         ("rights reserved", r"\ball rights reserved\b"),
     )
 )
-_ASCII_FRAME_PHRASES = tuple((key, rx) for key, rx in _FRAME_PHRASES if key.isascii())
+#: Each phrase with the longest run of its key without spaces: a paragraph whose key is in its
+#: flattened start (``" ".join(start.split())``) has that run in its start as it is.
+_FRAME_KEYS = tuple((max(key.split(), key=len), key, rx) for key, rx in _FRAME_PHRASES)
+_ASCII_FRAME_KEYS = tuple(entry for entry in _FRAME_KEYS if entry[1].isascii())
 # Headings, datelines and source lines, which frame a text when a paragraph starts with them.
 _FRAME_START = LazyPattern(
     re,
@@ -197,6 +205,18 @@ _ANNEX_HEADING = LazyPattern(
     r"^(?:annex|annexe|anexo|приложение)(?:\s+[ivx\d]+)?(?:\s+(?:to|à|a|de|del|al|к)\b|\s*$)",
     re.IGNORECASE,
 )
+#: How what :data:`_FRAME_START` and :data:`_ANNEX_HEADING` match begins, in lower case, when it
+#: begins in ASCII: a paragraph whose start begins with none of them (and is ASCII) matches
+#: neither, so its start need not be flattened (tests/test_segment_reference.py reads the
+#: patterns' alternatives to check this list).
+_FRAME_HEADS = (
+    "lett", "identical", "not", "cart", "press", "comunicado", "communiqu", "kaynak", "source",
+    "fuente", "quelle", "read", "share", "related", "follow", "tag", "photo", "annex", "anexo",
+)  # fmt: skip
+_FRAME_HEAD_LENGTH = max(map(len, _FRAME_HEADS))
+#: The characters what they match can start with, ignoring case as the patterns do: a start that
+#: is not ASCII must begin with one of them.
+_FRAME_FIRST = LazyPattern(re, "[acfiklnpqrst©вип]", re.IGNORECASE)
 _INTRODUCER = LazyPattern(
     re,
     r"""(?:statement|declaration)\ (?:reads|says)|reads?\ as\ follows|^(?:the\ )?(?:full\ )?text\ of
@@ -310,17 +330,16 @@ def _is_signature_name(text: str, words: int) -> bool:
     return 0 < words <= 10 and not _FINAL.search(text) and all(t[0].isupper() or len(t) <= 3 for t in tokens)
 
 
-def _all_header_lines(text: str) -> bool:
-    """Whether every line of ``text`` with text on it is a header line (:func:`is_header_line`).
-
-    The first such line decides for most paragraphs, so it is tested before the text is split.
-    """
-    first = _FIRST_LINE.match(text).group(1)  # type: ignore[union-attr]  # matches any text
-    if not first.strip():
-        return True  # no line with text on it
-    if not is_header_line(first):
-        return False
-    return all(is_header_line(line) for line in text.splitlines() if line.strip())
+def _first_line(text: str) -> str | None:
+    """The first line of ``text`` with text on it, as ``str.splitlines`` gives it, or None."""
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
+    # Every line break is unprintable: a printable line that starts with text is the first.
+    if not first or first[0].isspace() or not first.isprintable():
+        first = _FIRST_LINE.match(text).group(1)  # type: ignore[union-attr]  # matches any text
+        if not first.strip():
+            return None
+    return first
 
 
 def _flat(text: str) -> str:
@@ -338,25 +357,35 @@ def _flat(text: str) -> str:
 
 def _frames(texts: Sequence[str]) -> list[bool]:
     """Rules 1 and 2 for each paragraph of a document: whether it is frame on its own."""
-    plains = [_plain(_flat(text[:600])) for text in texts]
-    lowereds = [plain.lower() for plain in plains]
-    # A key found in no paragraph need not be looked for in each: most documents hold none.
-    everything = "\0".join(lowereds)
-    phrases = _ASCII_FRAME_PHRASES if everything.isascii() else _FRAME_PHRASES
-    present = [(key, rx) for key, rx in phrases if key in everything]
-    return [_frame(*paragraph, present) for paragraph in zip(texts, plains, lowereds, strict=True)]
+    starts = [text[:600] for text in texts]
+    # The keys of the phrases are looked for in all paragraphs at once, and then only those
+    # found in each: most documents hold none. A paragraph's start as it is holds every run of
+    # a key without spaces that its flattened start holds.
+    everything = "\0".join(starts).lower()
+    keys = _ASCII_FRAME_KEYS if everything.isascii() else _FRAME_KEYS
+    present = [(key, rx) for run, key, rx in keys if run in everything]
+    return [_frame(text, start, present) for text, start in zip(texts, starts, strict=True)]
 
 
-def _frame(text: str, plain: str, lowered: str, phrases: Sequence[tuple[str, LazyPattern]]) -> bool:
-    """Whether a paragraph is frame by rules 1-2; ``plain`` is its start flattened and without
-    markup, ``lowered`` the same in lower case, ``phrases`` those of :data:`_FRAME_PHRASES` that
-    can be in it."""
-    if _FRAME_START.match(plain) or (_ANNEX_HEADING.match(plain) and len(plain) < 400):
-        return True
-    for key, rx in phrases:  # a loop, not any(): a generator costs more than these tests
-        if key in lowered and rx.search(lowered):
+def _frame(text: str, start: str, phrases: Sequence[tuple[str, LazyPattern]]) -> bool:
+    """Whether a paragraph is frame by rules 1-2; ``start`` is its first 600 characters and
+    ``phrases`` those of :data:`_FRAME_PHRASES` whose keys may be in it."""
+    head = start.lstrip(_SPACE_AND_MARKUP)[:_FRAME_HEAD_LENGTH]
+    if phrases or (head.lower().startswith(_FRAME_HEADS) if head.isascii() else _FRAME_FIRST.match(head)):
+        plain = _plain(_flat(start))
+        if _FRAME_START.match(plain) or (_ANNEX_HEADING.match(plain) and len(plain) < 400):
             return True
-    return is_field_stanza(text) or _all_header_lines(text)
+        lowered = plain.lower()
+        for key, rx in phrases:  # a loop, not any(): a generator costs more than these tests
+            if key in lowered and rx.search(lowered):
+                return True
+    # A record and a paragraph of header lines are told by their first line first.
+    first = _first_line(text)
+    if first is None:
+        return True  # no line with text on it: every line is a header line
+    if _FIELD_LINE.match(first.rstrip()) and is_field_stanza(text):
+        return True
+    return is_header_line(first) and all(is_header_line(line) for line in text.splitlines() if line.strip())
 
 
 def assign_roles(texts: Sequence[str], languages: Sequence[str | None], words: Sequence[int]) -> list[Role]:
