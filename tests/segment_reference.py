@@ -10,6 +10,7 @@ paragraphs are read and tested, not about the tables.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,7 +38,6 @@ from variorum.text.roles import (
 from variorum.text.segment import (
     _ABBREVIATIONS,
     _CONNECTORS,
-    _FINAL_LINE,
     _OPEN_END,
     _OPENERS,
     _PUNCTUATION,
@@ -47,6 +47,8 @@ from variorum.text.segment import (
     SHORT_LINE,
     WRAPPED_MIN_LINES,
 )
+
+_FINAL_LINE = re.compile(r"[.!?…:。！？।؟۔][\"'”’»)\]*¹²³⁴⁵⁶⁷⁸⁹⁰]*$")
 
 # --- roles --------------------------------------------------------------------------------------
 

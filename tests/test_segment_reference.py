@@ -23,6 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from segment_reference import (
+    _FINAL_LINE,
     assign_roles_reference,
     is_field_stanza_reference,
     is_header_line_reference,
@@ -30,7 +31,7 @@ from segment_reference import (
 )
 from test_segment import PROSE, SPANISH_COVER, wrap
 
-from variorum.text import roles
+from variorum.text import roles, segment
 from variorum.text.language import paragraph_languages, paragraph_words
 from variorum.text.roles import assign_roles, is_field_stanza, is_header_line
 from variorum.text.segment import paragraph_spans
@@ -191,6 +192,20 @@ def test_frame_starts_begin_as_their_prefilter_says() -> None:
         same = re.compile(re.escape(first), re.IGNORECASE)
         missed = [ch for ch in _cased_or_basic() if same.fullmatch(ch) and not take.match(ch)]
         assert not missed, (first, missed)
+
+
+def test_session_words_end_with_a_character_of_session_last() -> None:
+    for word in roles._SESSION_WORDS:
+        last = re.compile(re.escape(word[-1]), re.IGNORECASE)
+        assert {ch for ch in _cased_or_basic() if last.fullmatch(ch)} <= roles._SESSION_LAST
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(".!?…:。！？।؟۔\"'”’»)]*¹²³⁴⁵⁶⁷⁸⁹⁰ab.:; \u00a0"), max_size=12))
+def test_final_marks_are_the_final_line_pattern(tail: str) -> None:
+    for line in (tail.strip(), "Then " + tail.strip(), "x" + tail):
+        line = line.strip()
+        assert segment._ends_final(line) == bool(_FINAL_LINE.search(line))
 
 
 def test_space_and_markup_is_every_whitespace_character() -> None:

@@ -37,7 +37,6 @@ comparison. Body is the default; a paragraph becomes wrapper on evidence, by the
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 
 from variorum.model import Role
@@ -128,6 +127,9 @@ _SESSION_LINE = LazyPattern(
 #: matches one character with one), so only the end of a line is searched for them first.
 _SESSION_TAIL = LazyPattern(re, "(?:" + "|".join(_SESSION_WORDS) + r")\Z", re.IGNORECASE)
 _SESSION_TAIL_LENGTH = max(map(len, _SESSION_WORDS))
+#: The characters that match the last letter of a session word ignoring case (checked over every
+#: character in tests/test_segment_reference.py).
+_SESSION_LAST = frozenset("nNsSſяЯиИ")
 _SESSION_KEYS = ("session", "sesi", "сесси")
 _ALNUM = LazyPattern(re, r"[^\W_]")
 _DIGIT = LazyPattern(re, r"\d")
@@ -259,7 +261,7 @@ def is_header_line(line: str) -> bool:
         return True
     if (_HEADER_START.match(plain) and _HEADER_LINE.fullmatch(plain)) or is_date_line(plain):
         return True
-    if not _SESSION_TAIL.search(plain, len(plain) - _SESSION_TAIL_LENGTH):
+    if plain[-1] not in _SESSION_LAST or not _SESSION_TAIL.search(plain, len(plain) - _SESSION_TAIL_LENGTH):
         return False  # no session line: the keys below would only lead to a failed match
     lowered = plain.lower()
     for key in _SESSION_KEYS:  # a loop, not any(): a generator costs more than these tests
@@ -383,7 +385,7 @@ def _frame(text: str, start: str, phrases: Sequence[tuple[str, LazyPattern]]) ->
     first = _first_line(text)
     if first is None:
         return True  # no line with text on it: every line is a header line
-    if _FIELD_LINE.match(first.rstrip()) and is_field_stanza(text):
+    if ":" in first and _FIELD_LINE.match(first.rstrip()) and is_field_stanza(text):
         return True
     return is_header_line(first) and all(is_header_line(line) for line in text.splitlines() if line.strip())
 
@@ -393,18 +395,22 @@ def assign_roles(texts: Sequence[str], languages: Sequence[str | None], words: S
     n = len(texts)
     wrapper = _frames(texts)
 
-    weights: Counter[str] = Counter()
+    weights: dict[str, int] = {}
     for i in range(n):
-        if not wrapper[i] and languages[i]:
-            weights[languages[i]] += words[i]  # type: ignore[index]
+        language = languages[i]
+        if not wrapper[i] and language:
+            weights[language] = weights.get(language, 0) + words[i]
     if not weights:
         for i in range(n):
-            if languages[i]:
-                weights[languages[i]] += words[i]  # type: ignore[index]
-    main = weights.most_common(1)[0][0] if weights else None
-    for i in range(n):
-        if main is not None and languages[i] is not None and languages[i] != main:
-            wrapper[i] = True
+            language = languages[i]
+            if language:
+                weights[language] = weights.get(language, 0) + words[i]
+    if weights:
+        main = max(weights, key=weights.__getitem__)  # the first of the heaviest
+        for i in range(n):
+            language = languages[i]
+            if language is not None and language != main:
+                wrapper[i] = True
 
     long_body = [i for i in range(n) if not wrapper[i] and words[i] >= LONG_WORDS]
     if long_body:

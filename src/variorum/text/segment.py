@@ -85,7 +85,10 @@ _ABBREVIATIONS = _word_set(
 )
 _OPEN_END = ",-‐–—/(&[{"
 _OPENERS = "\"'“‘„«‹([¿¡*•-–—#>§"
-_FINAL_LINE = compile_pattern(re, r"[.!?…:。！？।؟۔][\"'”’»)\]*¹²³⁴⁵⁶⁷⁸⁹⁰]*$")
+#: A line ends a sentence or a heading (":") when its last character but these closing marks is
+#: one of the final marks: the marks of ``[.!?…:。！？।؟۔]["'”’»)\]*¹²³⁴⁵⁶⁷⁸⁹⁰]*$``.
+_FINAL_MARKS = ".!?…:。！？।؟۔"
+_CLOSING_MARKS = "\"'”’»)]*¹²³⁴⁵⁶⁷⁸⁹⁰"
 _SENTENCE_END = compile_pattern(re, r"[.!?…।؟۔]+[\"'”’»)\]*]*(?=\s)|[。！？]+[」』”’\"')）]*")
 _NEXT_CHAR = compile_pattern(re, r"\s*(\S)")
 _PUNCTUATION = "\"'“”‘’„«»‹›()[]{}<>.,:;!?…*¹²³⁴⁵⁶⁷⁸⁹⁰-‐–—/&。！？।؟۔"
@@ -118,6 +121,8 @@ class _FirstCharacter(dict[str, int]):
 
 
 _FIRST_CHARACTER = _FirstCharacter()
+#: The line breaks of ``str.splitlines`` but the line feed.
+_OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
 class _Lines:
@@ -125,10 +130,16 @@ class _Lines:
     bulk (``str.splitlines`` agrees with ``str.strip`` on whitespace), with the per-line tests that
     deciding a break needs computed once and only when asked."""
 
-    __slots__ = ("_header", "_raw", "kinds", "lengths", "numbers", "texts")
+    __slots__ = ("_break", "_header", "_raw", "kinds", "lengths", "numbers", "texts")
 
     def __init__(self, text: str) -> None:
-        self._raw = text.splitlines(keepends=True)
+        # str.splitlines tests every character of a text beyond Latin-1 against a table of line
+        # breaks, 4x the time of splitting at line feeds: when they are the only breaks, the
+        # lines are the same (but for a last, empty one), without their line feed.
+        if not text.isascii() and not any(ch in text for ch in _OTHER_BREAKS):
+            self._raw, self._break = text.split("\n"), 1
+        else:
+            self._raw, self._break = text.splitlines(keepends=True), 0
         stripped = list(map(str.strip, self._raw))
         #: The number of each non-blank line among all the lines of the text.
         self.numbers = list(compress(count(), stripped))
@@ -141,7 +152,7 @@ class _Lines:
         """The (start, end) offsets of runs of lines given as (first line, last line), from the
         first line's first non-whitespace character to the last line's last one."""
         raw, numbers, lengths = self._raw, self.numbers, self.lengths
-        positions = list(accumulate(map(len, raw), initial=0))
+        positions = list(accumulate(map(self._break.__add__, map(len, raw)), initial=0))
         spans = []
         for first, last in runs:
             line = raw[numbers[first]]
@@ -173,8 +184,14 @@ class _Lines:
 
 def _last_word(line: str) -> str:
     """The last word of ``line``, lower case, inner dots kept ("u.n" in "the U.N.")."""
-    tail = line[-40:].split()
+    tail = line[-40:].rsplit(None, 1)
     return tail[-1].strip(_PUNCTUATION).lower() if tail else ""
+
+
+def _ends_final(line: str) -> bool:
+    """The line (without surrounding whitespace) ends with a final mark and closing marks."""
+    core = line.rstrip(_CLOSING_MARKS)
+    return bool(core) and core[-1] in _FINAL_MARKS
 
 
 def _ends_open(line: str) -> bool:
@@ -183,7 +200,7 @@ def _ends_open(line: str) -> bool:
 
 
 def _ends_sentence(line: str) -> bool:
-    if not _FINAL_LINE.search(line):
+    if not _ends_final(line):
         return False
     word = _last_word(line)
     return not (line.rstrip("\"'”’»)]*").endswith(".") and _is_abbreviation(word))
@@ -209,11 +226,16 @@ def _first_word(line: str) -> str:
 def _breaks(lines: _Lines, k: int, after: int | None, width: float, aggressive: bool) -> bool:
     """Whether a paragraph starts at line ``k`` (rules in the module docstring); ``after`` is the
     line after it in its run, if any."""
-    if lines.separator(k - 1) or lines.separator(k):
+    kinds = lines.kinds
+    if (kinds[k - 1] == _MAY_SEPARATE and lines.separator(k - 1)) or (
+        kinds[k] == _MAY_SEPARATE and lines.separator(k)
+    ):
         return True
     p, n = lines.texts[k - 1], lines.texts[k]
-    if n[0].islower() or not _starts_paragraph(n[0]) or _ends_open(p):
-        return False  # the break is inside a paragraph whatever the layout
+    if kinds[k] == _MAY_SEPARATE and (n[0].islower() or not _starts_paragraph(n[0])):
+        return False  # a line starting in lower case, or with a mark that opens no paragraph
+    if p[-1] in _OPEN_END or _last_word(p) in _CONNECTORS:
+        return False  # after a comma, hyphen or function word the paragraph goes on
     # A header line on either side breaks; that test is the costly one, so it comes last (the
     # answer is the same in any order).
     fill = len(p) + 1 + len(_first_word(n))
@@ -251,65 +273,78 @@ def _is_double_spaced(lines: _Lines, blocks: list[tuple[int, int]]) -> bool:
     for (i, j), (following, _) in pairwise(blocks):
         if j - i == 1 and lines.lengths[i] >= PROSE_WIDTH:
             line = texts[i]
-            if not _FINAL_LINE.search(line) and (texts[following][0].islower() or _ends_open(line)):
+            if not _ends_final(line) and (texts[following][0].islower() or _ends_open(line)):
                 wrapped += 1
     return wrapped >= 3 and wrapped >= 0.25 * len(blocks)
 
 
-def _units(lines: _Lines) -> list[tuple[int, int, str]]:
-    """Runs of lines to split, as (first line, line after the last), each with its mode: "keep",
-    "strict" or "aggressive"."""
+def _units(lines: _Lines) -> tuple[list[tuple[int, int]], bool]:
+    """Runs of lines to split, as (first line, line after the last), and whether the text is
+    double-spaced (then single blank lines do not separate runs); see :func:`_mode`."""
     numbers = lines.numbers
     n = len(numbers)
     # A block starts at the first line and at every line with a blank line before it.
     steps = map(sub, islice(numbers, 1, None), numbers)
     starts = [0, *compress(count(1), map((1).__lt__, steps))]
     blocks = list(zip(starts, [*starts[1:], n], strict=True))
-    lengths = lines.lengths
-    if _is_double_spaced(lines, blocks):
-        runs: list[tuple[int, int]] = []
-        previous = 0
-        for i, j in blocks:
-            soft = bool(runs) and lines.blanks(i) == 1 and (previous == 1 or j - i == 1)
-            if soft:
-                runs[-1] = (runs[-1][0], j)
-            else:
-                runs.append((i, j))
-            previous = j - i
-        return [(i, j, "aggressive" if _is_prose(lengths, i, j) else "keep") for i, j in runs]
-    units: list[tuple[int, int, str]] = []
+    if not _is_double_spaced(lines, blocks):
+        return blocks, False
+    runs: list[tuple[int, int]] = []
+    previous = 0
     for i, j in blocks:
-        if j - i < WRAPPED_MIN_LINES or not _is_prose(lengths, i, j):
-            units.append((i, j, "keep"))
+        soft = bool(runs) and lines.blanks(i) == 1 and (previous == 1 or j - i == 1)
+        if soft:
+            runs[-1] = (runs[-1][0], j)
         else:
-            units.append((i, j, "aggressive" if j - i >= PAGE_LINES else "strict"))
-    return units
+            runs.append((i, j))
+        previous = j - i
+    return runs, True
+
+
+def _mode(lengths: list[int], i: int, j: int, double_spaced: bool) -> str:
+    """How lines ``i`` to ``j`` (excluded) are split: "keep", "strict" or "aggressive"."""
+    if j - i < WRAPPED_MIN_LINES or not _is_prose(lengths, i, j):
+        return "keep"
+    return "aggressive" if double_spaced or j - i >= PAGE_LINES else "strict"
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
     """The (start, end) offsets of the paragraphs of ``text``, in order.
 
-    The lines are read and classified in bulk, and a break between two lines of a wrapped run
-    is only weighed where the second line may start a paragraph or either may be a separator
-    (its first character says so, :class:`_FirstCharacter`): anywhere else the line goes on.
+    The lines are read and classified in bulk, and a break between two lines of a run is only
+    weighed where the second line may start a paragraph or either may be a separator (its first
+    character says so, :class:`_FirstCharacter`): anywhere else the line goes on, and a run with
+    no such line after its first is one paragraph whatever its layout.
     """
     lines = _Lines(text)
     if not lines.texts:
         return []
-    units = _units(lines)
+    units, double_spaced = _units(lines)
     lengths = lines.lengths
-    page_lines = [w for i, j, mode in units if mode == "aggressive" for w in lengths[i:j]]
-    page_width = _percentile(page_lines, 0.8) if page_lines else 0
     kinds = lines.kinds
     # Lines whose break from the line before may be a paragraph break, or that may be separators.
     candidates = list(compress(count(), kinds))
+    modes: list[str] = []  # of every run, and the page width, once a run needs them
+    page_width = 0
     runs: list[tuple[int, int]] = []  # (first line, last line) of each paragraph
-    for i, j, mode in units:
+    for u, (i, j) in enumerate(units):
         lo, hi = bisect_left(candidates, i), bisect_left(candidates, j)
-        if mode == "keep" or lo == hi:
+        if lo == hi or (hi - lo == 1 and candidates[lo] == i and kinds[i] != _MAY_SEPARATE):
             runs.append((i, j - 1))
             continue
-        aggressive = mode == "aggressive"
+        if not modes:
+            modes = [_mode(lengths, a, b, double_spaced) for a, b in units]
+            page = [
+                w
+                for (a, b), mode in zip(units, modes, strict=True)
+                if mode == "aggressive"
+                for w in lengths[a:b]
+            ]
+            page_width = _percentile(page, 0.8) if page else 0
+        if modes[u] == "keep":
+            runs.append((i, j - 1))
+            continue
+        aggressive = modes[u] == "aggressive"
         width = page_width if aggressive else max(lengths[i:j])
         start = i
         for k in candidates[lo:hi]:
