@@ -119,6 +119,19 @@ _HEADER_LINE = LazyPattern(
 #: an ASCII letter, п, р, "(" or "<"; tests/test_segment_reference.py checks every character):
 #: a line that starts otherwise skips that pattern.
 _HEADER_START = LazyPattern(re, r"[a-zпр(<]", re.IGNORECASE)
+
+
+class _HeaderStart(dict[str, bool]):
+    """Whether :data:`_HEADER_START` takes a character, asked once per character."""
+
+    def __missing__(self, ch: str) -> bool:
+        answer = bool(_HEADER_START.match(ch))
+        if len(self) < 4_096:  # a text uses a few dozen first characters
+            self[ch] = answer
+        return answer
+
+
+_HEADER_FIRST = _HeaderStart()
 _SESSION_WORDS = ("session", "sesiones", "sesión", "сессия", "сессии")
 _SESSION_LINE = LazyPattern(
     re, r"(?:[\w\-–^{}.]+ ){1,4}(?:" + "|".join(_SESSION_WORDS) + ")", re.IGNORECASE
@@ -259,7 +272,9 @@ def is_header_line(line: str) -> bool:
     organ = plain.rstrip(" ,")
     if len(organ) in _ORGAN_LENGTHS and _ORGANS.fullmatch(organ):
         return True
-    if (_HEADER_START.match(plain) and _HEADER_LINE.fullmatch(plain)) or is_date_line(plain):
+    if (_HEADER_FIRST[plain[0]] and _HEADER_LINE.fullmatch(plain)) or (
+        len(plain) <= 60 and is_date_line(plain)
+    ):
         return True
     if plain[-1] not in _SESSION_LAST or not _SESSION_TAIL.search(plain, len(plain) - _SESSION_TAIL_LENGTH):
         return False  # no session line: the keys below would only lead to a failed match
