@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from re import _constants as sre_constants
@@ -41,7 +42,11 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds not found")
 
 BREAKS = ["\n", "\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
-ALL_CHARACTERS = [chr(i) for i in range(sys.maxunicode + 1)]
+
+
+def all_characters() -> Iterator[str]:
+    """Every code point, one at a time (a list of them would hold 50 MB)."""
+    return map(chr, range(sys.maxunicode + 1))
 
 
 def check(text: str) -> None:
@@ -65,20 +70,20 @@ def check_roles(texts: list[str]) -> None:
 
 
 def test_splitlines_breaks_and_whitespace_are_what_the_patterns_say() -> None:
-    breaks = {ch for ch in ALL_CHARACTERS if len(f"a{ch}b".splitlines()) == 2}
+    breaks = {ch for ch in all_characters() if len(f"a{ch}b".splitlines()) == 2}
     assert breaks == set("".join(BREAKS))
     assert set(roles._BREAKS.encode().decode("unicode_escape")) == breaks
     space = re.compile(r"\s")
-    assert all(bool(space.match(ch)) == ch.isspace() for ch in ALL_CHARACTERS)
+    assert all(bool(space.match(ch)) == ch.isspace() for ch in all_characters())
 
 
 def test_alnum_pattern_is_str_isalnum() -> None:
     alnum = re.compile(r"[^\W_]")
-    assert all(bool(alnum.match(ch)) == ch.isalnum() for ch in ALL_CHARACTERS)
+    assert all(bool(alnum.match(ch)) == ch.isalnum() for ch in all_characters())
 
 
 def test_the_only_printable_whitespace_is_the_space() -> None:
-    assert [ch for ch in ALL_CHARACTERS if ch.isspace() and ch.isprintable()] == [" "]
+    assert [ch for ch in all_characters() if ch.isspace() and ch.isprintable()] == [" "]
 
 
 def _alternatives(pattern: str) -> list[str]:
@@ -124,7 +129,7 @@ HEADER_SAMPLES = [
 def _cased_or_basic() -> list[str]:
     """The characters that can match a pattern's character ignoring case, and more: every
     character of the Basic Multilingual Plane and every cased character beyond it."""
-    return [ch for ch in ALL_CHARACTERS if ord(ch) < 0x10000 or ch.lower() != ch or ch.upper() != ch]
+    return [ch for ch in all_characters() if ord(ch) < 0x10000 or ch.lower() != ch or ch.upper() != ch]
 
 
 @cache
@@ -209,7 +214,7 @@ def test_final_marks_are_the_final_line_pattern(tail: str) -> None:
 
 
 def test_space_and_markup_is_every_whitespace_character() -> None:
-    spaces = {ch for ch in ALL_CHARACTERS if ch.isspace()}
+    spaces = {ch for ch in all_characters() if ch.isspace()}
     assert set(roles._SPACE_AND_MARKUP) == spaces | set(roles._MARKUP)
 
 
