@@ -354,7 +354,7 @@ class Batch:
         ids, counts, bounds = first_occurrences(features, starts, sizes)
         weights = np.log1p(counts.astype(np.float32))
         table = identifier.nb_ptc
-        scores = np.empty((len(texts), len(identifier.nb_classes)), dtype=np.float32)
+        scores = np.zeros((len(texts), len(identifier.nb_classes)), dtype=np.float32)
         featureless = []
         for k, (lo, hi) in enumerate(itertools.pairwise(bounds)):
             if lo == hi:

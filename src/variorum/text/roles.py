@@ -37,7 +37,6 @@ comparison. Body is the default; a paragraph becomes wrapper on evidence, by the
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 
 from variorum.model import Role
@@ -81,16 +80,24 @@ _DATE = LazyPattern(
 )
 _TOKEN = LazyPattern(re, r"\w+")
 _MARKUP = "*_#>`~ \t"
-
-_ORGANS = LazyPattern(
-    re,
-    r"(?:united nations|general assembly|security council|human rights council|economic and social "
-    r"council|naciones unidas|asamblea general|consejo de seguridad|consejo de derechos humanos|"
-    r"consejo económico y social|nations unies|assemblée générale|conseil de sécurité|conseil des "
-    r"droits de l'homme|организация объединенных наций|генеральная ассамблея|совет безопасности|"
-    r"совет по правам человека|экономический и социальный совет)",
-    re.IGNORECASE,
+#: Every character ``str.isspace`` calls whitespace (tested over every code point), and markup.
+_SPACE_AND_MARKUP = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000" + _MARKUP
 )
+
+_ORGAN_NAMES = (
+    "united nations", "general assembly", "security council", "human rights council",
+    "economic and social council", "naciones unidas", "asamblea general", "consejo de seguridad",
+    "consejo de derechos humanos", "consejo económico y social", "nations unies",
+    "assemblée générale", "conseil de sécurité", "conseil des droits de l'homme",
+    "организация объединенных наций", "генеральная ассамблея", "совет безопасности",
+    "совет по правам человека", "экономический и социальный совет",
+)  # fmt: skip
+_ORGANS = LazyPattern(re, "(?:" + "|".join(_ORGAN_NAMES) + ")", re.IGNORECASE)
+#: ``re`` matches one character of a pattern with one character of the text, also ignoring case,
+#: so only a line of one of these lengths can be an organ's name: the others skip the pattern.
+_ORGAN_LENGTHS = frozenset(map(len, _ORGAN_NAMES))
 _HEADER_LINE = LazyPattern(
     re,
     r"""
@@ -108,9 +115,34 @@ _HEADER_LINE = LazyPattern(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+#: What a line :data:`_HEADER_LINE` matches can start with (each of its alternatives starts with
+#: an ASCII letter, п, р, "(" or "<"; tests/test_segment_reference.py checks every character):
+#: a line that starts otherwise skips that pattern.
+_HEADER_START = LazyPattern(re, r"[a-zпр(<]", re.IGNORECASE)
+
+
+class _HeaderStart(dict[str, bool]):
+    """Whether :data:`_HEADER_START` takes a character, asked once per character."""
+
+    def __missing__(self, ch: str) -> bool:
+        answer = bool(_HEADER_START.match(ch))
+        if len(self) < 4_096:  # a text uses a few dozen first characters
+            self[ch] = answer
+        return answer
+
+
+_HEADER_FIRST = _HeaderStart()
+_SESSION_WORDS = ("session", "sesiones", "sesión", "сессия", "сессии")
 _SESSION_LINE = LazyPattern(
-    re, r"(?:[\w\-–^{}.]+ ){1,4}(?:session|sesiones|sesión|сессия|сессии)", re.IGNORECASE
+    re, r"(?:[\w\-–^{}.]+ ){1,4}(?:" + "|".join(_SESSION_WORDS) + ")", re.IGNORECASE
 )  # "Forty-first session", "43^{er} período de sesiones", "Сорок первая сессия"
+#: A session line ends with one of the words, which are at most this long (ignoring case, ``re``
+#: matches one character with one), so only the end of a line is searched for them first.
+_SESSION_TAIL = LazyPattern(re, "(?:" + "|".join(_SESSION_WORDS) + r")\Z", re.IGNORECASE)
+_SESSION_TAIL_LENGTH = max(map(len, _SESSION_WORDS))
+#: The characters that match the last letter of a session word ignoring case (checked over every
+#: character in tests/test_segment_reference.py).
+_SESSION_LAST = frozenset("nNsSſяЯиИ")
 _SESSION_KEYS = ("session", "sesi", "сесси")
 _ALNUM = LazyPattern(re, r"[^\W_]")
 _DIGIT = LazyPattern(re, r"\d")
@@ -165,6 +197,10 @@ _FRAME_PHRASES: tuple[tuple[str, LazyPattern], ...] = tuple(
         ("rights reserved", r"\ball rights reserved\b"),
     )
 )
+#: Each phrase with the longest run of its key without spaces: a paragraph whose key is in its
+#: flattened start (``" ".join(start.split())``) has that run in its start as it is.
+_FRAME_KEYS = tuple((max(key.split(), key=len), key, rx) for key, rx in _FRAME_PHRASES)
+_ASCII_FRAME_KEYS = tuple(entry for entry in _FRAME_KEYS if entry[1].isascii())
 # Headings, datelines and source lines, which frame a text when a paragraph starts with them.
 _FRAME_START = LazyPattern(
     re,
@@ -184,6 +220,18 @@ _ANNEX_HEADING = LazyPattern(
     r"^(?:annex|annexe|anexo|приложение)(?:\s+[ivx\d]+)?(?:\s+(?:to|à|a|de|del|al|к)\b|\s*$)",
     re.IGNORECASE,
 )
+#: How what :data:`_FRAME_START` and :data:`_ANNEX_HEADING` match begins, in lower case, when it
+#: begins in ASCII: a paragraph whose start begins with none of them (and is ASCII) matches
+#: neither, so its start need not be flattened (tests/test_segment_reference.py reads the
+#: patterns' alternatives to check this list).
+_FRAME_HEADS = (
+    "lett", "identical", "not", "cart", "press", "comunicado", "communiqu", "kaynak", "source",
+    "fuente", "quelle", "read", "share", "related", "follow", "tag", "photo", "annex", "anexo",
+)  # fmt: skip
+_FRAME_HEAD_LENGTH = max(map(len, _FRAME_HEADS))
+#: The characters what they match can start with, ignoring case as the patterns do: a start that
+#: is not ASCII must begin with one of them.
+_FRAME_FIRST = LazyPattern(re, "[acfiklnpqrst©вип]", re.IGNORECASE)
 _INTRODUCER = LazyPattern(
     re,
     r"""(?:statement|declaration)\ (?:reads|says)|reads?\ as\ follows|^(?:the\ )?(?:full\ )?text\ of
@@ -217,12 +265,19 @@ def is_header_line(line: str) -> bool:
     "(Signed) ...", signature titles, bare URLs and separator lines ("---", "* * *").
     """
     plain = _plain(line)
-    if not _ALNUM.search(plain):
+    if not (plain[:1].isalnum() or _ALNUM.search(plain)):  # [^\W_] is str.isalnum
         return True  # a separator
     if len(plain) > 100:
         return False
-    if _ORGANS.fullmatch(plain.rstrip(" ,")) or _HEADER_LINE.fullmatch(plain) or is_date_line(plain):
+    organ = plain.rstrip(" ,")
+    if len(organ) in _ORGAN_LENGTHS and _ORGANS.fullmatch(organ):
         return True
+    if (_HEADER_FIRST[plain[0]] and _HEADER_LINE.fullmatch(plain)) or (
+        len(plain) <= 60 and is_date_line(plain)
+    ):
+        return True
+    if plain[-1] not in _SESSION_LAST or not _SESSION_TAIL.search(plain, len(plain) - _SESSION_TAIL_LENGTH):
+        return False  # no session line: the keys below would only lead to a failed match
     lowered = plain.lower()
     for key in _SESSION_KEYS:  # a loop, not any(): a generator costs more than these tests
         if key in lowered:
@@ -234,6 +289,12 @@ def is_header_line(line: str) -> bool:
 _FIELD_LINE = LazyPattern(re, r"([A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*):(?:[ \t]+(.*))?$")
 #: A field's value or continuation line longer than this is text, not a record.
 _FIELD_VALUE_WORDS = 12
+#: The line breaks of ``str.splitlines`` ("\r\n" is two here, with a blank line between them).
+_BREAKS = r"\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+#: Blank lines, then the first line with text, up to its line break.
+_FIRST_LINE = LazyPattern(re, rf"(?:[^\S{_BREAKS}]*[{_BREAKS}])*([^{_BREAKS}]*)")
+#: Blank lines, then the name and colon of a field (:data:`_FIELD_LINE`): a record's first line.
+_FIELD_HEAD = LazyPattern(re, rf"(?:[^\S{_BREAKS}]*[{_BREAKS}])*[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*:")
 
 
 def is_field_stanza(text: str) -> bool:
@@ -244,6 +305,8 @@ def is_field_stanza(text: str) -> bool:
     sentence end ("Format: https://..."). A licence paragraph that opens with "License: Expat"
     and continues with the licence text is not a record: its continuation lines are prose.
     """
+    if not _FIELD_HEAD.match(text):
+        return False  # the first line is no field: the loop below says so, reading every line
     lines = [line for line in text.splitlines() if line.strip()]
     fields = 0
     for line in lines:
@@ -284,34 +347,85 @@ def _is_signature_name(text: str, words: int) -> bool:
     return 0 < words <= 10 and not _FINAL.search(text) and all(t[0].isupper() or len(t) <= 3 for t in tokens)
 
 
-def _frame(text: str) -> bool:
-    plain = _plain(" ".join(text[:600].split()))
-    if _FRAME_START.match(plain) or (_ANNEX_HEADING.match(plain) and len(plain) < 400):
-        return True
-    lowered = plain.lower()
-    for key, rx in _FRAME_PHRASES:  # a loop, not any(): a generator costs more than these tests
-        if key in lowered and rx.search(lowered):
+def _first_line(text: str) -> str | None:
+    """The first line of ``text`` with text on it, as ``str.splitlines`` gives it, or None."""
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
+    # Every line break is unprintable: a printable line that starts with text is the first.
+    if not first or first[0].isspace() or not first.isprintable():
+        first = _FIRST_LINE.match(text).group(1)  # type: ignore[union-attr]  # matches any text
+        if not first.strip():
+            return None
+    return first
+
+
+def _flat(text: str) -> str:
+    """``" ".join(text.split())``: the words of ``text`` with single spaces between them.
+
+    A paragraph's only whitespace is mostly single spaces and line feeds, and then replacing the
+    line feeds gives the same string without splitting it into words (``str.isprintable`` is
+    false for every whitespace character but the space: tested over every code point).
+    """
+    flat = text.replace("\n", " ")
+    if flat.isprintable() and "  " not in flat and flat[:1] != " " and flat[-1:] != " ":
+        return flat
+    return " ".join(text.split())
+
+
+def _frames(texts: Sequence[str]) -> list[bool]:
+    """Rules 1 and 2 for each paragraph of a document: whether it is frame on its own."""
+    starts = [text[:600] for text in texts]
+    # The keys of the phrases are looked for in all paragraphs at once, and then only those
+    # found in each: most documents hold none. A paragraph's start as it is holds every run of
+    # a key without spaces that its flattened start holds.
+    everything = "\0".join(starts).lower()
+    keys = _ASCII_FRAME_KEYS if everything.isascii() else _FRAME_KEYS
+    present = [(key, rx) for run, key, rx in keys if run in everything]
+    return [_frame(text, start, present) for text, start in zip(texts, starts, strict=True)]
+
+
+def _frame(text: str, start: str, phrases: Sequence[tuple[str, LazyPattern]]) -> bool:
+    """Whether a paragraph is frame by rules 1-2; ``start`` is its first 600 characters and
+    ``phrases`` those of :data:`_FRAME_PHRASES` whose keys may be in it."""
+    head = start.lstrip(_SPACE_AND_MARKUP)[:_FRAME_HEAD_LENGTH]
+    if phrases or (head.lower().startswith(_FRAME_HEADS) if head.isascii() else _FRAME_FIRST.match(head)):
+        plain = _plain(_flat(start))
+        if _FRAME_START.match(plain) or (_ANNEX_HEADING.match(plain) and len(plain) < 400):
             return True
-    return is_field_stanza(text) or all(is_header_line(line) for line in text.splitlines() if line.strip())
+        lowered = plain.lower()
+        for key, rx in phrases:  # a loop, not any(): a generator costs more than these tests
+            if key in lowered and rx.search(lowered):
+                return True
+    # A record and a paragraph of header lines are told by their first line first.
+    first = _first_line(text)
+    if first is None:
+        return True  # no line with text on it: every line is a header line
+    if ":" in first and _FIELD_LINE.match(first.rstrip()) and is_field_stanza(text):
+        return True
+    return is_header_line(first) and all(is_header_line(line) for line in text.splitlines() if line.strip())
 
 
 def assign_roles(texts: Sequence[str], languages: Sequence[str | None], words: Sequence[int]) -> list[Role]:
     """The role of each paragraph of one document, by the rules of the module docstring."""
     n = len(texts)
-    wrapper = [_frame(text) for text in texts]
+    wrapper = _frames(texts)
 
-    weights: Counter[str] = Counter()
+    weights: dict[str, int] = {}
     for i in range(n):
-        if not wrapper[i] and languages[i]:
-            weights[languages[i]] += words[i]  # type: ignore[index]
+        language = languages[i]
+        if not wrapper[i] and language:
+            weights[language] = weights.get(language, 0) + words[i]
     if not weights:
         for i in range(n):
-            if languages[i]:
-                weights[languages[i]] += words[i]  # type: ignore[index]
-    main = weights.most_common(1)[0][0] if weights else None
-    for i in range(n):
-        if main is not None and languages[i] is not None and languages[i] != main:
-            wrapper[i] = True
+            language = languages[i]
+            if language:
+                weights[language] = weights.get(language, 0) + words[i]
+    if weights:
+        main = max(weights, key=weights.__getitem__)  # the first of the heaviest
+        for i in range(n):
+            language = languages[i]
+            if language is not None and language != main:
+                wrapper[i] = True
 
     long_body = [i for i in range(n) if not wrapper[i] and words[i] >= LONG_WORDS]
     if long_body:

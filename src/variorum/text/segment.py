@@ -39,14 +39,15 @@ after an abbreviation (Mr., No., e.g., U.N., para., a single initial) or inside 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
-from itertools import pairwise
+from itertools import accumulate, compress, count, islice, pairwise
+from operator import sub
 
 from variorum.model import Segment
 from variorum.text.language import documents_words_and_languages
 from variorum.text.lazy_pattern import compile_pattern
-from variorum.text.roles import assign_roles, is_header_line, is_separator
+from variorum.text.roles import assign_roles, is_header_line
 
 #: Minimum number of lines for a block to be re-split at its line breaks.
 WRAPPED_MIN_LINES = 3
@@ -85,51 +86,113 @@ _ABBREVIATIONS = _word_set(
 )
 _OPEN_END = ",-‐–—/(&[{"
 _OPENERS = "\"'“‘„«‹([¿¡*•-–—#>§"
-_FINAL_LINE = compile_pattern(re, r"[.!?…:。！？।؟۔][\"'”’»)\]*¹²³⁴⁵⁶⁷⁸⁹⁰]*$")
+#: A line ends a sentence or a heading (":") when its last character but these closing marks is
+#: one of the final marks: the marks of ``[.!?…:。！？।؟۔]["'”’»)\]*¹²³⁴⁵⁶⁷⁸⁹⁰]*$``.
+_FINAL_MARKS = ".!?…:。！？।؟۔"
+_CLOSING_MARKS = "\"'”’»)]*¹²³⁴⁵⁶⁷⁸⁹⁰"
 _SENTENCE_END = compile_pattern(re, r"[.!?…।؟۔]+[\"'”’»)\]*]*(?=\s)|[。！？]+[」』”’\"')）]*")
 _NEXT_CHAR = compile_pattern(re, r"\s*(\S)")
 _PUNCTUATION = "\"'“”‘’„«»‹›()[]{}<>.,:;!?…*¹²³⁴⁵⁶⁷⁸⁹⁰-‐–—/&。！？।؟۔"
 _CJK_END = "。！？"
 
 
-@dataclass(slots=True)
-class _Line:
-    start: int  # offset of the first non-whitespace character
-    end: int  # offset after the last non-whitespace character
-    text: str
-    indented: bool  # the raw line starts with whitespace
-    blanks: int  # blank lines between this line and the previous non-blank one
-    _header: bool | None = None
-
-    @property
-    def header(self) -> bool:
-        """Whether this is a header line (computed once: the check is the costly part)."""
-        if self._header is None:
-            self._header = is_header_line(self.text)
-        return self._header
+_ALNUM = compile_pattern(re, r"[^\W_]")  # str.isalnum, like roles.is_separator's
+#: What a line's first character says about the break before it. GOES_ON: a lower-case letter,
+#: or a letter or digit that opens no paragraph: the line continues the one before it (unless
+#: that one is a separator). MAY_START: it may start a paragraph. MAY_SEPARATE: no letter or
+#: digit, so the line may also be a separator.
+_GOES_ON, _MAY_START, _MAY_SEPARATE = 0, 1, 2
+#: First characters are remembered up to this many (a text uses a few dozen).
+_CACHE_SIZE = 4_096
 
 
-def _read_lines(text: str) -> list[_Line]:
-    """The non-blank lines of ``text``; ``str.splitlines`` agrees with ``str.strip`` on whitespace."""
-    lines: list[_Line] = []
-    pos = 0
-    blanks = 0
-    for raw in text.splitlines(keepends=True):
-        stripped = raw.strip()
-        if stripped:
-            lead = len(raw) - len(raw.lstrip())
-            lines.append(_Line(pos + lead, pos + lead + len(stripped), stripped, lead > 0, blanks))
-            blanks = 0
+class _FirstCharacter(dict[str, int]):
+    """The kind of a line's first character (above), computed once per character."""
+
+    def __missing__(self, ch: str) -> int:
+        if not ch.isalnum():
+            kind = _MAY_SEPARATE
+        elif ch.islower() or not _starts_paragraph(ch):
+            kind = _GOES_ON
         else:
-            blanks += 1
-        pos += len(raw)
-    return lines
+            kind = _MAY_START
+        if len(self) < _CACHE_SIZE:
+            self[ch] = kind
+        return kind
+
+
+_FIRST_CHARACTER = _FirstCharacter()
+#: The line breaks of ``str.splitlines`` but the line feed.
+_OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+class _Lines:
+    """The non-blank lines of a text, without surrounding whitespace, in parallel lists: read in
+    bulk (``str.splitlines`` agrees with ``str.strip`` on whitespace), with the per-line tests that
+    deciding a break needs computed once and only when asked."""
+
+    __slots__ = ("_break", "_header", "_raw", "kinds", "lengths", "numbers", "texts")
+
+    def __init__(self, text: str) -> None:
+        # str.splitlines tests every character of a text beyond Latin-1 against a table of line
+        # breaks, 4x the time of splitting at line feeds: when they are the only breaks, the
+        # lines are the same (but for a last, empty one), without their line feed.
+        if not text.isascii() and not any(ch in text for ch in _OTHER_BREAKS):
+            self._raw, self._break = text.split("\n"), 1
+        else:
+            self._raw, self._break = text.splitlines(keepends=True), 0
+        stripped = list(map(str.strip, self._raw))
+        #: The number of each non-blank line among all the lines of the text.
+        self.numbers = list(compress(count(), stripped))
+        self.texts = list(filter(None, stripped))
+        self.lengths = list(map(len, self.texts))
+        self.kinds = list(map(_FIRST_CHARACTER.__getitem__, [line[0] for line in self.texts]))
+        self._header: dict[int, bool] = {}
+
+    def offsets(self, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The (start, end) offsets of runs of lines given as (first line, last line), from the
+        first line's first non-whitespace character to the last line's last one."""
+        raw, numbers, lengths = self._raw, self.numbers, self.lengths
+        positions = list(accumulate(map(self._break.__add__, map(len, raw)), initial=0))
+        spans = []
+        for first, last in runs:
+            line = raw[numbers[first]]
+            start = positions[numbers[first]] + len(line) - len(line.lstrip())
+            line = raw[numbers[last]]
+            end = positions[numbers[last]] + len(line) - len(line.lstrip()) + lengths[last]
+            spans.append((start, end))
+        return spans
+
+    def blanks(self, k: int) -> int:
+        """The number of blank lines between line ``k`` and the line before it."""
+        return self.numbers[k] - self.numbers[k - 1] - 1
+
+    def separator(self, k: int) -> bool:
+        """A line without letters or digits (:func:`~variorum.text.roles.is_separator`)."""
+        return self.kinds[k] == _MAY_SEPARATE and not _ALNUM.search(self.texts[k])
+
+    def header(self, k: int) -> bool:
+        """Whether line ``k`` is a header line (computed once: the check is the costly part)."""
+        answer = self._header.get(k)
+        if answer is None:
+            answer = self._header[k] = is_header_line(self.texts[k])
+        return answer
+
+    def indented(self, k: int) -> bool:
+        """The raw line starts with whitespace."""
+        return self._raw[self.numbers[k]][:1].isspace()
 
 
 def _last_word(line: str) -> str:
     """The last word of ``line``, lower case, inner dots kept ("u.n" in "the U.N.")."""
-    tail = line[-40:].split()
+    tail = line[-40:].rsplit(None, 1)
     return tail[-1].strip(_PUNCTUATION).lower() if tail else ""
+
+
+def _ends_final(line: str) -> bool:
+    """The line (without surrounding whitespace) ends with a final mark and closing marks."""
+    core = line.rstrip(_CLOSING_MARKS)
+    return bool(core) and core[-1] in _FINAL_MARKS
 
 
 def _ends_open(line: str) -> bool:
@@ -138,7 +201,7 @@ def _ends_open(line: str) -> bool:
 
 
 def _ends_sentence(line: str) -> bool:
-    if not _FINAL_LINE.search(line):
+    if not _ends_final(line):
         return False
     word = _last_word(line)
     return not (line.rstrip("\"'”’»)]*").endswith(".") and _is_abbreviation(word))
@@ -157,37 +220,41 @@ def _starts_paragraph(ch: str) -> bool:
     return ch.isdigit() or ch in _OPENERS or (ch.isalpha() and not ch.islower())
 
 
-def _continues(p: _Line, n: _Line) -> bool:
-    """The line break between ``p`` and ``n`` is inside a paragraph whatever the layout."""
-    return n.text[0].islower() or not _starts_paragraph(n.text[0]) or _ends_open(p.text)
-
-
 def _first_word(line: str) -> str:
     return line.split(maxsplit=1)[0]
 
 
-def _breaks(p: _Line, n: _Line, n2: _Line | None, width: float, aggressive: bool) -> bool:
-    """Whether a paragraph starts at ``n`` (rules in the module docstring)."""
-    if is_separator(p.text) or is_separator(n.text):
+def _breaks(lines: _Lines, k: int, after: int | None, width: float, aggressive: bool) -> bool:
+    """Whether a paragraph starts at line ``k`` (rules in the module docstring); ``after`` is the
+    line after it in its run, if any."""
+    kinds = lines.kinds
+    if (kinds[k - 1] == _MAY_SEPARATE and lines.separator(k - 1)) or (
+        kinds[k] == _MAY_SEPARATE and lines.separator(k)
+    ):
         return True
-    if _continues(p, n):
-        return False
-    if p.header or n.header:
-        return True
-    fill = len(p.text) + 1 + len(_first_word(n.text))
-    if _ends_sentence(p.text):
-        if aggressive or fill < SHORT_FINAL_LINE * width or (n.indented and not p.indented):
+    p, n = lines.texts[k - 1], lines.texts[k]
+    if kinds[k] == _MAY_SEPARATE and (n[0].islower() or not _starts_paragraph(n[0])):
+        return False  # a line starting in lower case, or with a mark that opens no paragraph
+    if p[-1] in _OPEN_END or _last_word(p) in _CONNECTORS:
+        return False  # after a comma, hyphen or function word the paragraph goes on
+    # A header line on either side breaks; that test is the costly one, so it comes last (the
+    # answer is the same in any order).
+    fill = len(p) + 1 + len(_first_word(n))
+    if _ends_sentence(p):
+        if aggressive or fill < SHORT_FINAL_LINE * width or (lines.indented(k) and not lines.indented(k - 1)):
             return True
         # n itself short though the paragraph goes on: an indented first line.
-        return (
-            n2 is not None
-            and not _ends_sentence(n.text)
-            and len(n.text) + 1 + len(_first_word(n2.text)) < SHORT_FINAL_LINE * width
+        shape = (
+            after is not None
+            and not _ends_sentence(n)
+            and len(n) + 1 + len(_first_word(lines.texts[after])) < SHORT_FINAL_LINE * width
         )
-    if fill >= SHORT_LINE * width:
-        return False
-    sibling = len(n.text) < SHORT_LINE * width and 0.7 <= len(n.text) / len(p.text) <= 1.4
-    return not sibling
+    elif fill >= SHORT_LINE * width:
+        shape = False
+    else:
+        sibling = len(n) < SHORT_LINE * width and 0.7 <= len(n) / len(p) <= 1.4
+        shape = not sibling
+    return shape or lines.header(k - 1) or lines.header(k)
 
 
 def _percentile(values: list[int], q: float) -> int:
@@ -195,81 +262,102 @@ def _percentile(values: list[int], q: float) -> int:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def _is_prose(lines: list[_Line]) -> bool:
-    return len(lines) >= WRAPPED_MIN_LINES and _percentile([len(x.text) for x in lines], 0.75) >= PROSE_WIDTH
+def _is_prose(lengths: list[int], i: int, j: int) -> bool:
+    """Lines ``i`` to ``j`` (excluded) are a wrapped block of prose."""
+    return j - i >= WRAPPED_MIN_LINES and _percentile(lengths[i:j], 0.75) >= PROSE_WIDTH
 
 
-def _blocks(lines: list[_Line]) -> list[list[_Line]]:
-    blocks: list[list[_Line]] = []
-    for line in lines:
-        if line.blanks or not blocks:
-            blocks.append([line])
-        else:
-            blocks[-1].append(line)
-    return blocks
-
-
-def _is_double_spaced(blocks: list[list[_Line]]) -> bool:
+def _is_double_spaced(lines: _Lines, blocks: list[tuple[int, int]]) -> bool:
     """A blank line after every wrapped line: single-line blocks that end mid-sentence."""
     wrapped = 0
-    for block, following in pairwise(blocks):
-        line = block[0].text
-        if (
-            len(block) == 1
-            and len(line) >= PROSE_WIDTH
-            and not _FINAL_LINE.search(line)
-            and (following[0].text[0].islower() or _ends_open(line))
-        ):
-            wrapped += 1
+    texts = lines.texts
+    for (i, j), (following, _) in pairwise(blocks):
+        if j - i == 1 and lines.lengths[i] >= PROSE_WIDTH:
+            line = texts[i]
+            if not _ends_final(line) and (texts[following][0].islower() or _ends_open(line)):
+                wrapped += 1
     return wrapped >= 3 and wrapped >= 0.25 * len(blocks)
 
 
-def _units(lines: list[_Line]) -> list[tuple[list[_Line], str]]:
-    """Runs of lines to split, each with its mode: "keep", "strict" or "aggressive"."""
-    blocks = _blocks(lines)
-    if _is_double_spaced(blocks):
-        runs: list[list[_Line]] = []
-        previous: list[_Line] | None = None
-        for block in blocks:
-            soft = previous is not None and block[0].blanks == 1 and (len(previous) == 1 or len(block) == 1)
-            if soft:
-                runs[-1].extend(block)
-            else:
-                runs.append(list(block))
-            previous = block
-        return [(run, "aggressive" if _is_prose(run) else "keep") for run in runs]
-    units: list[tuple[list[_Line], str]] = []
-    for block in blocks:
-        if not _is_prose(block):
-            units.append((block, "keep"))
+def _units(lines: _Lines) -> tuple[list[tuple[int, int]], bool]:
+    """Runs of lines to split, as (first line, line after the last), and whether the text is
+    double-spaced (then single blank lines do not separate runs); see :func:`_mode`."""
+    numbers = lines.numbers
+    n = len(numbers)
+    # A block starts at the first line and at every line with a blank line before it.
+    steps = map(sub, islice(numbers, 1, None), numbers)
+    starts = [0, *compress(count(1), map((1).__lt__, steps))]
+    blocks = list(zip(starts, [*starts[1:], n], strict=True))
+    if not _is_double_spaced(lines, blocks):
+        return blocks, False
+    runs: list[tuple[int, int]] = []
+    previous = 0
+    for i, j in blocks:
+        soft = bool(runs) and lines.blanks(i) == 1 and (previous == 1 or j - i == 1)
+        if soft:
+            runs[-1] = (runs[-1][0], j)
         else:
-            units.append((block, "aggressive" if len(block) >= PAGE_LINES else "strict"))
-    return units
+            runs.append((i, j))
+        previous = j - i
+    return runs, True
+
+
+def _mode(lengths: list[int], i: int, j: int, double_spaced: bool) -> str:
+    """How lines ``i`` to ``j`` (excluded) are split: "keep", "strict" or "aggressive"."""
+    if j - i < WRAPPED_MIN_LINES or not _is_prose(lengths, i, j):
+        return "keep"
+    return "aggressive" if double_spaced or j - i >= PAGE_LINES else "strict"
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """The (start, end) offsets of the paragraphs of ``text``, in order."""
-    lines = _read_lines(text)
-    if not lines:
+    """The (start, end) offsets of the paragraphs of ``text``, in order.
+
+    The lines are read and classified in bulk, and a break between two lines of a run is only
+    weighed where the second line may start a paragraph or either may be a separator (its first
+    character says so, :class:`_FirstCharacter`): anywhere else the line goes on, and a run with
+    no such line after its first is one paragraph whatever its layout.
+    """
+    lines = _Lines(text)
+    if not lines.texts:
         return []
-    units = _units(lines)
-    page_lines = [len(x.text) for unit, mode in units if mode == "aggressive" for x in unit]
-    page_width = _percentile(page_lines, 0.8) if page_lines else 0
-    spans: list[tuple[int, int]] = []
-    for unit, mode in units:
-        if mode == "keep":
-            spans.append((unit[0].start, unit[-1].end))
+    units, double_spaced = _units(lines)
+    lengths = lines.lengths
+    kinds = lines.kinds
+    # Lines whose break from the line before may be a paragraph break, or that may be separators.
+    candidates = list(compress(count(), kinds))
+    modes: list[str] = []  # of every run, and the page width, once a run needs them
+    page_width = 0
+    runs: list[tuple[int, int]] = []  # (first line, last line) of each paragraph
+    for u, (i, j) in enumerate(units):
+        lo, hi = bisect_left(candidates, i), bisect_left(candidates, j)
+        if lo == hi or (hi - lo == 1 and candidates[lo] == i and kinds[i] != _MAY_SEPARATE):
+            runs.append((i, j - 1))
             continue
-        aggressive = mode == "aggressive"
-        width = page_width if aggressive else max(len(x.text) for x in unit)
-        start = unit[0].start
-        for k in range(len(unit) - 1):
-            after = unit[k + 2] if k + 2 < len(unit) else None
-            if _breaks(unit[k], unit[k + 1], after, width, aggressive):
-                spans.append((start, unit[k].end))
-                start = unit[k + 1].start
-        spans.append((start, unit[-1].end))
-    return spans
+        if not modes:
+            modes = [_mode(lengths, a, b, double_spaced) for a, b in units]
+            page = [
+                w
+                for (a, b), mode in zip(units, modes, strict=True)
+                if mode == "aggressive"
+                for w in lengths[a:b]
+            ]
+            page_width = _percentile(page, 0.8) if page else 0
+        if modes[u] == "keep":
+            runs.append((i, j - 1))
+            continue
+        aggressive = modes[u] == "aggressive"
+        width = page_width if aggressive else max(lengths[i:j])
+        start = i
+        for k in candidates[lo:hi]:
+            if k > i and _breaks(lines, k, k + 1 if k + 1 < j else None, width, aggressive):
+                runs.append((start, k - 1))
+                start = k
+            # A separator also breaks from the line after it, which is no candidate itself.
+            if k + 1 < j and not kinds[k + 1] and lines.separator(k):
+                runs.append((start, k))
+                start = k + 1
+        runs.append((start, j - 1))
+    return lines.offsets(runs)
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> tuple[tuple[int, int], ...]:
