@@ -138,7 +138,11 @@ def add(
         raise
     finally:
         if workers is not None:
-            workers.close(abort=aborted)
+            try:
+                workers.close(abort=aborted)
+            except KeyboardInterrupt as interrupt:  # Ctrl-C while the workers finish their loop
+                workers.close(abort=True)
+                raise Interrupted(report.added) from interrupt
     try:
         if skipped:
             with index.transaction():

@@ -155,22 +155,30 @@ def _add(
         err.print(str(skip), markup=False, highlight=False)
         skipped.append(skip)
 
-    with _open_index(db, create=True) as index, _progress() as bar:
-        task = bar.add_task("indexing", total=None)
+    report: pipeline.AddReport | None = None
+    try:
+        with _open_index(db, create=True) as index, _progress() as bar:
+            task = bar.add_task("indexing", total=None)
 
-        def progress(stage: str, advance: int) -> None:
-            bar.update(task, advance=advance, description=stage)
+            def progress(stage: str, advance: int) -> None:
+                bar.update(task, advance=advance, description=stage)
 
-        exclude = [str(db), f"{db}-wal", f"{db}-shm", f"{db}-journal", *map(str, exclude_dirs)]
-        docs = read_inputs(paths, stdin=sys.stdin, on_skip=on_skip, metadata=meta or None, exclude=exclude)
-        try:
+            exclude = [str(db), f"{db}-wal", f"{db}-shm", f"{db}-journal", *map(str, exclude_dirs)]
+            docs = read_inputs(
+                paths, stdin=sys.stdin, on_skip=on_skip, metadata=meta or None, exclude=exclude
+            )
             report = pipeline.add(index, docs, settings, skipped=skipped, progress=progress)
-        except Interrupted as interrupt:  # typer would turn it into a silent exit 130
-            bar.stop()
-            err.print(str(interrupt), markup=False, highlight=False)
-            global INTERRUPT_REPORTED
-            INTERRUPT_REPORTED = True
-            raise typer.Exit(130) from None
+    except KeyboardInterrupt as interrupt:
+        # Interrupted: within add, which counted what it kept. A Ctrl-C after add returned
+        # (while the index closes) keeps every document it added: said so, not "nothing".
+        if not isinstance(interrupt, Interrupted) and report is None:
+            raise
+        kept = interrupt if isinstance(interrupt, Interrupted) else Interrupted(report.added)  # type: ignore[union-attr]
+        err.print(str(kept), markup=False, highlight=False)
+        global INTERRUPT_REPORTED
+        INTERRUPT_REPORTED = True
+        raise typer.Exit(130) from None
+    assert report is not None
     for skip in report.skipped[len(skipped) :]:  # skips found while adding (a repeated id)
         err.print(str(skip), markup=False, highlight=False)
     if report.added == 0 and report.duplicates == 0 and report.skipped:
