@@ -169,7 +169,7 @@ ALIGN_IN_WORKERS_PER_DOCUMENT = 1.0
 
 
 # A batch ready to commit: its (document, content hash)s, prepared forms and word counts.
-_Ready = tuple[list[tuple[Document, str]], "list[tuple[Prepared, Packed | None]]", list[Counter[str]]]
+_Ready = tuple[list[tuple[Document, str]], "list[tuple[Prepared, Packed | None]]", Counter[str]]
 
 
 @dataclass
@@ -178,7 +178,7 @@ class _InFlight:
 
     fresh: list[tuple[Document, str]]
     batch: Batch
-    words: list[Counter[str]] | None = None
+    words: Counter[str] | None = None
 
     @classmethod
     def start(cls, fresh: list[tuple[Document, str]], workers: Workers) -> _InFlight:
@@ -250,13 +250,13 @@ class _AddState:
             (prepare(d, self.vocab, self.settings, raw=raw, segments=segs, languages=langs), None)
             for (d, _), (raw, segs, langs) in zip(fresh, pre, strict=True)
         ]
-        self.commit(fresh, preps, [words])
+        self.commit(fresh, preps, words)
 
     def commit(
         self,
         fresh: list[tuple[Document, str]],
         preps: list[tuple[Prepared, Packed | None]],
-        words: list[Counter[str]],
+        words: Counter[str],
     ) -> None:
         """Insert and align one prepared batch in one transaction."""
 
@@ -281,8 +281,7 @@ class _AddState:
             local = {num: p for num, (p, _, _) in zip(nums, new, strict=True)}
             # tokens unpacked only for aligned documents
             packs = {num: packed for num, (_, _, packed) in zip(nums, new, strict=True)}
-            for counts in words:  # a batch's counts, chunk by chunk
-                index.add_vocabulary(counts)
+            index.add_vocabulary(words)
             fps = {n: p.fp_hashes for n, p in local.items()}
             found = index.candidates(fps, settings.max_df, settings.min_shared)
             pairs = sorted({(min(x, y), max(x, y)) for x, others in found.items() for y in others})
