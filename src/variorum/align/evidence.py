@@ -190,12 +190,7 @@ def run_coverage_codes(
                 kept += block.size
         return round(kept / na, 4), round(kept / nb, 4)
     # Without the tokens the other side lacks, as :func:`run_coverage_arrays` (its docstring).
-    n = min(na, nb)
-    differ = (a[:n] != b[:n]).nonzero()[0]
-    prefix = int(differ[0]) if len(differ) else n
-    n -= prefix
-    differ = (a[na - n :][::-1] != b[nb - n :][::-1]).nonzero()[0]
-    suffix = int(differ[0]) if len(differ) else n
+    prefix, suffix = _common_ends(a, b)
     kept = sum(r for r in (prefix, suffix) if r >= min_run)
     mid_a, mid_b = a[prefix : na - suffix], b[prefix : nb - suffix]
     if len(mid_a) and len(mid_b):
@@ -236,6 +231,19 @@ _HASH_MODULUS = HASH_MODULUS
 _REDUCE_CELLS = 2_000_000
 
 
+def _common_ends(a: np.ndarray, b: np.ndarray) -> tuple[int, int]:
+    """The lengths of the common prefix of ``a`` and ``b``, then of the common suffix of what
+    is left, as rapidfuzz strips them before it compares the middles."""
+    na, nb = len(a), len(b)
+    n = min(na, nb)
+    differ = (a[:n] != b[:n]).nonzero()[0]
+    prefix = int(differ[0]) if len(differ) else n
+    n -= prefix
+    differ = (a[na - n :][::-1] != b[nb - n :][::-1]).nonzero()[0]
+    suffix = int(differ[0]) if len(differ) else n
+    return prefix, suffix
+
+
 def run_coverage_arrays(
     a: np.ndarray,
     b: np.ndarray,
@@ -268,12 +276,7 @@ def run_coverage_arrays(
     ka = np.asarray(a, dtype=np.uint64) % _HASH_MODULUS
     kb = np.asarray(b, dtype=np.uint64) % _HASH_MODULUS
     # The common prefix, then the common suffix of what is left, as rapidfuzz strips them.
-    n = min(na, nb)
-    differ = (ka[:n] != kb[:n]).nonzero()[0]
-    prefix = int(differ[0]) if len(differ) else n
-    n -= prefix
-    differ = (ka[na - n :][::-1] != kb[nb - n :][::-1]).nonzero()[0]
-    suffix = int(differ[0]) if len(differ) else n
+    prefix, suffix = _common_ends(ka, kb)
     kept = sum(r for r in (prefix, suffix) if r >= min_run)
     ma = na - prefix - suffix
     # One sort of both middles numbers their distinct tokens and tells which occur on both sides.
