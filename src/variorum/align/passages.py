@@ -48,41 +48,40 @@ def to_passage(pa: Prepared, pb: Prepared, m: Match) -> Passage:
     return _passages(pa, pb, [m])[0]
 
 
-def _offsets(p: Prepared | Quotable) -> tuple[Sequence[int], Sequence[int]]:
+def _spans(p: Prepared | Quotable, firsts: list[int], lasts: list[int]) -> tuple[list[int], list[int]]:
+    """Where tokens ``firsts`` of ``p`` start and tokens ``lasts`` end."""
     if isinstance(p, Quotable):
-        return p.offsets()
-    return p.tokens.starts, p.tokens.ends
+        return p.spans(firsts, lasts)
+    starts, ends = p.tokens.starts, p.tokens.ends
+    return [starts[k] for k in firsts], [ends[k] for k in lasts]
 
 
 def _passages(
     pa: Prepared | Quotable, pb: Prepared | Quotable, matches: Sequence[Match]
 ) -> tuple[Passage, ...]:
-    """:func:`to_passage` of each of ``matches``, each document's offsets unpacked once."""
-    a_starts, a_ends = _offsets(pa)
-    b_starts, b_ends = _offsets(pb)
+    """:func:`to_passage` of each of ``matches``, each document's offsets read once."""
+    a_starts, a_ends = _spans(pa, [m.a0 for m in matches], [m.a1 - 1 for m in matches])
+    b_starts, b_ends = _spans(pb, [m.b0 for m in matches], [m.b1 - 1 for m in matches])
     a_doc, b_doc = pa.doc, pb.doc
+    a_text, b_text = a_doc.text, b_doc.text
     earlier = earlier_side(a_doc, b_doc)
-    out = []
-    for m in matches:
-        a_start, a_end = a_starts[m.a0], a_ends[m.a1 - 1]
-        b_start, b_end = b_starts[m.b0], b_ends[m.b1 - 1]
-        out.append(
-            Passage(
-                a_doc=a_doc.id,
-                b_doc=b_doc.id,
-                a_start=a_start,
-                a_end=a_end,
-                b_start=b_start,
-                b_end=b_end,
-                a_words=m.a1 - m.a0,
-                b_words=m.b1 - m.b0,
-                identity=m.identity,
-                a_text=a_doc.text[a_start:a_end],
-                b_text=b_doc.text[b_start:b_end],
-                earlier=earlier,  # type: ignore[arg-type]
-            )
+    return tuple(
+        Passage(
+            a_doc=a_doc.id,
+            b_doc=b_doc.id,
+            a_start=a_start,
+            a_end=a_end,
+            b_start=b_start,
+            b_end=b_end,
+            a_words=m.a1 - m.a0,
+            b_words=m.b1 - m.b0,
+            identity=m.identity,
+            a_text=a_text[a_start:a_end],
+            b_text=b_text[b_start:b_end],
+            earlier=earlier,  # type: ignore[arg-type]
         )
-    return tuple(out)
+        for m, a_start, a_end, b_start, b_end in zip(matches, a_starts, a_ends, b_starts, b_ends, strict=True)
+    )
 
 
 def seed_table(p: Prepared | Quotable, settings: Settings) -> SeedTable:

@@ -19,7 +19,7 @@ from variorum.config import Settings
 from variorum.detect.fingerprint import ngram_hashes, token_hashes
 from variorum.model import Document, Segment
 from variorum.prepare import Prepared, body_mask
-from variorum.store.codec import SEP, Packed, pack_ints, unpack_ints
+from variorum.store.codec import SEP, STEPS_U8, STEPS_U16, Packed, pack_ints, unpack_ints
 from variorum.text.normalize import Tokens
 
 
@@ -27,7 +27,7 @@ class Quotable:
     """What aligning a document and quoting its passages need (module doc).
 
     ``starts``/``ends`` are the tokens' character offsets, as lists or packed
-    (:func:`~variorum.store.codec.pack_ints`); :meth:`offsets` unpacks them on each call.
+    (:func:`~variorum.store.codec.pack_ints`); :meth:`spans` reads the few a pair's passages need.
     """
 
     __slots__ = ("body", "doc", "ends", "grams", "hashes", "starts")
@@ -65,13 +65,21 @@ class Quotable:
             pack_ints(list(self.ends)),
         )
 
-    def offsets(self) -> tuple[Sequence[int], Sequence[int]]:
-        """The character offsets where the tokens start and end."""
-        starts, ends = self.starts, self.ends
-        return (
-            unpack_ints(starts) if isinstance(starts, bytes) else starts,
-            unpack_ints(ends) if isinstance(ends, bytes) else ends,
-        )
+    def spans(self, firsts: Sequence[int], lasts: Sequence[int]) -> tuple[list[int], list[int]]:
+        """Where tokens ``firsts`` start and tokens ``lasts`` end: the character spans of
+        passages, read from the packed offsets without unpacking every one of them."""
+        return _offsets_at(self.starts, firsts), _offsets_at(self.ends, lasts)
+
+
+def _offsets_at(column: Sequence[int] | bytes, at: Sequence[int]) -> list[int]:
+    if not isinstance(column, bytes):
+        return [column[k] for k in at]
+    tag = column[0] if column else None
+    if tag in (STEPS_U8, STEPS_U16):
+        steps = np.frombuffer(column, dtype=np.uint8 if tag == STEPS_U8 else "<u2", offset=1)
+        return steps.cumsum(dtype=np.int64).take(at).tolist()  # type: ignore[no-any-return]
+    offsets = unpack_ints(column)
+    return [offsets[k] for k in at]
 
 
 def rebuilt(

@@ -280,7 +280,8 @@ def align_group(
         firsts = ~prev
         at = firsts.nonzero()[0]
         runs = np.zeros(len(i), dtype=np.int64)
-        runs[at] = np.diff(at, append=len(i)) - 1
+        runs[at[:-1]] = at[1:] - at[:-1] - 1
+        runs[at[-1:]] = len(i) - at[-1:] - 1
     else:
         prev = in_sorted(key - step, key)
         succ = in_sorted(key + step, key)
