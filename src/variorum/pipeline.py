@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from variorum.align.passages import PairResult, compare_prepared, quote, seed_table
+from variorum.align.passages import PairResult, align_batch, compare_prepared, quote, seed_table
 from variorum.config import Settings
 from variorum.errors import Interrupted, UsageError
 from variorum.group.relations import KINDS, Relation
@@ -366,27 +366,39 @@ class _AddState:
     def _align_here(
         self, pairs: list[tuple[int, int]], local: dict[int, Prepared], packs: dict[int, Packed | None]
     ) -> None:
-        """Align and store a batch's candidate pairs in this process, one after another."""
+        """Align and store a batch's candidate pairs in this process.
+
+        The pairs of one document are aligned together (:func:`~variorum.align.passages.align_batch`,
+        each document's seed table made once), which on real manual pages (~47 pairs a page)
+        costs half of aligning them one by one; the documents are gathered a few thousand pairs
+        at a time."""
         settings, self.stored = self.settings, []
-        # Each document is in many pairs: its seed table is made once. The ``x`` of the pairs come
-        # in order; one that is no ``y`` (an indexed document) is not needed once its run ends.
-        ys = {y for _, y in pairs}
-        tables: dict[int, SeedTable] = {}
+        tables: dict[int, SeedTable] = {}  # the batch's documents', kept from part to part
         for start in range(0, len(pairs), _PAIRS_AT_ONCE):
             part = pairs[start : start + _PAIRS_AT_ONCE]
             sides = self._sides(part, local, packs)
-            for k, (x, y) in enumerate(part, start):
-                px, py = sides[x], sides[y]
-                if not (settings.ignore_series and px.doc.series and px.doc.series == py.doc.series):
-                    for n, p in ((x, px), (y, py)):
-                        if n not in tables:
-                            tables[n] = seed_table(p, settings)
-                    result = compare_prepared(px, py, settings, (tables[x], tables[y]))
-                    if result.passages:
-                        self._store(x, y, result)
-                if x not in ys and (k + 1 == len(pairs) or pairs[k + 1][0] != x):
-                    tables.pop(x, None)
+            docs, jobs = self._jobs(part, sides)
+            for x, y, aligned in align_batch(docs, jobs, settings, tables):
+                self._store(x, y, quote(sides[x], sides[y], aligned))
         self._flush()
+
+    def _jobs(
+        self, pairs: list[tuple[int, int]], sides: dict[int, Quotable]
+    ) -> tuple[dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]], list[tuple[int, int]]]:
+        """The pairs to align (without those of one series, where ``ignore_series`` says so) and
+        what aligning reads of their documents: ``(hashes, grams, body)``."""
+        ignore_series = self.settings.ignore_series
+        docs: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        jobs: list[tuple[int, int]] = []
+        for x, y in pairs:
+            px, py = sides[x], sides[y]
+            if ignore_series and px.doc.series and px.doc.series == py.doc.series:
+                continue
+            for n, p in ((x, px), (y, py)):
+                if n not in docs:
+                    docs[n] = (p.hashes, p.grams, p.body)
+            jobs.append((x, y))
+        return docs, jobs
 
     def _align_in_workers(
         self,
@@ -401,18 +413,9 @@ class _AddState:
         token ranges and figures (:class:`~variorum.align.passages.Aligned`); the passages are
         quoted and stored here, in the order of ``pairs``, so the index is the same row for row.
         """
-        settings, self.stored = self.settings, []
+        self.stored = []
         sides = self._sides(pairs, local, packs)
-        docs: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        jobs: list[tuple[int, int]] = []
-        for x, y in pairs:
-            px, py = sides[x], sides[y]
-            if settings.ignore_series and px.doc.series and px.doc.series == py.doc.series:
-                continue
-            for n, p in ((x, px), (y, py)):
-                if n not in docs:
-                    docs[n] = (p.hashes, p.grams, p.body)
-            jobs.append((x, y))
+        docs, jobs = self._jobs(pairs, sides)
         for chunk in workers.align(docs, jobs):
             for x, y, aligned in chunk:
                 self._store(x, y, quote(sides[x], sides[y], aligned))
