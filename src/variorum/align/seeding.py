@@ -51,6 +51,12 @@ from variorum.arrays import concat_ranges, in_sorted
 #: that they would not is aligned in halves.
 _KEY_LIMIT = 2**62
 
+#: Up to this many partners, a pair's token codes are numbered for the pair alone
+#: (:func:`~variorum.align.codes.joint_codes`, one sort of both documents), not from each
+#: document's vocabulary (a sort each, kept for its other pairs): on the benchmarks' generated
+#: corpora a document is in one to three pairs, on real manual pages in dozens.
+_JOINT_CODES_UP_TO = 3
+
 #: Token value of the padding around a table's tokens, which lets a window of tokens be read past
 #: either end of a document without a bounds test (the positions past an end are then masked).
 PAD = 0x9E3779B97F4A7C15
@@ -339,8 +345,8 @@ def align_group(
         at += len(chains)
         if not ranges:
             continue
-        if k == 1 and not ("vocabulary" in ta.__dict__ and "vocabulary" in tb.__dict__):
-            # A pair on its own: both documents' tokens numbered in one pass.
+        if k <= _JOINT_CODES_UP_TO and not ("vocabulary" in ta.__dict__ and "vocabulary" in tb.__dict__):
+            # A document in few pairs: both documents' tokens numbered in one pass.
             codes = joint_codes(ta.hashes, tb.hashes)
             if codes is not None:
                 sa, sb = text(codes[0]), text(codes[1])
