@@ -223,25 +223,22 @@ def test_the_candidate_pairs_of_a_generated_corpus_align_as_before(kind, tmp_pat
 
     made, _ = _corpus_module().make_corpus(400, 300, seed=3, kind=kind)
     settings_ = replace(S, workers=1)
-    docs: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-    pairs: list[tuple[str, str]] = []
-    compare = pipeline.compare_prepared
+    docs: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    pairs: list[tuple[int, int]] = []
+    align = pipeline.align_batch
 
-    def recorded(pa, pb, s, tables=None):
-        for p in (pa, pb):
-            docs.setdefault(p.doc.id, (p.hashes, p.grams, p.body))
-        pairs.append((pa.doc.id, pb.doc.id))
-        return compare(pa, pb, s, tables)
+    def recorded(docs_, jobs, s, tables=None):
+        docs.update(docs_)
+        pairs.extend(jobs)
+        return align(docs_, jobs, s, tables)
 
-    monkeypatch.setattr(pipeline, "compare_prepared", recorded)
+    monkeypatch.setattr(pipeline, "align_batch", recorded)
     index = Index.open(tmp_path / "x.db", settings=settings_)
     try:
         pipeline.add(index, [Document(id=d.id, text=d.text) for d in made.documents], settings_)
     finally:
         index.close()
-    numbers = {name: n for n, name in enumerate(sorted(docs))}
-    by_number = {numbers[name]: v for name, v in docs.items()}
-    aligned = check_batch(by_number, sorted((numbers[x], numbers[y]) for x, y in pairs))
+    aligned = check_batch(docs, sorted(pairs))
     assert aligned > 20, aligned
 
 
@@ -358,3 +355,179 @@ def test_matches_are_the_seed_tables_matches():
         )
         assert matches == reference
         assert all(isinstance(m, Match) for m in matches)
+
+
+# -- what ``add`` stores, against the pair-by-pair code it replaces -------------------------------
+
+
+def reference_align_here(self, pairs, local, packs):
+    """``_AddState._align_here`` as it was: each indexed document read back from the index with
+    its tokens, each pair aligned on its own by the reference aligner, quoted from the tokens'
+    spans and stored one by one."""
+    from variorum.align.passages import earlier_side
+    from variorum.model import Passage
+    from variorum.workers import with_tokens
+
+    s = self.settings
+    for x, y in pairs:
+        px, py = (
+            with_tokens(local[n], packs[n]) if n in local else self.index.load_prepared(n, s) for n in (x, y)
+        )
+        if s.ignore_series and px.doc.series and px.doc.series == py.doc.series:
+            continue
+        aligned = reference_aligned((px.hashes, px.grams, px.body), (py.hashes, py.grams, py.body), s)
+        if aligned is None:
+            continue
+        passages = []
+        for m in aligned.matches:
+            a_start, a_end = px.tokens.span(m.a0, m.a1)
+            b_start, b_end = py.tokens.span(m.b0, m.b1)
+            passages.append(
+                Passage(
+                    a_doc=px.doc.id,
+                    b_doc=py.doc.id,
+                    a_start=a_start,
+                    a_end=a_end,
+                    b_start=b_start,
+                    b_end=b_end,
+                    a_words=m.a1 - m.a0,
+                    b_words=m.b1 - m.b0,
+                    identity=m.identity,
+                    a_text=px.doc.text[a_start:a_end],
+                    b_text=py.doc.text[b_start:b_end],
+                    earlier=earlier_side(px.doc, py.doc),
+                )
+            )
+        shared = sum(p.words for p in passages)
+        self.index.insert_pair(x, y, passages, aligned.coverages, shared, aligned.evidence)
+        self.report.pairs += 1
+        self.report.passages += len(passages)
+
+
+def stored_rows(db: Path) -> tuple[list[tuple], list[tuple]]:
+    from variorum.store.index import Index
+
+    with Index.open(db) as index:
+        pairs = index.conn.execute("SELECT * FROM pairs ORDER BY a, b").fetchall()
+        passages = index.conn.execute("SELECT * FROM passages ORDER BY id").fetchall()
+    return pairs, passages
+
+
+@pytest.mark.parametrize("kind", ["invented", "mixed"])
+@pytest.mark.parametrize("in_workers", [False, True])
+def test_add_stores_what_the_pair_by_pair_code_stored(kind, in_workers, tmp_path, monkeypatch):
+    """Row for row, with documents of earlier batches kept (some of them dropped again, and
+    read back from the index) and gathered a few pairs at a time, aligned here or in workers."""
+    from variorum import pipeline
+    from variorum.store.index import Index
+
+    made, _ = _corpus_module().make_corpus(320, 300, seed=5, kind=kind)
+    docs = [
+        Document(id=d.id, text=d.text, date=f"2020-01-{1 + n % 28:02d}") for n, d in enumerate(made.documents)
+    ]
+    settings_ = replace(S, workers=2 if in_workers else 1, batch_size=80)
+    monkeypatch.setattr(pipeline, "CACHED_DOCUMENTS", 60)
+    monkeypatch.setattr(pipeline, "_PAIRS_AT_ONCE", 7)
+    monkeypatch.setattr(pipeline, "ALIGN_IN_WORKERS_PER_DOCUMENT", 0)
+    with Index.open(tmp_path / "new.db", settings=settings_) as index:
+        report = pipeline.add(index, docs, settings_)
+    with monkeypatch.context() as m:
+        m.setattr(pipeline._AddState, "_align_here", reference_align_here)
+        reference_settings = replace(settings_, workers=1)
+        with Index.open(tmp_path / "old.db", settings=reference_settings) as index:
+            expected = pipeline.add(index, docs, reference_settings)
+    assert (report.pairs, report.passages) == (expected.pairs, expected.passages)
+    assert report.pairs > 20
+    assert stored_rows(tmp_path / "new.db") == stored_rows(tmp_path / "old.db")
+
+
+def test_a_document_read_back_for_aligning_is_the_stored_one(tmp_path):
+    """:func:`~variorum.align.quotable.rebuilt` from the index's rows gives what
+    :meth:`Index.load_prepared` does: hashes, n-grams, body mask, offsets, the document."""
+    from variorum import pipeline
+    from variorum.align.quotable import rebuilt
+    from variorum.store.index import Index
+
+    made, _ = _corpus_module().make_corpus(60, 200, seed=9, kind="mixed")
+    with Index.open(tmp_path / "x.db", settings=S) as index:
+        pipeline.add(index, [Document(id=d.id, text=d.text) for d in made.documents], replace(S, workers=1))
+        nums = list(range(1, 61))[::-1]
+        rows = list(index.aligning_rows(nums))
+        assert sorted(r[0] for r in rows) == sorted(nums)
+        for num, doc, norms, starts, ends, body in rows:
+            q = rebuilt(doc, norms, starts, ends, body, S)
+            p = index.load_prepared(num, S)
+            assert q.doc == p.doc
+            assert np.array_equal(q.hashes, p.hashes) and q.hashes.dtype == p.hashes.dtype
+            assert np.array_equal(q.grams, p.grams) and q.grams.dtype == p.grams.dtype
+            assert np.array_equal(q.body, p.body)
+            k = list(range(len(p.tokens)))
+            assert q.spans(k, k) == (p.tokens.starts, p.tokens.ends)
+
+
+@given(
+    st.lists(st.integers(0, 70_000), max_size=80),
+    st.sampled_from(["rising", "small_steps", "any"]),
+    st.data(),
+)
+@settings(max_examples=300, deadline=None)
+def test_spans_from_packed_offsets_are_the_offsets(values, shape, data):
+    """Steps of one byte, two bytes, and offsets that go back (packed with zlib)."""
+    from variorum.align.quotable import Quotable
+    from variorum.store.codec import pack_ints
+
+    if shape == "rising":
+        values = sorted(values)
+    elif shape == "small_steps":
+        values = list(np.cumsum([v % 200 for v in values]).tolist())
+    at = data.draw(st.lists(st.integers(0, max(len(values) - 1, 0)), max_size=6)) if values else []
+    empty = np.empty(0)
+    packed = Quotable(Document(id="x", text=""), empty, empty, empty, pack_ints(values), pack_ints(values))
+    plain = Quotable(Document(id="x", text=""), empty, empty, empty, values, values)
+    expected = [values[k] for k in at]
+    assert packed.spans(at, at) == plain.spans(at, at) == (expected, expected)
+    assert packed.packed() is packed and plain.packed().spans(at, at) == (expected, expected)
+
+
+@given(
+    st.lists(st.integers(0, 40), max_size=60),
+    st.lists(st.integers(0, 40), max_size=60),
+    st.sampled_from(["plain", "collide_across", "collide_within", "collide_within_b"]),
+)
+@settings(max_examples=400, deadline=None)
+def test_joint_codes_are_equal_where_pair_codes_are(a, b, collide):
+    """Both documents' tokens numbered together: the same equalities, None in the same cases."""
+    from variorum.align.codes import joint_codes
+
+    ha, hb = hashed(a), hashed(b)
+    if collide != "plain" and len(ha) and len(hb):
+        twin = np.uint64((int(ha[0]) + M) % 2**64 if int(ha[0]) + M < 2**64 else int(ha[0]) - M)
+        if collide == "collide_across":
+            hb[0] = twin
+        elif collide == "collide_within":
+            ha[-1] = twin
+        else:
+            hb[-1], hb[0] = twin, ha[0]
+    expected = pair_codes(vocabulary(ha), vocabulary(hb))
+    got = joint_codes(ha, hb)
+    assert (got is None) == (expected is None)
+    if got is None:
+        return
+    joined_got, joined_expected = np.concatenate(got), np.concatenate(expected)
+    assert np.array_equal(
+        joined_got[:, None] == joined_got[None, :], joined_expected[:, None] == joined_expected[None, :]
+    )
+    assert len(got[0]) == len(ha) and len(got[1]) == len(hb)
+    assert not ((joined_got >= 0xD800) & (joined_got < 0xE000)).any()
+    assert len(text(got[0])) == len(ha) and len(text(got[1])) == len(hb)
+
+
+def test_joint_codes_of_long_documents_are_pair_codes():
+    from variorum.align.codes import _MAX_NUMBERS, joint_codes
+
+    many = hashed(list(range(70_000)))
+    ca, cb = joint_codes(many[:40_000], many[30_000:])
+    assert not ((np.concatenate([ca, cb]) >= 0xD800) & (np.concatenate([ca, cb]) < 0xE000)).any()
+    assert len(np.unique(ca)) == 40_000 and len(np.unique(np.concatenate([ca, cb]))) == 70_000
+    huge = hashed(list(range(_MAX_NUMBERS // 2 + 1)))
+    assert joint_codes(huge, huge + np.uint64(1)) is None

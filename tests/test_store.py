@@ -127,7 +127,7 @@ def test_failure_inside_a_batch_rolls_back_that_batch_only(tmp_path: Path, monke
     settings = Settings(batch_size=1)
     db = tmp_path / "fail.db"
     calls = {"n": 0}
-    real = pipeline.compare_prepared
+    real = pipeline.quote  # called for each aligned pair
 
     def flaky(*args, **kw):
         calls["n"] += 1
@@ -135,7 +135,7 @@ def test_failure_inside_a_batch_rolls_back_that_batch_only(tmp_path: Path, monke
             raise RuntimeError("disk on fire")
         return real(*args, **kw)
 
-    monkeypatch.setattr(pipeline, "compare_prepared", flaky)
+    monkeypatch.setattr(pipeline, "quote", flaky)
     texts = [f"Version {i}. " + STATEMENT for i in range(3)]
     with Index.open(db) as index, pytest.raises(RuntimeError):
         pipeline.add(index, [doc(t) for t in texts], settings)

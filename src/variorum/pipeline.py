@@ -8,13 +8,13 @@ plain, JSON-ready data and reports progress through an optional callback, never 
 from __future__ import annotations
 
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from variorum.align.passages import PairResult, compare_prepared, quote, seed_table
+from variorum.align.passages import PairResult, align_batch, compare_prepared, quote, seed_table
 from variorum.config import Settings
 from variorum.errors import Interrupted, UsageError
 from variorum.group.relations import KINDS, Relation
@@ -25,6 +25,8 @@ from variorum.text.normalize import count_vocabulary, raw_tokens
 if TYPE_CHECKING:  # imported where used, so that a command loads only what it runs
     import numpy as np
 
+    from variorum.align.evidence import PairEvidence
+    from variorum.align.quotable import Quotable
     from variorum.align.seeding import SeedTable
     from variorum.collate import Collation
     from variorum.crosslang.stored import PackedProfile
@@ -166,6 +168,13 @@ _POOL_THRESHOLD = 64
 #: wall time of adding 1,000 pages by a quarter, while on the generated corpora of
 #: ``benchmarks/`` (~0.4 pairs a document) they made ``add`` slower.
 ALIGN_IN_WORKERS_PER_DOCUMENT = 1.0
+#: Documents ``add`` keeps for aligning the pairs of later batches (:class:`_AddState`): about
+#: 14 KiB each for 500 words (hashes, n-grams, offsets packed, the text), some 60 MiB in all.
+#: This run's documents are kept as they are committed, the oldest dropped first.
+CACHED_DOCUMENTS = 4096
+#: Pairs whose documents are gathered at once (:meth:`_AddState._sides`), which bounds how many
+#: documents read from the index are held at a time.
+_PAIRS_AT_ONCE = 2048
 
 
 # A batch ready to commit: its (document, content hash)s, prepared forms and word counts.
@@ -208,7 +217,9 @@ class _AddState:
     def __init__(self, index: Index, settings: Settings, report: AddReport, progress: Progress) -> None:
         self.index, self.settings, self.report, self.progress = index, settings, report, progress
         self.vocab: Counter[str] = index.vocabulary()
-        self.cache: dict[int, tuple[Prepared, Packed]] = {}
+        # This run's documents, and those read from the index, as pairs are aligned with them.
+        self.cache: OrderedDict[int, Quotable] = OrderedDict()
+        self.stored: list[tuple[int, int, tuple[Passage, ...], tuple[float, ...], int, PairEvidence]] = []
         self.seen: set[str] = set()
         self.ids: set[str] = set()  # ids of the documents of this run that are in flight or added
         self.workers: Workers | None = None  # once started, they also align the batches' pairs
@@ -289,64 +300,105 @@ class _AddState:
                 self._align_in_workers(self.workers, pairs, local, packs)
             else:
                 self._align_here(pairs, local, packs)
+        self._keep_batch(local, packs)  # committed: their numbers are theirs
         report.added += len(local)
         self.progress("documents", len(fresh))
 
-    def _pair_documents(
+    def _sides(
         self,
-        x: int,
-        y: int,
+        pairs: Sequence[tuple[int, int]],
         local: dict[int, Prepared],
         packs: dict[int, Packed | None],
-        held: list[tuple[int, Prepared] | None],
-    ) -> tuple[Prepared, Prepared]:
-        """Both documents of pair ``(x, y)``, with their tokens.
+    ) -> dict[int, Quotable]:
+        """Every document of ``pairs`` as aligning and quoting read it
+        (:class:`~variorum.align.quotable.Quotable`): this batch's as prepared, the earlier ones
+        of this run from :attr:`cache`, the others read from the index (all at once)."""
+        from variorum.align.quotable import Quotable, rebuilt
 
-        ``y`` is always of this batch (numbers grow); ``x`` may be indexed, and then the pairs of
-        one ``x`` follow one another, so the indexed ``x`` is read once and kept in ``held[0]``
-        while its pairs last.
-        """
-        from variorum.workers import with_tokens
+        sides: dict[int, Quotable] = {}
+        missing: list[int] = []
+        cache = self.cache
+        for pair in pairs:
+            for n in pair:
+                if n in sides:
+                    continue
+                if n in local:
+                    sides[n] = Quotable.of(local[n], packs[n])
+                elif (kept := cache.get(n)) is not None:
+                    sides[n] = kept
+                else:
+                    sides[n] = None  # type: ignore[assignment]  # read below, in this order
+                    missing.append(n)
+        if missing:
+            settings = self.settings
+            for num, doc, norms, starts, ends, body in self.index.aligning_rows(missing):
+                sides[num] = self._keep(num, rebuilt(doc, norms, starts, ends, body, settings))
+        return sides
 
-        for n in (x, y):
-            if n in local:
-                local[n] = with_tokens(local[n], packs[n])
-        if x in local:
-            px = local[x]
-        else:
-            if held[0] is None or held[0][0] != x:
-                held[0] = (x, _cached(self.index, self.cache, x, self.settings))
-            px = held[0][1]
-        return px, local.get(y) or _cached(self.index, self.cache, y, self.settings)
+    def _keep(self, num: int, side: Quotable) -> Quotable:
+        """Keep ``side`` in :attr:`cache`, the oldest kept dropped beyond :data:`CACHED_DOCUMENTS`."""
+        cache = self.cache
+        cache[num] = side
+        while len(cache) > CACHED_DOCUMENTS:
+            cache.popitem(last=False)
+        return side
+
+    def _keep_batch(self, local: dict[int, Prepared], packs: dict[int, Packed | None]) -> None:
+        """Keep this batch's documents for the pairs of the batches after it, which would
+        otherwise read them back from the index (their offsets packed: a worker packed them)."""
+        from variorum.align.quotable import Quotable
+
+        for num, p in local.items():
+            self._keep(num, Quotable.of(p, packs[num]).packed())
 
     def _store(self, x: int, y: int, result: PairResult) -> None:
         covs = (result.a_coverage, result.b_coverage, result.a_body, result.b_body)
-        self.index.insert_pair(x, y, result.passages, covs, result.shared_words, result.evidence)
+        self.stored.append((x, y, result.passages, covs, result.shared_words, result.evidence))
         self.report.pairs += 1
         self.report.passages += len(result.passages)
+
+    def _flush(self) -> None:
+        """Write the pairs :meth:`_store` collected, in the order they came."""
+        if self.stored:
+            self.index.insert_pairs(self.stored)
+            self.stored = []
 
     def _align_here(
         self, pairs: list[tuple[int, int]], local: dict[int, Prepared], packs: dict[int, Packed | None]
     ) -> None:
-        """Align and store a batch's candidate pairs in this process, one after another."""
-        settings = self.settings
-        # Each document is in many pairs: its seed table is made once. The tables held are this
-        # batch's and the current indexed ``x``'s (see :meth:`_pair_documents`).
-        tables: dict[int, SeedTable] = {}
-        held: list[tuple[int, Prepared] | None] = [None]
+        """Align and store a batch's candidate pairs in this process.
+
+        The pairs of one document are aligned together (:func:`~variorum.align.passages.align_batch`,
+        each document's seed table made once), which on real manual pages (~47 pairs a page)
+        costs half of aligning them one by one; the documents are gathered a few thousand pairs
+        at a time."""
+        settings, self.stored = self.settings, []
+        tables: dict[int, SeedTable] = {}  # the batch's documents', kept from part to part
+        for start in range(0, len(pairs), _PAIRS_AT_ONCE):
+            part = pairs[start : start + _PAIRS_AT_ONCE]
+            sides = self._sides(part, local, packs)
+            docs, jobs = self._jobs(part, sides)
+            for x, y, aligned in align_batch(docs, jobs, settings, tables):
+                self._store(x, y, quote(sides[x], sides[y], aligned))
+        self._flush()
+
+    def _jobs(
+        self, pairs: list[tuple[int, int]], sides: dict[int, Quotable]
+    ) -> tuple[dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]], list[tuple[int, int]]]:
+        """The pairs to align (without those of one series, where ``ignore_series`` says so) and
+        what aligning reads of their documents: ``(hashes, grams, body)``."""
+        ignore_series = self.settings.ignore_series
+        docs: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        jobs: list[tuple[int, int]] = []
         for x, y in pairs:
-            before = held[0]
-            px, py = self._pair_documents(x, y, local, packs, held)
-            if before is not None and held[0] is not before:
-                tables.pop(before[0], None)
-            if settings.ignore_series and px.doc.series and px.doc.series == py.doc.series:
+            px, py = sides[x], sides[y]
+            if ignore_series and px.doc.series and px.doc.series == py.doc.series:
                 continue
             for n, p in ((x, px), (y, py)):
-                if n not in tables:
-                    tables[n] = seed_table(p, settings)
-            result = compare_prepared(px, py, settings, (tables[x], tables[y]))
-            if result.passages:
-                self._store(x, y, result)
+                if n not in docs:
+                    docs[n] = (p.hashes, p.grams, p.body)
+            jobs.append((x, y))
+        return docs, jobs
 
     def _align_in_workers(
         self,
@@ -361,21 +413,13 @@ class _AddState:
         token ranges and figures (:class:`~variorum.align.passages.Aligned`); the passages are
         quoted and stored here, in the order of ``pairs``, so the index is the same row for row.
         """
-        index, settings = self.index, self.settings
-        docs: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        jobs: list[tuple[int, int]] = []
-        for x, y in pairs:
-            px, py = (local.get(n) or _cached(index, self.cache, n, settings, tokens=False) for n in (x, y))
-            if settings.ignore_series and px.doc.series and px.doc.series == py.doc.series:
-                continue
-            for n, p in ((x, px), (y, py)):
-                if n not in docs:
-                    docs[n] = (p.hashes, p.grams, p.body)
-            jobs.append((x, y))
-        held: list[tuple[int, Prepared] | None] = [None]
+        self.stored = []
+        sides = self._sides(pairs, local, packs)
+        docs, jobs = self._jobs(pairs, sides)
         for chunk in workers.align(docs, jobs):
             for x, y, aligned in chunk:
-                self._store(x, y, quote(*self._pair_documents(x, y, local, packs, held), aligned))
+                self._store(x, y, quote(sides[x], sides[y], aligned))
+        self._flush()
 
 
 def _keep_profiles(index: Index, profiles: list[tuple[int, PackedProfile]]) -> None:
@@ -391,32 +435,6 @@ def _keep_profiles(index: Index, profiles: list[tuple[int, PackedProfile]]) -> N
     if not index.anchor_cache_current(key):
         index.reset_anchor_cache(key)
     index.keep_anchor_profiles(profiles)
-
-
-def _cached(
-    index: Index,
-    cache: dict[int, tuple[Prepared, Packed]],
-    num: int,
-    settings: Settings,
-    *,
-    tokens: bool = True,
-) -> Prepared:
-    """An indexed document, prepared, from the cache or the index (without ``tokens``: with
-    its hashes but not its tokens, which are not unpacked).
-
-    The cache keeps each document with its tokens packed (about 30 KiB instead of 90 KiB for
-    500 words), unpacked again at each use: full (4,096 documents), it held some 360 MiB.
-    """
-    from variorum.workers import with_tokens
-
-    got = cache.get(num)
-    if got is not None:
-        return with_tokens(*got) if tokens else got[0]
-    if len(cache) > 4096:
-        cache.clear()
-    p, packed = index.load_prepared_packed(num, settings)
-    cache[num] = (replace(p, tokens=None), packed)  # type: ignore[arg-type]
-    return p
 
 
 def refresh(index: Index, settings: Settings) -> None:

@@ -47,7 +47,7 @@ class Vocabulary(NamedTuple):
 def vocabulary(hashes: np.ndarray) -> Vocabulary:
     """The :class:`Vocabulary` of a document's token hashes."""
     tokens = np.asarray(hashes, dtype=np.uint64)
-    order = np.argsort(tokens % HASH_MODULUS, kind="stable")
+    order = np.argsort(tokens % HASH_MODULUS)  # any order of equal keys numbers them alike
     ordered = tokens[order]
     keys_ordered = ordered % HASH_MODULUS
     new = np.empty(len(tokens), dtype=bool)
@@ -81,6 +81,32 @@ def pair_codes(a: Vocabulary, b: Vocabulary) -> tuple[np.ndarray, np.ndarray] | 
     return a.points, _code_points(number[b.index])
 
 
+def joint_codes(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`pair_codes` of two documents' token hashes, for a pair whose documents are in no
+    other: the tokens of both numbered in one sort rather than two :func:`vocabulary` and a
+    lookup. The numbers differ from :func:`pair_codes`' but are equal exactly where those are
+    (where the hashes are), which is all any use of them reads; None in the same cases."""
+    na, nb = len(a), len(b)
+    if na + nb > _MAX_NUMBERS:  # perhaps more distinct tokens than code points: count them
+        return pair_codes(vocabulary(a), vocabulary(b))
+    tokens = np.concatenate([np.asarray(a, dtype=np.uint64), np.asarray(b, dtype=np.uint64)])
+    keys = tokens % HASH_MODULUS
+    order = np.argsort(keys)
+    ordered = keys[order]
+    new = np.empty(na + nb, dtype=bool)
+    new[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    if not new.all():
+        # Equal keys must be equal hashes (within either document or across the two).
+        same = tokens[order]
+        if ((same[1:] != same[:-1]) & ~new[1:]).any():
+            return None
+    number = np.empty(na + nb, dtype=np.int64)
+    number[order] = np.cumsum(new) - 1
+    codes = _code_points(number)
+    return codes[:na], codes[na:]
+
+
 def _code_points(numbers: np.ndarray) -> np.ndarray:
     codes = numbers.astype(np.uint32)
     if len(codes) and int(codes.max()) >= _SURROGATES:
@@ -93,4 +119,4 @@ def text(codes: np.ndarray) -> str:
     return codes.astype(np.uint32, copy=False).tobytes().decode("utf-32-le")
 
 
-__all__ = ["HASH_MODULUS", "Vocabulary", "pair_codes", "text", "vocabulary"]
+__all__ = ["HASH_MODULUS", "Vocabulary", "joint_codes", "pair_codes", "text", "vocabulary"]

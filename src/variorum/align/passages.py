@@ -9,6 +9,7 @@ import numpy as np
 
 from variorum.align.evidence import NO_EVIDENCE, PairEvidence, covered, pair_evidence
 from variorum.align.local import Match
+from variorum.align.quotable import Quotable
 from variorum.align.seeding import Codes, SeedTable, align_group
 from variorum.config import Settings
 from variorum.model import Document, Passage
@@ -44,25 +45,46 @@ def earlier_side(a: Document, b: Document) -> str | None:
 
 def to_passage(pa: Prepared, pb: Prepared, m: Match) -> Passage:
     """Quote a match from both originals by the character spans of its first and last tokens."""
-    a_start, a_end = pa.tokens.span(m.a0, m.a1)
-    b_start, b_end = pb.tokens.span(m.b0, m.b1)
-    return Passage(
-        a_doc=pa.doc.id,
-        b_doc=pb.doc.id,
-        a_start=a_start,
-        a_end=a_end,
-        b_start=b_start,
-        b_end=b_end,
-        a_words=m.a1 - m.a0,
-        b_words=m.b1 - m.b0,
-        identity=m.identity,
-        a_text=pa.doc.text[a_start:a_end],
-        b_text=pb.doc.text[b_start:b_end],
-        earlier=earlier_side(pa.doc, pb.doc),  # type: ignore[arg-type]
+    return _passages(pa, pb, [m])[0]
+
+
+def _spans(p: Prepared | Quotable, firsts: list[int], lasts: list[int]) -> tuple[list[int], list[int]]:
+    """Where tokens ``firsts`` of ``p`` start and tokens ``lasts`` end."""
+    if isinstance(p, Quotable):
+        return p.spans(firsts, lasts)
+    starts, ends = p.tokens.starts, p.tokens.ends
+    return [starts[k] for k in firsts], [ends[k] for k in lasts]
+
+
+def _passages(
+    pa: Prepared | Quotable, pb: Prepared | Quotable, matches: Sequence[Match]
+) -> tuple[Passage, ...]:
+    """:func:`to_passage` of each of ``matches``, each document's offsets read once."""
+    a_starts, a_ends = _spans(pa, [m.a0 for m in matches], [m.a1 - 1 for m in matches])
+    b_starts, b_ends = _spans(pb, [m.b0 for m in matches], [m.b1 - 1 for m in matches])
+    a_doc, b_doc = pa.doc, pb.doc
+    a_text, b_text = a_doc.text, b_doc.text
+    earlier = earlier_side(a_doc, b_doc)
+    return tuple(
+        Passage(
+            a_doc=a_doc.id,
+            b_doc=b_doc.id,
+            a_start=a_start,
+            a_end=a_end,
+            b_start=b_start,
+            b_end=b_end,
+            a_words=m.a1 - m.a0,
+            b_words=m.b1 - m.b0,
+            identity=m.identity,
+            a_text=a_text[a_start:a_end],
+            b_text=b_text[b_start:b_end],
+            earlier=earlier,  # type: ignore[arg-type]
+        )
+        for m, a_start, a_end, b_start, b_end in zip(matches, a_starts, a_ends, b_starts, b_ends, strict=True)
     )
 
 
-def seed_table(p: Prepared, settings: Settings) -> SeedTable:
+def seed_table(p: Prepared | Quotable, settings: Settings) -> SeedTable:
     """The :class:`SeedTable` of a prepared document, for :func:`compare_prepared`."""
     return SeedTable.of(p.hashes, p.grams, settings.min_words)
 
@@ -72,9 +94,13 @@ _NOTHING = PairResult((), 0.0, 0.0, 0.0, 0.0, PairEvidence(0.0, 0.0, 0.0, 0, 0.0
 
 
 def compare_prepared(
-    pa: Prepared, pb: Prepared, settings: Settings, tables: tuple[SeedTable, SeedTable] | None = None
+    pa: Prepared | Quotable,
+    pb: Prepared | Quotable,
+    settings: Settings,
+    tables: tuple[SeedTable, SeedTable] | None = None,
 ) -> PairResult:
-    """Align two prepared documents: their passages and coverages.
+    """Align two prepared documents (or :class:`~variorum.align.quotable.Quotable` ones): their
+    passages and coverages.
 
     ``tables`` are the documents' :func:`seed_table`, for a caller that aligns each document in
     many pairs and keeps them; without them they are made here.
@@ -163,11 +189,11 @@ def _share(count: int, total: int) -> float:
     return float(count) / total if total else 0.0
 
 
-def quote(pa: Prepared, pb: Prepared, aligned: Aligned) -> PairResult:
+def quote(pa: Prepared | Quotable, pb: Prepared | Quotable, aligned: Aligned) -> PairResult:
     """The :class:`PairResult` of an aligned pair, its passages quoted from both documents."""
     a_coverage, b_coverage, a_body, b_body = aligned.coverages
     return PairResult(
-        passages=tuple(to_passage(pa, pb, m) for m in aligned.matches),
+        passages=_passages(pa, pb, aligned.matches),
         a_coverage=a_coverage,
         b_coverage=b_coverage,
         a_body=a_body,

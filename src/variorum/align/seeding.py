@@ -43,13 +43,19 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from variorum.align.codes import Vocabulary, pair_codes, text, vocabulary
+from variorum.align.codes import Vocabulary, joint_codes, pair_codes, text, vocabulary
 from variorum.align.local import MAX_SEED_REPEATS, Match, _extend, _merge, align_tokens
 from variorum.arrays import concat_ranges, in_sorted
 
 #: Keys of seeds (:func:`_group_seeds`) stay below this, in int64; a group of documents so long
 #: that they would not is aligned in halves.
 _KEY_LIMIT = 2**62
+
+#: Up to this many partners, a pair's token codes are numbered for the pair alone
+#: (:func:`~variorum.align.codes.joint_codes`, one sort of both documents), not from each
+#: document's vocabulary (a sort each, kept for its other pairs): on the benchmarks' generated
+#: corpora a document is in one to three pairs, on real manual pages in dozens.
+_JOINT_CODES_UP_TO = 3
 
 #: Token value of the padding around a table's tokens, which lets a window of tokens be read past
 #: either end of a document without a bounds test (the positions past an end are then masked).
@@ -65,7 +71,7 @@ class SeedTable:
     #: Where each value's positions begin in ``positions``, and how many there are.
     starts: np.ndarray
     counts: np.ndarray
-    #: Token positions of those n-grams, grouped by value, ascending within a value.
+    #: Token positions of those n-grams, grouped by value (in no set order within a value).
     positions: np.ndarray
     #: The token hashes with ``pad`` copies of :data:`PAD` on each side.
     padded: np.ndarray
@@ -82,28 +88,40 @@ class SeedTable:
     @classmethod
     def of(cls, hashes: np.ndarray, grams: np.ndarray, window: int) -> SeedTable:
         """The table of a document with token hashes ``hashes`` and n-gram hashes ``grams``,
-        padded for extensions of up to ``window`` tokens."""
-        order = np.argsort(grams, kind="stable")
+        padded for extensions of up to ``window`` tokens.
+
+        The positions of one value come in no set order (a quicksort's, not a stable sort's,
+        which costs twice as much): every use of a table sorts the seeds it finds."""
+        n = len(grams)
+        order = np.argsort(grams)
         ordered = grams[order]
-        if len(ordered):
-            first = np.empty(len(ordered), dtype=bool)
-            first[0] = True
-            np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-            group = np.flatnonzero(first)
-            counts = np.diff(np.append(group, len(ordered)))
-            usable = counts <= MAX_SEED_REPEATS
-            group, counts = group[usable], counts[usable]
+        first = np.empty(n, dtype=bool)
+        first[:1] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+        if n and first.all():  # no n-gram twice, as in most documents: one position a value
+            values, starts, counts, positions = ordered, np.arange(n), np.ones(n, dtype=np.int64), order
         else:
-            group = counts = np.empty(0, dtype=np.int64)
+            group = first.nonzero()[0]
+            counts = np.empty(len(group), dtype=np.int64)
+            np.subtract(group[1:], group[:-1], out=counts[:-1])
+            counts[-1:] = n - group[-1:]
+            usable = counts <= MAX_SEED_REPEATS
+            if usable.all():
+                values, starts, positions = ordered[group], group, order
+            else:
+                positions = order[usable[np.cumsum(first) - 1]]
+                group, counts = group[usable], counts[usable]
+                values, starts = ordered[group], np.cumsum(counts) - counts
         pad = window + 2
         tokens = np.asarray(hashes, dtype=np.uint64)
-        padding = np.full(pad, PAD, dtype=np.uint64)
+        padded = np.full(len(tokens) + 2 * pad, PAD, dtype=np.uint64)
+        padded[pad : pad + len(tokens)] = tokens
         return cls(
-            values=ordered[group],
-            starts=np.cumsum(counts) - counts,
+            values=values,
+            starts=starts,
             counts=counts,
-            positions=order[concat_ranges(group, counts)],
-            padded=np.concatenate([padding, tokens, padding]),
+            positions=positions,
+            padded=padded,
             pad=pad,
             hashes=tokens,
             grams=grams,
@@ -268,7 +286,8 @@ def align_group(
         firsts = ~prev
         at = firsts.nonzero()[0]
         runs = np.zeros(len(i), dtype=np.int64)
-        runs[at] = np.diff(at, append=len(i)) - 1
+        runs[at[:-1]] = at[1:] - at[:-1] - 1
+        runs[at[-1:]] = len(i) - at[-1:] - 1
     else:
         prev = in_sorted(key - step, key)
         succ = in_sorted(key + step, key)
@@ -326,9 +345,15 @@ def align_group(
         at += len(chains)
         if not ranges:
             continue
-        codes = pair_codes(ta.vocabulary, tb.vocabulary)
-        if codes is not None:  # the same identities from strings (:mod:`variorum.align.codes`)
-            sa, sb = ta.vocabulary.text, text(codes[1])
+        if k <= _JOINT_CODES_UP_TO and not ("vocabulary" in ta.__dict__ and "vocabulary" in tb.__dict__):
+            # A document in few pairs: both documents' tokens numbered in one pass.
+            codes = joint_codes(ta.hashes, tb.hashes)
+            if codes is not None:
+                sa, sb = text(codes[0]), text(codes[1])
+        else:
+            codes = pair_codes(ta.vocabulary, tb.vocabulary)
+            if codes is not None:  # the same identities from strings (:mod:`variorum.align.codes`)
+                sa, sb = ta.vocabulary.text, text(codes[1])
         matches = []
         for a0, a1, b0, b1 in _merge(ranges):
             if codes is None:
