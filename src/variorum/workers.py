@@ -247,6 +247,11 @@ class PreparedChunk:
         return out
 
 
+#: The default settings' ``min_shared_keys`` (a class attribute of the dataclass), read once:
+#: making the settings for every document cost as much as packing its profile.
+_MIN_SHARED_KEYS = CrossLangSettings.min_shared_keys
+
+
 def anchor_profile(prep: Prepared) -> PackedProfile:
     """The ``anchor_profiles`` row of a prepared document, as the translation pass makes it
     from the index (:func:`variorum.crosslang.relate.profiles_of` of
@@ -256,7 +261,7 @@ def anchor_profile(prep: Prepared) -> PackedProfile:
     from variorum.crosslang import stored
     from variorum.crosslang.detect import profile
 
-    least = CrossLangSettings().min_shared_keys
+    least = _MIN_SHARED_KEYS
     spans = [(s.start, s.end) for s in prep.segments]
     language = prep.languages[0] if prep.languages else None
     return stored.pack_profile(
