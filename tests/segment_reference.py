@@ -33,10 +33,10 @@ from variorum.text.roles import (
     _ORGANS,
     _SESSION_KEYS,
     _SESSION_LINE,
+    _TOKEN,
     LONG_WORDS,
     _frame_before_introducer,
     _outside_shape,
-    _TOKEN,
     _plain,
 )
 from variorum.text.segment import (
