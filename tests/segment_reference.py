@@ -3,7 +3,7 @@ that the bulk readers of :mod:`variorum.text.segment` and the prefilters of
 :mod:`variorum.text.roles` are compared with (``tests/test_segment_reference.py``).
 
 The code is the earlier implementation verbatim. The tables it reads (word lists, thresholds,
-patterns) and the helpers the faster code left as they were (``is_date_line``, ``_plain``, rules
+patterns) and the helpers the faster code left as they were (``_plain``, rules
 3-5 of the roles) are imported from the modules, so that the comparison is about how lines and
 paragraphs are read and tested, not about the tables.
 """
@@ -20,20 +20,24 @@ from variorum.model import Role
 from variorum.text.roles import (
     _ALNUM,
     _ANNEX_HEADING,
+    _DATE_FILLERS,
+    _DIGIT,
     _FIELD_LINE,
     _FIELD_VALUE_WORDS,
     _FINAL,
     _FRAME_PHRASES,
     _FRAME_START,
     _HEADER_LINE,
+    _MONTH_SET,
+    _NUMERIC_DATE,
     _ORGANS,
     _SESSION_KEYS,
     _SESSION_LINE,
+    _TOKEN,
     LONG_WORDS,
     _frame_before_introducer,
     _outside_shape,
     _plain,
-    is_date_line,
 )
 from variorum.text.segment import (
     _ABBREVIATIONS,
@@ -51,6 +55,18 @@ from variorum.text.segment import (
 _FINAL_LINE = re.compile(r"[.!?…:。！？।؟۔][\"'”’»)\]*¹²³⁴⁵⁶⁷⁸⁹⁰]*$")
 
 # --- roles --------------------------------------------------------------------------------------
+
+
+def is_date_line(line: str) -> bool:
+    """Whether ``line`` is only a date or a date range ("03.04.2020", "24 июня – 12 июля 2019 года")."""
+    if len(line) > 60 or not _DIGIT.search(line):
+        return False
+    tokens = _TOKEN.findall(line.lower())
+    if not tokens or len(tokens) > 12 or not any(t.isdigit() for t in tokens):
+        return False
+    if not any(t in _MONTH_SET for t in tokens) and not _NUMERIC_DATE.search(line):
+        return False
+    return all(t.isdigit() or t in _MONTH_SET or t in _DATE_FILLERS for t in tokens)
 
 
 def is_header_line_reference(line: str) -> bool:

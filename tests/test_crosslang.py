@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -105,14 +106,47 @@ def test_a_text_without_digits_skips_dates_and_figures_and_loses_nothing(text):
 
     for sample in (text, text.replace("4", "x").replace("\u0664", "y"), text.split(" 17 April")[0]):
         found = extract_anchors(sample)
-        saved = anchors.has_digits
-        anchors.has_digits = lambda _: True  # every text scanned for dates and figures
+        saved = anchors.screen
+        # Every text scanned for dates, figures and identifiers (those only where it holds an
+        # ASCII letter, as before the screen).
+        anchors.screen = lambda t, saved=saved: (True, saved(t)[1], True)
         try:
             assert extract_anchors(sample) == found
         finally:
-            anchors.has_digits = saved
+            anchors.screen = saved
     assert not anchors.has_digits("no figure here.") and anchors.has_digits("one 1")
-    assert anchors.has_digits("\u0664\u0662")  # Arabic-Indic digits: not ASCII, scanned
+    assert anchors.has_digits("\u0664\u0662")  # Arabic-Indic digits: not ASCII
+
+
+_SCREEN_ALPHABET = _CODE_ALPHABET + "\u0664\u0966\uff13\U0001d7ce\u00b2\u00a0\u3000\r\x0b\x1f\ud800Ж中"
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=_SCREEN_ALPHABET, max_size=80))
+def test_the_screen_never_says_no_where_a_scan_finds_something(text):
+    from variorum.crosslang.anchors import _CODE_CHAR, screen
+
+    digits, latin, codes = screen(text)
+    assert latin == bool(re.search(r"[A-Za-z]", text))
+    if not digits:
+        assert not regex.search(r"\d", text) and not re.search(r"\d", text)
+    if latin and not codes:
+        assert not _CODE_CHAR.search(text)
+    # The answers are exact where the text is plain: ASCII without digits.
+    if text.isascii() and not re.search(r"[0-9]", text):
+        assert not digits and codes == (latin and bool(_CODE_CHAR.search(text)))
+
+
+def test_every_digit_beyond_ascii_starts_with_a_byte_the_screen_reads_as_a_digit():
+    from variorum.crosslang.anchors import _BYTE_CLASSES
+
+    plain, other = re.compile(r"\d"), regex.compile(r"\d")
+    for code in range(0x80, 0x110000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        ch = chr(code)
+        if plain.match(ch) or other.match(ch):
+            assert _BYTE_CLASSES[ch.encode()[0]] == ord("n"), hex(code)
 
 
 def test_identifiers_urls_and_names_across_scripts():

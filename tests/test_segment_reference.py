@@ -25,7 +25,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from segment_reference import (
     _FINAL_LINE,
+    _first_word,
+    _last_word,
     assign_roles_reference,
+    is_date_line,
     is_field_stanza_reference,
     is_header_line_reference,
     paragraph_spans_reference,
@@ -248,6 +251,38 @@ header_like = st.one_of(
 @given(header_like)
 def test_header_lines_are_the_references(line: str) -> None:
     assert is_header_line(line) == is_header_line_reference(line)
+
+
+date_like = st.one_of(
+    st.text(alphabet="0123456789 .-/–,ofthedeyaprilJuneиюнягода\u0664\u0966\u00b2İ(", max_size=70),
+    st.builds(
+        lambda first, rest: first + rest,
+        st.sampled_from(["", "2 ", "June ", "de ", "the ", "İ ", "² ", "(", "x ", "\u0664 "]),
+        st.sampled_from(HEADER_LINES),
+    ),
+    st.text(max_size=70),
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(date_like)
+def test_date_lines_are_the_reference(line: str) -> None:
+    assert roles.is_date_line(line) == is_date_line(line)
+
+
+words_like = st.text(
+    alphabet=st.sampled_from(list('ab .U,N\t\u00a0\u2003\u3000\xad\u200b\n"»)-كي中и')), max_size=60
+).map(str.strip)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(words_like)
+def test_first_and_last_words_are_the_references(line: str) -> None:
+    assert segment._last_word(line) == _last_word(line)
+    if line:
+        assert segment._first_word(line) == _first_word(line)
+    # Slices that start or end with whitespace, as an abbreviation's look-back may be.
+    assert segment._last_word(" " + line + " ") == _last_word(" " + line + " ")
 
 
 def test_known_header_lines_are_the_references() -> None:

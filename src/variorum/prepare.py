@@ -7,6 +7,7 @@ the settings, so it runs the same in the CLI, the web app and a Spark executor.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -51,20 +52,32 @@ def body_mask(tokens: Tokens, segments: tuple[Segment, ...]) -> np.ndarray:
 
     A document with no body segment at all (everything looked like a wrapper) counts every token
     as body: it is better to compare a short note in full than to ignore it.
+
+    Each body segment's tokens are found by two binary searches in the (sorted) token starts, and
+    touching ranges are merged before any array is made: most documents are body from end to end,
+    and their mask is then one ``np.ones``. Converting the starts to an array for one vectorised
+    search cost more than the searches (a tenth of a millisecond for 500 words).
     """
-    n = len(tokens.starts)
-    body = [(seg.start, seg.end) for seg in segments if seg.role == "body"]
-    if not body:
-        return np.ones(n, dtype=bool)
-    starts = np.fromiter(tokens.starts, dtype=np.int64, count=n)
-    # Every segment's first and first-after token in one search; each segment adds 1 to the
-    # tokens it covers (a difference array, summed), in a few calls whatever the segments.
-    bounds = np.searchsorted(starts, np.array(body, dtype=np.int64).ravel(), side="left")
-    lo, hi = bounds[0::2], bounds[1::2]
-    steps = np.bincount(lo, minlength=n + 1) - np.bincount(np.maximum(lo, hi), minlength=n + 1)
-    mask = np.cumsum(steps[:n]) > 0
-    if not mask.any():
-        mask[:] = True
+    starts = tokens.starts
+    n = len(starts)
+    ranges: list[list[int]] = []
+    for seg in segments:
+        if seg.role != "body":
+            continue
+        lo = bisect_left(starts, seg.start)
+        hi = bisect_left(starts, seg.end)
+        if lo >= hi:
+            continue
+        if ranges and ranges[-1][0] <= lo <= ranges[-1][1]:
+            if hi > ranges[-1][1]:
+                ranges[-1][1] = hi
+        else:
+            ranges.append([lo, hi])
+    if not ranges or (len(ranges) == 1 and ranges[0][0] == 0 and ranges[0][1] == n):
+        return np.ones(n, dtype=bool)  # no body token (then all count), or all are body
+    mask = np.zeros(n, dtype=bool)
+    for lo, hi in ranges:
+        mask[lo:hi] = True
     return mask
 
 

@@ -183,6 +183,11 @@ class PreparedChunk:
     call each way: a chunk of 125 generated documents of 500 words took 2.8 ms to unpickle and
     rebuild here as separate :class:`Prepared` objects, 1.6 ms as one chunk (and 1-3 ms less to
     pickle in the worker).
+
+    Segments travel once, as the packed ``segments`` rows: a pickled :class:`Segment` costs a
+    reduction and a state dictionary each way, more than making it again from its row in the
+    main process. Only a document whose segments hold sentences (which the rows keep as JSON)
+    sends its segments as they are.
     """
 
     sizes: np.ndarray  # per document: tokens, n-grams, fingerprints, words as written
@@ -191,7 +196,7 @@ class PreparedChunk:
     fp_hashes: np.ndarray
     fp_positions: np.ndarray
     body: np.ndarray
-    segments: tuple[tuple[Segment, ...], ...]
+    segments: tuple[tuple[Segment, ...] | None, ...]  # None: made again from the packed rows
     languages: tuple[tuple[str, ...], ...]
     packed: tuple[Packed, ...]
 
@@ -213,7 +218,7 @@ class PreparedChunk:
             joined([p.fp_hashes for p in preps]),
             joined([p.fp_positions for p in preps]),
             joined([p.body for p in preps]),
-            tuple(p.segments for p in preps),
+            tuple(p.segments if any(s.sentences for s in p.segments) else None for p in preps),
             tuple(p.languages for p in preps),
             tuple(
                 replace(pack(p.tokens, p.segments), profile=anchor_profile(p))
@@ -230,6 +235,13 @@ class PreparedChunk:
         out: list[tuple[Prepared, Packed]] = []
         t0 = g0 = f0 = 0
         for i, (d, (t1, g1, f1)) in enumerate(zip(docs, ends, strict=True)):
+            packed = self.packed[i]
+            segments = self.segments[i]
+            if segments is None:
+                segments = tuple(
+                    Segment(start, end, language, role)  # type: ignore[arg-type]
+                    for _, start, end, language, role, _ in packed.segments
+                )
             prep = Prepared(
                 doc=d,
                 tokens=None,  # type: ignore[arg-type]
@@ -237,14 +249,19 @@ class PreparedChunk:
                 grams=self.grams[g0:g1],
                 fp_hashes=self.fp_hashes[f0:f1],
                 fp_positions=self.fp_positions[f0:f1],
-                segments=self.segments[i],
+                segments=segments,
                 body=self.body[t0:t1],
                 languages=self.languages[i],
                 words=int(self.sizes[i, 3]),
             )
-            out.append((prep, self.packed[i]))
+            out.append((prep, packed))
             t0, g0, f0 = t1, g1, f1
         return out
+
+
+#: The default settings' ``min_shared_keys`` (a class attribute of the dataclass), read once:
+#: making the settings for every document cost as much as packing its profile.
+_MIN_SHARED_KEYS = CrossLangSettings.min_shared_keys
 
 
 def anchor_profile(prep: Prepared) -> PackedProfile:
@@ -256,7 +273,7 @@ def anchor_profile(prep: Prepared) -> PackedProfile:
     from variorum.crosslang import stored
     from variorum.crosslang.detect import profile
 
-    least = CrossLangSettings().min_shared_keys
+    least = _MIN_SHARED_KEYS
     spans = [(s.start, s.end) for s in prep.segments]
     language = prep.languages[0] if prep.languages else None
     return stored.pack_profile(

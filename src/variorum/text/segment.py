@@ -184,9 +184,19 @@ class _Lines:
 
 
 def _last_word(line: str) -> str:
-    """The last word of ``line``, lower case, inner dots kept ("u.n" in "the U.N.")."""
-    tail = line[-40:].rsplit(None, 1)
-    return tail[-1].strip(_PUNCTUATION).lower() if tail else ""
+    """The last word of ``line``, lower case, inner dots kept ("u.n" in "the U.N.").
+
+    The word after the last space is the last word when it holds no other whitespace, which
+    ``str.isprintable`` tells (it is false for every whitespace character but the space): split
+    at any whitespace, a line in a script beyond Latin-1 cost ``str`` a Unicode look-up for each
+    character.
+    """
+    tail = line[-40:]
+    word = tail[tail.rfind(" ") + 1 :]
+    if not (word and word.isprintable()):
+        split = tail.rsplit(None, 1)
+        word = split[-1] if split else ""
+    return word.strip(_PUNCTUATION).lower()
 
 
 def _ends_final(line: str) -> bool:
@@ -221,7 +231,9 @@ def _starts_paragraph(ch: str) -> bool:
 
 
 def _first_word(line: str) -> str:
-    return line.split(maxsplit=1)[0]
+    """The first word of a line without surrounding whitespace (see :func:`_last_word`)."""
+    word = line.partition(" ")[0]
+    return word if word and word.isprintable() else line.split(maxsplit=1)[0]
 
 
 def _breaks(lines: _Lines, k: int, after: int | None, width: float, aggressive: bool) -> bool:
