@@ -140,6 +140,8 @@ _SCRIPT_LETTERS: tuple[tuple[str, str], ...] = (
     ("devanagari", "\u0900-\u097f"),
 )
 
+_SCRIPT_NAMES = [name for name, _ in _SCRIPT_LETTERS]
+
 
 @cache
 def _scripts() -> tuple[tuple[str, re.Pattern[str]], ...]:
@@ -274,15 +276,28 @@ def scripts_of(texts: Sequence[str]) -> list[str | None]:
     # Per text: how many characters of each class (script | _NON_LATIN bit).
     counts = np.bincount((owner << 5) | _script_table()[codes], minlength=len(texts) << 5).reshape(-1, 2, 16)
     letters = counts.sum(axis=1)[:, 1 : len(_SCRIPT_LETTERS) + 1]
-    per_script = letters.tolist()
-    non_latin = counts[:, 1, :].sum(axis=1).tolist()
-    names = [name for name, _ in _SCRIPT_LETTERS]
+    outside = counts[:, 1, :].sum(axis=1) > 0
+    # _main_script of every text at once: Han counted as Kana where both occur, then the first
+    # script with the most letters (argmax takes the first maximum, as max() over the dict).
+    kana, han = _SCRIPT_NAMES.index("kana"), _SCRIPT_NAMES.index("han")
+    both = (letters[:, kana] > 0) & (letters[:, han] > 0)
+    letters[both, kana] += letters[both, han]
+    letters[both, han] = -1
+    best = letters.argmax(axis=1)
+    found = letters[np.arange(len(texts)), best] > 0
+    # Without letters outside Latin: "latin" (number 0) if it has Latin letters, else none.
+    best[~outside] = 0
+    found[~outside] = letters[~outside, 0] > 0
     scripts: list[str | None] = []
-    for text, outside, row in zip(texts, non_latin, per_script, strict=True):
-        if not outside:
-            scripts.append("latin" if row[0] else None)
+    for text, number, has_letters, other in zip(
+        texts, best.tolist(), found.tolist(), outside.tolist(), strict=True
+    ):
+        if has_letters:
+            scripts.append(_SCRIPT_NAMES[number])
+        elif other:  # letters outside Latin, in none of the scripts of _SCRIPT_LETTERS
+            scripts.append("other" if any(ch.isalpha() for ch in text) else None)
         else:
-            scripts.append(_main_script(dict(zip(names, row, strict=True)), text))
+            scripts.append(None)
     return scripts
 
 
