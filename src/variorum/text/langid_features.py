@@ -305,7 +305,8 @@ class FastIdentifier:
     def _normalise_rows(self, scores: np.ndarray, sizes: Sequence[int]) -> None:
         """:meth:`_normalise` of each row of ``scores`` (a text of ``sizes[k]`` bytes), in place:
         the same float32 operations on each element, the same reductions of each row."""
-        scale = np.array([1.0 / math.sqrt(size or 1) for size in sizes], dtype=np.float32)
+        # 1 / sqrt(size or 1) in float64 (both roundings IEEE's, as math.sqrt's), then float32.
+        scale = (1.0 / np.sqrt(np.maximum(np.asarray(sizes, dtype=np.float64), 1.0))).astype(np.float32)
         scores *= scale[:, None]
         np.exp(scores - scores.max(axis=1, keepdims=True), out=scores)
         scores /= scores.sum(axis=1, keepdims=True)
@@ -378,11 +379,12 @@ class Batch:
         best = scores.argmax(axis=1)
         confidence = scores[np.arange(len(texts)), best].tolist()
         classes = identifier.nb_classes
-        self._answers = [(classes[b], c) for b, c in zip(best.tolist(), confidence, strict=True)]
+        #: *(language, confidence)* of each text, in order.
+        self.answers = [(classes[b], c) for b, c in zip(best.tolist(), confidence, strict=True)]
 
     def classify(self, k: int) -> tuple[str, float]:
         """*(language, confidence)* of the ``k``-th text, as :meth:`FastIdentifier.classify`."""
-        return self._answers[k]
+        return self.answers[k]
 
 
 def first_occurrences(
@@ -398,9 +400,10 @@ def first_occurrences(
     # Filler positions have no feature: the dead byte leads back to the start, which has none.
     size = len(features)
     at = np.flatnonzero(features >= 0)
-    ends = np.asarray([*starts, size])
+    ends = [*starts, size]
     n_features = int(features.max(initial=0)) + 1
-    owner = np.repeat(np.arange(len(sizes), dtype=np.int64) * n_features, np.diff(ends))
+    lengths = [hi - lo for lo, hi in itertools.pairwise(ends)]
+    owner = np.repeat(np.arange(len(sizes), dtype=np.int64) * n_features, lengths)
     # One sort of (text, feature, position) keys, all distinct: each run of one (text, feature)
     # gives its count, and the run's first key its first position. The position takes the low
     # bits, so that shifts and masks split a key (int64 division is ~10x slower).
@@ -416,7 +419,10 @@ def first_occurrences(
     np.not_equal(pair[1:], pair[:-1], out=new[1:])
     runs = np.flatnonzero(new)
     # The counts, put at the first positions, read back in the order of the positions.
+    runs_end = np.empty_like(runs)
+    runs_end[:-1] = runs[1:]
+    runs_end[-1:] = len(keys)
     counted = np.zeros(size, dtype=np.int64)
-    counted[keys[runs] & ((1 << bits) - 1)] = np.diff(runs, append=len(keys))
+    counted[keys[runs] & ((1 << bits) - 1)] = runs_end - runs
     firsts = np.flatnonzero(counted)
     return features[firsts], counted[firsts], np.searchsorted(firsts, ends).tolist()

@@ -333,8 +333,8 @@ def _script_table() -> Any:
 def _one_script(sample: str, script: str | None) -> bool:
     """Whether every letter of ``sample`` is in ``script`` (Latin, or one other script without
     Latin letters): option names among Japanese words are not text the model cannot tell."""
-    if script == "latin":
-        return _NON_LATIN_LETTER.search(sample) is None
+    if script == "latin":  # (ASCII has no letter outside Latin)
+        return sample.isascii() or _NON_LATIN_LETTER.search(sample) is None
     return _LATIN.search(sample) is None and not any(
         rx.search(sample) for name, rx in _scripts()[1:] if name != script
     )
@@ -576,7 +576,7 @@ def _answer_all(steps: Sequence[Steps]) -> list[Any]:
         batch = getattr(identifier, "batch", None) if len(samples) >= BATCH_FROM else None
         together = batch([text for _, text in samples]) if batch is not None else None
         if together is not None:
-            answers = {k: together.classify(j) for j, (k, _) in enumerate(samples)}
+            answers = dict(zip([k for k, _ in samples], together.answers, strict=True))
         for k, (kind, text) in questions:
             if k not in answers:
                 answers[k] = identifier.classify(text) if kind == "classify" else identifier.rank(text)
