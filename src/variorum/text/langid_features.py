@@ -342,15 +342,17 @@ class Batch:
     short samples. Asked one at a time, each costs ~40 numpy calls whatever its length (~60 us
     for 120 characters): counting its features (~17), turning the counts into a ``Counter`` and
     back into arrays, scoring and normalising. Here the features of all the texts are counted in
-    one pass and their scores normalised as the rows of one array; only the product of each
-    text's counts with the class table stays one call per text.
+    one pass, the class rows of all their features gathered in one ``take``, and their scores
+    normalised as the rows of one array; only the product of each text's counts with its slice
+    of those rows stays one call per text.
 
     The answers are exactly :meth:`FastIdentifier.classify`'s, to the bit: each text's features
     in the same order (their first occurrence, the order of py3langid's ``Counter``), the same
-    float32 product for each text (so the same BLAS call, whose order of summation is its own),
-    then the same float32 operations element by element, and the sums and maxima of each row,
-    which numpy reduces as it reduces a row alone. The tests compare the two on real and
-    generated text.
+    float32 product for each text (the same BLAS call on the same values, whose order of
+    summation is its own; the tests check that it does not depend on where the rows start in
+    memory), then the same float32 operations element by element, and the sums and maxima of
+    each row, which numpy reduces as it reduces a row alone. The tests compare the two on real
+    and generated text.
     """
 
     def __init__(self, identifier: FastIdentifier, texts: Sequence[str]) -> None:
