@@ -257,3 +257,9 @@ def test_the_scripts_of_many_documents_are_told_together(seeds):
             assert scripts_of(samples) == want
         finally:
             language._script_chars, language.SCRIPT_TABLE_AFTER = saved
+
+
+@settings(max_examples=200, deadline=None)
+@given(_sample_text, st.sampled_from([None, "other", *(name for name, _ in language._SCRIPT_LETTERS)]))
+def test_one_script_is_one_search_for_each_other_script(text, script):
+    assert language._one_script(text, script) == reference._one_script(text, script)
