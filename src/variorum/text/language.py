@@ -592,6 +592,9 @@ def _answer_all(steps: Sequence[Steps]) -> list[Any]:
     return results
 
 
+_NONE_SURE: frozenset[str] = frozenset()
+
+
 def _paragraph_languages_steps(
     texts: Sequence[str],
     cleaned: Sequence[str],
@@ -626,7 +629,7 @@ def _paragraph_languages_steps(
             if (
                 profile is None
                 and guesses is not None
-                and _cannot_tell(guesses, sure.get(script, set()))
+                and _cannot_tell(guesses, sure.get(script, _NONE_SURE))
                 and _one_script(sample, script)
             ):
                 # The model cannot tell this script's text (see UNSURE_PARAGRAPHS).
