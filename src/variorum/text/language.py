@@ -251,7 +251,7 @@ def _main_script(counts: dict[str, int], text: str) -> str | None:
 
 
 def scripts_of(texts: Sequence[str]) -> list[str | None]:
-    """:func:`script_of` of each of ``texts`` (the samples of a document's paragraphs).
+    """:func:`script_of` of each of ``texts`` (the samples of the paragraphs of a chunk's documents).
 
     Text in Latin letters alone, most text, is told by one search over all of them. Otherwise,
     once a process has read :data:`SCRIPT_TABLE_AFTER` characters of such samples, the
