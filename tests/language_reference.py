@@ -27,7 +27,6 @@ from variorum.text.language import (
     _cannot_tell,
     _get_identifier,
     _neighbours,
-    _one_script,
     _sample,
     _scripts,
     paragraph_words,
@@ -49,6 +48,15 @@ def _profile(sample: str) -> str | None:
     if top < max(4, 0.2 * len(tokens)) or max(hits.values(), default=0) > 0.6 * top:
         return None
     return best
+
+
+def _one_script(sample: str, script: str | None) -> bool:
+    """Whether every letter of ``sample`` is in ``script``: a search for each other script."""
+    if script == "latin":
+        return _NON_LATIN_LETTER.search(sample) is None
+    return _LATIN.search(sample) is None and not any(
+        rx.search(sample) for name, rx in _scripts()[1:] if name != script
+    )
 
 
 def script_of(text: str) -> str | None:

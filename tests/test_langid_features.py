@@ -20,7 +20,14 @@ from hypothesis import strategies as st
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from variorum.text import language, language_model
-from variorum.text.langid_features import WALK_AFTER, WALK_BELOW, FastIdentifier, count, derive_tables
+from variorum.text.langid_features import (
+    WALK_AFTER,
+    WALK_BELOW,
+    FastIdentifier,
+    count,
+    derive_tables,
+    first_occurrences,
+)
 from variorum.text.language import LANGUAGES, RETRY_CHARS, SAMPLE_CHARS
 
 
@@ -229,3 +236,36 @@ def test_manual_page_samples_classified_together_get_each_ones_answer(fast, manu
         part = samples[lo : lo + 300]
         batch = fast.batch(part)
         assert [batch.classify(k) for k in range(len(part))] == [fast.classify(text) for text in part]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(texts, max_size=8))
+def test_first_occurrences_are_each_texts_counts_in_order(fast, many):
+    # The batch's distinct features of each text, counted, in the order py3langid's Counter
+    # holds them (the order its scores are summed in).
+    assert fast._counter is not None
+    encoded = [fast._encode(text) for text in many]
+    features, starts = fast._counter.features(encoded)
+    ids, counts, bounds = first_occurrences(features, starts, [len(data) for data in encoded])
+    for k, data in enumerate(encoded):
+        lo, hi = bounds[k], bounds[k + 1]
+        got = list(zip(ids[lo:hi].tolist(), counts[lo:hi].tolist(), strict=True))
+        assert got == list((fast.reference_visits(data) or Counter()).items())
+
+
+def test_a_product_over_rows_gathered_together_is_the_product_over_rows_gathered_alone(fast):
+    # A batch gathers every text's class rows at once and multiplies each text's slice of them;
+    # classify multiplies rows gathered for that text alone. The BLAS call must sum the same way
+    # wherever its rows start in memory: every offset of a slice, many lengths.
+    rng = np.random.default_rng(11)
+    table = fast.nb_ptc
+    for size in [*range(1, 130), 257, 480, 1000]:
+        ids = rng.integers(0, len(table), size)
+        weights = np.log1p(rng.integers(1, 9, size).astype(np.float32))
+        want = weights @ table[ids]
+        for offset in range(17):
+            rows = table.take(np.concatenate([rng.integers(0, len(table), offset), ids]), axis=0)
+            spread = np.concatenate([np.zeros(offset, dtype=np.float32), weights])
+            got = np.zeros((2, table.shape[1]), dtype=np.float32)
+            np.matmul(spread[offset:], rows[offset:], out=got[1])
+            assert got[1].tobytes() == want.tobytes(), (size, offset)

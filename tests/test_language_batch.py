@@ -192,3 +192,74 @@ def test_the_script_table_classes_every_bmp_character_as_the_searches_do():
     for match in re.finditer(language._NON_LATIN_LETTER.pattern, chars):
         outside[match.start()] = True
     assert ((table & language._NON_LATIN) != 0).tolist() == outside.tolist()
+
+
+_profile_text = st.lists(
+    st.one_of(
+        st.characters(),
+        st.sampled_from(list("aeioun tsrl,.;:-()\"'!?_0123456789\t\n\u00a0\u00ad")),
+        st.sampled_from(
+            ["the ", "of ", "и ", "в ", "في ", "من ", "və ", "de ", "la ", "İ", "ß", "Σ", "²", "½"]
+        ),
+        st.characters(min_codepoint=0x370, max_codepoint=0x6FF),
+        st.characters(min_codepoint=0x3040, max_codepoint=0x30FF),
+        st.characters(min_codepoint=0x4E00, max_codepoint=0x4E40),
+    ),
+    max_size=120,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_profile_text | _profile_text.map(str.upper) | _paragraph)
+def test_profile_words_are_the_patterns_words(text):
+    # Words found by translate/split where they can be told so, by _WORD otherwise: the same.
+    tokens, words, languages = language._profile_words(text)
+    decoded = [t.decode("ascii") if isinstance(t, bytes) else t for t in tokens]
+    assert decoded == language._WORD.findall(text.lower())
+    # ... looked up in the function words of their own kind (bytes or str), with the same languages.
+    assert [languages.get(t) if t in words else None for t in tokens] == [
+        language._FUNCTION_WORD_LANGUAGES.get(t) for t in decoded
+    ]
+    assert language._profile(text) == reference._profile(text)
+
+
+def test_profile_words_take_every_path():
+    # ASCII (bytes), other letters split at spaces and punctuation, and the pattern's fallbacks.
+    assert language._profile_words("The cat, the (dog).")[0] == [b"the", b"cat", b"the", b"dog"]
+    assert language._profile_words("Совет, по-правам «человека»")[0] == ["совет", "по", "правам", "человека"]
+    assert language._profile_words("Совет 2020 по")[0] == ["совет", "по"]  # digits: the pattern
+    assert language._profile_words("Совет 外務省")[0] == ["совет", "外", "務", "省"]  # Han: the pattern
+    assert language._profile("the cat and the dog of the house") == "en"
+    assert language._profile("что это было, из его Совета") == "ru"
+
+
+@settings(max_examples=100, deadline=None)
+@given(_document)
+def test_a_document_without_urls_is_its_own_cleaned_text(texts):
+    assert list(language._strip_document_urls(texts)) == [language.strip_urls(text) for text in texts]
+
+
+def test_the_scripts_of_many_documents_are_told_together(seeds):
+    # One scripts_of for all the samples of a chunk: the same scripts as each document's own.
+    documents = [_paragraphs(path.read_text(encoding="utf-8")) for path in sorted(seeds.glob("*.txt"))]
+    documents += [
+        _paragraphs(doc.text)
+        for doc in _benchmark_corpus().make_corpus(40, 300, seed=9, kind="mixed")[0].documents
+    ]
+    samples = [
+        language._sample(language.strip_urls(text)) for texts in documents for text in texts if text.strip()
+    ]
+    want = [reference.script_of(sample) for sample in samples]
+    for told_by_table in (False, True):
+        saved = language._script_chars, language.SCRIPT_TABLE_AFTER
+        language._script_chars, language.SCRIPT_TABLE_AFTER = (1, 0) if told_by_table else (0, 10**12)
+        try:
+            assert scripts_of(samples) == want
+        finally:
+            language._script_chars, language.SCRIPT_TABLE_AFTER = saved
+
+
+@settings(max_examples=200, deadline=None)
+@given(_sample_text, st.sampled_from([None, "other", *(name for name, _ in language._SCRIPT_LETTERS)]))
+def test_one_script_is_one_search_for_each_other_script(text, script):
+    assert language._one_script(text, script) == reference._one_script(text, script)
