@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # imported where used, so that a command loads only what it r
     from variorum.crosslang.stored import PackedProfile
     from variorum.store.codec import Packed
     from variorum.store.index import Index
+    from variorum.store.wordcounts import WordCounts
     from variorum.workers import Batch, Workers
 
 #: ``progress(stage, advance)``: called as work is done, e.g. ``("documents", 1)``.
@@ -169,7 +170,7 @@ ALIGN_IN_WORKERS_PER_DOCUMENT = 1.0
 
 
 # A batch ready to commit: its (document, content hash)s, prepared forms and word counts.
-_Ready = tuple[list[tuple[Document, str]], "list[tuple[Prepared, Packed | None]]", Counter[str]]
+_Ready = tuple[list[tuple[Document, str]], "list[tuple[Prepared, Packed | None]]", "list[WordCounts]"]
 
 
 @dataclass
@@ -178,7 +179,7 @@ class _InFlight:
 
     fresh: list[tuple[Document, str]]
     batch: Batch
-    words: Counter[str] | None = None
+    words: list[WordCounts] | None = None
 
     @classmethod
     def start(cls, fresh: list[tuple[Document, str]], workers: Workers) -> _InFlight:
@@ -250,15 +251,18 @@ class _AddState:
             (prepare(d, self.vocab, self.settings, raw=raw, segments=segs, languages=langs), None)
             for (d, _), (raw, segs, langs) in zip(fresh, pre, strict=True)
         ]
-        self.commit(fresh, preps, words)
+        from variorum.store.wordcounts import WordCounts
+
+        self.commit(fresh, preps, [WordCounts.of(words)])
 
     def commit(
         self,
         fresh: list[tuple[Document, str]],
         preps: list[tuple[Prepared, Packed | None]],
-        words: Counter[str],
+        words: list[WordCounts],
     ) -> None:
-        """Insert and align one prepared batch in one transaction."""
+        """Insert and align one prepared batch in one transaction (``words``: the batch's word
+        counts, in parts)."""
 
         index, settings, report = self.index, self.settings, self.report
         with index.transaction():
@@ -281,7 +285,7 @@ class _AddState:
             local = {num: p for num, (p, _, _) in zip(nums, new, strict=True)}
             # tokens unpacked only for aligned documents
             packs = {num: packed for num, (_, _, packed) in zip(nums, new, strict=True)}
-            index.add_vocabulary(words)
+            index.add_word_counts(words)
             fps = {n: p.fp_hashes for n, p in local.items()}
             found = index.candidates(fps, settings.max_df, settings.min_shared)
             pairs = sorted({(min(x, y), max(x, y)) for x, others in found.items() for y in others})
@@ -421,8 +425,10 @@ def _cached(
 
 def refresh(index: Index, settings: Settings) -> None:
     """Recompute relations, families and boilerplate flags from the stored alignments (one
-    transaction): :func:`relate` does the work, the index stores it."""
+    transaction): :func:`relate` does the work, the index stores it. The word counts of the
+    batches added are folded into the vocabulary in the same transaction."""
     with index.transaction():
+        index.fold_vocabulary()
         typed, family_of, flagged = _derive(index, settings, keep=True)
         index.set_relations(typed)
         index.set_families(family_of)

@@ -18,9 +18,10 @@ pairs (on real manual pages, aligning cost the main process more than everything
 does per batch).
 
 Each worker keeps what it preprocessed until it is asked to prepare it, so the tokens never
-travel to the main process and back: step 1 answers with the chunk's word counts only, and each
-worker is then sent the whole batch's counts (every worker keeps its own copy of the vocabulary,
-forked from the main process's and updated batch by batch, in the same order). Only prepared
+travel to the main process and back: step 1 answers with the chunk's word counts only (as two
+flat columns, :class:`~variorum.store.wordcounts.WordCounts`), and each worker is then sent every
+chunk's counts of the batch (every worker keeps its own copy of the vocabulary, forked from the
+main process's and updated batch by batch, in the same order). Only prepared
 documents come back, without the text the main process already has, their tokens only in the
 packed form the index stores. The result is exactly what
 preparing in the main process with the same vocabulary gives (``tests/test_workers.py``).
@@ -62,6 +63,7 @@ from variorum.errors import WorkerError
 from variorum.model import Document, Segment
 from variorum.prepare import Prepared, prepare, preprocess_many
 from variorum.store.codec import Packed, pack, unpack_tokens
+from variorum.store.wordcounts import WordCounts, add_counts
 from variorum.text.language import warm_up
 from variorum.text.normalize import count_vocabulary
 
@@ -148,7 +150,8 @@ def _serve(tasks: Any, answers: Any, vocabulary: Counter[str], settings: Setting
         kind, key, payload = task
         try:
             if kind == "words":
-                vocabulary.update(pickle.loads(payload))
+                for part in pickle.loads(payload):
+                    add_counts(vocabulary, part)
                 continue
             if kind == "documents":
                 aligning, tables = payload, {}
@@ -160,7 +163,7 @@ def _serve(tasks: Any, answers: Any, vocabulary: Counter[str], settings: Setting
                 pre = preprocess_many([d.text for d in payload])
                 kept[key] = (payload, pre)
                 main = {langs[0] if langs else None for _, _, langs in pre}
-                answers.put((key, (count_vocabulary(raw for raw, _, _ in pre), main)))
+                answers.put((key, (WordCounts.of(count_vocabulary(raw for raw, _, _ in pre)), main)))
             else:
                 docs, pre = kept.pop(key)
                 preps = [
@@ -330,19 +333,24 @@ class Workers:
             batch.docs.append(chunk)
         return batch
 
-    def count(self, batch: Batch) -> Counter[str]:
-        """Wait for the batch's preprocessing; its word counts, now also known to every worker."""
-        words: Counter[str] = Counter()
+    def count(self, batch: Batch) -> list[WordCounts]:
+        """Wait for the batch's preprocessing; its word counts, chunk by chunk in order, now
+        also known to every worker.
+
+        The chunks' counts are not merged here: each worker adds them to its vocabulary one
+        after another (the same sums, the same order of words as adding their total), and
+        the index keeps them as they are (:meth:`~variorum.store.index.Index.add_word_counts`).
+        """
+        parts: list[WordCounts] = []
         for key in batch.keys:
             counts, languages = self._answer(key)
-            words.update(counts)
+            parts.append(counts)
             batch.languages |= languages
-        # Pickled once for every worker (the queues would pickle it once each: 6 ms per batch
-        # outside English).
-        payload = pickle.dumps(words, protocol=pickle.HIGHEST_PROTOCOL)
+        # Pickled once for every worker (the queues would pickle it once each).
+        payload = pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
         for q in self.tasks:
             q.put(("words", -1, payload))
-        return words
+        return parts
 
     def prepare(self, batch: Batch) -> None:
         """Start preparing a counted batch (with the vocabulary as of its :meth:`count`).

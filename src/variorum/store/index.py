@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from variorum.align.evidence import NO_EVIDENCE, PairEvidence, order_agreement
-from variorum.config import FINGERPRINT_VERSION, Settings
+from variorum.config import FINGERPRINT_VERSION, VOCABULARY_FOLD_WORDS, Settings
 from variorum.crosslang.stored import PackedProfile
 from variorum.detect.postings import Run, make_run, settle, shared_counts
 from variorum.errors import IndexError_, UsageError
@@ -32,6 +32,7 @@ from variorum.prepare import Prepared, rebuild
 from variorum.store.browse import add_foreign_keys, create_views
 from variorum.store.codec import Packed, document_row, pack, unpack_tokens
 from variorum.store.schema import MIGRATIONS, PAIR_EVIDENCE_COLUMNS, SCHEMA, SCHEMA_VERSION
+from variorum.store.wordcounts import WordCounts, add_counts, merged
 
 
 def _now() -> str:
@@ -234,12 +235,20 @@ class Index:
         self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
 
     def vocabulary(self) -> Counter[str]:
-        return Counter(dict(self.conn.execute("SELECT token, cf FROM vocabulary")))
+        """Every word's collection frequency: ``vocabulary`` plus the batches not folded yet."""
+        vocab = Counter(dict(self.conn.execute("SELECT token, cf FROM vocabulary")))
+        for part in self._word_batches():
+            add_counts(vocab, part)
+        return vocab
+
+    def _word_batches(self) -> Iterator[WordCounts]:
+        rows = self.conn.execute("SELECT words, counts FROM vocabulary_batches ORDER BY batch")
+        return (WordCounts(words, counts) for words, counts in rows)
 
     def add_vocabulary(self, delta: Mapping[str, int]) -> None:
-        """Add a batch's word counts. They go to SQLite as one JSON object read by ``json_each``:
-        binding tens of thousands of rows one by one (a batch outside English) cost a fifth
-        more than SQLite's own work on them."""
+        """Add word counts to ``vocabulary`` at once. They go to SQLite as one JSON object read by
+        ``json_each``: binding tens of thousands of rows one by one (a batch outside English)
+        cost a fifth more than SQLite's own work on them."""
         if not delta:
             return
         self.conn.execute(
@@ -248,6 +257,30 @@ class Index:
             # A Counter is a dict: encoded as it is, without a copy.
             (json.dumps(delta if isinstance(delta, dict) else dict(delta), ensure_ascii=False),),
         )
+
+    def add_word_counts(self, parts: Iterable[WordCounts]) -> None:
+        """Add a batch's word counts (the chunks' counts as the workers sent them): one row each
+        in ``vocabulary_batches``, folded into ``vocabulary`` by :meth:`fold_vocabulary` at the
+        end of the ``add``, or here once they hold :data:`~variorum.config.VOCABULARY_FOLD_WORDS`
+        counts. The rows commit with the batch's documents, so an interrupted ``add`` leaves the
+        vocabulary of the documents it committed."""
+        rows = [(part.words, part.counts) for part in parts if len(part)]
+        if not rows:
+            return
+        self.conn.executemany("INSERT INTO vocabulary_batches(words, counts) VALUES (?, ?)", rows)
+        held = self.conn.execute("SELECT total(length(counts)) FROM vocabulary_batches").fetchone()[0]
+        if held // 8 >= VOCABULARY_FOLD_WORDS:
+            self.fold_vocabulary()
+
+    def fold_vocabulary(self) -> None:
+        """Add the rows of ``vocabulary_batches`` to ``vocabulary`` (one upsert of their sum) and
+        delete them; inside a transaction. ``vocabulary`` then holds what upserting each batch
+        would have left."""
+        total = merged(self._word_batches())
+        if not total:
+            return
+        self.add_vocabulary(total)
+        self.conn.execute("DELETE FROM vocabulary_batches")
 
     # -- writing documents -------------------------------------------------------------------
 
@@ -786,6 +819,11 @@ class Index:
             chunk = toks[i : i + 900]
             q = f"SELECT token, cf FROM vocabulary WHERE token IN ({','.join('?' * len(chunk))})"
             out.update(self.conn.execute(q, chunk))
+        wanted = set(toks)
+        for part in self._word_batches():  # batches of an add not folded yet
+            counts = part.as_dict()
+            for token in wanted.intersection(counts):
+                out[token] = out.get(token, 0) + counts[token]
         return out
 
     def doc_rows_for(self, nums: Iterable[int]) -> list[dict[str, Any]]:
