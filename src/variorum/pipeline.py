@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from variorum.align.passages import PairResult, compare_prepared, quote, seed_table
 from variorum.config import Settings
-from variorum.errors import Interrupted, UsageError
+from variorum.errors import Interrupted, UsageError, WorkerError
 from variorum.group.relations import KINDS, Relation
 from variorum.model import Document, Passage, Skip, content_id
 from variorum.prepare import Prepared, prepare, preprocess_many
@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # imported where used, so that a command loads only what it r
     from variorum.crosslang.stored import PackedProfile
     from variorum.store.codec import Packed
     from variorum.store.index import Index
-    from variorum.store.wordcounts import WordCounts
+    from variorum.store.wordcounts import CountsSum, WordCounts
     from variorum.workers import Batch, Workers
 
 #: ``progress(stage, advance)``: called as work is done, e.g. ``("documents", 1)``.
@@ -120,10 +120,15 @@ def add(
         if workers is not None:
             if preprocessing is not None:
                 preprocessing = preprocessing.to_prepare(workers)
+            fold = workers.fold_words()  # every batch is counted: a worker adds up their words
             for flight in (preparing, preprocessing):
                 if flight is not None:
                     state.commit(*flight.results(workers))
             preparing = preprocessing = None
+            try:
+                state.summed(workers.folded(fold))
+            except WorkerError:  # every batch is committed: refresh adds up their words itself
+                pass
     except KeyboardInterrupt as interrupt:
         # Ctrl-C: stop now (the workers are killed below); the batches committed are kept.
         aborted = True
@@ -150,7 +155,7 @@ def add(
                 for s in skipped:
                     index.record_skip(s)
             report.skipped = list(skipped) + report.skipped
-        refresh(index, settings)
+        refresh(index, settings, vocabulary_sums=state.sums)
     except KeyboardInterrupt as interrupt:  # every batch is committed; the families stay stale
         if isinstance(interrupt, Interrupted):
             raise
@@ -169,8 +174,11 @@ _POOL_THRESHOLD = 64
 ALIGN_IN_WORKERS_PER_DOCUMENT = 1.0
 
 
-# A batch ready to commit: its (document, content hash)s, prepared forms and word counts.
-_Ready = tuple[list[tuple[Document, str]], "list[tuple[Prepared, Packed | None]]", "list[WordCounts]"]
+# A batch ready to commit: its (document, content hash)s, prepared forms, word counts and the
+# number of its first part of word counts among those sent to the workers.
+_Ready = tuple[
+    list[tuple[Document, str]], "list[tuple[Prepared, Packed | None]]", "list[WordCounts]", int | None
+]
 
 
 @dataclass
@@ -200,7 +208,7 @@ class _InFlight:
 
     def results(self, workers: Workers) -> _Ready:
         assert self.words is not None
-        return self.fresh, list(workers.prepared(self.batch)), self.words
+        return self.fresh, list(workers.prepared(self.batch)), self.words, self.batch.first_part
 
 
 class _AddState:
@@ -213,6 +221,10 @@ class _AddState:
         self.seen: set[str] = set()
         self.ids: set[str] = set()  # ids of the documents of this run that are in flight or added
         self.workers: Workers | None = None  # once started, they also align the batches' pairs
+        # The row of vocabulary_batches of each part of word counts sent to the workers, by
+        # number, and the sums of parts a worker worked out, as refresh folds them.
+        self.part_rows: dict[int, int] = {}
+        self.sums: list[tuple[str, list[int]]] = []
 
     def fresh(self, batch: list[Document]) -> list[tuple[Document, str]]:
         """The documents of ``batch`` not indexed yet, with their content hashes."""
@@ -260,9 +272,11 @@ class _AddState:
         fresh: list[tuple[Document, str]],
         preps: list[tuple[Prepared, Packed | None]],
         words: list[WordCounts],
+        first_part: int | None = None,
     ) -> None:
         """Insert and align one prepared batch in one transaction (``words``: the batch's word
-        counts, in parts)."""
+        counts, in parts; ``first_part``: the number of the first among the parts sent to the
+        workers)."""
 
         index, settings, report = self.index, self.settings, self.report
         with index.transaction():
@@ -285,7 +299,9 @@ class _AddState:
             local = {num: p for num, (p, _, _) in zip(nums, new, strict=True)}
             # tokens unpacked only for aligned documents
             packs = {num: packed for num, (_, _, packed) in zip(nums, new, strict=True)}
-            index.add_word_counts(words)
+            rows = index.add_word_counts(words)
+            if first_part is not None:
+                self.part_rows.update(enumerate(rows, first_part))
             fps = {n: p.fp_hashes for n, p in local.items()}
             found = index.candidates(fps, settings.max_df, settings.min_shared)
             pairs = sorted({(min(x, y), max(x, y)) for x, others in found.items() for y in others})
@@ -295,6 +311,13 @@ class _AddState:
                 self._align_here(pairs, local, packs)
         report.added += len(local)
         self.progress("documents", len(fresh))
+
+    def summed(self, total: CountsSum) -> None:
+        """Keep a worker's sum of parts of word counts for :func:`refresh`, if every part it
+        covers was committed (otherwise :meth:`Index.fold_vocabulary` adds them up itself)."""
+        rows = [self.part_rows.get(n) for n in range(total.first, total.end)]
+        if rows and None not in rows:
+            self.sums.append((total.total, rows))  # type: ignore[arg-type]
 
     def _pair_documents(
         self,
@@ -423,12 +446,15 @@ def _cached(
     return p
 
 
-def refresh(index: Index, settings: Settings) -> None:
+def refresh(
+    index: Index, settings: Settings, *, vocabulary_sums: Iterable[tuple[str, list[int]]] = ()
+) -> None:
     """Recompute relations, families and boilerplate flags from the stored alignments (one
     transaction): :func:`relate` does the work, the index stores it. The word counts of the
-    batches added are folded into the vocabulary in the same transaction."""
+    batches added are folded into the vocabulary in the same transaction (``vocabulary_sums``:
+    sums of some of them already worked out, see :meth:`Index.fold_vocabulary`)."""
     with index.transaction():
-        index.fold_vocabulary()
+        index.fold_vocabulary(vocabulary_sums)
         typed, family_of, flagged = _derive(index, settings, keep=True)
         index.set_relations(typed)
         index.set_families(family_of)

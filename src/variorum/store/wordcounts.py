@@ -57,6 +57,18 @@ class WordCounts:
         return dict(zip(words, counts, strict=True))
 
 
+@dataclass(frozen=True)
+class CountsSum:
+    """The sum of the parts numbered ``first`` to ``end - 1`` of an ``add`` (parts are numbered
+    in the order the workers were sent them), as the JSON object that
+    :meth:`~variorum.store.index.Index.fold_vocabulary` upserts: a worker adds them up while the
+    main process commits the last batches (:mod:`variorum.workers`)."""
+
+    first: int
+    end: int
+    total: str
+
+
 def add_counts(into: dict[str, int], part: WordCounts) -> None:
     """Add ``part`` to ``into`` as ``Counter.update`` would (the same sums, new words appended
     in ``part``'s order), with the loop in C: ``map`` of ``dict.get`` and ``operator.add``
@@ -73,4 +85,4 @@ def merged(parts: Iterable[WordCounts]) -> dict[str, int]:
     return total
 
 
-__all__ = ["WordCounts", "add_counts", "merged"]
+__all__ = ["CountsSum", "WordCounts", "add_counts", "merged"]
