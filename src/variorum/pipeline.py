@@ -7,6 +7,7 @@ plain, JSON-ready data and reports progress through an optional callback, never 
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -125,10 +126,9 @@ def add(
                 if flight is not None:
                     state.commit(*flight.results(workers))
             preparing = preprocessing = None
-            try:
+            # (If a worker failed now, every batch is committed: refresh adds up their words.)
+            with contextlib.suppress(WorkerError):
                 state.summed(workers.folded(fold))
-            except WorkerError:  # every batch is committed: refresh adds up their words itself
-                pass
     except KeyboardInterrupt as interrupt:
         # Ctrl-C: stop now (the workers are killed below); the batches committed are kept.
         aborted = True

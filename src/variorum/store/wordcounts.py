@@ -74,7 +74,7 @@ def add_counts(into: dict[str, int], part: WordCounts) -> None:
     in ``part``'s order), with the loop in C: ``map`` of ``dict.get`` and ``operator.add``
     instead of a Python statement a word. ``into`` may be a ``Counter``."""
     words, counts = part.split()
-    dict.update(into, zip(words, map(add, counts, map(into.get, words, repeat(0)))))
+    dict.update(into, zip(words, map(add, counts, map(into.get, words, repeat(0))), strict=True))
 
 
 def merged(parts: Iterable[WordCounts]) -> dict[str, int]:
