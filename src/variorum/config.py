@@ -27,6 +27,13 @@ QUERY_CHANGES = 10
 #: index); 20 replicates give a confidence to within 0.11 (one binomial standard error at worst),
 #: enough to tell a firm edge from a doubtful one, and the page says how many were drawn.
 REPORT_STEMMA_REPLICATES = 20
+#: Word counts (one per word and batch) an ``add`` keeps in ``vocabulary_batches`` before folding
+#: them into ``vocabulary`` (:meth:`variorum.store.index.Index.add_word_counts`). On 3,000
+#: generated documents of invented vocabulary the six batches hold 315,000 counts of 44,000
+#: distinct words, so one fold at the end upserts 44,000 rows where six batch upserts wrote
+#: 158,000. A million counts (some 6,000 such documents, 17 MB of rows) bound what every read of
+#: the vocabulary adds up and what a fold holds in memory.
+VOCABULARY_FOLD_WORDS = 1_000_000
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ plain, JSON-ready data and reports progress through an optional callback, never 
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from variorum.align.passages import PairResult, align_batch, compare_prepared, quote, seed_table
 from variorum.config import Settings
-from variorum.errors import Interrupted, UsageError
+from variorum.errors import Interrupted, UsageError, WorkerError
 from variorum.group.relations import KINDS, Relation
 from variorum.model import Document, Passage, Skip, content_id
 from variorum.prepare import Prepared, prepare, preprocess_many
@@ -32,6 +33,7 @@ if TYPE_CHECKING:  # imported where used, so that a command loads only what it r
     from variorum.crosslang.stored import PackedProfile
     from variorum.store.codec import Packed
     from variorum.store.index import Index
+    from variorum.store.wordcounts import CountsSum, WordCounts
     from variorum.workers import Batch, Workers
 
 #: ``progress(stage, advance)``: called as work is done, e.g. ``("documents", 1)``.
@@ -121,10 +123,14 @@ def add(
         if workers is not None:
             if preprocessing is not None:
                 preprocessing = preprocessing.to_prepare(workers)
+            fold = workers.fold_words()  # every batch is counted: a worker adds up their words
             for flight in (preparing, preprocessing):
                 if flight is not None:
                     state.commit(*flight.results(workers))
             preparing = preprocessing = None
+            # (If a worker failed now, every batch is committed: refresh adds up their words.)
+            with contextlib.suppress(WorkerError):
+                state.summed(workers.folded(fold))
     except KeyboardInterrupt as interrupt:
         # Ctrl-C: stop now (the workers are killed below); the batches committed are kept.
         aborted = True
@@ -151,7 +157,7 @@ def add(
                 for s in skipped:
                     index.record_skip(s)
             report.skipped = list(skipped) + report.skipped
-        refresh(index, settings)
+        refresh(index, settings, vocabulary_sums=state.sums)
     except KeyboardInterrupt as interrupt:  # every batch is committed; the families stay stale
         if isinstance(interrupt, Interrupted):
             raise
@@ -177,8 +183,11 @@ CACHED_DOCUMENTS = 4096
 _PAIRS_AT_ONCE = 2048
 
 
-# A batch ready to commit: its (document, content hash)s, prepared forms and word counts.
-_Ready = tuple[list[tuple[Document, str]], "list[tuple[Prepared, Packed | None]]", Counter[str]]
+# A batch ready to commit: its (document, content hash)s, prepared forms, word counts and the
+# number of its first part of word counts among those sent to the workers.
+_Ready = tuple[
+    list[tuple[Document, str]], "list[tuple[Prepared, Packed | None]]", "list[WordCounts]", int | None
+]
 
 
 @dataclass
@@ -187,7 +196,7 @@ class _InFlight:
 
     fresh: list[tuple[Document, str]]
     batch: Batch
-    words: Counter[str] | None = None
+    words: list[WordCounts] | None = None
 
     @classmethod
     def start(cls, fresh: list[tuple[Document, str]], workers: Workers) -> _InFlight:
@@ -208,7 +217,7 @@ class _InFlight:
 
     def results(self, workers: Workers) -> _Ready:
         assert self.words is not None
-        return self.fresh, list(workers.prepared(self.batch)), self.words
+        return self.fresh, list(workers.prepared(self.batch)), self.words, self.batch.first_part
 
 
 class _AddState:
@@ -223,6 +232,10 @@ class _AddState:
         self.seen: set[str] = set()
         self.ids: set[str] = set()  # ids of the documents of this run that are in flight or added
         self.workers: Workers | None = None  # once started, they also align the batches' pairs
+        # The row of vocabulary_batches of each part of word counts sent to the workers, by
+        # number, and the sums of parts a worker worked out, as refresh folds them.
+        self.part_rows: dict[int, int] = {}
+        self.sums: list[tuple[str, list[int]]] = []
 
     def fresh(self, batch: list[Document]) -> list[tuple[Document, str]]:
         """The documents of ``batch`` not indexed yet, with their content hashes."""
@@ -261,15 +274,20 @@ class _AddState:
             (prepare(d, self.vocab, self.settings, raw=raw, segments=segs, languages=langs), None)
             for (d, _), (raw, segs, langs) in zip(fresh, pre, strict=True)
         ]
-        self.commit(fresh, preps, words)
+        from variorum.store.wordcounts import WordCounts
+
+        self.commit(fresh, preps, [WordCounts.of(words)])
 
     def commit(
         self,
         fresh: list[tuple[Document, str]],
         preps: list[tuple[Prepared, Packed | None]],
-        words: Counter[str],
+        words: list[WordCounts],
+        first_part: int | None = None,
     ) -> None:
-        """Insert and align one prepared batch in one transaction."""
+        """Insert and align one prepared batch in one transaction (``words``: the batch's word
+        counts, in parts; ``first_part``: the number of the first among the parts sent to the
+        workers)."""
 
         index, settings, report = self.index, self.settings, self.report
         with index.transaction():
@@ -292,7 +310,9 @@ class _AddState:
             local = {num: p for num, (p, _, _) in zip(nums, new, strict=True)}
             # tokens unpacked only for aligned documents
             packs = {num: packed for num, (_, _, packed) in zip(nums, new, strict=True)}
-            index.add_vocabulary(words)
+            rows = index.add_word_counts(words)
+            if first_part is not None:
+                self.part_rows.update(enumerate(rows, first_part))
             fps = {n: p.fp_hashes for n, p in local.items()}
             found = index.candidates(fps, settings.max_df, settings.min_shared)
             pairs = sorted({(min(x, y), max(x, y)) for x, others in found.items() for y in others})
@@ -303,6 +323,13 @@ class _AddState:
         self._keep_batch(local, packs)  # committed: their numbers are theirs
         report.added += len(local)
         self.progress("documents", len(fresh))
+
+    def summed(self, total: CountsSum) -> None:
+        """Keep a worker's sum of parts of word counts for :func:`refresh`, if every part it
+        covers was committed (otherwise :meth:`Index.fold_vocabulary` adds them up itself)."""
+        rows = [self.part_rows.get(n) for n in range(total.first, total.end)]
+        if rows and None not in rows:
+            self.sums.append((total.total, rows))  # type: ignore[arg-type]
 
     def _sides(
         self,
@@ -437,10 +464,15 @@ def _keep_profiles(index: Index, profiles: list[tuple[int, PackedProfile]]) -> N
     index.keep_anchor_profiles(profiles)
 
 
-def refresh(index: Index, settings: Settings) -> None:
+def refresh(
+    index: Index, settings: Settings, *, vocabulary_sums: Iterable[tuple[str, list[int]]] = ()
+) -> None:
     """Recompute relations, families and boilerplate flags from the stored alignments (one
-    transaction): :func:`relate` does the work, the index stores it."""
+    transaction): :func:`relate` does the work, the index stores it. The word counts of the
+    batches added are folded into the vocabulary in the same transaction (``vocabulary_sums``:
+    sums of some of them already worked out, see :meth:`Index.fold_vocabulary`)."""
     with index.transaction():
+        index.fold_vocabulary(vocabulary_sums)
         typed, family_of, flagged = _derive(index, settings, keep=True)
         index.set_relations(typed)
         index.set_families(family_of)

@@ -18,9 +18,10 @@ pairs (on real manual pages, aligning cost the main process more than everything
 does per batch).
 
 Each worker keeps what it preprocessed until it is asked to prepare it, so the tokens never
-travel to the main process and back: step 1 answers with the chunk's word counts only, and each
-worker is then sent the whole batch's counts (every worker keeps its own copy of the vocabulary,
-forked from the main process's and updated batch by batch, in the same order). Only prepared
+travel to the main process and back: step 1 answers with the chunk's word counts only (as two
+flat columns, :class:`~variorum.store.wordcounts.WordCounts`), and each worker is then sent every
+chunk's counts of the batch (every worker keeps its own copy of the vocabulary, forked from the
+main process's and updated batch by batch, in the same order). Only prepared
 documents come back, without the text the main process already has, their tokens only in the
 packed form the index stores. The result is exactly what
 preparing in the main process with the same vocabulary gives (``tests/test_workers.py``).
@@ -40,6 +41,8 @@ large answer in flight at the same time cannot deadlock.
 from __future__ import annotations
 
 import ctypes
+import gc
+import json
 import multiprocessing
 import os
 import pickle
@@ -57,11 +60,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from variorum.align.passages import Aligned, align_batch
-from variorum.config import CrossLangSettings, Settings
+from variorum.config import VOCABULARY_FOLD_WORDS, CrossLangSettings, Settings
 from variorum.errors import WorkerError
 from variorum.model import Document, Segment
 from variorum.prepare import Prepared, prepare, preprocess_many
 from variorum.store.codec import Packed, pack, unpack_tokens
+from variorum.store.wordcounts import CountsSum, WordCounts, add_counts, merged
 from variorum.text.language import warm_up
 from variorum.text.normalize import count_vocabulary
 
@@ -137,10 +141,24 @@ class CombinedVocabulary(Mapping[str, int]):
         return len(set(self.base) | set(self.extra))
 
 
-def _serve(tasks: Any, answers: Any, vocabulary: Counter[str], settings: Settings, parent: int) -> None:
-    """A worker's loop: preprocess, count, prepare, until it is sent ``None``."""
+def _serve(
+    tasks: Any,
+    answers: Any,
+    vocabulary: Counter[str],
+    settings: Settings,
+    parent: int,
+    keep_words: bool = False,
+) -> None:
+    """A worker's loop: preprocess, count, prepare, until it is sent ``None``.
+
+    With ``keep_words`` it also keeps the word counts it is sent, numbered in order, until it is
+    asked for their sum (``"fold"``; see :meth:`Workers.fold_words`) or they exceed
+    :data:`~variorum.config.VOCABULARY_FOLD_WORDS` counts (then it drops them: the main process
+    adds them up itself)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     die_with_parent(parent)
+    held: list[WordCounts] = []  # with keep_words: the parts numbered first, first + 1, ...
+    first = held_counts = 0
     kept: dict[int, tuple[list[Document], list[Any]]] = {}
     aligning: dict[int, Any] = {}  # the arrays of the documents whose pairs are being aligned
     tables: dict[int, Any] = {}  # and their seed tables, made once for all chunks of a batch
@@ -148,7 +166,21 @@ def _serve(tasks: Any, answers: Any, vocabulary: Counter[str], settings: Setting
         kind, key, payload = task
         try:
             if kind == "words":
-                vocabulary.update(pickle.loads(payload))
+                parts = pickle.loads(payload)
+                for part in parts:
+                    add_counts(vocabulary, part)
+                if keep_words:
+                    held.extend(parts)
+                    held_counts += sum(len(p) for p in parts)
+                    if held_counts > VOCABULARY_FOLD_WORDS:
+                        first, held, held_counts = first + len(held), [], 0
+                continue
+            if kind == "fold":
+                # In key order, as SQLite's index on the words holds them: upserting them in that
+                # order took the main process half the time on a new index.
+                total = json.dumps(dict(sorted(merged(held).items())), ensure_ascii=False)
+                answers.put((key, CountsSum(first, first + len(held), total)))
+                first, held, held_counts = first + len(held), [], 0
                 continue
             if kind == "documents":
                 aligning, tables = payload, {}
@@ -160,7 +192,7 @@ def _serve(tasks: Any, answers: Any, vocabulary: Counter[str], settings: Setting
                 pre = preprocess_many([d.text for d in payload])
                 kept[key] = (payload, pre)
                 main = {langs[0] if langs else None for _, _, langs in pre}
-                answers.put((key, (count_vocabulary(raw for raw, _, _ in pre), main)))
+                answers.put((key, (WordCounts.of(count_vocabulary(raw for raw, _, _ in pre)), main)))
             else:
                 docs, pre = kept.pop(key)
                 preps = [
@@ -301,6 +333,8 @@ class Batch:
     docs: list[list[Document]]
     #: The main languages of its documents, once counted.
     languages: set[str | None] = field(default_factory=set)
+    #: The number of its first chunk's word counts among the parts sent to the workers.
+    first_part: int = 0
 
 
 class Workers:
@@ -316,20 +350,28 @@ class Workers:
         """``languages``: the main languages of the documents indexed before (see
         :meth:`prepare`)."""
         warm_up()  # load the language model once, so that every fork has it
+        # What this process holds now (modules, the language model, the vocabulary) lives as long
+        # as the workers: out of the collector's sight until :meth:`close`, neither process
+        # walks it again at each full collection (three in an add of 3,000 documents, a third of
+        # the main process's collecting), and the workers do not copy the pages it touches.
+        gc.freeze()
         context = multiprocessing.get_context("fork")
         self.answers: Any = context.Queue()
         self.tasks: list[Any] = [context.Queue() for _ in range(n)]
         self.processes = [
             context.Process(
-                target=_serve, args=(q, self.answers, vocabulary, settings, os.getpid()), daemon=True
+                target=_serve,
+                args=(q, self.answers, vocabulary, settings, os.getpid(), i == 0),
+                daemon=True,
             )
-            for q in self.tasks
+            for i, q in enumerate(self.tasks)
         ]
         for p in self.processes:
             p.start()
         self.settings = settings
         self.languages: set[str | None] = set(languages or ())
         self.next_key = 0
+        self.parts_sent = 0  # chunks' word counts sent to the workers so far
         self.owner: dict[int, int] = {}  # chunk key -> worker
         self.arrived: dict[int, Any] = {}  # answers read while waiting for another
 
@@ -347,19 +389,43 @@ class Workers:
             batch.docs.append(chunk)
         return batch
 
-    def count(self, batch: Batch) -> Counter[str]:
-        """Wait for the batch's preprocessing; its word counts, now also known to every worker."""
-        words: Counter[str] = Counter()
+    def count(self, batch: Batch) -> list[WordCounts]:
+        """Wait for the batch's preprocessing; its word counts, chunk by chunk in order, now
+        also known to every worker.
+
+        The chunks' counts are not merged here: each worker adds them to its vocabulary one
+        after another (the same sums, the same order of words as adding their total), and
+        the index keeps them as they are (:meth:`~variorum.store.index.Index.add_word_counts`).
+        """
+        parts: list[WordCounts] = []
         for key in batch.keys:
             counts, languages = self._answer(key)
-            words.update(counts)
+            parts.append(counts)
             batch.languages |= languages
-        # Pickled once for every worker (the queues would pickle it once each: 6 ms per batch
-        # outside English).
-        payload = pickle.dumps(words, protocol=pickle.HIGHEST_PROTOCOL)
+        # Pickled once for every worker (the queues would pickle it once each).
+        payload = pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
         for q in self.tasks:
             q.put(("words", -1, payload))
-        return words
+        batch.first_part, self.parts_sent = self.parts_sent, self.parts_sent + len(parts)
+        return parts
+
+    def fold_words(self) -> int:
+        """Ask the first worker for the sum of the word counts it was sent (since it was last
+        asked, or since it last dropped them); :meth:`folded` waits for it.
+
+        Adding up every chunk's counts of an ``add`` is a Python step a word (a tenth of a
+        second for 3,000 documents of invented vocabulary): asked once the last batch is counted,
+        a worker does it while this process commits the last batches."""
+        key, self.next_key = self.next_key, self.next_key + 1
+        self.owner[key] = 0
+        self.tasks[0].put(("fold", key, None))
+        return key
+
+    def folded(self, key: int) -> CountsSum:
+        """The answer to :meth:`fold_words`."""
+        value: CountsSum = self._answer(key)
+        del self.owner[key]
+        return value
 
     def prepare(self, batch: Batch) -> None:
         """Start preparing a counted batch (with the vocabulary as of its :meth:`count`).
@@ -497,6 +563,7 @@ class Workers:
         for q in [*self.tasks, self.answers]:
             q.close()
             q.cancel_join_thread()
+        gc.unfreeze()
 
 
 __all__ = ["Batch", "CombinedVocabulary", "PreparedChunk", "Workers", "anchor_profile", "with_tokens"]

@@ -80,6 +80,8 @@ def unpack_profile(doc_id: str, packed: PackedProfile) -> CrossDoc:
 
     flat = np.frombuffer(packed.paragraphs, dtype=_U32).tolist()
     spans = tuple(zip(flat[0::2], flat[1::2], strict=True))
+    if not packed.kinds:  # no anchors (most prose): nothing more to decode
+        return CrossDoc(doc_id, "", packed.language, spans, ())
     keys = json.loads(packed.keys)
     starts = np.frombuffer(packed.starts, dtype=_U32).tolist()
     ends = np.frombuffer(packed.ends, dtype=_U32).tolist()
