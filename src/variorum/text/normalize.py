@@ -29,7 +29,7 @@ import operator
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -590,7 +590,9 @@ def gap_kind(text: str, end: int, start: int) -> int:
     return 0
 
 
-def repair_splits(text: str, raw: RawTokens, vocabulary: Mapping[str, int]) -> Tokens:
+def repair_splits(
+    text: str, raw: RawTokens, vocabulary: Mapping[str, int], sites: Iterable[int] | None = None
+) -> Tokens:
     """Join words that extraction split, where the vocabulary shows the joined word.
 
     ``a b`` (or ``a-⏎b`` at a line end) becomes one token ``ab`` when ``ab`` occurs unsplit in
@@ -599,6 +601,9 @@ def repair_splits(text: str, raw: RawTokens, vocabulary: Mapping[str, int]) -> T
     pieces of ``aggr ession`` or ``fro m`` are rarer than "aggression" and "from". For a hyphen at
     a line end the joined word only has to occur. Three pieces (``intern ationa l``) are tried
     when two are not enough.
+
+    ``sites`` are the positions where a join may start (:func:`repair_splits_many` finds them
+    for many texts at once); they are found here when not given.
     """
     norms, starts, ends, kinds = raw.norms, raw.starts, raw.ends, raw.kinds
     n = len(norms)
@@ -607,7 +612,7 @@ def repair_splits(text: str, raw: RawTokens, vocabulary: Mapping[str, int]) -> T
     out_ends: list[int] = []
     get = vocabulary.get
     i = 0
-    for site in _join_sites(norms, vocabulary):
+    for site in _join_sites(norms, vocabulary) if sites is None else sites:
         if site < i:
             continue  # inside a word joined at an earlier site
         out_norms += norms[i:site]
@@ -650,6 +655,22 @@ def repair_splits(text: str, raw: RawTokens, vocabulary: Mapping[str, int]) -> T
     out_starts += starts[i:]
     out_ends += ends[i:]
     return Tokens(out_norms, out_starts, out_ends)
+
+
+def repair_splits_many(
+    texts: Sequence[str], raws: Sequence[RawTokens], vocabulary: Mapping[str, int]
+) -> list[Tokens]:
+    """:func:`repair_splits` of each text, the places to test found for all texts at once."""
+    parts = getattr(vocabulary, "parts", None) or (vocabulary,)
+    sites: Sequence[Iterable[int] | None] | None = None
+    if sum(len(raw.norms) for raw in raws) >= JOIN_HASHES_MIN_TOKENS:
+        sites = join_sites.candidate_sites_many([raw.norms for raw in raws], parts)
+    if sites is None:
+        sites = [None] * len(raws)
+    return [
+        repair_splits(text, raw, vocabulary, found)
+        for text, raw, found in zip(texts, raws, sites, strict=True)
+    ]
 
 
 #: Token counts from which join sites are found by hashes (:mod:`variorum.text.join_sites`):
