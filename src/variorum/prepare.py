@@ -7,9 +7,9 @@ the settings, so it runs the same in the CLI, the web app and a Spark executor.
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
-import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,7 +92,9 @@ def body_mask(tokens: Tokens, segments: tuple[Segment, ...]) -> np.ndarray:
 _SPAN = (1 << 40) - 1  # characters of one text in body_masks' keys
 
 
-def body_masks(tokens: Sequence[Tokens], segments: Sequence[tuple[Segment, ...]]) -> tuple[np.ndarray, list[int]]:
+def body_masks(
+    tokens: Sequence[Tokens], segments: Sequence[tuple[Segment, ...]]
+) -> tuple[np.ndarray, list[int]]:
     """:func:`body_mask` of several texts as one array, and where each text's tokens start in
     it (and the end of the last): one search for all texts' segments.
 

@@ -141,7 +141,9 @@ def winnow(hashes: np.ndarray, window: int) -> np.ndarray:
     return pos[keep]
 
 
-def winnow_many(grams: np.ndarray, starts: Sequence[int], counts: Sequence[int], window: int) -> list[np.ndarray]:
+def winnow_many(
+    grams: np.ndarray, starts: Sequence[int], counts: Sequence[int], window: int
+) -> list[np.ndarray]:
     """:func:`winnow` of several texts' n-gram hashes, all held in ``grams``: text ``i`` has
     ``counts[i]`` of them from ``starts[i]`` on (in order; what lies between is ignored).
 
@@ -163,9 +165,9 @@ def winnow_many(grams: np.ndarray, starts: Sequence[int], counts: Sequence[int],
             best = np.where(better, candidate, best)
             offset[better] = j
         # Window starts within one text: a step up at each text's first, down after its last.
-        steps = np.zeros(count + 1, dtype=np.int64)
-        steps[first[long]] = 1
-        steps[first[long] + sizes[long] - window + 1] = -1
+        # (One text's end may be the next one's start: counted, not assigned.)
+        steps = np.bincount(first[long], minlength=count + 1)
+        steps -= np.bincount(first[long] + sizes[long] - window + 1, minlength=count + 1)
         inside = np.cumsum(steps[:count]) > 0
         which = np.flatnonzero(inside)
         pos = offset[which] + which

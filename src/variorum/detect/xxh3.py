@@ -175,7 +175,10 @@ def xxh3_64_many(data: bytes, starts: np.ndarray, lengths: np.ndarray) -> np.nda
                 hashed = _len_17to128(read, at, n)
             else:
                 hashed = np.fromiter(
-                    (xxhash.xxh3_64_intdigest(data[s : s + k]) for s, k in zip(at.tolist(), n.tolist(), strict=True)),
+                    (
+                        xxhash.xxh3_64_intdigest(data[s : s + k])
+                        for s, k in zip(at.tolist(), n.tolist(), strict=True)
+                    ),
                     dtype=np.uint64,
                     count=len(at),
                 )

@@ -114,7 +114,9 @@ def pack_segments(segments: Iterable[Segment]) -> tuple[tuple[int, int, int, str
 
 
 def pack(tokens: Tokens, segments: Iterable[Segment]) -> Packed:
-    return Packed(pack_norms(tokens.norms), pack_ints(tokens.starts), pack_ints(tokens.ends), pack_segments(segments))
+    return Packed(
+        pack_norms(tokens.norms), pack_ints(tokens.starts), pack_ints(tokens.ends), pack_segments(segments)
+    )
 
 
 def pack_many(documents: Sequence[tuple[Tokens, Iterable[Segment]]]) -> list[Packed]:
@@ -125,7 +127,10 @@ def pack_many(documents: Sequence[tuple[Tokens, Iterable[Segment]]]) -> list[Pac
     steps found in one pass (each document's first step from 0), and each document's column
     is a slice of the steps as bytes, unless its steps need the wider or the zlib packing.
     """
-    columns = [_pack_offsets([tokens.starts for tokens, _ in documents]), _pack_offsets([t.ends for t, _ in documents])]
+    columns = [
+        _pack_offsets([tokens.starts for tokens, _ in documents]),
+        _pack_offsets([t.ends for t, _ in documents]),
+    ]
     return [
         Packed(pack_norms(tokens.norms), starts, ends, pack_segments(segments))
         for (tokens, segments), starts, ends in zip(documents, *columns, strict=True)
@@ -204,10 +209,10 @@ __all__ = [
     "json_strings",
     "pack",
     "pack_ints",
+    "pack_ints_zlib",
     "pack_many",
     "pack_norms",
     "pack_segments",
-    "pack_ints_zlib",
     "unpack_ints",
     "unpack_tokens",
 ]

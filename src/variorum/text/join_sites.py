@@ -231,4 +231,4 @@ def candidate_sites_many(
     text_of = np.searchsorted(ends, sites, side="right")
     local: list[int] = (sites - starts[text_of]).tolist()
     cuts = np.searchsorted(text_of, np.arange(len(texts) + 1)).tolist()
-    return [local[lo:hi] for lo, hi in zip(cuts[:-1], cuts[1:], strict=True)]
+    return [local[lo:hi] for lo, hi in itertools.pairwise(cuts)]
