@@ -124,13 +124,13 @@ def winnow(hashes: np.ndarray, window: int) -> np.ndarray:
         rev = hashes[::-1]
         return np.array([len(hashes) - 1 - int(np.argmin(rev))], dtype=np.int64)
     count = len(hashes) - window + 1
-    best = hashes[:count]
+    best = hashes[:count].copy()
     offset = np.zeros(count, dtype=np.int64)
     for j in range(1, window):
         candidate = hashes[j : j + count]
         better = candidate <= best
-        best = np.where(better, candidate, best)
-        offset[better] = j
+        np.copyto(offset, j, where=better)  # a masked copy: half the time of offset[better] = j
+        np.minimum(best, candidate, out=best)
     pos = offset + np.arange(count)
     # Rightmost minima never move left from one window to the next, so the positions are sorted
     # and each is kept once by dropping repeats (np.unique would sort them again, and its first
@@ -157,13 +157,13 @@ def winnow_many(
     long = np.flatnonzero(sizes > window)
     if len(long):
         count = len(grams) - window + 1
-        best = grams[:count]
+        best = grams[:count].copy()
         offset = np.zeros(count, dtype=np.int64)
         for j in range(1, window):
             candidate = grams[j : j + count]
             better = candidate <= best
-            best = np.where(better, candidate, best)
-            offset[better] = j
+            np.copyto(offset, j, where=better)
+            np.minimum(best, candidate, out=best)
         # Window starts within one text: a step up at each text's first, down after its last.
         # (One text's end may be the next one's start: counted, not assigned.)
         steps = np.bincount(first[long], minlength=count + 1)
