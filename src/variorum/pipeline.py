@@ -20,7 +20,7 @@ from variorum.config import Settings
 from variorum.errors import Interrupted, UsageError, WorkerError
 from variorum.group.relations import KINDS, Relation
 from variorum.model import Document, Passage, Skip, content_id
-from variorum.prepare import Prepared, prepare, preprocess_many
+from variorum.prepare import Prepared, prepare, prepare_many, preprocess_many
 from variorum.text.normalize import count_vocabulary, raw_tokens
 
 if TYPE_CHECKING:  # imported where used, so that a command loads only what it runs
@@ -270,10 +270,7 @@ class _AddState:
         pre = preprocess_many([d.text for d, _ in fresh])
         words = count_vocabulary(raw for raw, _, _ in pre)
         self.vocab.update(words)
-        preps = [
-            (prepare(d, self.vocab, self.settings, raw=raw, segments=segs, languages=langs), None)
-            for (d, _), (raw, segs, langs) in zip(fresh, pre, strict=True)
-        ]
+        preps = [(p, None) for p in prepare_many([d for d, _ in fresh], self.vocab, self.settings, pre)]
         from variorum.store.wordcounts import WordCounts
 
         self.commit(fresh, preps, [WordCounts.of(words)])

@@ -7,6 +7,7 @@ the settings, so it runs the same in the CLI, the web app and a Spark executor.
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -14,10 +15,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from variorum.config import Settings
-from variorum.detect.fingerprint import fingerprints, ngram_hashes, token_hashes, winnow
+from variorum.detect.fingerprint import (
+    fingerprints,
+    ngram_hashes,
+    token_hashes,
+    token_hashes_many,
+    winnow,
+    winnow_many,
+)
 from variorum.model import Document, Segment
 from variorum.text.language import document_languages
-from variorum.text.normalize import RawTokens, Tokens, raw_tokens, repair_splits
+from variorum.text.normalize import RawTokens, Tokens, raw_tokens, repair_splits, repair_splits_many
 from variorum.text.segment import segment, segment_documents
 
 
@@ -81,6 +89,47 @@ def body_mask(tokens: Tokens, segments: tuple[Segment, ...]) -> np.ndarray:
     return mask
 
 
+_SPAN = (1 << 40) - 1  # characters of one text in body_masks' keys
+
+
+def body_masks(
+    tokens: Sequence[Tokens], segments: Sequence[tuple[Segment, ...]]
+) -> tuple[np.ndarray, list[int]]:
+    """:func:`body_mask` of several texts as one array, and where each text's tokens start in
+    it (and the end of the last): one search for all texts' segments.
+
+    Text ``i``'s token starts are read as ``i * 2**40 + start``, so that all are in one sorted
+    array and each segment bound finds its token within its own text.
+    """
+    sizes = [len(t.starts) for t in tokens]
+    offsets = [0, *itertools.accumulate(sizes)]
+    n = offsets[-1]
+    starts = np.fromiter(itertools.chain.from_iterable(t.starts for t in tokens), dtype=np.int64, count=n)
+    text_base = np.arange(len(tokens), dtype=np.int64) << 40
+    starts += np.repeat(text_base, sizes)
+    # Bounds before a text's start (or past 2**40) find what its first (or no) token would.
+    bounds = [
+        (base + min(max(seg.start, 0), _SPAN), base + min(max(seg.end, 0), _SPAN))
+        for base, segs in zip(text_base.tolist(), segments, strict=True)
+        for seg in segs
+        if seg.role == "body"
+    ]
+    mask = np.zeros(n, dtype=bool)
+    if bounds:
+        at = np.searchsorted(starts, np.array(bounds, dtype=np.int64).ravel(), side="left")
+        lo, hi = at[0::2], at[1::2]
+        steps = np.bincount(lo, minlength=n + 1) - np.bincount(np.maximum(lo, hi), minlength=n + 1)
+        mask = np.cumsum(steps[:n]) > 0
+    # A text whose body holds no token counts every token as body, as in body_mask.
+    texts = [i for i, size in enumerate(sizes) if size]
+    if texts:
+        filled = np.logical_or.reduceat(mask, [offsets[i] for i in texts]).tolist()
+        for i, any_body in zip(texts, filled, strict=True):
+            if not any_body:
+                mask[offsets[i] : offsets[i + 1]] = True
+    return mask, offsets
+
+
 def preprocess(text: str) -> tuple[RawTokens, tuple[Segment, ...], tuple[str, ...]]:
     """The part of preparing that needs no vocabulary: tokens, segments and languages.
 
@@ -129,6 +178,48 @@ def prepare(
     )
 
 
+def prepare_many(
+    docs: Sequence[Document],
+    vocabulary: Mapping[str, int],
+    settings: Settings,
+    preprocessed: Sequence[tuple[RawTokens, tuple[Segment, ...], tuple[str, ...]]],
+) -> list[Prepared]:
+    """:func:`prepare` of each of ``docs`` from what :func:`preprocess_many` made of them.
+
+    The same result, with the array work done once for all the documents (a worker's chunk):
+    join sites, token hashes, n-grams, winnowing and body masks each take a few dozen numpy
+    calls whatever the number of documents, where one document at a time paid them for each.
+    Each document's arrays are views of the chunk's.
+    """
+    tokens = repair_splits_many([d.text for d in docs], [raw for raw, _, _ in preprocessed], vocabulary)
+    hashes, offsets = token_hashes_many([t.norms for t in tokens])
+    n = settings.ngram
+    grams = ngram_hashes(hashes, n)  # also over the seams between documents, never read
+    counts = [max(0, len(t) - n + 1) for t in tokens]
+    picks = winnow_many(grams, offsets[:-1], counts, settings.window)
+    body, _ = body_masks(tokens, [segs for _, segs, _ in preprocessed])
+    signed = grams.view(np.int64)
+    out = []
+    for i, (doc, (raw, segs, langs)) in enumerate(zip(docs, preprocessed, strict=True)):
+        lo, hi = offsets[i], offsets[i + 1]
+        own = signed[lo : lo + counts[i]]
+        out.append(
+            Prepared(
+                doc=doc,
+                tokens=tokens[i],
+                hashes=hashes[lo:hi],
+                grams=own,
+                fp_hashes=own[picks[i]],
+                fp_positions=picks[i],
+                segments=segs,
+                body=body[lo:hi],
+                languages=langs,
+                words=len(raw.norms),
+            )
+        )
+    return out
+
+
 def rebuild(
     doc: Document,
     tokens: Tokens,
@@ -158,4 +249,14 @@ def rebuild(
     )
 
 
-__all__ = ["Prepared", "body_mask", "fingerprints", "prepare", "preprocess", "rebuild"]
+__all__ = [
+    "Prepared",
+    "body_mask",
+    "body_masks",
+    "fingerprints",
+    "prepare",
+    "prepare_many",
+    "preprocess",
+    "preprocess_many",
+    "rebuild",
+]

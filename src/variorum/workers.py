@@ -63,8 +63,8 @@ from variorum.align.passages import Aligned, align_batch
 from variorum.config import VOCABULARY_FOLD_WORDS, CrossLangSettings, Settings
 from variorum.errors import WorkerError
 from variorum.model import Document, Segment
-from variorum.prepare import Prepared, prepare, preprocess_many
-from variorum.store.codec import Packed, pack, unpack_tokens
+from variorum.prepare import Prepared, prepare_many, preprocess_many
+from variorum.store.codec import Packed, pack_many, unpack_tokens
 from variorum.store.wordcounts import CountsSum, WordCounts, add_counts, merged
 from variorum.text.language import warm_up
 from variorum.text.normalize import count_vocabulary
@@ -195,10 +195,7 @@ def _serve(
                 answers.put((key, (WordCounts.of(count_vocabulary(raw for raw, _, _ in pre)), main)))
             else:
                 docs, pre = kept.pop(key)
-                preps = [
-                    prepare(d, vocabulary, settings, raw=raw, segments=segs, languages=langs)
-                    for d, (raw, segs, langs) in zip(docs, pre, strict=True)
-                ]
+                preps = prepare_many(docs, vocabulary, settings, pre)
                 answers.put((key, PreparedChunk.of(preps, profiles=bool(payload))))
         except Exception:  # reported to the main process, which raises it
             answers.put((key, _Failure(traceback.format_exc())))
@@ -253,10 +250,8 @@ class PreparedChunk:
             tuple(p.segments if any(s.sentences for s in p.segments) else None for p in preps),
             tuple(p.languages for p in preps),
             tuple(
-                replace(pack(p.tokens, p.segments), profile=anchor_profile(p))
-                if profiles
-                else pack(p.tokens, p.segments)
-                for p in preps
+                replace(packed, profile=anchor_profile(p)) if profiles else packed
+                for p, packed in zip(preps, pack_many([(p.tokens, p.segments) for p in preps]), strict=True)
             ),
         )
 

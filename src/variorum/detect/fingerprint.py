@@ -24,6 +24,8 @@ from collections.abc import Sequence
 import numpy as np
 import xxhash
 
+from variorum.detect.xxh3 import xxh3_64_many
+
 _MULT = np.uint64(0x100000001B3)  # FNV-64 prime: odd, so the polynomial keeps every token's bits
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
@@ -49,6 +51,42 @@ def token_hashes(norms: Sequence[str]) -> np.ndarray:
             if len(cache) < 2_000_000:
                 cache[tok] = h
     return np.array(hashes, dtype=np.int64).view(np.uint64)
+
+
+#: Tokens from which :func:`token_hashes_many` hashes in numpy (:mod:`variorum.detect.xxh3`):
+#: its ~40 numpy calls cost as much as looking up a few hundred cached tokens.
+VECTOR_MIN_TOKENS = 2_000
+#: Joins the tokens hashed together; never part of a token (:data:`variorum.store.codec.SEP`).
+_SEP = "\x1f"
+
+
+def token_hashes_many(texts: Sequence[Sequence[str]]) -> tuple[np.ndarray, list[int]]:
+    """:func:`token_hashes` of the tokens of several texts: one ``uint64`` array for all, and
+    where each text's start in it (and the end of the last).
+
+    Many tokens at once (a worker's chunk of documents) are hashed in numpy from their UTF-8
+    bytes joined in one buffer, each token's bytes found between separators: no lookup and no
+    Python integer per token. Fewer go through the cache, as one text at a time does.
+    """
+    offsets = [0, *itertools.accumulate(map(len, texts))]
+    total = offsets[-1]
+    if total >= VECTOR_MIN_TOKENS:
+        flat = list(itertools.chain.from_iterable(texts))
+        try:
+            data = _SEP.join(flat).encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: token_hashes raises as it always did
+            data = b""
+        cuts = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0x1F)
+        if data and len(cuts) == total - 1:  # no token holds the separator
+            starts = np.empty(total, dtype=np.int64)
+            starts[0] = 0
+            starts[1:] = cuts + 1
+            ends = np.empty(total, dtype=np.int64)
+            ends[:-1] = cuts
+            ends[-1] = len(data)
+            return xxh3_64_many(data, starts, ends - starts), offsets
+    parts = [token_hashes(norms) for norms in texts]
+    return (np.concatenate(parts) if parts else np.empty(0, dtype=np.uint64)), offsets
 
 
 def mix64(h: np.ndarray) -> np.ndarray:
@@ -86,13 +124,13 @@ def winnow(hashes: np.ndarray, window: int) -> np.ndarray:
         rev = hashes[::-1]
         return np.array([len(hashes) - 1 - int(np.argmin(rev))], dtype=np.int64)
     count = len(hashes) - window + 1
-    best = hashes[:count]
+    best = hashes[:count].copy()
     offset = np.zeros(count, dtype=np.int64)
     for j in range(1, window):
         candidate = hashes[j : j + count]
         better = candidate <= best
-        best = np.where(better, candidate, best)
-        offset[better] = j
+        np.copyto(offset, j, where=better)  # a masked copy: half the time of offset[better] = j
+        np.minimum(best, candidate, out=best)
     pos = offset + np.arange(count)
     # Rightmost minima never move left from one window to the next, so the positions are sorted
     # and each is kept once by dropping repeats (np.unique would sort them again, and its first
@@ -101,6 +139,50 @@ def winnow(hashes: np.ndarray, window: int) -> np.ndarray:
     keep[0] = True
     np.not_equal(pos[1:], pos[:-1], out=keep[1:])
     return pos[keep]
+
+
+def winnow_many(
+    grams: np.ndarray, starts: Sequence[int], counts: Sequence[int], window: int
+) -> list[np.ndarray]:
+    """:func:`winnow` of several texts' n-gram hashes, all held in ``grams``: text ``i`` has
+    ``counts[i]`` of them from ``starts[i]`` on (in order; what lies between is ignored).
+
+    The windows' minima are found for ``grams`` as a whole, in ``window`` array operations,
+    and only the windows that lie within one text are kept: a window's minimum depends on its
+    contents alone. A text of one window or less keeps its single minimum, as in :func:`winnow`.
+    """
+    out = [np.empty(0, dtype=np.int64)] * len(counts)
+    first = np.asarray(starts, dtype=np.int64)
+    sizes = np.asarray(counts, dtype=np.int64)
+    long = np.flatnonzero(sizes > window)
+    if len(long):
+        count = len(grams) - window + 1
+        best = grams[:count].copy()
+        offset = np.zeros(count, dtype=np.int64)
+        for j in range(1, window):
+            candidate = grams[j : j + count]
+            better = candidate <= best
+            np.copyto(offset, j, where=better)
+            np.minimum(best, candidate, out=best)
+        # Window starts within one text: a step up at each text's first, down after its last.
+        # (One text's end may be the next one's start: counted, not assigned.)
+        steps = np.bincount(first[long], minlength=count + 1)
+        steps -= np.bincount(first[long] + sizes[long] - window + 1, minlength=count + 1)
+        inside = np.cumsum(steps[:count]) > 0
+        which = np.flatnonzero(inside)
+        pos = offset[which] + which
+        # As in winnow: positions never move left within a text, and texts do not overlap.
+        keep = np.empty(len(pos), dtype=bool)
+        keep[0] = True
+        np.not_equal(pos[1:], pos[:-1], out=keep[1:])
+        pos = pos[keep]
+        lo = np.searchsorted(pos, first[long]).tolist()
+        hi = np.searchsorted(pos, first[long] + sizes[long]).tolist()
+        for i, a, b in zip(long.tolist(), lo, hi, strict=True):
+            out[i] = pos[a:b] - first[i]
+    for i in np.flatnonzero((sizes > 0) & (sizes <= window)).tolist():
+        out[i] = winnow(grams[first[i] : first[i] + sizes[i]], window)
+    return out
 
 
 def fingerprints(norms: Sequence[str], ngram: int, window: int) -> tuple[np.ndarray, np.ndarray]:

@@ -10,18 +10,25 @@ before stored, and what is still read) spent some 50 µs on each column of a 500
 half the cost of packing it, to make it 784 bytes where the steps take 501. A zlib stream never
 starts with a tag byte (its first byte's low four bits are 8), so every stored column says how
 it was written.
+
+The normalized tokens are compressed by ISA-L (``isal``), whose level 1 writes a standard zlib
+stream, read by ``zlib.decompress`` as every stream before it, about four times as fast as
+zlib's level 1 and no larger (generated 500-word documents: 20 against 76 µs, 2,099 against
+2,155 bytes; the same text gives other bytes than zlib would, never other tokens).
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from isal import isal_zlib
 
 from variorum.model import Segment
 from variorum.text.normalize import Tokens
@@ -82,23 +89,81 @@ def unpack_ints(blob: bytes) -> list[int]:
     return np.frombuffer(zlib.decompress(blob), dtype="<i4").astype(np.int64).tolist()
 
 
+#: ISA-L's compression level for the normalized tokens (0-3; 1 is as small as zlib's level 1).
+NORMS_LEVEL = 1
+
+
+def pack_norms(norms: list[str]) -> bytes:
+    """The ``norms`` column: the normalized tokens joined by :data:`SEP`, compressed."""
+    return isal_zlib.compress(SEP.join(norms).encode("utf-8"), NORMS_LEVEL)
+
+
+def pack_segments(segments: Iterable[Segment]) -> tuple[tuple[int, int, int, str | None, str, str], ...]:
+    """The ``segments`` rows of a document (without ``num``)."""
+    return tuple(
+        (
+            i,
+            s.start,
+            s.end,
+            s.language,
+            s.role,
+            json.dumps([list(x) for x in s.sentences]) if s.sentences else "[]",
+        )
+        for i, s in enumerate(segments)
+    )
+
+
 def pack(tokens: Tokens, segments: Iterable[Segment]) -> Packed:
     return Packed(
-        zlib.compress(SEP.join(tokens.norms).encode("utf-8"), 1),
-        pack_ints(tokens.starts),
-        pack_ints(tokens.ends),
-        tuple(
-            (
-                i,
-                s.start,
-                s.end,
-                s.language,
-                s.role,
-                json.dumps([list(x) for x in s.sentences]) if s.sentences else "[]",
-            )
-            for i, s in enumerate(segments)
-        ),
+        pack_norms(tokens.norms), pack_ints(tokens.starts), pack_ints(tokens.ends), pack_segments(segments)
     )
+
+
+def pack_many(documents: Sequence[tuple[Tokens, Iterable[Segment]]]) -> list[Packed]:
+    """:func:`pack` of each ``(tokens, segments)``, the offsets of all in a few numpy calls.
+
+    A worker packs a chunk of documents at once: each offsets column cost a dozen numpy calls
+    for a few hundred numbers. Here all the documents' offsets are read into one array, their
+    steps found in one pass (each document's first step from 0), and each document's column
+    is a slice of the steps as bytes, unless its steps need the wider or the zlib packing.
+    """
+    columns = [
+        _pack_offsets([tokens.starts for tokens, _ in documents]),
+        _pack_offsets([t.ends for t, _ in documents]),
+    ]
+    return [
+        Packed(pack_norms(tokens.norms), starts, ends, pack_segments(segments))
+        for (tokens, segments), starts, ends in zip(documents, *columns, strict=True)
+    ]
+
+
+def _pack_offsets(columns: list[list[int]]) -> list[bytes]:
+    """:func:`pack_ints` of each of ``columns``."""
+    sizes = list(map(len, columns))
+    firsts = [0, *itertools.accumulate(sizes)]
+    offsets = np.fromiter(itertools.chain.from_iterable(columns), dtype=np.int64, count=firsts[-1])
+    steps = offsets.copy()
+    np.subtract(offsets[1:], offsets[:-1], out=steps[1:])
+    filled = [i for i, size in enumerate(sizes) if size]
+    out = [bytes((STEPS_U8,))] * len(columns)
+    if not filled:
+        return out
+    at = [firsts[i] for i in filled]
+    steps[at] = offsets[at]  # each column's first step is from 0
+    low = np.minimum.reduceat(steps, at).tolist()
+    high = np.maximum.reduceat(steps, at).tolist()
+    as_u8 = steps.astype(np.uint8)
+    as_u16 = None
+    for i, lo, hi in zip(filled, low, high, strict=True):
+        a, b = firsts[i], firsts[i + 1]
+        if lo >= 0 and hi < 256:
+            out[i] = bytes((STEPS_U8,)) + as_u8[a:b].tobytes()
+        elif lo >= 0 and hi < 65536:
+            as_u16 = steps.astype("<u2") if as_u16 is None else as_u16
+            out[i] = bytes((STEPS_U16,)) + as_u16[a:b].tobytes()
+        else:
+            out[i] = pack_ints_zlib(columns[i])
+    return out
 
 
 def document_row(num: int | None, prep: Prepared, content_hash: str, now: str) -> tuple[Any, ...]:
@@ -145,6 +210,9 @@ __all__ = [
     "pack",
     "pack_ints",
     "pack_ints_zlib",
+    "pack_many",
+    "pack_norms",
+    "pack_segments",
     "unpack_ints",
     "unpack_tokens",
 ]
