@@ -6,6 +6,7 @@ import itertools
 import sqlite3
 from collections import Counter
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 from hypothesis import given, settings
@@ -19,9 +20,11 @@ from variorum.prepare import Prepared, prepare
 from variorum.store.index import Index
 from variorum.store.schema import SCHEMA_VERSION
 
-# Small hash and num alphabets, so that documents share fingerprints often.
+# Small hash and num alphabets, so that documents share fingerprints often; and a few hashes from
+# the whole range, so that the runs' filters see every bucket.
+_SOME_HASHES = st.integers(-6, 6) | st.sampled_from([-(2**63), 2**63 - 1, -(2**62), 2**62, 1 << 40])
 documents = st.dictionaries(
-    st.integers(1, 40), st.lists(st.integers(-6, 6), min_size=0, max_size=12), min_size=0, max_size=12
+    st.integers(1, 40), st.lists(_SOME_HASHES, min_size=0, max_size=12), min_size=0, max_size=12
 )
 
 
@@ -53,14 +56,19 @@ def runs_of(batches: list[dict[int, list[int]]]) -> list[Run]:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(documents, max_size=7), documents, st.integers(1, 5))
-def test_shared_counts_match_the_reference(batches: list, probe: dict, max_df: int) -> None:
+@given(st.lists(documents, max_size=7), documents, st.integers(1, 5), st.booleans())
+def test_shared_counts_match_the_reference(batches: list, probe: dict, max_df: int, filtered: bool) -> None:
     # Document nums are unique across batches, as in an index.
     batches = [{num + 100 * i: fps for num, fps in b.items()} for i, b in enumerate(batches)]
     runs = runs_of(batches)
     want = reference(batches, probe, max_df)
-    got = shared_counts(runs, {n: np.asarray(h, dtype=np.int64) for n, h in probe.items()}, max_df)
-    assert got == want
+    # ``filtered``: every run gets its occupancy filter at the first probe.
+    with mock.patch.object(postings, "FILTER_PAYBACK", 10**12 if filtered else postings.FILTER_PAYBACK):
+        got = shared_counts(runs, {n: np.asarray(h, dtype=np.int64) for n, h in probe.items()}, max_df)
+        assert got == want
+        # Asked again (the filters are made now, where they were worth it): the same answer.
+        again = shared_counts(runs, {n: np.asarray(h, dtype=np.int64) for n, h in probe.items()}, max_df)
+    assert again == want
 
 
 def test_the_probing_batch_itself_is_found_but_never_paired_with_itself() -> None:
@@ -196,14 +204,54 @@ def test_postings_are_ordered_as_lexsort_orders_them(batch: list, grow: bool) ->
     assert postings.postings_order(h, n).tolist() == np.lexsort((n, h)).tolist()
 
 
+_WIDE = st.integers(-50, 50) | st.integers(-(2**63), 2**63 - 1)
+
+
 @settings(max_examples=300, deadline=None)
 @given(
-    st.lists(st.integers(-50, 50), max_size=80).map(sorted),
-    st.lists(st.integers(-60, 60), max_size=40).map(lambda v: sorted(set(v))),
+    st.lists(_WIDE, max_size=80).map(sorted),
+    st.lists(_WIDE, max_size=40).map(lambda v: sorted(set(v))),
+    st.booleans(),
 )
-def test_ranges_are_both_searches(hashes: list[int], probe: list[int]) -> None:
-    # The right search is made only for the probes found; for the others it equals the left.
+def test_the_probes_found_are_those_both_searches_find(
+    hashes: list[int], probe: list[int], filtered: bool
+) -> None:
+    # The ends are searched for only for the probes found (and with a filter, only for those
+    # that pass it); the others get an empty range.
     h, p = np.asarray(hashes, dtype=np.int64), np.asarray(probe, dtype=np.int64)
-    lo, hi = postings._ranges(h, p)
-    assert lo.tolist() == np.searchsorted(h, p, side="left").tolist()
-    assert hi.tolist() == np.searchsorted(h, p, side="right").tolist()
+    run = Run(0, h, np.zeros(len(h), dtype=np.int32))
+    if filtered:
+        run.occupancy.probes = len(h)  # as if probed enough: the filter is made at once
+    at, lo, hi = postings._found(run, p, postings._Probes(p))
+    left, right = np.searchsorted(h, p, side="left"), np.searchsorted(h, p, side="right")
+    found = np.flatnonzero(left != right)
+    assert at.tolist() == found.tolist()
+    assert lo.tolist() == left[found].tolist()
+    assert hi.tolist() == right[found].tolist()
+    if filtered and len(h):
+        assert run.occupancy.shift is not None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_WIDE, min_size=1, max_size=300).map(sorted), st.lists(_WIDE, max_size=300))
+def test_a_filter_passes_every_hash_of_its_run(hashes: list[int], others: list[int]) -> None:
+    h = np.asarray(hashes, dtype=np.int64)
+    occupancy = postings._Filter()
+    occupancy.probes = len(h)
+    probe = np.unique(np.asarray(hashes + others, dtype=np.int64))
+    passing = occupancy.passing(h, postings._Probes(probe))
+    assert passing is not None
+    assert set(h.tolist()) <= set(probe[passing].tolist())
+
+
+def test_a_filter_lets_few_absent_hashes_through_and_waits_to_pay_for_itself() -> None:
+    rng = np.random.default_rng(3)
+    h = np.sort(rng.integers(-(2**63), 2**63 - 1, 100_000, dtype=np.int64))
+    occupancy = postings._Filter()
+    probe = np.sort(rng.integers(-(2**63), 2**63 - 1, 1_000, dtype=np.int64))
+    # A query's few probes do not pay for a filter of a large run...
+    assert occupancy.passing(h, postings._Probes(probe)) is None
+    # ...a batch's many do.
+    many = np.sort(rng.integers(-(2**63), 2**63 - 1, 20_000, dtype=np.int64))
+    passing = occupancy.passing(h, postings._Probes(many))
+    assert passing is not None and len(passing) < 0.07 * len(many)

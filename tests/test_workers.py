@@ -61,6 +61,28 @@ def test_workers_give_what_one_process_gives(
         assert _state(index) == serial[1]
 
 
+def test_the_workers_align_a_few_pairs_when_they_are_ahead(
+    tmp_path: Path, serial: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Workers that had each batch ready before it was asked for get its pairs however few.
+    monkeypatch.setattr(pipeline, "ALIGN_IN_WORKERS_PER_DOCUMENT", 1e9)
+    monkeypatch.setattr(pipeline, "ALIGN_IN_WORKERS_AHEAD", 1e-12)
+    monkeypatch.setattr(pipeline._InFlight, "done", lambda self, workers: True)
+    sent: list[int] = []
+    in_workers = pipeline._AddState._align_in_workers
+
+    def counted(self, workers, pairs, local, packs) -> None:
+        sent.append(len(pairs))
+        in_workers(self, workers, pairs, local, packs)
+
+    monkeypatch.setattr(pipeline._AddState, "_align_in_workers", counted)
+    with Index.open(tmp_path / "v.db") as index:
+        report = pipeline.add(index, _documents(), PIPELINED)
+        assert {**report.as_dict(), "seconds": 0} == {**serial[0], "seconds": 0}
+        assert _state(index) == serial[1]
+    assert sum(sent) > 20
+
+
 def test_a_failing_worker_stops_the_add_with_its_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
