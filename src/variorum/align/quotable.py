@@ -12,6 +12,7 @@ align a later batch's pairs with them without reading them back from the index.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,8 +20,10 @@ from variorum.config import Settings
 from variorum.detect.fingerprint import ngram_hashes, token_hashes
 from variorum.model import Document, Segment
 from variorum.prepare import Prepared, body_mask
-from variorum.store.codec import SEP, STEPS_U8, STEPS_U16, Packed, pack_ints, unpack_ints
 from variorum.text.normalize import Tokens
+
+if TYPE_CHECKING:  # the codec is loaded where offsets are packed or read: `compare` never does
+    from variorum.store.codec import Packed
 
 
 class Quotable:
@@ -56,6 +59,8 @@ class Quotable:
         """This document with its offsets packed, to be kept (a third of the memory of lists)."""
         if isinstance(self.starts, bytes) and isinstance(self.ends, bytes):
             return self
+        from variorum.store.codec import pack_ints
+
         return Quotable(
             self.doc,
             self.hashes,
@@ -74,6 +79,8 @@ class Quotable:
 def _offsets_at(column: Sequence[int] | bytes, at: Sequence[int]) -> list[int]:
     if not isinstance(column, bytes):
         return [column[k] for k in at]
+    from variorum.store.codec import STEPS_U8, STEPS_U16, unpack_ints
+
     tag = column[0] if column else None
     if tag in (STEPS_U8, STEPS_U16):
         steps = np.frombuffer(column, dtype=np.uint8 if tag == STEPS_U8 else "<u2", offset=1)
@@ -95,6 +102,8 @@ def rebuilt(
     hashes and the body mask of :func:`~variorum.prepare.rebuild`, without the tokens' other
     parts."""
     import zlib
+
+    from variorum.store.codec import SEP, unpack_ints
 
     joined = zlib.decompress(norms).decode("utf-8")
     hashes = token_hashes(joined.split(SEP) if joined else [])
