@@ -74,6 +74,24 @@ class _SharedRuns:
 _shared_runs = _SharedRuns()
 
 
+def _document_of(row: Sequence[Any]) -> Document:
+    """A :class:`Document` from the columns ``id, text, path, format, title, source, date,
+    dates, series, metadata`` of its row, in that order (the JSON columns decoded)."""
+    did, text, path, fmt, title, source, date, dates, series, metadata = row
+    return Document(
+        id=did,
+        text=text,
+        path=path,
+        format=fmt,
+        title=title,
+        source=source,
+        date=date,
+        dates=tuple(json.loads(dates)),
+        series=series,
+        metadata=json.loads(metadata),
+    )
+
+
 class Index:
     """A variorum index in one SQLite file. Use :meth:`open`; close with :meth:`close`."""
 
@@ -476,18 +494,7 @@ class Index:
         ).fetchone()
         if row is None:
             raise UsageError(f"no document #{num} in {self.path}")
-        return Document(
-            id=row[0],
-            text=row[1],
-            path=row[2],
-            format=row[3],
-            title=row[4],
-            source=row[5],
-            date=row[6],
-            dates=tuple(json.loads(row[7])),
-            series=row[8],
-            metadata=json.loads(row[9]),
-        )
+        return _document_of(row)
 
     def segments(self, num: int) -> tuple[Segment, ...]:
         rows = self.conn.execute(
@@ -631,20 +638,8 @@ class Index:
                 f"FROM documents WHERE num IN ({marks})",
                 chunk,
             )
-            for num, did, text, path, fmt, title, source, date, dates, series, metadata in rows:
-                doc = Document(
-                    id=did,
-                    text=text,
-                    path=path,
-                    format=fmt,
-                    title=title,
-                    source=source,
-                    date=date,
-                    dates=tuple(json.loads(dates)),
-                    series=series,
-                    metadata=json.loads(metadata),
-                )
-                yield (num, doc, *columns[num], body[num])
+            for num, *row in rows:
+                yield (num, _document_of(row), *columns[num], body[num])
 
     def doc_rows(self) -> list[dict[str, Any]]:
         """Every document's listing fields, in the order they were added.
