@@ -12,12 +12,11 @@ repeats, boilerplate shared by many documents).
 
 from __future__ import annotations
 
-import importlib.util
 import random
-import sys
 from dataclasses import replace
 from pathlib import Path
 
+import bench_corpus
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -206,22 +205,13 @@ def test_the_seeds_align_as_before(seeds):
     assert check_batch(docs, pairs) == len(pairs)  # five copies of one statement
 
 
-def _corpus_module():
-    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "benchmarks" / "corpus.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize("kind", ["english", "invented", "mixed"])
 def test_the_candidate_pairs_of_a_generated_corpus_align_as_before(kind, tmp_path, monkeypatch):
     """The pairs ``add`` aligns on 400 documents of the benchmarks' corpus, in its order."""
     from variorum import pipeline
     from variorum.store.index import Index
 
-    made, _ = _corpus_module().make_corpus(400, 300, seed=3, kind=kind)
+    made, _ = bench_corpus.make_corpus(400, 300, seed=3, kind=kind)
     settings_ = replace(S, workers=1)
     docs: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     pairs: list[tuple[int, int]] = []
@@ -421,7 +411,7 @@ def test_add_stores_what_the_pair_by_pair_code_stored(kind, in_workers, tmp_path
     from variorum import pipeline
     from variorum.store.index import Index
 
-    made, _ = _corpus_module().make_corpus(320, 300, seed=5, kind=kind)
+    made, _ = bench_corpus.make_corpus(320, 300, seed=5, kind=kind)
     docs = [
         Document(id=d.id, text=d.text, date=f"2020-01-{1 + n % 28:02d}") for n, d in enumerate(made.documents)
     ]
@@ -448,7 +438,7 @@ def test_a_document_read_back_for_aligning_is_the_stored_one(tmp_path):
     from variorum.align.quotable import rebuilt
     from variorum.store.index import Index
 
-    made, _ = _corpus_module().make_corpus(60, 200, seed=9, kind="mixed")
+    made, _ = bench_corpus.make_corpus(60, 200, seed=9, kind="mixed")
     with Index.open(tmp_path / "x.db", settings=S) as index:
         pipeline.add(index, [Document(id=d.id, text=d.text) for d in made.documents], replace(S, workers=1))
         nums = list(range(1, 61))[::-1]

@@ -11,13 +11,11 @@ searches and by the table.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
+import bench_corpus
 import language_reference as reference
 import numpy as np
 import pytest
@@ -38,17 +36,6 @@ from variorum.text.language import (
 from variorum.text.segment import paragraph_spans
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _benchmark_corpus() -> ModuleType:
-    """``benchmarks/corpus.py``, the generator of the benchmark corpora (not a package)."""
-    if "benchmark_corpus" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("benchmark_corpus", ROOT / "benchmarks" / "corpus.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["benchmark_corpus"] = module  # its dataclasses look their module up
-        spec.loader.exec_module(module)
-    return sys.modules["benchmark_corpus"]
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -93,7 +80,7 @@ def assert_as_reference(documents: list[list[str]], batches: list[int]) -> None:
 
 @pytest.mark.parametrize("kind", ["english", "invented", "mixed"])
 def test_benchmark_corpora_get_the_reference_languages(kind, script_table, batches):
-    corpus, _ = _benchmark_corpus().make_corpus(250, 500, seed=7, kind=kind)
+    corpus, _ = bench_corpus.make_corpus(250, 500, seed=7, kind=kind)
     documents = [_paragraphs(doc.text) for doc in corpus.documents]
     assert_as_reference(documents, batches)
 
@@ -115,7 +102,7 @@ def test_seeds_and_manual_pages_get_the_reference_languages(seeds, manual_pages,
 
 
 def test_one_document_asks_one_question_at_a_time(batches):
-    corpus, _ = _benchmark_corpus().make_corpus(3, 500, seed=3, kind="invented")
+    corpus, _ = bench_corpus.make_corpus(3, 500, seed=3, kind="invented")
     for doc in corpus.documents:
         texts = _paragraphs(doc.text)
         assert paragraph_languages(texts) == reference.paragraph_languages(texts)
@@ -124,7 +111,7 @@ def test_one_document_asks_one_question_at_a_time(batches):
 
 def test_preprocessing_many_texts_is_preprocessing_each(seeds):
     texts = [path.read_text(encoding="utf-8") for path in sorted(seeds.glob("*.txt"))]
-    texts += [doc.text for doc in _benchmark_corpus().make_corpus(40, 300, seed=5, kind="mixed")[0].documents]
+    texts += [doc.text for doc in bench_corpus.make_corpus(40, 300, seed=5, kind="mixed")[0].documents]
     texts += ["", "   \n\n", "12.04.2020 — ---"]
     assert preprocess_many(texts) == [preprocess(text) for text in texts]
 
@@ -243,8 +230,7 @@ def test_the_scripts_of_many_documents_are_told_together(seeds):
     # One scripts_of for all the samples of a chunk: the same scripts as each document's own.
     documents = [_paragraphs(path.read_text(encoding="utf-8")) for path in sorted(seeds.glob("*.txt"))]
     documents += [
-        _paragraphs(doc.text)
-        for doc in _benchmark_corpus().make_corpus(40, 300, seed=9, kind="mixed")[0].documents
+        _paragraphs(doc.text) for doc in bench_corpus.make_corpus(40, 300, seed=9, kind="mixed")[0].documents
     ]
     samples = [
         language._sample(language.strip_urls(text)) for texts in documents for text in texts if text.strip()

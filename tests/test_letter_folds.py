@@ -10,10 +10,9 @@ corpora with the table in use.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
+import bench_corpus
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -97,13 +96,6 @@ def test_the_seeds_with_the_table(seeds: Path) -> None:
 
 @pytest.mark.parametrize("kind", ["english", "invented", "mixed"])
 def test_the_benchmark_corpora_with_the_table(kind: str) -> None:
-    spec = importlib.util.spec_from_file_location(
-        "variorum_bench_corpus_folds", ROOT / "benchmarks" / "corpus.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    corpus, _ = module.make_corpus(60, 400, seed=5, kind=kind)
+    corpus, _ = bench_corpus.make_corpus(60, 400, seed=5, kind=kind)
     for doc in corpus.documents:
         _agree(doc.text)

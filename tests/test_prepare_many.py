@@ -11,12 +11,11 @@ empty texts), on the seeds and on the three kinds of benchmark corpus.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import zlib
 from collections import Counter
 from pathlib import Path
 
+import bench_corpus
 import numpy as np
 import pytest
 import xxhash
@@ -104,19 +103,9 @@ def test_the_seeds_prepare_as_each_alone(seeds: Path) -> None:
     _agree([t.replace("\n", "\r\n") for t in texts] + ["", "one"])
 
 
-def _corpus_module():
-    path = ROOT / "benchmarks" / "corpus.py"
-    spec = importlib.util.spec_from_file_location("variorum_bench_corpus_many", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize("kind", ["english", "invented", "mixed"])
 def test_the_benchmark_corpora_prepare_as_each_document_alone(kind: str) -> None:
-    corpus, _ = _corpus_module().make_corpus(120, 400, seed=4, kind=kind)
+    corpus, _ = bench_corpus.make_corpus(120, 400, seed=4, kind=kind)
     texts = [d.text for d in corpus.documents]
     vocabulary: Counter[str] = Counter()
     for lo in range(0, len(texts), 40):  # chunk by chunk, the vocabulary growing as in add

@@ -10,7 +10,6 @@ checked over every code point.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import sys
 from collections.abc import Iterator
@@ -18,8 +17,8 @@ from functools import cache
 from pathlib import Path
 from re import _constants as sre_constants
 from re import _parser as sre_parser
-from types import ModuleType
 
+import bench_corpus
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -448,18 +447,8 @@ def test_the_seeds_are_the_references(prefix: str) -> None:
         check(variant)
 
 
-@cache
-def _corpus_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("benchmark_corpus", ROOT / "benchmarks" / "corpus.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize("kind", ["english", "invented", "mixed"])
 def test_the_benchmark_corpora_are_the_references(kind: str) -> None:
-    corpus, _ = _corpus_module().make_corpus(60, 500, seed=7, kind=kind)
+    corpus, _ = bench_corpus.make_corpus(60, 500, seed=7, kind=kind)
     for doc in corpus.documents:
         check(doc.text)

@@ -10,10 +10,9 @@ length at which the table takes over.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
+import bench_corpus
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -67,19 +66,9 @@ def test_the_seeds_are_cut_as_the_expression_cuts_them(seeds: Path) -> None:
         _agree(text.replace("\n", "\r\n"))
 
 
-def _corpus_module():
-    path = ROOT / "benchmarks" / "corpus.py"
-    spec = importlib.util.spec_from_file_location("variorum_bench_corpus", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize("kind", ["english", "invented", "mixed"])
 def test_the_benchmark_corpora_are_cut_as_the_expression_cuts_them(kind: str) -> None:
-    corpus, _ = _corpus_module().make_corpus(60, 400, seed=3, kind=kind)
+    corpus, _ = bench_corpus.make_corpus(60, 400, seed=3, kind=kind)
     for doc in corpus.documents:
         _agree(doc.text)
 
