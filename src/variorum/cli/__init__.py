@@ -187,6 +187,12 @@ def run() -> None:
     global _ENDS_PROCESS
     _ENDS_PROCESS = True
     status = main()
+    # The command is over and has said so. A Ctrl-C from here on would only cut the teardown,
+    # where Python puts the default handler back: the process would die by the signal, saying
+    # nothing, its work done and committed, and a caller would read that as interrupted.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if _QUICK_RAN:
         _exit_now(status)
     sys.exit(status)
