@@ -148,26 +148,19 @@ class TreeMemory:
 def child_add(params: dict[str, Any]) -> dict[str, Any]:
     """(a) ``scale.py``'s add, counting the candidate pairs that ``add`` aligns.
 
-    ``compare_prepared`` is wrapped where ``pipeline`` looks it up (a batch aligned in this
-    process), and ``Workers.align`` where ``pipeline`` calls it (a batch aligned in the worker
-    processes): one count per candidate pair, the denominator for difflib's extrapolation.
+    Both of ``add``'s ways of aligning a batch (here or in the worker processes) take the pairs
+    from ``_AddState._jobs``, which is wrapped: one count per candidate pair aligned, the
+    denominator for difflib's extrapolation.
     """
-    from variorum import workers
-
-    compare = pipeline.compare_prepared
-    align = workers.Workers.align
+    jobs = pipeline._AddState._jobs
     calls = [0]
 
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        calls[0] += 1
-        return compare(*args, **kwargs)
+    def counted_jobs(self: Any, pairs: Any, sides: Any) -> Any:
+        out = jobs(self, pairs, sides)
+        calls[0] += len(out[1])
+        return out
 
-    def counted_align(self: Any, docs: Any, pairs: Any) -> Any:
-        calls[0] += len(pairs)
-        return align(self, docs, pairs)
-
-    pipeline.compare_prepared = counted  # type: ignore[assignment]
-    workers.Workers.align = counted_align  # type: ignore[method-assign]
+    pipeline._AddState._jobs = counted_jobs  # type: ignore[method-assign]
     before = _cpu()
     out = scale.child_add(Path(params["corpus"]), Path(params["db"]))
     cpu = _cpu() - before
