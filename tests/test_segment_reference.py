@@ -156,6 +156,33 @@ def test_header_pattern_starts_only_where_its_prefilter_says() -> None:
             assert not [ch for ch in _characters_to_check() if alt.fullmatch(ch + rest)], alt.pattern
 
 
+def test_header_pattern_with_a_space_starts_as_its_pair_prefilter_says() -> None:
+    """An alternative of ``_HEADER_LINE`` that matches a sample with a space begins with two
+    characters ``_HEADER_SPACED_START`` takes, whatever their case, and one whose samples hold no
+    space matches no sample with a space put in it."""
+    flags = re.IGNORECASE | re.VERBOSE
+    take = roles._HEADER_SPACED_START.compiled()
+    for alt in [re.compile(alt, flags) for alt in _alternatives(roles._HEADER_LINE.pattern)]:
+        samples = [s for s in HEADER_SAMPLES if alt.fullmatch(s)]
+        spaced = [s for s in samples if " " in s]
+        if not spaced:
+            for sample in samples:
+                for at in range(1, len(sample)):
+                    assert not alt.fullmatch(sample[:at] + " " + sample[at:]), alt.pattern
+                    assert not alt.fullmatch(sample[:at] + " " + sample[at + 1 :]), alt.pattern
+            continue
+        for sample in spaced:
+            assert take.match(sample[:2]), sample
+            for at in (0, 1):
+                missed = [
+                    ch
+                    for ch in _cased_or_basic()
+                    if not take.match(sample[:at] + ch + sample[at + 1 : 2])
+                    and alt.fullmatch(sample[:at] + ch + sample[at + 1 :])
+                ]
+                assert not missed, (alt.pattern, sample, at, missed)
+
+
 def _literal_runs(items: object) -> set[tuple[str, bool]]:
     """How a match of parsed pattern ``items`` begins: for each way through it, the literal
     characters every match that way starts with, and whether something else follows them."""

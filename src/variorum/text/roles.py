@@ -132,6 +132,28 @@ class _HeaderStart(dict[str, bool]):
 
 
 _HEADER_FIRST = _HeaderStart()
+#: How an alternative of :data:`_HEADER_LINE` that can match a space begins: its first two
+#: characters (one for "(signed)"). A line with a space that begins otherwise is no header line
+#: by that pattern: the symbols, language names, single titles and URLs hold no space. Prose
+#: lines start with "The", "In", "Th...": most skip the pattern on their first two characters
+#: (tests/test_segment_reference.py checks these starts against the pattern's alternatives).
+_HEADER_SPACED_START = LazyPattern(
+    re, r"pr|ag|it|te|пу|po|di|or|en|sp|fr|ru|ar|ch|\(|de|pe|am|re|по|пр", re.IGNORECASE
+)
+
+
+class _HeaderPair(dict[str, bool]):
+    """Whether :data:`_HEADER_SPACED_START` takes a line's first two characters, asked once per
+    pair."""
+
+    def __missing__(self, pair: str) -> bool:
+        answer = bool(_HEADER_SPACED_START.match(pair))
+        if len(self) < 16_384:  # a text uses a few hundred pairs
+            self[pair] = answer
+        return answer
+
+
+_HEADER_PAIR = _HeaderPair()
 _SESSION_WORDS = ("session", "sesiones", "sesión", "сессия", "сессии")
 _SESSION_LINE = LazyPattern(
     re, r"(?:[\w\-–^{}.]+ ){1,4}(?:" + "|".join(_SESSION_WORDS) + ")", re.IGNORECASE
@@ -285,9 +307,11 @@ def is_header_line(line: str) -> bool:
     organ = plain.rstrip(" ,")
     if len(organ) in _ORGAN_LENGTHS and _ORGANS.fullmatch(organ):
         return True
-    if (_HEADER_FIRST[plain[0]] and _HEADER_LINE.fullmatch(plain)) or (
-        len(plain) <= 60 and is_date_line(plain)
-    ):
+    if (
+        _HEADER_FIRST[plain[0]]
+        and (" " not in plain or _HEADER_PAIR[plain[:2]])
+        and _HEADER_LINE.fullmatch(plain)
+    ) or (len(plain) <= 60 and is_date_line(plain)):
         return True
     if plain[-1] not in _SESSION_LAST or not _SESSION_TAIL.search(plain, len(plain) - _SESSION_TAIL_LENGTH):
         return False  # no session line: the keys below would only lead to a failed match
