@@ -311,6 +311,24 @@ def test_first_and_last_words_are_the_references(line: str) -> None:
     assert segment._last_word(" " + line + " ") == _last_word(" " + line + " ")
 
 
+def _is_all_caps_reference(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha() and (ch.isupper() or ch.islower())]
+    return len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+
+
+caps_like = st.one_of(
+    st.text(alphabet="ABCDEFabcdef ΣσςǅǈⒶⓐⅠⅰªº²İıß-.كي中", max_size=40),
+    st.text(max_size=40),
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(caps_like)
+def test_all_caps_is_the_reference(text: str) -> None:
+    assert roles._is_all_caps(text) == _is_all_caps_reference(text)
+    assert roles._has_letters(text) == any(ch.isalpha() for ch in text)
+
+
 def test_known_header_lines_are_the_references() -> None:
     for line in HEADER_LINES:
         for variant in (line, line.upper(), line.title(), f"**{line}**", f"  {line}  ", f"{line}:"):

@@ -366,12 +366,19 @@ def is_separator(line: str) -> bool:
 
 
 def _has_letters(text: str) -> bool:
-    return any(ch.isalpha() for ch in text)
+    return any(map(str.isalpha, text))
 
 
 def _is_all_caps(text: str) -> bool:
-    letters = [ch for ch in text if ch.isalpha() and (ch.isupper() or ch.islower())]
-    return len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+    """At least four cased letters, four fifths of them upper case.
+
+    Counted with ``map`` over the letters, not a loop over the characters: no character is both
+    upper and lower case, so the cased letters are the upper-case ones and the lower-case ones.
+    """
+    letters = "".join(filter(str.isalpha, text))
+    upper = sum(map(str.isupper, letters))
+    cased = upper + sum(map(str.islower, letters))
+    return cased >= 4 and upper >= 0.8 * cased
 
 
 def _is_dateline(text: str, words: int) -> bool:

@@ -42,7 +42,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import accumulate, compress, count, islice, pairwise
-from operator import sub
+from operator import itemgetter, sub
 
 from variorum.model import Segment
 from variorum.text.language import documents_words_and_languages
@@ -146,21 +146,20 @@ class _Lines:
         self.numbers = list(compress(count(), stripped))
         self.texts = list(filter(None, stripped))
         self.lengths = list(map(len, self.texts))
-        self.kinds = list(map(_FIRST_CHARACTER.__getitem__, [line[0] for line in self.texts]))
+        self.kinds = list(map(_FIRST_CHARACTER.__getitem__, map(itemgetter(0), self.texts)))
         self._header: dict[int, bool] = {}
 
     def offsets(self, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """The (start, end) offsets of runs of lines given as (first line, last line), from the
         first line's first non-whitespace character to the last line's last one."""
-        raw, numbers, lengths = self._raw, self.numbers, self.lengths
+        raw, numbers = self._raw, self.numbers
         positions = list(accumulate(map(self._break.__add__, map(len, raw)), initial=0))
         spans = []
         for first, last in runs:
             line = raw[numbers[first]]
             start = positions[numbers[first]] + len(line) - len(line.lstrip())
-            line = raw[numbers[last]]
-            end = positions[numbers[last]] + len(line) - len(line.lstrip()) + lengths[last]
-            spans.append((start, end))
+            # A line ends where its text does: line breaks are whitespace to str.rstrip.
+            spans.append((start, positions[numbers[last]] + len(raw[numbers[last]].rstrip())))
         return spans
 
     def blanks(self, k: int) -> int:
@@ -274,13 +273,12 @@ def _percentile(values: list[int], q: float) -> int:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def _is_prose(lengths: list[int], i: int, j: int) -> bool:
-    """Lines ``i`` to ``j`` (excluded) are a wrapped block of prose."""
-    return j - i >= WRAPPED_MIN_LINES and _percentile(lengths[i:j], 0.75) >= PROSE_WIDTH
-
-
 def _is_double_spaced(lines: _Lines, blocks: list[tuple[int, int]]) -> bool:
     """A blank line after every wrapped line: single-line blocks that end mid-sentence."""
+    # Only single-line blocks count: too few of them and the loop below cannot reach the bar.
+    singles = list(map(sub, map(itemgetter(1), blocks), map(itemgetter(0), blocks))).count(1)
+    if singles < 3 or singles < 0.25 * len(blocks):
+        return False
     wrapped = 0
     texts = lines.texts
     for (i, j), (following, _) in pairwise(blocks):
@@ -293,7 +291,7 @@ def _is_double_spaced(lines: _Lines, blocks: list[tuple[int, int]]) -> bool:
 
 def _units(lines: _Lines) -> tuple[list[tuple[int, int]], bool]:
     """Runs of lines to split, as (first line, line after the last), and whether the text is
-    double-spaced (then single blank lines do not separate runs); see :func:`_mode`."""
+    double-spaced (then single blank lines do not separate runs); see :func:`_modes`."""
     numbers = lines.numbers
     n = len(numbers)
     # A block starts at the first line and at every line with a blank line before it.
@@ -314,11 +312,25 @@ def _units(lines: _Lines) -> tuple[list[tuple[int, int]], bool]:
     return runs, True
 
 
-def _mode(lengths: list[int], i: int, j: int, double_spaced: bool) -> str:
-    """How lines ``i`` to ``j`` (excluded) are split: "keep", "strict" or "aggressive"."""
-    if j - i < WRAPPED_MIN_LINES or not _is_prose(lengths, i, j):
-        return "keep"
-    return "aggressive" if double_spaced or j - i >= PAGE_LINES else "strict"
+def _modes(lengths: list[int], units: list[tuple[int, int]], double_spaced: bool) -> tuple[list[str], int]:
+    """How each run is split, and the page width: the 80th percentile of the lengths of the lines
+    of the aggressive runs (0 without one). A run of fewer than :data:`WRAPPED_MIN_LINES` lines,
+    or whose typical (75th percentile) line is shorter than :data:`PROSE_WIDTH`, is kept as it
+    is; a prose run is split aggressively when the text is double-spaced or the run is
+    :data:`PAGE_LINES` lines or more, strictly otherwise. One loop with the tests written out:
+    a text has a few dozen runs, and calls per run cost more than the tests."""
+    modes: list[str] = []
+    page: list[int] = []
+    for i, j in units:
+        n = j - i
+        if n < WRAPPED_MIN_LINES or sorted(lengths[i:j])[min(n - 1, int(0.75 * n))] < PROSE_WIDTH:
+            modes.append("keep")
+        elif double_spaced or n >= PAGE_LINES:
+            modes.append("aggressive")
+            page += lengths[i:j]
+        else:
+            modes.append("strict")
+    return modes, _percentile(page, 0.8) if page else 0
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -346,14 +358,7 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
             runs.append((i, j - 1))
             continue
         if not modes:
-            modes = [_mode(lengths, a, b, double_spaced) for a, b in units]
-            page = [
-                w
-                for (a, b), mode in zip(units, modes, strict=True)
-                if mode == "aggressive"
-                for w in lengths[a:b]
-            ]
-            page_width = _percentile(page, 0.8) if page else 0
+            modes, page_width = _modes(lengths, units, double_spaced)
         if modes[u] == "keep":
             runs.append((i, j - 1))
             continue
