@@ -228,6 +228,17 @@ def test_frame_starts_begin_as_their_prefilter_says() -> None:
         assert not missed, (first, missed)
 
 
+def test_frame_heads_start_with_a_character_the_opener_takes() -> None:
+    """An ASCII head that begins as one of ``_FRAME_HEADS`` starts with a character that
+    ``_FRAME_FIRST`` takes, so ``_FRAME_OPENER`` turns away only starts both tests turn away."""
+    firsts = {head[0] for head in roles._FRAME_HEADS}
+    for ch in map(chr, range(128)):
+        if ch.lower() in firsts:
+            assert roles._FRAME_OPENER[ch], ch
+    for start in ["Letter dated", "** Annex", "\u00a0Press", "Zeta", "\u0391\u03b2", "", "Źródło", "вот"]:
+        assert roles._FRAME_OPENER[start[:1]] or not roles._frame_head(start), start
+
+
 def test_session_words_end_with_a_character_of_session_last() -> None:
     for word in roles._SESSION_WORDS:
         last = re.compile(re.escape(word[-1]), re.IGNORECASE)

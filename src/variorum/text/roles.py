@@ -428,11 +428,33 @@ def _frames(texts: Sequence[str]) -> list[bool]:
     return [_frame(text, start, present) for text, start in zip(texts, starts, strict=True)]
 
 
+def _frame_head(start: str) -> bool:
+    """Whether a paragraph's start may begin as :data:`_FRAME_START` or :data:`_ANNEX_HEADING`
+    match (:data:`_FRAME_HEADS`, :data:`_FRAME_FIRST`)."""
+    head = start.lstrip(_SPACE_AND_MARKUP)[:_FRAME_HEAD_LENGTH]
+    return bool(head.lower().startswith(_FRAME_HEADS) if head.isascii() else _FRAME_FIRST.match(head))
+
+
+class _FrameOpener(dict[str, bool]):
+    """Whether a paragraph starting with a character may pass :func:`_frame_head`, asked once
+    per character: a head that starts with a character (not space or markup) that
+    :data:`_FRAME_FIRST` turns away passes neither test, as the ASCII heads all start with one
+    it takes (tests/test_segment_reference.py checks them). Most prose turns away here."""
+
+    def __missing__(self, ch: str) -> bool:
+        answer = not ch or ch in _SPACE_AND_MARKUP or bool(_FRAME_FIRST.match(ch))
+        if len(self) < 4_096:  # a text uses a few dozen first characters
+            self[ch] = answer
+        return answer
+
+
+_FRAME_OPENER = _FrameOpener()
+
+
 def _frame(text: str, start: str, phrases: Sequence[tuple[str, LazyPattern]]) -> bool:
     """Whether a paragraph is frame by rules 1-2; ``start`` is its first 600 characters and
     ``phrases`` those of :data:`_FRAME_PHRASES` whose keys may be in it."""
-    head = start.lstrip(_SPACE_AND_MARKUP)[:_FRAME_HEAD_LENGTH]
-    if phrases or (head.lower().startswith(_FRAME_HEADS) if head.isascii() else _FRAME_FIRST.match(head)):
+    if phrases or (_FRAME_OPENER[start[:1]] and _frame_head(start)):
         plain = _plain(_flat(start))
         if _FRAME_START.match(plain) or (_ANNEX_HEADING.match(plain) and len(plain) < 400):
             return True

@@ -209,10 +209,13 @@ def _ends_open(line: str) -> bool:
     return line[-1] in _OPEN_END or _last_word(line) in _CONNECTORS
 
 
-def _ends_sentence(line: str) -> bool:
+def _ends_sentence(line: str, word: str | None = None) -> bool:
+    """The line ends a sentence: a final mark, not after an abbreviation; ``word`` is its
+    :func:`_last_word` when already read."""
     if not _ends_final(line):
         return False
-    word = _last_word(line)
+    if word is None:
+        word = _last_word(line)
     return not (line.rstrip("\"'”’»)]*").endswith(".") and _is_abbreviation(word))
 
 
@@ -246,12 +249,15 @@ def _breaks(lines: _Lines, k: int, after: int | None, width: float, aggressive: 
     p, n = lines.texts[k - 1], lines.texts[k]
     if kinds[k] == _MAY_SEPARATE and (n[0].islower() or not _starts_paragraph(n[0])):
         return False  # a line starting in lower case, or with a mark that opens no paragraph
-    if p[-1] in _OPEN_END or _last_word(p) in _CONNECTORS:
+    if p[-1] in _OPEN_END:
         return False  # after a comma, hyphen or function word the paragraph goes on
+    word = _last_word(p)  # read once, for the function words and for an abbreviation
+    if word in _CONNECTORS:
+        return False
     # A header line on either side breaks; that test is the costly one, so it comes last (the
     # answer is the same in any order).
     fill = len(p) + 1 + len(_first_word(n))
-    if _ends_sentence(p):
+    if _ends_sentence(p, word):
         if aggressive or fill < SHORT_FINAL_LINE * width or (lines.indented(k) and not lines.indented(k - 1)):
             return True
         # n itself short though the paragraph goes on: an indented first line.
