@@ -75,6 +75,9 @@ def test_splitlines_breaks_and_whitespace_are_what_the_patterns_say() -> None:
     breaks = {ch for ch in all_characters() if len(f"a{ch}b".splitlines()) == 2}
     assert breaks == set("".join(BREAKS))
     assert set(roles._BREAKS.encode().decode("unicode_escape")) == breaks
+    assert set(segment._OTHER_BREAKS) == breaks - {"\n"}
+    assert [ch for ch in breaks if segment._other_breaks(f"a{ch}b")] == [ch for ch in breaks if ch != "\n"]
+    assert not segment._other_breaks("a\nb")
     space = re.compile(r"\s")
     assert all(bool(space.match(ch)) == ch.isspace() for ch in all_characters())
 
@@ -291,7 +294,7 @@ def test_header_lines_are_the_references(line: str) -> None:
 
 
 date_like = st.one_of(
-    st.text(alphabet="0123456789 .-/–,ofthedeyaprilJuneиюнягода\u0664\u0966\u00b2İ(", max_size=70),
+    st.text(alphabet="0123456789 .-/–,ofthedeyaprilJuneиюнягода\u0664\u0966\u00b2İ(ΣσكيK", max_size=70),
     st.builds(
         lambda first, rest: first + rest,
         st.sampled_from(["", "2 ", "June ", "de ", "the ", "İ ", "² ", "(", "x ", "\u0664 "]),
@@ -305,6 +308,14 @@ date_like = st.one_of(
 @given(date_like)
 def test_date_lines_are_the_reference(line: str) -> None:
     assert roles.is_date_line(line) == is_date_line(line)
+
+
+def test_date_lines_start_as_their_prefilter_says() -> None:
+    """No line starting with a character ``_DATE_START`` turns away is a date line."""
+    rests = ["", " 3 May 2020", "ay 3, 2020", "ai 2020 3", "e 3 mayo 2020", "1.2.2020", "ктября 2019 3"]
+    for ch in _cased_or_basic():
+        if not roles._DATE_START[ch]:
+            assert not [rest for rest in rests if is_date_line(ch + rest)], ch
 
 
 words_like = st.text(

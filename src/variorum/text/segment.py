@@ -126,6 +126,15 @@ _FIRST_CHARACTER = _FirstCharacter()
 _OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
+def _other_breaks(text: str) -> bool:
+    """Whether ``text`` holds a line break of ``str.splitlines`` other than the line feed (the
+    tests written out: a generator over :data:`_OTHER_BREAKS` costs more than the searches)."""
+    return (
+        "\r" in text or "\x0b" in text or "\x0c" in text or "\x1c" in text or "\x1d" in text
+        or "\x1e" in text or "\x85" in text or "\u2028" in text or "\u2029" in text
+    )  # fmt: skip
+
+
 class _Lines:
     """The non-blank lines of a text, without surrounding whitespace, in parallel lists: read in
     bulk (``str.splitlines`` agrees with ``str.strip`` on whitespace), with the per-line tests that
@@ -137,7 +146,7 @@ class _Lines:
         # str.splitlines tests every character of a text beyond Latin-1 against a table of line
         # breaks, 4x the time of splitting at line feeds: when they are the only breaks, the
         # lines are the same (but for a last, empty one), without their line feed.
-        if not text.isascii() and not any(ch in text for ch in _OTHER_BREAKS):
+        if not text.isascii() and not _other_breaks(text):
             self._raw, self._break = text.split("\n"), 1
         else:
             self._raw, self._break = text.splitlines(keepends=True), 0
