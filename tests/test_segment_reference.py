@@ -242,6 +242,29 @@ def test_frame_heads_start_with_a_character_the_opener_takes() -> None:
         assert roles._FRAME_OPENER[start[:1]] or not roles._frame_head(start), start
 
 
+def test_gated_keys_are_every_key_under_a_gate_its_run_holds() -> None:
+    gated = [(gate, entry) for gate, entries in roles._GATED_FRAME_KEYS for entry in entries]
+    assert sorted(entry[1] for _, entry in gated) == sorted(entry[1] for entry in roles._FRAME_KEYS)
+    for gate, (run, _, _) in gated:
+        assert not gate or any(ch in run for ch in gate), (gate, run)
+    assert len(gated) - len(dict(roles._GATED_FRAME_KEYS).get("", ())) >= 25  # most keys are gated
+
+
+key_text = st.lists(
+    st.sampled_from(
+        [*(run for run, _, _ in roles._FRAME_KEYS), "e", "o", "и", "т", "ت", "αβ", "x", "\0", " "]
+    ),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(key_text)
+def test_present_phrases_are_those_whose_runs_the_text_holds(text: str) -> None:
+    expected = [(key, rx) for run, key, rx in roles._FRAME_KEYS if run in text]
+    assert sorted(key for key, _ in roles._present_phrases(text)) == sorted(key for key, _ in expected)
+
+
 def test_session_words_end_with_a_character_of_session_last() -> None:
     for word in roles._SESSION_WORDS:
         last = re.compile(re.escape(word[-1]), re.IGNORECASE)

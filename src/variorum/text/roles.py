@@ -223,6 +223,46 @@ _FRAME_PHRASES: tuple[tuple[str, LazyPattern], ...] = tuple(
 #: flattened start (``" ".join(start.split())``) has that run in its start as it is.
 _FRAME_KEYS = tuple((max(key.split(), key=len), key, rx) for key, rx in _FRAME_PHRASES)
 _ASCII_FRAME_KEYS = tuple(entry for entry in _FRAME_KEYS if entry[1].isascii())
+#: For text beyond ASCII, characters of which every run of a group of keys holds one (Latin,
+#: Cyrillic, Arabic runs): text without any of them holds none of the group's runs, and one
+#: search for a character or two spares the searches for the runs (a Greek or Arabic text
+#: skips the Latin and Cyrillic runs).
+_KEY_GATES = ("eoi", "ти", "ت")
+
+
+def _gated_keys(
+    keys: Sequence[tuple[str, str, LazyPattern]],
+) -> tuple[tuple[str, tuple[tuple[str, str, LazyPattern], ...]], ...]:
+    """``keys`` grouped under the first of :data:`_KEY_GATES` whose characters their runs hold,
+    those whose runs hold none under "" (searched in any text)."""
+    groups: dict[str, list[tuple[str, str, LazyPattern]]] = {gate: [] for gate in ("", *_KEY_GATES)}
+    for entry in keys:
+        gate = next((gate for gate in _KEY_GATES if any(ch in entry[0] for ch in gate)), "")
+        groups[gate].append(entry)
+    return tuple((gate, tuple(entries)) for gate, entries in groups.items() if entries)
+
+
+_GATED_FRAME_KEYS = _gated_keys(_FRAME_KEYS)
+
+
+def _holds_any(text: str, characters: str) -> bool:
+    """Whether ``text`` holds one of ``characters`` (``map``: a generator costs more)."""
+    return any(map(text.__contains__, characters))
+
+
+def _present_phrases(everything: str) -> list[tuple[str, LazyPattern]]:
+    """The phrases whose key runs ``everything`` (lower case) holds."""
+    if everything.isascii():
+        return [(key, rx) for run, key, rx in _ASCII_FRAME_KEYS if run in everything]
+    return [
+        (key, rx)
+        for gate, entries in _GATED_FRAME_KEYS
+        if not gate or _holds_any(everything, gate)
+        for run, key, rx in entries
+        if run in everything
+    ]
+
+
 # Headings, datelines and source lines, which frame a text when a paragraph starts with them.
 _FRAME_START = LazyPattern(
     re,
@@ -448,8 +488,7 @@ def _frames(texts: Sequence[str]) -> list[bool]:
     # found in each: most documents hold none. A paragraph's start as it is holds every run of
     # a key without spaces that its flattened start holds.
     everything = "\0".join(starts).lower()
-    keys = _ASCII_FRAME_KEYS if everything.isascii() else _FRAME_KEYS
-    present = [(key, rx) for run, key, rx in keys if run in everything]
+    present = _present_phrases(everything)
     return [_frame(text, start, present) for text, start in zip(texts, starts, strict=True)]
 
 
