@@ -226,23 +226,25 @@ _ASCII_FRAME_KEYS = tuple(entry for entry in _FRAME_KEYS if entry[1].isascii())
 #: For text beyond ASCII, characters of which every run of a group of keys holds one (Latin,
 #: Cyrillic, Arabic runs): text without any of them holds none of the group's runs, and one
 #: search for a character or two spares the searches for the runs (a Greek or Arabic text
-#: skips the Latin and Cyrillic runs).
+#: skips the Latin and Cyrillic runs). In ASCII text, a character that prose may lack.
 _KEY_GATES = ("eoi", "ти", "ت")
+_ASCII_KEY_GATES = ("'",)
 
 
 def _gated_keys(
-    keys: Sequence[tuple[str, str, LazyPattern]],
+    keys: Sequence[tuple[str, str, LazyPattern]], gates: Sequence[str]
 ) -> tuple[tuple[str, tuple[tuple[str, str, LazyPattern], ...]], ...]:
-    """``keys`` grouped under the first of :data:`_KEY_GATES` whose characters their runs hold,
-    those whose runs hold none under "" (searched in any text)."""
-    groups: dict[str, list[tuple[str, str, LazyPattern]]] = {gate: [] for gate in ("", *_KEY_GATES)}
+    """``keys`` grouped under the first of ``gates`` whose characters their runs hold, those
+    whose runs hold none under "" (searched in any text)."""
+    groups: dict[str, list[tuple[str, str, LazyPattern]]] = {gate: [] for gate in ("", *gates)}
     for entry in keys:
-        gate = next((gate for gate in _KEY_GATES if any(ch in entry[0] for ch in gate)), "")
+        gate = next((gate for gate in gates if any(ch in entry[0] for ch in gate)), "")
         groups[gate].append(entry)
     return tuple((gate, tuple(entries)) for gate, entries in groups.items() if entries)
 
 
-_GATED_FRAME_KEYS = _gated_keys(_FRAME_KEYS)
+_GATED_FRAME_KEYS = _gated_keys(_FRAME_KEYS, _KEY_GATES)
+_GATED_ASCII_FRAME_KEYS = _gated_keys(_ASCII_FRAME_KEYS, _ASCII_KEY_GATES)
 
 
 def _holds_any(text: str, characters: str) -> bool:
@@ -252,11 +254,9 @@ def _holds_any(text: str, characters: str) -> bool:
 
 def _present_phrases(everything: str) -> list[tuple[str, LazyPattern]]:
     """The phrases whose key runs ``everything`` (lower case) holds."""
-    if everything.isascii():
-        return [(key, rx) for run, key, rx in _ASCII_FRAME_KEYS if run in everything]
     return [
         (key, rx)
-        for gate, entries in _GATED_FRAME_KEYS
+        for gate, entries in (_GATED_ASCII_FRAME_KEYS if everything.isascii() else _GATED_FRAME_KEYS)
         if not gate or _holds_any(everything, gate)
         for run, key, rx in entries
         if run in everything
