@@ -539,25 +539,27 @@ def assign_roles(texts: Sequence[str], languages: Sequence[str | None], words: S
     """The role of each paragraph of one document, by the rules of the module docstring."""
     n = len(texts)
     wrapper = _frames(texts)
+    languages, words = languages[:n], words[:n]  # the loops below read n of each, in step
 
     weights: dict[str, int] = {}
-    for i in range(n):
-        language = languages[i]
-        if not wrapper[i] and language:
-            weights[language] = weights.get(language, 0) + words[i]
+    for wrapped, language, count in zip(wrapper, languages, words, strict=True):
+        if not wrapped and language:
+            weights[language] = weights.get(language, 0) + count
     if not weights:
-        for i in range(n):
-            language = languages[i]
+        for language, count in zip(languages, words, strict=True):
             if language:
-                weights[language] = weights.get(language, 0) + words[i]
+                weights[language] = weights.get(language, 0) + count
     if weights:
         main = max(weights, key=weights.__getitem__)  # the first of the heaviest
-        for i in range(n):
-            language = languages[i]
+        for i, language in enumerate(languages):
             if language is not None and language != main:
                 wrapper[i] = True
 
-    long_body = [i for i in range(n) if not wrapper[i] and words[i] >= LONG_WORDS]
+    long_body = [
+        i
+        for i, (wrapped, count) in enumerate(zip(wrapper, words, strict=True))
+        if not wrapped and count >= LONG_WORDS
+    ]
     if long_body:
         first, last = long_body[0], long_body[-1]
         for i in [*range(first), *range(last + 1, n)]:
