@@ -264,10 +264,14 @@ def _breaks(lines: _Lines, k: int, after: int | None, width: float, aggressive: 
     if word in _CONNECTORS:
         return False
     # A header line on either side breaks; that test is the costly one, so it comes last (the
-    # answer is the same in any order).
-    fill = len(p) + 1 + len(_first_word(n))
+    # answer is the same in any order). The fill (p, a space and n's first word) is measured only
+    # where it is needed: a full line p fills the width without n's first word.
     if _ends_sentence(p, word):
-        if aggressive or fill < SHORT_FINAL_LINE * width or (lines.indented(k) and not lines.indented(k - 1)):
+        if (
+            aggressive
+            or len(p) + 1 + len(_first_word(n)) < SHORT_FINAL_LINE * width
+            or (lines.indented(k) and not lines.indented(k - 1))
+        ):
             return True
         # n itself short though the paragraph goes on: an indented first line.
         shape = (
@@ -275,7 +279,7 @@ def _breaks(lines: _Lines, k: int, after: int | None, width: float, aggressive: 
             and not _ends_sentence(n)
             and len(n) + 1 + len(_first_word(lines.texts[after])) < SHORT_FINAL_LINE * width
         )
-    elif fill >= SHORT_LINE * width:
+    elif len(p) + 1 >= SHORT_LINE * width or len(p) + 1 + len(_first_word(n)) >= SHORT_LINE * width:
         shape = False
     else:
         sibling = len(n) < SHORT_LINE * width and 0.7 <= len(n) / len(p) <= 1.4
