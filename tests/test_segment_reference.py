@@ -75,6 +75,9 @@ def test_splitlines_breaks_and_whitespace_are_what_the_patterns_say() -> None:
     breaks = {ch for ch in all_characters() if len(f"a{ch}b".splitlines()) == 2}
     assert breaks == set("".join(BREAKS))
     assert set(roles._BREAKS.encode().decode("unicode_escape")) == breaks
+    assert set(segment._OTHER_BREAKS) == breaks - {"\n"}
+    assert [ch for ch in breaks if segment._other_breaks(f"a{ch}b")] == [ch for ch in breaks if ch != "\n"]
+    assert not segment._other_breaks("a\nb")
     space = re.compile(r"\s")
     assert all(bool(space.match(ch)) == ch.isspace() for ch in all_characters())
 
@@ -156,6 +159,33 @@ def test_header_pattern_starts_only_where_its_prefilter_says() -> None:
             assert not [ch for ch in _characters_to_check() if alt.fullmatch(ch + rest)], alt.pattern
 
 
+def test_header_pattern_with_a_space_starts_as_its_pair_prefilter_says() -> None:
+    """An alternative of ``_HEADER_LINE`` that matches a sample with a space begins with two
+    characters ``_HEADER_SPACED_START`` takes, whatever their case, and one whose samples hold no
+    space matches no sample with a space put in it."""
+    flags = re.IGNORECASE | re.VERBOSE
+    take = roles._HEADER_SPACED_START.compiled()
+    for alt in [re.compile(alt, flags) for alt in _alternatives(roles._HEADER_LINE.pattern)]:
+        samples = [s for s in HEADER_SAMPLES if alt.fullmatch(s)]
+        spaced = [s for s in samples if " " in s]
+        if not spaced:
+            for sample in samples:
+                for at in range(1, len(sample)):
+                    assert not alt.fullmatch(sample[:at] + " " + sample[at:]), alt.pattern
+                    assert not alt.fullmatch(sample[:at] + " " + sample[at + 1 :]), alt.pattern
+            continue
+        for sample in spaced:
+            assert take.match(sample[:2]), sample
+            for at in (0, 1):
+                missed = [
+                    ch
+                    for ch in _cased_or_basic()
+                    if not take.match(sample[:at] + ch + sample[at + 1 : 2])
+                    and alt.fullmatch(sample[:at] + ch + sample[at + 1 :])
+                ]
+                assert not missed, (alt.pattern, sample, at, missed)
+
+
 def _literal_runs(items: object) -> set[tuple[str, bool]]:
     """How a match of parsed pattern ``items`` begins: for each way through it, the literal
     characters every match that way starts with, and whether something else follows them."""
@@ -199,6 +229,44 @@ def test_frame_starts_begin_as_their_prefilter_says() -> None:
         same = re.compile(re.escape(first), re.IGNORECASE)
         missed = [ch for ch in _cased_or_basic() if same.fullmatch(ch) and not take.match(ch)]
         assert not missed, (first, missed)
+
+
+def test_frame_heads_start_with_a_character_the_opener_takes() -> None:
+    """An ASCII head that begins as one of ``_FRAME_HEADS`` starts with a character that
+    ``_FRAME_FIRST`` takes, so ``_FRAME_OPENER`` turns away only starts both tests turn away."""
+    firsts = {head[0] for head in roles._FRAME_HEADS}
+    for ch in map(chr, range(128)):
+        if ch.lower() in firsts:
+            assert roles._FRAME_OPENER[ch], ch
+    for start in ["Letter dated", "** Annex", "\u00a0Press", "Zeta", "\u0391\u03b2", "", "Źródło", "вот"]:
+        assert roles._FRAME_OPENER[start[:1]] or not roles._frame_head(start), start
+
+
+def test_gated_keys_are_every_key_under_a_gate_its_run_holds() -> None:
+    for groups, keys in (
+        (roles._GATED_FRAME_KEYS, roles._FRAME_KEYS),
+        (roles._GATED_ASCII_FRAME_KEYS, roles._ASCII_FRAME_KEYS),
+    ):
+        gated = [(gate, entry) for gate, entries in groups for entry in entries]
+        assert sorted(entry[1] for _, entry in gated) == sorted(entry[1] for entry in keys)
+        for gate, (run, _, _) in gated:
+            assert not gate or any(ch in run for ch in gate), (gate, run)
+    assert sum(len(entries) for gate, entries in roles._GATED_FRAME_KEYS if gate) >= 25  # most keys
+
+
+key_text = st.lists(
+    st.sampled_from(
+        [*(run for run, _, _ in roles._FRAME_KEYS), "e", "o", "и", "т", "ت", "αβ", "x", "\0", " ", "'"]
+    ),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(key_text)
+def test_present_phrases_are_those_whose_runs_the_text_holds(text: str) -> None:
+    expected = [(key, rx) for run, key, rx in roles._FRAME_KEYS if run in text]
+    assert sorted(key for key, _ in roles._present_phrases(text)) == sorted(key for key, _ in expected)
 
 
 def test_session_words_end_with_a_character_of_session_last() -> None:
@@ -253,7 +321,7 @@ def test_header_lines_are_the_references(line: str) -> None:
 
 
 date_like = st.one_of(
-    st.text(alphabet="0123456789 .-/–,ofthedeyaprilJuneиюнягода\u0664\u0966\u00b2İ(", max_size=70),
+    st.text(alphabet="0123456789 .-/–,ofthedeyaprilJuneиюнягода\u0664\u0966\u00b2İ(ΣσكيK", max_size=70),
     st.builds(
         lambda first, rest: first + rest,
         st.sampled_from(["", "2 ", "June ", "de ", "the ", "İ ", "² ", "(", "x ", "\u0664 "]),
@@ -269,6 +337,14 @@ def test_date_lines_are_the_reference(line: str) -> None:
     assert roles.is_date_line(line) == is_date_line(line)
 
 
+def test_date_lines_start_as_their_prefilter_says() -> None:
+    """No line starting with a character ``_DATE_START`` turns away is a date line."""
+    rests = ["", " 3 May 2020", "ay 3, 2020", "ai 2020 3", "e 3 mayo 2020", "1.2.2020", "ктября 2019 3"]
+    for ch in _cased_or_basic():
+        if not roles._DATE_START[ch]:
+            assert not [rest for rest in rests if is_date_line(ch + rest)], ch
+
+
 words_like = st.text(
     alphabet=st.sampled_from(list('ab .U,N\t\u00a0\u2003\u3000\xad\u200b\n"»)-كي中и')), max_size=60
 ).map(str.strip)
@@ -282,6 +358,24 @@ def test_first_and_last_words_are_the_references(line: str) -> None:
         assert segment._first_word(line) == _first_word(line)
     # Slices that start or end with whitespace, as an abbreviation's look-back may be.
     assert segment._last_word(" " + line + " ") == _last_word(" " + line + " ")
+
+
+def _is_all_caps_reference(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha() and (ch.isupper() or ch.islower())]
+    return len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+
+
+caps_like = st.one_of(
+    st.text(alphabet="ABCDEFabcdef ΣσςǅǈⒶⓐⅠⅰªº²İıß-.كي中", max_size=40),
+    st.text(max_size=40),
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(caps_like)
+def test_all_caps_is_the_reference(text: str) -> None:
+    assert roles._is_all_caps(text) == _is_all_caps_reference(text)
+    assert roles._has_letters(text) == any(ch.isalpha() for ch in text)
 
 
 def test_known_header_lines_are_the_references() -> None:

@@ -132,6 +132,28 @@ class _HeaderStart(dict[str, bool]):
 
 
 _HEADER_FIRST = _HeaderStart()
+#: How an alternative of :data:`_HEADER_LINE` that can match a space begins: its first two
+#: characters (one for "(signed)"). A line with a space that begins otherwise is no header line
+#: by that pattern: the symbols, language names, single titles and URLs hold no space. Prose
+#: lines start with "The", "In", "Th...": most skip the pattern on their first two characters
+#: (tests/test_segment_reference.py checks these starts against the pattern's alternatives).
+_HEADER_SPACED_START = LazyPattern(
+    re, r"pr|ag|it|te|пу|po|di|or|en|sp|fr|ru|ar|ch|\(|de|pe|am|re|по|пр", re.IGNORECASE
+)
+
+
+class _HeaderPair(dict[str, bool]):
+    """Whether :data:`_HEADER_SPACED_START` takes a line's first two characters, asked once per
+    pair."""
+
+    def __missing__(self, pair: str) -> bool:
+        answer = bool(_HEADER_SPACED_START.match(pair))
+        if len(self) < 16_384:  # a text uses a few hundred pairs
+            self[pair] = answer
+        return answer
+
+
+_HEADER_PAIR = _HeaderPair()
 _SESSION_WORDS = ("session", "sesiones", "sesión", "сессия", "сессии")
 _SESSION_LINE = LazyPattern(
     re, r"(?:[\w\-–^{}.]+ ){1,4}(?:" + "|".join(_SESSION_WORDS) + ")", re.IGNORECASE
@@ -201,6 +223,46 @@ _FRAME_PHRASES: tuple[tuple[str, LazyPattern], ...] = tuple(
 #: flattened start (``" ".join(start.split())``) has that run in its start as it is.
 _FRAME_KEYS = tuple((max(key.split(), key=len), key, rx) for key, rx in _FRAME_PHRASES)
 _ASCII_FRAME_KEYS = tuple(entry for entry in _FRAME_KEYS if entry[1].isascii())
+#: For text beyond ASCII, characters of which every run of a group of keys holds one (Latin,
+#: Cyrillic, Arabic runs): text without any of them holds none of the group's runs, and one
+#: search for a character or two spares the searches for the runs (a Greek or Arabic text
+#: skips the Latin and Cyrillic runs). In ASCII text, a character that prose may lack.
+_KEY_GATES = ("eoi", "ти", "ت")
+_ASCII_KEY_GATES = ("'",)
+
+
+def _gated_keys(
+    keys: Sequence[tuple[str, str, LazyPattern]], gates: Sequence[str]
+) -> tuple[tuple[str, tuple[tuple[str, str, LazyPattern], ...]], ...]:
+    """``keys`` grouped under the first of ``gates`` whose characters their runs hold, those
+    whose runs hold none under "" (searched in any text)."""
+    groups: dict[str, list[tuple[str, str, LazyPattern]]] = {gate: [] for gate in ("", *gates)}
+    for entry in keys:
+        gate = next((gate for gate in gates if any(ch in entry[0] for ch in gate)), "")
+        groups[gate].append(entry)
+    return tuple((gate, tuple(entries)) for gate, entries in groups.items() if entries)
+
+
+_GATED_FRAME_KEYS = _gated_keys(_FRAME_KEYS, _KEY_GATES)
+_GATED_ASCII_FRAME_KEYS = _gated_keys(_ASCII_FRAME_KEYS, _ASCII_KEY_GATES)
+
+
+def _holds_any(text: str, characters: str) -> bool:
+    """Whether ``text`` holds one of ``characters`` (``map``: a generator costs more)."""
+    return any(map(text.__contains__, characters))
+
+
+def _present_phrases(everything: str) -> list[tuple[str, LazyPattern]]:
+    """The phrases whose key runs ``everything`` (lower case) holds."""
+    return [
+        (key, rx)
+        for gate, entries in (_GATED_ASCII_FRAME_KEYS if everything.isascii() else _GATED_FRAME_KEYS)
+        if not gate or _holds_any(everything, gate)
+        for run, key, rx in entries
+        if run in everything
+    ]
+
+
 # Headings, datelines and source lines, which frame a text when a paragraph starts with them.
 _FRAME_START = LazyPattern(
     re,
@@ -250,14 +312,39 @@ def _date_word(token: str) -> bool:
     return token.isdigit() or token in _MONTH_SET or token in _DATE_FILLERS
 
 
+#: The first letters of the months and fillers: a date line's first word starts with one of
+#: them, or is a number.
+_DATE_WORD_STARTS = frozenset(word[0] for word in (*_MONTH_SET, *_DATE_FILLERS))
+
+
+class _DateStart(dict[str, bool]):
+    """Whether a line starting with a character may be a date line, asked once per character.
+
+    A letter that lowers to one letter is the first character of the line's first word in
+    lower case; that word, a letter first, is no number, and it is a month or a filler only if
+    one starts with that letter. Anything else may start a date line.
+    """
+
+    def __missing__(self, ch: str) -> bool:
+        lowered = ch.lower()
+        answer = not (len(lowered) == 1 and lowered.isalpha() and lowered not in _DATE_WORD_STARTS)
+        if len(self) < 4_096:  # a text uses a few dozen first characters
+            self[ch] = answer
+        return answer
+
+
+_DATE_START = _DateStart()
+
+
 def is_date_line(line: str) -> bool:
     """Whether ``line`` is only a date or a date range ("03.04.2020", "24 июня – 12 июля 2019 года").
 
     Every word of a date line is a number, a month or a filler, so a line whose first word is
-    none of them is told at once: searching a line in another script for a digit first cost
-    three times as much (``re`` asks Unicode of each character).
+    none of them is told at once, by its first character when that is a letter
+    (:class:`_DateStart`): searching a line in another script for a digit first cost three
+    times as much (``re`` asks Unicode of each character).
     """
-    if len(line) > 60:
+    if len(line) > 60 or not _DATE_START[line[:1]]:
         return False
     lowered = line.lower()
     first = _TOKEN.search(lowered)
@@ -285,9 +372,11 @@ def is_header_line(line: str) -> bool:
     organ = plain.rstrip(" ,")
     if len(organ) in _ORGAN_LENGTHS and _ORGANS.fullmatch(organ):
         return True
-    if (_HEADER_FIRST[plain[0]] and _HEADER_LINE.fullmatch(plain)) or (
-        len(plain) <= 60 and is_date_line(plain)
-    ):
+    if (
+        _HEADER_FIRST[plain[0]]
+        and (" " not in plain or _HEADER_PAIR[plain[:2]])
+        and _HEADER_LINE.fullmatch(plain)
+    ) or (len(plain) <= 60 and is_date_line(plain)):
         return True
     if plain[-1] not in _SESSION_LAST or not _SESSION_TAIL.search(plain, len(plain) - _SESSION_TAIL_LENGTH):
         return False  # no session line: the keys below would only lead to a failed match
@@ -342,12 +431,19 @@ def is_separator(line: str) -> bool:
 
 
 def _has_letters(text: str) -> bool:
-    return any(ch.isalpha() for ch in text)
+    return any(map(str.isalpha, text))
 
 
 def _is_all_caps(text: str) -> bool:
-    letters = [ch for ch in text if ch.isalpha() and (ch.isupper() or ch.islower())]
-    return len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+    """At least four cased letters, four fifths of them upper case.
+
+    Counted with ``map`` over the letters, not a loop over the characters: no character is both
+    upper and lower case, so the cased letters are the upper-case ones and the lower-case ones.
+    """
+    letters = "".join(filter(str.isalpha, text))
+    upper = sum(map(str.isupper, letters))
+    cased = upper + sum(map(str.islower, letters))
+    return cased >= 4 and upper >= 0.8 * cased
 
 
 def _is_dateline(text: str, words: int) -> bool:
@@ -392,16 +488,37 @@ def _frames(texts: Sequence[str]) -> list[bool]:
     # found in each: most documents hold none. A paragraph's start as it is holds every run of
     # a key without spaces that its flattened start holds.
     everything = "\0".join(starts).lower()
-    keys = _ASCII_FRAME_KEYS if everything.isascii() else _FRAME_KEYS
-    present = [(key, rx) for run, key, rx in keys if run in everything]
+    present = _present_phrases(everything)
     return [_frame(text, start, present) for text, start in zip(texts, starts, strict=True)]
+
+
+def _frame_head(start: str) -> bool:
+    """Whether a paragraph's start may begin as :data:`_FRAME_START` or :data:`_ANNEX_HEADING`
+    match (:data:`_FRAME_HEADS`, :data:`_FRAME_FIRST`)."""
+    head = start.lstrip(_SPACE_AND_MARKUP)[:_FRAME_HEAD_LENGTH]
+    return bool(head.lower().startswith(_FRAME_HEADS) if head.isascii() else _FRAME_FIRST.match(head))
+
+
+class _FrameOpener(dict[str, bool]):
+    """Whether a paragraph starting with a character may pass :func:`_frame_head`, asked once
+    per character: a head that starts with a character (not space or markup) that
+    :data:`_FRAME_FIRST` turns away passes neither test, as the ASCII heads all start with one
+    it takes (tests/test_segment_reference.py checks them). Most prose turns away here."""
+
+    def __missing__(self, ch: str) -> bool:
+        answer = not ch or ch in _SPACE_AND_MARKUP or bool(_FRAME_FIRST.match(ch))
+        if len(self) < 4_096:  # a text uses a few dozen first characters
+            self[ch] = answer
+        return answer
+
+
+_FRAME_OPENER = _FrameOpener()
 
 
 def _frame(text: str, start: str, phrases: Sequence[tuple[str, LazyPattern]]) -> bool:
     """Whether a paragraph is frame by rules 1-2; ``start`` is its first 600 characters and
     ``phrases`` those of :data:`_FRAME_PHRASES` whose keys may be in it."""
-    head = start.lstrip(_SPACE_AND_MARKUP)[:_FRAME_HEAD_LENGTH]
-    if phrases or (head.lower().startswith(_FRAME_HEADS) if head.isascii() else _FRAME_FIRST.match(head)):
+    if phrases or (_FRAME_OPENER[start[:1]] and _frame_head(start)):
         plain = _plain(_flat(start))
         if _FRAME_START.match(plain) or (_ANNEX_HEADING.match(plain) and len(plain) < 400):
             return True
@@ -422,25 +539,27 @@ def assign_roles(texts: Sequence[str], languages: Sequence[str | None], words: S
     """The role of each paragraph of one document, by the rules of the module docstring."""
     n = len(texts)
     wrapper = _frames(texts)
+    languages, words = languages[:n], words[:n]  # the loops below read n of each, in step
 
     weights: dict[str, int] = {}
-    for i in range(n):
-        language = languages[i]
-        if not wrapper[i] and language:
-            weights[language] = weights.get(language, 0) + words[i]
+    for wrapped, language, count in zip(wrapper, languages, words, strict=True):
+        if not wrapped and language:
+            weights[language] = weights.get(language, 0) + count
     if not weights:
-        for i in range(n):
-            language = languages[i]
+        for language, count in zip(languages, words, strict=True):
             if language:
-                weights[language] = weights.get(language, 0) + words[i]
+                weights[language] = weights.get(language, 0) + count
     if weights:
         main = max(weights, key=weights.__getitem__)  # the first of the heaviest
-        for i in range(n):
-            language = languages[i]
+        for i, language in enumerate(languages):
             if language is not None and language != main:
                 wrapper[i] = True
 
-    long_body = [i for i in range(n) if not wrapper[i] and words[i] >= LONG_WORDS]
+    long_body = [
+        i
+        for i, (wrapped, count) in enumerate(zip(wrapper, words, strict=True))
+        if not wrapped and count >= LONG_WORDS
+    ]
     if long_body:
         first, last = long_body[0], long_body[-1]
         for i in [*range(first), *range(last + 1, n)]:

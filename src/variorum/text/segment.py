@@ -42,7 +42,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import accumulate, compress, count, islice, pairwise
-from operator import sub
+from operator import itemgetter, sub
 
 from variorum.model import Segment
 from variorum.text.language import documents_words_and_languages
@@ -126,6 +126,15 @@ _FIRST_CHARACTER = _FirstCharacter()
 _OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
+def _other_breaks(text: str) -> bool:
+    """Whether ``text`` holds a line break of ``str.splitlines`` other than the line feed (the
+    tests written out: a generator over :data:`_OTHER_BREAKS` costs more than the searches)."""
+    return (
+        "\r" in text or "\x0b" in text or "\x0c" in text or "\x1c" in text or "\x1d" in text
+        or "\x1e" in text or "\x85" in text or "\u2028" in text or "\u2029" in text
+    )  # fmt: skip
+
+
 class _Lines:
     """The non-blank lines of a text, without surrounding whitespace, in parallel lists: read in
     bulk (``str.splitlines`` agrees with ``str.strip`` on whitespace), with the per-line tests that
@@ -137,7 +146,7 @@ class _Lines:
         # str.splitlines tests every character of a text beyond Latin-1 against a table of line
         # breaks, 4x the time of splitting at line feeds: when they are the only breaks, the
         # lines are the same (but for a last, empty one), without their line feed.
-        if not text.isascii() and not any(ch in text for ch in _OTHER_BREAKS):
+        if not text.isascii() and not _other_breaks(text):
             self._raw, self._break = text.split("\n"), 1
         else:
             self._raw, self._break = text.splitlines(keepends=True), 0
@@ -146,21 +155,20 @@ class _Lines:
         self.numbers = list(compress(count(), stripped))
         self.texts = list(filter(None, stripped))
         self.lengths = list(map(len, self.texts))
-        self.kinds = list(map(_FIRST_CHARACTER.__getitem__, [line[0] for line in self.texts]))
+        self.kinds = list(map(_FIRST_CHARACTER.__getitem__, map(itemgetter(0), self.texts)))
         self._header: dict[int, bool] = {}
 
     def offsets(self, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """The (start, end) offsets of runs of lines given as (first line, last line), from the
         first line's first non-whitespace character to the last line's last one."""
-        raw, numbers, lengths = self._raw, self.numbers, self.lengths
+        raw, numbers = self._raw, self.numbers
         positions = list(accumulate(map(self._break.__add__, map(len, raw)), initial=0))
         spans = []
         for first, last in runs:
             line = raw[numbers[first]]
             start = positions[numbers[first]] + len(line) - len(line.lstrip())
-            line = raw[numbers[last]]
-            end = positions[numbers[last]] + len(line) - len(line.lstrip()) + lengths[last]
-            spans.append((start, end))
+            # A line ends where its text does: line breaks are whitespace to str.rstrip.
+            spans.append((start, positions[numbers[last]] + len(raw[numbers[last]].rstrip())))
         return spans
 
     def blanks(self, k: int) -> int:
@@ -210,10 +218,13 @@ def _ends_open(line: str) -> bool:
     return line[-1] in _OPEN_END or _last_word(line) in _CONNECTORS
 
 
-def _ends_sentence(line: str) -> bool:
+def _ends_sentence(line: str, word: str | None = None) -> bool:
+    """The line ends a sentence: a final mark, not after an abbreviation; ``word`` is its
+    :func:`_last_word` when already read."""
     if not _ends_final(line):
         return False
-    word = _last_word(line)
+    if word is None:
+        word = _last_word(line)
     return not (line.rstrip("\"'”’»)]*").endswith(".") and _is_abbreviation(word))
 
 
@@ -247,13 +258,20 @@ def _breaks(lines: _Lines, k: int, after: int | None, width: float, aggressive: 
     p, n = lines.texts[k - 1], lines.texts[k]
     if kinds[k] == _MAY_SEPARATE and (n[0].islower() or not _starts_paragraph(n[0])):
         return False  # a line starting in lower case, or with a mark that opens no paragraph
-    if p[-1] in _OPEN_END or _last_word(p) in _CONNECTORS:
+    if p[-1] in _OPEN_END:
         return False  # after a comma, hyphen or function word the paragraph goes on
+    word = _last_word(p)  # read once, for the function words and for an abbreviation
+    if word in _CONNECTORS:
+        return False
     # A header line on either side breaks; that test is the costly one, so it comes last (the
-    # answer is the same in any order).
-    fill = len(p) + 1 + len(_first_word(n))
-    if _ends_sentence(p):
-        if aggressive or fill < SHORT_FINAL_LINE * width or (lines.indented(k) and not lines.indented(k - 1)):
+    # answer is the same in any order). The fill (p, a space and n's first word) is measured only
+    # where it is needed: a full line p fills the width without n's first word.
+    if _ends_sentence(p, word):
+        if (
+            aggressive
+            or len(p) + 1 + len(_first_word(n)) < SHORT_FINAL_LINE * width
+            or (lines.indented(k) and not lines.indented(k - 1))
+        ):
             return True
         # n itself short though the paragraph goes on: an indented first line.
         shape = (
@@ -261,7 +279,7 @@ def _breaks(lines: _Lines, k: int, after: int | None, width: float, aggressive: 
             and not _ends_sentence(n)
             and len(n) + 1 + len(_first_word(lines.texts[after])) < SHORT_FINAL_LINE * width
         )
-    elif fill >= SHORT_LINE * width:
+    elif len(p) + 1 >= SHORT_LINE * width or len(p) + 1 + len(_first_word(n)) >= SHORT_LINE * width:
         shape = False
     else:
         sibling = len(n) < SHORT_LINE * width and 0.7 <= len(n) / len(p) <= 1.4
@@ -274,13 +292,12 @@ def _percentile(values: list[int], q: float) -> int:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def _is_prose(lengths: list[int], i: int, j: int) -> bool:
-    """Lines ``i`` to ``j`` (excluded) are a wrapped block of prose."""
-    return j - i >= WRAPPED_MIN_LINES and _percentile(lengths[i:j], 0.75) >= PROSE_WIDTH
-
-
 def _is_double_spaced(lines: _Lines, blocks: list[tuple[int, int]]) -> bool:
     """A blank line after every wrapped line: single-line blocks that end mid-sentence."""
+    # Only single-line blocks count: too few of them and the loop below cannot reach the bar.
+    singles = list(map(sub, map(itemgetter(1), blocks), map(itemgetter(0), blocks))).count(1)
+    if singles < 3 or singles < 0.25 * len(blocks):
+        return False
     wrapped = 0
     texts = lines.texts
     for (i, j), (following, _) in pairwise(blocks):
@@ -293,7 +310,7 @@ def _is_double_spaced(lines: _Lines, blocks: list[tuple[int, int]]) -> bool:
 
 def _units(lines: _Lines) -> tuple[list[tuple[int, int]], bool]:
     """Runs of lines to split, as (first line, line after the last), and whether the text is
-    double-spaced (then single blank lines do not separate runs); see :func:`_mode`."""
+    double-spaced (then single blank lines do not separate runs); see :func:`_modes`."""
     numbers = lines.numbers
     n = len(numbers)
     # A block starts at the first line and at every line with a blank line before it.
@@ -314,11 +331,25 @@ def _units(lines: _Lines) -> tuple[list[tuple[int, int]], bool]:
     return runs, True
 
 
-def _mode(lengths: list[int], i: int, j: int, double_spaced: bool) -> str:
-    """How lines ``i`` to ``j`` (excluded) are split: "keep", "strict" or "aggressive"."""
-    if j - i < WRAPPED_MIN_LINES or not _is_prose(lengths, i, j):
-        return "keep"
-    return "aggressive" if double_spaced or j - i >= PAGE_LINES else "strict"
+def _modes(lengths: list[int], units: list[tuple[int, int]], double_spaced: bool) -> tuple[list[str], int]:
+    """How each run is split, and the page width: the 80th percentile of the lengths of the lines
+    of the aggressive runs (0 without one). A run of fewer than :data:`WRAPPED_MIN_LINES` lines,
+    or whose typical (75th percentile) line is shorter than :data:`PROSE_WIDTH`, is kept as it
+    is; a prose run is split aggressively when the text is double-spaced or the run is
+    :data:`PAGE_LINES` lines or more, strictly otherwise. One loop with the tests written out:
+    a text has a few dozen runs, and calls per run cost more than the tests."""
+    modes: list[str] = []
+    page: list[int] = []
+    for i, j in units:
+        n = j - i
+        if n < WRAPPED_MIN_LINES or sorted(lengths[i:j])[min(n - 1, int(0.75 * n))] < PROSE_WIDTH:
+            modes.append("keep")
+        elif double_spaced or n >= PAGE_LINES:
+            modes.append("aggressive")
+            page += lengths[i:j]
+        else:
+            modes.append("strict")
+    return modes, _percentile(page, 0.8) if page else 0
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -346,14 +377,7 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
             runs.append((i, j - 1))
             continue
         if not modes:
-            modes = [_mode(lengths, a, b, double_spaced) for a, b in units]
-            page = [
-                w
-                for (a, b), mode in zip(units, modes, strict=True)
-                if mode == "aggressive"
-                for w in lengths[a:b]
-            ]
-            page_width = _percentile(page, 0.8) if page else 0
+            modes, page_width = _modes(lengths, units, double_spaced)
         if modes[u] == "keep":
             runs.append((i, j - 1))
             continue
