@@ -249,3 +249,28 @@ def test_the_scripts_of_many_documents_are_told_together(seeds):
 @given(_sample_text, st.sampled_from([None, "other", *(name for name, _ in language._SCRIPT_LETTERS)]))
 def test_one_script_is_one_search_for_each_other_script(text, script):
     assert language._one_script(text, script) == reference._one_script(text, script)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_profile_text | _profile_text.map(str.upper) | _paragraph, max_size=12))
+def test_profiles_of_many_samples_are_each_ones(samples):
+    # Joined, split once and counted by numpy: the same profile as each sample's own.
+    assert language.profiles(samples) == [reference._profile(sample) for sample in samples]
+    assert language.profiles([*samples, "a\x00b the of and to in the"]) == [
+        reference._profile(sample) for sample in [*samples, "a\x00b the of and to in the"]
+    ]
+
+
+def test_profiles_of_the_benchmark_corpora_are_each_samples(seeds):
+    samples = [_sample_of(path.read_text(encoding="utf-8")) for path in sorted(seeds.glob("*.txt"))]
+    for kind in ("english", "invented", "mixed"):
+        corpus, _ = bench_corpus.make_corpus(60, 500, seed=11, kind=kind)
+        samples += [language._sample(text) for doc in corpus.documents for text in _paragraphs(doc.text)]
+    samples += ["The cat, the (dog) and the house of the king is in the tower.", "и в на не что это и в на"]
+    found = language.profiles(samples)
+    assert found == [reference._profile(sample) for sample in samples]
+    assert {"en", "ar", "ru"} <= set(found)
+
+
+def _sample_of(text: str) -> str:
+    return language._sample(language.strip_urls(text))
