@@ -232,6 +232,16 @@ def _sample(text: str, size: int = SAMPLE_CHARS) -> str:
     return text[: cut if cut > 0 else size]
 
 
+def _samples(texts: Sequence[str]) -> list[str]:
+    """:func:`_sample` of each of ``texts`` (the paragraphs of a document), without a call for
+    each: the same cut, at the last space of the second half of :data:`SAMPLE_CHARS`."""
+    size, half = SAMPLE_CHARS, SAMPLE_CHARS // 2
+    return [
+        text if len(text) <= size else text[: cut if (cut := text.rfind(" ", half, size)) > 0 else size]
+        for text in texts
+    ]
+
+
 def script_of(text: str) -> str | None:
     """The script most letters of ``text`` are written in, or None without letters."""
     if not _NON_LATIN_LETTER.search(text):
@@ -414,9 +424,6 @@ _CLASS_OF_WORD: dict[str, int] = {
     **{word: _LANGUAGE_SETS.index(langs) + 1 for word, langs in _FUNCTION_WORD_LANGUAGES.items()},
     "\x00": _SAMPLE_MARK_CLASS,
 }
-_CLASS_OF_BYTES: dict[bytes, int] = {
-    word.encode(): number for word, number in _CLASS_OF_WORD.items() if word.isascii()
-}
 #: :data:`_ASCII_WORD_BYTES`, but NUL stays itself: the mark between two ASCII samples.
 _ASCII_MARKED_BYTES = b"\x00" + _ASCII_WORD_BYTES[1:]
 
@@ -449,18 +456,25 @@ def profiles(samples: Sequence[str]) -> list[str | None]:
 
     hits = np.zeros((len(samples), len(_PROFILE_LANGUAGES)), dtype=np.int64)
     words = np.zeros(len(samples), dtype=np.int64)
-    ascii_at = [k for k, sample in enumerate(samples) if sample.isascii()]
-    other_at = [k for k, sample in enumerate(samples) if not sample.isascii()]
-    split_badly: list[int] = []  # in other_at
+    if "".join(samples).isascii():
+        ascii_at, other_at = list(range(len(samples))), []
+    else:
+        is_ascii = [sample.isascii() for sample in samples]
+        ascii_at = [k for k, flag in enumerate(is_ascii) if flag]
+        other_at = [k for k, flag in enumerate(is_ascii) if not flag]
     alone: list[int] = []
-    for at, tokens, classes in (
-        (ascii_at, *_ascii_tokens([samples[k] for k in ascii_at])),
-        (other_at, *_other_tokens([samples[k] for k in other_at], split_badly)),
-    ):
-        if tokens is None:  # a NUL in a sample
-            alone += at
-        elif at:
-            hits[at], words[at] = _count_hits(tokens, classes, len(at))
+    if ascii_at:
+        counted = _ascii_hits([samples[k] for k in ascii_at])
+        if counted is None:  # a NUL in a sample
+            alone += ascii_at
+        else:
+            hits[ascii_at], words[ascii_at] = counted
+    split_badly: list[int] = []  # in other_at
+    tokens, classes = _other_tokens([samples[k] for k in other_at], split_badly)
+    if tokens is None:
+        alone += other_at
+    elif other_at:
+        hits[other_at], words[other_at] = _count_hits(tokens, classes, len(other_at))
     alone += [other_at[k] for k in split_badly]
     top = hits.max(axis=1, initial=0)
     best = hits.argmax(axis=1)
@@ -487,13 +501,60 @@ def _count_hits(tokens: Sequence[Any], classes: dict[Any, int], n: int) -> tuple
     return counted @ _class_languages(), np.bincount(owner[~mark], minlength=n)
 
 
-def _ascii_tokens(samples: Sequence[str]) -> tuple[list[bytes] | None, dict[bytes, int]]:
-    """The words of the ASCII ``samples`` as :func:`_profile_words` finds them, all in one list,
-    a NUL token between two samples' (None when a sample holds a NUL itself)."""
+def _ascii_hits(samples: Sequence[str]) -> tuple[Any, Any] | None:
+    """:func:`_count_hits` of the ASCII ``samples``, their words found and looked up by numpy
+    (None when a sample holds a NUL, the mark between two samples).
+
+    The words are :func:`_profile_words`' (the runs of letters once every byte is a lower-case
+    letter or a space); each is looked up by its first eight letters as one big-endian
+    integer, which for a word of at most eight letters (every ASCII function word) is the
+    word itself, zeros after it, and for a longer one no function word's.
+    """
+    import numpy as np
+
     joined = _SAMPLE_MARK.join(samples)
     if joined.count("\x00") >= max(len(samples), 1):
-        return None, _CLASS_OF_BYTES
-    return joined.encode("ascii").translate(_ASCII_MARKED_BYTES).split(), _CLASS_OF_BYTES
+        return None
+    text = b" " + joined.encode("ascii").translate(_ASCII_MARKED_BYTES) + b" "
+    data = np.frombuffer(text + bytes(8), dtype=np.uint8)
+    letter = data > 32  # a-z; spaces and marks are not
+    edges = np.flatnonzero(letter[1:] != letter[:-1]) + 1  # a word's start, then its end, ...
+    starts, ends = edges[0::2], edges[1::2]
+    owner = np.searchsorted(np.flatnonzero(data[: len(text)] == 0), starts)
+    # Only words as short as the longest function word are looked up.
+    lengths = ends - starts
+    short = np.flatnonzero(lengths <= _LONGEST_ASCII_WORD)
+    letters = data.take(starts[short, None] + np.arange(8))
+    letters *= np.arange(8) < lengths[short, None]
+    keys = letters.view(">u8").ravel().astype(np.uint64)
+    known, number = _ascii_word_keys()
+    at = np.minimum(np.searchsorted(known, keys), len(known) - 1)
+    classes = np.where(known[at] == keys, number[at], 0)
+    width = _SAMPLE_MARK_CLASS + 1
+    counted = np.bincount(owner[short] * width + classes, minlength=len(samples) * width)
+    words = np.bincount(owner, minlength=len(samples))
+    return counted.reshape(len(samples), width) @ _class_languages(), words
+
+
+#: Letters of the longest ASCII function word (at most 8: see :func:`_ascii_hits`).
+_LONGEST_ASCII_WORD = max(map(len, _FUNCTION_WORD_BYTES))
+
+
+@cache
+def _ascii_word_keys() -> tuple[Any, Any]:
+    """The ASCII function words as :func:`_ascii_hits` looks them up (their letters as one
+    big-endian integer), sorted, and the class of each."""
+    import numpy as np
+
+    keyed = sorted(
+        (int.from_bytes(word.encode("ascii").ljust(8, b"\0"), "big"), number)
+        for word, number in _CLASS_OF_WORD.items()
+        if word.isascii() and word.isalpha()
+    )
+    assert _LONGEST_ASCII_WORD <= 8
+    return np.array([key for key, _ in keyed], dtype=np.uint64), np.array(
+        [n for _, n in keyed], dtype=np.int64
+    )
 
 
 def _other_tokens(samples: Sequence[str], alone: list[int]) -> tuple[list[str] | None, dict[str, int]]:
@@ -614,9 +675,18 @@ def documents_words_and_languages(
 ) -> tuple[list[list[int]], list[list[str | None]]]:
     """:func:`documents_paragraph_words` and :func:`documents_paragraph_languages` of the same
     documents, URLs left out of each paragraph once for both."""
-    cleaned = [_strip_document_urls(texts) for texts in documents]
+    cleaned = _strip_documents_urls(documents)
     words = _words_of_cleaned(cleaned)
     return words, _answer_all(_documents_steps(documents, cleaned, words))
+
+
+def _strip_documents_urls(documents: Sequence[Sequence[str]]) -> Sequence[Sequence[str]]:
+    """:func:`_strip_document_urls` of each document; the documents themselves when none has a
+    URL or address (one look at a whole chunk instead of one at each document)."""
+    joined = "\n".join(text for texts in documents for text in texts)
+    if "://" in joined or "www." in joined or "@" in joined:
+        return [_strip_document_urls(texts) for texts in documents]
+    return documents
 
 
 def _strip_document_urls(texts: Sequence[str]) -> Sequence[str]:
@@ -635,7 +705,7 @@ def _documents_steps(
     same without URLs, their words), with the sample and the script of every paragraph with
     words found first for all the documents at once (one :func:`scripts_of` of them all)."""
     present = [[i for i, count in enumerate(counts) if count] for counts in words]
-    samples = [[_sample(clean[i]) for i in at] for clean, at in zip(cleaned, present, strict=True)]
+    samples = [_samples([clean[i] for i in at]) for clean, at in zip(cleaned, present, strict=True)]
     flat = [sample for doc in samples for sample in doc]
     scripts = scripts_of(flat)
     # The profiles of the long paragraphs the script does not decide: all that the steps read.
@@ -679,7 +749,7 @@ def documents_paragraph_languages(
     """
     if words is None:
         words = [paragraph_words(texts) for texts in documents]
-    cleaned = [_strip_document_urls(texts) for texts in documents]
+    cleaned = _strip_documents_urls(documents)
     return _answer_all(_documents_steps(documents, cleaned, words))
 
 
