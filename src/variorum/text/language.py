@@ -24,7 +24,9 @@ Decisions, and why:
   model has identified a paragraph of the document as language L with confidence, and its profile
   said L too, later paragraphs whose profile says L are L without asking the model. The profile
   never introduces a language the model has not confirmed in that document; anything unclear
-  (a profile naming no language, or another one) still goes to the model.
+  (a profile naming no language, or another one) still goes to the model. The profiles of a
+  chunk's long paragraphs are found before any question, all together (:func:`profiles`: the
+  words of all the samples found and looked up by numpy, the same profiles as one by one).
 * **Stop retrying what the model cannot tell**: once :data:`UNCLEAR_RETRIES` longer samples of
   a document have left the model unsure, its later paragraphs get the short sample's answer. A
   text in a language outside the model (or no language at all) would otherwise pay for every
@@ -450,14 +452,15 @@ def profiles(samples: Sequence[str]) -> list[str | None]:
     """:func:`_profile` of each of ``samples`` (the long paragraphs of a chunk's documents).
 
     One sample at a time, the Python loop over its words and their languages cost as much as
-    finding the words (~4 us a sample). Here the samples are joined, ASCII ones and the others
-    apart, and each join is lowered, stripped of punctuation and split once (the very
-    operations :func:`_profile_words` applies to one sample; ``_SAMPLE_MARK`` keeps them
-    apart); every word is looked up in one ``map``, and the hits of every sample in every
-    language are counted by numpy. A tie for the most hits is no profile either way (the
+    finding the words (2-6 us a sample). Here the samples are joined, ASCII ones and the others
+    apart (``_SAMPLE_MARK`` between two), each join is lowered and stripped of punctuation once
+    as :func:`_profile_words` does one sample, and numpy finds the words of all of them, looks
+    each up by its letters (:func:`_ascii_hits`, :func:`_other_hits`) and counts the hits of
+    every sample in every language. A tie for the most hits is no profile either way (the
     runner-up has more than 0.6 of the top), so which language of a tie comes first never
-    matters. Samples whose words the split cannot tell (digits, symbols, Han or Kana; see
-    :func:`_profile_words`) are profiled one by one.
+    matters. Samples whose words a split cannot tell (digits, symbols, Han or Kana; see
+    :func:`_profile_words`), and groups of fewer than :data:`PROFILES_TOGETHER` samples, are
+    profiled one by one.
     """
     import numpy as np
 
