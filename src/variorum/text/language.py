@@ -882,6 +882,9 @@ def _paragraph_languages_steps(
     unclear = [0]  # longer samples the model was still unsure of, in this document
     unsure: dict[str | None, Counter[str]] = {}  # per script: the model's unsure answers
     sure: dict[str | None, set[str]] = {}  # per script: the languages the model was sure of
+    # Per script: what _cannot_tell says of its answers so far, as their commonest guess ("" for
+    # no), until the model answers about that script again.
+    told: dict[str | None, str] = {}
     for i, sample, script, profile in zip(present, samples, present_scripts, present_profiles, strict=True):
         scripts[i] = script
         if script in _SCRIPT_LANGUAGE:
@@ -892,18 +895,19 @@ def _paragraph_languages_steps(
                 langs[i] = profile
                 continue
             guesses = unsure.get(script)
-            if (
-                profile is None
-                and guesses is not None
-                and _cannot_tell(guesses, sure.get(script, _NONE_SURE))
-                and _one_script(sample, script)
-            ):
-                # The model cannot tell this script's text (see UNSURE_PARAGRAPHS).
-                langs[i], weak[i] = _commonest(guesses), True
-                continue
+            if profile is None and guesses is not None:
+                guess = told.get(script)
+                if guess is None:  # not told since the script's last answer
+                    cannot = _cannot_tell(guesses, sure.get(script, _NONE_SURE))
+                    guess = told[script] = _commonest(guesses) if cannot else ""
+                if guess and _one_script(sample, script):
+                    # The model cannot tell this script's text (see UNSURE_PARAGRAPHS).
+                    langs[i], weak[i] = guess, True
+                    continue
             expected = confirmed | sure[script] if script in sure else confirmed
             lang, confidence = yield from _classify_steps(cleaned[i], expected, unclear, sample)
             langs[i] = lang
+            told.pop(script, None)
             if confidence >= SURE:
                 sure.setdefault(script, set()).add(lang)
                 if profile == lang:
