@@ -618,11 +618,11 @@ def _word_letters() -> tuple[Any, Any, Any]:
     import numpy as np
 
     chars = "".join(map(chr, range(0x10000)))
-    apart = np.array([ch.isspace() for ch in chars], dtype=bool)
+    apart = np.fromiter(map(str.isspace, chars), dtype=bool, count=len(chars))
     apart[0] = True
-    splits = np.array([ch.isalpha() for ch in chars], dtype=bool)
-    for match in _CJK_CHARACTER.finditer(chars):
-        splits[match.start()] = False
+    splits = np.fromiter(map(str.isalpha, chars), dtype=bool, count=len(chars))
+    for match in compile_pattern(re, f"(?:{_CJK_CHARACTER.pattern})+").finditer(chars):
+        splits[match.start() : match.end()] = False
     letter_number = np.zeros(0x10000, dtype=np.uint8)
     letters = sorted(set("".join(_FUNCTION_WORD_LANGUAGES)))
     assert len(letters) < 256 and all(ord(ch) < 0xFFFF for ch in letters)
