@@ -751,7 +751,9 @@ def _strip_documents_urls(documents: Sequence[Sequence[str]]) -> Sequence[Sequen
     """:func:`_strip_document_urls` of each document; the documents themselves when none has a
     URL or address (one look at a whole chunk instead of one at each document)."""
     joined = "\n".join(text for texts in documents for text in texts)
-    if "://" in joined or "www." in joined or "@" in joined:
+    # One character is looked for at memchr's speed, three or four at a tenth of it: "://" only
+    # where there is a colon.
+    if "@" in joined or (":" in joined and "://" in joined) or "www." in joined:
         return [_strip_document_urls(texts) for texts in documents]
     return documents
 
