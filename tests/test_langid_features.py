@@ -269,3 +269,16 @@ def test_a_product_over_rows_gathered_together_is_the_product_over_rows_gathered
             got = np.zeros((2, table.shape[1]), dtype=np.float32)
             np.matmul(spread[offset:], rows[offset:], out=got[1])
             assert got[1].tobytes() == want.tobytes(), (size, offset)
+
+
+_combining = st.text(
+    alphabet=st.sampled_from(["e", "\u0301", "\u0308", "A", "\u212b", "\u00e9", "Σ", "\n", " "])
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(texts | _combining | _combining.map(str.upper), max_size=8))
+def test_texts_encoded_together_are_each_encoded_alone(fast, many):
+    # One NFC check of the join stands for one of each text: the same bytes either way.
+    assert fast._encode_many(many) == [fast._encode(text) for text in many]
+    assert fast._encode_many([*many, b"bytes \xff"]) == [fast._encode(t) for t in [*many, b"bytes \xff"]]

@@ -249,3 +249,54 @@ def test_the_scripts_of_many_documents_are_told_together(seeds):
 @given(_sample_text, st.sampled_from([None, "other", *(name for name, _ in language._SCRIPT_LETTERS)]))
 def test_one_script_is_one_search_for_each_other_script(text, script):
     assert language._one_script(text, script) == reference._one_script(text, script)
+
+
+def assert_profiles_as_reference(samples: list[str]) -> None:
+    """:func:`language.profiles` of ``samples`` is each one's reference profile, found together
+    from one sample on (the numpy paths whatever their number) and from the usual number on."""
+    want = [reference._profile(sample) for sample in samples]
+    saved = language.PROFILES_TOGETHER
+    try:
+        for together in (1, saved):
+            language.PROFILES_TOGETHER = together
+            assert language.profiles(samples) == want
+    finally:
+        language.PROFILES_TOGETHER = saved
+
+
+_samples = st.lists(
+    _profile_text | _profile_text.map(str.upper) | _paragraph | st.text(max_size=150), max_size=12
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_samples)
+def test_profiles_of_many_samples_are_each_ones(samples):
+    # Joined, split once and counted by numpy: the same profile as each sample's own.
+    assert_profiles_as_reference(samples)
+    assert_profiles_as_reference([*samples, "a\x00b the of and to in the"])
+
+
+def test_profiles_of_the_benchmark_corpora_are_each_samples(seeds):
+    samples = [_sample_of(path.read_text(encoding="utf-8")) for path in sorted(seeds.glob("*.txt"))]
+    for kind in ("english", "invented", "mixed"):
+        corpus, _ = bench_corpus.make_corpus(60, 500, seed=11, kind=kind)
+        samples += [language._sample(text) for doc in corpus.documents for text in _paragraphs(doc.text)]
+    samples += ["The cat, the (dog) and the house of the king is in the tower.", "и в на не что это и в на"]
+    assert_profiles_as_reference(samples)
+    assert {"en", "ar", "ru"} <= set(language.profiles(samples))
+
+
+def _sample_of(text: str) -> str:
+    return language._sample(language.strip_urls(text))
+
+
+def test_the_word_tables_cover_every_character_the_split_sees():
+    # White space, letters and function-word letters are all in the BMP: a character beyond it
+    # is looked up as U+FFFF (neither), and its sample is profiled alone.
+    beyond = "".join(map(chr, range(0x10000, 0x110000)))
+    assert beyond.split() == [beyond]
+    apart, splits, letter_number = language._word_letters()
+    assert not apart[0xFFFF] and not splits[0xFFFF] and not letter_number[0xFFFF]
+    samples = ["Совет 𝐀𝐁𝐂 и в на не что это и в на", "Совет\u3000и в на не что это и в на\u00a0и", "ΣΑΣ και"]
+    assert_profiles_as_reference(samples)

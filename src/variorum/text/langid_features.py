@@ -150,6 +150,9 @@ class FeatureCounter:
         self._rowbase = np.asarray(row).astype(np.int32) << 8
         self._out = np.asarray(out, dtype=np.int32)
         self._two = np.asarray(tables["two"], dtype=np.int32)
+        #: The row offset of the state after each two-byte string: the first step's two lookups
+        #: (state, then its row) as one, from a table of 65,536 ints made at once.
+        self._two_rowbase = self._rowbase.take(self._two)
         self._filler = bytes([int(tables["dead"][0])]) * (MAX_DEPTH - 1)
 
     def features(self, texts: Sequence[bytes]) -> tuple[np.ndarray, list[int]]:
@@ -170,10 +173,11 @@ class FeatureCounter:
         # two reused buffers, not indexing: half the time of ``table[index]``, which allocates
         # each step's arrays and checks every index. Every index is in range by construction
         # (a state's row offset plus a byte), so "clip" never clips: it only skips the checks.
-        state = self._two.take((data[:n] << 8) | data[1 : n + 1], mode="clip")
-        offset = np.empty_like(state)
+        offset = self._two_rowbase.take((data[:n] << 8) | data[1 : n + 1], mode="clip")
+        state = np.empty_like(offset)
         for k in range(2, MAX_DEPTH):
-            self._rowbase.take(state, out=offset, mode="clip")
+            if k > 2:
+                self._rowbase.take(state, out=offset, mode="clip")
             offset += data[k : k + n]
             self._nextmove.take(offset, out=state, mode="clip")
         return self._out.take(state, mode="clip"), starts
@@ -250,6 +254,18 @@ class FastIdentifier:
         if text.isupper():
             text = text.lower()
         return unicodedata.normalize("NFC", text).encode("utf8", errors="surrogatepass")
+
+    @classmethod
+    def _encode_many(cls, texts: Sequence[str]) -> list[bytes]:
+        """:meth:`_encode` of each of ``texts``: one check that all of them are in NFC already
+        (most text is; a line break never composes with what is around it, so the join is in
+        NFC exactly when every text is) instead of a normalisation of each."""
+        if not all(isinstance(text, str) for text in texts):
+            return [cls._encode(text) for text in texts]
+        cased = [text.lower() if text.isupper() else text for text in texts]
+        if not unicodedata.is_normalized("NFC", "\n".join(cased)):
+            return [cls._encode(text) for text in texts]
+        return [text.encode("utf8", errors="surrogatepass") for text in cased]
 
     def visits(self, data: bytes) -> Counter[int]:
         """Feature counts of encoded ``data``, as py3langid's ``visit_counts`` gives them."""
@@ -357,8 +373,7 @@ class Batch:
 
     def __init__(self, identifier: FastIdentifier, texts: Sequence[str]) -> None:
         assert identifier._counter is not None
-        encode = identifier._encode
-        encoded = [encode(text) for text in texts]
+        encoded = identifier._encode_many(texts)
         sizes = [len(data) for data in encoded]
         features, starts = identifier._counter.features(encoded)
         ids, counts, bounds = first_occurrences(features, starts, sizes)
