@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from variorum.config import Settings
 from variorum.group.boilerplate import flag_boilerplate, formula_passages, recurring_endings
 from variorum.group.families import group_families
-from variorum.group.relations import PairFacts, Relation, classify_all
+from variorum.group.relations import PairFacts, Relation, classify, classify_all
 
 #: ``(id, a, b, a_start, a_end, b_start, b_end, words)``
 PassageRow = tuple[int, int, int, int, int, int, int, int]
@@ -111,8 +111,49 @@ def relate(
             flagged_words[pair][0] += words
             flagged_words[pair][1] += words
     only_boiler = {pair for pair, m in marks.items() if m and all(m)}
-    net = [_net(f, *flagged_words[(f.a, f.b)]) if (f.a, f.b) in flagged_words else f for f in facts]
-    relations = classify_all(net, s, only_boiler, endings) + extra
+    relations, regroup = _final(facts, first, flagged_words, only_boiler, endings, s)
+    relations += extra
     relations.sort(key=lambda r: (r.a, r.b, r.kind))
-    family_of = group_families(ids, relations, ids, s)
+    family_of = group_families(ids, relations, ids, s) if regroup else first_families
     return relations, family_of, flagged
+
+
+def _final(
+    facts: Sequence[PairFacts],
+    first: Sequence[Relation],
+    flagged_words: Mapping[tuple[int, int], list[int]],
+    only_boiler: set[tuple[int, int]],
+    endings: set[tuple[int, int]],
+    s: Settings,
+) -> tuple[list[Relation], bool]:
+    """The final relation of every pair of ``facts`` (``first`` holds their first relations, in
+    the same order), and whether families must be grouped again.
+
+    Only a pair with boilerplate passages (every pair of ``only_boiler`` is one) is classified
+    again, from its net facts: any other has the facts and flags of its first relation, so it
+    keeps it. Families are grown from the kinds and scores of version relations and the
+    common footers of quotations only (:func:`~variorum.group.families.group_families`, which
+    does not depend on the order of relations); when no pair changed in any of those, the
+    first families are the final ones. On most corpora nothing is boilerplate, and this spares
+    classifying every pair and growing every family a second time."""
+    relations: list[Relation] = []
+    regroup = False
+    for f, was in zip(facts, first, strict=False):
+        pair = (f.a, f.b)
+        if pair not in flagged_words:
+            relations.append(was)
+            continue
+        now = classify(
+            _net(f, *flagged_words[pair]),
+            s,
+            only_boilerplate=pair in only_boiler,
+            ending_recurs=pair in endings,
+        )
+        relations.append(now)
+        regroup = regroup or _links(now) != _links(was)
+    return relations, regroup
+
+
+def _links(r: Relation) -> tuple[str, float, bool]:
+    """What families read of a relation (:func:`~variorum.group.families.group_families`)."""
+    return r.kind, r.score, bool(r.evidence.get("common_footer"))
