@@ -248,9 +248,13 @@ def flag_boilerplate(
     if not short:
         return set()
     codes: dict[str, int] = {}
+    code_of: dict[int, int] = {}  # each document's code, looked up once
 
     def code(doc: int) -> int:
-        return codes.setdefault(family_of.get(doc, str(doc)), len(codes))
+        got = code_of.get(doc)
+        if got is None:
+            got = code_of[doc] = codes.setdefault(family_of.get(doc, str(doc)), len(codes))
+        return got
 
     # Per document, the intervals it shares: (start, end, the partner's family, passage id).
     spans: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)

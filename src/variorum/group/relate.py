@@ -70,6 +70,19 @@ def _net(f: PairFacts, a_flagged: int, b_flagged: int) -> PairFacts:
     )
 
 
+def formulas(facts: Sequence[PairFacts], passages: Sequence[PassageRow], settings: Settings) -> set[int]:
+    """The ids of the passages that are a formula however long
+    (:func:`~variorum.group.boilerplate.formula_passages`), from the pairs' facts alone."""
+    s = settings
+    body_words = {f.a: f.a_words for f in facts} | {f.b: f.b_words for f in facts}
+    edited = {
+        (f.a, f.b)
+        for f in facts
+        if min(f.a_runs, f.b_runs) - max(f.a_body, f.b_body) >= s.formula_other_share
+    }
+    return formula_passages(passages, body_words, s, edited=edited)
+
+
 def relate(
     ids: Mapping[int, str],
     facts: Iterable[PairFacts],
@@ -77,10 +90,13 @@ def relate(
     settings: Settings,
     *,
     extra: Iterable[Relation] = (),
+    formula: set[int] | None = None,
 ) -> tuple[list[Relation], dict[int, str], set[int]]:
     """Relations, the family of every document, and the ids of boilerplate passages.
 
-    ``extra`` adds relations found without passages (translations).
+    ``extra`` adds relations found without passages (translations). ``formula``: the passages
+    of :func:`formulas`, if the caller worked them out already (they depend on nothing else
+    computed here, so another process can find them meanwhile).
     """
     s = settings
     facts = list(facts)
@@ -95,13 +111,7 @@ def relate(
         if first_families.get(f.a) == first_families.get(f.b) and _republished(f, kind_of[(f.a, f.b)], s)
     }
     flagged = flag_boilerplate(passages, first_families, s, versions=inside)
-    body_words = {f.a: f.a_words for f in facts} | {f.b: f.b_words for f in facts}
-    edited = {
-        (f.a, f.b)
-        for f in facts
-        if min(f.a_runs, f.b_runs) - max(f.a_body, f.b_body) >= s.formula_other_share
-    }
-    flagged |= formula_passages(passages, body_words, s, edited=edited)
+    flagged |= formulas(facts, passages, s) if formula is None else formula
     flagged_words: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
     marks: dict[tuple[int, int], list[bool]] = defaultdict(list)
     for pid, a, b, *_, words in passages:
