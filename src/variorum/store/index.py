@@ -39,6 +39,15 @@ from variorum.store.wordcounts import WordCounts, add_counts, merged
 _EVIDENCE_JSON = json.JSONEncoder(sort_keys=True).encode
 
 
+def _same_postings(pending: Sequence[tuple[int, np.ndarray]], fps: Mapping[int, np.ndarray]) -> bool:
+    """Whether ``pending`` are the postings of ``fps``, in its order, the very same arrays (a
+    batch's, written just before its candidates are looked up): their run is then the one the
+    lookup would make again."""
+    return len(pending) == len(fps) and all(
+        num == key and arr is fps[key] for (num, arr), key in zip(pending, fps, strict=True)
+    )
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -419,9 +428,11 @@ class Index:
         those that share at least ``min_shared``. Documents inserted in the open transaction
         count as indexed.
         """
-        self._flush_postings()
+        made = self._flush_postings()
         self._sync_runs()
-        found = shared_counts([r for _, r in self._runs], fps, max_df)
+        if made is not None and not _same_postings(made[0], fps):
+            made = None
+        found = shared_counts([r for _, r in self._runs], fps, max_df, made and made[1])
         return {num: Counter({o: c for o, c in got.items() if c >= min_shared}) for num, got in found.items()}
 
     def postings(self) -> list[tuple[int, int]]:
@@ -461,12 +472,14 @@ class Index:
         )
         return int(cur.lastrowid)  # type: ignore[arg-type]
 
-    def _flush_postings(self) -> None:
-        """Write the pending postings as a run, then merge runs as :func:`settle` says."""
+    def _flush_postings(self) -> tuple[list[tuple[int, np.ndarray]], Run] | None:
+        """Write the pending postings as a run, then merge runs as :func:`settle` says; returns
+        the postings written and their run (None if none were pending)."""
         if not self._pending:
-            return
+            return None
         self._sync_runs()
-        run = make_run(self._pending)
+        pending = self._pending
+        run = make_run(pending)
         self._pending = []
         runs = [*self._runs, (self._write_run(run), run)]
         settled, gone = settle([r for _, r in runs])
@@ -476,6 +489,7 @@ class Index:
             merged = settled[len(kept) :]
             runs = kept + [(self._write_run(m), m) for m in merged]
         self._runs = runs
+        return pending, run
 
     # -- reading documents -------------------------------------------------------------------
 
