@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from variorum.config import Settings
 from variorum.group.boilerplate import flag_boilerplate
 from variorum.group.families import family_id, group_families
+from variorum.group.relate import formulas as relate_formulas
 from variorum.group.relate import relate
 from variorum.group.relations import PairFacts, Relation, classify
 
@@ -386,4 +387,69 @@ def test_formulas_found_with_numpy_are_the_references(raw, words, edit):
     for s in (S, small):
         assert formula_passages(rows, body_words, s, edited=edited) == formula_passages_reference(
             rows, body_words, s, edited=edited
+        )
+
+
+def _relate_reference(ids, facts_, rows, s):
+    """:func:`relate` with every pair classified again and families grown again from the
+    final relations, as it was before it reused the first ones."""
+    from collections import defaultdict
+
+    from variorum.group import relate as r
+    from variorum.group.boilerplate import recurring_endings
+    from variorum.group.relations import classify_all
+
+    endings = recurring_endings(rows, s)
+    first = classify_all(facts_, s, recurring_endings=endings)
+    first_families = group_families(ids, first, ids, s)
+    kind_of = {(x.a, x.b): x for x in first}
+    inside = {
+        (f.a, f.b)
+        for f in facts_
+        if first_families.get(f.a) == first_families.get(f.b) and r._republished(f, kind_of[(f.a, f.b)], s)
+    }
+    flagged = flag_boilerplate(rows, first_families, s, versions=inside) | r.formulas(facts_, rows, s)
+    flagged_words = defaultdict(lambda: [0, 0])
+    marks = defaultdict(list)
+    for pid, a, b, *_, words in rows:
+        pair = (min(a, b), max(a, b))
+        marks[pair].append(pid in flagged)
+        if pid in flagged:
+            flagged_words[pair][0] += words
+            flagged_words[pair][1] += words
+    only_boiler = {pair for pair, m in marks.items() if m and all(m)}
+    net = [r._net(f, *flagged_words[(f.a, f.b)]) if (f.a, f.b) in flagged_words else f for f in facts_]
+    relations = classify_all(net, s, only_boiler, endings)
+    relations.sort(key=lambda x: (x.a, x.b, x.kind))
+    return relations, group_families(ids, relations, ids, s), flagged
+
+
+@given(
+    _rows,
+    st.lists(
+        st.tuples(st.integers(20, 600), st.floats(0.01, 1.0), st.floats(0.0, 1.0)), min_size=21, max_size=21
+    ),
+)
+@settings(max_examples=200, deadline=None)
+def test_relate_reusing_first_relations_is_the_reference(raw, shapes):
+    # Pairs of seven documents, each with its words, share of its body and runs; the passages
+    # of the pairs that have facts, some of them short enough to be boilerplate.
+    from dataclasses import replace
+
+    pairs = list(combinations(range(1, 8), 2))
+    f = [
+        facts(words, words + 40, share, share, runs=(runs, runs), a=a, b=b)
+        for (a, b), (words, share, runs) in zip(pairs, shapes, strict=True)
+    ]
+    rows = [
+        (pid, min(a, b), max(a, b), a0, a0 + al, b0, b0 + bl, w)
+        for pid, (a, b, a0, al, b0, bl, w) in enumerate(raw)
+        if a != b
+    ]
+    ids = {n: f"d{n}" for n in range(1, 8)}
+    small = replace(S, formula_min_documents=3, formula_sample=5, boilerplate_families=2)
+    for s in (S, small):
+        assert relate(ids, f, rows, s) == _relate_reference(ids, f, rows, s)
+        assert relate(ids, f, rows, s, formula=relate_formulas(f, rows, s)) == _relate_reference(
+            ids, f, rows, s
         )

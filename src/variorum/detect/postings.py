@@ -222,16 +222,17 @@ def _found(run: Run, probe: np.ndarray, probes: _Probes) -> tuple[np.ndarray, np
 
 
 def shared_counts(
-    runs: Sequence[Run], fps: Mapping[int, np.ndarray], max_df: int
+    runs: Sequence[Run], fps: Mapping[int, np.ndarray], max_df: int, made: Run | None = None
 ) -> dict[int, dict[int, int]]:
     """For each num in ``fps``, the other documents in ``runs`` and how many fingerprints they share.
 
     Shared fingerprints are counted once each, and only those held by at most ``max_df``
     documents (more is a stock phrase). ``fps`` may name documents that are in ``runs`` (a batch
-    just added) or not (a query).
+    just added) or not (a query). ``made``: ``make_run(fps.items())``, if the caller has it (the
+    run a batch's postings were just written as).
     """
     out: dict[int, dict[int, int]] = {num: {} for num in fps}
-    q = make_run(fps.items())
+    q = make_run(fps.items()) if made is None else made
     if not len(q):
         return out
     # The distinct hashes, where each starts and how often it is there (np.unique with

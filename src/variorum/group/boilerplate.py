@@ -31,6 +31,22 @@ def _overlaps(s0: int, e0: int, s1: int, e1: int) -> bool:
     return inter > 0 and inter * 2 >= min(e0 - s0, e1 - s1)
 
 
+def _words_away(spans: Sequence[tuple[int, int, int]], x0: int, x1: int) -> int:
+    """The words of ``spans`` ``(start, end, words)`` that do not :func:`_overlaps` ``[x0, x1)``:
+    the test written out inline, as it runs for every passage of every pair."""
+    words = 0
+    n0 = x1 - x0
+    for p0, p1, w in spans:
+        inter = (x1 if x1 < p1 else p1) - (x0 if x0 > p0 else p0)
+        if inter <= 0:
+            words += w
+        else:
+            n1 = p1 - p0
+            if inter * 2 < (n0 if n0 < n1 else n1):
+                words += w
+    return words
+
+
 def formula_passages(
     passages: Sequence[tuple[int, int, int, int, int, int, int, int]],
     body_words: Mapping[int, int],
@@ -91,9 +107,10 @@ def formula_passages(
             if (min(x, y), max(x, y)) in edited:
                 known[key] = True
             else:
-                words = sum(w for p0, p1, w in by_pair.get((x, y), ()) if not _overlaps(x0, x1, p0, p1))
                 least = min(body_words.get(x, 0), body_words.get(y, 0))
-                known[key] = words >= max(1, s.formula_other_share * least)
+                known[key] = _words_away(by_pair.get((x, y), ()), x0, x1) >= max(
+                    1, s.formula_other_share * least
+                )
         return known[key]
 
     formula: set[int] = set()
@@ -231,9 +248,13 @@ def flag_boilerplate(
     if not short:
         return set()
     codes: dict[str, int] = {}
+    code_of: dict[int, int] = {}  # each document's code, looked up once
 
     def code(doc: int) -> int:
-        return codes.setdefault(family_of.get(doc, str(doc)), len(codes))
+        got = code_of.get(doc)
+        if got is None:
+            got = code_of[doc] = codes.setdefault(family_of.get(doc, str(doc)), len(codes))
+        return got
 
     # Per document, the intervals it shares: (start, end, the partner's family, passage id).
     spans: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)

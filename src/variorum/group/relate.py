@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from variorum.config import Settings
 from variorum.group.boilerplate import flag_boilerplate, formula_passages, recurring_endings
 from variorum.group.families import group_families
-from variorum.group.relations import PairFacts, Relation, classify_all
+from variorum.group.relations import PairFacts, Relation, classify, classify_all
 
 #: ``(id, a, b, a_start, a_end, b_start, b_end, words)``
 PassageRow = tuple[int, int, int, int, int, int, int, int]
@@ -70,6 +70,19 @@ def _net(f: PairFacts, a_flagged: int, b_flagged: int) -> PairFacts:
     )
 
 
+def formulas(facts: Sequence[PairFacts], passages: Sequence[PassageRow], settings: Settings) -> set[int]:
+    """The ids of the passages that are a formula however long
+    (:func:`~variorum.group.boilerplate.formula_passages`), from the pairs' facts alone."""
+    s = settings
+    body_words = {f.a: f.a_words for f in facts} | {f.b: f.b_words for f in facts}
+    edited = {
+        (f.a, f.b)
+        for f in facts
+        if min(f.a_runs, f.b_runs) - max(f.a_body, f.b_body) >= s.formula_other_share
+    }
+    return formula_passages(passages, body_words, s, edited=edited)
+
+
 def relate(
     ids: Mapping[int, str],
     facts: Iterable[PairFacts],
@@ -77,10 +90,13 @@ def relate(
     settings: Settings,
     *,
     extra: Iterable[Relation] = (),
+    formula: set[int] | None = None,
 ) -> tuple[list[Relation], dict[int, str], set[int]]:
     """Relations, the family of every document, and the ids of boilerplate passages.
 
-    ``extra`` adds relations found without passages (translations).
+    ``extra`` adds relations found without passages (translations). ``formula``: the passages
+    of :func:`formulas`, if the caller worked them out already (they depend on nothing else
+    computed here, so another process can find them meanwhile).
     """
     s = settings
     facts = list(facts)
@@ -95,13 +111,7 @@ def relate(
         if first_families.get(f.a) == first_families.get(f.b) and _republished(f, kind_of[(f.a, f.b)], s)
     }
     flagged = flag_boilerplate(passages, first_families, s, versions=inside)
-    body_words = {f.a: f.a_words for f in facts} | {f.b: f.b_words for f in facts}
-    edited = {
-        (f.a, f.b)
-        for f in facts
-        if min(f.a_runs, f.b_runs) - max(f.a_body, f.b_body) >= s.formula_other_share
-    }
-    flagged |= formula_passages(passages, body_words, s, edited=edited)
+    flagged |= formulas(facts, passages, s) if formula is None else formula
     flagged_words: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
     marks: dict[tuple[int, int], list[bool]] = defaultdict(list)
     for pid, a, b, *_, words in passages:
@@ -111,8 +121,49 @@ def relate(
             flagged_words[pair][0] += words
             flagged_words[pair][1] += words
     only_boiler = {pair for pair, m in marks.items() if m and all(m)}
-    net = [_net(f, *flagged_words[(f.a, f.b)]) if (f.a, f.b) in flagged_words else f for f in facts]
-    relations = classify_all(net, s, only_boiler, endings) + extra
+    relations, regroup = _final(facts, first, flagged_words, only_boiler, endings, s)
+    relations += extra
     relations.sort(key=lambda r: (r.a, r.b, r.kind))
-    family_of = group_families(ids, relations, ids, s)
+    family_of = group_families(ids, relations, ids, s) if regroup else first_families
     return relations, family_of, flagged
+
+
+def _final(
+    facts: Sequence[PairFacts],
+    first: Sequence[Relation],
+    flagged_words: Mapping[tuple[int, int], list[int]],
+    only_boiler: set[tuple[int, int]],
+    endings: set[tuple[int, int]],
+    s: Settings,
+) -> tuple[list[Relation], bool]:
+    """The final relation of every pair of ``facts`` (``first`` holds their first relations, in
+    the same order), and whether families must be grouped again.
+
+    Only a pair with boilerplate passages (every pair of ``only_boiler`` is one) is classified
+    again, from its net facts: any other has the facts and flags of its first relation, so it
+    keeps it. Families are grown from the kinds and scores of version relations and the
+    common footers of quotations only (:func:`~variorum.group.families.group_families`, which
+    does not depend on the order of relations); when no pair changed in any of those, the
+    first families are the final ones. On most corpora nothing is boilerplate, and this spares
+    classifying every pair and growing every family a second time."""
+    relations: list[Relation] = []
+    regroup = False
+    for f, was in zip(facts, first, strict=False):
+        pair = (f.a, f.b)
+        if pair not in flagged_words:
+            relations.append(was)
+            continue
+        now = classify(
+            _net(f, *flagged_words[pair]),
+            s,
+            only_boilerplate=pair in only_boiler,
+            ending_recurs=pair in endings,
+        )
+        relations.append(now)
+        regroup = regroup or _links(now) != _links(was)
+    return relations, regroup
+
+
+def _links(r: Relation) -> tuple[str, float, bool]:
+    """What families read of a relation (:func:`~variorum.group.families.group_families`)."""
+    return r.kind, r.score, bool(r.evidence.get("common_footer"))

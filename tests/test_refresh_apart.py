@@ -1,0 +1,76 @@
+"""A value worked out in a forked process is the value worked out here, whatever happens."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from variorum import pipeline
+from variorum.pipeline import _Apart
+
+
+def _square_set(n: int) -> set[int]:
+    return {k * k for k in range(n)}
+
+
+def _fails(n: int) -> set[int]:
+    if os.getpid() != _PARENT:
+        raise RuntimeError("only in the child")
+    return {n}
+
+
+_PARENT = os.getpid()
+
+
+def test_a_value_from_a_child_is_the_value_here():
+    apart = _Apart.start(True, _square_set, 50_000)  # more than a pipe holds at once
+    assert apart is not None
+    assert apart.result() == _square_set(50_000)
+    apart.close()
+
+
+def test_a_child_that_fails_leaves_the_value_to_this_process():
+    apart = _Apart.start(True, _fails, 7)
+    assert apart is not None
+    assert apart.result() == {7}
+
+
+def test_nothing_is_started_unless_wanted():
+    assert _Apart.start(False, _square_set, 3) is None
+
+
+def test_a_child_not_read_is_stopped_and_reaped():
+    apart = _Apart.start(True, _square_set, 10)
+    assert apart is not None
+    pid = apart.pid
+    apart.close()
+    if pid is not None:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+def test_refresh_finds_formulas_apart_with_the_same_result(tmp_path, monkeypatch):
+    """An index refreshed with the formula passages found in a child equals one refreshed
+    without (the threshold lowered so that a small corpus forks)."""
+    import bench_corpus
+
+    from variorum.config import Settings
+    from variorum.model import Document
+    from variorum.store.index import Index
+
+    corpus, _ = bench_corpus.make_corpus(120, 200, 3, kind="english")
+    docs = [Document(d.id, d.text) for d in corpus.documents]
+    shown = []
+    for threshold in (10**9, 0):
+        monkeypatch.setattr(pipeline, "FORMULAS_APART_FROM", threshold)
+        with Index.open(tmp_path / f"i{threshold}.db") as index:
+            pipeline.add(index, docs, Settings(workers=1))
+            shown.append(
+                (
+                    pipeline.families(index, Settings(workers=1), include_single=True),
+                    pipeline.passages(index, Settings(workers=1)),
+                    pipeline.relations(index, Settings(workers=1)),
+                )
+            )
+    assert shown[0] == shown[1]
