@@ -89,8 +89,14 @@ def poly_hashes(words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     powers, inverse = _power_tables(len(codes) + 1)
     running = np.zeros(len(codes) + 1, dtype=np.uint64)
     np.cumsum(codes * inverse[: len(codes)], out=running[1:])
+    # Each word starts where the one before it ended (past a NUL, which adds nothing), so its
+    # sum is the difference of the running sums at consecutive ends: one gather, not two.
     # An empty word sums to 0, whatever power it is multiplied by.
-    hashes = (running[ends] - running[ends - lengths]) * powers[np.maximum(ends - 1, 0)]
+    at_ends = running[ends]
+    sums = np.empty_like(at_ends)
+    sums[:1] = at_ends[:1]
+    np.subtract(at_ends[1:], at_ends[:-1], out=sums[1:])
+    hashes = sums * powers[np.maximum(ends - 1, 0)]
     return hashes, powers[lengths]
 
 

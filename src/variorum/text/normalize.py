@@ -426,9 +426,19 @@ def warm_tables() -> None:
     """
     global _unicode_chars, _table_chars
     _bmp_classes()
-    _fold_table()
+    _spaced_folds()
     _unicode_chars = max(_unicode_chars, BMP_TABLE_AFTER)
     _table_chars = max(_table_chars, FOLD_TABLE_AFTER)
+
+
+@functools.cache
+def _spaced_folds() -> Any:
+    """:func:`_fold_table` with every character outside the word classes mapped to a space."""
+    import numpy as np
+
+    classes = _bmp_classes().table
+    in_words = (classes == _LETTER) | (classes == _CJK_LETTER)
+    return np.where(in_words, _fold_table(), np.uint16(32)).astype(np.uint16)
 
 
 # ASCII letters lower-cased, every other byte a space: the normalized form of an ASCII word is
@@ -481,7 +491,8 @@ def _cut_by_classes(text: str, classes: _Classes) -> RawTokens:
             lowered = buffer.tobytes().replace(b"\0", b"")
         norms: list[str] = lowered.decode("ascii").split()
     else:
-        if rare and (cls == _CJK_LETTER).any():
+        split_cjk = rare and bool((cls == _CJK_LETTER).any())
+        if split_cjk:
             # A chain's word starts at its first letter that is not Han or kana; the Han and kana
             # letters before it are tokens of their own.
             letters = np.flatnonzero(cls == _LETTER)
@@ -502,12 +513,18 @@ def _cut_by_classes(text: str, classes: _Classes) -> RawTokens:
             others = np.flatnonzero(cls == _CJK_OTHER)
             if len(others):
                 singles = others if singles is None else np.sort(np.concatenate([singles, others]))
-        spaced = np.where(inword, codes, np.uint16(32))
         folds = _letter_folds(len(codes))
-        folded = None if folds is None else folds.take(spaced)
+        folded = None
+        if folds is not None and not split_cjk and (joins is None or not len(joins)):
+            # The characters in words are then exactly those of the word classes: a table that
+            # also turns every other character into a space folds the text in one take.
+            folded = _spaced_folds().take(codes)
+        elif folds is not None:
+            folded = folds.take(np.where(inword, codes, np.uint16(32)))
         if folded is not None and folded.all():  # every letter normalizes on its own
             norms = folded.tobytes().decode("utf-16-le").split()
         else:
+            spaced = np.where(inword, codes, np.uint16(32))
             words = spaced.tobytes().decode("utf-16-le", "surrogatepass").split()
             norms = list(map(_norm_cache.get, words))  # type: ignore[arg-type]
         if not all(norms):  # words not seen before (None), found without a loop over the others
