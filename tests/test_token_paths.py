@@ -217,3 +217,16 @@ def test_warmed_tables_cut_non_ascii_text_from_the_first_text_on(monkeypatch: py
     monkeypatch.setattr(normalize, "_cut_by_classes", lambda *a: used.append(1) or cut(*a))
     assert raw_tokens(text) == normalize._cut_reference(text, normalize._TOKEN_RE)
     assert used
+
+
+def test_tables_are_warmed_for_a_vocabulary_of_non_ascii_words_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from collections import Counter
+
+    monkeypatch.setattr(normalize, "_unicode_chars", 0)
+    monkeypatch.setattr(normalize, "_table_chars", 0)
+    normalize.warm_tables(Counter([*(f"word{i}" for i in range(30)), "período"]))
+    normalize.warm_tables(Counter())
+    assert (normalize._unicode_chars, normalize._table_chars) == (0, 0)
+    normalize.warm_tables(Counter(["the", "policy", "ёлка", "και"]))
+    assert normalize._unicode_chars >= normalize.BMP_TABLE_AFTER
+    assert normalize._table_chars >= normalize.FOLD_TABLE_AFTER

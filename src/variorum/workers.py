@@ -345,7 +345,7 @@ class Workers:
         """``languages``: the main languages of the documents indexed before (see
         :meth:`prepare`)."""
         warm_up()  # load the language model once, so that every fork has it
-        warm_tables()  # and the tables that cut and normalize non-ASCII text
+        warm_tables(vocabulary)  # and, for non-ASCII text, the tables that cut it
         # What this process holds now (modules, the language model, the vocabulary) lives as long
         # as the workers: out of the collector's sight until :meth:`close`, neither process
         # walks it again at each full collection (three in an add of 3,000 documents, a third of

@@ -417,18 +417,35 @@ def _fold_table() -> Any:
     return letter_folds(letters, _FOLDED_MARK, _APOSTROPHE)
 
 
-def warm_tables() -> None:
+#: Words of a vocabulary sampled by :func:`warm_tables`, the most recent first, and the share of
+#: them outside ASCII from which it builds the tables.
+WARM_SAMPLE = 2_000
+WARM_SHARE = 0.1
+
+
+def warm_tables(vocabulary: Mapping[str, int] | None = None) -> None:
     """Build the tables of non-ASCII text now and use them from the first text on.
 
-    A process about to fork workers that will add many documents calls this: the tables
-    (~80 ms of CPU) are then built once and shared by every worker, instead of once in each
-    worker after its first few hundred non-ASCII documents.
+    A process about to fork workers calls this with the vocabulary of what it has indexed: the
+    tables (~80 ms of CPU) are then built once for every worker, instead of once in each worker
+    after its first few hundred non-ASCII documents. They are built only where the vocabulary's
+    latest words are often non-ASCII (or without a vocabulary): a small add of English text
+    would spend more on them than they save.
     """
     global _unicode_chars, _table_chars
+    if vocabulary is not None:
+        latest = list(itertools.islice(_latest_first(vocabulary), WARM_SAMPLE))
+        if not latest or sum(not word.isascii() for word in latest) < WARM_SHARE * len(latest):
+            return
     _bmp_classes()
     _spaced_folds()
     _unicode_chars = max(_unicode_chars, BMP_TABLE_AFTER)
     _table_chars = max(_table_chars, FOLD_TABLE_AFTER)
+
+
+def _latest_first(vocabulary: Mapping[str, int]) -> Iterator[str]:
+    """The words of ``vocabulary``, the most recently added first where it keeps that order."""
+    return reversed(vocabulary) if isinstance(vocabulary, dict) else iter(vocabulary)
 
 
 @functools.cache
