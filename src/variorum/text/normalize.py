@@ -652,13 +652,11 @@ def _cut_reference(text: str, pattern: re.Pattern[str] | regex.Pattern[str]) -> 
 def count_vocabulary(tokens: Iterable[RawTokens], into: Counter[str] | None = None) -> Counter[str]:
     """Collection frequency of each word form (before repair), the evidence for joining splits."""
     counts: Counter[str] = into if into is not None else Counter()
-    # One update for all texts, the words picked in C: WORD is 0, so "not kind" selects them.
-    counts.update(
-        itertools.chain.from_iterable(
-            t.norms if not any(t.kinds) else itertools.compress(t.norms, map(operator.not_, t.kinds))
-            for t in tokens
-        )
-    )
+    for t in tokens:
+        if not any(t.kinds):  # words only (WORD is 0): counted in C
+            counts.update(t.norms)
+        else:  # the words picked in C too: "not kind" is true for WORD alone
+            counts.update(itertools.compress(t.norms, map(operator.not_, t.kinds)))
     return counts
 
 
