@@ -653,7 +653,7 @@ def count_vocabulary(tokens: Iterable[RawTokens], into: Counter[str] | None = No
     """Collection frequency of each word form (before repair), the evidence for joining splits."""
     counts: Counter[str] = into if into is not None else Counter()
     for t in tokens:
-        if not any(t.kinds):  # words only (WORD is 0): counted in C
+        if t.kinds.count(WORD) == len(t.kinds):  # words only: counted in C
             counts.update(t.norms)
         else:  # the words picked in C too: "not kind" is true for WORD alone
             counts.update(itertools.compress(t.norms, map(operator.not_, t.kinds)))
