@@ -99,3 +99,12 @@ def test_the_benchmark_corpora_with_the_table(kind: str) -> None:
     corpus, _ = bench_corpus.make_corpus(60, 400, seed=5, kind=kind)
     for doc in corpus.documents:
         _agree(doc.text)
+
+
+def test_the_spaced_table_folds_word_characters_and_spaces_the_rest() -> None:
+    classes = normalize._bmp_classes().table
+    in_words = (classes == normalize._LETTER) | (classes == normalize._CJK_LETTER)
+    codes = np.arange(0x10000, dtype=np.uint16)
+    spaced = normalize._fold_table().take(np.where(in_words, codes, np.uint16(32)))
+    assert normalize._spaced_folds().dtype == np.uint16
+    assert normalize._spaced_folds().tolist() == spaced.tolist()

@@ -154,3 +154,79 @@ def test_polynomial_hashes_are_those_of_the_code_points() -> None:
         hashes, powers = join_sites.poly_hashes(sample)
         assert hashes.tolist() == [poly(w) for w in sample]
         assert powers.tolist() == [pow(int(join_sites.BASE), len(w), 2**64) for w in sample]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(_split_pieces, max_size=60).map(" ".join), max_size=6),
+    st.lists(_split_pieces, max_size=60),
+    st.booleans(),
+    st.booleans(),
+)
+def test_repair_of_a_chunk_is_repair_of_each_text_at_every_position(
+    texts: list[str], extra: list[str], combined: bool, hashed: bool
+) -> None:
+    """The chunk's sites, filtered against the vocabulary at once, lose no join; the raw tokens
+    (whose lists an unjoined text shares) are left as they were."""
+    from collections import Counter
+
+    from variorum.workers import CombinedVocabulary
+
+    raws = [raw_tokens(t) for t in texts]
+    counts = Counter(normalize.count_vocabulary(raws))
+    counts.update(w.replace(" ", "") for w in extra)
+    vocabulary = CombinedVocabulary(counts, Counter(extra)) if combined else counts
+    before = [(r.norms[:], r.starts[:], r.ends[:], r.kinds[:]) for r in raws]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(normalize, "JOIN_HASHES_MIN_TOKENS", 0 if hashed else 10**9)
+        got = normalize.repair_splits_many(texts, raws, vocabulary)
+    everywhere = [
+        normalize.repair_splits(t, r, vocabulary, range(len(r.norms)))
+        for t, r in zip(texts, raws, strict=True)
+    ]
+    assert got == everywhere
+    assert [(r.norms, r.starts, r.ends, r.kinds) for r in raws] == before
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_texts, max_size=5))
+def test_word_counts_are_the_words_counted_one_by_one_in_order(texts: list[str]) -> None:
+    from collections import Counter
+
+    raws = [raw_tokens(t) for t in texts]
+    want: Counter[str] = Counter()
+    for raw in raws:
+        for norm, kind in zip(raw.norms, raw.kinds, strict=True):
+            if kind == normalize.WORD:
+                want[norm] += 1
+    got = normalize.count_vocabulary(raws)
+    assert list(got.items()) == list(want.items())
+    into: Counter[str] = Counter({"zz": 2})
+    assert normalize.count_vocabulary(raws, into) is into
+    assert into["zz"] == 2 + want["zz"]
+
+
+def test_warmed_tables_cut_non_ascii_text_from_the_first_text_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(normalize, "_unicode_chars", 0)
+    monkeypatch.setattr(normalize, "_table_chars", 0)
+    normalize.warm_tables()
+    assert normalize._letter_folds(1) is normalize._fold_table()
+    text = "Ёлка и 60 000 ёлок, 3,5 км^{2} — 联合国 período, Ελληνικά. " * 8
+    used: list[int] = []
+    cut = normalize._cut_by_classes
+    monkeypatch.setattr(normalize, "_cut_by_classes", lambda *a: used.append(1) or cut(*a))
+    assert raw_tokens(text) == normalize._cut_reference(text, normalize._TOKEN_RE)
+    assert used
+
+
+def test_tables_are_warmed_for_a_vocabulary_of_non_ascii_words_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from collections import Counter
+
+    monkeypatch.setattr(normalize, "_unicode_chars", 0)
+    monkeypatch.setattr(normalize, "_table_chars", 0)
+    normalize.warm_tables(Counter([*(f"word{i}" for i in range(30)), "período"]))
+    normalize.warm_tables(Counter())
+    assert (normalize._unicode_chars, normalize._table_chars) == (0, 0)
+    normalize.warm_tables(Counter(["the", "policy", "ёлка", "και"]))
+    assert normalize._unicode_chars >= normalize.BMP_TABLE_AFTER
+    assert normalize._table_chars >= normalize.FOLD_TABLE_AFTER

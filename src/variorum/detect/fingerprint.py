@@ -24,8 +24,6 @@ from collections.abc import Sequence
 import numpy as np
 import xxhash
 
-from variorum.detect.xxh3 import xxh3_64_many
-
 _MULT = np.uint64(0x100000001B3)  # FNV-64 prime: odd, so the polynomial keeps every token's bits
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
@@ -53,38 +51,29 @@ def token_hashes(norms: Sequence[str]) -> np.ndarray:
     return np.array(hashes, dtype=np.int64).view(np.uint64)
 
 
-#: Tokens from which :func:`token_hashes_many` hashes in numpy (:mod:`variorum.detect.xxh3`):
-#: its ~40 numpy calls cost as much as looking up a few hundred cached tokens.
+#: Tokens from which :func:`token_hashes_many` hashes every token afresh, in one C-level pass
+#: (encoding and xxh3 mapped over the tokens), rather than looking each up in the cache: on the
+#: tokens of a chunk of documents the cache's lookups, scattered over a large dict, cost more.
 VECTOR_MIN_TOKENS = 2_000
-#: Joins the tokens hashed together; never part of a token (:data:`variorum.store.codec.SEP`).
-_SEP = "\x1f"
 
 
 def token_hashes_many(texts: Sequence[Sequence[str]]) -> tuple[np.ndarray, list[int]]:
     """:func:`token_hashes` of the tokens of several texts: one ``uint64`` array for all, and
     where each text's start in it (and the end of the last).
 
-    Many tokens at once (a worker's chunk of documents) are hashed in numpy from their UTF-8
-    bytes joined in one buffer, each token's bytes found between separators: no lookup and no
-    Python integer per token. Fewer go through the cache, as one text at a time does.
+    Many tokens at once (a worker's chunk of documents) are hashed by ``xxh3_64_intdigest``
+    mapped over their UTF-8 encodings and read into the array by ``np.fromiter``: no Python
+    loop, no cache lookup, and a third less time than hashing them in numpy from one joined
+    buffer (:func:`variorum.detect.xxh3.xxh3_64_many`, which the tests keep as a second
+    reference). Fewer go through the cache, as one text at a time does.
     """
     offsets = [0, *itertools.accumulate(map(len, texts))]
     total = offsets[-1]
     if total >= VECTOR_MIN_TOKENS:
-        flat = list(itertools.chain.from_iterable(texts))
-        try:
-            data = _SEP.join(flat).encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate: token_hashes raises as it always did
-            data = b""
-        cuts = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0x1F)
-        if data and len(cuts) == total - 1:  # no token holds the separator
-            starts = np.empty(total, dtype=np.int64)
-            starts[0] = 0
-            starts[1:] = cuts + 1
-            ends = np.empty(total, dtype=np.int64)
-            ends[:-1] = cuts
-            ends[-1] = len(data)
-            return xxh3_64_many(data, starts, ends - starts), offsets
+        # A lone surrogate raises UnicodeEncodeError, as token_hashes always did.
+        encoded = map(str.encode, itertools.chain.from_iterable(texts))
+        hashes = np.fromiter(map(xxhash.xxh3_64_intdigest, encoded), dtype=np.uint64, count=total)
+        return hashes, offsets
     parts = [token_hashes(norms) for norms in texts]
     return (np.concatenate(parts) if parts else np.empty(0, dtype=np.uint64)), offsets
 

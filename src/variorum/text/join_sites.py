@@ -20,6 +20,7 @@ strings.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import threading
 import weakref
@@ -88,8 +89,14 @@ def poly_hashes(words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     powers, inverse = _power_tables(len(codes) + 1)
     running = np.zeros(len(codes) + 1, dtype=np.uint64)
     np.cumsum(codes * inverse[: len(codes)], out=running[1:])
+    # Each word starts where the one before it ended (past a NUL, which adds nothing), so its
+    # sum is the difference of the running sums at consecutive ends: one gather, not two.
     # An empty word sums to 0, whatever power it is multiplied by.
-    hashes = (running[ends] - running[ends - lengths]) * powers[np.maximum(ends - 1, 0)]
+    at_ends = running[ends]
+    sums = np.empty_like(at_ends)
+    sums[:1] = at_ends[:1]
+    np.subtract(at_ends[1:], at_ends[:-1], out=sums[1:])
+    hashes = sums * powers[np.maximum(ends - 1, 0)]
     return hashes, powers[lengths]
 
 
@@ -194,14 +201,45 @@ def candidate_sites_many(
     left out. A chunk of documents costs a few dozen numpy calls instead of that many per
     document, most of the time for documents of a few hundred words.
     """
+    found = candidate_positions(texts, parts)
+    if found is None:
+        return None
+    _, sites = found
+    return split_positions(sites.tolist(), [len(norms) for norms in texts])
+
+
+def split_positions(positions: list[int], sizes: Sequence[int]) -> list[list[int]]:
+    """Sorted positions in the texts' tokens run together, as positions in each text (texts of
+    ``sizes`` tokens, in order)."""
+    if not positions:
+        return [[] for _ in sizes]
+    out: list[list[int]] = []
+    lo = base = 0
+    for size in sizes:
+        end = base + size
+        hi = bisect.bisect_left(positions, end, lo)
+        out.append([p - base for p in positions[lo:hi]] if hi > lo else [])
+        lo, base = hi, end
+    return out
+
+
+def candidate_positions(
+    texts: Sequence[Sequence[str]], parts: Sequence[Mapping[str, int]]
+) -> tuple[Sequence[str], np.ndarray] | None:
+    """The tokens of all ``texts`` run together, and the positions in them (sorted, ``int64``)
+    where :func:`candidate_sites` finds a site of one text. None if a part has no bitmap.
+
+    Split-word repair tests these positions against the vocabulary for the whole chunk at once
+    (:func:`variorum.text.normalize.repair_splits_many`), before it visits any text.
+    """
     bitmaps = [_bitmap(part) for part in parts]
     if any(b is None for b in bitmaps):
         return None
     sizes = [len(norms) for norms in texts]
     n = sum(sizes)
-    if n < 2:
-        return [[] for _ in texts]
     flat = texts[0] if len(texts) == 1 else list(itertools.chain.from_iterable(texts))
+    if n < 2:
+        return flat, np.empty(0, dtype=np.int64)
     hashes, powers = poly_hashes(flat)
     joined = np.empty(2 * n - 3, dtype=np.uint64)  # every pair, then every triple
     pairs, triples = joined[: n - 1], joined[n - 1 :]
@@ -217,18 +255,11 @@ def candidate_sites_many(
     assert hit is not None
     if len(texts) == 1:
         hit[: n - 2] |= hit[n - 1 :]
-        return [np.flatnonzero(hit[: n - 1]).tolist()]
+        return flat, np.flatnonzero(hit[: n - 1])
     # Tokens left in the same text after each position: a pair needs one, a triple two.
     ends = np.cumsum(sizes)
     left = np.repeat(ends, sizes) - np.arange(1, n + 1)
     hit[: n - 1] &= left[: n - 1] >= 1
     hit[n - 1 :] &= left[: n - 2] >= 2
     hit[: n - 2] |= hit[n - 1 :]
-    sites = np.flatnonzero(hit[: n - 1])
-    if not len(sites):
-        return [[] for _ in texts]
-    starts = ends - sizes
-    text_of = np.searchsorted(ends, sites, side="right")
-    local: list[int] = (sites - starts[text_of]).tolist()
-    cuts = np.searchsorted(text_of, np.arange(len(texts) + 1)).tolist()
-    return [local[lo:hi] for lo, hi in itertools.pairwise(cuts)]
+    return flat, np.flatnonzero(hit[: n - 1])

@@ -417,6 +417,47 @@ def _fold_table() -> Any:
     return letter_folds(letters, _FOLDED_MARK, _APOSTROPHE)
 
 
+#: Words of a vocabulary sampled by :func:`warm_tables`, the most recent first, and the share of
+#: them outside ASCII from which it builds the tables.
+WARM_SAMPLE = 2_000
+WARM_SHARE = 0.1
+
+
+def warm_tables(vocabulary: Mapping[str, int] | None = None) -> None:
+    """Build the tables of non-ASCII text now and use them from the first text on.
+
+    A process about to fork workers calls this with the vocabulary of what it has indexed: the
+    tables (~80 ms of CPU) are then built once for every worker, instead of once in each worker
+    after its first few hundred non-ASCII documents. They are built only where the vocabulary's
+    latest words are often non-ASCII (or without a vocabulary): a small add of English text
+    would spend more on them than they save.
+    """
+    global _unicode_chars, _table_chars
+    if vocabulary is not None:
+        latest = list(itertools.islice(_latest_first(vocabulary), WARM_SAMPLE))
+        if not latest or sum(not word.isascii() for word in latest) < WARM_SHARE * len(latest):
+            return
+    _bmp_classes()
+    _spaced_folds()
+    _unicode_chars = max(_unicode_chars, BMP_TABLE_AFTER)
+    _table_chars = max(_table_chars, FOLD_TABLE_AFTER)
+
+
+def _latest_first(vocabulary: Mapping[str, int]) -> Iterator[str]:
+    """The words of ``vocabulary``, the most recently added first where it keeps that order."""
+    return reversed(vocabulary) if isinstance(vocabulary, dict) else iter(vocabulary)
+
+
+@functools.cache
+def _spaced_folds() -> Any:
+    """:func:`_fold_table` with every character outside the word classes mapped to a space."""
+    import numpy as np
+
+    classes = _bmp_classes().table
+    in_words = (classes == _LETTER) | (classes == _CJK_LETTER)
+    return np.where(in_words, _fold_table(), np.uint16(32)).astype(np.uint16)
+
+
 # ASCII letters lower-cased, every other byte a space: the normalized form of an ASCII word is
 # its letters lower-cased (apostrophes dropped), so ASCII words need no normalizing one by one.
 _ASCII_WORDS = bytes(c | 0x20 if chr(c).isascii() and chr(c).isalpha() else 0x20 for c in range(256))
@@ -467,7 +508,8 @@ def _cut_by_classes(text: str, classes: _Classes) -> RawTokens:
             lowered = buffer.tobytes().replace(b"\0", b"")
         norms: list[str] = lowered.decode("ascii").split()
     else:
-        if rare and (cls == _CJK_LETTER).any():
+        split_cjk = rare and bool((cls == _CJK_LETTER).any())
+        if split_cjk:
             # A chain's word starts at its first letter that is not Han or kana; the Han and kana
             # letters before it are tokens of their own.
             letters = np.flatnonzero(cls == _LETTER)
@@ -488,12 +530,18 @@ def _cut_by_classes(text: str, classes: _Classes) -> RawTokens:
             others = np.flatnonzero(cls == _CJK_OTHER)
             if len(others):
                 singles = others if singles is None else np.sort(np.concatenate([singles, others]))
-        spaced = np.where(inword, codes, np.uint16(32))
         folds = _letter_folds(len(codes))
-        folded = None if folds is None else folds.take(spaced)
+        folded = None
+        if folds is not None and not split_cjk and (joins is None or not len(joins)):
+            # The characters in words are then exactly those of the word classes: a table that
+            # also turns every other character into a space folds the text in one take.
+            folded = _spaced_folds().take(codes)
+        elif folds is not None:
+            folded = folds.take(np.where(inword, codes, np.uint16(32)))
         if folded is not None and folded.all():  # every letter normalizes on its own
             norms = folded.tobytes().decode("utf-16-le").split()
         else:
+            spaced = np.where(inword, codes, np.uint16(32))
             words = spaced.tobytes().decode("utf-16-le", "surrogatepass").split()
             norms = list(map(_norm_cache.get, words))  # type: ignore[arg-type]
         if not all(norms):  # words not seen before (None), found without a loop over the others
@@ -605,10 +653,10 @@ def count_vocabulary(tokens: Iterable[RawTokens], into: Counter[str] | None = No
     """Collection frequency of each word form (before repair), the evidence for joining splits."""
     counts: Counter[str] = into if into is not None else Counter()
     for t in tokens:
-        if t.kinds.count(WORD) == len(t.kinds):
-            counts.update(t.norms)  # words only: counted in C
-        else:
-            counts.update(n for n, k in zip(t.norms, t.kinds, strict=True) if k == WORD)
+        if t.kinds.count(WORD) == len(t.kinds):  # words only: counted in C
+            counts.update(t.norms)
+        else:  # the words picked in C too: "not kind" is true for WORD alone
+            counts.update(itertools.compress(t.norms, map(operator.not_, t.kinds)))
     return counts
 
 
@@ -639,19 +687,33 @@ def repair_splits(
     ``sites`` are the positions where a join may start (:func:`repair_splits_many` finds them
     for many texts at once); they are found here when not given.
     """
+    joins = _joins(text, raw, vocabulary, _join_sites(raw.norms, vocabulary) if sites is None else sites)
+    if not joins:  # the usual case: the raw token lists, shared, not copied (neither is changed)
+        return Tokens(raw.norms, raw.starts, raw.ends)
+    # Copied once, then each join replaces its pieces, from the last so that positions hold:
+    # moving the pointers after a join is cheaper than copying slices around it twice.
+    norms, starts, ends = raw.norms.copy(), raw.starts.copy(), raw.ends.copy()
+    for site, width, joined in reversed(joins):
+        last = site + width
+        norms[site:last] = (joined,)
+        del starts[site + 1 : last]
+        del ends[site : last - 1]
+    return Tokens(norms, starts, ends)
+
+
+def _joins(
+    text: str, raw: RawTokens, vocabulary: Mapping[str, int], sites: Iterable[int]
+) -> list[tuple[int, int, str]]:
+    """The joins :func:`repair_splits` makes: (first token, tokens joined, joined form), in
+    order, testing the ``sites`` (sorted) from left to right."""
     norms, starts, ends, kinds = raw.norms, raw.starts, raw.ends, raw.kinds
     n = len(norms)
-    out_norms: list[str] = []
-    out_starts: list[int] = []
-    out_ends: list[int] = []
+    joins: list[tuple[int, int, str]] = []
     get = vocabulary.get
     i = 0
-    for site in _join_sites(norms, vocabulary) if sites is None else sites:
+    for site in sites:
         if site < i:
             continue  # inside a word joined at an earlier site
-        out_norms += norms[i:site]
-        out_starts += starts[i:site]
-        out_ends += ends[i:site]
         i = site
         if kinds[i] != WORD or i + 1 >= n or kinds[i + 1] != WORD:
             continue
@@ -667,9 +729,7 @@ def repair_splits(
         else:
             gap = 0
         if gap:
-            out_norms.append(joined)
-            out_starts.append(starts[i])
-            out_ends.append(ends[i + 1])
+            joins.append((i, 2, joined))
             i += 2
             continue
         if i + 2 < n and kinds[i + 2] == WORD:
@@ -681,30 +741,59 @@ def repair_splits(
                 and gap_kind(text, ends[i], starts[i + 1])
                 and gap_kind(text, ends[i + 1], starts[i + 2])
             ):
-                out_norms.append(joined + c)
-                out_starts.append(starts[i])
-                out_ends.append(ends[i + 2])
+                joins.append((i, 3, joined + c))
                 i += 3
-    out_norms += norms[i:]
-    out_starts += starts[i:]
-    out_ends += ends[i:]
-    return Tokens(out_norms, out_starts, out_ends)
+    return joins
 
 
 def repair_splits_many(
     texts: Sequence[str], raws: Sequence[RawTokens], vocabulary: Mapping[str, int]
 ) -> list[Tokens]:
-    """:func:`repair_splits` of each text, the places to test found for all texts at once."""
+    """:func:`repair_splits` of each text, the places to test found for all texts at once.
+
+    The hashes leave a few places per text where two or three tokens run together may be a
+    word (:mod:`variorum.text.join_sites`), most of them hash collisions. Those are tested
+    against the vocabulary for the whole chunk in a few set operations (:func:`_joinable`),
+    so that :func:`repair_splits` only visits the places where it may join something: it no
+    longer asks a summed vocabulary (a Python ``get``) several times for each collision.
+    """
     parts = getattr(vocabulary, "parts", None) or (vocabulary,)
     sites: Sequence[Iterable[int] | None] | None = None
-    if sum(len(raw.norms) for raw in raws) >= JOIN_HASHES_MIN_TOKENS:
-        sites = join_sites.candidate_sites_many([raw.norms for raw in raws], parts)
+    sizes = [len(raw.norms) for raw in raws]
+    if sum(sizes) >= JOIN_HASHES_MIN_TOKENS:
+        found = join_sites.candidate_positions([raw.norms for raw in raws], parts)
+        if found is not None:
+            sites = join_sites.split_positions(_joinable(*found, parts), sizes)
     if sites is None:
         sites = [None] * len(raws)
     return [
         repair_splits(text, raw, vocabulary, found)
         for text, raw, found in zip(texts, raws, sites, strict=True)
     ]
+
+
+def _joinable(flat: Sequence[str], positions: Any, parts: Sequence[Mapping[str, int]]) -> list[int]:
+    """The ``positions`` in ``flat`` (sorted) where the next one or two tokens, joined to the
+    token there, make a key of one of ``parts``: the only places where :func:`repair_splits`
+    can join (a join needs the joined word's count). Positions whose third token lies in the
+    next text, or past the end, are tested with it all the same: a superset is harmless."""
+    if not len(positions):
+        return []
+    at: list[int] = positions.tolist()
+    last = len(flat) - 1
+    firsts = list(map(flat.__getitem__, at))
+    seconds = list(map(flat.__getitem__, (positions + 1).tolist()))
+    thirds = list(map(flat.__getitem__, [min(p + 2, last) for p in at]))
+    pairs = list(map(operator.add, firsts, seconds))
+    triples = list(map(operator.add, pairs, thirds))
+    hits: set[str] = set()
+    for part in parts:
+        keys = part.keys()
+        hits.update(keys & pairs)
+        hits.update(keys & triples)
+    if not hits:
+        return []
+    return [p for p, pair, triple in zip(at, pairs, triples, strict=True) if pair in hits or triple in hits]
 
 
 #: Token counts from which join sites are found by hashes (:mod:`variorum.text.join_sites`):
