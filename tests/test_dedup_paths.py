@@ -36,6 +36,8 @@ from variorum.dedup.batch import (
     fast_path,
     fold_table,
     owners,
+    power_table,
+    power_table_reference,
     sign_texts,
     sign_tokens,
     token_arrays,
@@ -147,6 +149,12 @@ def test_texts_compared_together_are_compared_as_the_normalizer_repairs_them(tex
             assert (got is None) == (alone is None)
             if got is not None:
                 assert got.tolist() == hashed(reference_tokens(text, running, complete=True))
+
+
+@given(st.integers(0, 2**64 - 1), st.integers(1, 3 * 4096 + 5))
+@settings(max_examples=60, deadline=None)
+def test_power_tables_are_the_running_products(factor, size):
+    assert power_table(factor, size).tolist() == power_table_reference(factor, size)
 
 
 @given(st.lists(st.integers(0, 60), max_size=12), st.lists(st.integers(0, 80), max_size=40))

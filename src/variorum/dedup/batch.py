@@ -266,14 +266,50 @@ def _position_powers(size: int) -> tuple[np.ndarray, np.ndarray]:
         # Doubled (up to 4M entries, 32 MB a table), so that batches of slowly growing sizes
         # do not rebuild it each time.
         size = max(size, 1 << 18, min(2 * len(_POWERS[0]), 1 << 22) if _POWERS else 0)
-        tables = []
-        for factor in (BASE, pow(BASE, -1, 2**64)):
-            table = np.ones(size, dtype=np.uint64)
-            with np.errstate(over="ignore"):
-                table[1:] = np.multiply.accumulate(np.full(size - 1, factor, dtype=np.uint64))
-            tables.append(table)
-        _POWERS[:] = tables
+        _POWERS[:] = [power_table(factor, size) for factor in (BASE, pow(BASE, -1, 2**64))]
     return _POWERS[0], _POWERS[1]
+
+
+#: Powers per row of :func:`power_table`.
+_POWER_BLOCK = 4096
+
+
+def power_table(factor: int, size: int) -> np.ndarray:
+    """``factor**k`` modulo 2**64 for ``k < size``, as :func:`power_table_reference` gives it.
+
+    A running product is one dependent multiplication after another (25 ms for a table of two
+    million, built again by every worker that compares records); here only two short running
+    products are taken, ``factor**j`` for ``j`` below :data:`_POWER_BLOCK` and ``factor**(i *
+    _POWER_BLOCK)`` for each row ``i``, and their outer product gives the table (about ten times
+    faster: the same values, since multiplication modulo 2**64 is associative).
+    """
+    width = max(1, min(size, _POWER_BLOCK))
+    rows = max(1, -(-size // width))
+    with np.errstate(over="ignore"):
+        within = _running_powers(factor, width)
+        across = _running_powers(pow(factor, width, 2**64), rows)
+        table = np.empty((rows, width), dtype=np.uint64)
+        np.multiply(across[:, None], within[None, :], out=table)
+    return table.reshape(-1)[:size]
+
+
+def _running_powers(factor: int, size: int) -> np.ndarray:
+    """``factor**k`` modulo 2**64 for ``k < size``, by a running product."""
+    table = np.ones(size, dtype=np.uint64)
+    if size > 1:
+        with np.errstate(over="ignore"):
+            table[1:] = np.multiply.accumulate(np.full(size - 1, factor, dtype=np.uint64))
+    return table
+
+
+def power_table_reference(factor: int, size: int) -> list[int]:
+    """``factor**k`` modulo 2**64 for ``k < size``, in pure Python (the reference of
+    :func:`power_table`)."""
+    out, value = [], 1
+    for _ in range(size):
+        out.append(value)
+        value = value * factor % 2**64
+    return out
 
 
 def _powers(lengths: np.ndarray) -> np.ndarray:

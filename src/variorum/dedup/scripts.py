@@ -29,6 +29,8 @@ from variorum.dedup.batch import (
     _position_powers,
     _powers,
     _running_sum,
+    _unfoldable,
+    fold_table,
     folded_in_place,
     gathered,
     owners,
@@ -153,6 +155,16 @@ def _clipped_table() -> np.ndarray:
     out = np.full(len(table) + 1, _BAD, dtype=np.int16)
     out[:-1] = table
     return out
+
+
+def prepare_tables() -> None:
+    """Build the tables both batch paths read (:func:`~variorum.dedup.batch.fold_table`,
+    :func:`code_table`, the powers of the running sums) in this process, before it forks
+    workers: they then share one copy rather than each building its own."""
+    fold_table()
+    _unfoldable()
+    _clipped_table()
+    _position_powers(1)
 
 
 def mapped_codes(raw: np.ndarray) -> np.ndarray:

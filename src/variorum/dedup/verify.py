@@ -25,7 +25,7 @@ from rapidfuzz.distance import Levenshtein
 
 from variorum.dedup.paragraphs import Paragraphs, paragraph_similarity, paragraphs_of
 from variorum.dedup.records import RecordReader, RecordTable
-from variorum.dedup.scripts import compare_texts
+from variorum.dedup.scripts import compare_texts, prepare_tables
 from variorum.dedup.tokens import ChunkTokens, VocabularyIndex
 
 
@@ -170,6 +170,7 @@ def score_pairs(
         finally:
             reader.close()
     else:
+        prepare_tables()
         _state.update(path=path, table=table, pairs=pairs, at_least=float(at_least), words=words)
         try:
             with multiprocessing.get_context("fork").Pool(min(workers, len(pieces))) as pool:
