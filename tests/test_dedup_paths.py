@@ -852,3 +852,37 @@ def test_folding_chunk_counts_at_once_counts_as_one_chunk_at_a_time(batch):
         counted.append(list(vocabulary.counts.items()))
     assert counted[0] == counted[1]
     assert dict(counted[0]) == expected
+
+
+@given(
+    st.lists(st.lists(st.integers(0, 12), max_size=40), min_size=1, max_size=6),
+    st.sampled_from([0, 2**63, 2**64 - 13]),
+    st.floats(0.0, 1.0),
+)
+@settings(max_examples=300, deadline=None)
+def test_tokens_compared_as_strings_score_as_lists_of_ints(records, offset, cutoff):
+    from rapidfuzz.distance import Levenshtein
+
+    sequences = {r: np.array(tokens, dtype=np.uint64) + np.uint64(offset) for r, tokens in enumerate(records)}
+    strings = verify_module.token_strings(sequences)
+    lists = verify_module.token_lists(sequences)
+    assert all(isinstance(s, str) for s in strings.values())
+    for a, b in itertools.product(sequences, repeat=2):
+        expected = Levenshtein.normalized_similarity(lists[a], lists[b], score_cutoff=cutoff)
+        assert Levenshtein.normalized_similarity(strings[a], strings[b], score_cutoff=cutoff) == expected
+
+
+def test_tokens_past_the_surrogates_and_too_many_tokens(monkeypatch):
+    from rapidfuzz.distance import Levenshtein
+
+    rng = np.random.default_rng(7)
+    many = rng.permutation(70_000).astype(np.uint64) * np.uint64(2**40 + 1)
+    sequences = {0: many[:600], 1: np.concatenate([many[:300], many[60_000:60_300]]), 2: many}
+    strings = verify_module.token_strings(sequences)
+    lists = verify_module.token_lists(sequences)
+    assert max(map(ord, strings[2])) >= 0xE000
+    for a, b in [(0, 1), (1, 2), (0, 2)]:
+        expected = Levenshtein.normalized_similarity(lists[a], lists[b])
+        assert Levenshtein.normalized_similarity(strings[a], strings[b]) == expected
+    monkeypatch.setattr(verify_module, "MAX_STRING_TOKENS", 100)
+    assert verify_module.token_strings(sequences) == lists

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
+from variorum.arrays import distinct
 from variorum.dedup.paragraphs import Paragraphs, paragraph_similarity, paragraphs_of
 from variorum.dedup.records import RecordReader, RecordTable
 from variorum.dedup.scripts import compare_texts, prepare_tables
@@ -53,6 +54,41 @@ def word_similarity(a: np.ndarray, b: np.ndarray, at_least: float = 0.0) -> floa
     # Token hashes stand for the tokens: rapidfuzz compares lists of ints quickly, and two
     # different tokens sharing a 64-bit hash is too unlikely to matter.
     return float(Levenshtein.normalized_similarity(a.tolist(), b.tolist(), score_cutoff=at_least))
+
+
+#: Distinct tokens a piece may hold to be compared as strings: code points below 0x110000,
+#: less the 0x800 surrogates skipped.
+MAX_STRING_TOKENS = 0x110000 - 0x800
+
+
+def token_strings(sequences: dict[int, np.ndarray]) -> dict[int, str] | dict[int, list[int]]:
+    """Each record's token hashes as a string, one character per distinct token of them all
+    (or as a list of ints, :func:`token_lists`, when there are too many distinct tokens).
+
+    An edit distance depends only on which tokens are equal, so a string whose characters are
+    equal where the tokens are gives the same similarity; rapidfuzz compares strings about
+    three times faster than lists of Python ints, which it must hash first, pair after pair.
+    """
+    if not sequences:
+        return {}
+    joined = np.concatenate(list(sequences.values()))
+    keys = distinct(joined)
+    if len(keys) > MAX_STRING_TOKENS:
+        return token_lists(sequences)
+    codes = np.searchsorted(keys, joined).astype(np.uint32)
+    codes += (codes >= 0xD800) * np.uint32(0x800)  # no surrogate: every string encodes
+    text = codes.tobytes().decode("utf-32-le")
+    out: dict[int, str] = {}
+    at = 0
+    for record, tokens in sequences.items():
+        out[record] = text[at : at + len(tokens)]
+        at += len(tokens)
+    return out
+
+
+def token_lists(sequences: dict[int, np.ndarray]) -> dict[int, list[int]]:
+    """Each record's token hashes as a list of ints (the reference of :func:`token_strings`)."""
+    return {record: tokens.tolist() for record, tokens in sequences.items()}
 
 
 #: Pairs per piece of work at most (a group of linked records is never cut).
@@ -109,13 +145,13 @@ def compare_piece(
     or by words with ``words``."""
     records = sorted({r for pair in pairs for r in pair}, key=reader.table.offsets.__getitem__)
     if words is not None:
-        # As lists of ints, converted once per record rather than once per pair it is in.
-        sequences: dict[int, list[int]] = {}
+        found_words: dict[int, np.ndarray] = {}
         for at in range(0, len(records), READ_BATCH):
             batch = records[at : at + READ_BATCH]
             texts = [reader.read(r)["text"] for r in batch]
-            got = words_of(texts, tokens, words)
-            sequences.update(zip(batch, (g.tolist() for g in got), strict=True))
+            found_words.update(zip(batch, words_of(texts, tokens, words), strict=True))
+        # Converted once per record rather than once per pair it is in.
+        sequences = token_strings(found_words)
         similar = Levenshtein.normalized_similarity
         scores = [similar(sequences[a], sequences[b], score_cutoff=at_least) for a, b in pairs]
         return np.array(scores, dtype=np.float64)
