@@ -886,3 +886,13 @@ def test_tokens_past_the_surrogates_and_too_many_tokens(monkeypatch):
         assert Levenshtein.normalized_similarity(strings[a], strings[b]) == expected
     monkeypatch.setattr(verify_module, "MAX_STRING_TOKENS", 100)
     assert verify_module.token_strings(sequences) == lists
+
+
+@given(st.lists(st.integers(0, 2**64 - 1) | st.integers(0, 40), max_size=300), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_dense_codes_are_ranks_among_distinct_values(values, shared_high_bits):
+    array = np.array(values, dtype=np.uint64)
+    if shared_high_bits and len(array):
+        array = (array & np.uint64(0xFF)) | np.uint64(0xABC0000000000000)
+    ranks = {v: k for k, v in enumerate(sorted(set(array.tolist())))}
+    assert verify_module.dense_codes(array).tolist() == [ranks[v] for v in array.tolist()]
