@@ -29,6 +29,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from variorum.dedup import RECORD_BYTES, dedup, find_duplicates, similarity
+from variorum.dedup import batch as batch_module
 from variorum.dedup import scan as scan_module
 from variorum.dedup import stream as stream_module
 from variorum.dedup import verify as verify_module
@@ -56,6 +57,7 @@ from variorum.dedup.scripts import compare_texts, gap_kinds, script_tokens
 from variorum.dedup.signature import SIGNATURE_BYTES, band_keys, content_hash
 from variorum.dedup.tally import WordTally
 from variorum.dedup.tokens import (
+    BASE,
     ChunkTokens,
     RunningVocabulary,
     VocabularyIndex,
@@ -788,7 +790,7 @@ def test_a_broken_line_gets_the_standard_librarys_reason(junk, first):
 
 @given(st.lists(st.text(min_size=1, max_size=40), max_size=60))
 def test_token_hashes_of_many_forms_are_each_forms_hash(norms):
-    from variorum.dedup.tokens import BASE, MODULUS, base_powers, poly_hash, token_hash, token_hashes
+    from variorum.dedup.tokens import MODULUS, base_powers, poly_hash, token_hash, token_hashes
 
     hashes, polys = token_hashes(norms)
     assert hashes.tolist() == [token_hash(n) for n in norms]
@@ -896,3 +898,35 @@ def test_dense_codes_are_ranks_among_distinct_values(values, shared_high_bits):
         array = (array & np.uint64(0xFF)) | np.uint64(0xABC0000000000000)
     ranks = {v: k for k, v in enumerate(sorted(set(array.tolist())))}
     assert verify_module.dense_codes(array).tolist() == [ranks[v] for v in array.tolist()]
+
+
+@given(
+    st.lists(st.integers(0, 0x2FFFF), max_size=400),
+    st.sampled_from([np.uint8, np.int16, np.uint32]),
+    st.lists(st.integers(1, 80), max_size=40),
+    st.data(),
+)
+@settings(max_examples=300, deadline=None)
+def test_run_polys_are_the_polynomials_of_the_runs(values, dtype, lengths, data):
+    limit = int(np.iinfo(dtype).max)
+    codes = np.array([v % (limit + 1) for v in values], dtype=dtype)
+    starts, ends, at = [], [], 0
+    for length in lengths:  # runs in order, apart, inside the codes
+        at += data.draw(st.integers(0, 3))
+        if at + length > len(codes):
+            break
+        starts.append(at)
+        ends.append(at + length)
+        at += length
+    starts_a, ends_a = np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
+    expected = [poly_of(codes[a:b].tolist()) for a, b in zip(starts, ends, strict=True)]
+    assert batch_module.run_polys(codes, starts_a, ends_a).tolist() == expected
+    assert batch_module.run_polys_by_sums(codes, starts_a, ends_a).tolist() == expected
+
+
+def poly_of(codes):
+    """``sum(code * BASE**(n - 1 - k))`` modulo 2**64, in pure Python."""
+    value = 0
+    for code in codes:
+        value = (value * BASE + code) % 2**64
+    return value

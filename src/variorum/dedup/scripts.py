@@ -28,12 +28,12 @@ import numpy as np
 from variorum.dedup.batch import (
     _position_powers,
     _powers,
-    _running_sum,
     _unfoldable,
     fold_table,
     folded_in_place,
     gathered,
     owners,
+    run_polys,
 )
 from variorum.dedup.tokens import CountsByPolynomial, VocabularyIndex
 from variorum.detect.fingerprint import mix64
@@ -138,10 +138,7 @@ def script_tokens(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndar
     np.greater(codes, _SPACE, out=letter[1:-1])  # a letter's code point is above the space's
     edges = np.flatnonzero(letter[1:] != letter[:-1])
     starts, ends = edges[0::2], edges[1::2]
-    powers, inverses = _position_powers(len(codes))
-    running = _running_sum(codes, inverses)
-    with np.errstate(over="ignore"):
-        poly = powers[ends - 1] * (running[ends] - running[starts])
+    poly = run_polys(codes, starts, ends)
     owner = owners(starts, starts_of_text)
     keep = ok[owner]
     hashes = mix64(poly[keep])
@@ -282,11 +279,7 @@ def _runs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     starts, ends = edges[0::2], edges[1::2]
     if not len(starts):
         return starts, ends, np.empty(0, dtype=np.uint64)
-    powers, inverses = _position_powers(len(codes))
-    running = _running_sum(codes, inverses)
-    with np.errstate(over="ignore"):
-        poly = powers[ends - 1] * (running[ends] - running[starts])
-    return starts, ends, poly
+    return starts, ends, run_polys(codes, starts, ends)
 
 
 def _spelled_joins(
