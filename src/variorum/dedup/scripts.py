@@ -26,7 +26,6 @@ from functools import cache
 import numpy as np
 
 from variorum.dedup.batch import (
-    _position_powers,
     _powers,
     _unfoldable,
     fold_table,
@@ -156,12 +155,11 @@ def _clipped_table() -> np.ndarray:
 
 def prepare_tables() -> None:
     """Build the tables both batch paths read (:func:`~variorum.dedup.batch.fold_table`,
-    :func:`code_table`, the powers of the running sums) in this process, before it forks
-    workers: they then share one copy rather than each building its own."""
+    :func:`code_table`) in this process, before it forks workers: they then share one copy
+    rather than each building its own."""
     fold_table()
     _unfoldable()
     _clipped_table()
-    _position_powers(1)
 
 
 def mapped_codes(raw: np.ndarray) -> np.ndarray:
