@@ -29,6 +29,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from variorum.dedup import RECORD_BYTES, dedup, find_duplicates, similarity
+from variorum.dedup import batch as batch_module
 from variorum.dedup import scan as scan_module
 from variorum.dedup import stream as stream_module
 from variorum.dedup import verify as verify_module
@@ -36,6 +37,8 @@ from variorum.dedup.batch import (
     fast_path,
     fold_table,
     owners,
+    power_table,
+    power_table_reference,
     sign_texts,
     sign_tokens,
     token_arrays,
@@ -54,6 +57,7 @@ from variorum.dedup.scripts import compare_texts, gap_kinds, script_tokens
 from variorum.dedup.signature import SIGNATURE_BYTES, band_keys, content_hash
 from variorum.dedup.tally import WordTally
 from variorum.dedup.tokens import (
+    BASE,
     ChunkTokens,
     RunningVocabulary,
     VocabularyIndex,
@@ -147,6 +151,12 @@ def test_texts_compared_together_are_compared_as_the_normalizer_repairs_them(tex
             assert (got is None) == (alone is None)
             if got is not None:
                 assert got.tolist() == hashed(reference_tokens(text, running, complete=True))
+
+
+@given(st.integers(0, 2**64 - 1), st.integers(1, 3 * 4096 + 5))
+@settings(max_examples=60, deadline=None)
+def test_power_tables_are_the_running_products(factor, size):
+    assert power_table(factor, size).tolist() == power_table_reference(factor, size)
 
 
 @given(st.lists(st.integers(0, 60), max_size=12), st.lists(st.integers(0, 80), max_size=40))
@@ -780,7 +790,7 @@ def test_a_broken_line_gets_the_standard_librarys_reason(junk, first):
 
 @given(st.lists(st.text(min_size=1, max_size=40), max_size=60))
 def test_token_hashes_of_many_forms_are_each_forms_hash(norms):
-    from variorum.dedup.tokens import BASE, MODULUS, base_powers, poly_hash, token_hash, token_hashes
+    from variorum.dedup.tokens import MODULUS, base_powers, poly_hash, token_hash, token_hashes
 
     hashes, polys = token_hashes(norms)
     assert hashes.tolist() == [token_hash(n) for n in norms]
@@ -844,3 +854,79 @@ def test_folding_chunk_counts_at_once_counts_as_one_chunk_at_a_time(batch):
         counted.append(list(vocabulary.counts.items()))
     assert counted[0] == counted[1]
     assert dict(counted[0]) == expected
+
+
+@given(
+    st.lists(st.lists(st.integers(0, 12), max_size=40), min_size=1, max_size=6),
+    st.sampled_from([0, 2**63, 2**64 - 13]),
+    st.floats(0.0, 1.0),
+)
+@settings(max_examples=300, deadline=None)
+def test_tokens_compared_as_strings_score_as_lists_of_ints(records, offset, cutoff):
+    from rapidfuzz.distance import Levenshtein
+
+    sequences = {r: np.array(tokens, dtype=np.uint64) + np.uint64(offset) for r, tokens in enumerate(records)}
+    strings = verify_module.token_strings(sequences)
+    lists = verify_module.token_lists(sequences)
+    assert all(isinstance(s, str) for s in strings.values())
+    for a, b in itertools.product(sequences, repeat=2):
+        expected = Levenshtein.normalized_similarity(lists[a], lists[b], score_cutoff=cutoff)
+        assert Levenshtein.normalized_similarity(strings[a], strings[b], score_cutoff=cutoff) == expected
+
+
+def test_tokens_past_the_surrogates_and_too_many_tokens(monkeypatch):
+    from rapidfuzz.distance import Levenshtein
+
+    rng = np.random.default_rng(7)
+    many = rng.permutation(70_000).astype(np.uint64) * np.uint64(2**40 + 1)
+    sequences = {0: many[:600], 1: np.concatenate([many[:300], many[60_000:60_300]]), 2: many}
+    strings = verify_module.token_strings(sequences)
+    lists = verify_module.token_lists(sequences)
+    assert max(map(ord, strings[2])) >= 0xE000
+    for a, b in [(0, 1), (1, 2), (0, 2)]:
+        expected = Levenshtein.normalized_similarity(lists[a], lists[b])
+        assert Levenshtein.normalized_similarity(strings[a], strings[b]) == expected
+    monkeypatch.setattr(verify_module, "MAX_STRING_TOKENS", 100)
+    assert verify_module.token_strings(sequences) == lists
+
+
+@given(st.lists(st.integers(0, 2**64 - 1) | st.integers(0, 40), max_size=300), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_dense_codes_are_ranks_among_distinct_values(values, shared_high_bits):
+    array = np.array(values, dtype=np.uint64)
+    if shared_high_bits and len(array):
+        array = (array & np.uint64(0xFF)) | np.uint64(0xABC0000000000000)
+    ranks = {v: k for k, v in enumerate(sorted(set(array.tolist())))}
+    assert verify_module.dense_codes(array).tolist() == [ranks[v] for v in array.tolist()]
+
+
+@given(
+    st.lists(st.integers(0, 0x2FFFF), max_size=400),
+    st.sampled_from([np.uint8, np.int16, np.uint32]),
+    st.lists(st.integers(1, 80), max_size=40),
+    st.data(),
+)
+@settings(max_examples=300, deadline=None)
+def test_run_polys_are_the_polynomials_of_the_runs(values, dtype, lengths, data):
+    limit = int(np.iinfo(dtype).max)
+    codes = np.array([v % (limit + 1) for v in values], dtype=dtype)
+    starts, ends, at = [], [], 0
+    for length in lengths:  # runs in order, apart, inside the codes
+        at += data.draw(st.integers(0, 3))
+        if at + length > len(codes):
+            break
+        starts.append(at)
+        ends.append(at + length)
+        at += length
+    starts_a, ends_a = np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
+    expected = [poly_of(codes[a:b].tolist()) for a, b in zip(starts, ends, strict=True)]
+    assert batch_module.run_polys(codes, starts_a, ends_a).tolist() == expected
+    assert batch_module.run_polys_by_sums(codes, starts_a, ends_a).tolist() == expected
+
+
+def poly_of(codes):
+    """``sum(code * BASE**(n - 1 - k))`` modulo 2**64, in pure Python."""
+    value = 0
+    for code in codes:
+        value = (value * BASE + code) % 2**64
+    return value

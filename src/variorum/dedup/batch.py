@@ -238,11 +238,55 @@ def token_polys(data: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if not len(starts):
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, np.empty(0, dtype=np.uint64)
-    powers, inverses = _position_powers(len(data))
-    running = _running_sum(lower, inverses)
+    return starts, ends, run_polys(lower, starts, ends)
+
+
+#: Longest run :func:`run_polys` takes letter by letter; a batch with a longer one takes running
+#: sums (:func:`run_polys_by_sums`), whose cost does not grow with a run's length.
+HORNER_LENGTH = 64
+
+
+def run_polys(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The polynomial of each run ``codes[starts[i]:ends[i]]`` (non-empty, ``ends`` exclusive):
+    ``sum(codes[k] * BASE**(end - 1 - k))`` modulo 2**64, as :func:`run_polys_by_sums` gives it.
+
+    By Horner's rule for all runs at once, letter by letter: runs sorted longest first, so that
+    the runs still going at step ``j`` are a prefix and each step is a few operations on it.
+    Words are short, so that is a dozen or two steps over the batch's letters, where running
+    sums take a multiplication and a cumulative sum over every code of the batch (the
+    cumulative sum alone cost more than all these steps).
+    """
+    if not len(starts):
+        return np.empty(0, dtype=np.uint64)
+    lengths = ends - starts
+    longest = int(lengths.max())
+    if longest > HORNER_LENGTH:
+        return run_polys_by_sums(codes, starts, ends)
+    if codes.dtype.kind != "u":  # signed codes (-1 outside every run) would not add to uint64
+        codes = codes.astype(np.uint32)
+    order = np.argsort(-lengths.astype(np.int8), kind="stable")  # a radix sort of small keys
+    going = len(starts) - np.cumsum(np.bincount(lengths, minlength=longest + 1))  # longer than j
+    cursor = starts[order]
+    poly = np.zeros(len(starts), dtype=np.uint64)
     with np.errstate(over="ignore"):
-        poly = powers[ends - 1] * (running[ends] - running[starts])
-    return starts, ends, poly
+        for j in range(longest):
+            head = poly[: int(going[j])]
+            at = cursor[: len(head)]
+            head *= _BASE
+            head += codes[at]
+            at += 1
+    out = np.empty_like(poly)
+    out[order] = poly
+    return out
+
+
+def run_polys_by_sums(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """:func:`run_polys` from running sums (:func:`_running_sum`): its reference, and its way for
+    a batch with a very long run."""
+    powers, inverses = _position_powers(len(codes))
+    running = _running_sum(codes, inverses)
+    with np.errstate(over="ignore"):
+        return powers[ends - 1] * (running[ends] - running[starts])
 
 
 def _running_sum(codes: np.ndarray, inverses: np.ndarray) -> np.ndarray:
@@ -266,14 +310,50 @@ def _position_powers(size: int) -> tuple[np.ndarray, np.ndarray]:
         # Doubled (up to 4M entries, 32 MB a table), so that batches of slowly growing sizes
         # do not rebuild it each time.
         size = max(size, 1 << 18, min(2 * len(_POWERS[0]), 1 << 22) if _POWERS else 0)
-        tables = []
-        for factor in (BASE, pow(BASE, -1, 2**64)):
-            table = np.ones(size, dtype=np.uint64)
-            with np.errstate(over="ignore"):
-                table[1:] = np.multiply.accumulate(np.full(size - 1, factor, dtype=np.uint64))
-            tables.append(table)
-        _POWERS[:] = tables
+        _POWERS[:] = [power_table(factor, size) for factor in (BASE, pow(BASE, -1, 2**64))]
     return _POWERS[0], _POWERS[1]
+
+
+#: Powers per row of :func:`power_table`.
+_POWER_BLOCK = 4096
+
+
+def power_table(factor: int, size: int) -> np.ndarray:
+    """``factor**k`` modulo 2**64 for ``k < size``, as :func:`power_table_reference` gives it.
+
+    A running product is one dependent multiplication after another (25 ms for a table of two
+    million, built again by every worker that compares records); here only two short running
+    products are taken, ``factor**j`` for ``j`` below :data:`_POWER_BLOCK` and ``factor**(i *
+    _POWER_BLOCK)`` for each row ``i``, and their outer product gives the table (about ten times
+    faster: the same values, since multiplication modulo 2**64 is associative).
+    """
+    width = max(1, min(size, _POWER_BLOCK))
+    rows = max(1, -(-size // width))
+    with np.errstate(over="ignore"):
+        within = _running_powers(factor, width)
+        across = _running_powers(pow(factor, width, 2**64), rows)
+        table = np.empty((rows, width), dtype=np.uint64)
+        np.multiply(across[:, None], within[None, :], out=table)
+    return table.reshape(-1)[:size]
+
+
+def _running_powers(factor: int, size: int) -> np.ndarray:
+    """``factor**k`` modulo 2**64 for ``k < size``, by a running product."""
+    table = np.ones(size, dtype=np.uint64)
+    if size > 1:
+        with np.errstate(over="ignore"):
+            table[1:] = np.multiply.accumulate(np.full(size - 1, factor, dtype=np.uint64))
+    return table
+
+
+def power_table_reference(factor: int, size: int) -> list[int]:
+    """``factor**k`` modulo 2**64 for ``k < size``, in pure Python (the reference of
+    :func:`power_table`)."""
+    out, value = [], 1
+    for _ in range(size):
+        out.append(value)
+        value = value * factor % 2**64
+    return out
 
 
 def _powers(lengths: np.ndarray) -> np.ndarray:

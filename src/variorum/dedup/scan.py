@@ -27,9 +27,9 @@ from multiprocessing.synchronize import Barrier as BarrierType
 
 import numpy as np
 
-from variorum.dedup.batch import Signed, fast_path, fold_table, sign_texts, sign_tokens
+from variorum.dedup.batch import Signed, fast_path, sign_texts, sign_tokens
 from variorum.dedup.records import NO_DATE, RecordTable, date_key, parse_line
-from variorum.dedup.scripts import script_tokens
+from variorum.dedup.scripts import prepare_tables, script_tokens
 from variorum.dedup.signature import BANDS, band_keys, content_hash
 from variorum.dedup.tally import WordTally
 from variorum.dedup.tokens import ChunkTokens, RunningVocabulary
@@ -353,7 +353,7 @@ def scan(
             if parallel and left > 1 and (time.process_time() - started) / here * left > PARALLEL_SECONDS:
                 break
     if here < len(ranges):
-        fold_table()  # built once here rather than in every worker
+        prepare_tables()  # built once here rather than in every worker
         tasks = [(path, start, end, keep, count_words, spell) for start, end in ranges[here:]]
         processes = min(workers, len(tasks))
         context = multiprocessing.get_context("fork")

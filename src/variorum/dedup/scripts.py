@@ -26,12 +26,13 @@ from functools import cache
 import numpy as np
 
 from variorum.dedup.batch import (
-    _position_powers,
     _powers,
-    _running_sum,
+    _unfoldable,
+    fold_table,
     folded_in_place,
     gathered,
     owners,
+    run_polys,
 )
 from variorum.dedup.tokens import CountsByPolynomial, VocabularyIndex
 from variorum.detect.fingerprint import mix64
@@ -136,10 +137,7 @@ def script_tokens(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndar
     np.greater(codes, _SPACE, out=letter[1:-1])  # a letter's code point is above the space's
     edges = np.flatnonzero(letter[1:] != letter[:-1])
     starts, ends = edges[0::2], edges[1::2]
-    powers, inverses = _position_powers(len(codes))
-    running = _running_sum(codes, inverses)
-    with np.errstate(over="ignore"):
-        poly = powers[ends - 1] * (running[ends] - running[starts])
+    poly = run_polys(codes, starts, ends)
     owner = owners(starts, starts_of_text)
     keep = ok[owner]
     hashes = mix64(poly[keep])
@@ -153,6 +151,15 @@ def _clipped_table() -> np.ndarray:
     out = np.full(len(table) + 1, _BAD, dtype=np.int16)
     out[:-1] = table
     return out
+
+
+def prepare_tables() -> None:
+    """Build the tables both batch paths read (:func:`~variorum.dedup.batch.fold_table`,
+    :func:`code_table`) in this process, before it forks workers: they then share one copy
+    rather than each building its own."""
+    fold_table()
+    _unfoldable()
+    _clipped_table()
 
 
 def mapped_codes(raw: np.ndarray) -> np.ndarray:
@@ -270,11 +277,7 @@ def _runs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     starts, ends = edges[0::2], edges[1::2]
     if not len(starts):
         return starts, ends, np.empty(0, dtype=np.uint64)
-    powers, inverses = _position_powers(len(codes))
-    running = _running_sum(codes, inverses)
-    with np.errstate(over="ignore"):
-        poly = powers[ends - 1] * (running[ends] - running[starts])
-    return starts, ends, poly
+    return starts, ends, run_polys(codes, starts, ends)
 
 
 def _spelled_joins(
