@@ -293,6 +293,7 @@ class PreparedChunk:
             # Empty arrays are left out, so that one of another dtype cannot change the whole.
             return np.concatenate([a for a in arrays if len(a)] or arrays[:1])
 
+        kept = anchor_profiles(preps) if profiles else None
         return cls(
             np.array(
                 [(len(p.hashes), len(p.grams), len(p.fp_hashes), p.words) for p in preps], dtype=np.int64
@@ -304,10 +305,7 @@ class PreparedChunk:
             joined([p.body for p in preps]),
             tuple(p.segments if any(s.sentences for s in p.segments) else None for p in preps),
             tuple(p.languages for p in preps),
-            tuple(
-                replace(packed, profile=anchor_profile(p)) if profiles else packed
-                for p, packed in zip(preps, pack_many([(p.tokens, p.segments) for p in preps]), strict=True)
-            ),
+            tuple(pack_many([(p.tokens, p.segments) for p in preps], kept)),
         )
 
     def prepared(self, docs: Sequence[Document]) -> list[tuple[Prepared, Packed]]:
@@ -352,15 +350,29 @@ def anchor_profile(prep: Prepared) -> PackedProfile:
     :meth:`~variorum.store.index.Index.profile_rows`): made here, in a worker, it spares the
     main process reading every new document's anchors after the last batch, alone on a core
     (a tenth of a millisecond a document)."""
-    from variorum.crosslang import stored
+    return anchor_profiles([prep])[0]
+
+
+def anchor_profiles(preps: Sequence[Prepared]) -> list[PackedProfile]:
+    """:func:`anchor_profile` of each of ``preps``, the modules that make them looked up once
+    for a chunk (they are imported only once a translation pass will need them)."""
     from variorum.crosslang.detect import profile
+    from variorum.crosslang.stored import pack_profile
 
     least = _MIN_SHARED_KEYS
-    spans = [(s.start, s.end) for s in prep.segments]
-    language = prep.languages[0] if prep.languages else None
-    return stored.pack_profile(
-        profile(prep.doc.id, prep.doc.text, language, spans, min_hard_keys=least, keep_text=False)
-    )
+    return [
+        pack_profile(
+            profile(
+                p.doc.id,
+                p.doc.text,
+                p.languages[0] if p.languages else None,
+                [(s.start, s.end) for s in p.segments],
+                min_hard_keys=least,
+                keep_text=False,
+            )
+        )
+        for p in preps
+    ]
 
 
 def with_tokens(prep: Prepared, packed: Packed | None) -> Prepared:
@@ -616,4 +628,12 @@ class Workers:
         gc.unfreeze()
 
 
-__all__ = ["Batch", "CombinedVocabulary", "PreparedChunk", "Workers", "anchor_profile", "with_tokens"]
+__all__ = [
+    "Batch",
+    "CombinedVocabulary",
+    "PreparedChunk",
+    "Workers",
+    "anchor_profile",
+    "anchor_profiles",
+    "with_tokens",
+]
