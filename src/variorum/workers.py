@@ -476,8 +476,9 @@ class Workers:
         asked, or since it last dropped them); :meth:`folded` waits for it.
 
         Adding up every chunk's counts of an ``add`` is a Python step a word (a tenth of a
-        second for 3,000 documents of invented vocabulary): asked once the last batch is counted,
-        a worker does it while this process commits the last batches."""
+        second for 3,000 documents of invented vocabulary): that worker keeps their sum as they
+        come (:class:`_WorkerWords`) and, asked once the last batch is counted, puts it in key
+        order while this process commits the last batches."""
         key, self.next_key = self.next_key, self.next_key + 1
         self.owner[key] = 0
         self.tasks[0].put(("fold", key, None))
