@@ -196,3 +196,48 @@ def test_an_interrupted_add_leaves_the_vocabulary_of_what_it_committed(tmp_path:
         pipeline.add(index, docs, PIPELINED)
         assert index.conn.execute("SELECT count(*) FROM vocabulary_batches").fetchone()[0] == 0
         assert Counter(dict(_table(index))) == _expected_vocabulary(index)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(counts, max_size=4), max_size=6),
+    counts,
+    st.integers(0, 60),
+    st.lists(st.integers(0, 5), max_size=3),
+)
+def test_a_worker_reads_and_folds_the_counts_it_is_sent_as_their_sum(
+    batches: list[list[dict[str, int]]], base: dict[str, int], bound: int, folds_after: list[int]
+) -> None:
+    """What a worker prepares with is its vocabulary plus every part sent; the fold it answers
+    is the sum of the parts since the last fold or drop (past the bound), in key order, as
+    adding up the held parts again gave."""
+    import json
+
+    from variorum import workers
+
+    for keep in (False, True):
+        reference = Counter(base)
+        held: list[WordCounts] = []
+        first = 0
+        words = workers._WorkerWords(Counter(base), keep)
+        original = workers.VOCABULARY_FOLD_WORDS
+        workers.VOCABULARY_FOLD_WORDS = bound
+        try:
+            for b, batch in enumerate(batches):
+                parts = [WordCounts.of(p) for p in batch]
+                words.add(parts)
+                for p in batch:
+                    reference.update(p)
+                held.extend(parts)
+                if sum(len(p) for p in held) > bound:
+                    first, held = first + len(held), []
+                reading = words.reading
+                assert {w: reading[w] for w in reading} == +reference
+                assert all(reading.get(w, 0) == reference[w] for w in [*reference, "absent\x00"])
+                if keep and b in folds_after:
+                    total = words.fold()
+                    expected = json.dumps(dict(sorted(merged(held).items())), ensure_ascii=False)
+                    assert (total.first, total.end, total.total) == (first, first + len(held), expected)
+                    first, held = first + len(held), []
+        finally:
+            workers.VOCABULARY_FOLD_WORDS = original

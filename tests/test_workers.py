@@ -181,3 +181,40 @@ def test_workers_read_the_anchors_once_documents_are_in_two_languages(
         assert len(expected[1]) == len(docs) - 1  # one duplicate
     # The first batch, in one language, is read at the end; the batches after it in the workers.
     assert read == list(range(1, 101))
+
+
+def test_a_chunk_with_profiles_packs_each_documents_profile_as_the_translation_pass() -> None:
+    """Profiles packed with the chunk are each document's own, their paragraph spans the bytes
+    that numpy's reading of the pairs gave."""
+    import pickle
+    from collections import Counter
+
+    import numpy as np
+
+    from variorum.config import CrossLangSettings
+    from variorum.crosslang import stored
+    from variorum.crosslang.detect import profile
+    from variorum.prepare import prepare
+    from variorum.store.codec import pack
+
+    texts = [
+        "",
+        "one",
+        *(d.text for d in _documents()[:6]),
+        "Кириллица 1999 и ελληνικά, العربية.\n\n2024-01-02",
+    ]
+    docs = [Document(id=f"d{i}", text=t) for i, t in enumerate(texts)]
+    preps = [prepare(d, Counter(), PIPELINED) for d in docs]
+    chunk = pickle.loads(pickle.dumps(workers.PreparedChunk.of(preps, profiles=True)))
+    for p, (_, packed) in zip(preps, chunk.prepared(docs), strict=True):
+        made = profile(
+            p.doc.id,
+            p.doc.text,
+            p.languages[0] if p.languages else None,
+            [(s.start, s.end) for s in p.segments],
+            min_hard_keys=CrossLangSettings.min_shared_keys,
+            keep_text=False,
+        )
+        assert packed.profile == stored.pack_profile(made) == workers.anchor_profile(p)
+        assert packed.profile.paragraphs == np.asarray(made.paragraphs, dtype="<u4").reshape(-1).tobytes()
+        assert replace(packed, profile=None) == pack(p.tokens, p.segments)

@@ -55,6 +55,8 @@ import traceback
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import repeat
+from operator import add
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -65,7 +67,7 @@ from variorum.errors import WorkerError
 from variorum.model import Document, Segment
 from variorum.prepare import Prepared, prepare_many, preprocess_many
 from variorum.store.codec import Packed, pack_many, unpack_tokens
-from variorum.store.wordcounts import CountsSum, WordCounts, add_counts, merged
+from variorum.store.wordcounts import CountsSum, WordCounts, add_counts
 from variorum.text.language import warm_up
 from variorum.text.normalize import count_vocabulary, warm_tables
 
@@ -141,6 +143,71 @@ class CombinedVocabulary(Mapping[str, int]):
         return len(set(self.base) | set(self.extra))
 
 
+class _WorkerWords:
+    """A worker's vocabulary: the one it was forked with plus every chunk's word counts since.
+
+    With ``keep_sum``, the counts sent since the last fold are kept apart, as their own sum,
+    and read together with the rest through a :class:`CombinedVocabulary` (or alone, while the
+    vocabulary forked with is empty, as on a new index). Their sum, which the first worker is
+    asked for at the end of an ``add`` (:meth:`Workers.fold_words`), is then that dictionary in
+    key order: adding up the parts again cost that worker as much as adding them to its
+    vocabulary had (a tenth of a millisecond per document on the four-script corpus).
+    """
+
+    def __init__(self, vocabulary: Counter[str], keep_sum: bool) -> None:
+        self.base = vocabulary
+        self.keep_sum = keep_sum
+        self.added: Counter[str] = Counter()  # with keep_sum: the parts first, first + 1, ...
+        self.first = self.parts = self.held = 0  # number of the first; how many; their words
+        self.reading = self._reading()
+
+    def _reading(self) -> Mapping[str, int]:
+        """What preparing reads: a ``Counter`` where it can, for the split repair's fast paths."""
+        if not self.keep_sum:
+            return self.base
+        return CombinedVocabulary(self.base, self.added) if self.base else self.added
+
+    def add(self, parts: Sequence[WordCounts]) -> None:
+        """Add a batch's parts. Past :data:`~variorum.config.VOCABULARY_FOLD_WORDS` words
+        held, the sum is dropped (the main process adds those parts up itself)."""
+        into = self.added if self.keep_sum else self.base
+        for part in parts:
+            add_counts(into, part)
+        if self.keep_sum:
+            self.parts += len(parts)
+            self.held += sum(len(p) for p in parts)
+            if self.held > VOCABULARY_FOLD_WORDS:
+                self._restart()
+
+    def fold(self) -> CountsSum:
+        """The sum of the parts held, as :class:`CountsSum`; the next parts start a new sum.
+
+        In key order, as SQLite's index on the words holds them: upserting them in that order
+        took the main process half the time on a new index. The keys are sorted alone, which
+        compares each pair of words once (a pair of items compares them twice)."""
+        keys = sorted(self.added)
+        in_order = dict(zip(keys, map(self.added.__getitem__, keys), strict=True))
+        total = json.dumps(in_order, ensure_ascii=False)
+        out = CountsSum(self.first, self.first + self.parts, total)
+        self._restart()
+        return out
+
+    def _restart(self) -> None:
+        """Move the sum into the rest of the vocabulary (the smaller into the larger: a sum
+        does not depend on the order) and start a new one."""
+        self.first, self.parts, self.held = self.first + self.parts, 0, 0
+        big, small = (self.base, self.added) if len(self.base) >= len(self.added) else (self.added, self.base)
+        add_mapping(big, small)
+        self.base, self.added = big, Counter()
+        self.reading = self._reading()
+
+
+def add_mapping(into: dict[str, int], counts: Mapping[str, int]) -> None:
+    """Add ``counts`` to ``into`` as ``Counter.update`` would, with the loop in C (see
+    :func:`~variorum.store.wordcounts.add_counts`)."""
+    dict.update(into, zip(counts, map(add, counts.values(), map(into.get, counts, repeat(0))), strict=True))
+
+
 def _serve(
     tasks: Any,
     answers: Any,
@@ -151,14 +218,13 @@ def _serve(
 ) -> None:
     """A worker's loop: preprocess, count, prepare, until it is sent ``None``.
 
-    With ``keep_words`` it also keeps the word counts it is sent, numbered in order, until it is
-    asked for their sum (``"fold"``; see :meth:`Workers.fold_words`) or they exceed
-    :data:`~variorum.config.VOCABULARY_FOLD_WORDS` counts (then it drops them: the main process
-    adds them up itself)."""
+    With ``keep_words`` it also keeps the sum of the word counts it is sent, numbered in order,
+    until it is asked for it (``"fold"``; see :meth:`Workers.fold_words`) or they exceed
+    :data:`~variorum.config.VOCABULARY_FOLD_WORDS` counts (then it drops it: the main process
+    adds them up itself; :class:`_WorkerWords`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     die_with_parent(parent)
-    held: list[WordCounts] = []  # with keep_words: the parts numbered first, first + 1, ...
-    first = held_counts = 0
+    words = _WorkerWords(vocabulary, keep_words)
     kept: dict[int, tuple[list[Document], list[Any]]] = {}
     aligning: dict[int, Any] = {}  # the arrays of the documents whose pairs are being aligned
     tables: dict[int, Any] = {}  # and their seed tables, made once for all chunks of a batch
@@ -166,21 +232,10 @@ def _serve(
         kind, key, payload = task
         try:
             if kind == "words":
-                parts = pickle.loads(payload)
-                for part in parts:
-                    add_counts(vocabulary, part)
-                if keep_words:
-                    held.extend(parts)
-                    held_counts += sum(len(p) for p in parts)
-                    if held_counts > VOCABULARY_FOLD_WORDS:
-                        first, held, held_counts = first + len(held), [], 0
+                words.add(pickle.loads(payload))
                 continue
             if kind == "fold":
-                # In key order, as SQLite's index on the words holds them: upserting them in that
-                # order took the main process half the time on a new index.
-                total = json.dumps(dict(sorted(merged(held).items())), ensure_ascii=False)
-                answers.put((key, CountsSum(first, first + len(held), total)))
-                first, held, held_counts = first + len(held), [], 0
+                answers.put((key, words.fold()))
                 continue
             if kind == "documents":
                 aligning, tables = payload, {}
@@ -195,7 +250,7 @@ def _serve(
                 answers.put((key, (WordCounts.of(count_vocabulary(raw for raw, _, _ in pre)), main)))
             else:
                 docs, pre = kept.pop(key)
-                preps = prepare_many(docs, vocabulary, settings, pre)
+                preps = prepare_many(docs, words.reading, settings, pre)
                 answers.put((key, PreparedChunk.of(preps, profiles=bool(payload))))
         except Exception:  # reported to the main process, which raises it
             answers.put((key, _Failure(traceback.format_exc())))
@@ -238,6 +293,7 @@ class PreparedChunk:
             # Empty arrays are left out, so that one of another dtype cannot change the whole.
             return np.concatenate([a for a in arrays if len(a)] or arrays[:1])
 
+        kept = anchor_profiles(preps) if profiles else None
         return cls(
             np.array(
                 [(len(p.hashes), len(p.grams), len(p.fp_hashes), p.words) for p in preps], dtype=np.int64
@@ -249,10 +305,7 @@ class PreparedChunk:
             joined([p.body for p in preps]),
             tuple(p.segments if any(s.sentences for s in p.segments) else None for p in preps),
             tuple(p.languages for p in preps),
-            tuple(
-                replace(packed, profile=anchor_profile(p)) if profiles else packed
-                for p, packed in zip(preps, pack_many([(p.tokens, p.segments) for p in preps]), strict=True)
-            ),
+            tuple(pack_many([(p.tokens, p.segments) for p in preps], kept)),
         )
 
     def prepared(self, docs: Sequence[Document]) -> list[tuple[Prepared, Packed]]:
@@ -297,15 +350,29 @@ def anchor_profile(prep: Prepared) -> PackedProfile:
     :meth:`~variorum.store.index.Index.profile_rows`): made here, in a worker, it spares the
     main process reading every new document's anchors after the last batch, alone on a core
     (a tenth of a millisecond a document)."""
-    from variorum.crosslang import stored
+    return anchor_profiles([prep])[0]
+
+
+def anchor_profiles(preps: Sequence[Prepared]) -> list[PackedProfile]:
+    """:func:`anchor_profile` of each of ``preps``, the modules that make them looked up once
+    for a chunk (they are imported only once a translation pass will need them)."""
     from variorum.crosslang.detect import profile
+    from variorum.crosslang.stored import pack_profile
 
     least = _MIN_SHARED_KEYS
-    spans = [(s.start, s.end) for s in prep.segments]
-    language = prep.languages[0] if prep.languages else None
-    return stored.pack_profile(
-        profile(prep.doc.id, prep.doc.text, language, spans, min_hard_keys=least, keep_text=False)
-    )
+    return [
+        pack_profile(
+            profile(
+                p.doc.id,
+                p.doc.text,
+                p.languages[0] if p.languages else None,
+                [(s.start, s.end) for s in p.segments],
+                min_hard_keys=least,
+                keep_text=False,
+            )
+        )
+        for p in preps
+    ]
 
 
 def with_tokens(prep: Prepared, packed: Packed | None) -> Prepared:
@@ -410,8 +477,9 @@ class Workers:
         asked, or since it last dropped them); :meth:`folded` waits for it.
 
         Adding up every chunk's counts of an ``add`` is a Python step a word (a tenth of a
-        second for 3,000 documents of invented vocabulary): asked once the last batch is counted,
-        a worker does it while this process commits the last batches."""
+        second for 3,000 documents of invented vocabulary): that worker keeps their sum as they
+        come (:class:`_WorkerWords`) and, asked once the last batch is counted, puts it in key
+        order while this process commits the last batches."""
         key, self.next_key = self.next_key, self.next_key + 1
         self.owner[key] = 0
         self.tasks[0].put(("fold", key, None))
@@ -562,4 +630,12 @@ class Workers:
         gc.unfreeze()
 
 
-__all__ = ["Batch", "CombinedVocabulary", "PreparedChunk", "Workers", "anchor_profile", "with_tokens"]
+__all__ = [
+    "Batch",
+    "CombinedVocabulary",
+    "PreparedChunk",
+    "Workers",
+    "anchor_profile",
+    "anchor_profiles",
+    "with_tokens",
+]

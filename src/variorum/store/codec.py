@@ -119,21 +119,30 @@ def pack(tokens: Tokens, segments: Iterable[Segment]) -> Packed:
     )
 
 
-def pack_many(documents: Sequence[tuple[Tokens, Iterable[Segment]]]) -> list[Packed]:
-    """:func:`pack` of each ``(tokens, segments)``, the offsets of all in a few numpy calls.
+def pack_many(
+    documents: Sequence[tuple[Tokens, Iterable[Segment]]],
+    profiles: Sequence[PackedProfile | None] | None = None,
+) -> list[Packed]:
+    """:func:`pack` of each ``(tokens, segments)``, the offsets of all in a few numpy calls;
+    with ``profiles``, each :class:`Packed` also holds its document's.
 
     A worker packs a chunk of documents at once: each offsets column cost a dozen numpy calls
     for a few hundred numbers. Here all the documents' offsets are read into one array, their
     steps found in one pass (each document's first step from 0), and each document's column
     is a slice of the steps as bytes, unless its steps need the wider or the zlib packing.
+    (Profiles are taken here rather than set afterwards with ``dataclasses.replace``, which
+    looks the fields up again for every document.)
     """
     columns = [
         _pack_offsets([tokens.starts for tokens, _ in documents]),
         _pack_offsets([t.ends for t, _ in documents]),
     ]
+    kept: Iterable[PackedProfile | None] = (
+        itertools.repeat(None, len(documents)) if profiles is None else profiles
+    )
     return [
-        Packed(pack_norms(tokens.norms), starts, ends, pack_segments(segments))
-        for (tokens, segments), starts, ends in zip(documents, *columns, strict=True)
+        Packed(pack_norms(tokens.norms), starts, ends, pack_segments(segments), profile)
+        for (tokens, segments), starts, ends, profile in zip(documents, *columns, kept, strict=True)
     ]
 
 
