@@ -241,3 +241,50 @@ def test_a_worker_reads_and_folds_the_counts_it_is_sent_as_their_sum(
                     first, held = first + len(held), []
         finally:
             workers.VOCABULARY_FOLD_WORDS = original
+
+
+def test_an_add_folds_the_first_workers_sums_as_their_batches_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the workers' bound low, the first worker is asked for sums during the add and the
+    index folds each with the batch that completes it: this process never adds the rows up
+    itself, and the counts are those of every stored text, also after a Ctrl-C."""
+    from variorum import workers as workers_module
+
+    monkeypatch.setattr(workers_module, "FOLD_AT_WORDS", 1500)
+    folded: list[int] = []
+    fold_sums = Index.fold_sums
+
+    def counting(self: Index, sums):  # type: ignore[no-untyped-def]
+        n = fold_sums(self, sums)
+        folded.append(n)
+        return n
+
+    monkeypatch.setattr(Index, "fold_sums", counting)
+
+    def nothing_left(parts):  # type: ignore[no-untyped-def]
+        rest = merged(parts)
+        assert not rest, "rows left for this process to add up"
+        return rest
+
+    monkeypatch.setattr(index_module, "merged", nothing_left)
+    docs = _documents()
+    with Index.open(tmp_path / "v.db") as index:
+        pipeline.add(index, docs, replace(PIPELINED, batch_size=64))
+        assert sum(folded) >= 2  # during the add, not only at its end
+        assert index.conn.execute("SELECT count(*) FROM vocabulary_batches").fetchone()[0] == 0
+        assert Counter(dict(_table(index))) == _expected_vocabulary(index)
+
+    def interrupted():
+        for i, d in enumerate(docs):
+            if i == 200:
+                raise KeyboardInterrupt
+            yield d
+
+    monkeypatch.undo()
+    monkeypatch.setattr(workers_module, "FOLD_AT_WORDS", 1500)
+    db = tmp_path / "w.db"
+    with Index.open(db) as index, pytest.raises(KeyboardInterrupt):
+        pipeline.add(index, interrupted(), replace(PIPELINED, batch_size=64))
+    with Index.open(db) as index:
+        assert index.vocabulary() == _expected_vocabulary(index)

@@ -121,6 +121,8 @@ def add(
             queued = _InFlight.start(fresh, workers)
             if preprocessing is not None:
                 preprocessing = preprocessing.to_prepare(workers)
+                if workers.fold_due():
+                    state.folds.append(workers.fold_words())
             ready, preparing, preprocessing = preparing, preprocessing, queued
             if ready is not None:
                 state.workers_ahead = ready.done(workers)
@@ -135,6 +137,11 @@ def add(
             preparing = preprocessing = None
             # (If a worker failed now, every batch is committed: refresh adds up their words.)
             with contextlib.suppress(WorkerError):
+                state.answered += [workers.folded(key) for key in state.folds]
+                state.folds = []
+                for total in state.answered:
+                    state.summed(total)
+                state.answered = []
                 state.summed(workers.folded(fold))
     except KeyboardInterrupt as interrupt:
         # Ctrl-C: stop now (the workers are killed below); the batches committed are kept.
@@ -248,6 +255,10 @@ class _AddState:
         # number, and the sums of parts a worker worked out, as refresh folds them.
         self.part_rows: dict[int, int] = {}
         self.sums: list[tuple[str, list[int]]] = []
+        # Sums of word counts asked of the first worker during the add (:meth:`Workers.fold_words`
+        # keys), oldest first, and those answered whose parts are not all committed yet.
+        self.folds: list[int] = []
+        self.answered: list[CountsSum] = []
         #: Whether the workers had the batch being committed ready before it was asked for.
         self.workers_ahead = False
 
@@ -324,6 +335,7 @@ class _AddState:
             rows = index.add_word_counts(words)
             if first_part is not None:
                 self.part_rows.update(enumerate(rows, first_part))
+                self._fold_answered()
             fps = {n: p.fp_hashes for n, p in local.items()}
             found = index.candidates(fps, settings.max_df, settings.min_shared)
             pairs = sorted({(min(x, y), max(x, y)) for x, others in found.items() for y in others})
@@ -336,6 +348,21 @@ class _AddState:
         self._keep_batch(local, packs)  # committed: their numbers are theirs
         report.added += len(local)
         self.progress("documents", len(fresh))
+
+    def _fold_answered(self) -> None:
+        """Fold into the index's vocabulary, inside the commit, the sums the first worker has
+        answered (without waiting for one) whose parts are all committed now."""
+        workers = self.workers
+        while workers is not None and self.folds and workers.has_answer(self.folds[0]):
+            self.answered.append(workers.folded(self.folds.pop(0)))
+        kept = []
+        for total in self.answered:
+            rows = [self.part_rows.get(n) for n in range(total.first, total.end)]
+            if None in rows:
+                kept.append(total)
+            else:  # (not folded only if the index folded those rows itself)
+                self.index.fold_sums([(total.total, rows)])  # type: ignore[list-item]
+        self.answered = kept
 
     def summed(self, total: CountsSum) -> None:
         """Keep a worker's sum of parts of word counts for :func:`refresh`, if every part it

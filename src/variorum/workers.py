@@ -143,6 +143,13 @@ class CombinedVocabulary(Mapping[str, int]):
         return len(set(self.base) | set(self.extra))
 
 
+#: Word counts sent to the workers after which the first worker is asked for their sum during an
+#: ``add``: half of :data:`~variorum.config.VOCABULARY_FOLD_WORDS`, so that the index folds that
+#: sum before the rows it holds reach the bound where it would add them up itself, and the worker
+#: never reaches the bound where it drops its sum.
+FOLD_AT_WORDS = VOCABULARY_FOLD_WORDS // 2
+
+
 class _WorkerWords:
     """A worker's vocabulary: the one it was forked with plus every chunk's word counts since.
 
@@ -435,6 +442,7 @@ class Workers:
         self.languages: set[str | None] = set(languages or ())
         self.next_key = 0
         self.parts_sent = 0  # chunks' word counts sent to the workers so far
+        self.unfolded = 0  # counts (words of parts) sent since the first worker was last asked to fold
         self.owner: dict[int, int] = {}  # chunk key -> worker
         self.arrived: dict[int, Any] = {}  # answers read while waiting for another
 
@@ -470,7 +478,18 @@ class Workers:
         for q in self.tasks:
             q.put(("words", -1, payload))
         batch.first_part, self.parts_sent = self.parts_sent, self.parts_sent + len(parts)
+        self.unfolded += sum(len(p) for p in parts)
         return parts
+
+    def fold_due(self) -> bool:
+        """Whether enough word counts were sent since the last :meth:`fold_words` that the
+        first worker should be asked for their sum now (:data:`FOLD_AT_WORDS`)."""
+        return self.unfolded >= FOLD_AT_WORDS
+
+    def has_answer(self, key: int) -> bool:
+        """Whether the answer to ``key`` has come, without waiting."""
+        self._drain()
+        return key in self.arrived
 
     def fold_words(self) -> int:
         """Ask the first worker for the sum of the word counts it was sent (since it was last
@@ -483,6 +502,7 @@ class Workers:
         key, self.next_key = self.next_key, self.next_key + 1
         self.owner[key] = 0
         self.tasks[0].put(("fold", key, None))
+        self.unfolded = 0
         return key
 
     def folded(self, key: int) -> CountsSum:
