@@ -2,7 +2,7 @@
 
 Workers prepare a chunk of documents with :func:`variorum.prepare.prepare_many`, whose array
 steps run once for the whole chunk: join sites (:func:`join_sites.candidate_sites_many`), token
-hashes (:func:`fingerprint.token_hashes_many`, xxh3 computed in numpy by :mod:`variorum.detect.xxh3`),
+hashes (:func:`fingerprint.token_hashes_many`),
 winnowing (:func:`fingerprint.winnow_many`), body masks (:func:`prepare.body_masks`) and offsets
 packing (:func:`codec.pack_many`). Each is held here to the one-document code it replaces, on
 generated text (other scripts, hyphens, soft hyphens, CRLF, tabs, Markdown residue, long lines,
@@ -18,14 +18,12 @@ from pathlib import Path
 import bench_corpus
 import numpy as np
 import pytest
-import xxhash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from variorum.config import Settings
 from variorum.detect import fingerprint
 from variorum.detect.fingerprint import ngram_hashes, token_hashes, token_hashes_many, winnow, winnow_many
-from variorum.detect.xxh3 import xxh3_64_many
 from variorum.model import Document, Segment
 from variorum.prepare import Prepared, body_mask, body_masks, prepare, prepare_many, preprocess_many
 from variorum.store.codec import pack, pack_many, unpack_tokens
@@ -115,26 +113,6 @@ def test_the_benchmark_corpora_prepare_as_each_document_alone(kind: str) -> None
 
 
 # -- each step against the one-document code ----------------------------------------------------
-
-
-@pytest.mark.parametrize("length", range(0, 300))
-def test_xxh3_of_every_length_is_the_library_s(length: int) -> None:
-    rng = np.random.default_rng(length)
-    data = rng.integers(0, 256, size=3 * length + 5, dtype=np.uint8).tobytes()
-    starts = np.array([0, 1, length + 2, 2 * length + 5])
-    starts = starts[starts + length <= len(data)]
-    got = xxh3_64_many(data, starts, np.full(len(starts), length)).tolist()
-    assert got == [xxhash.xxh3_64_intdigest(data[s : s + length]) for s in starts.tolist()]
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.binary(max_size=140), max_size=40))
-def test_xxh3_of_many_strings_is_the_library_s(parts: list[bytes]) -> None:
-    lengths = np.array([len(p) for p in parts], dtype=np.int64)
-    starts = np.cumsum(lengths) - lengths
-    got = xxh3_64_many(b"".join(parts), starts, lengths)
-    assert got.dtype == np.uint64
-    assert got.tolist() == [xxhash.xxh3_64_intdigest(p) for p in parts]
 
 
 _token = st.one_of(
