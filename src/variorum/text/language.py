@@ -528,13 +528,23 @@ def _ascii_hits(samples: Sequence[str]) -> tuple[Any, Any] | None:
     letters = data.take(starts[short, None] + np.arange(8))
     letters *= np.arange(8) < lengths[short, None]
     keys = letters.view(">u8").ravel().astype(np.uint64)
-    known, number = _ascii_word_keys()
+    return _hits_of_keys(keys, _ascii_word_keys(), owner, short, len(samples))
+
+
+def _hits_of_keys(keys: Any, table: tuple[Any, Any], owner: Any, short: Any, n: int) -> tuple[Any, Any]:
+    """The hits in each language of ``n`` samples, and their words, from the keys of their
+    short words (``short``: those words' indices; ``owner``: every word's sample), looked up
+    in ``table`` (sorted keys, each one's word class): the last step of :func:`_ascii_hits`
+    and :func:`_other_hits`, which differ only in how a word becomes its key."""
+    import numpy as np
+
+    known, number = table
     at = np.minimum(np.searchsorted(known, keys), len(known) - 1)
     classes = np.where(known[at] == keys, number[at], 0)
     width = _SAMPLE_MARK_CLASS + 1
-    counted = np.bincount(owner[short] * width + classes, minlength=len(samples) * width)
-    words = np.bincount(owner, minlength=len(samples))
-    return counted.reshape(len(samples), width) @ _class_languages(), words
+    counted = np.bincount(owner[short] * width + classes, minlength=n * width)
+    words = np.bincount(owner, minlength=n)
+    return counted.reshape(n, width) @ _class_languages(), words
 
 
 #: Letters of the longest ASCII function word (at most 8: see :func:`_ascii_hits`).
@@ -596,13 +606,8 @@ def _other_hits(samples: Sequence[str]) -> tuple[Any, Any, list[int]] | None:
     letters *= inside
     keys = letters.view(">u8").ravel().astype(np.uint64)
     keys[(letters != 0).sum(axis=1) != inside.sum(axis=1)] = 0  # a letter of no function word
-    known, number = _word_keys()
-    at = np.minimum(np.searchsorted(known, keys), len(known) - 1)
-    classes = np.where(known[at] == keys, number[at], 0)
-    width = _SAMPLE_MARK_CLASS + 1
-    counted = np.bincount(owner[short] * width + classes, minlength=len(samples) * width)
-    words = np.bincount(owner, minlength=len(samples))
-    return counted.reshape(len(samples), width) @ _class_languages(), words, split_badly
+    hits, words = _hits_of_keys(keys, _word_keys(), owner, short, len(samples))
+    return hits, words, split_badly
 
 
 #: Letters of the longest function word (at most 8: see :func:`_other_hits`).
