@@ -111,6 +111,22 @@ def winnow(hashes: np.ndarray, window: int) -> np.ndarray:
     if len(hashes) <= window:
         rev = hashes[::-1]
         return np.array([len(hashes) - 1 - int(np.argmin(rev))], dtype=np.int64)
+    offset = _minimum_offsets(hashes, window)
+    pos = offset + np.arange(len(offset))
+    # Rightmost minima never move left from one window to the next, so the positions are sorted
+    # and each is kept once by dropping repeats (np.unique would sort them again, and its first
+    # call in a process imports numpy.ma, tens of milliseconds).
+    keep = np.empty(len(pos), dtype=bool)
+    keep[0] = True
+    np.not_equal(pos[1:], pos[:-1], out=keep[1:])
+    return pos[keep]
+
+
+def _minimum_offsets(hashes: np.ndarray, window: int) -> np.ndarray:
+    """For each window of ``window`` consecutive ``hashes`` (``len(hashes) >= window``), the
+    offset in it of its rightmost minimum: each offset is compared with the best so far across
+    all windows at once (``<=``, so that the rightmost wins), ``window`` array operations in all
+    rather than one reduction per window."""
     count = len(hashes) - window + 1
     best = hashes[:count].copy()
     offset = np.zeros(count, dtype=np.int64)
@@ -119,14 +135,7 @@ def winnow(hashes: np.ndarray, window: int) -> np.ndarray:
         better = candidate <= best
         np.copyto(offset, j, where=better)  # a masked copy: half the time of offset[better] = j
         np.minimum(best, candidate, out=best)
-    pos = offset + np.arange(count)
-    # Rightmost minima never move left from one window to the next, so the positions are sorted
-    # and each is kept once by dropping repeats (np.unique would sort them again, and its first
-    # call in a process imports numpy.ma, tens of milliseconds).
-    keep = np.empty(len(pos), dtype=bool)
-    keep[0] = True
-    np.not_equal(pos[1:], pos[:-1], out=keep[1:])
-    return pos[keep]
+    return offset
 
 
 def winnow_many(
@@ -144,14 +153,8 @@ def winnow_many(
     sizes = np.asarray(counts, dtype=np.int64)
     long = np.flatnonzero(sizes > window)
     if len(long):
-        count = len(grams) - window + 1
-        best = grams[:count].copy()
-        offset = np.zeros(count, dtype=np.int64)
-        for j in range(1, window):
-            candidate = grams[j : j + count]
-            better = candidate <= best
-            np.copyto(offset, j, where=better)
-            np.minimum(best, candidate, out=best)
+        offset = _minimum_offsets(grams, window)
+        count = len(offset)
         # Window starts within one text: a step up at each text's first, down after its last.
         # (One text's end may be the next one's start: counted, not assigned.)
         steps = np.bincount(first[long], minlength=count + 1)
