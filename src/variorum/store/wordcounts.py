@@ -74,6 +74,17 @@ def add_counts(into: dict[str, int], part: WordCounts) -> None:
     in ``part``'s order), with the loop in C: ``map`` of ``dict.get`` and ``operator.add``
     instead of a Python statement a word. ``into`` may be a ``Counter``."""
     words, counts = part.split()
+    add_words(into, words, counts)
+
+
+def add_mapping(into: dict[str, int], counts: Mapping[str, int]) -> None:
+    """Add ``counts`` to ``into`` as :func:`add_counts` adds a part."""
+    add_words(into, counts, counts.values())
+
+
+def add_words(into: dict[str, int], words: Iterable[str], counts: Iterable[int]) -> None:
+    """Add ``counts[i]`` to ``into[words[i]]``, new words appended in order, with the loop in C
+    (``words`` is read twice: a sequence or a mapping's keys)."""
     dict.update(into, zip(words, map(add, counts, map(into.get, words, repeat(0))), strict=True))
 
 
@@ -85,4 +96,4 @@ def merged(parts: Iterable[WordCounts]) -> dict[str, int]:
     return total
 
 
-__all__ = ["CountsSum", "WordCounts", "add_counts", "merged"]
+__all__ = ["CountsSum", "WordCounts", "add_counts", "add_mapping", "add_words", "merged"]
