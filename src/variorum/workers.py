@@ -53,7 +53,7 @@ import threading
 import time
 import traceback
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -64,8 +64,9 @@ from variorum.config import VOCABULARY_FOLD_WORDS, CrossLangSettings, Settings
 from variorum.errors import WorkerError
 from variorum.model import Document, Segment
 from variorum.prepare import Prepared, prepare_many, preprocess_many
-from variorum.store.codec import Packed, pack_many, unpack_tokens
-from variorum.store.wordcounts import CountsSum, WordCounts, add_counts, add_mapping
+from variorum.store.codec import SEP, Packed, pack_many, unpack_tokens
+from variorum.store.wordcounts import CountsSum, WordCounts
+from variorum.text.join_sites import HashedVocabulary, joined_hashes
 from variorum.text.language import warm_up
 from variorum.text.normalize import count_vocabulary, warm_tables
 
@@ -149,35 +150,32 @@ FOLD_AT_WORDS = VOCABULARY_FOLD_WORDS // 2
 
 
 class _WorkerWords:
-    """A worker's vocabulary: the one it was forked with plus every chunk's word counts since.
+    """A worker's vocabulary: the one it was forked with plus every chunk's word counts since,
+    as a :class:`~variorum.text.join_sites.HashedVocabulary`, which the split repair reads.
 
-    With ``keep_sum``, the counts sent since the last fold are kept apart, as their own sum,
-    and read together with the rest through a :class:`CombinedVocabulary` (or alone, while the
-    vocabulary forked with is empty, as on a new index). Their sum, which the first worker is
-    asked for during and at the end of an ``add`` (:meth:`Workers.fold_words`), is then that dictionary in
-    key order: adding up the parts again cost that worker as much as adding them to its
-    vocabulary had (a tenth of a millisecond per document on the four-script corpus).
+    Adding a chunk's counts to a dict cost each worker 300-400 ns a word (a string made from
+    the column, hashed and looked up in a dict of 10**5-10**6 words), a tenth of a millisecond
+    per document on the four-script corpus; the table hashes the column in one pass and makes
+    a string only of a word it has not seen.
+
+    With ``keep_sum``, the counts sent since the last fold are also kept apart, as their own
+    sum, which the first worker is asked for during and at the end of an ``add``
+    (:meth:`Workers.fold_words`), in key order.
     """
 
     def __init__(self, vocabulary: Counter[str], keep_sum: bool) -> None:
-        self.base = vocabulary
         self.keep_sum = keep_sum
-        self.added: Counter[str] = Counter()  # with keep_sum: the parts first, first + 1, ...
-        self.first = self.parts = self.held = 0  # number of the first; how many; their words
-        self.reading = self._reading()
-
-    def _reading(self) -> Mapping[str, int]:
-        """What preparing reads: a ``Counter`` where it can, for the split repair's fast paths."""
-        if not self.keep_sum:
-            return self.base
-        return CombinedVocabulary(self.base, self.added) if self.base else self.added
+        self.reading = HashedVocabulary(vocabulary, keep_sum=keep_sum)
+        self.first = self.parts = self.held = 0  # number of the first part summed; how many; their words
 
     def add(self, parts: Sequence[WordCounts]) -> None:
         """Add a batch's parts. Past :data:`~variorum.config.VOCABULARY_FOLD_WORDS` words
         held, the sum is dropped (the main process adds those parts up itself)."""
-        into = self.added if self.keep_sum else self.base
         for part in parts:
-            add_counts(into, part)
+            if len(part):
+                hashes, starts = joined_hashes(part.words, SEP)
+                counts = np.frombuffer(part.counts, dtype=np.int64)
+                self.reading.add_hashed(hashes, counts, _words_at(part.words, starts))
         if self.keep_sum:
             self.parts += len(parts)
             self.held += sum(len(p) for p in parts)
@@ -190,21 +188,33 @@ class _WorkerWords:
         In key order, as SQLite's index on the words holds them: upserting them in that order
         took the main process half the time on a new index. The keys are sorted alone, which
         compares each pair of words once (a pair of items compares them twice)."""
-        keys = sorted(self.added)
-        in_order = dict(zip(keys, map(self.added.__getitem__, keys), strict=True))
+        words, counts = self.reading.sum_since()
+        held = dict(zip(words, counts, strict=True))
+        keys = sorted(held)
+        in_order = dict(zip(keys, map(held.__getitem__, keys), strict=True))
         total = json.dumps(in_order, ensure_ascii=False)
         out = CountsSum(self.first, self.first + self.parts, total)
         self._restart()
         return out
 
     def _restart(self) -> None:
-        """Move the sum into the rest of the vocabulary (the smaller into the larger: a sum
-        does not depend on the order) and start a new one."""
+        """Start a new sum (the counts stay in the vocabulary)."""
         self.first, self.parts, self.held = self.first + self.parts, 0, 0
-        big, small = (self.base, self.added) if len(self.base) >= len(self.added) else (self.added, self.base)
-        add_mapping(big, small)
-        self.base, self.added = big, Counter()
-        self.reading = self._reading()
+        self.reading.restart_sum()
+
+
+def _words_at(joined: str, starts: np.ndarray) -> Callable[[np.ndarray], list[str]]:
+    """The strings of some of the words of ``joined`` (words joined by ``SEP``, starting at
+    ``starts``), given their positions: sliced one by one when they are few, else split all."""
+
+    def words_at(picks: np.ndarray) -> list[str]:
+        if 4 * len(picks) > len(starts):
+            every = joined.split(SEP)
+            return [every[i] for i in picks.tolist()]
+        ends = np.append(starts[1:] - 1, len(joined))
+        return [joined[a:b] for a, b in zip(starts[picks].tolist(), ends[picks].tolist(), strict=True)]
+
+    return words_at
 
 
 def _serve(

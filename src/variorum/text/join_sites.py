@@ -24,7 +24,7 @@ import bisect
 import itertools
 import threading
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -86,11 +86,22 @@ def poly_hashes(words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
         codes = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         ends = np.cumsum(lengths)
+    return _hashes_ending(codes, ends, lengths, separated=False)
+
+
+def _hashes_ending(
+    codes: np.ndarray, ends: np.ndarray, lengths: np.ndarray, *, separated: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`poly_hashes` of the words of ``codes`` that end before ``ends``; ``separated``:
+    each word is followed by a separator (at its end), which must add nothing to the sums."""
     powers, inverse = _power_tables(len(codes) + 1)
     running = np.zeros(len(codes) + 1, dtype=np.uint64)
-    np.cumsum(codes * inverse[: len(codes)], out=running[1:])
-    # Each word starts where the one before it ended (past a NUL, which adds nothing), so its
-    # sum is the difference of the running sums at consecutive ends: one gather, not two.
+    weighted = codes * inverse[: len(codes)]
+    if separated and len(ends) and codes[ends[0]]:  # a separator other than NUL
+        weighted[ends] = 0
+    np.cumsum(weighted, out=running[1:])
+    # Each word starts where the one before it ended (past a separator, which adds nothing), so
+    # its sum is the difference of the running sums at consecutive ends: one gather, not two.
     # An empty word sums to 0, whatever power it is multiplied by.
     at_ends = running[ends]
     sums = np.empty_like(at_ends)
@@ -98,6 +109,24 @@ def poly_hashes(words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     np.subtract(at_ends[1:], at_ends[:-1], out=sums[1:])
     hashes = sums * powers[np.maximum(ends - 1, 0)]
     return hashes, powers[lengths]
+
+
+def joined_hashes(joined: str, sep: str) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`poly_hashes` of the words of ``joined`` (words joined by ``sep``, which none
+    holds), and where each starts in it: the hashes of a chunk's word counts as they travel
+    (:class:`~variorum.store.wordcounts.WordCounts`), without making a string of each word.
+    An empty ``joined`` is one empty word."""
+    codes = np.frombuffer((joined + sep).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    ends = np.flatnonzero(codes == ord(sep))
+    starts = np.zeros(len(ends), dtype=np.int64)
+    starts[1:] = ends[:-1] + 1
+    if len(ends) > _SLICE:  # halves, so that the tables of powers stay short (as poly_hashes)
+        cut = int(ends[len(ends) // 2 - 1])
+        left, _ = joined_hashes(joined[:cut], sep)
+        right, _ = joined_hashes(joined[cut + 1 :], sep)
+        return np.concatenate([left, right]), starts
+    hashes, _ = _hashes_ending(codes, ends, ends - starts, separated=True)
+    return hashes, starts
 
 
 class _Bitmap:
@@ -263,3 +292,229 @@ def candidate_positions(
     hit[n - 1 :] &= left[: n - 2] >= 2
     hit[: n - 2] |= hit[n - 1 :]
     return flat, np.flatnonzero(hit[: n - 1])
+
+
+#: Largest share of a :class:`HashedVocabulary`'s slots in use: past it the table doubles. At a
+#: half, looking up a word that is not there visits 2.5 slots on average (linear probing).
+MAX_LOAD = 0.5
+_EMPTY = -1
+
+
+class HashedVocabulary(Mapping[str, int]):
+    """Word counts held as an open-addressing hash table in numpy arrays, keyed by
+    :func:`poly_hashes`, for the split repair of a process that adds many chunks' counts.
+
+    A dict of a few hundred thousand words costs a few hundred nanoseconds for each word
+    added (a string made, hashed and looked up); here a chunk's words are hashed in one pass
+    over their joined column (:func:`joined_hashes`) and found, counted and inserted a few
+    numpy calls at a time, and only a word not seen before is made a string (kept in
+    :attr:`words`, to confirm a hit). The split repair looks the joined pairs and triples of
+    a chunk's tokens up by the hashes it composes from the tokens' own (:func:`hashed_sites`).
+
+    Hash collisions. Every hit of a looked-up word is confirmed by comparing its string with
+    the word stored in that slot, so a joined string whose hash happens to be a word's is never
+    taken for it. What is not confirmed is that two words of the vocabulary have different
+    hashes (confirming every word added would cost what the dict did): two such words would
+    share one count. For ``V`` words that happens with a chance of about ``V**2 / 2**65``
+    (3e-8 for a million words), far below anything else that can go wrong in a run; the
+    polynomial hash modulo 2**64 has no collisions that are likelier between words than
+    between random strings, except constructed ones (Thue–Morse sequences of thousands of
+    characters), which natural text does not hold and whose effect would be one count.
+
+    With ``keep_sum`` the counts added since :meth:`restart_sum` are also kept apart
+    (:meth:`sum_since`): the sum a worker sends for the index (:mod:`variorum.workers`).
+    """
+
+    def __init__(self, vocabulary: Mapping[str, int] | None = None, *, keep_sum: bool = False) -> None:
+        self.words: list[str] = []
+        self.used = 0
+        self._allocate(1 << 12)
+        self._since: np.ndarray | None = np.zeros(len(self._hashes), dtype=np.int64) if keep_sum else None
+        if vocabulary:
+            words = list(vocabulary)
+            hashes, _ = poly_hashes(words)
+            counts = np.fromiter(vocabulary.values(), dtype=np.int64, count=len(words))
+            self.add_hashed(hashes, counts, lambda picks: [words[i] for i in picks.tolist()], kept=False)
+
+    def _allocate(self, size: int) -> None:
+        self._hashes = np.zeros(size, dtype=np.uint64)
+        self._refs = np.full(size, _EMPTY, dtype=np.int64)  # index in :attr:`words`
+        self._counts = np.zeros(size, dtype=np.int64)
+        self.shift = np.uint64(64 - (size.bit_length() - 1))
+        self.mask = size - 1
+
+    def _home(self, hashes: np.ndarray) -> np.ndarray:
+        return ((hashes * _SPREAD) >> self.shift).astype(np.int64)  # array arithmetic wraps
+
+    def find(self, hashes: np.ndarray) -> np.ndarray:
+        """The slot of each hash, or -1 where none holds it: linear probing for all at once,
+        each round on the hashes still looking."""
+        out = np.full(len(hashes), _EMPTY, dtype=np.int64)
+        slots = self._home(hashes)
+        todo = np.arange(len(hashes))
+        wanted = hashes
+        keys, refs, mask = self._hashes, self._refs, self.mask
+        while len(todo):
+            held = refs[slots] != _EMPTY
+            found = held & (keys[slots] == wanted)
+            out[todo[found]] = slots[found]
+            going = held & ~found
+            todo, wanted, slots = todo[going], wanted[going], (slots[going] + 1) & mask
+        return out
+
+    def add_hashed(
+        self,
+        hashes: np.ndarray,
+        counts: np.ndarray,
+        words_at: Callable[[np.ndarray], list[str]],
+        *,
+        kept: bool = True,
+    ) -> None:
+        """Add ``counts[i]`` to the count of the word hashed ``hashes[i]``; ``words_at`` gives
+        the strings of the words at some positions (those new to the table). ``kept``: also
+        into the sum kept apart, if any."""
+        slots = self.find(hashes)
+        new = np.flatnonzero(slots == _EMPTY)
+        if len(new):
+            # Distinct words only (the same hash twice among new words: see the class notes).
+            fresh, first, where = np.unique(hashes[new], return_index=True, return_inverse=True)
+            if (self.used + len(fresh)) > MAX_LOAD * len(self._hashes):
+                self._grow(self.used + len(fresh))
+                slots = self.find(hashes)
+            refs = np.arange(len(self.words), len(self.words) + len(fresh), dtype=np.int64)
+            self.words.extend(words_at(new[first]))
+            slots[new] = self._insert(fresh, refs)[where]
+        np.add.at(self._counts, slots, counts)
+        if kept and self._since is not None:
+            np.add.at(self._since, slots, counts)
+
+    def _insert(self, hashes: np.ndarray, refs: np.ndarray) -> np.ndarray:
+        """Put hashes absent from the table (and distinct) in it; their slots. Where several
+        want one free slot, the first takes it and the others move on."""
+        out = np.empty(len(hashes), dtype=np.int64)
+        slots = self._home(hashes)
+        todo = np.arange(len(hashes))
+        while len(todo):
+            free = np.flatnonzero(self._refs[slots] == _EMPTY)
+            taken, first = np.unique(slots[free], return_index=True)
+            winners = free[first]
+            self._hashes[taken] = hashes[todo[winners]]
+            self._refs[taken] = refs[todo[winners]]
+            out[todo[winners]] = taken
+            going = np.ones(len(todo), dtype=bool)
+            going[winners] = False
+            todo, slots = todo[going], (slots[going] + 1) & self.mask
+        self.used += len(hashes)
+        return out
+
+    def _grow(self, needed: int) -> None:
+        """Move every word into a table large enough for ``needed`` words."""
+        held = np.flatnonzero(self._refs != _EMPTY)
+        keys, refs, counts = self._hashes[held], self._refs[held], self._counts[held]
+        since = self._since[held] if self._since is not None else None
+        size = len(self._hashes)
+        while needed > MAX_LOAD * size:
+            size *= 2
+        self._allocate(size)
+        self.used = 0
+        slots = self._insert(keys, refs)
+        self._counts[slots] = counts
+        if since is not None:
+            self._since = np.zeros(size, dtype=np.int64)
+            self._since[slots] = since
+
+    def sum_since(self) -> tuple[list[str], list[int]]:
+        """The words and counts added (``kept``) since :meth:`restart_sum`, in no set order."""
+        assert self._since is not None
+        slots = np.flatnonzero(self._since)
+        words = self.words
+        return [words[i] for i in self._refs[slots].tolist()], self._since[slots].tolist()
+
+    def restart_sum(self) -> None:
+        """Start a new sum kept apart."""
+        if self._since is not None:
+            self._since[:] = 0
+
+    def confirmed(self, slots: np.ndarray, strings: Sequence[str]) -> np.ndarray:
+        """The counts at ``slots`` where the word stored there is ``strings[i]`` (0 elsewhere,
+        and where the slot is -1)."""
+        out = np.zeros(len(slots), dtype=np.int64)
+        words, refs, counts = self.words, self._refs, self._counts
+        for i, (slot, string) in enumerate(zip(slots.tolist(), strings, strict=True)):
+            if slot != _EMPTY and words[int(refs[slot])] == string:
+                out[i] = counts[slot]
+        return out
+
+    def _count(self, word: str) -> int:
+        hashes, _ = poly_hashes([word])
+        return int(self.confirmed(self.find(hashes), [word])[0])
+
+    def __getitem__(self, word: str) -> int:
+        n = self._count(word) if isinstance(word, str) else 0
+        if not n:
+            raise KeyError(word)
+        return n
+
+    def get(self, word: str, default: Any = None) -> Any:
+        n = self._count(word) if isinstance(word, str) else 0
+        return n if n else default
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and self._count(word) != 0
+
+    def _held(self) -> np.ndarray:
+        return np.flatnonzero((self._refs != _EMPTY) & (self._counts != 0))
+
+    def __iter__(self) -> Iterator[str]:
+        words = self.words
+        return iter([words[i] for i in self._refs[self._held()].tolist()])
+
+    def __len__(self) -> int:
+        return len(self._held())
+
+
+def hashed_sites(
+    texts: Sequence[Sequence[str]], vocabulary: HashedVocabulary
+) -> tuple[list[list[int]], dict[str, int]]:
+    """The positions in each text where two or three tokens run together make a word of
+    ``vocabulary`` (exactly those: every hit is confirmed by its string), and the counts that
+    the split repair asks for there: of those joined words and of the tokens at the sites and
+    the two after them. Any other word the repair asks about is not in the vocabulary.
+
+    The joined pairs' and triples' hashes are composed from the tokens' own, as in
+    :func:`candidate_positions`, and looked up in the table for the whole chunk at once.
+    """
+    sizes = [len(norms) for norms in texts]
+    n = sum(sizes)
+    if n < 2:
+        return [[] for _ in sizes], {}
+    flat = texts[0] if len(texts) == 1 else list(itertools.chain.from_iterable(texts))
+    hashes, powers = poly_hashes(flat)
+    joined = np.empty(2 * n - 3, dtype=np.uint64)  # every pair, then every triple
+    pairs, triples = joined[: n - 1], joined[n - 1 :]
+    np.multiply(hashes[:-1], powers[1:], out=pairs)
+    pairs += hashes[1:]
+    np.multiply(pairs[:-1], powers[2:], out=triples)
+    triples += hashes[2:]
+    slots = vocabulary.find(joined)
+    if len(texts) > 1:  # a pair or triple that runs from one text into the next is left out
+        left = np.repeat(np.cumsum(sizes), sizes) - np.arange(1, n + 1)
+        slots[: n - 1][left[: n - 1] < 1] = _EMPTY
+        slots[n - 1 :][left[: n - 2] < 2] = _EMPTY
+    hits = np.flatnonzero(slots != _EMPTY)
+    if not len(hits):
+        return [[] for _ in sizes], {}
+    at = np.where(hits < n - 1, hits, hits - (n - 1))
+    strings = [
+        flat[i] + flat[i + 1] if h < n - 1 else flat[i] + flat[i + 1] + flat[i + 2]
+        for h, i in zip(hits.tolist(), at.tolist(), strict=True)
+    ]
+    counts = vocabulary.confirmed(slots[hits], strings)
+    known = {s: c for s, c in zip(strings, counts.tolist(), strict=True) if c}
+    sites = sorted({i for i, c in zip(at.tolist(), counts.tolist(), strict=True) if c})
+    if sites:
+        near = np.unique(np.minimum(np.add.outer(np.array(sites), np.arange(3)), n - 1).ravel())
+        tokens = [flat[i] for i in near.tolist()]
+        found = vocabulary.confirmed(vocabulary.find(hashes[near]), tokens)
+        known.update((t, c) for t, c in zip(tokens, found.tolist(), strict=True) if c)
+    return split_positions(sites, sizes), known

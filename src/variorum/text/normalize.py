@@ -756,7 +756,15 @@ def repair_splits_many(
     against the vocabulary for the whole chunk in a few set operations (:func:`_joinable`),
     so that :func:`repair_splits` only visits the places where it may join something: it no
     longer asks a summed vocabulary (a Python ``get``) several times for each collision.
+
+    A :class:`~variorum.text.join_sites.HashedVocabulary` (a worker's) is asked for the exact
+    sites and for the counts the repair reads there, all at once
+    (:func:`~variorum.text.join_sites.hashed_sites`): the same joins as with a dict of the same
+    counts (``tests/test_hashed_vocabulary.py``).
     """
+    if isinstance(vocabulary, join_sites.HashedVocabulary):
+        exact, known = join_sites.hashed_sites([raw.norms for raw in raws], vocabulary)
+        return [repair_splits(t, raw, known, s) for t, raw, s in zip(texts, raws, exact, strict=True)]
     parts = getattr(vocabulary, "parts", None) or (vocabulary,)
     sites: Sequence[Iterable[int] | None] | None = None
     sizes = [len(raw.norms) for raw in raws]
