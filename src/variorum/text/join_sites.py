@@ -143,7 +143,10 @@ class _Bitmap:
 
     def add(self, words: list[str]) -> None:
         """Set the bits of ``words``; a bitmap grown too full is made again, twice as large."""
-        hashes, _ = poly_hashes(words)
+        self.add_hashes(poly_hashes(words)[0])
+
+    def add_hashes(self, hashes: np.ndarray) -> None:
+        """Set the bits of words of these hashes (:meth:`add`)."""
         self.hashes = np.concatenate([self.hashes, hashes])
         size = 64 - int(self.shift)
         if len(self.hashes) * SLOTS_PER_WORD > 1 << size and size < MAX_BITS:
@@ -328,6 +331,7 @@ class HashedVocabulary(Mapping[str, int]):
     def __init__(self, vocabulary: Mapping[str, int] | None = None, *, keep_sum: bool = False) -> None:
         self.words: list[str] = []
         self.used = 0
+        self.bitmap = _Bitmap({})  # looking up joined tokens, most of which are no word, costs less
         self._allocate(1 << 12)
         self._since: np.ndarray | None = np.zeros(len(self._hashes), dtype=np.int64) if keep_sum else None
         if vocabulary:
@@ -383,6 +387,7 @@ class HashedVocabulary(Mapping[str, int]):
                 slots = self.find(hashes)
             refs = np.arange(len(self.words), len(self.words) + len(fresh), dtype=np.int64)
             self.words.extend(words_at(new[first]))
+            self.bitmap.add_hashes(fresh)
             slots[new] = self._insert(fresh, refs)[where]
         np.add.at(self._counts, slots, counts)
         if kept and self._since is not None:
@@ -496,12 +501,14 @@ def hashed_sites(
     pairs += hashes[1:]
     np.multiply(pairs[:-1], powers[2:], out=triples)
     triples += hashes[2:]
-    slots = vocabulary.find(joined)
+    maybe = vocabulary.bitmap.holds(joined)
     if len(texts) > 1:  # a pair or triple that runs from one text into the next is left out
         left = np.repeat(np.cumsum(sizes), sizes) - np.arange(1, n + 1)
-        slots[: n - 1][left[: n - 1] < 1] = _EMPTY
-        slots[n - 1 :][left[: n - 2] < 2] = _EMPTY
-    hits = np.flatnonzero(slots != _EMPTY)
+        maybe[: n - 1] &= left[: n - 1] >= 1
+        maybe[n - 1 :] &= left[: n - 2] >= 2
+    hits = np.flatnonzero(maybe)
+    slots = vocabulary.find(joined[hits])
+    hits, slots = hits[slots != _EMPTY], slots[slots != _EMPTY]
     if not len(hits):
         return [[] for _ in sizes], {}
     at = np.where(hits < n - 1, hits, hits - (n - 1))
@@ -509,7 +516,7 @@ def hashed_sites(
         flat[i] + flat[i + 1] if h < n - 1 else flat[i] + flat[i + 1] + flat[i + 2]
         for h, i in zip(hits.tolist(), at.tolist(), strict=True)
     ]
-    counts = vocabulary.confirmed(slots[hits], strings)
+    counts = vocabulary.confirmed(slots, strings)
     known = {s: c for s, c in zip(strings, counts.tolist(), strict=True) if c}
     sites = sorted({i for i, c in zip(at.tolist(), counts.tolist(), strict=True) if c})
     if sites:
