@@ -149,3 +149,11 @@ def test_a_worker_folds_what_a_counter_of_the_parts_gives(
                 held, held_words = Counter(), 0
     finally:
         workers.VOCABULARY_FOLD_WORDS = original
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(max_size=8), st.integers(-(2**63), 2**63 - 1), max_size=20))
+def test_a_fold_s_json_is_json_dumps(counts: dict[str, int]) -> None:
+    keys = sorted(counts)
+    expected = json.dumps(dict(zip(keys, map(counts.__getitem__, keys), strict=True)), ensure_ascii=False)
+    assert workers.json_object(keys, map(counts.__getitem__, keys)) == expected
