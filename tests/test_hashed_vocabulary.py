@@ -157,3 +157,9 @@ def test_a_fold_s_json_is_json_dumps(counts: dict[str, int]) -> None:
     keys = sorted(counts)
     expected = json.dumps(dict(zip(keys, map(counts.__getitem__, keys), strict=True)), ensure_ascii=False)
     assert workers.json_object(keys, map(counts.__getitem__, keys)) == expected
+
+
+def test_a_nul_is_not_nothing() -> None:
+    words = ["", "\x00", "\x00a", "a", "a\x00", "\x00\x00"]
+    assert len(set(poly_hashes(words)[0].tolist())) == len(words)
+    assert joined_hashes(SEP.join(words), SEP)[0].tolist() == poly_hashes(words)[0].tolist()

@@ -140,13 +140,13 @@ def test_the_bitmap_follows_a_vocabulary_that_grows_shrinks_and_is_replaced() ->
             )
 
 
-def test_polynomial_hashes_are_those_of_the_code_points() -> None:
+def test_polynomial_hashes_are_those_of_the_code_points_plus_one() -> None:
     from variorum.text import join_sites
 
     def poly(word: str) -> int:
         h = 0
         for c in word:
-            h = (h * int(join_sites.BASE) + ord(c)) % 2**64
+            h = (h * int(join_sites.BASE) + ord(c) + 1) % 2**64
         return h
 
     words = ["", "a", "hello", "", "Ёлка", "𝐀bc", "\ud800x", "x" * 5000, "a\0b", "联合"]

@@ -66,7 +66,8 @@ def _power_tables(size: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def poly_hashes(words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """The polynomial hash of each word's code points, and ``BASE ** len(word)`` (``uint64``).
+    """The polynomial hash of each word's code points (each plus one), and ``BASE ** len(word)``
+    (``uint64``).
 
     One running sum over all the words' characters, each weighted by ``BASE ** -position``:
     the sum over one word, times ``BASE`` to its last position, is its hash (an odd base has
@@ -75,18 +76,19 @@ def poly_hashes(words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     if len(words) > _SLICE:
         parts = [poly_hashes(words[i : i + _SLICE]) for i in range(0, len(words), _SLICE)]
         return np.concatenate([h for h, _ in parts]), np.concatenate([p for _, p in parts])
-    # The words each followed by a NUL, which adds nothing to a sum and whose places give the
-    # words' ends without asking each word its length. (Array arithmetic wraps silently.)
+    # The words each followed by a NUL, whose places give the words' ends without asking each
+    # word its length (and which then adds nothing to a sum). (Array arithmetic wraps silently.)
     codes = np.frombuffer(("\0".join(words) + "\0").encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     ends = np.flatnonzero(codes == 0)
-    if len(ends) == len(words):
+    separated = len(ends) == len(words)
+    if separated:
         lengths = ends.copy()
         lengths[1:] -= ends[:-1] + 1
     else:  # a word holds a NUL itself
         lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
         codes = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         ends = np.cumsum(lengths)
-    return _hashes_ending(codes, ends, lengths, separated=False)
+    return _hashes_ending(codes, ends, lengths, separated=separated)
 
 
 def _hashes_ending(
@@ -96,8 +98,10 @@ def _hashes_ending(
     each word is followed by a separator (at its end), which must add nothing to the sums."""
     powers, inverse = _power_tables(len(codes) + 1)
     running = np.zeros(len(codes) + 1, dtype=np.uint64)
+    # Each code point plus one: a NUL must weigh something, or "\0a" and "a" would be equal.
     weighted = codes * inverse[: len(codes)]
-    if separated and len(ends) and codes[ends[0]]:  # a separator other than NUL
+    weighted += inverse[: len(codes)]
+    if separated:
         weighted[ends] = 0
     np.cumsum(weighted, out=running[1:])
     # Each word starts where the one before it ended (past a separator, which adds nothing), so
@@ -443,12 +447,12 @@ class HashedVocabulary(Mapping[str, int]):
     def confirmed(self, slots: np.ndarray, strings: Sequence[str]) -> np.ndarray:
         """The counts at ``slots`` where the word stored there is ``strings[i]`` (0 elsewhere,
         and where the slot is -1)."""
-        out = np.zeros(len(slots), dtype=np.int64)
-        words, refs, counts = self.words, self._refs, self._counts
-        for i, (slot, string) in enumerate(zip(slots.tolist(), strings, strict=True)):
-            if slot != _EMPTY and words[int(refs[slot])] == string:
-                out[i] = counts[slot]
-        return out
+        held = slots != _EMPTY
+        refs = np.where(held, self._refs[slots], _EMPTY).tolist()
+        counts = np.where(held, self._counts[slots], 0)
+        words = self.words
+        same = [r != _EMPTY and words[r] == string for r, string in zip(refs, strings, strict=True)]
+        return np.where(np.array(same, dtype=bool), counts, 0)
 
     def _count(self, word: str) -> int:
         hashes, _ = poly_hashes([word])
