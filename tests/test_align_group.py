@@ -523,6 +523,21 @@ def test_joint_codes_of_long_documents_are_pair_codes():
     assert joint_codes(huge, huge + np.uint64(1)) is None
 
 
+@pytest.mark.parametrize("total", [0xD7FF, 0xD800, 0xD801])
+def test_joint_codes_just_below_and_past_the_surrogates(total):
+    """Up to 0xD800 tokens the numbers are the code points as they are; past it they skip the
+    surrogates: distinct tokens get distinct codes, none a surrogate, as uint32 either way."""
+    from variorum.align.codes import joint_codes
+
+    many = hashed(list(range(total)))
+    ca, cb = joint_codes(many[: total // 2], many[total // 2 :])
+    joined = np.concatenate([ca, cb])
+    assert ca.dtype == cb.dtype == np.uint32
+    assert len(np.unique(joined)) == total
+    assert not ((joined >= 0xD800) & (joined < 0xE000)).any()
+    assert len(text(ca)) == total // 2 and len(text(cb)) == total - total // 2
+
+
 @given(
     st.lists(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x1f")), max_size=60)
 )
