@@ -329,10 +329,10 @@ def align_group(
         )
     # The exact extension of each chain's ends, for all chains of all partners at once.
     c = np.asarray([ch for _, chains in chains_of for ch in chains], dtype=np.int64).reshape(-1, 4)
-    if k == 1:
-        cp = None
-    else:
-        cp = np.repeat(np.asarray([q for q, _ in chains_of], dtype=np.int64), [len(ch) for _, ch in chains_of])
+    cp = None  # one partner: every chain is its
+    if k > 1:
+        owners = np.asarray([q for q, _ in chains_of], dtype=np.int64)
+        cp = np.repeat(owners, [len(ch) for _, ch in chains_of])
     backs, aheads = group.chain_ends(cp, c[:, 0], c[:, 1], c[:, 2], c[:, 3])
     a = ta.hashes
     at = 0
@@ -476,7 +476,6 @@ class _Group:
             left,
             right,
         )
-
 
     def chain_ends(
         self, p: np.ndarray | None, fi: np.ndarray, fj: np.ndarray, li: np.ndarray, lj: np.ndarray
