@@ -521,3 +521,36 @@ def test_joint_codes_of_long_documents_are_pair_codes():
     assert len(np.unique(ca)) == 40_000 and len(np.unique(np.concatenate([ca, cb]))) == 70_000
     huge = hashed(list(range(_MAX_NUMBERS // 2 + 1)))
     assert joint_codes(huge, huge + np.uint64(1)) is None
+
+
+@pytest.mark.parametrize("total", [0xD7FF, 0xD800, 0xD801])
+def test_joint_codes_just_below_and_past_the_surrogates(total):
+    """Up to 0xD800 tokens the numbers are the code points as they are; past it they skip the
+    surrogates: distinct tokens get distinct codes, none a surrogate, as uint32 either way."""
+    from variorum.align.codes import joint_codes
+
+    many = hashed(list(range(total)))
+    ca, cb = joint_codes(many[: total // 2], many[total // 2 :])
+    joined = np.concatenate([ca, cb])
+    assert ca.dtype == cb.dtype == np.uint32
+    assert len(np.unique(joined)) == total
+    assert not ((joined >= 0xD800) & (joined < 0xE000)).any()
+    assert len(text(ca)) == total // 2 and len(text(cb)) == total - total // 2
+
+
+@given(
+    st.lists(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x1f")), max_size=60)
+)
+@settings(max_examples=300, deadline=None)
+def test_hashes_of_a_stored_norms_column_are_those_of_its_tokens(norms):
+    """:func:`~variorum.align.quotable.stored_token_hashes` hashes the tokens' bytes as split in
+    the column: :func:`~variorum.detect.fingerprint.token_hashes` of the tokens, empty ones too."""
+    from variorum.align.quotable import stored_token_hashes
+    from variorum.detect.fingerprint import token_hashes
+    from variorum.store.codec import pack_norms
+
+    joined = "\x1f".join(norms)
+    tokens = joined.split("\x1f") if joined else []
+    got = stored_token_hashes(pack_norms(norms))
+    assert got.dtype == np.uint64
+    assert np.array_equal(got, token_hashes(tokens))

@@ -101,9 +101,15 @@ def joint_codes(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray] |
         same = tokens[order]
         if ((same[1:] != same[:-1]) & ~new[1:]).any():
             return None
-    number = np.empty(na + nb, dtype=np.int64)
-    number[order] = np.cumsum(new) - 1
-    codes = _code_points(number)
+    if na + nb <= _SURROGATES:  # numbers below the surrogates: code points as they are
+        codes = np.empty(na + nb, dtype=np.uint32)
+        numbers = np.cumsum(new, dtype=np.uint32)
+        numbers -= 1
+        codes[order] = numbers
+    else:
+        number = np.empty(na + nb, dtype=np.int64)
+        number[order] = np.cumsum(new) - 1
+        codes = _code_points(number)
     return codes[:na], codes[na:]
 
 

@@ -357,13 +357,16 @@ def pair_evidence(
     min_run: int,
     codes: tuple[np.ndarray, np.ndarray] | None = None,
     counts: tuple[np.ndarray, np.ndarray] | None = None,
+    unions: tuple[list[list[int]], list[list[int]]] | None = None,
 ) -> PairEvidence:
     """Evidence for one pair from its token hashes, body masks and passage matches.
 
     ``matches`` are ``(a0, a1, b0, b1, identity)`` token ranges. Runs are computed on the body
     tokens only, so that cover notes and page furniture neither add nor dilute them. ``codes``
     are the pair's :func:`~variorum.align.codes.pair_codes`, when the caller has them: the same
-    runs, computed on strings. ``counts`` are the bodies' :func:`edges_counted` counts.
+    runs, computed on strings. ``counts`` are the bodies' :func:`edges_counted` counts, and
+    ``unions`` the :func:`covered` unions of the matches' ranges on each side when the caller
+    has them too.
     """
     if codes is None:
         a_array, b_array = a_hashes[a_body], b_hashes[b_body]
@@ -378,8 +381,10 @@ def pair_evidence(
         a_head, a_extent = edges(a_body, [(m[0], m[1]) for m in matches])
         b_head, b_extent = edges(b_body, [(m[2], m[3]) for m in matches])
     else:
-        a_head, a_extent = edges_counted(counts[0], covered([(m[0], m[1]) for m in matches]))
-        b_head, b_extent = edges_counted(counts[1], covered([(m[2], m[3]) for m in matches]))
+        if unions is None:
+            unions = covered([(m[0], m[1]) for m in matches]), covered([(m[2], m[3]) for m in matches])
+        a_head, a_extent = edges_counted(counts[0], unions[0])
+        b_head, b_extent = edges_counted(counts[1], unions[1])
     if codes is None:
         alike = heads_alike_arrays(a_array, b_array, a_head, b_head)
     else:

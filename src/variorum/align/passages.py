@@ -174,6 +174,7 @@ def _aligned(
             settings.run_min_words,
             codes,
             counts,
+            (a_union, b_union),
         ),
     )
 

@@ -276,13 +276,17 @@ def align_group(
     step = wj + 1  # from a seed to the next one on its diagonal, in ``key``
     # A seed right after another on its diagonal joins that one's chain (:func:`chain_runs`):
     # the chaining sees each run once, as its first seed and its length.
-    row = p * (len(ta.grams) + 1) + i
+    row = i if k == 1 else p * (len(ta.grams) + 1) + i
     if len(row) < 2 or (row[1:] > row[:-1]).all():
         # One seed per position of ``ta`` in each pair (most pairs): a seed's successor on its
         # diagonal, if any, is the next seed.
         follows = (row[1:] - row[:-1] == 1) & (j[1:] - j[:-1] == 1)
-        prev = np.concatenate([[False], follows])
-        succ = np.concatenate([follows, [False]])
+        prev = np.empty(len(i), dtype=bool)
+        prev[:1] = False
+        prev[1:] = follows
+        succ = np.empty(len(i), dtype=bool)
+        succ[:-1] = follows
+        succ[-1:] = False
         firsts = ~prev
         at = firsts.nonzero()[0]
         runs = np.zeros(len(i), dtype=np.int64)
@@ -295,36 +299,41 @@ def align_group(
         runs = _run_lengths(p, i, j, firsts)
     # A run that spans ``min_words`` is inside one chain, which is a passage then: a partner
     # with one needs no screen.
-    survive = np.zeros(k, dtype=bool)
-    survive[p[runs >= min_words - ngram]] = True
-    unsure = ~survive[p]
-    if unsure.any():
-        # The screen needs the extensions of the ends of runs along a diagonal only (module doc).
-        ends = (unsure & ~(prev & succ)).nonzero()[0]
-        left, right = np.zeros(len(i), dtype=np.int64), np.zeros(len(i), dtype=np.int64)
-        left[ends], right[ends] = group.extensions(p[ends], i[ends], j[ends])
-        u = unsure.nonzero()[0]
-        fits = _fits(p[u], i[u], j[u], left[u], right[u], ngram, max_gap + 1, min_words)
-        survive[p[u[fits]]] = True
-    if not survive.any():
-        return out
-    firsts &= survive[p]
+    long_run = runs >= min_words - ngram
+    if k == 1 and long_run.any():  # the one partner survives (most pairs)
+        alive = [0]
+    else:
+        survive = np.zeros(k, dtype=bool)
+        survive[p[long_run]] = True
+        unsure = ~survive[p]
+        if unsure.any():
+            # The screen needs the extensions of the ends of runs along a diagonal only (module doc).
+            ends = (unsure & ~(prev & succ)).nonzero()[0]
+            left, right = np.zeros(len(i), dtype=np.int64), np.zeros(len(i), dtype=np.int64)
+            left[ends], right[ends] = group.extensions(p[ends], i[ends], j[ends])
+            u = unsure.nonzero()[0]
+            fits = _fits(p[u], i[u], j[u], left[u], right[u], ngram, max_gap + 1, min_words)
+            survive[p[u[fits]]] = True
+        if not survive.any():
+            return out
+        firsts &= survive[p]
+        alive = survive.nonzero()[0].tolist()
     sel = firsts.nonzero()[0]
-    sel_p = p[sel]
-    bounds = np.searchsorted(sel_p, np.arange(k + 1)).tolist()
+    bounds = [0, len(sel)] if k == 1 else np.searchsorted(p[sel], np.arange(k + 1)).tolist()
     starts_i, starts_j, lengths = i[sel].tolist(), j[sel].tolist(), runs[sel].tolist()
     chains_of: list[tuple[int, list[list[int]]]] = []
-    for q in survive.nonzero()[0].tolist():
+    for q in alive:
         lo, hi = bounds[q], bounds[q + 1]
         chains_of.append(
             (q, chain_runs(zip(starts_i[lo:hi], starts_j[lo:hi], lengths[lo:hi], strict=True), max_gap))
         )
     # The exact extension of each chain's ends, for all chains of all partners at once.
     c = np.asarray([ch for _, chains in chains_of for ch in chains], dtype=np.int64).reshape(-1, 4)
-    cp = np.repeat(np.asarray([q for q, _ in chains_of], dtype=np.int64), [len(ch) for _, ch in chains_of])
-    back, _ = group.extensions(cp, c[:, 0], c[:, 1], right=False)
-    _, ahead = group.extensions(cp, c[:, 2], c[:, 3], left=False)
-    backs, aheads = back.tolist(), ahead.tolist()
+    cp = None  # one partner: every chain is its
+    if k > 1:
+        owners = np.asarray([q for q, _ in chains_of], dtype=np.int64)
+        cp = np.repeat(owners, [len(ch) for _, ch in chains_of])
+    backs, aheads = group.chain_ends(cp, c[:, 0], c[:, 1], c[:, 2], c[:, 3])
     a = ta.hashes
     at = 0
     for q, chains in chains_of:
@@ -422,6 +431,11 @@ def _group_seeds(
         p = np.zeros(len(i), dtype=np.int64) if owner is None else owner[kb].repeat(ca * cb)
     wi = len(ta.grams) + 1
     wj = max(len(t.grams) for t in partners) + 1
+    if owner is None:  # one partner: the key is ``i * wj + j``, all seeds of partner 0
+        key = i * wj + j
+        key.sort()
+        i, j = np.divmod(key, wj)
+        return p, i, j, key, wj
     key = (p * wi + i) * wj + j  # below _KEY_LIMIT (:func:`align_group` splits larger groups)
     key.sort()  # one sort on one key: by partner, by i, then by j
     row, j = np.divmod(key, wj)
@@ -463,6 +477,46 @@ class _Group:
             right,
         )
 
+    def chain_ends(
+        self, p: np.ndarray | None, fi: np.ndarray, fj: np.ndarray, li: np.ndarray, lj: np.ndarray
+    ) -> tuple[list[int], list[int]]:
+        """How far chains of partners ``p`` (None: all of the only partner) extend left of
+        their first seeds ``(fi, fj)`` and right of their last ones ``(li, lj)``:
+        :meth:`extensions` of each side, in one call that computes only the side each needs."""
+        ta, ngram, window = self.ta, self.ngram, self.window
+        steps, offsets = _columns(ngram, window)
+        w = window + 2
+        if p is None:
+            at_b, b_length = ta.pad, int(self.lengths[0])
+        else:
+            at_b, b_length = self.offset[p] + ta.pad, self.lengths[p]
+        back = _side(
+            ta.padded, fi + ta.pad, self.padded, fj + at_b, offsets[:w], steps, np.minimum(fi, fj), window
+        )
+        room = np.minimum(len(ta.hashes) - li, b_length - lj) - ngram
+        ahead = _side(ta.padded, li + ta.pad, self.padded, lj + at_b, offsets[w:], steps, room, window)
+        return back.tolist(), ahead.tolist()
+
+
+def _side(
+    a_padded: np.ndarray,
+    ai: np.ndarray,
+    b_padded: np.ndarray,
+    bj: np.ndarray,
+    cols: np.ndarray,
+    steps: np.ndarray,
+    room: np.ndarray,
+    window: int,
+) -> np.ndarray:
+    """One side's extension counts of :func:`_reach`: the tokens at offsets ``cols`` from the
+    seeds, equal on both sides within ``room`` of them, walked as the aligner walks them."""
+    equal = a_padded[ai[:, None] + cols] == b_padded[bj[:, None] + cols]
+    # Past the start or the end of either document nothing is equal, whatever the padding holds.
+    equal &= steps < room[:, None]
+    passes = np.zeros((len(ai), window + 1), dtype=bool)
+    np.logical_or(equal[:, :window], equal[:, 1 : window + 1] & equal[:, 2:], out=passes[:, :window])
+    return passes.argmin(axis=1)  # type: ignore[no-any-return]
+
 
 def _reach(
     a_padded: np.ndarray,
@@ -487,14 +541,9 @@ def _reach(
         if not wanted:
             reaches.append(np.zeros(n, dtype=np.int64))
             continue
-        equal = a_padded[ai[:, None] + cols] == b_padded[bj[:, None] + cols]
-        # Past the start or the end of either document nothing is equal, whatever the padding holds.
         if room is None:
             room = np.minimum(a_rest, b_rest) - ngram
-        equal &= steps < room[:, None]
-        passes = np.zeros((n, window + 1), dtype=bool)
-        np.logical_or(equal[:, :window], equal[:, 1 : window + 1] & equal[:, 2:], out=passes[:, :window])
-        reaches.append(passes.argmin(axis=1))
+        reaches.append(_side(a_padded, ai, b_padded, bj, cols, steps, room, window))
     return reaches[0], reaches[1]
 
 
