@@ -472,3 +472,36 @@ def test_the_files_and_holders_above_a_licence_are_wrapper_and_the_licence_is_bo
 @settings(max_examples=200, deadline=None)
 def test_field_stanza_never_fails_on_any_text(text):
     assert is_field_stanza(text) in (True, False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 10**9),
+            st.integers(0, 10**9),
+            st.sampled_from([None, "en", "ru", "zh"]),
+            st.sampled_from(["body", "wrapper"]),
+        ),
+        max_size=8,
+    )
+)
+def test_segments_made_in_bulk_are_the_dataclass_s(fields_of: list) -> None:
+    """The segments :func:`segment` fills in without ``Segment.__init__`` equal, hash, read and
+    pickle as those ``Segment(...)`` makes."""
+    import pickle
+
+    from variorum.text import segment as segment_module
+
+    assert segment_module._PLAIN_SEGMENT  # else the bulk path is never taken
+    made = segment_module._segments(
+        [(s, e) for s, e, _, _ in fields_of], [lang for *_, lang, _ in fields_of], [r for *_, r in fields_of]
+    )
+    expected = [Segment(s, e, lang, role) for s, e, lang, role in fields_of]
+    assert made == expected
+    assert [vars(m) for m in made] == [vars(e) for e in expected]
+    assert [hash(m) for m in made] == [hash(e) for e in expected]
+    assert pickle.dumps(made) == pickle.dumps(expected)
+    for m in made:
+        with pytest.raises(AttributeError):
+            m.start = 1  # type: ignore[misc]  # still frozen

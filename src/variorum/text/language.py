@@ -66,8 +66,7 @@ import bisect
 import itertools
 import re
 import threading
-from collections import Counter
-from collections.abc import Generator, Iterable, Sequence, Set
+from collections.abc import Generator, Iterable, Mapping, Sequence, Set
 from functools import cache
 from typing import Any
 
@@ -887,7 +886,9 @@ def _paragraph_languages_steps(
     weak = [False] * n
     confirmed: set[str] = set()  # languages the model and the profile agreed on in this document
     unclear = [0]  # longer samples the model was still unsure of, in this document
-    unsure: dict[str | None, Counter[str]] = {}  # per script: the model's unsure answers
+    # Per script: the model's unsure answers, counted in plain dicts (a Counter is made by Python
+    # code, a microsecond for each; the counts and their order are the same).
+    unsure: dict[str | None, dict[str, int]] = {}
     sure: dict[str | None, set[str]] = {}  # per script: the languages the model was sure of
     # Per script: what _cannot_tell says of its answers so far, as their commonest guess ("" for
     # no), until the model answers about that script again.
@@ -920,7 +921,10 @@ def _paragraph_languages_steps(
                 if profile == lang:
                     confirmed.add(profile)
             else:
-                unsure.setdefault(script, Counter())[lang] += 1
+                guesses = unsure.get(script)
+                if guesses is None:
+                    guesses = unsure[script] = {}
+                guesses[lang] = guesses.get(lang, 0) + 1
                 # Not sure, and no function words to back the model: a list of names, say.
                 weak[i] = profile != lang
 
@@ -939,16 +943,20 @@ def _paragraph_languages_steps(
     if not short:
         return langs
     by_script: dict[str | None, list[int]] = {}
-    main_by_script: dict[str | None, Counter[str]] = {}
+    main_by_script: dict[str | None, dict[str, int]] = {}
     for i in range(n):
         if long[i]:
             by_script.setdefault(scripts[i], []).append(i)
-            main_by_script.setdefault(scripts[i], Counter())[langs[i] or ""] += words[i]
+            weights = main_by_script.get(scripts[i])
+            if weights is None:
+                weights = main_by_script[scripts[i]] = {}
+            key = langs[i] or ""
+            weights[key] = weights.get(key, 0) + words[i]
     for i in short:
         script = scripts[i]
         if script in _SCRIPT_DEFAULT:
             counts = main_by_script.get(script)
-            langs[i] = counts.most_common(1)[0][0] if counts else _SCRIPT_DEFAULT[script]
+            langs[i] = _commonest(counts) if counts else _SCRIPT_DEFAULT[script]
             continue
         before, after = _neighbours(by_script.get(script, []), i)
         candidates = {langs[j] for j in (before, after) if j is not None}
@@ -961,13 +969,13 @@ def _paragraph_languages_steps(
     return langs
 
 
-def _cannot_tell(guesses: Counter[str], sure: Set[str]) -> bool:
+def _cannot_tell(guesses: Mapping[str, int], sure: Set[str]) -> bool:
     """Whether the model's answers about one script of a document show that it cannot tell
     that script's text (see :data:`UNSURE_PARAGRAPHS`): enough unsure answers, and no sure one
     but for their commonest guess, where that is a language the script may be written in (a
     language that a script decides, such as "zh", is never a guess for another script's text:
     the model was sure of Chinese for a paragraph of commands mixed with Han characters)."""
-    if guesses.total() < UNSURE_PARAGRAPHS:
+    if sum(guesses.values()) < UNSURE_PARAGRAPHS:
         return False
     if not sure:
         return True
@@ -975,7 +983,7 @@ def _cannot_tell(guesses: Counter[str], sure: Set[str]) -> bool:
     return sure == {guess} and guess not in _DECIDED_LANGUAGES
 
 
-def _commonest(counts: Counter[str]) -> str:
+def _commonest(counts: Mapping[str, int]) -> str:
     """``counts.most_common(1)[0][0]`` (the first of the commonest, in insertion order), without
     the ``heapq`` call that ``most_common`` makes for it."""
     return max(counts, key=counts.__getitem__)
@@ -1001,13 +1009,15 @@ def document_languages(
     the words of each segment if already counted (:func:`paragraph_words`). Ties keep document
     order.
     """
-    weights: Counter[str] = Counter()
+    weights: dict[str, int] = {}  # a Counter is made by Python code: a microsecond a document
     for k, seg in enumerate(segments):
-        if seg.language is None:
+        language = seg.language
+        if language is None:
             continue
         if words is not None:
-            weights[seg.language] += words[k]
-            continue
-        span = text[seg.start : seg.end] if text is not None else None
-        weights[seg.language] += seg.end - seg.start if span is None else count_words(strip_urls(span))
+            weight = words[k]
+        else:
+            span = text[seg.start : seg.end] if text is not None else None
+            weight = seg.end - seg.start if span is None else count_words(strip_urls(span))
+        weights[language] = weights.get(language, 0) + weight
     return [lang for lang, _ in sorted(weights.items(), key=lambda item: -item[1])]

@@ -41,10 +41,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
+from dataclasses import fields
 from itertools import accumulate, compress, count, islice, pairwise
 from operator import itemgetter, sub
 
-from variorum.model import Segment
+from variorum.model import Role, Segment
 from variorum.text.language import documents_words_and_languages
 from variorum.text.lazy_pattern import compile_pattern
 from variorum.text.roles import assign_roles, is_header_line
@@ -145,8 +146,10 @@ class _Lines:
     def __init__(self, text: str) -> None:
         # str.splitlines tests every character of a text beyond Latin-1 against a table of line
         # breaks, 4x the time of splitting at line feeds: when they are the only breaks, the
-        # lines are the same (but for a last, empty one), without their line feed.
-        if not text.isascii() and not _other_breaks(text):
+        # lines are the same (but for a last, empty one), without their line feed. In ASCII text
+        # too: a line without its line feed and without surrounding spaces is its own stripped
+        # text (str.strip hands back the same string, no copy).
+        if not _other_breaks(text):
             self._raw, self._break = text.split("\n"), 1
         else:
             self._raw, self._break = text.splitlines(keepends=True), 0
@@ -208,7 +211,14 @@ def _last_word(line: str) -> str:
 
 
 def _ends_final(line: str) -> bool:
-    """The line (without surrounding whitespace) ends with a final mark and closing marks."""
+    """The line (without surrounding whitespace) ends with a final mark and closing marks.
+
+    The last character tells, unless it is a closing mark (no final mark is one): then the
+    marks are stripped (``str.rstrip`` builds its set of characters on every call).
+    """
+    last = line[-1:]
+    if last not in _CLOSING_MARKS:  # "" is in every string: an empty line is stripped below
+        return last in _FINAL_MARKS
     core = line.rstrip(_CLOSING_MARKS)
     return bool(core) and core[-1] in _FINAL_MARKS
 
@@ -467,9 +477,47 @@ def segment_documents(
             segmented.append(([], []))
             continue
         roles = assign_roles(doc_texts, doc_languages, doc_words)
-        segments = [
-            Segment(s, e, language, role, sentence_spans(text, s, e) if sentences else ())
-            for (s, e), language, role in zip(doc_spans, doc_languages, roles, strict=True)
-        ]
+        if sentences:
+            segments = [
+                Segment(s, e, language, role, sentence_spans(text, s, e))
+                for (s, e), language, role in zip(doc_spans, doc_languages, roles, strict=True)
+            ]
+        else:
+            segments = _segments(doc_spans, doc_languages, roles)
         segmented.append((segments, doc_words))
     return segmented
+
+
+#: Whether a :class:`~variorum.model.Segment` is only its fields in its ``__dict__`` (a frozen
+#: dataclass without slots or ``__post_init__``), so that :func:`_segments` may fill them in.
+_PLAIN_SEGMENT = (
+    not hasattr(Segment, "__slots__")
+    and not hasattr(Segment, "__post_init__")
+    and tuple(field.name for field in fields(Segment)) == ("start", "end", "language", "role", "sentences")
+)
+
+
+def _segments(
+    spans: Sequence[tuple[int, int]], languages: Sequence[str | None], roles: Sequence[Role]
+) -> list[Segment]:
+    """``Segment(start, end, language, role)`` of each paragraph, without sentences.
+
+    A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``, about a
+    microsecond for each paragraph, more than its role costs; here the same fields go straight
+    into each new instance's ``__dict__`` (what that ``__init__`` leaves there too: the
+    instances are equal, hash and pickle alike, as the tests check).
+    """
+    if not _PLAIN_SEGMENT:
+        return [Segment(s, e, lang, role) for (s, e), lang, role in zip(spans, languages, roles, strict=True)]
+    new = object.__new__
+    segments = []
+    for (start, end), language, role in zip(spans, languages, roles, strict=True):
+        made = new(Segment)
+        attributes = made.__dict__
+        attributes["start"] = start
+        attributes["end"] = end
+        attributes["language"] = language
+        attributes["role"] = role
+        attributes["sentences"] = ()
+        segments.append(made)
+    return segments
