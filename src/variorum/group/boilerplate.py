@@ -193,8 +193,13 @@ def recurring_endings(
     for items in spans.values():
         items.sort()
     out: set[tuple[int, int]] = set()
+    enough = settings.boilerplate_families
     for (a, b), (a0, a1, b0, b1) in last.items():
-        if _found_in(a, b, ((a, a0, a1), (b, b0, b1)), spans, settings.boilerplate_families):
+        # Each of the two lists holds the pair's own passage, which adds no document: a pair
+        # whose two documents share text with nobody else (most of them) is not searched.
+        if len(spans[a]) + len(spans[b]) < enough:
+            continue
+        if _found_in(a, b, ((a, a0, a1), (b, b0, b1)), spans, enough):
             out.add((a, b))
     return out
 
@@ -218,6 +223,15 @@ def _found_in(
                 if len(docs) >= enough:
                     return True
     return len(docs) >= enough
+
+
+def _spread_below(items: Sequence[tuple[int, int, int, int]], own: int, enough: int) -> bool:
+    """Whether no stretch of a document can spread to ``enough`` groups: a spread counts the
+    groups of the partners (``items``' third column) and the document's own, so it is at most
+    as many as there are of those. Most documents share text with one or two others, and the
+    arrays :func:`flag_boilerplate` makes for one cost more than this test."""
+    groups = {item[2] for item in items}
+    return len(groups) + (own not in groups) < enough
 
 
 def flag_boilerplate(
@@ -264,7 +278,7 @@ def flag_boilerplate(
     flagged: set[int] = set()
     for doc, items in spans.items():
         rows = [i for i, item in enumerate(items) if item[3] in short and item[3] not in flagged]
-        if not rows:
+        if not rows or _spread_below(items, code(doc), enough):
             continue
         table = np.array(items, dtype=np.int64)
         start, end, fam = table[:, 0], table[:, 1], table[:, 2]
