@@ -366,6 +366,21 @@ def test_boilerplate_flags_counted_with_numpy_are_the_references(raw, families, 
     )
 
 
+@given(_rows)
+@settings(max_examples=300, deadline=None)
+def test_recurring_endings_are_the_references(raw):
+    from boilerplate_reference import recurring_endings_reference
+
+    from variorum.group.boilerplate import recurring_endings
+
+    rows = [
+        (pid, a, b, a0, a0 + al, b0, b0 + bl, words)
+        for pid, (a, b, a0, al, b0, bl, words) in enumerate(raw)
+        if a != b
+    ]
+    assert recurring_endings(rows, S) == recurring_endings_reference(rows, S)
+
+
 @given(_rows, st.lists(st.integers(0, 600), min_size=7, max_size=7), st.integers(0, 30))
 @settings(max_examples=300, deadline=None)
 def test_formulas_found_with_numpy_are_the_references(raw, words, edit):
