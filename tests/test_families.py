@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from itertools import combinations
 
 from hypothesis import given, settings
@@ -468,3 +469,6 @@ def test_relate_reusing_first_relations_is_the_reference(raw, shapes):
         assert relate(ids, f, rows, s, formula=relate_formulas(f, rows, s)) == _relate_reference(
             ids, f, rows, s
         )
+        # or a function that gives them, asked once they are needed
+        late = functools.partial(relate_formulas, f, rows, s)
+        assert relate(ids, f, rows, s, formula=late) == _relate_reference(ids, f, rows, s)

@@ -543,7 +543,7 @@ def _derive(
             aligned = {(f.a, f.b) for f in facts}
             translations = [r for r in _translations(index, ids, keep=keep) if (r.a, r.b) not in aligned]
         typed, family_of, flagged = relate(
-            ids, facts, rows, settings, extra=translations, formula=formula and formula.result()
+            ids, facts, rows, settings, extra=translations, formula=formula and formula.result
         )
     finally:
         if formula is not None:
