@@ -215,10 +215,16 @@ def _found_in(
     ``(doc, start, end)`` stretches; stops at the first that makes it enough."""
     docs = {a, b}
     for doc, s0, e0 in stretches:
+        n0 = e0 - s0
         for s1, e1, other in spans[doc]:
             if s1 >= e0:
                 break
-            if other not in docs and _overlaps(s0, e0, s1, e1):
+            if other in docs:
+                continue
+            # :func:`_overlaps` written out: it runs for every passage near every pair's ending.
+            inter = (e0 if e0 < e1 else e1) - (s0 if s0 > s1 else s1)
+            n1 = e1 - s1
+            if inter > 0 and inter * 2 >= (n0 if n0 < n1 else n1):
                 docs.add(other)
                 if len(docs) >= enough:
                     return True
@@ -273,8 +279,11 @@ def flag_boilerplate(
     # Per document, the intervals it shares: (start, end, the partner's family, passage id).
     spans: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
     for pid, a, b, a0, a1, b0, b1, _ in passages:
-        spans[a].append((a0, a1, code(b), pid))
-        spans[b].append((b0, b1, code(a), pid))
+        # (the codes looked up here first: a call of ``code`` for each cost as much again)
+        code_b = code_of.get(b)
+        spans[a].append((a0, a1, code(b) if code_b is None else code_b, pid))
+        code_a = code_of.get(a)
+        spans[b].append((b0, b1, code(a) if code_a is None else code_a, pid))
     flagged: set[int] = set()
     for doc, items in spans.items():
         rows = [i for i, item in enumerate(items) if item[3] in short and item[3] not in flagged]
