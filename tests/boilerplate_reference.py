@@ -119,3 +119,27 @@ def _is_formula_reference(members: Mapping[int, tuple[int, int]], related, s: Se
     pairs = [(x, y) for i, x in enumerate(docs) for y in docs[i + 1 :]]
     otherwise = sum(1 for x, y in pairs if related(x, y, *members[x]))
     return otherwise * 2 < len(pairs)
+
+
+def recurring_endings_reference(
+    passages: Sequence[tuple[int, int, int, int, int, int, int, int]], s: Settings
+) -> set[tuple[int, int]]:
+    """Every pair whose last stretch (in ``a``) overlaps, in either document, passages shared
+    with enough other documents: each pair searched in full."""
+    last: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+    for _pid, a, b, a0, a1, b0, b1, _ in passages:
+        pair, stretch = ((a, b), (a0, a1, b0, b1)) if a < b else ((b, a), (b0, b1, a0, a1))
+        if pair not in last or stretch[0] > last[pair][0]:
+            last[pair] = stretch
+    out = set()
+    for (a, b), (a0, a1, b0, b1) in last.items():
+        docs = {a, b}
+        for _pid, x, y, x0, x1, y0, y1, _ in passages:
+            for doc, s0, e0 in ((a, a0, a1), (b, b0, b1)):
+                if x == doc and _overlaps(s0, e0, x0, x1):
+                    docs.add(y)
+                if y == doc and _overlaps(s0, e0, y0, y1):
+                    docs.add(x)
+        if len(docs) >= s.boilerplate_families:
+            out.add((a, b))
+    return out

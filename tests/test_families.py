@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from itertools import combinations
 
 from hypothesis import given, settings
@@ -366,6 +367,21 @@ def test_boilerplate_flags_counted_with_numpy_are_the_references(raw, families, 
     )
 
 
+@given(_rows)
+@settings(max_examples=300, deadline=None)
+def test_recurring_endings_are_the_references(raw):
+    from boilerplate_reference import recurring_endings_reference
+
+    from variorum.group.boilerplate import recurring_endings
+
+    rows = [
+        (pid, a, b, a0, a0 + al, b0, b0 + bl, words)
+        for pid, (a, b, a0, al, b0, bl, words) in enumerate(raw)
+        if a != b
+    ]
+    assert recurring_endings(rows, S) == recurring_endings_reference(rows, S)
+
+
 @given(_rows, st.lists(st.integers(0, 600), min_size=7, max_size=7), st.integers(0, 30))
 @settings(max_examples=300, deadline=None)
 def test_formulas_found_with_numpy_are_the_references(raw, words, edit):
@@ -453,3 +469,6 @@ def test_relate_reusing_first_relations_is_the_reference(raw, shapes):
         assert relate(ids, f, rows, s, formula=relate_formulas(f, rows, s)) == _relate_reference(
             ids, f, rows, s
         )
+        # or a function that gives them, asked once they are needed
+        late = functools.partial(relate_formulas, f, rows, s)
+        assert relate(ids, f, rows, s, formula=late) == _relate_reference(ids, f, rows, s)

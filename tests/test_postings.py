@@ -71,6 +71,20 @@ def test_shared_counts_match_the_reference(batches: list, probe: dict, max_df: i
     assert again == want
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.lists(documents, max_size=6), documents, st.integers(1, 5))
+def test_a_batch_probing_its_own_run_matches_the_reference(batches: list, probe: dict, max_df: int) -> None:
+    # A batch looks its candidates up right after its postings are written as the last run,
+    # which it passes as ``made``: found there without a search, as the searches would find it.
+    batches = [{num + 100 * i: fps for num, fps in b.items()} for i, b in enumerate(batches)]
+    probe = {num + 1000: fps for num, fps in probe.items()}
+    fps = {n: np.asarray(h, dtype=np.int64) for n, h in probe.items()}
+    made = make_run(fps.items())
+    want = reference([*batches, probe], probe, max_df)
+    assert shared_counts([*runs_of(batches), made], fps, max_df, made) == want
+    assert shared_counts(runs_of([*batches, probe]), fps, max_df, made) == want  # merged away
+
+
 def test_the_probing_batch_itself_is_found_but_never_paired_with_itself() -> None:
     batch = {1: [10, 11, 12], 2: [11, 12, 13], 3: [99]}
     runs = runs_of([batch])

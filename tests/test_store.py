@@ -11,6 +11,7 @@ from variorum import pipeline
 from variorum.config import Settings
 from variorum.errors import IndexError_, UsageError
 from variorum.model import Document, content_id
+from variorum.prepare import prepare
 from variorum.store.index import Index
 from variorum.store.schema import SCHEMA_VERSION
 
@@ -215,6 +216,36 @@ def test_the_document_listing_follows_changes_from_any_connection(tmp_path: Path
         assert pipeline.families(writer, settings)[0]["documents"][0]["date"] == "2021-05-04"
         families = {r["family"] for r in writer.doc_rows()}
         assert families == {r["family"] for r in reader.doc_rows()}
+
+
+def test_main_languages_kept_follow_inserts_rollbacks_and_other_connections(
+    tmp_path: Path, settings: Settings
+):
+    # main_languages is read once and then kept up to date with this connection's inserts; it
+    # must always be what the query over every document says.
+    def query(index: Index) -> set[str | None]:
+        rows = index.conn.execute("SELECT DISTINCT json_extract(languages, '$[0]') FROM documents")
+        return {r[0] for r in rows}
+
+    english = Document("en", "The committee met on Tuesday and agreed the budget for the year.")
+    german = Document("de", "Der Ausschuss hat sich am Dienstag getroffen und den Haushalt beschlossen.")
+    french = Document("fr", "Le comité s'est réuni mardi et a adopté le budget de l'année.")
+    db = tmp_path / "index.db"
+    with Index.open(db, settings=settings) as index, Index.open(db, settings=settings) as other:
+        assert index.main_languages() == query(index) == set()
+        pipeline.add(index, [english], settings)
+        assert index.main_languages() == query(index) and len(query(index)) == 1
+        with pytest.raises(RuntimeError), index.transaction():
+            index.insert_many([(prepare(german, index.vocabulary(), settings), "h-de", None)])
+            assert index.main_languages() == query(index)
+            raise RuntimeError("rolled back")
+        assert index.main_languages() == query(index) and len(query(index)) == 1
+        pipeline.add(other, [german], settings)
+        assert index.main_languages() == query(index) and len(query(index)) == 2
+        with index.transaction():
+            index.insert_many([(prepare(french, index.vocabulary(), settings), "h-fr", None)])
+            assert index.main_languages() == query(index) and len(query(index)) == 3
+        assert index.main_languages() == query(index) == other.main_languages()
 
 
 def test_word_counts_are_added_to_the_stored_vocabulary(tmp_path: Path):

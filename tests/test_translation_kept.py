@@ -211,6 +211,12 @@ def test_a_profile_comes_back_from_its_columns_unchanged(pages):
         np.fromiter([], dtype="<u4").tobytes(),
     )
     assert stored.unpack_profile("prose", stored.pack_profile(bare)) == bare
+    # Unpacked together, profiles with anchors and without, and one without paragraphs, are
+    # those unpacked one at a time.
+    none = profile("empty", "", None, None, keep_text=False)
+    made = [profile(d.id, d.text, "en", None, keep_text=False) for d in pages[:12]] + [bare, none]
+    rows = [(num, p.id, stored.pack_profile(p)) for num, p in enumerate(made, start=5)]
+    assert stored.unpack_profiles(rows) == {n: stored.unpack_profile(i, k) for n, i, k in rows}
     chain = ((0, 3), (2, 5), (70000, 9))
     assert stored.unpack_chain(stored.pack_chain(chain)) == chain
     assert stored.unpack_chain(stored.pack_chain(())) == ()

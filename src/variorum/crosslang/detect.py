@@ -409,6 +409,8 @@ class TranslationIndex:
             return got
 
         for offset, keys in enumerate(batch_keys):
+            if not keys:  # no hard anchor (most prose): no candidate to look up
+                continue
             n = first + offset
             doc = self.docs[n]
             for m in self.candidates(n, keys):

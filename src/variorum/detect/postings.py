@@ -243,7 +243,11 @@ def shared_counts(
     probe = q.hashes[first]
     count = np.diff(np.append(first, len(q)))
     probes = _Probes(probe)
-    found = [_found(r, probe, probes) for r in runs]
+    # The run of the batch itself (written just before its lookup) holds every probe where
+    # ``q`` has it: nothing to search, and no filter to make for it.
+    found = [
+        (np.arange(len(probe)), first, first + count) if r is q else _found(r, probe, probes) for r in runs
+    ]
     df = np.zeros(len(probe), dtype=np.int64)
     for at, lo, hi in found:
         df[at] += hi - lo  # a probe is found once per run at most

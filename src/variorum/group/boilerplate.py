@@ -193,8 +193,13 @@ def recurring_endings(
     for items in spans.values():
         items.sort()
     out: set[tuple[int, int]] = set()
+    enough = settings.boilerplate_families
     for (a, b), (a0, a1, b0, b1) in last.items():
-        if _found_in(a, b, ((a, a0, a1), (b, b0, b1)), spans, settings.boilerplate_families):
+        # Each of the two lists holds the pair's own passage, which adds no document: a pair
+        # whose two documents share text with nobody else (most of them) is not searched.
+        if len(spans[a]) + len(spans[b]) < enough:
+            continue
+        if _found_in(a, b, ((a, a0, a1), (b, b0, b1)), spans, enough):
             out.add((a, b))
     return out
 
@@ -210,14 +215,29 @@ def _found_in(
     ``(doc, start, end)`` stretches; stops at the first that makes it enough."""
     docs = {a, b}
     for doc, s0, e0 in stretches:
+        n0 = e0 - s0
         for s1, e1, other in spans[doc]:
             if s1 >= e0:
                 break
-            if other not in docs and _overlaps(s0, e0, s1, e1):
+            if other in docs:
+                continue
+            # :func:`_overlaps` written out: it runs for every passage near every pair's ending.
+            inter = (e0 if e0 < e1 else e1) - (s0 if s0 > s1 else s1)
+            n1 = e1 - s1
+            if inter > 0 and inter * 2 >= (n0 if n0 < n1 else n1):
                 docs.add(other)
                 if len(docs) >= enough:
                     return True
     return len(docs) >= enough
+
+
+def _spread_below(items: Sequence[tuple[int, int, int, int]], own: int, enough: int) -> bool:
+    """Whether no stretch of a document can spread to ``enough`` groups: a spread counts the
+    groups of the partners (``items``' third column) and the document's own, so it is at most
+    as many as there are of those. Most documents share text with one or two others, and the
+    arrays :func:`flag_boilerplate` makes for one cost more than this test."""
+    groups = {item[2] for item in items}
+    return len(groups) + (own not in groups) < enough
 
 
 def flag_boilerplate(
@@ -259,12 +279,15 @@ def flag_boilerplate(
     # Per document, the intervals it shares: (start, end, the partner's family, passage id).
     spans: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
     for pid, a, b, a0, a1, b0, b1, _ in passages:
-        spans[a].append((a0, a1, code(b), pid))
-        spans[b].append((b0, b1, code(a), pid))
+        # (the codes looked up here first: a call of ``code`` for each cost as much again)
+        code_b = code_of.get(b)
+        spans[a].append((a0, a1, code(b) if code_b is None else code_b, pid))
+        code_a = code_of.get(a)
+        spans[b].append((b0, b1, code(a) if code_a is None else code_a, pid))
     flagged: set[int] = set()
     for doc, items in spans.items():
         rows = [i for i, item in enumerate(items) if item[3] in short and item[3] not in flagged]
-        if not rows:
+        if not rows or _spread_below(items, code(doc), enough):
             continue
         table = np.array(items, dtype=np.int64)
         start, end, fam = table[:, 0], table[:, 1], table[:, 2]

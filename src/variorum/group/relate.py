@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from variorum.config import Settings
 from variorum.group.boilerplate import flag_boilerplate, formula_passages, recurring_endings
@@ -90,13 +90,15 @@ def relate(
     settings: Settings,
     *,
     extra: Iterable[Relation] = (),
-    formula: set[int] | None = None,
+    formula: set[int] | Callable[[], set[int]] | None = None,
 ) -> tuple[list[Relation], dict[int, str], set[int]]:
     """Relations, the family of every document, and the ids of boilerplate passages.
 
     ``extra`` adds relations found without passages (translations). ``formula``: the passages
     of :func:`formulas`, if the caller worked them out already (they depend on nothing else
-    computed here, so another process can find them meanwhile).
+    computed here, so another process can find them meanwhile), or a function that returns
+    them, called only once the first relations, families and boilerplate flags are worked out
+    (so that this process waits for the other one as late as it can).
     """
     s = settings
     facts = list(facts)
@@ -111,7 +113,10 @@ def relate(
         if first_families.get(f.a) == first_families.get(f.b) and _republished(f, kind_of[(f.a, f.b)], s)
     }
     flagged = flag_boilerplate(passages, first_families, s, versions=inside)
-    flagged |= formulas(facts, passages, s) if formula is None else formula
+    if formula is None:
+        flagged |= formulas(facts, passages, s)
+    else:
+        flagged |= formula() if callable(formula) else formula
     flagged_words: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
     marks: dict[tuple[int, int], list[bool]] = defaultdict(list)
     for pid, a, b, *_, words in passages:
