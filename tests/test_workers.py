@@ -218,3 +218,16 @@ def test_a_chunk_with_profiles_packs_each_documents_profile_as_the_translation_p
         assert packed.profile == stored.pack_profile(made) == workers.anchor_profile(p)
         assert packed.profile.paragraphs == np.asarray(made.paragraphs, dtype="<u4").reshape(-1).tobytes()
         assert replace(packed, profile=None) == pack(p.tokens, p.segments)
+
+
+def test_the_collector_runs_rarely_while_workers_run_and_as_before_after() -> None:
+    import gc
+    from collections import Counter
+
+    before = gc.get_threshold()
+    pool = workers.Workers(1, Counter(), PIPELINED)
+    try:
+        assert gc.get_threshold() == (workers.WORKER_GC_THRESHOLD, *before[1:])
+    finally:
+        pool.close()
+    assert gc.get_threshold() == before
