@@ -231,3 +231,24 @@ def test_the_collector_runs_rarely_while_workers_run_and_as_before_after() -> No
     finally:
         pool.close()
     assert gc.get_threshold() == before
+
+
+def test_segments_made_again_from_packed_rows_are_the_segments() -> None:
+    import copy
+    import pickle
+    from collections import Counter
+
+    from variorum.prepare import prepare
+    from variorum.store.codec import pack_segments
+
+    doc = Document(id="d", text=_documents()[0].text + "\n\nКириллица и ελληνικά, العربية.")
+    segments = prepare(doc, Counter(), PIPELINED).segments
+    assert len(segments) > 1
+    rows = workers.SegmentRows(pack_segments(segments))
+    assert len(rows) == len(segments) and rows.made is None  # nothing made until read
+    assert rows == segments and segments == rows and rows == workers.SegmentRows(pack_segments(segments))
+    assert rows != segments[:-1] and rows != list(segments)
+    assert tuple(rows) == segments and rows[0] == segments[0] and rows[1:] == segments[1:]
+    assert hash(rows) == hash(segments) and repr(rows) == repr(segments)
+    for again in (pickle.loads(pickle.dumps(rows)), copy.deepcopy(rows), copy.copy(rows)):
+        assert type(again) is tuple and again == segments

@@ -288,8 +288,8 @@ class PreparedChunk:
 
     Segments travel once, as the packed ``segments`` rows: a pickled :class:`Segment` costs a
     reduction and a state dictionary each way, more than making it again from its row in the
-    main process. Only a document whose segments hold sentences (which the rows keep as JSON)
-    sends its segments as they are.
+    main process, which does so only if they are read (:class:`SegmentRows`). Only a document
+    whose segments hold sentences (which the rows keep as JSON) sends its segments as they are.
     """
 
     sizes: np.ndarray  # per document: tokens, n-grams, fingerprints, words as written
@@ -336,10 +336,7 @@ class PreparedChunk:
             packed = self.packed[i]
             segments = self.segments[i]
             if segments is None:
-                segments = tuple(
-                    Segment(start, end, language, role)  # type: ignore[arg-type]
-                    for _, start, end, language, role, _ in packed.segments
-                )
+                segments = SegmentRows(packed.segments)  # type: ignore[assignment]
             prep = Prepared(
                 doc=d,
                 tokens=None,  # type: ignore[arg-type]
@@ -355,6 +352,54 @@ class PreparedChunk:
             out.append((prep, packed))
             t0, g0, f0 = t1, g1, f1
         return out
+
+
+class SegmentRows(Sequence[Segment]):
+    """A prepared document's segments, made from its packed ``segments`` rows when first read.
+
+    An ``add`` stores the rows and never reads the segments of a document a worker prepared:
+    making them for every document (seven a document on the four-script corpus, a frozen
+    dataclass each) was half of what unpacking a worker's chunk cost the main process. Read,
+    they are the tuple of :class:`~variorum.model.Segment` they were, and equal to it.
+    """
+
+    __slots__ = ("made", "rows")
+
+    def __init__(self, rows: Sequence[tuple[int, int, int, str | None, str, str]]) -> None:
+        self.rows = rows
+        self.made: tuple[Segment, ...] | None = None
+
+    def segments(self) -> tuple[Segment, ...]:
+        """The segments, made once."""
+        if self.made is None:
+            self.made = tuple(
+                Segment(start, end, language, role)  # type: ignore[arg-type]
+                for _, start, end, language, role, _ in self.rows
+            )
+        return self.made
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i: Any) -> Any:
+        return self.segments()[i]
+
+    def __iter__(self) -> Iterator[Segment]:
+        return iter(self.segments())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SegmentRows):
+            other = other.segments()
+        return self.segments() == other
+
+    def __hash__(self) -> int:
+        return hash(self.segments())
+
+    def __repr__(self) -> str:
+        return repr(self.segments())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return tuple, (self.segments(),)  # pickled (or copied) as the tuple it stands for
 
 
 #: The default settings' ``min_shared_keys`` (a class attribute of the dataclass), read once:
@@ -667,6 +712,7 @@ __all__ = [
     "Batch",
     "CombinedVocabulary",
     "PreparedChunk",
+    "SegmentRows",
     "Workers",
     "anchor_profile",
     "anchor_profiles",
