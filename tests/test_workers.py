@@ -218,3 +218,37 @@ def test_a_chunk_with_profiles_packs_each_documents_profile_as_the_translation_p
         assert packed.profile == stored.pack_profile(made) == workers.anchor_profile(p)
         assert packed.profile.paragraphs == np.asarray(made.paragraphs, dtype="<u4").reshape(-1).tobytes()
         assert replace(packed, profile=None) == pack(p.tokens, p.segments)
+
+
+def test_the_collector_runs_rarely_while_workers_run_and_as_before_after() -> None:
+    import gc
+    from collections import Counter
+
+    before = gc.get_threshold()
+    pool = workers.Workers(1, Counter(), PIPELINED)
+    try:
+        assert gc.get_threshold() == (workers.WORKER_GC_THRESHOLD, *before[1:])
+    finally:
+        pool.close()
+    assert gc.get_threshold() == before
+
+
+def test_segments_made_again_from_packed_rows_are_the_segments() -> None:
+    import copy
+    import pickle
+    from collections import Counter
+
+    from variorum.prepare import prepare
+    from variorum.store.codec import pack_segments
+
+    doc = Document(id="d", text=_documents()[0].text + "\n\nКириллица и ελληνικά, العربية.")
+    segments = prepare(doc, Counter(), PIPELINED).segments
+    assert len(segments) > 1
+    rows = workers.SegmentRows(pack_segments(segments))
+    assert len(rows) == len(segments) and rows.made is None  # nothing made until read
+    assert rows == segments and segments == rows and rows == workers.SegmentRows(pack_segments(segments))
+    assert rows != segments[:-1] and rows != list(segments)
+    assert tuple(rows) == segments and rows[0] == segments[0] and rows[1:] == segments[1:]
+    assert hash(rows) == hash(segments) and repr(rows) == repr(segments)
+    for again in (pickle.loads(pickle.dumps(rows)), copy.deepcopy(rows), copy.copy(rows)):
+        assert type(again) is tuple and again == segments
