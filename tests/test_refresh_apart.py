@@ -74,3 +74,28 @@ def test_refresh_finds_formulas_apart_with_the_same_result(tmp_path, monkeypatch
                 )
             )
     assert shown[0] == shown[1]
+
+
+def test_refresh_collects_young_objects_rarely_and_puts_the_threshold_back(tmp_path, monkeypatch):
+    import gc
+
+    from variorum.config import Settings
+    from variorum.model import Document
+    from variorum.store.index import Index
+
+    seen: list[tuple[int, int, int]] = []
+    derive = pipeline._derive
+
+    def watched(*args, **kwargs):
+        seen.append(gc.get_threshold())
+        return derive(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_derive", watched)
+    settings = Settings(workers=1)
+    index = Index.open(tmp_path / "i.db", settings=settings)
+    before = gc.get_threshold()
+    text = " ".join(f"word{k % 97} other{k % 13}" for k in range(300))
+    pipeline.add(index, [Document("a", text), Document("b", "A note. " + text)], settings)
+    index.close()
+    assert seen == [(pipeline.REFRESH_GC_THRESHOLD, *before[1:])]
+    assert gc.get_threshold() == before
