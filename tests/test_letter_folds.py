@@ -108,3 +108,26 @@ def test_the_spaced_table_folds_word_characters_and_spaces_the_rest() -> None:
     spaced = normalize._fold_table().take(np.where(in_words, codes, np.uint16(32)))
     assert normalize._spaced_folds().dtype == np.uint16
     assert normalize._spaced_folds().tolist() == spaced.tolist()
+
+
+def test_the_cached_table_is_the_table_worked_out_and_a_damaged_one_is_worked_out_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from variorum.text import letter_folds as lf
+
+    monkeypatch.setenv("VARIORUM_CACHE_DIR", str(tmp_path))
+    classes = normalize._bmp_classes().table
+    letters = np.flatnonzero((classes == normalize._LETTER) | (classes == normalize._CJK_LETTER))
+    args = (letters, normalize._FOLDED_MARK, normalize._APOSTROPHE)
+    made = lf.letter_folds(*args)
+    first = lf.cached_letter_folds(*args)  # worked out, then kept
+    (kept,) = (tmp_path / "letter-folds").iterdir()
+    assert np.array_equal(first, made)
+    assert np.array_equal(lf.cached_letter_folds(*args), made)  # read back
+    kept.write_bytes(b"not a table")
+    assert np.array_equal(lf.cached_letter_folds(*args), made)  # worked out again
+    assert np.array_equal(np.load(kept), made)  # and kept again
+    # Other inputs are another file, never the first one's table.
+    fewer = lf.cached_letter_folds(letters[: len(letters) // 2], *args[1:])
+    assert len(list((tmp_path / "letter-folds").iterdir())) == 2
+    assert np.array_equal(fewer, lf.letter_folds(letters[: len(letters) // 2], *args[1:]))

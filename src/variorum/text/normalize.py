@@ -410,11 +410,11 @@ def _letter_folds(chars: int) -> Any:
 def _fold_table() -> Any:
     import numpy as np
 
-    from variorum.text.letter_folds import letter_folds
+    from variorum.text.letter_folds import cached_letter_folds
 
     table = _bmp_classes().table
     letters = np.flatnonzero((table == _LETTER) | (table == _CJK_LETTER))
-    return letter_folds(letters, _FOLDED_MARK, _APOSTROPHE)
+    return cached_letter_folds(letters, _FOLDED_MARK, _APOSTROPHE)
 
 
 #: Words of a vocabulary sampled by :func:`warm_tables`, the most recent first, and the share of
