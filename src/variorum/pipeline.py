@@ -132,6 +132,10 @@ def add(
             if preprocessing is not None:
                 preprocessing = preprocessing.to_prepare(workers)
             fold = workers.fold_words()  # every batch is counted: a worker adds up their words
+            # Nothing is left for the workers to prepare: the last batches' pairs are theirs to
+            # align (the first adds up the words meanwhile; chunks neither takes up are aligned
+            # here all the same), instead of this process aligning them alone on one core.
+            state.workers_ahead = True
             for flight in (preparing, preprocessing):
                 if flight is not None:
                     state.commit(*flight.results(workers))
