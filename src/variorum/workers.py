@@ -195,10 +195,10 @@ class _WorkerWords:
                 counts = np.frombuffer(part.counts, dtype=np.int64)
                 if part.hashes is None:
                     hashes, starts = joined_hashes(part.words, SEP)
-                    self.reading.add_hashed(hashes, counts, _words_at(part.words, starts))
+                    self.reading.add_hashed(hashes, counts, _words_at(part.words, starts, len(starts)))
                 else:  # hashed once, by the worker that counted the chunk (:func:`hashed_counts`)
                     hashes = np.frombuffer(part.hashes, dtype=np.uint64)
-                    self.reading.add_hashed(hashes, counts, _words_at(part.words, None))
+                    self.reading.add_hashed(hashes, counts, _words_at(part.words, None, len(part)))
         if self.keep_sum:
             self.parts += len(parts)
             self.held += sum(len(p) for p in parts)
@@ -241,18 +241,18 @@ def hashed_counts(counts: WordCounts) -> WordCounts:
     return replace(counts, hashes=hashes.tobytes())
 
 
-def _words_at(joined: str, starts: np.ndarray | None) -> Callable[[np.ndarray], list[str]]:
-    """The strings of some of the words of ``joined`` (words joined by ``SEP``, starting at
-    ``starts``, found if ``None`` and needed), given their positions: sliced one by one when
-    they are few, else split all."""
+def _words_at(joined: str, starts: np.ndarray | None, count: int) -> Callable[[np.ndarray], list[str]]:
+    """The strings of some of the ``count`` words of ``joined`` (words joined by ``SEP``,
+    starting at ``starts``, found if ``None`` and needed), given their positions: sliced one by
+    one when they are few, else split all."""
 
     def words_at(picks: np.ndarray) -> list[str]:
         nonlocal starts
-        if starts is None and 4 * len(picks) <= joined.count(SEP) + 1:
-            starts = joined_starts(joined, SEP)
-        if starts is None or 4 * len(picks) > len(starts):
+        if 4 * len(picks) > count:
             every = joined.split(SEP)
             return [every[i] for i in picks.tolist()]
+        if starts is None:
+            starts = joined_starts(joined, SEP)
         ends = np.append(starts[1:] - 1, len(joined))
         return [joined[a:b] for a, b in zip(starts[picks].tolist(), ends[picks].tolist(), strict=True)]
 
