@@ -4,6 +4,7 @@ against the plain dict the main process repairs with: the same counts, the same 
 from __future__ import annotations
 
 import json
+import pickle
 from collections import Counter
 
 import numpy as np
@@ -14,7 +15,7 @@ from variorum import workers
 from variorum.store.codec import SEP
 from variorum.store.wordcounts import WordCounts
 from variorum.text import join_sites
-from variorum.text.join_sites import HashedVocabulary, joined_hashes, poly_hashes
+from variorum.text.join_sites import HashedVocabulary, joined_hashes, joined_starts, poly_hashes
 from variorum.text.normalize import count_vocabulary, raw_tokens, repair_splits_many
 
 _pieces = st.sampled_from(
@@ -43,6 +44,14 @@ def test_the_hashes_of_a_joined_column_are_the_words(words: list[str]) -> None:
         hashes, starts = joined_hashes(SEP.join(words), SEP)
         assert hashes.tolist() == poly_hashes(words)[0].tolist()
         assert starts.tolist() == [sum(len(w) + 1 for w in words[:i]) for i in range(len(words))]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_words, max_size=40))
+def test_the_starts_of_a_joined_column_are_those_hashing_gives(words: list[str]) -> None:
+    if words:
+        joined = SEP.join(words)
+        assert joined_starts(joined, SEP).tolist() == joined_hashes(joined, SEP)[1].tolist()
 
 
 @settings(max_examples=150, deadline=None)
@@ -149,6 +158,46 @@ def test_a_worker_folds_what_a_counter_of_the_parts_gives(
                 held, held_words = Counter(), 0
     finally:
         workers.VOCABULARY_FOLD_WORDS = original
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.dictionaries(_words, st.integers(1, 9), max_size=30),
+    st.lists(st.tuples(st.dictionaries(_words, st.integers(1, 9), max_size=30), st.booleans()), max_size=6),
+)
+def test_parts_hashed_by_the_counting_worker_add_what_parts_without_hashes_add(
+    base: dict[str, int], parts: list[tuple[dict[str, int], bool]]
+) -> None:
+    plain, hashed = workers._WorkerWords(Counter(base), True), workers._WorkerWords(Counter(base), True)
+    for counts, with_hashes in parts:
+        part = WordCounts.of(counts)
+        sent = pickle.loads(pickle.dumps(workers.hashed_counts(part) if with_hashes else part))
+        assert sent == part
+        plain.add([part])
+        hashed.add([sent])
+    assert dict(hashed.reading) == dict(plain.reading)
+    assert hashed.reading.words == plain.reading.words
+    assert hashed.fold() == plain.fold()
+
+
+def test_a_few_new_words_of_a_hashed_part_are_sliced_from_its_column() -> None:
+    base = {f"w{i}": 1 for i in range(40)}
+    words = workers._WorkerWords(Counter(base), False)
+    part = workers.hashed_counts(WordCounts.of({**dict.fromkeys(base, 2), "Ёлка": 3, "𝐀bc": 1}))
+    assert part.hashes is not None and len(part.hashes) == 8 * len(part)
+    words.add([part])
+    assert sorted(words.reading.words[-2:]) == sorted(["Ёлка", "𝐀bc"])
+    assert dict(words.reading) == {**dict.fromkeys(base, 3), "Ёлка": 3, "𝐀bc": 1}
+
+
+def test_hashes_are_neither_stored_nor_compared() -> None:
+    part = WordCounts.of({"a": 1, "b": 2})
+    hashed = workers.hashed_counts(part)
+    assert hashed == part and (hashed.words, hashed.counts) == (part.words, part.counts)
+    assert (
+        np.frombuffer(hashed.hashes or b"", dtype=np.uint64).tolist() == poly_hashes(["a", "b"])[0].tolist()
+    )
+    assert workers.hashed_counts(WordCounts.of({})).hashes is None
 
 
 @settings(max_examples=300, deadline=None)

@@ -66,7 +66,7 @@ from variorum.model import Document, Segment
 from variorum.prepare import Prepared, prepare_many, preprocess_many
 from variorum.store.codec import SEP, Packed, pack_many, unpack_tokens
 from variorum.store.wordcounts import CountsSum, WordCounts
-from variorum.text.join_sites import HashedVocabulary, joined_hashes
+from variorum.text.join_sites import HashedVocabulary, joined_hashes, joined_starts
 from variorum.text.language import warm_up
 from variorum.text.normalize import count_vocabulary, warm_tables
 
@@ -192,9 +192,13 @@ class _WorkerWords:
         held, the sum is dropped (the main process adds those parts up itself)."""
         for part in parts:
             if len(part):
-                hashes, starts = joined_hashes(part.words, SEP)
                 counts = np.frombuffer(part.counts, dtype=np.int64)
-                self.reading.add_hashed(hashes, counts, _words_at(part.words, starts))
+                if part.hashes is None:
+                    hashes, starts = joined_hashes(part.words, SEP)
+                    self.reading.add_hashed(hashes, counts, _words_at(part.words, starts, len(starts)))
+                else:  # hashed once, by the worker that counted the chunk (:func:`hashed_counts`)
+                    hashes = np.frombuffer(part.hashes, dtype=np.uint64)
+                    self.reading.add_hashed(hashes, counts, _words_at(part.words, None, len(part)))
         if self.keep_sum:
             self.parts += len(parts)
             self.held += sum(len(p) for p in parts)
@@ -228,14 +232,27 @@ def json_object(keys: Iterable[str], counts: Iterable[int]) -> str:
     return "{" + items + "}"
 
 
-def _words_at(joined: str, starts: np.ndarray) -> Callable[[np.ndarray], list[str]]:
-    """The strings of some of the words of ``joined`` (words joined by ``SEP``, starting at
-    ``starts``), given their positions: sliced one by one when they are few, else split all."""
+def hashed_counts(counts: WordCounts) -> WordCounts:
+    """``counts`` with the hashes of its words (:func:`joined_hashes`), made once by the worker
+    that counted them rather than by every worker it is sent to (:meth:`_WorkerWords.add`)."""
+    if not len(counts):
+        return counts
+    hashes, _ = joined_hashes(counts.words, SEP)
+    return replace(counts, hashes=hashes.tobytes())
+
+
+def _words_at(joined: str, starts: np.ndarray | None, count: int) -> Callable[[np.ndarray], list[str]]:
+    """The strings of some of the ``count`` words of ``joined`` (words joined by ``SEP``,
+    starting at ``starts``, found if ``None`` and needed), given their positions: sliced one by
+    one when they are few, else split all."""
 
     def words_at(picks: np.ndarray) -> list[str]:
-        if 4 * len(picks) > len(starts):
+        nonlocal starts
+        if 4 * len(picks) > count:
             every = joined.split(SEP)
             return [every[i] for i in picks.tolist()]
+        if starts is None:
+            starts = joined_starts(joined, SEP)
         ends = np.append(starts[1:] - 1, len(joined))
         return [joined[a:b] for a, b in zip(starts[picks].tolist(), ends[picks].tolist(), strict=True)]
 
@@ -282,7 +299,9 @@ def _serve(
                 pre = preprocess_many([d.text for d in payload])
                 kept[key] = (payload, pre)
                 main = {langs[0] if langs else None for _, _, langs in pre}
-                answers.put((key, (WordCounts.of(count_vocabulary(raw for raw, _, _ in pre)), main)))
+                answers.put(
+                    (key, (hashed_counts(WordCounts.of(count_vocabulary(raw for raw, _, _ in pre))), main))
+                )
             else:
                 docs, pre = kept.pop(key)
                 preps = prepare_many(docs, words.reading, settings, pre)

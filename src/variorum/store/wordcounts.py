@@ -14,7 +14,7 @@ Kept free of SQL, like :mod:`variorum.store.codec`, so that workers can pack the
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 from operator import add
 
@@ -28,10 +28,17 @@ _COUNT = np.dtype("<i8")
 @dataclass(frozen=True)
 class WordCounts:
     """Word counts as stored: ``words`` joined by :data:`~variorum.store.codec.SEP`, ``counts``
-    the count of each, in the same order, as little-endian int64."""
+    the count of each, in the same order, as little-endian int64.
+
+    ``hashes``, if given, is the polynomial hash of each word, in the same order, as native
+    uint64 (:func:`~variorum.text.join_sites.joined_hashes`): the worker that counts a chunk
+    hashes its words once, and every worker adds them to its vocabulary without hashing them
+    again (:mod:`variorum.workers`). It is not stored, nor compared: parts read back from the
+    index have none, and those who need hashes then make them."""
 
     words: str
     counts: bytes
+    hashes: bytes | None = field(default=None, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.counts) // _COUNT.itemsize

@@ -135,6 +135,17 @@ def joined_hashes(joined: str, sep: str) -> tuple[np.ndarray, np.ndarray]:
     return hashes, starts
 
 
+def joined_starts(joined: str, sep: str) -> np.ndarray:
+    """Where each word of ``joined`` (words joined by ``sep``) starts in it, as
+    :func:`joined_hashes` gives them, for words whose hashes came with them."""
+    ends = np.flatnonzero(
+        np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) == ord(sep)
+    )
+    starts = np.zeros(len(ends) + 1, dtype=np.int64)
+    starts[1:] = ends + 1
+    return starts
+
+
 class _Bitmap:
     """The hashes of a vocabulary's words as bits, and what is needed to keep them current."""
 
