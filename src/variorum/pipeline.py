@@ -105,7 +105,6 @@ def add(
     preprocessing: _InFlight | None = None
     preparing: _InFlight | None = None
     aborted = False
-    apart = contextlib.ExitStack()  # WAL checkpoints in a thread while the workers run
     try:
         for batch in _batches(documents, settings.batch_size):
             fresh = state.fresh(batch)
@@ -114,8 +113,6 @@ def add(
             if workers is None and settings.workers > 1 and len(fresh) >= _POOL_THRESHOLD:
                 languages = index.main_languages() if settings.translations else None
                 workers = state.workers = Workers(settings.workers, state.vocab, settings, languages)
-                # After the fork: the workers never see the thread.
-                apart.enter_context(index.checkpoints_apart())
             if workers is None:
                 state.commit_here(fresh)
                 continue
@@ -165,7 +162,6 @@ def add(
             state.commit(*preparing.results(workers))
         raise
     finally:
-        apart.close()  # before refresh, which forks only where this process has no other thread
         if workers is not None:
             try:
                 workers.close(abort=aborted)

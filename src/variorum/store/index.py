@@ -30,7 +30,6 @@ from variorum.group.relations import PairFacts, Relation
 from variorum.model import Document, Passage, Segment, Skip
 from variorum.prepare import Prepared, rebuild
 from variorum.store.browse import add_foreign_keys, create_views
-from variorum.store.checkpoints import Checkpointer
 from variorum.store.codec import Packed, document_row, pack, unpack_tokens
 from variorum.store.schema import MIGRATIONS, PAIR_EVIDENCE_COLUMNS, SCHEMA, SCHEMA_VERSION
 from variorum.store.wordcounts import WordCounts, add_counts, merged
@@ -126,8 +125,6 @@ class Index:
         # The distinct main languages of the documents, as read at a data version and kept up
         # to date with this connection's own inserts (see :meth:`main_languages`).
         self._languages: tuple[int, set[str | None]] | None = None
-        # While :meth:`checkpoints_apart` runs: the thread that checkpoints after each commit.
-        self._checkpointer: Checkpointer | None = None
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -241,21 +238,6 @@ class Index:
         self.close()
 
     @contextlib.contextmanager
-    def checkpoints_apart(self) -> Iterator[None]:
-        """Within the block, the WAL is copied back into the file by a thread of its own after
-        each commit (:mod:`variorum.store.checkpoints`), not by the commit itself. For a long run
-        of writes (``add``); the thread ends with the block."""
-        if self._checkpointer is not None or str(self.path) == ":memory:":
-            yield
-            return
-        self._checkpointer = Checkpointer(self.conn, str(self.path))
-        try:
-            yield
-        finally:
-            checkpointer, self._checkpointer = self._checkpointer, None
-            checkpointer.stop()
-
-    @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """One atomic write: everything inside commits together or not at all."""
         try:
@@ -269,8 +251,6 @@ class Index:
             yield
             self._flush_postings()
             self.conn.execute("COMMIT")
-            if self._checkpointer is not None:
-                self._checkpointer.poke()
         except BaseException as error:
             if self.conn.in_transaction:
                 with contextlib.suppress(sqlite3.Error):
