@@ -272,6 +272,20 @@ def split_positions(positions: list[int], sizes: Sequence[int]) -> list[list[int
     return out
 
 
+def _runs_together(flat: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The tokens' hashes, and the hashes of every two (then every three) tokens run together,
+    composed from them (``n >= 2`` tokens: ``n - 1`` pairs, then ``n - 2`` triples)."""
+    n = len(flat)
+    hashes, powers = poly_hashes(flat)
+    joined = np.empty(2 * n - 3, dtype=np.uint64)
+    pairs, triples = joined[: n - 1], joined[n - 1 :]
+    np.multiply(hashes[:-1], powers[1:], out=pairs)
+    pairs += hashes[1:]
+    np.multiply(pairs[:-1], powers[2:], out=triples)
+    triples += hashes[2:]
+    return hashes, joined
+
+
 def candidate_positions(
     texts: Sequence[Sequence[str]], parts: Sequence[Mapping[str, int]]
 ) -> tuple[Sequence[str], np.ndarray] | None:
@@ -289,13 +303,7 @@ def candidate_positions(
     flat = texts[0] if len(texts) == 1 else list(itertools.chain.from_iterable(texts))
     if n < 2:
         return flat, np.empty(0, dtype=np.int64)
-    hashes, powers = poly_hashes(flat)
-    joined = np.empty(2 * n - 3, dtype=np.uint64)  # every pair, then every triple
-    pairs, triples = joined[: n - 1], joined[n - 1 :]
-    np.multiply(hashes[:-1], powers[1:], out=pairs)
-    pairs += hashes[1:]
-    np.multiply(pairs[:-1], powers[2:], out=triples)
-    triples += hashes[2:]
+    _, joined = _runs_together(flat)
     hit = None
     for bitmap in bitmaps:
         assert bitmap is not None
@@ -512,13 +520,7 @@ def hashed_sites(
     if n < 2:
         return [[] for _ in sizes], {}
     flat = texts[0] if len(texts) == 1 else list(itertools.chain.from_iterable(texts))
-    hashes, powers = poly_hashes(flat)
-    joined = np.empty(2 * n - 3, dtype=np.uint64)  # every pair, then every triple
-    pairs, triples = joined[: n - 1], joined[n - 1 :]
-    np.multiply(hashes[:-1], powers[1:], out=pairs)
-    pairs += hashes[1:]
-    np.multiply(pairs[:-1], powers[2:], out=triples)
-    triples += hashes[2:]
+    hashes, joined = _runs_together(flat)
     maybe = vocabulary.bitmap.holds(joined)
     if len(texts) > 1:  # a pair or triple that runs from one text into the next is left out
         left = np.repeat(np.cumsum(sizes), sizes) - np.arange(1, n + 1)
