@@ -16,17 +16,22 @@
 
 Chains overlapping on both sides (a side effect of repeated phrases) are merged. Everything works
 on token indices; :mod:`variorum.align.passages` turns them into quoted character spans.
+
+N-gram hashes come as numpy arrays (:func:`seeds`) or, for a few short texts, as lists of ints
+(:func:`listed_seeds`, the same seeds): the collation of two one-page files never imports numpy,
+~40 ms of its ~130 ms, so numpy is imported where arrays are used, not with this module.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from variorum.arrays import concat_ranges, distinct, in_sorted
+if TYPE_CHECKING:
+    import numpy as np
 
 # An n-gram occurring more often than this in one text seeds nothing (a refrain, a list marker).
 MAX_SEED_REPEATS = 8
@@ -45,6 +50,10 @@ class Match:
 
 def seeds(a_grams: np.ndarray, b_grams: np.ndarray) -> list[tuple[int, int]]:
     """All (i, j) with ``a_grams[i] == b_grams[j]``, sorted, repeats beyond the cap dropped."""
+    import numpy as np
+
+    from variorum.arrays import concat_ranges, distinct, in_sorted
+
     if len(a_grams) == 0 or len(b_grams) == 0:
         return []
     a_distinct = distinct(a_grams)
@@ -66,6 +75,24 @@ def seeds(a_grams: np.ndarray, b_grams: np.ndarray) -> list[tuple[int, int]]:
     n = b_count[k]
     j = b_idx[b_order][concat_ranges(b_start[k], n)]
     return list(zip(np.repeat(i, n).tolist(), j.tolist(), strict=True))
+
+
+def listed_seeds(a_grams: Sequence[int], b_grams: Sequence[int]) -> list[tuple[int, int]]:
+    """:func:`seeds` of n-gram hashes given as lists, in pure Python (the same pairs, in the same
+    order: by position in ``a``, then in ``b``)."""
+    b_at: dict[int, list[int]] = {}
+    for j, g in enumerate(b_grams):
+        b_at.setdefault(g, []).append(j)
+    a_count: dict[int, int] = {}
+    for g in a_grams:
+        if g in b_at:
+            a_count[g] = a_count.get(g, 0) + 1
+    out: list[tuple[int, int]] = []
+    for i, g in enumerate(a_grams):
+        at = b_at.get(g)
+        if at is not None and len(at) <= MAX_SEED_REPEATS and a_count[g] <= MAX_SEED_REPEATS:
+            out.extend((i, j) for j in at)
+    return out
 
 
 def chain(seed_list: Sequence[tuple[int, int]], max_gap: int) -> list[list[int]]:
@@ -138,8 +165,8 @@ def _merge(ranges: list[list[int]]) -> list[list[int]]:
 def align_tokens(
     a: Sequence[int],
     b: Sequence[int],
-    a_grams: np.ndarray,
-    b_grams: np.ndarray,
+    a_grams: np.ndarray | list[int],
+    b_grams: np.ndarray | list[int],
     *,
     ngram: int,
     max_gap: int,
@@ -149,9 +176,10 @@ def align_tokens(
 
     ``a_grams``/``b_grams`` are the n-gram hashes of ``a``/``b`` (see
     :func:`variorum.detect.fingerprint.all_ngrams`) so callers that already have them do not
-    hash twice.
+    hash twice; given as lists (:mod:`variorum.detect.hash_lists`), they are seeded without numpy.
     """
-    chains = chain(seeds(a_grams, b_grams), max_gap)
+    found = listed_seeds(a_grams, b_grams) if isinstance(a_grams, list) else seeds(a_grams, b_grams)
+    chains = chain(found, max_gap)
     ranges: list[list[int]] = []
     for fi, fj, li, lj in chains:
         a0, a1, b0, b1 = _extend(a, b, fi, li + ngram, fj, lj + ngram)
@@ -169,6 +197,8 @@ def coverage(n: int, ranges: Sequence[tuple[int, int]], mask: np.ndarray | None 
     """Share of the ``n`` tokens (or of those where ``mask`` is true) inside any of ``ranges``."""
     if n == 0:
         return 0.0
+    import numpy as np
+
     covered = np.zeros(n, dtype=bool)
     for r0, r1 in ranges:
         covered[r0:r1] = True

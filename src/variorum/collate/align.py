@@ -30,16 +30,17 @@ columns. Merging witness W into the columns:
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
 
 from variorum.align.local import Match, align_tokens
 from variorum.collate.model import Move, Table, Witness
-from variorum.detect.fingerprint import ngram_hashes, token_hashes
+from variorum.detect import hash_lists
 
 ANCHOR_NGRAM = 3
 MOVE_MIN = 6
@@ -59,6 +60,12 @@ UNRELATED_BELOW = 0.5
 # two stretches: more than half a word, so that a one-word pivot that keeps its place outweighs
 # a two-word block that swapped with another ("the cat is black" / "black is the cat").
 DISPLACEMENT = 0.75
+# Columns plus witness tokens up to which a merge in a process that has not imported numpy hashes
+# and seeds in pure Python (variorum.detect.hash_lists): importing numpy is ~40 ms of a ~130 ms
+# collation of two one-page files. Arrays are faster once numpy is there (measured, seeding a
+# text and its revision: 1,000 tokens 2.1 ms listed against 1.0 ms, 10,000 tokens 23 ms against
+# 13 ms), so larger merges, and every merge in a process that has numpy, use them.
+LISTED_TOKENS = 10_000
 
 Pair = tuple[int | None, int | None]
 
@@ -174,30 +181,30 @@ def _near_dp(s_forms: Sequence[set[str]], w_norms: Sequence[str]) -> list[Pair]:
     """
     n, m = len(s_forms), len(w_norms)
     gap = -1.0
-    score = np.zeros((n + 1, m + 1))
-    score[:, 0] = np.arange(n + 1) * gap
-    score[0, :] = np.arange(m + 1) * gap
-    sim = np.array([[_similarity(f, b) for b in w_norms] for f in s_forms]).reshape(n, m)
+    # Plain lists of floats: the stretches hold at most DP_CELLS cells, where reading and writing
+    # one numpy element at a time is slower than a list's, and the sums are the same doubles.
+    sim = [[_similarity(f, b) for b in w_norms] for f in s_forms]
+    score = [[j * gap for j in range(m + 1)]]
     for i in range(1, n + 1):
+        up, row, here = score[i - 1], [i * gap], sim[i - 1]
         for j in range(1, m + 1):
-            score[i, j] = max(
-                score[i - 1, j - 1] + sim[i - 1, j - 1], score[i - 1, j] + gap, score[i, j - 1] + gap
-            )
+            row.append(max(up[j - 1] + here[j - 1], up[j] + gap, row[j - 1] + gap))
+        score.append(row)
     pairs: list[Pair] = []
     i, j = n, m
     while i > 0 or j > 0:
         if (
             i > 0
             and j > 0
-            and sim[i - 1, j - 1] >= 1.0
-            and score[i, j] == score[i - 1, j - 1] + sim[i - 1, j - 1]
+            and sim[i - 1][j - 1] >= 1.0
+            and score[i][j] == score[i - 1][j - 1] + sim[i - 1][j - 1]
         ):
             pairs.append((i - 1, j - 1))
             i, j = i - 1, j - 1
-        elif i > 0 and score[i, j] == score[i - 1, j] + gap:
+        elif i > 0 and score[i][j] == score[i - 1][j] + gap:
             pairs.append((i - 1, None))
             i -= 1
-        elif j > 0 and score[i, j] == score[i, j - 1] + gap:
+        elif j > 0 and score[i][j] == score[i][j - 1] + gap:
             pairs.append((None, j - 1))
             j -= 1
         else:
@@ -400,6 +407,20 @@ def _trim(b: Match, s_forms: Sequence[set[str]], w_norms: Sequence[str]) -> tupl
     return b.a0 + runs[0][1], b.a0 + runs[-1][2], b.b0 + runs[0][3], b.b0 + runs[-1][4]
 
 
+def _hashes(norms: Sequence[str], listed: bool) -> tuple[list[int], Any]:
+    """Token hashes as ints, and the ``ANCHOR_NGRAM``-gram hashes: a list where ``listed``
+    (see :data:`LISTED_TOKENS`), else a numpy array. Both hold the same values."""
+    if listed:
+        tokens = hash_lists.token_hashes(norms)
+        return tokens, hash_lists.ngram_hashes(tokens, ANCHOR_NGRAM)
+    import numpy as np
+
+    from variorum.detect.fingerprint import ngram_hashes, token_hashes
+
+    array = token_hashes(norms)
+    return array.tolist(), ngram_hashes(array, ANCHOR_NGRAM).view(np.int64)
+
+
 def _merge(cols: _Columns, wi: int, w: Witness, moves: list[_RawMove]) -> None:
     """Merge witness ``wi`` into the columns (see the module docstring)."""
     s_ids = list(cols.order)
@@ -407,13 +428,14 @@ def _merge(cols: _Columns, wi: int, w: Witness, moves: list[_RawMove]) -> None:
     s_forms = [cols.forms[c] for c in s_ids]
     w_norms = w.tokens.norms
     w_starts = _paragraph_starts(w)
-    s_hash = token_hashes(s_norms)
-    w_hash = token_hashes(w_norms)
+    listed = len(s_norms) + len(w_norms) <= LISTED_TOKENS and "numpy" not in sys.modules
+    s_hash, s_grams = _hashes(s_norms, listed)
+    w_hash, w_grams = _hashes(w_norms, listed)
     blocks = align_tokens(
-        s_hash.tolist(),
-        w_hash.tolist(),
-        ngram_hashes(s_hash, ANCHOR_NGRAM).view(np.int64),
-        ngram_hashes(w_hash, ANCHOR_NGRAM).view(np.int64),
+        s_hash,
+        w_hash,
+        s_grams,
+        w_grams,
         ngram=ANCHOR_NGRAM,
         max_gap=3,
         min_words=ANCHOR_NGRAM,

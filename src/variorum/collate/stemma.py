@@ -43,63 +43,36 @@ covers: they go through the bootstrap.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Sequence
 
 import numpy as np
 import xxhash
-from rapidfuzz import fuzz
 
 from variorum.collate.arborescence import min_arborescence
 from variorum.collate.bootstrap import replicate_weights
 from variorum.collate.model import Stemma, StemmaEdge, Variant, Witness
-
-OMIT = 0.2  # per word the child lacks
-ADD = 1.0  # per word the child has and the parent lacks
-ADD_SHARED = 1.5  # ... when another witness has those words too
-SUBST = 1.0  # per substantive reading changed
-SUBST_SHARED = 1.5  # ... to a reading another witness has
-FIX = 1.0  # the child repairs a formal slip of the parent's own
-SLIP = 0.1  # the child introduces a formal difference
-MOVE = 2.0  # the child has a passage in another place
-LATER = 1000.0  # the child is dated before the parent
-ROOT = 10_000.0  # cost of a witness being the root (only one is)
-BOOTSTRAP = 100
-BOOTSTRAP_LARGE = 30  # replicates for more than 20 witnesses
-# Units are summed into at most this many consecutive chunks, the unit of the block bootstrap.
-BOOTSTRAP_CHUNKS = 200
-# Two witnesses are near-copies (and "copies rarely fix errors" applies) when they differ in at
-# most COPY_MAX substantive readings, or COPY_SHARE of the changes they share against the parent.
-COPY_MAX = 5
-COPY_SHARE = 0.25
-
-
-def _key(v: Variant, wid: str) -> str:
-    r = v.readings.get(wid, "")
-    if v.kind == "transposition" and v.move is not None:
-        return "" if not r else ("moved" if _in_target(v, wid) else "in place")
-    return " ".join(r.split()) if not v.substantive else " ".join(r.casefold().split())
-
-
-def _norm_key(v: Variant, w: Witness) -> str:
-    """The witness's reading as normalized words: case, punctuation, number format and repaired
-    split words never tell two readings apart (a unit joined across another witness's omission
-    may hold such formal differences)."""
-    span = v.spans.get(w.id)
-    if span is None:
-        return ""
-    starts = w.tokens.starts
-    first = bisect.bisect_left(starts, span[0])
-    last = bisect.bisect_left(starts, span[1])
-    return " ".join(w.tokens.norms[first:last]) or " ".join(v.readings.get(w.id, "").split())
-
-
-def _in_target(v: Variant, wid: str) -> bool:
-    return (v.move is not None and wid == v.move.to_witness) or (
-        v.spans.get(wid) is not None
-        and v.move is not None
-        and v.readings.get(wid, "") == v.readings.get(v.move.to_witness, "")
-    )
+from variorum.collate.stemma_rules import (
+    ADD,
+    ADD_SHARED,
+    BOOTSTRAP,
+    BOOTSTRAP_CHUNKS,
+    BOOTSTRAP_LARGE,
+    COPY_MAX,
+    COPY_SHARE,
+    FIX,
+    LATER,
+    MARGIN,
+    MOVE,
+    OMIT,
+    ROOT,
+    SLIP,
+    SUBST,
+    SUBST_SHARED,
+    describe_unit,
+    evidence_key,
+    norm_key,
+    reading_key,
+)
 
 
 class Units:
@@ -117,7 +90,7 @@ class Units:
         for k, v in enumerate(self.variants):
             seen: dict[str, int] = {}
             for w, wid in enumerate(ids):
-                key = _norm_key(v, witnesses[w]) if v.kind in ("addition", "omission") else _key(v, wid)
+                key = norm_key(v, witnesses[w]) if v.kind in ("addition", "omission") else reading_key(v, wid)
                 if key:
                     self.codes[k, w] = seen.setdefault(key, len(seen))
             self.words[k] = max(1, max(len(v.readings.get(i, "").split()) for i in ids))
@@ -206,12 +179,6 @@ def _full_costs(cost: np.ndarray, witnesses: Sequence[Witness]) -> np.ndarray:
     return full
 
 
-#: Bound on the floating-point error of a two-witness decision margin: below it the bound of
-#: :func:`_two_unanimous` is not trusted and the bootstrap decides. Costs are multiples of 0.1
-#: summed over at most a few thousand units (error ~1e-12); tie-breakers are 1e-6 apart.
-_MARGIN = 1e-9
-
-
 def _two_margin(
     costs: np.ndarray, prior: np.ndarray, witnesses: Sequence[Witness]
 ) -> tuple[float, np.ndarray]:
@@ -228,10 +195,10 @@ def _two_unanimous(const: float, d: np.ndarray, root: int) -> bool:
 
     Replicate weights are non-negative integers summing to ``len(d)``, so ``w @ d`` ranges over
     ``len(d) * [min(d), max(d)]``; if the margin (:func:`_two_margin`) has the same sign, by more
-    than :data:`_MARGIN`, at both ends, no replicate can pick the other tree.
+    than :data:`MARGIN`, at both ends, no replicate can pick the other tree.
     """
     low, high = const + len(d) * float(d.min()), const + len(d) * float(d.max())
-    return low > _MARGIN if root == 0 else high < -_MARGIN
+    return low > MARGIN if root == 0 else high < -MARGIN
 
 
 def _lost_sources(
@@ -278,59 +245,15 @@ def _lost_sources(
     return parent, lost, evidence
 
 
-#: Evidence is listed heaviest first: substantive before formal, passages (``PASSAGE_WORDS`` or
-#: more) before words, then moves, additions and omissions (a paragraph added or moved decides an
-#: edge) before substitutions, then the changes shared by more witnesses (shared errors), then
-#: the longer ones.
-_KIND_WEIGHT = {"transposition": 0, "addition": 1, "omission": 1, "substitution": 2}
-
-
 def by_weight(units: Units, order: Sequence[int], pair: tuple[str, str] | None = None) -> list[int]:
-    """``order`` (unit indices) sorted by the weight of the evidence each unit gives.
-
-    With ``pair`` (parent and child ids), a unit counts as substantive for that edge only if the
-    two readings differ by more than a respelling: a unit joined across a third witness's
-    omission may hold "center" / "centre" between these two.
-    """
+    """``order`` (unit indices) sorted by the weight of the evidence each unit gives
+    (:func:`~variorum.collate.stemma_rules.evidence_key`)."""
 
     def key(u: int) -> tuple[bool, bool, int, int, float, int]:
-        v = units.variants[u]
-        substantive = v.substantive and (pair is None or _differs(v, *pair))
         shared = int(units.support[u].max()) if units.support.shape[1] else 0
-        passage = units.words[u] >= PASSAGE_WORDS
-        return (not substantive, not passage, _KIND_WEIGHT.get(v.kind, 3), -shared, -float(units.words[u]), u)
+        return evidence_key(units.variants[u], pair, shared, float(units.words[u]), u)
 
     return sorted(order, key=key)
-
-
-def _differs(v: Variant, a: str, b: str) -> bool:
-    """Whether two witnesses' readings of ``v`` differ by more than a respelling (fuzz ratio of
-    their folded words below ``RESPELLED``), or one of them has none, or the unit is a move."""
-    ra, rb = (" ".join(v.readings.get(w, "").casefold().split()) for w in (a, b))
-    if v.kind == "transposition" or not ra or not rb:
-        return True
-    return fuzz.ratio(ra, rb) < RESPELLED
-
-
-#: A unit of this many words or more is a passage (a sentence or a paragraph), not a word.
-PASSAGE_WORDS = 8
-#: Readings at least this similar (fuzz ratio) are one text respelled, for ordering evidence.
-RESPELLED = 95
-
-
-def _describe(v: Variant, parent_id: str, child_id: str) -> str:
-    def short(s: str) -> str:
-        s = " ".join(s.split())
-        return s if len(s) <= 60 else s[:59] + "…"
-
-    rp, rc = v.readings.get(parent_id, ""), v.readings.get(child_id, "")
-    if v.kind == "transposition":
-        return f"moved: '{short(rc or rp)}'"
-    if not rc:
-        return f"omitted: '{short(rp)}'"
-    if not rp:
-        return f"added: '{short(rc)}'"
-    return f"'{short(rp)}' → '{short(rc)}'"
 
 
 def build_stemma(
@@ -378,7 +301,7 @@ def build_stemma(
             draws = replicate_weights(seed, chunks, replicates)
             margins = const + draws.astype(float) @ d
             for weights, margin in zip(draws, margins, strict=True):
-                if abs(margin) > _MARGIN:  # a near-tie is left to the solver, as in any replicate
+                if abs(margin) > MARGIN:  # a near-tie is left to the solver, as in any replicate
                     edges = {(ids[0], ids[1]) if margin > 0 else (ids[1], ids[0])}
                 else:
                     edges = signature(*solve(weights.astype(float))[:2])
@@ -398,7 +321,7 @@ def build_stemma(
 
     def describe(order: list[int], p: int, c: int) -> tuple[str, ...]:
         ranked = by_weight(units, order, (ids[p], ids[c]))
-        return tuple(_describe(units.variants[u], ids[p], ids[c]) for u in ranked[:10])
+        return tuple(describe_unit(units.variants[u], ids[p], ids[c]) for u in ranked[:10])
 
     def evidence_of(p: int, c: int) -> tuple[str, ...]:
         if c >= n:  # parent -> lost source: the changes its children share
