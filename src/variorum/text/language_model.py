@@ -32,7 +32,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import xxhash
 
 from variorum.cache import cache_dir
@@ -83,9 +82,18 @@ def _key(model: Path, languages: Sequence[str]) -> str:
     return xxhash.xxh3_64_hexdigest("\0".join(parts).encode())
 
 
+def copy_folder(model: Path, languages: Sequence[str]) -> Path:
+    """Where the cached copy of ``model`` restricted to ``languages`` is (or is to be) kept.
+
+    Found without numpy (this module imports it where it reads or writes arrays), so that
+    :mod:`variorum.text.langid_bounds` can read a copy in a process that has not imported it."""
+    return cache_dir() / "langid" / _key(model, languages)
+
+
 def _build(model: Path, languages: Sequence[str]) -> dict[str, Any]:
     """The restricted model's arrays, read from py3langid's compressed file, and the tables
     derived from its automaton (none when the automaton is not the kind they assume)."""
+    import numpy as np
     from py3langid.modelio import load_model
 
     from variorum.text.langid_features import derive_tables
@@ -118,6 +126,8 @@ def _write(folder: Path, arrays: dict[str, Any], source: dict[str, Any] | None =
     """Write the arrays into ``folder`` atomically (a reader sees all of them or none)."""
     import shutil
     import tempfile
+
+    import numpy as np
 
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".langid-", dir=folder.parent))
@@ -198,6 +208,8 @@ def _touch(folder: Path) -> None:
 
 
 def _read(folder: Path) -> dict[str, Any]:
+    import numpy as np
+
     arrays: dict[str, Any] = {
         # Memory-mapped: the identifier reads only the pages it needs.
         name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
@@ -214,10 +226,12 @@ def load_identifier(languages: Sequence[str]) -> Any:
     """A py3langid ``LanguageIdentifier`` that only answers ``languages``, with normalized
     probabilities and numpy feature counts (:class:`~variorum.text.langid_features.FastIdentifier`);
     from the cached copy when there is one (see the module docstring)."""
+    import numpy as np
+
     from variorum.text.langid_features import FastIdentifier
 
     model = _model_file()
-    folder = cache_dir() / "langid" / _key(model, languages)
+    folder = copy_folder(model, languages)
     arrays: dict[str, Any] | None = None
     damaged = False
     if (folder / "classes.json").exists():

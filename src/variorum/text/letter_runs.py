@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,6 +33,12 @@ _BMP = 0x10000
 #: The table of ASCII characters costs next to nothing and is built at once.
 BMP_TABLE_AFTER = 500_000
 _pattern_chars = 0  # non-ASCII characters counted so far without the table, in this process
+#: ASCII characters a process that has not imported numpy counts by the pattern before it
+#: imports numpy for the table: the pattern costs ~0.2 microseconds a word and the table a tenth
+#: of that, so numpy's import (~40 ms, a third of ``variorum collate --files`` on two pages) is
+#: paid back only after about this many.
+ASCII_TABLE_AFTER = 1_000_000
+_ascii_pattern_chars = 0  # ASCII characters counted so far by the pattern for want of numpy
 
 
 @functools.cache
@@ -52,23 +59,28 @@ def count_runs(texts: Sequence[str], run: str, single: str) -> list[int] | None:
     """The number of matches of ``[single]|[run]+`` in each of ``texts`` (``run`` and
     ``single`` are bodies of disjoint ``re`` character classes); None, for the caller to count
     with the pattern, when a text has characters beyond the Basic Multilingual Plane, which the
-    table does not cover, or non-ASCII characters before :data:`BMP_TABLE_AFTER`."""
+    table does not cover, or non-ASCII characters before :data:`BMP_TABLE_AFTER`, or ASCII
+    characters before :data:`ASCII_TABLE_AFTER` in a process without numpy."""
+    global _pattern_chars, _ascii_pattern_chars
+    joined = "\n".join(texts)  # "\n" is in no class: runs never cross from one text to the next
+    ascii_text = joined.isascii()
+    if ascii_text and _ascii_pattern_chars < ASCII_TABLE_AFTER and "numpy" not in sys.modules:
+        _ascii_pattern_chars += len(joined)
+        return None
+    if not ascii_text and _pattern_chars < BMP_TABLE_AFTER:
+        _pattern_chars += len(joined)
+        return None
     import numpy as np
 
-    global _pattern_chars
-    joined = "\n".join(texts)  # "\n" is in no class: runs never cross from one text to the next
-    if joined.isascii():
+    if ascii_text:
         codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
         table = _table(run, single, 128)
-    elif _pattern_chars >= BMP_TABLE_AFTER:
+    else:
         data = joined.encode("utf-16-le", "surrogatepass")
         if len(data) != 2 * len(joined):  # characters beyond the BMP, as surrogate pairs
             return None
         codes = np.frombuffer(data, dtype=np.uint16)
         table = _table(run, single, _BMP)
-    else:
-        _pattern_chars += len(joined)
-        return None
     classes = table.take(codes)
     in_run = classes == _RUN
     starts = classes == _SINGLE

@@ -27,6 +27,7 @@ import functools
 import itertools
 import operator
 import re
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -36,7 +37,6 @@ from typing import Any
 
 import regex
 
-from variorum.text import join_sites
 from variorum.text.lazy_pattern import LazyPattern, compile_pattern
 
 # One alternation, tried left to right at each position:
@@ -193,14 +193,23 @@ BMP_TABLE_AFTER = 200_000
 #: (:func:`_cut_by_classes`) costs ~25 microseconds of numpy calls whatever the length, which
 #: the engine's ~0.1 microsecond a character only exceeds past a few hundred characters.
 TABLE_MIN_CHARS = 200
+#: ASCII characters a process that has not imported numpy cuts by the regular expression before
+#: it imports numpy for the table path: the expression takes ~0.09 microseconds a character and
+#: the table ~0.05 (measured on a one-page seed), so numpy's import (~40 ms, a third of
+#: ``variorum collate --files`` on two pages) is paid back only after about this many.
+ASCII_TABLE_AFTER = 1_000_000
 _unicode_chars = 0  # non-ASCII characters cut so far by the regex module, in this process
+_ascii_chars = 0  # ASCII characters cut so far by the expression for want of numpy
 
 
 def raw_tokens(text: str) -> RawTokens:
     """Cut ``text`` into tokens with normalized forms, before split-word repair."""
-    global _unicode_chars
+    global _unicode_chars, _ascii_chars
     if text.isascii():
         if len(text) < TABLE_MIN_CHARS:
+            return _cut(text, _ascii_cutter())
+        if _ascii_chars < ASCII_TABLE_AFTER and "numpy" not in sys.modules:
+            _ascii_chars += len(text)
             return _cut(text, _ascii_cutter())
         return _cut_by_classes(text, _ascii_classes())
     if len(text) >= TABLE_MIN_CHARS and _unicode_chars >= BMP_TABLE_AFTER:
@@ -762,6 +771,8 @@ def repair_splits_many(
     (:func:`~variorum.text.join_sites.hashed_sites`): the same joins as with a dict of the same
     counts (``tests/test_hashed_vocabulary.py``).
     """
+    from variorum.text import join_sites
+
     if isinstance(vocabulary, join_sites.HashedVocabulary):
         exact, known = join_sites.hashed_sites([raw.norms for raw in raws], vocabulary)
         return [repair_splits(t, raw, known, s) for t, raw, s in zip(texts, raws, exact, strict=True)]
@@ -806,7 +817,8 @@ def _joinable(flat: Sequence[str], positions: Any, parts: Sequence[Mapping[str, 
 
 #: Token counts from which join sites are found by hashes (:mod:`variorum.text.join_sites`):
 #: its numpy calls cost ~30 microseconds whatever the length, as much as building and looking
-#: up the joined strings of ~150 tokens.
+#: up the joined strings of ~150 tokens. Only in a process that has imported numpy: importing it
+#: costs ~40 ms, the strings of a 100,000-token text.
 JOIN_HASHES_MIN_TOKENS = 150
 
 
@@ -821,7 +833,9 @@ def _join_sites(norms: list[str], vocabulary: Mapping[str, int]) -> list[int]:
     positions where nothing is joined; repair tests each position it visits in full.
     """
     parts = getattr(vocabulary, "parts", None) or (vocabulary,)
-    if len(norms) >= JOIN_HASHES_MIN_TOKENS:
+    if len(norms) >= JOIN_HASHES_MIN_TOKENS and "numpy" in sys.modules:
+        from variorum.text import join_sites
+
         sites = join_sites.candidate_sites(norms, parts)
         if sites is not None:
             return sites
