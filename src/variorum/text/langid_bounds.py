@@ -24,6 +24,7 @@ import math
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import add
 
 from variorum import npy_format
 
@@ -126,41 +127,56 @@ def _classify_bounds(model: BoundedModel, data: bytes) -> list[tuple[float, floa
     numpy's raw score of class c is ``log1p(counts) @ ptc[features, c] + pc[c]`` in float32:
     each term and the sum off the exact value by at most ``(F + 3)`` float32 roundings of the
     sum of the terms' magnitudes, for F features in any order of summation (``_SLACK`` times
-    that is taken). The scores are scaled by ``1 / sqrt(bytes)`` and made probabilities by a
-    softmax in float32: the probabilities of every score in those bounds form the interval, then
-    widened by the roundings of the float32 ``exp``, sum and division.
+    that is taken, each term's magnitude bounded by the largest of its feature's row). The
+    scores are scaled by ``1 / sqrt(bytes)`` and made probabilities by a softmax in float32: the
+    probabilities of every score in those bounds form the interval, then widened by the
+    roundings of the float32 ``exp``, sum and division.
     """
     counts = visits(model, data)
     if not counts:
         return None
     n = len(model.classes)
     ptc = model.ptc
-    score = list(model.pc)
-    size = [abs(x) for x in score]
+    # The rows of the features seen k times summed first (map(add) runs in C), then weighted by
+    # log1p(k): most features occur once. The magnitudes are bounded by each row's largest.
+    rows: dict[int, list[float]] = {}
+    largest: dict[int, float] = {}
     for feature, count in counts.items():
-        w = math.log1p(count)
         weights = ptc[feature * n : (feature + 1) * n].tolist()
-        score = [s + w * x for s, x in zip(score, weights, strict=True)]
-        size = [m + w * abs(x) for m, x in zip(size, weights, strict=True)]
+        total = rows.get(count)
+        rows[count] = weights if total is None else list(map(add, total, weights))
+        largest[count] = largest.get(count, 0.0) + max(max(weights), -min(weights))
+    score = list(model.pc)
+    size = sum(math.log1p(k) * m for k, m in largest.items())
+    for count, total in rows.items():
+        w = math.log1p(count)
+        score = [s + w * x for s, x in zip(score, total, strict=True)]
     scale = 1.0 / math.sqrt(len(data) or 1)
     error = _SLACK * _U * (len(counts) + 8)
     logits = [s * scale for s in score]
-    spread = [scale * error * m + _SLACK * _U * abs(x) for m, x in zip(size, logits, strict=True)]
+    spread = [
+        scale * error * (size + abs(p)) + _SLACK * _U * abs(x) for p, x in zip(model.pc, logits, strict=True)
+    ]
     top = max(x + e for x, e in zip(logits, spread, strict=True))
     low = [math.exp(x - e - top) for x, e in zip(logits, spread, strict=True)]
     high = [math.exp(x + e - top) for x, e in zip(logits, spread, strict=True)]
     total_low, total_high = sum(low), sum(high)
     best = max(logits)
-    bounds = []
-    for c in range(n):
-        # Others at their highest against c at its lowest, and the reverse.
-        others_high = max(0.0, total_high - high[c])
-        others_low = max(0.0, total_low - low[c])
-        p_low = low[c] / (low[c] + others_high) if low[c] else 0.0
-        p_high = high[c] / (high[c] + others_low)
-        # float32 rounding of exp(x - max), of the sum of n terms and of the division.
-        rho = _SLACK * _U * (abs(logits[c] - best) + n + 8)
-        bounds.append((max(0.0, p_low * (1 - rho) - 1e-30), min(1.0, p_high * (1 + rho) + 1e-30)))
+    # Each class at its lowest against the others at their highest, and the reverse (a
+    # difference of sums below 0 is rounding: 0). Then the float32 rounding of exp(x - max), of
+    # the sum of n terms and of the division.
+    rho = [_SLACK * _U * (best - x + n + 8) for x in logits]
+    p_low = [
+        (lo / (lo + (o if (o := total_high - hi) > 0.0 else 0.0)) if lo else 0.0) * (1 - r) - 1e-30
+        for lo, hi, r in zip(low, high, rho, strict=True)
+    ]
+    p_high = [
+        hi / (hi + (o if (o := total_low - lo) > 0.0 else 0.0)) * (1 + r) + 1e-30
+        for lo, hi, r in zip(low, high, rho, strict=True)
+    ]
+    bounds = [
+        (lo if lo > 0.0 else 0.0, hi if hi < 1.0 else 1.0) for lo, hi in zip(p_low, p_high, strict=True)
+    ]
     for i, j in model.aliases:
         (li, hi), (lj, hj) = bounds[i], bounds[j]
         bounds[i] = ((li + lj) * (1 - 2 * _U), (hi + hj) * (1 + 2 * _U))
