@@ -41,6 +41,8 @@ def _agree(text: str) -> None:
         assert normalize._cut_by_classes(text, normalize._bmp_classes()) == reference
     if text.isascii():
         assert normalize._cut_by_classes(text, normalize._ascii_classes()) == reference
+        # what a process without numpy cuts ASCII text with, at any length
+        assert normalize._cut(text, normalize._ascii_cutter()) == reference
 
 
 @settings(max_examples=600, deadline=None)
