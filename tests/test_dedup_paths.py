@@ -7,6 +7,7 @@ hypothesis.
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 from collections import Counter
@@ -930,3 +931,34 @@ def poly_of(codes):
     for code in codes:
         value = (value * BASE + code) % 2**64
     return value
+
+
+@pytest.mark.parametrize("target", ["file", "appended", "bytesio"])
+@pytest.mark.parametrize(
+    ("start", "end"), [(0, None), (0, 7), (3, 12), (7, 7), (5, 99), (12, None), (40, None)]
+)
+def test_byte_ranges_are_copied_alike_by_the_kernel_and_by_python(tmp_path, target, start, end):
+    # os.sendfile copies file to file; an output opened for appending, or without a descriptor,
+    # takes the read-and-write loop. Both give the same bytes, last byte and position.
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b'{"a": 1}\n{"b": 22}\n{"c": 3}\n')
+    copied = tmp_path / "copied"
+    copied.write_bytes(b"before\n")
+    with open(source, "rb") as file:
+        if target == "bytesio":
+            out = io.BytesIO(b"before\n")
+            out.seek(0, io.SEEK_END)
+            last = stream_module._copy(file, out, start, end, b"?")
+            got = out.getvalue()
+        else:
+            with open(copied, "ab" if target == "appended" else "r+b", buffering=1 << 20) as out:
+                out.seek(0, io.SEEK_END)
+                last = stream_module._copy(file, out, start, end, b"?")
+            got = copied.read_bytes()
+        position = file.tell()
+    data = source.read_bytes()
+    piece = data[start:end]
+    assert got == b"before\n" + piece
+    short = end is not None and end > len(data)
+    assert last == (b"" if short else piece[-1:] or b"?")
+    assert position == start + len(piece)
