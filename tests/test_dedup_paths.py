@@ -893,12 +893,48 @@ def test_tokens_past_the_surrogates_and_too_many_tokens(monkeypatch):
 
 @given(st.lists(st.integers(0, 2**64 - 1) | st.integers(0, 40), max_size=300), st.booleans())
 @settings(max_examples=300, deadline=None)
-def test_dense_codes_are_ranks_among_distinct_values(values, shared_high_bits):
+def test_dense_ranks_are_ranks_among_distinct_values(values, shared_high_bits):
     array = np.array(values, dtype=np.uint64)
     if shared_high_bits and len(array):
         array = (array & np.uint64(0xFF)) | np.uint64(0xABC0000000000000)
     ranks = {v: k for k, v in enumerate(sorted(set(array.tolist())))}
-    assert verify_module.dense_codes(array).tolist() == [ranks[v] for v in array.tolist()]
+    assert verify_module.dense_ranks(array).tolist() == [ranks[v] for v in array.tolist()]
+
+
+@given(
+    st.lists(st.integers(0, 2**64 - 1) | st.integers(0, 40), max_size=300),
+    st.sampled_from([None, 5, 40, 100, 300]),
+    st.integers(1, 8),
+)
+@settings(max_examples=300, deadline=None)
+def test_dense_codes_are_equal_exactly_where_the_values_are(values, limit, repeats):
+    # Codes are places in a hash table, not ranks: equal values share one, different values
+    # never do, and all are below the limit (None when there are more distinct values).
+    array = np.array(values * repeats, dtype=np.uint64)
+    if limit is not None:
+        mp = pytest.MonkeyPatch()
+        mp.setattr(verify_module, "MAX_STRING_TOKENS", limit)
+    try:
+        codes = verify_module.dense_codes(array)
+    finally:
+        if limit is not None:
+            mp.undo()
+    if limit is not None and len(set(values)) > limit:
+        assert codes is None
+        return
+    assert codes is not None and codes.dtype == np.uint32
+    assert all(c < (limit or verify_module.MAX_STRING_TOKENS) for c in codes.tolist())
+    assert len(set(zip(array.tolist(), codes.tolist(), strict=True))) == len(set(values))
+    assert len(set(codes.tolist())) == len(set(values))
+
+
+def test_dense_codes_of_many_distinct_values_that_crowd_the_table():
+    rng = np.random.default_rng(3)
+    values = rng.integers(0, 2**63, size=50_000, dtype=np.int64).astype(np.uint64)  # all distinct
+    codes = verify_module.dense_codes(np.concatenate([values, values[::-1]]))
+    assert codes is not None
+    assert np.array_equal(codes[:50_000], codes[50_000:][::-1])
+    assert len(np.unique(codes[:50_000])) == 50_000
 
 
 @given(
