@@ -998,3 +998,37 @@ def test_byte_ranges_are_copied_alike_by_the_kernel_and_by_python(tmp_path, targ
     short = end is not None and end > len(data)
     assert last == (b"" if short else piece[-1:] or b"?")
     assert position == start + len(piece)
+
+
+@given(st.lists(st.integers(0, 6), max_size=12), st.integers(0, 2**64 - 1))
+@settings(max_examples=300, deadline=None)
+def test_paragraphs_numbered_and_shingled_without_sorting_as_with(sizes, seed):
+    # Paragraph numbers from where an ascending owner changes, and the shingle of each short
+    # paragraph put in place, are what np.unique and a stable sort by paragraph gave.
+    from variorum.dedup import paragraphs as paragraphs_module
+
+    rng = np.random.default_rng(seed % 2**32)
+    owner = np.repeat(np.arange(len(sizes)) * 3, sizes).astype(np.int64)  # gaps: pieces without tokens
+    hashes = rng.integers(0, 2**63, size=len(owner), dtype=np.int64).astype(np.uint64)
+    got = paragraphs_module._paragraphs_from(hashes, owner)
+    _, dense = np.unique(owner, return_inverse=True)
+    dense = dense.astype(np.int64)
+    n = len(hashes)
+    grams, gram_owner = np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
+    if n >= 4:
+        windows = [
+            paragraphs_module.ngram_hashes(hashes[i : i + 4], 4)[0]
+            for i in range(n - 3)
+            if dense[i] == dense[i + 3]
+        ]
+        grams = np.array(windows, dtype=np.uint64)
+        gram_owner = np.array([dense[i] for i in range(n - 3) if dense[i] == dense[i + 3]], dtype=np.int64)
+    counts = np.bincount(dense)
+    short = np.flatnonzero((counts > 0) & (counts < 4))
+    extra = [paragraphs_module.ngram_hashes(hashes[dense == p], int(counts[p]))[0] for p in short.tolist()]
+    grams = np.concatenate([grams, np.array(extra, dtype=np.uint64)])
+    gram_owner = np.concatenate([gram_owner, short])
+    order = np.argsort(gram_owner, kind="stable")
+    assert got.shingles.tolist() == grams[order].tolist()
+    assert got.paragraph.tolist() == gram_owner[order].tolist()
+    assert got.count == (int(gram_owner.max()) + 1 if len(gram_owner) else 0)

@@ -86,10 +86,11 @@ def _shingles(hashes: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.nda
             ngram_hashes(hashes[s : s + sizes[p]], int(sizes[p]))[0]
             for s, p in zip(starts.tolist(), short.tolist(), strict=True)
         ]
-        grams = np.concatenate([grams, np.array(extra, dtype=np.uint64)])
-        gram_owner = np.concatenate([gram_owner, short])
-        order = np.argsort(gram_owner, kind="stable")
-        grams, gram_owner = grams[order], gram_owner[order]
+        # A short paragraph has no 4-gram of its own: its one shingle goes where its paragraph
+        # number falls among the others' (what a stable sort by paragraph gives, without one).
+        at = np.searchsorted(gram_owner, short)
+        grams = np.insert(grams, at, np.array(extra, dtype=np.uint64))
+        gram_owner = np.insert(gram_owner, at, short)
     return grams, gram_owner
 
 
@@ -149,10 +150,14 @@ def _script_paragraphs(texts: list[str], tokens: ChunkTokens) -> list[Paragraphs
 
 
 def _paragraphs_from(hashes: np.ndarray, owner: np.ndarray) -> Paragraphs:
-    """The :class:`Paragraphs` of a text from its token hashes and the piece each is in."""
-    # Number the paragraphs that have tokens 0, 1, 2 ... in order.
-    _, owner = np.unique(owner, return_inverse=True)
-    grams, gram_owner = _shingles(hashes, owner.astype(np.int64))
+    """The :class:`Paragraphs` of a text from its token hashes and the piece each is in
+    (``owner``, ascending)."""
+    # Number the paragraphs that have tokens 0, 1, 2 ... in order: ``owner`` ascends, so a new
+    # number starts where it changes (np.unique would sort it, for every record).
+    numbers = np.zeros(len(owner), dtype=np.int64)
+    if len(owner) > 1:
+        np.cumsum(owner[1:] != owner[:-1], out=numbers[1:])
+    grams, gram_owner = _shingles(hashes, numbers)
     count = int(gram_owner[-1]) + 1 if len(gram_owner) else 0
     return Paragraphs(grams, gram_owner, count, distinct(grams))
 
