@@ -1032,3 +1032,19 @@ def test_paragraphs_numbered_and_shingled_without_sorting_as_with(sizes, seed):
     assert got.shingles.tolist() == grams[order].tolist()
     assert got.paragraph.tolist() == gram_owner[order].tolist()
     assert got.count == (int(gram_owner.max()) + 1 if len(gram_owner) else 0)
+
+
+@given(
+    st.lists(
+        st.integers(0, 2**64 - 1) | st.integers(0, 2**16) | st.sampled_from([2**40, 2**40 + 1, 7 << 33]),
+        max_size=200,
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_keys_ordered_by_radix_passes_are_sorted(values):
+    from variorum.dedup.choose import key_order
+
+    keys = np.array(values, dtype=np.uint64)
+    order, ordered = key_order(keys)
+    assert sorted(order.tolist()) == list(range(len(keys)))
+    assert ordered.tolist() == keys[order].tolist() == sorted(values)
