@@ -46,6 +46,7 @@ from variorum.dedup.batch import (
 )
 from variorum.dedup.choose import choose
 from variorum.dedup.paragraphs import (
+    Paragraphs,
     _slow_paragraphs,
     paragraph_similarity,
     paragraphs,
@@ -1048,3 +1049,23 @@ def test_keys_ordered_by_radix_passes_are_sorted(values):
     order, ordered = key_order(keys)
     assert sorted(order.tolist()) == list(range(len(keys)))
     assert ordered.tolist() == keys[order].tolist() == sorted(values)
+
+
+@given(
+    st.lists(st.lists(st.integers(0, 30), max_size=12), max_size=6),
+    st.lists(st.lists(st.integers(0, 30), max_size=12), max_size=6),
+    st.sampled_from([0, 2**64 - 31]),
+)
+@settings(max_examples=300, deadline=None)
+def test_paragraphs_found_as_first_written(a_paragraphs, b_paragraphs, offset):
+    from variorum.dedup import paragraphs as paragraphs_module
+
+    def made(pieces: list[list[int]]) -> Paragraphs:
+        kept = [p for p in pieces if p]
+        shingles = np.array([v for p in kept for v in p], dtype=np.uint64) + np.uint64(offset)
+        paragraph = np.repeat(np.arange(len(kept)), [len(p) for p in kept]).astype(np.int64)
+        return Paragraphs(shingles, paragraph, len(kept), np.unique(shingles))
+
+    a, b = made(a_paragraphs), made(b_paragraphs)
+    for x, y in ((a, b), (b, a), (a, a)):
+        assert paragraphs_module.found(x, y) == paragraphs_module.found_reference(x, y)
