@@ -26,7 +26,7 @@ from typing import cast
 import numpy as np
 
 from variorum.arrays import distinct
-from variorum.dedup.batch import fast_path, other_bytes, token_arrays
+from variorum.dedup.batch import fast_path, other_bytes, owners, token_arrays
 from variorum.dedup.repair import chunk_starts
 from variorum.dedup.scripts import script_tokens
 from variorum.dedup.signature import NGRAM
@@ -143,7 +143,7 @@ def _script_paragraphs(texts: list[str], tokens: ChunkTokens) -> list[Paragraphs
     ok, hashes, owner, _ = script_tokens(flat)
     piece_start = np.cumsum([0, *map(len, split)])  # every text has a piece, maybe empty
     read = np.logical_and.reduceat(ok, piece_start[:-1])  # every piece of the text is read
-    text_of_token = np.searchsorted(piece_start, owner, side="right") - 1
+    text_of_token = owners(owner, piece_start)
     kept = read[text_of_token]
     hashes, owner, text_of_token = hashes[kept], owner[kept], text_of_token[kept]
     # Global paragraph numbers, dense over the pieces that have tokens; a text's are consecutive.
@@ -223,12 +223,12 @@ def paragraphs_of(texts: Sequence[str], tokens: ChunkTokens) -> list[Paragraphs]
         # Global paragraph numbers, dense over the paragraphs that have tokens; those of one
         # text are consecutive. Tokens ascend, so their paragraphs do: a new number starts where
         # it changes (np.unique sorted the batch's 100,000 tokens again).
-        paragraph_of_token = np.searchsorted(bounds, starts, side="right")
+        paragraph_of_token = owners(starts, bounds)  # bounds start at 0, with the first text
         owner = np.zeros(len(paragraph_of_token), dtype=np.int64)
         if len(owner) > 1:
             np.cumsum(paragraph_of_token[1:] != paragraph_of_token[:-1], out=owner[1:])
         grams, gram_owner = _shingles(hashes, owner)
-        text_of_token = np.searchsorted(text_start, starts, side="right") - 1
+        text_of_token = owners(starts, text_start)
         first_token = np.searchsorted(text_of_token, np.arange(len(datas)))
         token_counts = np.bincount(text_of_token, minlength=len(datas))
         paragraph_bounds = np.searchsorted(gram_owner, np.arange(int(owner.max(initial=-1)) + 2))
