@@ -7,6 +7,7 @@ hypothesis.
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 from collections import Counter
@@ -45,6 +46,7 @@ from variorum.dedup.batch import (
 )
 from variorum.dedup.choose import choose
 from variorum.dedup.paragraphs import (
+    Paragraphs,
     _slow_paragraphs,
     paragraph_similarity,
     paragraphs,
@@ -892,12 +894,48 @@ def test_tokens_past_the_surrogates_and_too_many_tokens(monkeypatch):
 
 @given(st.lists(st.integers(0, 2**64 - 1) | st.integers(0, 40), max_size=300), st.booleans())
 @settings(max_examples=300, deadline=None)
-def test_dense_codes_are_ranks_among_distinct_values(values, shared_high_bits):
+def test_dense_ranks_are_ranks_among_distinct_values(values, shared_high_bits):
     array = np.array(values, dtype=np.uint64)
     if shared_high_bits and len(array):
         array = (array & np.uint64(0xFF)) | np.uint64(0xABC0000000000000)
     ranks = {v: k for k, v in enumerate(sorted(set(array.tolist())))}
-    assert verify_module.dense_codes(array).tolist() == [ranks[v] for v in array.tolist()]
+    assert verify_module.dense_ranks(array).tolist() == [ranks[v] for v in array.tolist()]
+
+
+@given(
+    st.lists(st.integers(0, 2**64 - 1) | st.integers(0, 40), max_size=300),
+    st.sampled_from([None, 5, 40, 100, 300]),
+    st.integers(1, 8),
+)
+@settings(max_examples=300, deadline=None)
+def test_dense_codes_are_equal_exactly_where_the_values_are(values, limit, repeats):
+    # Codes are places in a hash table, not ranks: equal values share one, different values
+    # never do, and all are below the limit (None when there are more distinct values).
+    array = np.array(values * repeats, dtype=np.uint64)
+    if limit is not None:
+        mp = pytest.MonkeyPatch()
+        mp.setattr(verify_module, "MAX_STRING_TOKENS", limit)
+    try:
+        codes = verify_module.dense_codes(array)
+    finally:
+        if limit is not None:
+            mp.undo()
+    if limit is not None and len(set(values)) > limit:
+        assert codes is None
+        return
+    assert codes is not None and codes.dtype == np.uint32
+    assert all(c < (limit or verify_module.MAX_STRING_TOKENS) for c in codes.tolist())
+    assert len(set(zip(array.tolist(), codes.tolist(), strict=True))) == len(set(values))
+    assert len(set(codes.tolist())) == len(set(values))
+
+
+def test_dense_codes_of_many_distinct_values_that_crowd_the_table():
+    rng = np.random.default_rng(3)
+    values = rng.integers(0, 2**63, size=50_000, dtype=np.int64).astype(np.uint64)  # all distinct
+    codes = verify_module.dense_codes(np.concatenate([values, values[::-1]]))
+    assert codes is not None
+    assert np.array_equal(codes[:50_000], codes[50_000:][::-1])
+    assert len(np.unique(codes[:50_000])) == 50_000
 
 
 @given(
@@ -930,3 +968,104 @@ def poly_of(codes):
     for code in codes:
         value = (value * BASE + code) % 2**64
     return value
+
+
+@pytest.mark.parametrize("target", ["file", "appended", "bytesio"])
+@pytest.mark.parametrize(
+    ("start", "end"), [(0, None), (0, 7), (3, 12), (7, 7), (5, 99), (12, None), (40, None)]
+)
+def test_byte_ranges_are_copied_alike_by_the_kernel_and_by_python(tmp_path, target, start, end):
+    # os.sendfile copies file to file; an output opened for appending, or without a descriptor,
+    # takes the read-and-write loop. Both give the same bytes, last byte and position.
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b'{"a": 1}\n{"b": 22}\n{"c": 3}\n')
+    copied = tmp_path / "copied"
+    copied.write_bytes(b"before\n")
+    with open(source, "rb") as file:
+        if target == "bytesio":
+            out = io.BytesIO(b"before\n")
+            out.seek(0, io.SEEK_END)
+            last = stream_module._copy(file, out, start, end, b"?")
+            got = out.getvalue()
+        else:
+            with open(copied, "ab" if target == "appended" else "r+b", buffering=1 << 20) as out:
+                out.seek(0, io.SEEK_END)
+                last = stream_module._copy(file, out, start, end, b"?")
+            got = copied.read_bytes()
+        position = file.tell()
+    data = source.read_bytes()
+    piece = data[start:end]
+    assert got == b"before\n" + piece
+    short = end is not None and end > len(data)
+    assert last == (b"" if short else piece[-1:] or b"?")
+    assert position == start + len(piece)
+
+
+@given(st.lists(st.integers(0, 6), max_size=12), st.integers(0, 2**64 - 1))
+@settings(max_examples=300, deadline=None)
+def test_paragraphs_numbered_and_shingled_without_sorting_as_with(sizes, seed):
+    # Paragraph numbers from where an ascending owner changes, and the shingle of each short
+    # paragraph put in place, are what np.unique and a stable sort by paragraph gave.
+    from variorum.dedup import paragraphs as paragraphs_module
+
+    rng = np.random.default_rng(seed % 2**32)
+    owner = np.repeat(np.arange(len(sizes)) * 3, sizes).astype(np.int64)  # gaps: pieces without tokens
+    hashes = rng.integers(0, 2**63, size=len(owner), dtype=np.int64).astype(np.uint64)
+    got = paragraphs_module._paragraphs_from(hashes, owner)
+    _, dense = np.unique(owner, return_inverse=True)
+    dense = dense.astype(np.int64)
+    n = len(hashes)
+    grams, gram_owner = np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
+    if n >= 4:
+        windows = [
+            paragraphs_module.ngram_hashes(hashes[i : i + 4], 4)[0]
+            for i in range(n - 3)
+            if dense[i] == dense[i + 3]
+        ]
+        grams = np.array(windows, dtype=np.uint64)
+        gram_owner = np.array([dense[i] for i in range(n - 3) if dense[i] == dense[i + 3]], dtype=np.int64)
+    counts = np.bincount(dense)
+    short = np.flatnonzero((counts > 0) & (counts < 4))
+    extra = [paragraphs_module.ngram_hashes(hashes[dense == p], int(counts[p]))[0] for p in short.tolist()]
+    grams = np.concatenate([grams, np.array(extra, dtype=np.uint64)])
+    gram_owner = np.concatenate([gram_owner, short])
+    order = np.argsort(gram_owner, kind="stable")
+    assert got.shingles.tolist() == grams[order].tolist()
+    assert got.paragraph.tolist() == gram_owner[order].tolist()
+    assert got.count == (int(gram_owner.max()) + 1 if len(gram_owner) else 0)
+
+
+@given(
+    st.lists(
+        st.integers(0, 2**64 - 1) | st.integers(0, 2**16) | st.sampled_from([2**40, 2**40 + 1, 7 << 33]),
+        max_size=200,
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_keys_ordered_by_radix_passes_are_sorted(values):
+    from variorum.dedup.choose import key_order
+
+    keys = np.array(values, dtype=np.uint64)
+    order, ordered = key_order(keys)
+    assert sorted(order.tolist()) == list(range(len(keys)))
+    assert ordered.tolist() == keys[order].tolist() == sorted(values)
+
+
+@given(
+    st.lists(st.lists(st.integers(0, 30), max_size=12), max_size=6),
+    st.lists(st.lists(st.integers(0, 30), max_size=12), max_size=6),
+    st.sampled_from([0, 2**64 - 31]),
+)
+@settings(max_examples=300, deadline=None)
+def test_paragraphs_found_as_first_written(a_paragraphs, b_paragraphs, offset):
+    from variorum.dedup import paragraphs as paragraphs_module
+
+    def made(pieces: list[list[int]]) -> Paragraphs:
+        kept = [p for p in pieces if p]
+        shingles = np.array([v for p in kept for v in p], dtype=np.uint64) + np.uint64(offset)
+        paragraph = np.repeat(np.arange(len(kept)), [len(p) for p in kept]).astype(np.int64)
+        return Paragraphs(shingles, paragraph, len(kept), np.unique(shingles))
+
+    a, b = made(a_paragraphs), made(b_paragraphs)
+    for x, y in ((a, b), (b, a), (a, a)):
+        assert paragraphs_module.found(x, y) == paragraphs_module.found_reference(x, y)

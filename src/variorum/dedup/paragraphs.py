@@ -26,7 +26,7 @@ from typing import cast
 import numpy as np
 
 from variorum.arrays import distinct
-from variorum.dedup.batch import fast_path, other_bytes, token_arrays
+from variorum.dedup.batch import fast_path, other_bytes, owners, token_arrays
 from variorum.dedup.repair import chunk_starts
 from variorum.dedup.scripts import script_tokens
 from variorum.dedup.signature import NGRAM
@@ -86,10 +86,11 @@ def _shingles(hashes: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.nda
             ngram_hashes(hashes[s : s + sizes[p]], int(sizes[p]))[0]
             for s, p in zip(starts.tolist(), short.tolist(), strict=True)
         ]
-        grams = np.concatenate([grams, np.array(extra, dtype=np.uint64)])
-        gram_owner = np.concatenate([gram_owner, short])
-        order = np.argsort(gram_owner, kind="stable")
-        grams, gram_owner = grams[order], gram_owner[order]
+        # A short paragraph has no 4-gram of its own: its one shingle goes where its paragraph
+        # number falls among the others' (what a stable sort by paragraph gives, without one).
+        at = np.searchsorted(gram_owner, short)
+        grams = np.insert(grams, at, np.array(extra, dtype=np.uint64))
+        gram_owner = np.insert(gram_owner, at, short)
     return grams, gram_owner
 
 
@@ -130,29 +131,54 @@ def paragraphs_one_by_one(text: str, tokens: ChunkTokens) -> Paragraphs:
 
 def _script_paragraphs(texts: list[str], tokens: ChunkTokens) -> list[Paragraphs]:
     """:func:`_slow_paragraphs` of each text, the paragraphs of all of them tokenized together by
-    :func:`~variorum.dedup.scripts.script_tokens` (a text it cannot read goes one by one)."""
+    :func:`~variorum.dedup.scripts.script_tokens` (a text it cannot read goes one by one).
+
+    Paragraph numbers and 4-grams are found once for all the texts it reads, as
+    :func:`paragraphs_of` finds them for the fast path, and cut per text: text by text, the
+    numpy calls of each record's few hundred tokens were a third of comparing records in other
+    scripts by paragraphs.
+    """
     split = [_BREAK.split(text) for text in texts]
     flat = [piece for pieces in split for piece in pieces]
     ok, hashes, owner, _ = script_tokens(flat)
-    bounds = np.searchsorted(owner, np.arange(len(flat) + 1)).tolist()
+    piece_start = np.cumsum([0, *map(len, split)])  # every text has a piece, maybe empty
+    read = np.logical_and.reduceat(ok, piece_start[:-1])  # every piece of the text is read
+    text_of_token = owners(owner, piece_start)
+    kept = read[text_of_token]
+    hashes, owner, text_of_token = hashes[kept], owner[kept], text_of_token[kept]
+    # Global paragraph numbers, dense over the pieces that have tokens; a text's are consecutive.
+    new_paragraph = np.ones(len(owner), dtype=bool)
+    new_paragraph[1:] = owner[1:] != owner[:-1]
+    numbers = np.cumsum(new_paragraph) - 1
+    grams, gram_owner = _shingles(hashes, numbers)
+    first_token = np.searchsorted(text_of_token, np.arange(len(texts)))
+    token_counts = np.bincount(text_of_token, minlength=len(texts))
+    counts = np.bincount(text_of_token[new_paragraph], minlength=len(texts))
+    paragraph_bounds = np.searchsorted(gram_owner, np.arange(int(numbers.max(initial=-1)) + 2))
     out: list[Paragraphs] = []
-    at = 0
-    for text, pieces in zip(texts, split, strict=True):
-        n = len(pieces)
-        if ok[at : at + n].all():
-            lo, hi = bounds[at], bounds[at + n]
-            out.append(_paragraphs_from(hashes[lo:hi], owner[lo:hi] - at))
-        else:
+    for j, text in enumerate(texts):
+        if not read[j]:
             out.append(_slow_paragraphs(text, tokens))
-        at += n
+        elif not token_counts[j]:
+            out.append(_EMPTY)
+        else:
+            p0 = int(numbers[first_token[j]])
+            p1 = p0 + int(counts[j])
+            g0, g1 = int(paragraph_bounds[p0]), int(paragraph_bounds[p1])
+            mine = grams[g0:g1]
+            out.append(Paragraphs(mine, gram_owner[g0:g1] - p0, p1 - p0, distinct(mine)))
     return out
 
 
 def _paragraphs_from(hashes: np.ndarray, owner: np.ndarray) -> Paragraphs:
-    """The :class:`Paragraphs` of a text from its token hashes and the piece each is in."""
-    # Number the paragraphs that have tokens 0, 1, 2 ... in order.
-    _, owner = np.unique(owner, return_inverse=True)
-    grams, gram_owner = _shingles(hashes, owner.astype(np.int64))
+    """The :class:`Paragraphs` of a text from its token hashes and the piece each is in
+    (``owner``, ascending)."""
+    # Number the paragraphs that have tokens 0, 1, 2 ... in order: ``owner`` ascends, so a new
+    # number starts where it changes (np.unique would sort it, for every record).
+    numbers = np.zeros(len(owner), dtype=np.int64)
+    if len(owner) > 1:
+        np.cumsum(owner[1:] != owner[:-1], out=numbers[1:])
+    grams, gram_owner = _shingles(hashes, numbers)
     count = int(gram_owner[-1]) + 1 if len(gram_owner) else 0
     return Paragraphs(grams, gram_owner, count, distinct(grams))
 
@@ -195,10 +221,14 @@ def paragraphs_of(texts: Sequence[str], tokens: ChunkTokens) -> list[Paragraphs]
         breaks = np.fromiter((m.end() for m in _BREAK_BYTES.finditer(joined)), dtype=np.int64)
         bounds = np.union1d(breaks, text_start)
         # Global paragraph numbers, dense over the paragraphs that have tokens; those of one
-        # text are consecutive.
-        _, owner = np.unique(np.searchsorted(bounds, starts, side="right"), return_inverse=True)
-        grams, gram_owner = _shingles(hashes, owner.astype(np.int64))
-        text_of_token = np.searchsorted(text_start, starts, side="right") - 1
+        # text are consecutive. Tokens ascend, so their paragraphs do: a new number starts where
+        # it changes (np.unique sorted the batch's 100,000 tokens again).
+        paragraph_of_token = owners(starts, bounds)  # bounds start at 0, with the first text
+        owner = np.zeros(len(paragraph_of_token), dtype=np.int64)
+        if len(owner) > 1:
+            np.cumsum(paragraph_of_token[1:] != paragraph_of_token[:-1], out=owner[1:])
+        grams, gram_owner = _shingles(hashes, owner)
+        text_of_token = owners(starts, text_start)
         first_token = np.searchsorted(text_of_token, np.arange(len(datas)))
         token_counts = np.bincount(text_of_token, minlength=len(datas))
         paragraph_bounds = np.searchsorted(gram_owner, np.arange(int(owner.max(initial=-1)) + 2))
@@ -218,7 +248,21 @@ def paragraphs_of(texts: Sequence[str], tokens: ChunkTokens) -> list[Paragraphs]
 
 
 def found(a: Paragraphs, b: Paragraphs) -> int:
-    """How many paragraphs of ``a`` are found in ``b`` (see :data:`FOUND_SHARE`)."""
+    """How many paragraphs of ``a`` are found in ``b`` (see :data:`FOUND_SHARE`).
+
+    Called twice for every pair compared, on a few hundred shingles: the number of numpy calls
+    is most of its cost. A shingle beyond the last one of ``b`` is compared with that last one
+    (``take`` clips), which it cannot equal; hits per paragraph are counted as bincount weights
+    (exact small integers).
+    """
+    if not a.count or not len(b.distinct):
+        return 0
+    hit = b.distinct.take(np.searchsorted(b.distinct, a.shingles), mode="clip") == a.shingles
+    return int(np.count_nonzero(np.bincount(a.paragraph, hit, a.count) >= a.needed))
+
+
+def found_reference(a: Paragraphs, b: Paragraphs) -> int:
+    """:func:`found` as first written (its reference)."""
     if not a.count or not len(b.distinct):
         return 0
     at = np.searchsorted(b.distinct, a.shingles)

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import errno
 import json
 import os
 import sys
@@ -64,6 +65,7 @@ from variorum.dedup.tokens import (
     TokenCache,
     VocabularyIndex,
     token_hashes,
+    unmix64,
 )
 from variorum.dedup.verify import Words, score_pairs, word_similarity, words_of
 from variorum.errors import InputError, UsageError
@@ -247,10 +249,14 @@ def word_index(tally: WordTally, vocabulary: RunningVocabulary) -> Words:
     if len(tally) + tally.later_size + len(extra) > tally.limit:
         tally.add(extra, extra_counts)  # forms may be dropped: as the tally drops them
         hashes, counts = tally.take_counts()
-    else:  # nothing can be dropped: one sum by hash
-        hashes, counts = tally.take_counts()
-        hashes, counts = summed(np.concatenate([hashes, extra]), np.concatenate([counts, extra_counts]))
-    index = VocabularyIndex.from_hashes(hashes, counts)
+        index = VocabularyIndex.from_hashes(hashes, counts)
+    else:
+        # Nothing can be dropped: the workers' counts and the spelled words' summed by
+        # polynomial in one sort, which also orders the index (three sorts of 200,000 to
+        # 400,000 hashes were a tenth of a second of this process between the two passes).
+        hashes, counts = tally.take_counts(sum_later=False)
+        polys = np.concatenate([unmix64(hashes), extra_polys])
+        index = VocabularyIndex.from_polys(*summed(polys, np.concatenate([counts, extra_counts])))
     if len(spelled) <= MEMO_SIZE and isinstance(index.counts, CountsByPolynomial):
         # The words of the texts the batch paths could not read are the ones split repair
         # will ask for by spelling (those texts are compared on the per-text path): known
@@ -458,11 +464,28 @@ def _write(
 
 #: Bytes copied at a time by the second pass.
 COPY_BYTES = 4 * 1024**2
+#: Errors of a first ``os.sendfile`` that mean only that it cannot copy between these two
+#: files (an output opened for appending, a stream without a descriptor): read and write then.
+_NO_SENDFILE = frozenset(
+    {errno.EINVAL, errno.ENOSYS, errno.EBADF, errno.ENOTSOCK, errno.EXDEV, errno.EOPNOTSUPP, errno.ESPIPE}
+)
 
 
 def _copy(file: IO[bytes], out: IO[bytes], start: int, end: int | None, last: bytes) -> bytes:
     """Copy ``file[start:end]`` (to the end with None) to ``out``; the last byte copied, or
-    ``last`` when there was none."""
+    ``last`` when there was none. ``file`` is left at the end of what was copied.
+
+    The kernel copies from file to file (``os.sendfile``, as :func:`shutil.copyfile` does):
+    writing the 130 MB of a 20,000-record file through Python's buffers took 0.12-0.3 s of
+    this process, mostly faulting in fresh pages for each 4 MiB chunk, against 0.05 s.
+    """
+    copied = _sendfile(file, out, start, end)
+    if copied is not None:
+        sent, done = copied
+        if sent:
+            last = os.pread(file.fileno(), 1, start + sent - 1)
+        file.seek(start + sent)
+        return last if done else b""  # short of ``end``: the file is shorter than it was
     file.seek(start)
     left = -1 if end is None else end - start
     while left:
@@ -476,6 +499,33 @@ def _copy(file: IO[bytes], out: IO[bytes], start: int, end: int | None, last: by
         if left > 0:
             left -= len(chunk)
     return last
+
+
+def _sendfile(file: IO[bytes], out: IO[bytes], start: int, end: int | None) -> tuple[int, bool] | None:
+    """``(bytes copied, whether up to end)`` of ``file[start:end]`` copied by ``os.sendfile``
+    to ``out``'s descriptor, or None when that cannot copy between the two (nothing copied)."""
+    if not hasattr(os, "sendfile"):
+        return None
+    try:
+        target = out.fileno()
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError
+        return None
+    source = file.fileno()
+    out.flush()  # what the stream holds goes first
+    sent = 0
+    while True:
+        want = COPY_BYTES if end is None else min(end - start - sent, COPY_BYTES)
+        if want <= 0:
+            return sent, True
+        try:
+            got = os.sendfile(target, source, start + sent, want)
+        except OSError as error:
+            if sent == 0 and error.errno in _NO_SENDFILE:
+                return None
+            raise
+        if got == 0:  # the end of the file
+            return sent, end is None
+        sent += got
 
 
 @dataclass(frozen=True)

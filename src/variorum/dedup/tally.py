@@ -227,11 +227,13 @@ class WordTally:
         new, self.new = self.new, {}
         return new
 
-    def take_counts(self) -> tuple[np.ndarray, np.ndarray]:
+    def take_counts(self, *, sum_later: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """The hashes counted so far (distinct, in no particular order) and their counts, then
         start counting afresh; forms are kept, up to ``limit`` of them (beyond, they are
         forgotten and decoded again when seen). Not sorted: a worker's counts, taken for every
-        range it reads, only go to another tally's :meth:`add`."""
+        range it reads, only go to another tally's :meth:`add`. Without ``sum_later``, the
+        counts of other tallies not added yet (:meth:`add_later`) come as they are, so a hash
+        may repeat: for a caller that sums them with more counts in one sort."""
         used = np.flatnonzero(self.counts)
         seen = np.flatnonzero(self.overflow_counts)
         keys = np.concatenate([self.keys[used], self.overflow[seen], *(h for h, _ in self.later)])
@@ -244,7 +246,8 @@ class WordTally:
             self.forms = {}
         if self.later:  # counts of other tallies: sum the counts of each hash
             self.later, self.later_size = [], 0
-            keys, counts = summed(keys, counts)
+            if sum_later:
+                keys, counts = summed(keys, counts)
         return keys, counts
 
     def counter(self) -> Counter[str]:

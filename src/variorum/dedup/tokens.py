@@ -380,11 +380,17 @@ class VocabularyIndex:
         and comparing on text with a large vocabulary. :attr:`counts` then answers by spelling
         through the polynomial (:class:`CountsByPolynomial`).
         """
-        index = cls.__new__(cls)
         polys = unmix64(np.asarray(hashes, dtype=np.uint64))
         order = np.argsort(polys)
-        index.keys = polys[order]
-        index.key_counts = np.asarray(counts, dtype=np.int64)[order]
+        return cls.from_polys(polys[order], np.asarray(counts, dtype=np.int64)[order])
+
+    @classmethod
+    def from_polys(cls, keys: np.ndarray, counts: np.ndarray) -> VocabularyIndex:
+        """:meth:`from_hashes` given the words' polynomials (:func:`unmix64` of their hashes),
+        sorted and distinct."""
+        index = cls.__new__(cls)
+        index.keys = keys
+        index.key_counts = np.asarray(counts, dtype=np.int64)
         index.counts = CountsByPolynomial(index)
         index._bitmap()
         return index
