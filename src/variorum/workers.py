@@ -46,6 +46,7 @@ import multiprocessing
 import os
 import pickle
 import queue
+import re
 import signal
 import sys
 import threading
@@ -224,12 +225,28 @@ class _WorkerWords:
         self.reading.restart_sum()
 
 
-def json_object(keys: Iterable[str], counts: Iterable[int]) -> str:
-    """``json.dumps(dict(zip(keys, counts)), ensure_ascii=False)``, the same text, for half
-    the time: each key escaped by the encoder's own function and the items joined at once,
-    without building the dict nor walking it item by item."""
-    items = ", ".join(map("%s: %d".__mod__, zip(map(encode_basestring, keys), counts, strict=True)))
+def json_object(keys: Sequence[str], counts: Iterable[int]) -> str:
+    """``json.dumps(dict(zip(keys, counts)), ensure_ascii=False)``, the same text, for a third
+    of the time: without building the dict nor walking it item by item.
+
+    Keys that JSON writes as they are (no quote, backslash or control character: every
+    normalized word) are joined into one format, ``{"k1": %d, "k2": %d}``, filled with all the
+    counts by one ``%`` (a key holding a ``%`` would be read as one, so it takes the other way):
+    a call per item cost twice the whole. Otherwise each key is escaped by the encoder's own
+    function and the items are joined at once."""
+    values = tuple(counts)
+    if len(keys) != len(values):
+        raise ValueError("json_object: as many counts as keys are needed")
+    if not keys:
+        return "{}"
+    if _VERBATIM_KEYS.search("".join(keys)) is None:
+        return ('{"' + '": %d, "'.join(keys) + '": %d}') % values
+    items = ", ".join(map("%s: %d".__mod__, zip(map(encode_basestring, keys), values, strict=True)))
     return "{" + items + "}"
+
+
+#: A character that keeps a key from being written into :func:`json_object`'s format as it is.
+_VERBATIM_KEYS = re.compile(r'["\\\x00-\x1f%]')
 
 
 def hashed_counts(counts: WordCounts) -> WordCounts:
