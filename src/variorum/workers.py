@@ -210,12 +210,9 @@ class _WorkerWords:
         """The sum of the parts held, as :class:`CountsSum`; the next parts start a new sum.
 
         In key order, as SQLite's index on the words holds them: upserting them in that order
-        took the main process half the time on a new index. The keys are sorted alone, which
-        compares each pair of words once (a pair of items compares them twice)."""
+        took the main process half the time on a new index (:func:`sorted_json_object`)."""
         words, counts = self.reading.sum_since()
-        held = dict(zip(words, counts, strict=True))
-        keys = sorted(held)
-        out = CountsSum(self.first, self.first + self.parts, json_object(keys, map(held.__getitem__, keys)))
+        out = CountsSum(self.first, self.first + self.parts, sorted_json_object(words, counts))
         self._restart()
         return out
 
@@ -223,6 +220,42 @@ class _WorkerWords:
         """Start a new sum (the counts stay in the vocabulary)."""
         self.first, self.parts, self.held = self.first + self.parts, 0, 0
         self.reading.restart_sum()
+
+
+def sorted_json_object(words: Sequence[str], counts: Sequence[int]) -> str:
+    """``json.dumps(dict(sorted(zip(words, counts))), ensure_ascii=False)`` of distinct
+    ``words``: the same text, for a third of the time on the words of a fold.
+
+    Sorting a hundred thousand words beyond Latin-1 compared them code point by code point,
+    and reading each one's count back from a dict in key order missed the cache at every
+    word; that was most of what a fold cost the first worker. Where no word holds a character
+    up to ``"`` (nor ``%`` or ``\\``), the items ``"word": count`` are made in one ``%`` of a
+    format, read as Latin-1 from their UTF-8 (whose bytes are in code point order, and
+    Latin-1 strings are compared by ``memcmp``), sorted as they are (the ``"`` after each word
+    orders a word before the words it begins, as the words alone are ordered), and joined and
+    read back as UTF-8 once. Otherwise the words are sorted and written by :func:`json_object`.
+    """
+    if len(words) != len(counts):
+        raise ValueError("sorted_json_object: as many counts as words are needed")
+    if not words:
+        return "{}"
+    if _ITEM_ORDER_BREAKERS.search("".join(words)) is None:
+        try:
+            items = ('"' + '": %d\x1f"'.join(words) + '": %d') % tuple(counts)
+            latin = items.encode("utf-8").decode("latin-1").split("\x1f")
+        except UnicodeEncodeError:  # a lone surrogate: sorted as a str below
+            pass
+        else:
+            latin.sort()
+            return ("{" + ", ".join(latin) + "}").encode("latin-1").decode("utf-8")
+    held = dict(zip(words, counts, strict=True))
+    keys = sorted(held)
+    return json_object(keys, map(held.__getitem__, keys))
+
+
+#: A character that keeps :func:`sorted_json_object` from sorting the items as text: one that
+#: JSON escapes or that sorts before the ``"`` closing a word, the ``%`` of the format.
+_ITEM_ORDER_BREAKERS = re.compile(r"[\x00-\x22%\\]")
 
 
 def json_object(keys: Sequence[str], counts: Iterable[int]) -> str:
