@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import itertools
 import multiprocessing
 import os
 import pickle
@@ -64,12 +65,12 @@ from variorum.align.passages import Aligned, align_batch
 from variorum.config import VOCABULARY_FOLD_WORDS, CrossLangSettings, Settings
 from variorum.errors import WorkerError
 from variorum.model import Document, Segment
-from variorum.prepare import Prepared, prepare_many, preprocess_many
+from variorum.prepare import Prepared, RawHashes, prepare_many, preprocess_many
 from variorum.store.codec import SEP, Packed, pack_many, unpack_tokens
 from variorum.store.wordcounts import CountsSum, WordCounts
 from variorum.text.join_sites import HashedVocabulary, joined_hashes, joined_starts
 from variorum.text.language import warm_up
-from variorum.text.normalize import count_vocabulary, warm_tables
+from variorum.text.normalize import WORD, RawTokens, count_vocabulary, warm_tables
 
 if TYPE_CHECKING:
     from variorum.crosslang.stored import PackedProfile
@@ -291,6 +292,32 @@ def hashed_counts(counts: WordCounts) -> WordCounts:
     return replace(counts, hashes=hashes.tobytes())
 
 
+def counted_words(
+    preprocessed: Sequence[tuple[RawTokens, Any, Any]],
+) -> tuple[WordCounts, RawHashes | None]:
+    """A chunk's word counts, :func:`hashed_counts` of :func:`count_vocabulary` of its raw
+    tokens (the same columns), and, where every token is a word, which word each token is
+    (:class:`~variorum.prepare.RawHashes`, from which its tokens are hashed when prepared).
+
+    Each token is looked up once in a dict of the words, which keeps the position of each
+    word's first token: ``Counter.update``'s order, and the counts and each token's word follow
+    from those positions in a few numpy calls."""
+    raws = [raw for raw, _, _ in preprocessed]
+    if any(raw.kinds.count(WORD) != len(raw.kinds) for raw in raws):
+        return hashed_counts(WordCounts.of(count_vocabulary(raws))), None
+    flat = list(itertools.chain.from_iterable(raw.norms for raw in raws))
+    index: dict[str, int] = {}
+    first = np.fromiter(map(index.setdefault, flat, itertools.count()), dtype=np.int64, count=len(flat))
+    words = list(index)
+    rank = np.empty(len(flat), dtype=np.int64)
+    rank[np.fromiter(index.values(), dtype=np.int64, count=len(words))] = np.arange(len(words))
+    ids = rank.take(first)
+    part = hashed_counts(WordCounts.of_columns(words, np.bincount(ids, minlength=len(words))))
+    if part.hashes is None:  # no word
+        return part, None
+    return part, RawHashes(words, np.frombuffer(part.hashes, dtype=np.uint64), ids)
+
+
 def _words_at(joined: str, starts: np.ndarray | None, count: int) -> Callable[[np.ndarray], list[str]]:
     """The strings of some of the ``count`` words of ``joined`` (words joined by ``SEP``,
     starting at ``starts``, found if ``None`` and needed), given their positions: sliced one by
@@ -347,14 +374,13 @@ def _serve(
                 continue
             if kind == "preprocess":
                 pre = preprocess_many([d.text for d in payload])
-                kept[key] = (payload, pre)
+                part, hashed = counted_words(pre)
+                kept[key] = (payload, pre, hashed)
                 main = {langs[0] if langs else None for _, _, langs in pre}
-                answers.put(
-                    (key, (hashed_counts(WordCounts.of(count_vocabulary(raw for raw, _, _ in pre))), main))
-                )
+                answers.put((key, (part, main)))
             else:
-                docs, pre = kept.pop(key)
-                preps = prepare_many(docs, words.reading, settings, pre)
+                docs, pre, hashed = kept.pop(key)
+                preps = prepare_many(docs, words.reading, settings, pre, hashed)
                 answers.put((key, PreparedChunk.of(preps, profiles=bool(payload))))
         except Exception:  # reported to the main process, which raises it
             answers.put((key, _Failure(traceback.format_exc())))
