@@ -157,7 +157,11 @@ class _Bitmap:
     def __init__(self, vocabulary: dict[str, Any]) -> None:
         self.count = 0
         self.last: str | None = None
-        self.hashes = np.empty(0, dtype=np.uint64)
+        # The hashes set so far, in the arrays they came in: joined only when the bitmap is
+        # made again (a worker adds a chunk's new words some 150 times in an add of 20,000
+        # documents, and joining every time copied the whole vocabulary's hashes each time).
+        self.held: list[np.ndarray] = []
+        self.size = 0
         self.shift = np.uint64(64 - _MIN_BITS)
         self.bits = np.zeros(1 << (_MIN_BITS - 3), dtype=np.uint8)
         self.add(list(vocabulary))
@@ -167,12 +171,20 @@ class _Bitmap:
         """Set the bits of ``words``; a bitmap grown too full is made again, twice as large."""
         self.add_hashes(poly_hashes(words)[0])
 
+    @property
+    def hashes(self) -> np.ndarray:
+        """Every hash set, in order."""
+        if len(self.held) != 1:
+            self.held = [np.concatenate(self.held) if self.held else np.empty(0, dtype=np.uint64)]
+        return self.held[0]
+
     def add_hashes(self, hashes: np.ndarray) -> None:
         """Set the bits of words of these hashes (:meth:`add`)."""
-        self.hashes = np.concatenate([self.hashes, hashes])
+        self.held.append(hashes)
+        self.size += len(hashes)
         size = 64 - int(self.shift)
-        if len(self.hashes) * SLOTS_PER_WORD > 1 << size and size < MAX_BITS:
-            size = min(MAX_BITS, max(_MIN_BITS, (len(self.hashes) * SLOTS_PER_WORD - 1).bit_length()))
+        if self.size * SLOTS_PER_WORD > 1 << size and size < MAX_BITS:
+            size = min(MAX_BITS, max(_MIN_BITS, (self.size * SLOTS_PER_WORD - 1).bit_length()))
             self.shift = np.uint64(64 - size)
             self.bits = np.zeros(1 << (size - 3), dtype=np.uint8)
             hashes = self.hashes
