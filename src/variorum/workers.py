@@ -53,7 +53,7 @@ import sys
 import threading
 import time
 import traceback
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
@@ -299,19 +299,16 @@ def counted_words(
     tokens (the same columns), and, where every token is a word, which word each token is
     (:class:`~variorum.prepare.RawHashes`, from which its tokens are hashed when prepared).
 
-    Each token is looked up once in a dict of the words, which keeps the position of each
-    word's first token: ``Counter.update``'s order, and the counts and each token's word follow
-    from those positions in a few numpy calls."""
+    Each token is looked up once in a dict that numbers the words as they first come
+    (``Counter.update``'s order); the counts are those numbers counted."""
     raws = [raw for raw, _, _ in preprocessed]
     if any(raw.kinds.count(WORD) != len(raw.kinds) for raw in raws):
         return hashed_counts(WordCounts.of(count_vocabulary(raws))), None
-    flat = list(itertools.chain.from_iterable(raw.norms for raw in raws))
-    index: dict[str, int] = {}
-    first = np.fromiter(map(index.setdefault, flat, itertools.count()), dtype=np.int64, count=len(flat))
-    words = list(index)
-    rank = np.empty(len(flat), dtype=np.int64)
-    rank[np.fromiter(index.values(), dtype=np.int64, count=len(words))] = np.arange(len(words))
-    ids = rank.take(first)
+    size = sum(len(raw.norms) for raw in raws)
+    numbers: defaultdict[str, int] = defaultdict(itertools.count().__next__)
+    flat = itertools.chain.from_iterable(raw.norms for raw in raws)
+    ids = np.fromiter(map(numbers.__getitem__, flat), dtype=np.int64, count=size)
+    words = list(numbers)
     part = hashed_counts(WordCounts.of_columns(words, np.bincount(ids, minlength=len(words))))
     if part.hashes is None:  # no word
         return part, None
