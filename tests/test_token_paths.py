@@ -73,43 +73,6 @@ def test_the_benchmark_corpora_are_cut_as_the_expression_cuts_them(kind: str) ->
         _agree(doc.text)
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(
-        st.one_of(_texts, st.text(max_size=80), st.sampled_from(["", "\n", "1", "^{", "x" * 250])), max_size=8
-    ),
-    st.booleans(),
-)
-def test_a_chunk_cut_as_one_text_gives_each_text_s_tokens(texts: list[str], table_built: bool) -> None:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(normalize, "_unicode_chars", normalize.BMP_TABLE_AFTER if table_built else 0)
-        expected = [raw_tokens(text) for text in texts]
-        assert normalize.raw_tokens_many(texts) == expected
-        ascii_only = [text for text in texts if text.isascii()]
-        assert normalize.raw_tokens_many(ascii_only) == [raw_tokens(text) for text in ascii_only]
-
-
-def test_the_seeds_cut_as_chunks_give_each_text_s_tokens(seeds: Path) -> None:
-    texts = [path.read_text(encoding="utf-8") for path in sorted(seeds.glob("*.txt"))]
-    _chunks_agree([piece for text in texts for piece in (text, text[:3000], text[3000:9000])])
-
-
-def test_the_benchmark_corpora_cut_as_chunks_give_each_text_s_tokens() -> None:
-    texts = []
-    for kind in ("english", "invented", "mixed"):
-        corpus, _ = bench_corpus.make_corpus(40, 400, seed=5, kind=kind)
-        texts += [doc.text for doc in corpus.documents]
-    _chunks_agree(texts)
-
-
-def _chunks_agree(texts: list[str]) -> None:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(normalize, "_unicode_chars", normalize.BMP_TABLE_AFTER)
-        for lo in range(0, len(texts), 7):
-            chunk = texts[lo : lo + 7]
-            assert normalize.raw_tokens_many(chunk) == [raw_tokens(text) for text in chunk]
-
-
 # -- split repair: join sites found by hashes ---------------------------------------------------
 
 _split_pieces = st.sampled_from(

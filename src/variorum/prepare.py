@@ -27,14 +27,7 @@ from variorum.detect.fingerprint import (
 from variorum.model import Document, Segment
 from variorum.text.join_sites import HashedVocabulary, powers_of_lengths
 from variorum.text.language import document_languages
-from variorum.text.normalize import (
-    RawTokens,
-    Tokens,
-    raw_tokens,
-    raw_tokens_many,
-    repair_splits,
-    repair_splits_many,
-)
+from variorum.text.normalize import RawTokens, Tokens, raw_tokens, repair_splits, repair_splits_many
 from variorum.text.segment import segment, segment_documents
 
 
@@ -152,8 +145,8 @@ def preprocess_many(texts: Sequence[str]) -> list[tuple[RawTokens, tuple[Segment
     """:func:`preprocess` of each of ``texts``, the languages of their paragraphs identified
     together (:func:`~variorum.text.segment.segment_documents`), which costs a third as much."""
     return [
-        (raw, tuple(segs), tuple(document_languages(segs, words=words)))
-        for raw, (segs, words) in zip(raw_tokens_many(texts), segment_documents(texts), strict=True)
+        (raw_tokens(text), tuple(segs), tuple(document_languages(segs, words=words)))
+        for text, (segs, words) in zip(texts, segment_documents(texts), strict=True)
     ]
 
 

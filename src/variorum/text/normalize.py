@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any, overload
+from typing import Any
 
 import regex
 
@@ -207,33 +207,6 @@ def raw_tokens(text: str) -> RawTokens:
         return _cut_by_classes(text, _bmp_classes())  # text beyond the BMP goes to _cut
     _unicode_chars += len(text)
     return _cut(text, _unicode_cutter())
-
-
-def raw_tokens_many(texts: Sequence[str]) -> list[RawTokens]:
-    """:func:`raw_tokens` of each of ``texts`` (a worker's chunk), cut as one text.
-
-    The table path (:func:`_cut_by_classes`) costs a few dozen numpy calls whatever the length
-    of the text: joined by line feeds, which no token spans (a token is letters, digits and
-    what joins them within a line), a chunk of 125 documents pays them once instead of 125
-    times, a quarter of the time of cutting them one by one. Each text's tokens are then those
-    that start in it, their offsets taken back to its start. The table gives the tokens the
-    regular expressions give (the tests compare them), so texts that alone would take the
-    expression (short ones, ASCII ones among others) come out the same. Until the process has
-    read enough non-ASCII text to build the table of the BMP (:data:`BMP_TABLE_AFTER`), or
-    where a text holds characters beyond it, each text is cut alone, as before.
-    """
-    if len(texts) < 2:
-        return [raw_tokens(text) for text in texts]
-    joined = "\n".join(texts)
-    if joined.isascii():
-        classes = _ascii_classes()
-    elif _unicode_chars >= BMP_TABLE_AFTER:
-        classes = _bmp_classes()
-    else:
-        return [raw_tokens(text) for text in texts]
-    pieces = list(itertools.accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
-    cut = _cut_by_classes(joined, classes, pieces)
-    return cut if cut is not None else [raw_tokens(text) for text in texts]
 
 
 @dataclass(frozen=True)
@@ -490,22 +463,8 @@ def _spaced_folds() -> Any:
 _ASCII_WORDS = bytes(c | 0x20 if chr(c).isascii() and chr(c).isalpha() else 0x20 for c in range(256))
 
 
-@overload
-def _cut_by_classes(text: str, classes: _Classes) -> RawTokens: ...
-
-
-@overload
-def _cut_by_classes(text: str, classes: _Classes, pieces: Sequence[int]) -> list[RawTokens] | None: ...
-
-
-def _cut_by_classes(
-    text: str, classes: _Classes, pieces: Sequence[int] | None = None
-) -> RawTokens | list[RawTokens] | None:
+def _cut_by_classes(text: str, classes: _Classes) -> RawTokens:
     """Tokens of ``text`` from the class of each character, in a few numpy passes.
-
-    With ``pieces`` (where each of several texts joined by line feeds starts in ``text``), the
-    tokens of each of those texts (:func:`raw_tokens_many`), or None where ``text`` holds
-    characters beyond the BMP (each text is then cut alone).
 
     What the token expression does one position at a time follows from the classes: a word is a
     maximal *chain* of word characters, where an apostrophe between two of them joins them
@@ -525,7 +484,7 @@ def _cut_by_classes(
     if classes.wide:
         codes = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
         if len(codes) != len(text):  # characters beyond the BMP, as surrogate pairs
-            return _cut(text, _unicode_cutter()) if pieces is None else None
+            return _cut(text, _unicode_cutter())
     else:
         data = text.encode("ascii")
         codes = np.frombuffer(data, dtype=np.uint8)
@@ -591,8 +550,6 @@ def _cut_by_classes(
             )
             for i, norm in zip(new, normalize_words([words[i] for i in new]), strict=True):
                 norms[i] = norm
-    if pieces is not None and not rare and all(norms):  # words only, offsets still arrays
-        return _split_pieces(norms, starts, ends, None, pieces)
     start_list: list[int] = starts.tolist()
     end_list: list[int] = ends.tolist()
     kinds = [WORD] * len(norms)
@@ -604,37 +561,7 @@ def _cut_by_classes(
         start_list = list(itertools.compress(start_list, keep_list))
         end_list = list(itertools.compress(end_list, keep_list))
         kinds = list(itertools.compress(kinds, keep_list))
-    if pieces is not None:
-        size = len(start_list)
-        return _split_pieces(
-            norms,
-            np.fromiter(start_list, dtype=np.int64, count=size),
-            np.fromiter(end_list, dtype=np.int64, count=size),
-            kinds,
-            pieces,
-        )
     return RawTokens(norms, start_list, end_list, kinds)
-
-
-def _split_pieces(
-    norms: list[str], starts: Any, ends: Any, kinds: list[int] | None, pieces: Sequence[int]
-) -> list[RawTokens]:
-    """The tokens of a text made of several joined by line feeds (their offsets ``starts``,
-    ``ends``: arrays), as the tokens of each of those texts, which start at ``pieces``: those
-    that start in it, their offsets taken back to its start. ``kinds`` None: words only."""
-    import numpy as np
-
-    at = np.asarray(pieces, dtype=np.int64)
-    bounds = np.searchsorted(starts, at).tolist()
-    bounds.append(len(norms))
-    shift = np.repeat(at, np.diff(bounds))
-    start_list = (starts - shift).tolist()
-    end_list = (ends - shift).tolist()
-    every = [WORD] * len(norms) if kinds is None else kinds
-    return [
-        RawTokens(norms[lo:hi], start_list[lo:hi], end_list[lo:hi], every[lo:hi])
-        for lo, hi in itertools.pairwise(bounds)
-    ]
 
 
 def _add_specials(
