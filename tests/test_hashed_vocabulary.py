@@ -208,6 +208,48 @@ def test_a_fold_s_json_is_json_dumps(counts: dict[str, int]) -> None:
     assert workers.json_object(keys, map(counts.__getitem__, keys)) == expected
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.text(st.sampled_from('ab%"\\\x00\x1f\u00e9\u0436\u4e2d\U0001d400 '), max_size=5),
+        st.integers(-(2**63), 2**63 - 1),
+        max_size=20,
+    )
+)
+def test_a_fold_s_json_is_json_dumps_whether_keys_need_escaping_or_not(counts: dict[str, int]) -> None:
+    keys = sorted(counts)
+    expected = json.dumps(dict(zip(keys, map(counts.__getitem__, keys), strict=True)), ensure_ascii=False)
+    assert workers.json_object(keys, map(counts.__getitem__, keys)) == expected
+    plain = {k.replace("%", "").replace('"', "").replace("\\", "").replace("\x00", "").replace("\x1f", ""): v
+             for k, v in counts.items()}  # fmt: skip
+    keys = sorted(plain)
+    expected = json.dumps(dict(zip(keys, map(plain.__getitem__, keys), strict=True)), ensure_ascii=False)
+    assert workers.json_object(keys, map(plain.__getitem__, keys)) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.dictionaries(st.text(max_size=8), st.integers(-(2**63), 2**63 - 1), max_size=20),
+        st.dictionaries(
+            st.text(st.sampled_from("ab#\u00e9\u00ff\u0100\u0436\uffff\U0001d400\U0010ffff"), max_size=5),
+            st.integers(0, 10**6),
+            max_size=30,
+        ),
+    )
+)
+def test_a_fold_s_sorted_json_is_json_dumps_of_the_sorted_dict(counts: dict[str, int]) -> None:
+    expected = json.dumps(dict(sorted(counts.items())), ensure_ascii=False)
+    assert workers.sorted_json_object(list(counts), list(counts.values())) == expected
+
+
+def test_a_fold_s_sorted_json_takes_words_that_cannot_be_utf8() -> None:
+    counts = {"b\ud800": 1, "a": 2, "\udfff": 3, "ab": 4, "a\u00e9": 5, "\u0436": 6}
+    expected = json.dumps(dict(sorted(counts.items())), ensure_ascii=False)
+    assert workers.sorted_json_object(list(counts), list(counts.values())) == expected
+    assert workers.sorted_json_object([], []) == "{}"
+
+
 def test_a_nul_is_not_nothing() -> None:
     words = ["", "\x00", "\x00a", "a", "a\x00", "\x00\x00"]
     assert len(set(poly_hashes(words)[0].tolist())) == len(words)

@@ -21,12 +21,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from variorum import workers
 from variorum.config import Settings
 from variorum.detect import fingerprint
 from variorum.detect.fingerprint import ngram_hashes, token_hashes, token_hashes_many, winnow, winnow_many
 from variorum.model import Document, Segment
 from variorum.prepare import Prepared, body_mask, body_masks, prepare, prepare_many, preprocess_many
 from variorum.store.codec import pack, pack_many, unpack_tokens
+from variorum.store.wordcounts import WordCounts
 from variorum.text import join_sites, normalize
 from variorum.text.normalize import Tokens, count_vocabulary, raw_tokens, repair_splits, repair_splits_many
 from variorum.workers import CombinedVocabulary
@@ -93,6 +95,68 @@ def test_a_chunk_prepares_as_each_document_alone(
         patch.setattr(fingerprint, "VECTOR_MIN_TOKENS", 0 if by_hashes else 10**9)
         patch.setattr(normalize, "JOIN_HASHES_MIN_TOKENS", 0 if by_hashes else 10**9)
         _agree(texts, vocabulary, Settings(ngram=shape[0], window=shape[1]))
+
+
+_word_pieces = st.sampled_from(
+    ["word", "Word", " ", "  ", "\n", "-\n", "co-\r\nop", "aggr ession", "aggression", "fro m", "from", "a part",
+     "apart", "intern ationa l", "international", "Ёл ка", "Ёлка", "e\u0301", "don't", "**bold**", "\x1f"]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.one_of(st.lists(_word_pieces, max_size=80).map("".join), _texts), max_size=6),
+    st.lists(
+        st.sampled_from(["aggression", "from", "international", "Ёлка", "coop", "apart", "wordword"]),
+        max_size=6,
+    ),
+)
+def test_a_chunk_prepared_from_the_hashes_of_its_words_is_the_chunk_prepared(
+    texts: list[str], extra: list[str]
+) -> None:
+    """A worker counts a chunk's words with which word each token is (:func:`workers.counted_words`):
+    the counts are those counted one by one, and the chunk prepared from them is the chunk
+    prepared without, its split words joined or not."""
+    docs = _documents(texts)
+    pre = preprocess_many(texts)
+    counted = count_vocabulary(raw for raw, _, _ in pre)
+    part, hashed = workers.counted_words(pre)
+    expected = workers.hashed_counts(WordCounts.of(counted))
+    assert (part.words, part.counts, part.hashes) == (expected.words, expected.counts, expected.hashes)
+    if len(counted) and all(raw.kinds.count(normalize.WORD) == len(raw.kinds) for raw, _, _ in pre):
+        assert hashed is not None
+    vocabulary = join_sites.HashedVocabulary(counted + Counter(extra * 3))
+    for one, got in zip(
+        prepare_many(docs, vocabulary, Settings(), pre),
+        prepare_many(docs, vocabulary, Settings(), pre, hashed),
+        strict=True,
+    ):
+        _same(one, got)
+    for one, got in zip(  # a vocabulary of another kind does not read them
+        prepare_many(docs, counted, Settings(), pre),
+        prepare_many(docs, counted, Settings(), pre, hashed),
+        strict=True,
+    ):
+        _same(one, got)
+
+
+def test_a_chunk_prepared_from_the_hashes_of_its_words_joins_split_words() -> None:
+    texts = ["the aggr ession of words " * 30, "plain words only " * 40, "co-\nop and fro m " * 20, ""]
+    pre = preprocess_many(texts)
+    counted = count_vocabulary(raw for raw, _, _ in pre)
+    _, hashed = workers.counted_words(pre)
+    assert hashed is not None
+    vocabulary = join_sites.HashedVocabulary(counted + Counter({"aggression": 100, "coop": 100, "from": 100}))
+    docs = _documents(texts)
+    joins: list[list[tuple[int, int, str]]] = []
+    repair_splits_many(texts, [raw for raw, _, _ in pre], vocabulary, None, joins)
+    assert [len(made) for made in joins] == [30, 0, 40, 0]
+    for one, got in zip(
+        prepare_many(docs, vocabulary, Settings(), pre),
+        prepare_many(docs, vocabulary, Settings(), pre, hashed),
+        strict=True,
+    ):
+        _same(one, got)
 
 
 def test_the_seeds_prepare_as_each_alone(seeds: Path) -> None:

@@ -53,6 +53,15 @@ class WordCounts:
         values = np.fromiter(counts.values(), dtype=_COUNT, count=len(counts))
         return cls(joined, values.tobytes())
 
+    @classmethod
+    def of_columns(cls, words: list[str], counts: np.ndarray) -> WordCounts:
+        """The columns of ``words`` counted ``counts`` (distinct words, in order), as
+        :meth:`of` makes them of the dict of the same items."""
+        joined = SEP.join(words)
+        if joined.count(SEP) != max(0, len(words) - 1):
+            raise ValueError("a word holds the separator of packed word counts")
+        return cls(joined, counts.astype(_COUNT).tobytes())
+
     def split(self) -> tuple[list[str], list[int]]:
         """The words and their counts, as lists in the stored order."""
         n = len(self)

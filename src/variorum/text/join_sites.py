@@ -67,6 +67,11 @@ def _power_tables(size: int) -> tuple[np.ndarray, np.ndarray]:
     return tables
 
 
+def powers_of_lengths(lengths: np.ndarray) -> np.ndarray:
+    """``BASE ** length`` for each of ``lengths``, as :func:`poly_hashes` gives them."""
+    return _power_tables(int(lengths.max(initial=0)) + 1)[0][lengths]
+
+
 def poly_hashes(words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """The polynomial hash of each word's code points (each plus one), and ``BASE ** len(word)``
     (``uint64``).
@@ -152,7 +157,11 @@ class _Bitmap:
     def __init__(self, vocabulary: dict[str, Any]) -> None:
         self.count = 0
         self.last: str | None = None
-        self.hashes = np.empty(0, dtype=np.uint64)
+        # The hashes set so far, in the arrays they came in: joined only when the bitmap is
+        # made again (a worker adds a chunk's new words some 150 times in an add of 20,000
+        # documents, and joining every time copied the whole vocabulary's hashes each time).
+        self.held: list[np.ndarray] = []
+        self.size = 0
         self.shift = np.uint64(64 - _MIN_BITS)
         self.bits = np.zeros(1 << (_MIN_BITS - 3), dtype=np.uint8)
         self.add(list(vocabulary))
@@ -162,12 +171,20 @@ class _Bitmap:
         """Set the bits of ``words``; a bitmap grown too full is made again, twice as large."""
         self.add_hashes(poly_hashes(words)[0])
 
+    @property
+    def hashes(self) -> np.ndarray:
+        """Every hash set, in order."""
+        if len(self.held) != 1:
+            self.held = [np.concatenate(self.held) if self.held else np.empty(0, dtype=np.uint64)]
+        return self.held[0]
+
     def add_hashes(self, hashes: np.ndarray) -> None:
         """Set the bits of words of these hashes (:meth:`add`)."""
-        self.hashes = np.concatenate([self.hashes, hashes])
+        self.held.append(hashes)
+        self.size += len(hashes)
         size = 64 - int(self.shift)
-        if len(self.hashes) * SLOTS_PER_WORD > 1 << size and size < MAX_BITS:
-            size = min(MAX_BITS, max(_MIN_BITS, (len(self.hashes) * SLOTS_PER_WORD - 1).bit_length()))
+        if self.size * SLOTS_PER_WORD > 1 << size and size < MAX_BITS:
+            size = min(MAX_BITS, max(_MIN_BITS, (self.size * SLOTS_PER_WORD - 1).bit_length()))
             self.shift = np.uint64(64 - size)
             self.bits = np.zeros(1 << (size - 3), dtype=np.uint8)
             hashes = self.hashes
@@ -272,11 +289,14 @@ def split_positions(positions: list[int], sizes: Sequence[int]) -> list[list[int
     return out
 
 
-def _runs_together(flat: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+def _runs_together(
+    flat: Sequence[str], hashed: tuple[np.ndarray, np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """The tokens' hashes, and the hashes of every two (then every three) tokens run together,
-    composed from them (``n >= 2`` tokens: ``n - 1`` pairs, then ``n - 2`` triples)."""
+    composed from them (``n >= 2`` tokens: ``n - 1`` pairs, then ``n - 2`` triples).
+    ``hashed``: :func:`poly_hashes` of ``flat``, if already made."""
     n = len(flat)
-    hashes, powers = poly_hashes(flat)
+    hashes, powers = poly_hashes(flat) if hashed is None else hashed
     joined = np.empty(2 * n - 3, dtype=np.uint64)
     pairs, triples = joined[: n - 1], joined[n - 1 :]
     np.multiply(hashes[:-1], powers[1:], out=pairs)
@@ -505,7 +525,9 @@ class HashedVocabulary(Mapping[str, int]):
 
 
 def hashed_sites(
-    texts: Sequence[Sequence[str]], vocabulary: HashedVocabulary
+    texts: Sequence[Sequence[str]],
+    vocabulary: HashedVocabulary,
+    hashed: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[list[list[int]], dict[str, int]]:
     """The positions in each text where two or three tokens run together make a word of
     ``vocabulary`` (exactly those: every hit is confirmed by its string), and the counts that
@@ -514,13 +536,15 @@ def hashed_sites(
 
     The joined pairs' and triples' hashes are composed from the tokens' own, as in
     :func:`candidate_positions`, and looked up in the table for the whole chunk at once.
+    ``hashed``: :func:`poly_hashes` of all the texts' tokens, one text after another, if
+    already made.
     """
     sizes = [len(norms) for norms in texts]
     n = sum(sizes)
     if n < 2:
         return [[] for _ in sizes], {}
     flat = texts[0] if len(texts) == 1 else list(itertools.chain.from_iterable(texts))
-    hashes, joined = _runs_together(flat)
+    hashes, joined = _runs_together(flat, hashed)
     maybe = vocabulary.bitmap.holds(joined)
     if len(texts) > 1:  # a pair or triple that runs from one text into the next is left out
         left = np.repeat(np.cumsum(sizes), sizes) - np.arange(1, n + 1)

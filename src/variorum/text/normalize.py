@@ -696,7 +696,13 @@ def repair_splits(
     ``sites`` are the positions where a join may start (:func:`repair_splits_many` finds them
     for many texts at once); they are found here when not given.
     """
-    joins = _joins(text, raw, vocabulary, _join_sites(raw.norms, vocabulary) if sites is None else sites)
+    return _joined(
+        raw, _joins(text, raw, vocabulary, _join_sites(raw.norms, vocabulary) if sites is None else sites)
+    )
+
+
+def _joined(raw: RawTokens, joins: list[tuple[int, int, str]]) -> Tokens:
+    """The tokens of ``raw`` with the :func:`_joins` made."""
     if not joins:  # the usual case: the raw token lists, shared, not copied (neither is changed)
         return Tokens(raw.norms, raw.starts, raw.ends)
     # Copied once, then each join replaces its pieces, from the last so that positions hold:
@@ -756,7 +762,11 @@ def _joins(
 
 
 def repair_splits_many(
-    texts: Sequence[str], raws: Sequence[RawTokens], vocabulary: Mapping[str, int]
+    texts: Sequence[str],
+    raws: Sequence[RawTokens],
+    vocabulary: Mapping[str, int],
+    raw_hashes: tuple[Any, Any] | None = None,
+    joins: list[list[tuple[int, int, str]]] | None = None,
 ) -> list[Tokens]:
     """:func:`repair_splits` of each text, the places to test found for all texts at once.
 
@@ -770,12 +780,22 @@ def repair_splits_many(
     sites and for the counts the repair reads there, all at once
     (:func:`~variorum.text.join_sites.hashed_sites`): the same joins as with a dict of the same
     counts (``tests/test_hashed_vocabulary.py``).
+
+    ``raw_hashes``: :func:`~variorum.text.join_sites.poly_hashes` of all the raw tokens, one
+    text after another, if already made (only that table reads them). ``joins``, if given, is
+    filled with the joins made in each text: (first token, tokens joined, joined form), in
+    order (:func:`variorum.prepare.prepare_many` reads the token hashes of the rest).
     """
     from variorum.text import join_sites
 
     if isinstance(vocabulary, join_sites.HashedVocabulary):
-        exact, known = join_sites.hashed_sites([raw.norms for raw in raws], vocabulary)
-        return [repair_splits(t, raw, known, s) for t, raw, s in zip(texts, raws, exact, strict=True)]
+        exact, known = join_sites.hashed_sites([raw.norms for raw in raws], vocabulary, raw_hashes)
+        made = [_joins(t, raw, known, s) for t, raw, s in zip(texts, raws, exact, strict=True)]
+        if joins is not None:
+            joins.extend(made)
+        return list(map(_joined, raws, made))
+    if joins is not None:
+        raise ValueError("repair_splits_many: joins are reported with a hashed vocabulary only")
     parts = getattr(vocabulary, "parts", None) or (vocabulary,)
     sites: Sequence[Iterable[int] | None] | None = None
     sizes = [len(raw.norms) for raw in raws]
