@@ -153,6 +153,7 @@ def add(
         aborted = True
         if isinstance(interrupt, Interrupted):
             raise
+        state.count_cut_short()
         raise Interrupted(report.added) from interrupt
     except BaseException:
         aborted = True
@@ -266,6 +267,8 @@ class _AddState:
         self.answered: list[CountsSum] = []
         #: Whether the workers had the batch being committed ready before it was asked for.
         self.workers_ahead = False
+        #: The numbers of the batch being committed, until it is counted in ``report.added``.
+        self.committing: list[int] = []
 
     def fresh(self, batch: list[Document]) -> list[tuple[Document, str]]:
         """The documents of ``batch`` not indexed yet, with their content hashes."""
@@ -331,6 +334,7 @@ class _AddState:
                 else:
                     new.append((p, h, packed))
             nums = index.insert_many(new)
+            self.committing = nums
             _keep_profiles(
                 index, [(n, k.profile) for n, (_, _, k) in zip(nums, new, strict=True) if k and k.profile]
             )
@@ -350,9 +354,18 @@ class _AddState:
                 self._align_in_workers(self.workers, pairs, local, packs)
             else:
                 self._align_here(pairs, local, packs)
-        self._keep_batch(local, packs)  # committed: their numbers are theirs
         report.added += len(local)
+        self.committing = []
+        self._keep_batch(local, packs)  # committed: their numbers are theirs
         self.progress("documents", len(fresh))
+
+    def count_cut_short(self) -> None:
+        """Count the batch whose commit an interrupt cut short after its ``COMMIT``, before
+        :meth:`commit` counted it (``interrupted: N documents kept`` must say what the index
+        holds). Whether it committed is read from the index: the rows are there or not."""
+        nums, self.committing = self.committing, []
+        if nums and self.index.committed(nums[0]):
+            self.report.added += len(nums)
 
     def _fold_answered(self) -> None:
         """Fold into the index's vocabulary, inside the commit, the sums the first worker has

@@ -513,6 +513,13 @@ class Index:
 
     # -- reading documents -------------------------------------------------------------------
 
+    def committed(self, num: int) -> bool:
+        """Whether a document numbered ``num`` is in the index for good: False while a
+        transaction is open (its rows may still be rolled back)."""
+        if self.conn.in_transaction:
+            return False
+        return self.conn.execute("SELECT 1 FROM documents WHERE num=?", (num,)).fetchone() is not None
+
     def num_of(self, doc_id: str) -> int:
         row = self.conn.execute("SELECT num FROM documents WHERE id=?", (doc_id,)).fetchone()
         if row is None:
