@@ -10,8 +10,6 @@ from hypothesis import strategies as st
 
 from variorum.text import langid_bounds, language
 
-from conftest import SEEDS
-
 SAMPLES = [
     "Statement by the Spokesperson of the Ministry of Foreign Affairs",
     "Déclaration du porte-parole du ministère des Affaires étrangères sur la situation",
@@ -65,11 +63,9 @@ def test_the_bounds_hold_numpys_probabilities_on_samples_in_many_languages(model
     assert answered >= len(SAMPLES) // 2  # the bounds are tight enough to answer most
 
 
-def test_the_bounds_hold_numpys_probabilities_on_the_seeds(models):
-    if not SEEDS.is_dir():
-        pytest.skip("../shared/seeds not found")
+def test_the_bounds_hold_numpys_probabilities_on_the_seeds(models, seeds):
     identifier, bounded = models
-    for path in sorted(SEEDS.glob("*.txt")):
+    for path in sorted(seeds.glob("*.txt")):
         for paragraph in path.read_text(encoding="utf-8").split("\n\n"):
             for size in (language.SAMPLE_CHARS, language.RETRY_CHARS):
                 check(identifier, bounded, paragraph[:size])
