@@ -6,6 +6,7 @@ ones (counted)."""
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -75,3 +76,17 @@ def test_the_count_of_an_interrupted_add_is_what_the_index_holds(
 ) -> None:
     said, held = _interrupted_add(tmp_path, monkeypatch, where, workers)
     assert said == held == kept
+
+
+def test_an_index_unreadable_at_the_interrupt_still_ends_in_the_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If the index cannot be read when the interrupt comes, the batch cut short is not
+    counted (the count says less, never more) and the interrupt is still :class:`Interrupted`."""
+
+    def unreadable(self: Index, num: int) -> bool:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(Index, "committed", unreadable)
+    said, held = _interrupted_add(tmp_path, monkeypatch, "after COMMIT", 1)
+    assert (said, held) == (100, 150)

@@ -12,6 +12,7 @@ import gc
 import os
 import pickle
 import signal
+import sqlite3
 import threading
 import time
 from collections import Counter, OrderedDict
@@ -362,10 +363,13 @@ class _AddState:
     def count_cut_short(self) -> None:
         """Count the batch whose commit an interrupt cut short after its ``COMMIT``, before
         :meth:`commit` counted it (``interrupted: N documents kept`` must say what the index
-        holds). Whether it committed is read from the index: the rows are there or not."""
+        holds). Whether it committed is read from the index: the rows are there or not. An
+        index that cannot be read then (a full disk, a lost file) leaves the count as it was,
+        so that the interrupt still ends in its one line, not a traceback."""
         nums, self.committing = self.committing, []
-        if nums and self.index.committed(nums[0]):
-            self.report.added += len(nums)
+        with contextlib.suppress(sqlite3.Error):
+            if nums and self.index.committed(nums[0]):
+                self.report.added += len(nums)
 
     def _fold_answered(self) -> None:
         """Fold into the index's vocabulary, inside the commit, the sums the first worker has
