@@ -261,17 +261,6 @@ def found(a: Paragraphs, b: Paragraphs) -> int:
     return int(np.count_nonzero(np.bincount(a.paragraph, hit, a.count) >= a.needed))
 
 
-def found_reference(a: Paragraphs, b: Paragraphs) -> int:
-    """:func:`found` as first written (its reference)."""
-    if not a.count or not len(b.distinct):
-        return 0
-    at = np.searchsorted(b.distinct, a.shingles)
-    at[at == len(b.distinct)] = 0
-    hit = b.distinct[at] == a.shingles
-    hits = np.bincount(a.paragraph[hit], minlength=a.count)
-    return int((hits >= a.needed).sum())
-
-
 def paragraph_similarity(a: Paragraphs, b: Paragraphs, at_least: float = 0.0) -> float:
     """The smaller share of paragraphs found in the other record (0.0 if either has none).
 
