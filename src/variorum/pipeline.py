@@ -12,7 +12,6 @@ import gc
 import os
 import pickle
 import signal
-import sqlite3
 import threading
 import time
 from collections import Counter, OrderedDict
@@ -366,6 +365,8 @@ class _AddState:
         holds). Whether it committed is read from the index: the rows are there or not. An
         index that cannot be read then (a full disk, a lost file) leaves the count as it was,
         so that the interrupt still ends in its one line, not a traceback."""
+        import sqlite3  # here: the commands that import this module without adding never need it
+
         nums, self.committing = self.committing, []
         with contextlib.suppress(sqlite3.Error):
             if nums and self.index.committed(nums[0]):
