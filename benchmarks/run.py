@@ -393,6 +393,50 @@ def measure_minhash(n_docs: int, corpus_path: Path, tmpdir: Path) -> Baseline:
     )
 
 
+def repeat_timings(
+    rounds: int, n_docs: int, corpus_path: Path, tmpdir: Path, add: dict[str, Any], insert: dict[str, Any]
+) -> None:
+    """(a) and (b) timed ``rounds`` more times, alternately, each add into a fresh index; the
+    ``seconds`` of ``add`` and the ``insert_seconds`` of ``insert`` become the medians of all
+    their rounds (the first included), which every ratio below then reads.
+
+    The machine's load moves either figure by about 10 % from one run to the next: alternating
+    the two and taking medians compares them under the same conditions, where one run of each
+    judged a 1.0× target by which of the two drew the quieter minute. Only the times are
+    repeated: the passages scored, the memory and the CPU seconds are those of the first round.
+    """
+    print(f"\n[a+b] discovery and datasketch's insert, {rounds} more time(s) each, alternately")
+    adds, inserts = [add["seconds"]], [insert["insert_seconds"]]
+    db_path = tmpdir / "again.db"
+    for r in range(rounds):
+        outcome, _ = run_child(
+            "add", {"corpus": str(corpus_path), "db": str(db_path)}, memory=DISCOVERY_MEMORY
+        )
+        for leftover in tmpdir.glob(db_path.name + "*"):
+            leftover.unlink()
+        if outcome.result is None:
+            print(f"  round {r + 2}: add {outcome.status}; left out")
+            continue
+        done, _ = run_child("minhash", {"corpus": str(corpus_path), "out": str(tmpdir / "again_pairs.json")})
+        if done.result is None:
+            print(f"  round {r + 2}: datasketch {done.status}; left out")
+            continue
+        adds.append(outcome.result["seconds"])
+        inserts.append(done.result["insert_seconds"])
+        print(
+            f"  round {r + 2}: add {adds[-1]:.2f} s, datasketch insert {inserts[-1]:.2f} s: "
+            f"{inserts[-1] / adds[-1]:.2f}×; load average {os.getloadavg()[0]:.2f}"
+        )
+    add["seconds"], insert["insert_seconds"] = statistics.median(adds), statistics.median(inserts)
+    print(
+        f"  medians of {len(adds)} rounds: add {add['seconds']:.2f} s "
+        f"({n_docs / add['seconds']:,.0f} docs/s), "
+        f"datasketch insert {insert['insert_seconds']:.2f} s ({n_docs / insert['insert_seconds']:,.0f} "
+        f"docs/s): {insert['insert_seconds'] / add['seconds']:.2f}×; round by round "
+        + ", ".join(f"{m / v:.2f}×" for v, m in zip(adds, inserts, strict=True))
+    )
+
+
 @dataclass
 class NearDuplicates:
     """What (f) measured: variorum's near-duplicate finding (the ``dedup`` engine)."""
@@ -637,6 +681,14 @@ def main(argv: list[str] | None = None) -> int:
         help="corpus kind (corpus.py): english, invented, mixed, or all three in turn (default)",
     )
     ap.add_argument("--no-collation", action="store_true", help="leave out collation against CollateX [d]")
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        metavar="N",
+        help="time discovery [a] and datasketch's insert [b] N times each, alternately; their "
+        "medians are compared (default 1)",
+    )
     ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
@@ -707,6 +759,8 @@ def suite(args: argparse.Namespace, kind: str, *, first: bool) -> list[str]:
         if disc.result is not None:
             describe_passages("variorum", passages)
         base = measure_minhash(n_docs, corpus_path, tmpdir)
+        if args.repeat > 1 and disc.result is not None and base.result is not None:
+            repeat_timings(args.repeat - 1, n_docs, corpus_path, tmpdir, disc.result, base.result)
         pairs = compare_pairs(disc, base, truth, near)
         diff = measure_difflib(corpus, words, disc.found, args.seed, tmpdir) if disc.result else None
         dedup = measure_dedup(corpus, corpus_path, tmpdir, near)
