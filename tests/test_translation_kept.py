@@ -97,6 +97,33 @@ def test_adding_in_steps_finds_the_translations_of_one_add(pages, tmp_path):
         assert evidences >= len(expected)
 
 
+def test_evidence_worked_out_in_two_processes_is_that_of_one(pages, tmp_path, monkeypatch):
+    """With more than one worker, ``refresh`` works out every other new pair's evidence in a
+    forked process (the threshold lowered so that these pages fork, in every chunk): the stored
+    relations are those of the pass that keeps nothing and forks nothing."""
+    from variorum.crosslang import relate
+
+    monkeypatch.setattr(pipeline, "EVIDENCE_APART_FROM", 2)
+    monkeypatch.setattr(relate, "EVIDENCE_CHUNK", 7)  # several chunks, one of them short
+    forked: list[int] = []
+    fork = pipeline._Apart._fork
+
+    def counted(self: pipeline._Apart) -> None:
+        fork(self)
+        if self.fn is relate.evaluate_here and self.pid is not None:
+            forked.append(len(self.args[0]))
+
+    monkeypatch.setattr(pipeline._Apart, "_fork", counted)
+    with Index.open(tmp_path / "apart.db") as index:
+        pipeline.add(index, pages, Settings(workers=2))
+        found = stored_translations(index)
+        assert len(forked) >= 3 and sum(forked) >= len(found) // 2 - len(forked)
+        assert pipeline._translations(index, index.document_ids()) == reference(index)
+    with Index.open(tmp_path / "one.db") as one:
+        pipeline.add(one, pages, Settings(workers=1))
+        assert stored_translations(one) == found
+
+
 def test_the_seeds_added_in_steps_relate_as_in_one_add(seed_docs, tmp_path):
     """The seeds (one statement, in English with its Russian and Spanish editions' English
     parts): relations and families after three adds are those of one."""
@@ -131,6 +158,7 @@ def test_each_document_is_profiled_once(pages, tmp_path, monkeypatch):
 
         monkeypatch.setattr(detect, "profile", profile)
         monkeypatch.setattr(relate, "evidence", evidence)
+        monkeypatch.setattr(pipeline, "EVIDENCE_APART_FROM", 10**9)  # counted here, not in a child
         pipeline.add(index, pages[-5:], Settings())
         new = {d.id for d in pages[-5:]}
         assert sorted(read) == sorted(new)

@@ -35,6 +35,8 @@ if TYPE_CHECKING:  # imported where used, so that a command loads only what it r
     from variorum.align.quotable import Quotable
     from variorum.align.seeding import SeedTable
     from variorum.collate import Collation
+    from variorum.config import CrossLangSettings
+    from variorum.crosslang.relate import EvidenceJob
     from variorum.crosslang.stored import PackedProfile
     from variorum.store.codec import Packed
     from variorum.store.index import Index
@@ -584,7 +586,11 @@ def _derive(
         # Translations need two languages: a corpus in one language is spared reading every document.
         if settings.translations and len(index.main_languages() - {None}) > 1:
             aligned = {(f.a, f.b) for f in facts}
-            translations = [r for r in _translations(index, ids, keep=keep) if (r.a, r.b) not in aligned]
+            translations = [
+                r
+                for r in _translations(index, ids, keep=keep, apart=settings.workers > 1)
+                if (r.a, r.b) not in aligned
+            ]
         typed, family_of, flagged = relate(
             ids, facts, rows, settings, extra=translations, formula=formula and formula.result
         )
@@ -669,7 +675,9 @@ class _Apart:
             self.pid = None
 
 
-def _translations(index: Index, ids: Mapping[int, str], *, keep: bool = False) -> list[Relation]:
+def _translations(
+    index: Index, ids: Mapping[int, str], *, keep: bool = False, apart: bool = False
+) -> list[Relation]:
     """Translation relations among the indexed documents (:mod:`variorum.crosslang`).
 
     What depends on one document or one pair (anchor profiles, chains of anchors in order, the
@@ -678,6 +686,7 @@ def _translations(index: Index, ids: Mapping[int, str], *, keep: bool = False) -
     ``refresh``'s transaction) the new is kept in turn; without, nothing is written (a read).
     The rarity weights and the candidates are worked out again over every kept profile, so the
     relations are those of one pass over the whole corpus (:mod:`variorum.crosslang.stored`).
+    With ``apart``, the evidence of new pairs is worked out in two processes (:func:`_evaluate_apart`).
     """
     from variorum.config import CrossLangSettings
     from variorum.crosslang import stored
@@ -709,6 +718,7 @@ def _translations(index: Index, ids: Mapping[int, str], *, keep: bool = False) -
         texts=lambda num: index.document(num).text,
         chains=chains,
         evidences=evidences,
+        **({"evaluate": _evaluate_apart} if apart else {}),
     )
     if keep:
         index.keep_anchor_chains(
@@ -718,6 +728,35 @@ def _translations(index: Index, ids: Mapping[int, str], *, keep: bool = False) -
         )
         index.keep_translation_evidence((a, b, ev) for (a, b), ev in evidences.items())
     return found
+
+
+#: New translation pairs from which :func:`_evaluate_apart` forks a second process: below, the
+#: fork (a few milliseconds for a large process) costs about what it saves.
+EVIDENCE_APART_FROM = 16
+
+
+def _evaluate_apart(jobs: Sequence[EvidenceJob], settings: CrossLangSettings) -> list[dict[str, Any]]:
+    """:func:`~variorum.crosslang.relate.evaluate_here` of ``jobs``, every other one in a forked
+    child (:class:`_Apart`) while this process works out the rest: the same evidence, in order.
+
+    Once an ``add`` has ended, its worker processes have stopped and this one links the
+    translations alone; on 1,000 manual pages in 27 languages (1,965 new pairs) their evidence
+    was some 5 s of a 10 s ``refresh``, on one core of two. Alternate jobs go to each side, so
+    that a run of long pages does not fall to one of them."""
+    from variorum.crosslang.relate import evaluate_here
+
+    if len(jobs) < EVIDENCE_APART_FROM:
+        return evaluate_here(jobs, settings)
+    child = _Apart.start(True, evaluate_here, jobs[1::2], settings)
+    try:
+        mine = evaluate_here(jobs[0::2], settings)
+        theirs = child.result() if child is not None else evaluate_here(jobs[1::2], settings)
+    finally:
+        if child is not None:
+            child.close()
+    out: list[dict[str, Any]] = [{}] * len(jobs)
+    out[0::2], out[1::2] = mine, theirs
+    return out
 
 
 class _Dates(dict[int, "str | None"]):

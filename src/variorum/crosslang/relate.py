@@ -8,7 +8,8 @@ that differ, so that the report can show the pair side by side without recomputi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, MutableMapping
+import itertools
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -19,6 +20,15 @@ from variorum.group.relations import Relation
 
 #: Anchors listed in a relation's evidence (the count is always complete).
 EVIDENCE_ANCHORS = 40
+#: Pairs found whose evidence is worked out together (:data:`Evaluate`): their texts are held
+#: at once, so this bounds the memory a corpus of many translations takes, not the result.
+EVIDENCE_CHUNK = 512
+
+#: A pair's evidence job: the pair found and its two documents, texts included.
+EvidenceJob = tuple[TranslationPair, CrossDoc, CrossDoc]
+#: What works out the evidence of several jobs, in order (:func:`evaluate_here`, or the same
+#: spread over processes by whoever can start them).
+Evaluate = Callable[[Sequence[EvidenceJob], CrossLangSettings], list[dict[str, Any]]]
 
 
 def evidence(pair: TranslationPair, a: CrossDoc, b: CrossDoc, settings: CrossLangSettings) -> dict[str, Any]:
@@ -40,6 +50,11 @@ def evidence(pair: TranslationPair, a: CrossDoc, b: CrossDoc, settings: CrossLan
     }
 
 
+def evaluate_here(jobs: Sequence[EvidenceJob], settings: CrossLangSettings) -> list[dict[str, Any]]:
+    """:func:`evidence` of each job, one after another, in this process."""
+    return [evidence(pair, a, b, settings) for pair, a, b in jobs]
+
+
 def translation_relations(
     docs: Mapping[int, CrossDoc],
     dates: Mapping[int, str | None] | None = None,
@@ -48,6 +63,7 @@ def translation_relations(
     *,
     chains: MutableMapping[tuple[str, str], Chain] | None = None,
     evidences: MutableMapping[tuple[int, int], dict[str, Any]] | None = None,
+    evaluate: Evaluate = evaluate_here,
 ) -> list[Relation]:
     """``translation`` relations among documents keyed by their index number (``a < b``).
 
@@ -56,42 +72,65 @@ def translation_relations(
     ``chains`` (see :class:`~variorum.crosslang.detect.TranslationIndex`) and ``evidences``
     (by ``(a, b)``) keep what depends only on the two documents of a pair, to be reused the next
     time: an evidence found there is taken as it is, and neither text is read.
+
+    The evidence of the pairs without one is worked out by ``evaluate``, :data:`EVIDENCE_CHUNK`
+    pairs at a time: on a thousand manual pages in 27 languages it was most of the time of the
+    ``refresh`` that ends an ``add``, alone on one core, and each pair's is independent of the
+    others' (:func:`variorum.pipeline.refresh` spreads it over two processes).
     """
     s = settings or CrossLangSettings()
     num_of = {doc.id: num for num, doc in docs.items()}
     out: list[Relation] = []
-    for pair in find_translations((docs[n] for n in sorted(docs)), s, chains):
-        x, y = num_of[pair.a], num_of[pair.b]
-        if x > y:
-            pair = _swap(pair)
-            x, y = y, x
-        told = evidences.get((x, y)) if evidences is not None else None
-        if told is None:
-            a, b = docs[x], docs[y]
-            if texts is not None:
-                a, b = replace(a, text=texts(x)), replace(b, text=texts(y))
-            told = evidence(pair, a, b, s)
-            if evidences is not None:
-                evidences[(x, y)] = told
-        da, db = (dates or {}).get(x), (dates or {}).get(y)
-        earlier = None if not da or not db or da == db else ("a" if da < db else "b")
-        out.append(
-            Relation(
-                a=x,
-                b=y,
-                kind="translation",
-                score=round(min(pair.coverage_a, pair.coverage_b), 4),
-                shared_words=0,
-                a_coverage=round(pair.coverage_a, 4),
-                b_coverage=round(pair.coverage_b, 4),
-                order=1.0,
-                longest=pair.anchors_in_order,
-                identity=0.0,
-                earlier=earlier,
-                evidence=told,
-            )
-        )
+    found = iter(find_translations((docs[n] for n in sorted(docs)), s, chains))
+    while chunk := list(itertools.islice(found, EVIDENCE_CHUNK)):
+        oriented = [_oriented(pair, num_of) for pair in chunk]
+        told = [evidences.get((x, y)) if evidences is not None else None for _, x, y in oriented]
+        jobs = [
+            (k, pair, x, y)
+            for k, ((pair, x, y), t) in enumerate(zip(oriented, told, strict=True))
+            if t is None
+        ]
+        if jobs:
+            work = [
+                (pair, docs[x], docs[y])
+                if texts is None
+                else (pair, replace(docs[x], text=texts(x)), replace(docs[y], text=texts(y)))
+                for _, pair, x, y in jobs
+            ]
+            for (k, _, x, y), made in zip(jobs, evaluate(work, s), strict=True):
+                told[k] = made
+                if evidences is not None:
+                    evidences[(x, y)] = made
+        out += [_relation(pair, x, y, t, dates) for (pair, x, y), t in zip(oriented, told, strict=True)]
     return out
+
+
+def _oriented(pair: TranslationPair, num_of: Mapping[str, int]) -> tuple[TranslationPair, int, int]:
+    """The pair with the document of the smaller number first, and their numbers."""
+    x, y = num_of[pair.a], num_of[pair.b]
+    return (_swap(pair), y, x) if x > y else (pair, x, y)
+
+
+def _relation(
+    pair: TranslationPair, x: int, y: int, told: dict[str, Any] | None, dates: Mapping[int, str | None] | None
+) -> Relation:
+    """The ``translation`` relation of documents ``x < y`` found as ``pair``, with its evidence."""
+    da, db = (dates or {}).get(x), (dates or {}).get(y)
+    earlier = None if not da or not db or da == db else ("a" if da < db else "b")
+    return Relation(
+        a=x,
+        b=y,
+        kind="translation",
+        score=round(min(pair.coverage_a, pair.coverage_b), 4),
+        shared_words=0,
+        a_coverage=round(pair.coverage_a, 4),
+        b_coverage=round(pair.coverage_b, 4),
+        order=1.0,
+        longest=pair.anchors_in_order,
+        identity=0.0,
+        earlier=earlier,
+        evidence=told,
+    )
 
 
 def _swap(p: TranslationPair) -> TranslationPair:
