@@ -98,26 +98,28 @@ def test_adding_in_steps_finds_the_translations_of_one_add(pages, tmp_path):
 
 
 def test_evidence_worked_out_in_two_processes_is_that_of_one(pages, tmp_path, monkeypatch):
-    """With more than one worker, ``refresh`` works out every other new pair's evidence in a
-    forked process (the threshold lowered so that these pages fork, in every chunk): the stored
-    relations are those of the pass that keeps nothing and forks nothing."""
-    from variorum.crosslang import relate
+    """With more than one worker, ``refresh`` works out every other new pair's chain of anchors
+    and evidence in a forked process (the threshold lowered so that these pages fork, in every
+    chunk): the stored relations are those of the pass that keeps nothing and forks nothing."""
+    from variorum.crosslang import detect, relate
 
-    monkeypatch.setattr(pipeline, "EVIDENCE_APART_FROM", 2)
+    monkeypatch.setattr(pipeline, "APART_FROM", 2)
     monkeypatch.setattr(relate, "EVIDENCE_CHUNK", 7)  # several chunks, one of them short
     forked: list[int] = []
+    chained: list[int] = []
     fork = pipeline._Apart._fork
 
     def counted(self: pipeline._Apart) -> None:
         fork(self)
-        if self.fn is relate.evaluate_here and self.pid is not None:
-            forked.append(len(self.args[0]))
+        if self.pid is not None:
+            {relate.evaluate_here: forked, detect.chains_here: chained}[self.fn].append(len(self.args[0]))
 
     monkeypatch.setattr(pipeline._Apart, "_fork", counted)
     with Index.open(tmp_path / "apart.db") as index:
         pipeline.add(index, pages, Settings(workers=2))
         found = stored_translations(index)
         assert len(forked) >= 3 and sum(forked) >= len(found) // 2 - len(forked)
+        assert chained and sum(chained) >= len(found) // 2
         assert pipeline._translations(index, index.document_ids()) == reference(index)
     with Index.open(tmp_path / "one.db") as one:
         pipeline.add(one, pages, Settings(workers=1))
@@ -158,7 +160,7 @@ def test_each_document_is_profiled_once(pages, tmp_path, monkeypatch):
 
         monkeypatch.setattr(detect, "profile", profile)
         monkeypatch.setattr(relate, "evidence", evidence)
-        monkeypatch.setattr(pipeline, "EVIDENCE_APART_FROM", 10**9)  # counted here, not in a child
+        monkeypatch.setattr(pipeline, "APART_FROM", 10**9)  # counted here, not in a child
         pipeline.add(index, pages[-5:], Settings())
         new = {d.id for d in pages[-5:]}
         assert sorted(read) == sorted(new)

@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # imported where used, so that a command loads only what it r
     from variorum.align.seeding import SeedTable
     from variorum.collate import Collation
     from variorum.config import CrossLangSettings
+    from variorum.crosslang.detect import Chain, CrossDoc
     from variorum.crosslang.relate import EvidenceJob
     from variorum.crosslang.stored import PackedProfile
     from variorum.store.codec import Packed
@@ -686,7 +687,8 @@ def _translations(
     ``refresh``'s transaction) the new is kept in turn; without, nothing is written (a read).
     The rarity weights and the candidates are worked out again over every kept profile, so the
     relations are those of one pass over the whole corpus (:mod:`variorum.crosslang.stored`).
-    With ``apart``, the evidence of new pairs is worked out in two processes (:func:`_evaluate_apart`).
+    With ``apart``, the chains and evidence of new pairs are worked out in two processes
+    (:func:`_halves_apart`).
     """
     from variorum.config import CrossLangSettings
     from variorum.crosslang import stored
@@ -718,7 +720,7 @@ def _translations(
         texts=lambda num: index.document(num).text,
         chains=chains,
         evidences=evidences,
-        **({"evaluate": _evaluate_apart} if apart else {}),
+        **({"evaluate": _evaluate_apart, "chain_many": _chains_apart} if apart else {}),
     )
     if keep:
         index.keep_anchor_chains(
@@ -730,33 +732,49 @@ def _translations(
     return found
 
 
-#: New translation pairs from which :func:`_evaluate_apart` forks a second process: below, the
-#: fork (a few milliseconds for a large process) costs about what it saves.
-EVIDENCE_APART_FROM = 16
+#: Jobs from which :func:`_halves_apart` forks a second process: below, the fork (a few
+#: milliseconds for a large process) costs about what it saves.
+APART_FROM = 16
 
 
-def _evaluate_apart(jobs: Sequence[EvidenceJob], settings: CrossLangSettings) -> list[dict[str, Any]]:
-    """:func:`~variorum.crosslang.relate.evaluate_here` of ``jobs``, every other one in a forked
-    child (:class:`_Apart`) while this process works out the rest: the same evidence, in order.
+def _halves_apart(
+    fn: Callable[[Sequence[Any], Any], list[Any]], jobs: Sequence[Any], settings: Any
+) -> list[Any]:
+    """``fn(jobs, settings)``, every other job worked out in a forked child (:class:`_Apart`)
+    while this process works out the rest: the same values, in order. ``fn`` answers each job
+    on its own.
 
     Once an ``add`` has ended, its worker processes have stopped and this one links the
-    translations alone; on 1,000 manual pages in 27 languages (1,965 new pairs) their evidence
-    was some 5 s of a 10 s ``refresh``, on one core of two. Alternate jobs go to each side, so
-    that a run of long pages does not fall to one of them."""
-    from variorum.crosslang.relate import evaluate_here
-
-    if len(jobs) < EVIDENCE_APART_FROM:
-        return evaluate_here(jobs, settings)
-    child = _Apart.start(True, evaluate_here, jobs[1::2], settings)
+    translations alone: on 1,000 manual pages in 27 languages, the chains of anchors of 8,800
+    candidate pairs and the evidence of 1,965 pairs found were some 7 s of a 10 s ``refresh``,
+    on one core of two. Alternate jobs go to each side, so that a run of long pages does not
+    fall to one of them."""
+    if len(jobs) < APART_FROM:
+        return fn(jobs, settings)
+    child = _Apart.start(True, fn, jobs[1::2], settings)
     try:
-        mine = evaluate_here(jobs[0::2], settings)
-        theirs = child.result() if child is not None else evaluate_here(jobs[1::2], settings)
+        mine = fn(jobs[0::2], settings)
+        theirs = child.result() if child is not None else fn(jobs[1::2], settings)
     finally:
         if child is not None:
             child.close()
-    out: list[dict[str, Any]] = [{}] * len(jobs)
+    out: list[Any] = [None] * len(jobs)
     out[0::2], out[1::2] = mine, theirs
     return out
+
+
+def _evaluate_apart(jobs: Sequence[EvidenceJob], settings: CrossLangSettings) -> list[dict[str, Any]]:
+    """:func:`~variorum.crosslang.relate.evaluate_here` of ``jobs`` in two processes."""
+    from variorum.crosslang.relate import evaluate_here
+
+    return _halves_apart(evaluate_here, jobs, settings)
+
+
+def _chains_apart(pairs: Sequence[tuple[CrossDoc, CrossDoc]], settings: CrossLangSettings) -> list[Chain]:
+    """:func:`~variorum.crosslang.detect.chains_here` of ``pairs`` in two processes."""
+    from variorum.crosslang.detect import chains_here
+
+    return _halves_apart(chains_here, pairs, settings)
 
 
 class _Dates(dict[int, "str | None"]):

@@ -189,6 +189,9 @@ def _unit(_key: str) -> float:
 
 
 Chain = tuple[tuple[int, int], ...]
+#: What works out the :func:`anchor_chain` of several pairs ``(earlier, later)``, in order:
+#: :func:`chains_here`, or the same spread over processes by whoever can start them.
+ChainMany = Callable[[Sequence[tuple["CrossDoc", "CrossDoc"]], CrossLangSettings], list[Chain]]
 
 
 def anchor_chain(a: CrossDoc, b: CrossDoc, settings: CrossLangSettings) -> Chain:
@@ -236,6 +239,11 @@ def anchor_chain(a: CrossDoc, b: CrossDoc, settings: CrossLangSettings) -> Chain
         chain.append((i, j))
     chain.reverse()
     return tuple(chain)
+
+
+def chains_here(pairs: Sequence[tuple[CrossDoc, CrossDoc]], settings: CrossLangSettings) -> list[Chain]:
+    """:func:`anchor_chain` of each pair, one after another, in this process."""
+    return [anchor_chain(a, b, settings) for a, b in pairs]
 
 
 def align_anchors(
@@ -347,18 +355,23 @@ class TranslationIndex:
 
     ``chains`` keeps each compared pair's :func:`anchor_chain` by the two documents' ids (the
     earlier one first): a chain found there is weighed, not computed, and a chain computed is
-    put there. The rarity weights change as documents come, the chains never do.
+    put there. The rarity weights change as documents come, the chains never do. With
+    ``chains``, those a batch lacks are worked out before it is weighed, all at once, by
+    ``chain_many``: on a thousand manual pages in 27 languages (8,800 pairs compared) they were
+    a fifth of the ``refresh`` that ends an ``add``, which spreads them over two processes.
     """
 
     def __init__(
         self,
         settings: CrossLangSettings | None = None,
         chains: MutableMapping[tuple[str, str], Chain] | None = None,
+        chain_many: ChainMany = chains_here,
     ) -> None:
         self.settings = settings or CrossLangSettings()
         self.docs: list[CrossDoc] = []
         self.postings: dict[str, list[int]] = defaultdict(list)
         self.chains = chains
+        self.chain_many = chain_many
 
     @staticmethod
     def _keys(doc: CrossDoc) -> set[str]:
@@ -408,18 +421,29 @@ class TranslationIndex:
                 got = kept[id(doc)] = anchor_weights(doc, self.weight)
             return got
 
-        for offset, keys in enumerate(batch_keys):
-            if not keys:  # no hard anchor (most prose): no candidate to look up
-                continue
-            n = first + offset
+        # Every document of the batch with a hard anchor, and its candidates (no hard anchor,
+        # as in most prose: none to look up).
+        compared = [
+            (first + offset, self.candidates(first + offset, keys))
+            for offset, keys in enumerate(batch_keys)
+            if keys
+        ]
+        chains = self.chains
+        if chains is not None:
+            missing = [
+                (self.docs[m], self.docs[n])
+                for n, ms in compared
+                for m in ms
+                if (self.docs[m].id, self.docs[n].id) not in chains
+            ]
+            if missing:
+                for (a, b), chain in zip(missing, self.chain_many(missing, s), strict=True):
+                    chains[(a.id, b.id)] = chain
+        for n, ms in compared:
             doc = self.docs[n]
-            for m in self.candidates(n, keys):
+            for m in ms:
                 other = self.docs[m]
-                chain = None
-                if self.chains is not None:
-                    chain = self.chains.get((other.id, doc.id))
-                    if chain is None:
-                        chain = self.chains[(other.id, doc.id)] = anchor_chain(other, doc, s)
+                chain = chains[(other.id, doc.id)] if chains is not None else None
                 alignment = align_anchors(other, doc, s, self.weight, weights, chain)
                 if is_translation(alignment, s):
                     found.append(_pair(other, doc, alignment))
@@ -430,7 +454,8 @@ def find_translations(
     docs: Iterable[CrossDoc],
     settings: CrossLangSettings | None = None,
     chains: MutableMapping[tuple[str, str], Chain] | None = None,
+    chain_many: ChainMany = chains_here,
 ) -> list[TranslationPair]:
     """Every translation pair among ``docs`` (profiles from :func:`profile`), in discovery order
-    (``chains``: see :class:`TranslationIndex`)."""
-    return TranslationIndex(settings, chains).add(docs)
+    (``chains`` and ``chain_many``: see :class:`TranslationIndex`)."""
+    return TranslationIndex(settings, chains, chain_many).add(docs)

@@ -14,7 +14,14 @@ from dataclasses import replace
 from typing import Any
 
 from variorum.config import CrossLangSettings
-from variorum.crosslang.detect import Chain, CrossDoc, TranslationPair, find_translations
+from variorum.crosslang.detect import (
+    Chain,
+    ChainMany,
+    CrossDoc,
+    TranslationPair,
+    chains_here,
+    find_translations,
+)
 from variorum.crosslang.paragraphs import align_paragraphs, figure_drift, pair_keys
 from variorum.group.relations import Relation
 
@@ -64,6 +71,7 @@ def translation_relations(
     chains: MutableMapping[tuple[str, str], Chain] | None = None,
     evidences: MutableMapping[tuple[int, int], dict[str, Any]] | None = None,
     evaluate: Evaluate = evaluate_here,
+    chain_many: ChainMany = chains_here,
 ) -> list[Relation]:
     """``translation`` relations among documents keyed by their index number (``a < b``).
 
@@ -76,12 +84,13 @@ def translation_relations(
     The evidence of the pairs without one is worked out by ``evaluate``, :data:`EVIDENCE_CHUNK`
     pairs at a time: on a thousand manual pages in 27 languages it was most of the time of the
     ``refresh`` that ends an ``add``, alone on one core, and each pair's is independent of the
-    others' (:func:`variorum.pipeline.refresh` spreads it over two processes).
+    others' (:func:`variorum.pipeline.refresh` spreads it over two processes, and the chains
+    of anchors with it: ``chain_many``, see :class:`~variorum.crosslang.detect.TranslationIndex`).
     """
     s = settings or CrossLangSettings()
     num_of = {doc.id: num for num, doc in docs.items()}
     out: list[Relation] = []
-    found = iter(find_translations((docs[n] for n in sorted(docs)), s, chains))
+    found = iter(find_translations((docs[n] for n in sorted(docs)), s, chains, chain_many))
     while chunk := list(itertools.islice(found, EVIDENCE_CHUNK)):
         oriented = [_oriented(pair, num_of) for pair in chunk]
         told = [evidences.get((x, y)) if evidences is not None else None for _, x, y in oriented]
