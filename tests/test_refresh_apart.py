@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 
 import pytest
 
@@ -34,6 +35,39 @@ def test_a_child_that_fails_leaves_the_value_to_this_process():
     apart = _Apart.start(True, _fails, 7)
     assert apart is not None
     assert apart.result() == {7}
+
+
+def _forks_while(thread: threading.Thread) -> bool:
+    stop = threading.Event()
+    thread._target = stop.wait  # type: ignore[attr-defined]
+    thread.start()
+    try:
+        apart = _Apart.start(True, _square_set, 10)
+        assert apart is not None
+        forked = apart.pid is not None
+        assert apart.result() == _square_set(10)
+        return forked
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_a_daemon_thread_such_as_a_progress_bar_does_not_keep_it_from_forking():
+    """The CLI's progress bar refreshes in a daemon thread throughout an ``add``."""
+    assert _forks_while(threading.Thread(daemon=True))
+
+
+def test_another_thread_that_is_not_a_daemon_keeps_it_here():
+    assert not _forks_while(threading.Thread(daemon=False))
+
+
+def test_the_progress_bar_of_the_cli_runs_as_a_daemon_thread():
+    """What the test above stands for: rich's refresh thread, as ``variorum add`` starts it."""
+    from variorum.cli.app import _progress
+
+    with _progress():
+        assert pipeline._only_daemons_besides()
+        assert threading.active_count() > 1
 
 
 def test_nothing_is_started_unless_wanted():

@@ -609,11 +609,26 @@ def _derive(
 FORMULAS_APART_FROM = 5000
 
 
+def _only_daemons_besides() -> bool:
+    """Whether every thread but this one is a daemon thread.
+
+    A forked child holds only the thread that forked, and a lock another thread held at that
+    moment stays held in the child forever. The daemon threads seen here are helpers that hold
+    only their own locks, which the child never takes: the progress bar's refresh thread (the
+    CLI draws one throughout an ``add``, so that requiring no other thread at all kept every
+    ``add`` from the command line from forking), a queue's feeder. A thread that is not a daemon
+    may be anything (a caller's own work), and then nothing is forked."""
+    me = threading.current_thread()
+    return all(t.daemon for t in threading.enumerate() if t is not me)
+
+
 class _Apart:
     """The value of ``fn(*args)`` worked out in a forked child process and read back through a
-    pipe (pickled). Where a fork is impossible or unsafe (no ``os.fork``, other threads running,
-    which a child could find holding a lock) or the child fails, it is computed here when asked
-    for: the value is the same either way."""
+    pipe (pickled). Where a fork is impossible or unsafe (no ``os.fork``, another thread that is
+    not a daemon running, which a child could find holding a lock: :func:`_only_daemons_besides`)
+    or the child fails, it is computed here when asked for: the value is the same either way.
+    The child runs ``fn`` on what this process holds, writes to its pipe and leaves by
+    ``os._exit``: it takes no lock but the interpreter's own, which ``os.fork`` makes safe."""
 
     def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
         self.fn, self.args = fn, args
@@ -626,7 +641,7 @@ class _Apart:
         if not wanted:
             return None
         apart = cls(fn, args)
-        if hasattr(os, "fork") and threading.active_count() == 1:
+        if hasattr(os, "fork") and _only_daemons_besides():
             apart._fork()
         return apart
 
