@@ -186,13 +186,24 @@ def test_family_page_marks_the_2020_addition_and_the_move(seeds_report):
     moves = q(root, "//*[C(reading)]//*[C(variant)][@data-kind='transposition']")
     assert len(moves) == 1
     move = moves[0]
-    assert "The only way to achieve a durable and lasting peace" in move.text_content()
-    assert "The only way" in q(move, "./*[C(vreadings)]")[0].text_content()  # a move's stay in the HTML
+    assert "The only way to achieve a durable and lasting settlement" in move.text_content()
+    # a move's readings are its passage's rows, at both places; how far it moved is data
+    assert not q(move, "./*[C(vreadings)]")
+    number = move.get("id")[1:]
+    label, other_place, *here = island(root)["moves"][number]
+    assert label.startswith("transposition, paragraph, ") and " words moved over " in label
+    assert other_place == f"{move.get('id')}-to" and here
+    moved = [
+        texts
+        for r, texts in zip(island(root)["rows"], island_texts(root), strict=True)
+        if r.get("m") == move.get("id")
+    ]
+    assert any("The only way to achieve a durable and lasting peace" in t for texts in moved for t in texts)
     assert move.get("data-subtype") == "paragraph" and move.get("data-substantive") == "true"
-    # the two places link each other
+    # the two places link each other (the move's pop-up, which the script builds, links the
+    # other place: other_place above)
     other = root.get_element_by_id(f"{move.get('id')}-to")
     assert q(other, ".//a[C(vmark)]")[0].get("href") == f"#{move.get('id')}"
-    assert q(move, f".//a[@href='#{move.get('id')}-to']")
 
 
 def test_every_variant_element_says_what_it_is(seeds_report):
@@ -210,7 +221,7 @@ def test_every_variant_element_says_what_it_is(seeds_report):
         # a pop-up in the HTML describes its mark; the script builds the others and links them
         popup = q(v, "./*[C(vreadings)]")
         assert mark.get("aria-describedby") == (f"{v.get('id')}-r" if popup else None)
-        assert bool(popup) == (kind == "transposition"), v.get("id")
+        assert not popup, v.get("id")  # every reading of the seeds is in the rows
     formal = q(root, "//*[C(variant)][@data-substantive='false']")
     assert formal, "formal variants are in the page, hidden by the toggle"
     toggle = root.get_element_by_id("show-formal")
@@ -607,15 +618,18 @@ def test_family_data_leaves_to_the_script_only_pop_ups_the_rows_give(seeds_repor
         view = views.family_view(index, settings, fid, replicates=REPORT_STEMMA_REPLICATES)
     shown = [e for e in view["variants"] if not e["wrapper"]]
     static = family_data(view, static=True, reading_chars=READING_CHARS)
-    assert static.popups_in_html == {e["id"] for e in shown if e["kind"] == "transposition"}
+    assert static.popups_in_html == set()
+    assert set(static.script["moves"]) == {str(e["number"]) for e in shown if e["kind"] == "transposition"}
     assert family_data(view, static=False, reading_chars=READING_CHARS).popups_in_html == {
         e["id"] for e in shown
     }
     # a variant whose rows do not give its readings keeps its pop-up in the HTML
     broken = json.loads(json.dumps(view))
-    target = next(e for e in broken["variants"] if not e["wrapper"] and e["kind"] != "transposition")
-    target["readings"] = {w: "not in the rows " + text for w, text in target["readings"].items()}
-    assert target["id"] in family_data(broken, static=True, reading_chars=READING_CHARS).popups_in_html
+    for kind in ("substitution", "transposition"):
+        target = next(e for e in broken["variants"] if not e["wrapper"] and e["kind"] == kind)
+        target["readings"] = {w: "not in the rows " + text for w, text in target["readings"].items()}
+        data = family_data(broken, static=True, reading_chars=READING_CHARS)
+        assert target["id"] in data.popups_in_html and str(target["number"]) not in data.script["moves"]
     assert (
         json.loads(render_module.environment().from_string("{{ d|tojson }}").render(d=static.script))
         == static.script

@@ -48,7 +48,8 @@ from variorum.export.report.links import Links
 #: The shape of the islands; the page's script reads this version.
 PAGE_DATA_VERSION = 1
 #: The shape of a family page's island. Version 2: base cells count the reading view's text,
-#: and other cells may be edits of an earlier cell of their row.
+#: other cells may be edits of an earlier cell of their row, and ``moves`` gives what the
+#: script needs to build a transposition's pop-up.
 FAMILY_DATA_VERSION = 2
 
 # Whitespace runs as HTML collapses them (ASCII whitespace only; a no-break space stays): two
@@ -401,8 +402,13 @@ def _trims(entry: dict[str, Any], rows: list[dict[str, Any]], witness_ids: list[
 
 def family_data(view: dict[str, Any], *, static: bool, reading_chars: int) -> FamilyData:
     """The island of a family page (:func:`variorum.export.report.views.family_view`) and which
-    pop-ups stay in its HTML: in the static report, transpositions and any variant whose readings
-    the rows do not give; in the web app, all of them (its pages are sent whole).
+    pop-ups stay in its HTML: in the static report, any variant whose readings the rows do not
+    give; in the web app, all of them (its pages are sent whole).
+
+    A variant's rows are those that name it (``v``), a transposition's those of its passage at
+    both places (``m``), where each witness has it at one. A transposition's pop-up also says
+    how far the passage moved and links its other place, which the rows do not tell: the
+    island's ``moves`` gives them (label, the other place's id or None, the sigla there).
 
     ``reading_chars`` is where the pop-ups cut a reading (the view's groups are cut there too).
     """
@@ -410,25 +416,34 @@ def family_data(view: dict[str, Any], *, static: bool, reading_chars: int) -> Fa
     rows = sbs["rows"]
     witness_ids = [w["id"] for w in view["witnesses"]]
     by_variant: dict[str, list[dict[str, Any]]] = {}
+    by_move: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
         if r.get("variant"):
             by_variant.setdefault(r["variant"], []).append(r)
+        if r.get("move"):
+            by_move.setdefault(r["move"], []).append(r)
     in_html = set()
     trim: dict[str, list[int]] = {}
+    moves: dict[str, list[Any]] = {}
     for e in view["variants"]:
         if e["wrapper"]:
             continue  # not in the reading view
-        trims = None if e["kind"] == "transposition" else _trims(e, by_variant.get(e["id"], []), witness_ids)
+        moved = e["kind"] == "transposition"
+        trims = _trims(e, (by_move if moved else by_variant).get(e["id"], []), witness_ids)
         if not static or trims is None:
             in_html.add(e["id"])
-        elif any(trims):
+            continue
+        if any(trims):
             trim[str(e["number"])] = trims
+        if moved:
+            moves[str(e["number"])] = [e["label"], e["other_place"], *e["here"]]
     script = {
         "version": FAMILY_DATA_VERSION,
         "sigla": [w["siglum"] for w in view["witnesses"]],
         "symbols": SYMBOL,
         "cut": reading_chars,
         "trim": trim,
+        "moves": moves,
         "rows": _compact_rows(rows, _paragraph_texts(view)),
     }
     return FamilyData(script=script, popups_in_html=frozenset(in_html))

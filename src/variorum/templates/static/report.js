@@ -265,7 +265,8 @@
     var box = el("span", "vreadings");
     box.setAttribute("role", "tooltip");
     box.id = variant.id + "-r";
-    var head = (fam.symbols[kind] || "") + number + " " + kind + (subtype ? ", " + subtype : "");
+    var move = fam.moves[number] || null; /* [label, other place's id or null, sigla there...] */
+    var head = (fam.symbols[kind] || "") + number + " " + (move ? move[0] : kind + (subtype ? ", " + subtype : ""));
     if (variant.getAttribute("data-substantive") === "false") { head += " (formal)"; }
     box.appendChild(el("span", "vhead", head));
     readings.forEach(function (sigla, text) {
@@ -275,17 +276,25 @@
       line.appendChild(text ? el("q", null, cut(text, fam.cut)) : el("em", "none", "nothing here"));
       box.appendChild(line);
     });
+    if (move && move[1]) {
+      var here = move.slice(2), back = el("a", null, "\u2194 where " + here.join(" ") + " " + (here.length === 1 ? "has" : "have") + " it");
+      back.setAttribute("href", "#" + move[1]);
+      box.appendChild(el("span", "vrow")).appendChild(back);
+    }
     variant.appendChild(box);
     var mark = variant.querySelector(":scope > button.vmark");
     if (mark) { mark.setAttribute("aria-describedby", box.id); }
   }
   if (fam) {
-    var rowsOf = {};
+    /* A variant's rows name it (v); a transposition's are its passage's, at both places (m). */
+    var rowsOf = {}, movesOf = {};
     fam.rows.forEach(function (row) {
       if (row.v) { (rowsOf[row.v] = rowsOf[row.v] || []).push(row); }
+      if (row.m) { (movesOf[row.m] = movesOf[row.m] || []).push(row); }
     });
     document.querySelectorAll(".reading .variant[id]").forEach(function (variant) {
-      var rows = Object.prototype.hasOwnProperty.call(rowsOf, variant.id) ? rowsOf[variant.id] : null;
+      var of = variant.getAttribute("data-kind") === "transposition" ? movesOf : rowsOf;
+      var rows = Object.prototype.hasOwnProperty.call(of, variant.id) ? of[variant.id] : null;
       if (rows && !variant.querySelector(":scope > .vreadings")) { buildReadings(variant, rows); }
     });
   }
