@@ -9,9 +9,10 @@ of it those two. Here the rows go into one JSON island (``<script type="applicat
 runs and needs no CSP allowance) in which a cell that reads like an earlier cell of its row is
 written as that cell's number, and the pop-ups are left out of the HTML: a variant's reading in a
 witness is its cells over the variant's rows, whitespace folded, less the punctuation between the
-variant's last word and the next row (``trim``). :func:`family_data` checks that rule against
-each variant's own readings and keeps in the HTML the pop-ups it does not give exactly
-(transpositions, whose two places and label the rows do not tell, always).
+variant's last word and the next row (``trim``); a transposition's rows are its passage's, at
+both places, and its label and the link to its other place are in ``moves``. :func:`family_data`
+checks that rule against each variant's own readings and keeps in the HTML the pop-ups it does
+not give exactly.
 
 The rows do not repeat the base text, which the reading view already holds: a base cell is a
 count of UTF-16 units of the reading view's text (its paragraphs' text, less the marks, the added
