@@ -735,3 +735,26 @@ def test_a_family_page_carries_the_base_text_once(seeds_report):
     )
     assert base_written < 200  # the text between paragraphs, no more
     assert len(source.encode("utf-8")) < 76_000
+
+
+def test_island_writes_the_base_out_where_html_would_not_keep_it():
+    """A reading view holding a CR or a NUL, which an HTML parser changes, cannot stand for the
+    base cells: they are written out, and still read back the same."""
+    from variorum.export.report import pagedata
+
+    for odd in ("\r", "\x00"):
+        paragraphs = [f"First line{odd}of the text.", "Second paragraph 😀 here."]
+        cells = [paragraphs[0] + "\n\n", paragraphs[1]]
+        rows = [
+            {
+                "id": f"r{k + 1}",
+                "cells": [
+                    {"text": t, "g": 0, "f": 0, "para": False},
+                    {"text": t, "g": 0, "f": 0, "para": False},
+                ],
+            }
+            for k, t in enumerate(cells)
+        ]
+        compact = pagedata._compact_rows(rows, paragraphs)
+        assert [r["c"][0] for r in compact] == cells
+        assert read_rows(compact, "") == [[t, t] for t in cells]
