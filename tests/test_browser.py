@@ -421,3 +421,139 @@ def test_script_built_pop_ups_keep_hostile_text_as_text(page, hostile_family):
     assert page.locator("#sbs .sbs-row.state-diff").count() >= 4
     assert "script>window.__xss = 3</script>" in page.locator("#sbs").text_content()
     assert page.evaluate("window.__xss === undefined")
+
+
+def _expected_pair(view: dict, left: int, right: int) -> list[tuple]:
+    """The side-by-side rows of a pair as the page shows them: the rows of
+    :func:`~variorum.export.report.sidebyside.pair_rows`, each cell read as the island writes it
+    (a cell that reads like an earlier one, HTML collapsing whitespace, shows that one's text)."""
+    from variorum.export.report.pagedata import compact_row
+    from variorum.export.report.sidebyside import pair_rows
+
+    rows = []
+    for k, row in enumerate(view["side_by_side"]["rows"]):
+        cells = compact_row(row, k)["c"]
+        texts = [cells[c] if isinstance(c, int) else c for c in cells]
+        rows.append({**row, "cells": [{**c, "text": t} for c, t in zip(row["cells"], texts, strict=True)]})
+    out = []
+    for r in pair_rows(rows, left, right):
+        links = []
+        if r["variant"]:
+            links.append([f"#{r['variant']}", r["symbol"] or "•", "this variant in the reading view"])
+        if r["move_link"]:
+            links.append([f"#{r['move_link']}", "↔", "the other place of this moved passage"])
+        out.append(
+            (
+                r["id"],
+                f"sbs-row state-{r['state']}" + (" para" if r["para"] else ""),
+                r["kind"],
+                r["left"],
+                r["right"],
+                sorted(r["anchors"]),
+                links,
+            )
+        )
+    return out
+
+
+_SHOWN_PAIR = """() => Array.from(document.querySelectorAll('#sbs > .sbs-row:not(.sbs-head)')).map(row => {
+  const [left, right, gutter] = row.children;
+  return [row.id, row.className, row.getAttribute('data-kind'), left.textContent, right.textContent,
+          Array.from(gutter.querySelectorAll('span[id]')).map(s => s.id).sort(),
+          Array.from(gutter.querySelectorAll('a')).map(a => [a.getAttribute('href'), a.textContent, a.title])];
+})"""
+
+
+def _assert_side_by_side_as_expected(page, report: Path, db: Path) -> int:
+    """Every pair of witnesses of every family page in ``report``, chosen in the page, shows the
+    rows its island stands for, text for text; the number of pairs compared."""
+    from variorum import pipeline
+    from variorum.config import REPORT_STEMMA_REPLICATES, Settings
+    from variorum.export.report import views
+    from variorum.export.report.links import family_file
+    from variorum.store.index import Index
+
+    settings = Settings()
+    compared = 0
+    with Index.open(db, create=False) as index:
+        for fam in pipeline.families(index, settings):
+            view = views.family_view(index, settings, fam["id"], replicates=REPORT_STEMMA_REPLICATES)
+            page.goto((report / family_file(fam["id"])).as_uri())
+            page.wait_for_selector("body.page-family")
+            page.click("#tab-sbs")
+            n = len(view["witnesses"])
+            assert [tuple(r) for r in page.evaluate(_SHOWN_PAIR)] == [
+                tuple(r) for r in _expected_pair(view, 0, 1)
+            ]
+            for left in range(n):
+                for right in range(n):
+                    if left == right:
+                        continue
+                    page.select_option("#sbs-left", str(left))
+                    page.select_option("#sbs-right", str(right))
+                    shown = [tuple(r) for r in page.evaluate(_SHOWN_PAIR)]
+                    assert shown == [tuple(r) for r in _expected_pair(view, left, right)], (
+                        fam["id"],
+                        left,
+                        right,
+                    )
+                    compared += 1
+    return compared
+
+
+# The base text itself hostile, so that the rows counted in the reading view's text cross markup,
+# right-to-left text, combining accents and astral characters (two UTF-16 units, one code point).
+HOSTILE_BASE = (
+    "Notice <b>bold</b> & 'quoted' \"twice\" </script><!-- not a comment --> from the office 😀 of "
+    "e\u0301te\u0301 affairs, مرحبا بالعالم، said 👩\u200d👩\u200d👧 the spokesman\u2028today."
+)
+
+
+@pytest.fixture(scope="module")
+def hostile_base_family(tmp_path_factory) -> Path:
+    """Three versions of the press release with a hostile paragraph in the base text; one copy
+    drops it and one changes it in form only, so that its row is long and the copy's cell an
+    edit of the base's, with astral characters before the change."""
+    folder = tmp_path_factory.mktemp("hostile-base")
+    inputs = folder / "inputs"
+    inputs.mkdir()
+    release = (EXAMPLES / "2021-03-press-release.txt").read_text(encoding="utf-8")
+    paragraphs = release.split("\n\n")
+    paragraphs.insert(4, HOSTILE_BASE)
+    paragraphs.insert(6, HOSTILE_BASE.replace("office", "bureau 😀😀"))
+    (inputs / "2021-03-release.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+    copy = [p.replace("😀 of", "😀 of the").replace(", said", " said") for p in paragraphs]
+    copy[4] = paragraphs[4].replace("affairs,", "affairs").replace("spokesman", "Spokesman")
+    (inputs / "2021-05-release-copy.txt").write_text("\n\n".join(copy), encoding="utf-8")
+    copy = [p.replace("<b>bold</b>", "<i>bold</i>").replace("مرحبا", "أهلا") for p in paragraphs]
+    del copy[4]
+    (inputs / "2021-07-release-copy.txt").write_text("\n\n".join(copy), encoding="utf-8")
+    out = folder / "out"
+    assert main(["analyze", str(inputs), "-o", str(out)]) == 0
+    return out
+
+
+def test_script_built_side_by_side_shows_every_pair_s_rows(
+    page, seeds_report, hostile_family, hostile_base_family
+):
+    import json
+
+    from lxml import html
+
+    assert _assert_side_by_side_as_expected(page, seeds_report, seeds_report / "variorum.db") >= 20
+    for report in (hostile_family, hostile_base_family):
+        assert _assert_side_by_side_as_expected(page, report, report / "variorum.db") >= 6
+    db = hostile_base_family / "variorum.db"
+    assert _assert_popups_as_the_server_writes_them(page, hostile_base_family, db) >= 2
+    # the base's rows were counted in the reading view's text, not written out, and a long
+    # cell was written as an edit of the base's, astral characters and all
+    family = next(hostile_base_family.glob("family-*.html"))
+    (data,) = html.fromstring(family.read_text(encoding="utf-8")).xpath("//script[@id='family-data']")
+    rows = json.loads(data.text)["rows"]
+    assert all(not isinstance(r["c"][0], str) or len(r["c"][0]) < 3 for r in rows)
+    assert any(isinstance(c, list) for r in rows for c in r["c"][1:])
+    page.click("#tab-sbs")
+    shown = page.locator("#sbs").text_content()
+    assert "</script><!-- not a comment -->" in shown and "مرحبا بالعالم" in shown and "😀" in shown
+    assert page.evaluate("window.__xss === undefined")
+    assert page.dialogs == []  # type: ignore[attr-defined]

@@ -180,17 +180,60 @@
   });
 
   /* The family page's data (pagedata.py): every witness's side-by-side rows, one object per
-     row: c (cells: a text, or the number of an earlier cell of the row that reads the same),
-     and where not the default g and f (reading and form groups, 0), p (witnesses starting a
-     paragraph), v (variant), m (move), l (move link), i (id, "r" + position). */
+     row: c (cells), and where not the default g and f (reading and form groups, 0), p
+     (witnesses starting a paragraph), v (variant), m (move), l (move link), i (id, "r" +
+     position). The first cell, the base text's, is a text, a number of UTF-16 units of the
+     reading view's text taken in order, or a list of both (the text between paragraphs is
+     written out); another is a text, the number of an earlier cell of the row that reads the
+     same, or [that number, edit...] (pagedata.apply_edit). Read once into row.t, the texts. */
   var dataEl = document.getElementById("family-data");
   var fam = null;
   if (dataEl) {
     try { fam = JSON.parse(dataEl.textContent); } catch (e) { fam = null; }
-    if (fam && fam.version !== 1) { fam = null; }
+    if (fam && fam.version !== 2) { fam = null; }
+  }
+  /* The reading view's text: its paragraphs' text nodes, less marks, added-text previews,
+     pop-ups and move notes (pagedata.reading_text). */
+  function readingText() {
+    var parts = [];
+    document.querySelectorAll(".reading p.para").forEach(function (p) {
+      var walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT, null);
+      while (walker.nextNode()) {
+        var node = walker.currentNode;
+        if (!node.parentElement.closest(".vmark, .vins, .vreadings, .move-note")) { parts.push(node.data); }
+      }
+    });
+    return parts.join("");
+  }
+  function applyEdit(model, ops) {
+    var out = "", pos = 0;
+    for (var k = 1; k < ops.length; k++) {
+      var op = ops[k];
+      if (typeof op === "string") { out += op; }
+      else if (op > 0) { out += model.slice(pos, pos + op); pos += op; }
+      else { pos -= op; }
+    }
+    return out;
+  }
+  if (fam) {
+    var base = readingText(), at = 0;
+    fam.rows.forEach(function (row) {
+      row.t = row.c.map(function () { return ""; });
+      row.c.forEach(function (c, w) {
+        if (w === 0) {
+          row.t[0] = (Array.isArray(c) ? c : [c]).map(function (part) {
+            if (typeof part !== "number") { return part; }
+            at += part;
+            return base.slice(at - part, at);
+          }).join("");
+        } else if (typeof c === "number") { row.t[w] = row.t[c]; }
+        else if (Array.isArray(c)) { row.t[w] = applyEdit(row.t[c[0]], c); }
+        else { row.t[w] = c; }
+      });
+    });
   }
   function rowId(row, k) { return row.i || "r" + (k + 1); }
-  function cellText(row, w) { var c = row.c[w]; return typeof c === "number" ? row.c[c] : c; }
+  function cellText(row, w) { return row.t[w]; }
   function group(row, key, w) { return row[key] ? row[key][w] : 0; }
   function para(row, w) { return !!row.p && row.p.indexOf(w) >= 0 && !!cellText(row, w); }
   function kindOf(row) {
@@ -222,7 +265,8 @@
     var box = el("span", "vreadings");
     box.setAttribute("role", "tooltip");
     box.id = variant.id + "-r";
-    var head = (fam.symbols[kind] || "") + number + " " + kind + (subtype ? ", " + subtype : "");
+    var move = fam.moves[number] || null; /* [label, other place's id or null, sigla there...] */
+    var head = (fam.symbols[kind] || "") + number + " " + (move ? move[0] : kind + (subtype ? ", " + subtype : ""));
     if (variant.getAttribute("data-substantive") === "false") { head += " (formal)"; }
     box.appendChild(el("span", "vhead", head));
     readings.forEach(function (sigla, text) {
@@ -232,17 +276,25 @@
       line.appendChild(text ? el("q", null, cut(text, fam.cut)) : el("em", "none", "nothing here"));
       box.appendChild(line);
     });
+    if (move && move[1]) {
+      var here = move.slice(2), back = el("a", null, "\u2194 where " + here.join(" ") + " " + (here.length === 1 ? "has" : "have") + " it");
+      back.setAttribute("href", "#" + move[1]);
+      box.appendChild(el("span", "vrow")).appendChild(back);
+    }
     variant.appendChild(box);
     var mark = variant.querySelector(":scope > button.vmark");
     if (mark) { mark.setAttribute("aria-describedby", box.id); }
   }
   if (fam) {
-    var rowsOf = {};
+    /* A variant's rows name it (v); a transposition's are its passage's, at both places (m). */
+    var rowsOf = {}, movesOf = {};
     fam.rows.forEach(function (row) {
       if (row.v) { (rowsOf[row.v] = rowsOf[row.v] || []).push(row); }
+      if (row.m) { (movesOf[row.m] = movesOf[row.m] || []).push(row); }
     });
     document.querySelectorAll(".reading .variant[id]").forEach(function (variant) {
-      var rows = Object.prototype.hasOwnProperty.call(rowsOf, variant.id) ? rowsOf[variant.id] : null;
+      var of = variant.getAttribute("data-kind") === "transposition" ? movesOf : rowsOf;
+      var rows = Object.prototype.hasOwnProperty.call(of, variant.id) ? of[variant.id] : null;
       if (rows && !variant.querySelector(":scope > .vreadings")) { buildReadings(variant, rows); }
     });
   }
