@@ -148,8 +148,11 @@ class Settings:
     translations: bool = True
     # Ignore reuse between documents of the same `series` (e.g. issues of one newspaper).
     ignore_series: bool = False
-    # Documents per SQLite transaction while adding; a crash loses at most one batch.
-    batch_size: int = 500
+    # Documents per SQLite transaction while adding; a crash loses at most one batch. With the
+    # workers, a batch is also what each worker takes in one piece (workers.CHUNKS_PER_WORKER):
+    # 1,000 rather than 500 cut the CPU of adding 20,000 generated documents by 3-7 % (English,
+    # invented words, four scripts; benchmarks/run.py) and changed nothing on 1,000 manual pages.
+    batch_size: int = 1000
     # Processes that tokenize and segment documents while the main process aligns and writes
     # the previous batch. 1 does everything in one process (small adds always do).
     workers: int = max(1, min(2, os.cpu_count() or 1))
