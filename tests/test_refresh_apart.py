@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -37,28 +39,41 @@ def test_a_child_that_fails_leaves_the_value_to_this_process():
     assert apart.result() == {7}
 
 
-def _forks_while(thread: threading.Thread) -> bool:
-    stop = threading.Event()
-    thread._target = stop.wait  # type: ignore[attr-defined]
-    thread.start()
-    try:
-        apart = _Apart.start(True, _square_set, 10)
-        assert apart is not None
-        forked = apart.pid is not None
-        assert apart.result() == _square_set(10)
-        return forked
-    finally:
-        stop.set()
-        thread.join()
+# Run in a fresh interpreter: a test process may hold threads that earlier tests left behind
+# (a thread pool's, which are not daemons), and they would keep it from forking.
+_FORKS_WHILE = """
+import threading
+from variorum.pipeline import _Apart
+stop = threading.Event()
+thread = threading.Thread(target=stop.wait, daemon={daemon})
+thread.start()
+apart = _Apart.start(True, sorted, [3, 1, 2])
+forked = apart.pid is not None
+assert apart.result() == [1, 2, 3]
+stop.set()
+thread.join()
+print(forked)
+"""
+
+
+def _forks_while(*, daemon: bool) -> bool:
+    done = subprocess.run(
+        [sys.executable, "-c", _FORKS_WHILE.format(daemon=daemon)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return done.stdout.split()[-1] == "True"
 
 
 def test_a_daemon_thread_such_as_a_progress_bar_does_not_keep_it_from_forking():
     """The CLI's progress bar refreshes in a daemon thread throughout an ``add``."""
-    assert _forks_while(threading.Thread(daemon=True))
+    assert _forks_while(daemon=True)
 
 
 def test_another_thread_that_is_not_a_daemon_keeps_it_here():
-    assert not _forks_while(threading.Thread(daemon=False))
+    assert not _forks_while(daemon=False)
 
 
 def test_the_progress_bar_of_the_cli_runs_as_a_daemon_thread():
