@@ -8,6 +8,7 @@ plain, JSON-ready data and reports progress through an optional callback, never 
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
 import pickle
@@ -35,9 +36,6 @@ if TYPE_CHECKING:  # imported where used, so that a command loads only what it r
     from variorum.align.quotable import Quotable
     from variorum.align.seeding import SeedTable
     from variorum.collate import Collation
-    from variorum.config import CrossLangSettings
-    from variorum.crosslang.detect import Chain, CrossDoc
-    from variorum.crosslang.relate import EvidenceJob
     from variorum.crosslang.stored import PackedProfile
     from variorum.store.codec import Packed
     from variorum.store.index import Index
@@ -707,7 +705,8 @@ def _translations(
     """
     from variorum.config import CrossLangSettings
     from variorum.crosslang import stored
-    from variorum.crosslang.relate import profiles_of, translation_relations
+    from variorum.crosslang.detect import chains_here
+    from variorum.crosslang.relate import evaluate_here, profiles_of, translation_relations
 
     key = stored.cache_key(CrossLangSettings())
     current = index.anchor_cache_current(key)
@@ -735,7 +734,14 @@ def _translations(
         texts=lambda num: index.document(num).text,
         chains=chains,
         evidences=evidences,
-        **({"evaluate": _evaluate_apart, "chain_many": _chains_apart} if apart else {}),
+        **(
+            {
+                "evaluate": functools.partial(_halves_apart, evaluate_here),
+                "chain_many": functools.partial(_halves_apart, chains_here),
+            }
+            if apart
+            else {}
+        ),
     )
     if keep:
         index.keep_anchor_chains(
@@ -757,7 +763,8 @@ def _halves_apart(
 ) -> list[Any]:
     """``fn(jobs, settings)``, every other job worked out in a forked child (:class:`_Apart`)
     while this process works out the rest: the same values, in order. ``fn`` answers each job
-    on its own.
+    on its own (:func:`~variorum.crosslang.relate.evaluate_here`,
+    :func:`~variorum.crosslang.detect.chains_here`).
 
     Once an ``add`` has ended, its worker processes have stopped and this one links the
     translations alone: on 1,000 manual pages in 27 languages, the chains of anchors of 8,800
@@ -767,29 +774,15 @@ def _halves_apart(
     if len(jobs) < APART_FROM:
         return fn(jobs, settings)
     child = _Apart.start(True, fn, jobs[1::2], settings)
+    assert child is not None  # wanted: started, or left to compute here
     try:
         mine = fn(jobs[0::2], settings)
-        theirs = child.result() if child is not None else fn(jobs[1::2], settings)
+        theirs = child.result()
     finally:
-        if child is not None:
-            child.close()
+        child.close()
     out: list[Any] = [None] * len(jobs)
     out[0::2], out[1::2] = mine, theirs
     return out
-
-
-def _evaluate_apart(jobs: Sequence[EvidenceJob], settings: CrossLangSettings) -> list[dict[str, Any]]:
-    """:func:`~variorum.crosslang.relate.evaluate_here` of ``jobs`` in two processes."""
-    from variorum.crosslang.relate import evaluate_here
-
-    return _halves_apart(evaluate_here, jobs, settings)
-
-
-def _chains_apart(pairs: Sequence[tuple[CrossDoc, CrossDoc]], settings: CrossLangSettings) -> list[Chain]:
-    """:func:`~variorum.crosslang.detect.chains_here` of ``pairs`` in two processes."""
-    from variorum.crosslang.detect import chains_here
-
-    return _halves_apart(chains_here, pairs, settings)
 
 
 class _Dates(dict[int, "str | None"]):
